@@ -1,0 +1,79 @@
+//! The MySQL / MariaDB dialect of sqlalgebra.
+//!
+//! ```
+//! use sqlalgebra::prelude::*;
+//! use sqlalgebra_mysql::Mysql;
+//! # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+//! # impl Table for Users { const NAME: &'static str = "users"; type Columns = Id; type PrimaryKey = Id; }
+//! # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+//! # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+//! let q = select(Id).filter(Id.gt(1)).limit(5);
+//! assert_eq!(q.to_sql(&Mysql).unwrap().sql,
+//!     "SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ? LIMIT ?");
+//! ```
+
+use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle};
+use sqlalgebra::types::SqlKind;
+
+/// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
+/// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mysql;
+
+impl Dialect for Mysql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn quote_char(&self) -> char {
+        '`'
+    }
+
+    fn no_limit(&self) -> Option<&'static str> {
+        Some("18446744073709551615")
+    }
+
+    fn ilike_style(&self) -> IlikeStyle {
+        IlikeStyle::Lower
+    }
+
+    fn concat_style(&self) -> ConcatStyle {
+        ConcatStyle::Function
+    }
+
+    fn write_string_literal(&self, out: &mut String, text: &str) {
+        out.push('\'');
+        for c in text.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+    }
+
+    fn write_type(&self, out: &mut String, kind: SqlKind) {
+        match kind {
+            SqlKind::Integer => out.push_str("INT"),
+            SqlKind::Real => out.push_str("FLOAT"),
+            SqlKind::Double => out.push_str("DOUBLE"),
+            SqlKind::Text => out.push_str("LONGTEXT"),
+            SqlKind::Blob => out.push_str("LONGBLOB"),
+            other => sqlalgebra::render::write_standard_type(out, other),
+        }
+    }
+
+    fn write_autoincrement_key(&self, out: &mut String, kind: SqlKind) {
+        self.write_type(out, kind);
+        out.push_str(" NOT NULL AUTO_INCREMENT PRIMARY KEY");
+    }
+
+    fn supports_index_if_not_exists(&self) -> bool {
+        false
+    }
+
+    fn can_index_unbounded_text(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,209 @@
+//! A SQLite connection implementing [`sqlalgebra::Connection`].
+
+use rusqlite::types::{ToSqlOutput, ValueRef as SqliteValue};
+use rusqlite::{ErrorCode, ToSql, ffi};
+use sqlalgebra::render::Dialect;
+use sqlalgebra::value::{Row, ValueRef};
+use sqlalgebra::{ConstraintKind, Connection, Error, Result};
+
+use crate::Sqlite;
+
+/// How many prepared statements each connection keeps.
+const STATEMENT_CACHE: usize = 128;
+
+/// One SQLite connection, with a prepared-statement cache.
+pub struct SqliteConnection {
+    conn: rusqlite::Connection,
+    depth: u32,
+}
+
+impl std::fmt::Debug for SqliteConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteConnection")
+            .field("transaction_depth", &self.depth)
+            .finish()
+    }
+}
+
+impl SqliteConnection {
+    /// Wraps an open rusqlite connection.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let mut c = sqlalgebra_sqlite::SqliteConnection::new(rusqlite::Connection::open_in_memory().unwrap());
+    /// let one: i64 = text("SELECT 1").returns::<BigInt>().get(&mut c).unwrap();
+    /// assert_eq!(one, 1);
+    /// ```
+    pub fn new(conn: rusqlite::Connection) -> Self {
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        SqliteConnection { conn, depth: 0 }
+    }
+
+    /// The rusqlite connection underneath.
+    pub fn raw(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+
+    pub(crate) fn is_in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+}
+
+/// A bind value as rusqlite sees it.
+struct Param<'a>(ValueRef<'a>);
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self.0 {
+            ValueRef::Null => SqliteValue::Null,
+            ValueRef::Int(i) => SqliteValue::Integer(i),
+            ValueRef::Float(f) if f.is_nan() => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    "SQLite cannot store NaN (it would become NULL)".into(),
+                ));
+            }
+            ValueRef::Float(f) => SqliteValue::Real(f),
+            ValueRef::Bool(b) => SqliteValue::Integer(i64::from(b)),
+            ValueRef::Text(s) => SqliteValue::Text(s.as_bytes()),
+            ValueRef::Blob(b) => SqliteValue::Blob(b),
+            other => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("SQLite cannot bind a {} value", other.kind()).into(),
+                ));
+            }
+        }))
+    }
+}
+
+/// Turns a rusqlite error into a sqlalgebra one, classifying constraint
+/// violations.
+pub(crate) fn error(sql: &str, e: rusqlite::Error) -> Error {
+    if let rusqlite::Error::SqliteFailure(code, msg) = &e {
+        if code.code == ErrorCode::ConstraintViolation {
+            let kind = match code.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    Some(ConstraintKind::Unique)
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Some(ConstraintKind::ForeignKey),
+                ffi::SQLITE_CONSTRAINT_NOTNULL => Some(ConstraintKind::NotNull),
+                ffi::SQLITE_CONSTRAINT_CHECK => Some(ConstraintKind::Check),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                // SQLite says e.g. "UNIQUE constraint failed: users.name".
+                let constraint = msg
+                    .as_deref()
+                    .and_then(|m| m.split_once("failed: "))
+                    .map(|(_, name)| name.to_owned());
+                return Error::Constraint {
+                    kind,
+                    constraint,
+                    sql: sql.to_owned(),
+                    source: Box::new(e),
+                };
+            }
+        }
+    }
+    Error::query(sql, e)
+}
+
+/// A result row, read in place.
+pub struct SqliteRow<'r> {
+    row: &'r rusqlite::Row<'r>,
+}
+
+impl Row for SqliteRow<'_> {
+    #[inline]
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        let v = self.row.get_ref(idx).map_err(|e| Error::Decode {
+            column: idx.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(match v {
+            SqliteValue::Null => ValueRef::Null,
+            SqliteValue::Integer(i) => ValueRef::Int(i),
+            SqliteValue::Real(f) => ValueRef::Float(f),
+            SqliteValue::Text(t) => match std::str::from_utf8(t) {
+                Ok(s) => ValueRef::Text(s),
+                Err(_) => ValueRef::Blob(t),
+            },
+            SqliteValue::Blob(b) => ValueRef::Blob(b),
+        })
+    }
+
+    fn column_name(&self, idx: usize) -> &str {
+        self.row
+            .as_ref()
+            .column_name(idx)
+            .unwrap_or("<out of range>")
+    }
+
+    fn len(&self) -> usize {
+        self.row.as_ref().column_count()
+    }
+}
+
+fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>]) -> Result<()> {
+    let expected = stmt.parameter_count();
+    if expected != binds.len() {
+        return Err(Error::query(
+            sql,
+            format!("the statement has {expected} placeholders but {} values", binds.len()),
+        ));
+    }
+    for (i, v) in binds.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, Param(*v))
+            .map_err(|e| error(sql, e))?;
+    }
+    Ok(())
+}
+
+impl Connection for SqliteConnection {
+    type Row<'r> = SqliteRow<'r>;
+
+    fn dialect(&self) -> &'static dyn Dialect {
+        &Sqlite
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
+        bind_all(&mut stmt, sql, binds)?;
+        // A statement that returns rows (say, with RETURNING) is stepped
+        // to the end so its work is done.
+        if stmt.column_count() > 0 {
+            let mut rows = stmt.raw_query();
+            while rows.next().map_err(|e| error(sql, e))?.is_some() {}
+            drop(rows);
+            return Ok(self.conn.changes());
+        }
+        let n = stmt.raw_execute().map_err(|e| error(sql, e))?;
+        Ok(n as u64)
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+    where
+        F: FnMut(&SqliteRow<'_>) -> Result<bool>,
+    {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
+        bind_all(&mut stmt, sql, binds)?;
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next().map_err(|e| error(sql, e))? {
+            if !each(&SqliteRow { row })? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql).map_err(|e| error(sql, e))
+    }
+
+    fn transaction_depth(&mut self) -> &mut u32 {
+        &mut self.depth
+    }
+
+    fn last_insert_id(&mut self) -> Result<Option<i64>> {
+        Ok(Some(self.conn.last_insert_rowid()).filter(|id| *id != 0))
+    }
+}

@@ -1,0 +1,49 @@
+//! The SQLite dialect.
+
+use sqlalgebra::render::{Dialect, IlikeStyle};
+use sqlalgebra::types::SqlKind;
+
+/// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
+/// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`.
+///
+/// It is also the backend: [`Sqlite::memory`] and [`Sqlite::open`] make
+/// pooled engines.
+///
+/// ```
+/// use sqlalgebra::render::Dialect;
+/// use sqlalgebra_sqlite::Sqlite;
+/// assert_eq!(Sqlite.bool_literal(true), "1");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sqlite;
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn bool_literal(&self, value: bool) -> &'static str {
+        if value { "1" } else { "0" }
+    }
+
+    fn no_limit(&self) -> Option<&'static str> {
+        Some("-1")
+    }
+
+    fn ilike_style(&self) -> IlikeStyle {
+        IlikeStyle::Lower
+    }
+
+    fn write_type(&self, out: &mut String, kind: SqlKind) {
+        match kind {
+            SqlKind::Blob => out.push_str("BLOB"),
+            other => sqlalgebra::render::write_standard_type(out, other),
+        }
+    }
+
+    fn write_autoincrement_key(&self, out: &mut String, _kind: SqlKind) {
+        // Only an INTEGER PRIMARY KEY aliases the rowid, whatever the
+        // declared width; values are 64-bit either way.
+        out.push_str("INTEGER PRIMARY KEY AUTOINCREMENT");
+    }
+}

@@ -1,0 +1,22 @@
+//! The SQLite dialect and backend of sqlalgebra: rusqlite with SQLite
+//! bundled (no system library needed), pooled by r2d2.
+//!
+//! ```
+//! use sqlalgebra::prelude::*;
+//! use sqlalgebra_sqlite::Sqlite;
+//!
+//! # fn main() -> sqlalgebra::Result<()> {
+//! let engine = Sqlite::memory()?;      // every pooled connection sees the same database
+//! let mut conn = engine.connect()?;
+//! let n: i64 = text("SELECT 40 + :n").bind("n", 2i64).returns::<BigInt>().get(&mut conn)?;
+//! assert_eq!(n, 42);
+//! # Ok(()) }
+//! ```
+
+mod conn;
+mod dialect;
+mod engine;
+
+pub use conn::{SqliteConnection, SqliteRow};
+pub use dialect::Sqlite;
+pub use engine::{SqliteManager, Target};

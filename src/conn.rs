@@ -1,0 +1,133 @@
+//! The [`Connection`] trait that every backend implements, and transactions
+//! on top of it.
+
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use crate::error::{Error, Result};
+use crate::render::Dialect;
+use crate::value::{Row, ValueRef};
+
+/// A live database connection.
+///
+/// Backends implement the five required methods; statements run through
+/// [`RunQuery`](crate::query::RunQuery) and [`Execute`](crate::query::Execute),
+/// and [`transaction`](Connection::transaction) is provided.
+pub trait Connection {
+    /// The backend's row type, read in place.
+    type Row<'r>: Row
+    where
+        Self: 'r;
+
+    /// The dialect statements are rendered in for this connection.
+    fn dialect(&self) -> &'static dyn Dialect;
+
+    /// Runs a statement that returns no rows; returns the number of rows
+    /// it changed.
+    ///
+    /// # Errors
+    /// When the database refuses the statement.
+    fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64>;
+
+    /// Runs a query and calls `each` with every row until it returns
+    /// `Ok(false)` or an error.
+    ///
+    /// # Errors
+    /// When the database refuses the statement or `each` fails.
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&Self::Row<'_>) -> Result<bool>;
+
+    /// Runs SQL without binds or results (DDL, transaction control).
+    ///
+    /// # Errors
+    /// When the database refuses the statement.
+    fn batch_execute(&mut self, sql: &str) -> Result<()>;
+
+    /// How many transactions are open on this connection (0 outside any,
+    /// 1 inside a transaction, more inside savepoints). Backends keep the
+    /// counter; [`transaction`](Connection::transaction) maintains it.
+    fn transaction_depth(&mut self) -> &mut u32;
+
+    /// The id the database assigned to the row last inserted on this
+    /// connection, if any.
+    ///
+    /// # Errors
+    /// When the database cannot say.
+    fn last_insert_id(&mut self) -> Result<Option<i64>>;
+
+    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
+    /// when it returns `Err` or panics (the panic then continues). Nested
+    /// calls use savepoints, so an inner failure undoes only the inner work.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a failure to begin or commit.
+    fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        Self: Sized,
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<Error>,
+    {
+        let depth = *self.transaction_depth();
+        begin(self, depth)?;
+        *self.transaction_depth() = depth + 1;
+        let outcome = catch_unwind(AssertUnwindSafe(|| f(self)));
+        *self.transaction_depth() = depth;
+        match outcome {
+            Ok(Ok(value)) => match commit(self, depth) {
+                Ok(()) => Ok(value),
+                Err(e) => {
+                    // A failed COMMIT may leave the transaction open.
+                    let _ = rollback(self, depth);
+                    Err(e.into())
+                }
+            },
+            Ok(Err(e)) => {
+                rollback(self, depth)?;
+                Err(e)
+            }
+            Err(panic) => {
+                let _ = rollback(self, depth);
+                resume_unwind(panic)
+            }
+        }
+    }
+}
+
+fn savepoint_name(out: &mut String, depth: u32) {
+    out.push_str("sqlalgebra_sp_");
+    crate::render::push_int(out, i64::from(depth));
+}
+
+fn begin<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
+    if depth == 0 {
+        c.batch_execute("BEGIN")
+    } else {
+        let mut sql = String::from("SAVEPOINT ");
+        savepoint_name(&mut sql, depth);
+        c.batch_execute(&sql)
+    }
+}
+
+fn commit<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
+    if depth == 0 {
+        c.batch_execute("COMMIT")
+    } else {
+        let mut sql = String::from("RELEASE SAVEPOINT ");
+        savepoint_name(&mut sql, depth);
+        c.batch_execute(&sql)
+    }
+}
+
+fn rollback<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
+    let result = if depth == 0 {
+        c.batch_execute("ROLLBACK")
+    } else {
+        let mut to = String::from("ROLLBACK TO SAVEPOINT ");
+        savepoint_name(&mut to, depth);
+        let mut release = String::from("RELEASE SAVEPOINT ");
+        savepoint_name(&mut release, depth);
+        c.batch_execute(&to)
+            .and_then(|()| c.batch_execute(&release))
+    };
+    result.map_err(|e| Error::Transaction(format!("rollback failed: {e}")))
+}

@@ -1,0 +1,246 @@
+//! [`Engine`]: a pool of connections to one database, over r2d2.
+
+use std::ops::{Deref, DerefMut};
+use std::time::Duration;
+
+use crate::conn::Connection;
+use crate::error::{Error, Result};
+use crate::render::Dialect;
+use crate::value::ValueRef;
+
+/// A database backend: its connection type and how the pool makes them.
+///
+/// Each dialect crate implements it (`sqlalgebra_sqlite::Sqlite`, ...).
+pub trait Backend: Send + Sync + 'static {
+    /// A connection of this backend.
+    type Connection: Connection + Send + 'static;
+    /// What opens and checks connections for the pool.
+    type Manager: r2d2::ManageConnection<Connection = Self::Connection, Error = Error>;
+}
+
+/// Pool settings, as in SQLAlchemy's `create_engine`.
+///
+/// ```
+/// use std::time::Duration;
+/// use sqlalgebra::engine::PoolOptions;
+/// let o = PoolOptions::default().size(4).overflow(4).timeout(Duration::from_secs(5));
+/// assert_eq!(o.max_size(), 8);
+/// ```
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    size: u32,
+    overflow: u32,
+    timeout: Duration,
+    recycle: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    pre_ping: bool,
+    echo: bool,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            size: 5,
+            overflow: 10,
+            timeout: Duration::from_secs(30),
+            recycle: None,
+            idle_timeout: None,
+            pre_ping: true,
+            echo: false,
+        }
+    }
+}
+
+impl PoolOptions {
+    /// Connections kept open (r2d2's min idle). Default 5.
+    #[must_use]
+    pub fn size(mut self, n: u32) -> Self {
+        self.size = n;
+        self
+    }
+    /// Connections allowed beyond `size` under load. Default 10.
+    #[must_use]
+    pub fn overflow(mut self, n: u32) -> Self {
+        self.overflow = n;
+        self
+    }
+    /// How long `connect` waits for a free connection. Default 30 s.
+    #[must_use]
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    /// Replaces connections older than this (r2d2's max lifetime).
+    #[must_use]
+    pub fn recycle(mut self, t: Duration) -> Self {
+        self.recycle = Some(t);
+        self
+    }
+    /// Closes connections idle for longer than this (beyond `size`).
+    #[must_use]
+    pub fn idle_timeout(mut self, t: Duration) -> Self {
+        self.idle_timeout = Some(t);
+        self
+    }
+    /// Checks each connection before handing it out and replaces a dead
+    /// one. Default on.
+    #[must_use]
+    pub fn pre_ping(mut self, on: bool) -> Self {
+        self.pre_ping = on;
+        self
+    }
+    /// Logs every statement and its binds through the `log` facade
+    /// (target `sqlalgebra::echo`, level info).
+    #[must_use]
+    pub fn echo(mut self, on: bool) -> Self {
+        self.echo = on;
+        self
+    }
+    /// The most connections the pool opens: `size + overflow`, at least 1.
+    pub fn max_size(&self) -> u32 {
+        (self.size + self.overflow).max(1)
+    }
+}
+
+/// A pool of connections to one database.
+///
+/// ```
+/// # fn demo<B: sqlalgebra::engine::Backend>(engine: sqlalgebra::Engine<B>) -> sqlalgebra::Result<()> {
+/// let mut conn = engine.connect()?;
+/// # Ok(()) }
+/// ```
+pub struct Engine<B: Backend> {
+    pool: r2d2::Pool<B::Manager>,
+    echo: bool,
+}
+
+impl<B: Backend> Clone for Engine<B> {
+    fn clone(&self) -> Self {
+        Engine {
+            pool: self.pool.clone(),
+            echo: self.echo,
+        }
+    }
+}
+
+impl<B: Backend> std::fmt::Debug for Engine<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.pool.state();
+        f.debug_struct("Engine")
+            .field("connections", &state.connections)
+            .field("idle", &state.idle_connections)
+            .field("echo", &self.echo)
+            .finish()
+    }
+}
+
+impl<B: Backend> Engine<B> {
+    /// A pool over `manager` with `options`; opens the first connections
+    /// now, so a bad address fails here.
+    ///
+    /// # Errors
+    /// When no connection can be opened within the timeout.
+    pub fn build(manager: B::Manager, options: &PoolOptions) -> Result<Self> {
+        let pool = r2d2::Pool::builder()
+            .max_size(options.max_size())
+            .min_idle(Some(options.size.min(options.max_size())))
+            .connection_timeout(options.timeout)
+            .max_lifetime(options.recycle)
+            .idle_timeout(options.idle_timeout)
+            .test_on_check_out(options.pre_ping)
+            .error_handler(Box::new(r2d2::LoggingErrorHandler))
+            .build(manager)
+            .map_err(|e| Error::Connection(e.to_string().into()))?;
+        Ok(Engine {
+            pool,
+            echo: options.echo,
+        })
+    }
+
+    /// A connection from the pool; it goes back when dropped.
+    ///
+    /// # Errors
+    /// [`Error::PoolTimeout`] when none becomes free within the timeout.
+    pub fn connect(&self) -> Result<Pooled<B>> {
+        let conn = self
+            .pool
+            .get()
+            .map_err(|e| Error::PoolTimeout(e.to_string()))?;
+        Ok(Pooled {
+            conn,
+            echo: self.echo,
+        })
+    }
+
+    /// Open and idle connection counts.
+    pub fn state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+}
+
+/// A connection checked out of an [`Engine`]; returned to the pool on drop.
+pub struct Pooled<B: Backend> {
+    conn: r2d2::PooledConnection<B::Manager>,
+    echo: bool,
+}
+
+impl<B: Backend> Deref for Pooled<B> {
+    type Target = B::Connection;
+    fn deref(&self) -> &B::Connection {
+        &self.conn
+    }
+}
+
+impl<B: Backend> DerefMut for Pooled<B> {
+    fn deref_mut(&mut self) -> &mut B::Connection {
+        &mut self.conn
+    }
+}
+
+fn echo(sql: &str, binds: &[ValueRef<'_>]) {
+    log::info!(target: "sqlalgebra::echo", "{sql} {binds:?}");
+}
+
+impl<B: Backend> Connection for Pooled<B> {
+    type Row<'r>
+        = <B::Connection as Connection>::Row<'r>
+    where
+        Self: 'r;
+
+    fn dialect(&self) -> &'static dyn Dialect {
+        self.conn.dialect()
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+        if self.echo {
+            echo(sql, binds);
+        }
+        self.conn.execute_sql(sql, binds)
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&Self::Row<'_>) -> Result<bool>,
+    {
+        if self.echo {
+            echo(sql, binds);
+        }
+        self.conn.query_sql(sql, binds, each)
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        if self.echo {
+            echo(sql, &[]);
+        }
+        self.conn.batch_execute(sql)
+    }
+
+    fn transaction_depth(&mut self) -> &mut u32 {
+        self.conn.transaction_depth()
+    }
+
+    fn last_insert_id(&mut self) -> Result<Option<i64>> {
+        self.conn.last_insert_id()
+    }
+}

@@ -1,0 +1,190 @@
+//! The one error type of sqlalgebra.
+
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The boxed source of a driver error.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong at run time: rendering, talking to the
+/// database, or turning its rows into Rust values.
+///
+/// Nothing in sqlalgebra panics on bad input or bad data; it returns one of
+/// these instead.
+///
+/// ```
+/// use sqlalgebra::Error;
+/// let e = Error::UnexpectedNull { column: "fullname".into() };
+/// assert_eq!(e.to_string(), "column `fullname` is NULL but the Rust type is not an Option");
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A NULL arrived for a Rust type that cannot hold it (not an `Option`).
+    UnexpectedNull {
+        /// The name of the result column.
+        column: String,
+    },
+    /// A value arrived that does not fit the Rust type it is loaded into.
+    Decode {
+        /// The name of the result column.
+        column: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// The database rejected a statement.
+    Query {
+        /// The SQL that failed.
+        sql: String,
+        /// What the driver said.
+        source: BoxError,
+    },
+    /// A constraint of the schema refused a write.
+    Constraint {
+        /// Which kind of constraint.
+        kind: ConstraintKind,
+        /// The constraint's name, when the database reports it.
+        constraint: Option<String>,
+        /// The SQL that failed.
+        sql: String,
+        /// What the driver said.
+        source: BoxError,
+    },
+    /// `get` expected exactly one row and found none.
+    NotFound,
+    /// `get` expected exactly one row and found more.
+    TooManyRows,
+    /// A `text()` statement names `:name` but no value was bound to it.
+    MissingBind {
+        /// The bind name.
+        name: String,
+    },
+    /// A value was bound to a name that the `text()` statement never uses.
+    UnusedBind {
+        /// The bind name.
+        name: String,
+    },
+    /// The dialect cannot express what the statement asks for.
+    Unsupported {
+        /// The dialect's name.
+        dialect: &'static str,
+        /// What it cannot do.
+        feature: &'static str,
+    },
+    /// A statement was built in a way that cannot be rendered (for example an
+    /// INSERT without values).
+    InvalidStatement(String),
+    /// No pooled connection became free within the pool's checkout timeout.
+    PoolTimeout(String),
+    /// The connection to the database could not be made or was lost.
+    Connection(BoxError),
+    /// A transaction could not be ended cleanly; the connection is discarded.
+    Transaction(String),
+    /// The schema has a cycle of foreign keys, so no creation order exists.
+    DependencyCycle(Vec<String>),
+}
+
+/// The kind of a violated constraint in [`Error::Constraint`].
+///
+/// ```
+/// use sqlalgebra::ConstraintKind;
+/// assert_ne!(ConstraintKind::Unique, ConstraintKind::ForeignKey);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConstraintKind {
+    /// UNIQUE or PRIMARY KEY.
+    Unique,
+    /// FOREIGN KEY.
+    ForeignKey,
+    /// NOT NULL.
+    NotNull,
+    /// CHECK.
+    Check,
+}
+
+impl Error {
+    /// Wraps a driver error for the statement `sql`.
+    ///
+    /// ```
+    /// let e = sqlalgebra::Error::query("SELECT 1", std::io::Error::other("boom"));
+    /// assert!(e.to_string().contains("SELECT 1"));
+    /// ```
+    pub fn query(sql: &str, source: impl Into<BoxError>) -> Self {
+        Error::Query {
+            sql: sql.to_owned(),
+            source: source.into(),
+        }
+    }
+
+    /// The SQL text of the failed statement, if this error carries one.
+    ///
+    /// ```
+    /// let e = sqlalgebra::Error::query("SELECT 1", std::io::Error::other("boom"));
+    /// assert_eq!(e.sql(), Some("SELECT 1"));
+    /// ```
+    pub fn sql(&self) -> Option<&str> {
+        match self {
+            Error::Query { sql, .. } | Error::Constraint { sql, .. } => Some(sql),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnexpectedNull { column } => {
+                write!(
+                    f,
+                    "column `{column}` is NULL but the Rust type is not an Option"
+                )
+            }
+            Error::Decode { column, message } => {
+                write!(f, "cannot decode column `{column}`: {message}")
+            }
+            Error::Query { sql, source } => write!(f, "{source} (in `{sql}`)"),
+            Error::Constraint {
+                kind,
+                constraint,
+                sql,
+                source,
+            } => {
+                write!(f, "{kind:?} constraint")?;
+                if let Some(name) = constraint {
+                    write!(f, " `{name}`")?;
+                }
+                write!(f, " violated: {source} (in `{sql}`)")
+            }
+            Error::NotFound => f.write_str("expected exactly one row, found none"),
+            Error::TooManyRows => f.write_str("expected exactly one row, found more"),
+            Error::MissingBind { name } => write!(f, "no value bound to `:{name}`"),
+            Error::UnusedBind { name } => {
+                write!(f, "a value is bound to `:{name}` but the SQL never uses it")
+            }
+            Error::Unsupported { dialect, feature } => {
+                write!(f, "{dialect} does not support {feature}")
+            }
+            Error::InvalidStatement(m) => write!(f, "invalid statement: {m}"),
+            Error::PoolTimeout(m) => write!(f, "timed out waiting for a pooled connection: {m}"),
+            Error::Connection(e) => write!(f, "connection error: {e}"),
+            Error::Transaction(m) => write!(f, "transaction error: {m}"),
+            Error::DependencyCycle(tables) => {
+                write!(f, "foreign keys form a cycle among tables {tables:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Query { source, .. }
+            | Error::Constraint { source, .. }
+            | Error::Connection(source) => Some(&**source),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Aggregate functions: COUNT, SUM, AVG, MIN, MAX.
+//!
+//! Their SQL types are honest: `COUNT` is `BigInt`; `SUM`, `AVG`, `MIN` and
+//! `MAX` are nullable, since over no rows they are NULL.
+
+use super::Expression;
+use crate::render::{Render, SqlWriter, TableSet};
+use crate::types::{BigInt, Double, IntoNullable, Nullable, Numeric};
+
+macro_rules! aggregate {
+    ($(#[$doc:meta])* $name:ident, $fn_name:ident, $sql:literal, |$e:ident| $st:ty $(, where $($bound:tt)*)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name<E> {
+            pub(crate) expr: E,
+            pub(crate) distinct: bool,
+        }
+
+        impl<E> $name<E> {
+            /// Aggregates distinct values only: `
+            #[doc = $sql]
+            /// DISTINCT ...)`.
+            #[must_use]
+            pub fn distinct(mut self) -> Self {
+                self.distinct = true;
+                self
+            }
+        }
+
+        impl<E: Render> Render for $name<E> {
+            fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                w.push_sql($sql);
+                if self.distinct {
+                    w.push_sql("DISTINCT ");
+                }
+                self.expr.render(w);
+                w.push_sql(")");
+            }
+            fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+                self.expr.collect_tables(out);
+            }
+        }
+
+        impl<$e: Expression> Expression for $name<$e> $(where $($bound)*)? {
+            type SqlType = $st;
+        }
+
+        $(#[$doc])*
+        ///
+        /// ```
+        /// use sqlalgebra::prelude::*;
+        /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+        /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+        /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+        /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+        #[doc = concat!("let q = select(", stringify!($fn_name), "(A));")]
+        /// ```
+        pub fn $fn_name<$e: Expression>(expr: $e) -> $name<$e> $(where $($bound)*)? {
+            $name { expr, distinct: false }
+        }
+    };
+}
+
+aggregate!(
+    /// `COUNT(expr)`: the number of non-NULL values.
+    Count, count, "COUNT(", |E| BigInt
+);
+aggregate!(
+    /// `SUM(expr)`: NULL over no rows.
+    Sum, sum, "SUM(", |E| Nullable<<E::SqlType as Numeric>::Sum>,
+    where E::SqlType: Numeric
+);
+aggregate!(
+    /// `AVG(expr)`: NULL over no rows.
+    Avg, avg, "AVG(", |E| Nullable<Double>,
+    where E::SqlType: Numeric
+);
+aggregate!(
+    /// `MIN(expr)`: NULL over no rows.
+    Min, min, "MIN(", |E| <E::SqlType as IntoNullable>::Nullable,
+    where E::SqlType: IntoNullable
+);
+aggregate!(
+    /// `MAX(expr)`: NULL over no rows.
+    Max, max, "MAX(", |E| <E::SqlType as IntoNullable>::Nullable,
+    where E::SqlType: IntoNullable
+);
+
+/// `COUNT(*)`: the number of rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountStar;
+
+impl Render for CountStar {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_sql("COUNT(*)");
+    }
+}
+
+impl Expression for CountStar {
+    type SqlType = BigInt;
+}
+
+/// `COUNT(*)`: the number of rows.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// let q = select(count_star());
+/// ```
+pub fn count_star() -> CountStar {
+    CountStar
+}

@@ -1,0 +1,242 @@
+//! Predicates that match: LIKE / ILIKE, IN, BETWEEN, IS NULL.
+
+use super::Expression;
+use crate::render::{IlikeStyle, Render, SqlWriter, TableSet, precedence};
+use crate::types::Bool;
+
+const OPERAND: u8 = precedence::COMPARISON + 1;
+
+/// The escape character of the patterns built by `starts_with`,
+/// `ends_with` and `contains`. Not a backslash: MySQL reads backslashes in
+/// string literals itself.
+pub const LIKE_ESCAPE: char = '/';
+
+/// Escapes `%`, `_` and the escape character itself, so that `text`
+/// matches literally inside a LIKE pattern with `ESCAPE '/'`.
+///
+/// ```
+/// use sqlalgebra::expr::like_escape_literal;
+/// let mut p = String::new();
+/// like_escape_literal(&mut p, "50%_off/now");
+/// assert_eq!(p, "50/%/_off//now");
+/// ```
+pub fn like_escape_literal(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            out.push(LIKE_ESCAPE);
+        }
+        out.push(c);
+    }
+}
+
+fn collect2<'a>(a: &'a impl Render, b: &'a impl Render, out: &mut TableSet<'a>) {
+    a.collect_tables(out);
+    b.collect_tables(out);
+}
+
+/// `expr LIKE pattern` (with `ESCAPE '/'` when built by `starts_with`,
+/// `ends_with` or `contains`); `NOT LIKE` when negated.
+#[derive(Debug, Clone, Copy)]
+pub struct Like<L, R> {
+    pub(crate) left: L,
+    pub(crate) pattern: R,
+    pub(crate) escape: bool,
+    pub(crate) negated: bool,
+}
+
+impl<L: Render, R: Render> Render for Like<L, R> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_operand(&self.left, OPERAND);
+        w.push_sql(if self.negated { " NOT LIKE " } else { " LIKE " });
+        w.push_operand(&self.pattern, OPERAND);
+        if self.escape {
+            w.push_sql(" ESCAPE '/'");
+        }
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        collect2(&self.left, &self.pattern, out);
+    }
+    fn precedence(&self) -> u8 {
+        precedence::COMPARISON
+    }
+}
+
+impl<L: Expression, R: Expression> Expression for Like<L, R> {
+    type SqlType = Bool;
+}
+
+/// Case-insensitive LIKE: `ILIKE` on PostgreSQL, `lower(a) LIKE lower(b)`
+/// elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct ILike<L, R> {
+    pub(crate) left: L,
+    pub(crate) pattern: R,
+}
+
+impl<L: Render, R: Render> Render for ILike<L, R> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        match w.dialect().ilike_style() {
+            IlikeStyle::Native => {
+                w.push_operand(&self.left, OPERAND);
+                w.push_sql(" ILIKE ");
+                w.push_operand(&self.pattern, OPERAND);
+            }
+            IlikeStyle::Lower => {
+                w.push_sql("lower(");
+                self.left.render(w);
+                w.push_sql(") LIKE lower(");
+                self.pattern.render(w);
+                w.push_sql(")");
+            }
+        }
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        collect2(&self.left, &self.pattern, out);
+    }
+    fn precedence(&self) -> u8 {
+        precedence::COMPARISON
+    }
+}
+
+impl<L: Expression, R: Expression> Expression for ILike<L, R> {
+    type SqlType = Bool;
+}
+
+/// `expr IN (v1, v2, ...)`. An empty list is a predicate that is always
+/// false, not a syntax error.
+#[derive(Debug, Clone)]
+pub struct InList<E, V> {
+    pub(crate) expr: E,
+    pub(crate) values: Vec<V>,
+}
+
+/// `expr NOT IN (v1, v2, ...)`. An empty list is always true.
+#[derive(Debug, Clone)]
+pub struct NotInList<E, V> {
+    pub(crate) expr: E,
+    pub(crate) values: Vec<V>,
+}
+
+fn render_in<'a, E: Render, V: Render>(
+    w: &mut SqlWriter<'a>,
+    expr: &'a E,
+    values: &'a [V],
+    negated: bool,
+) {
+    if values.is_empty() {
+        w.push_sql(w.dialect().bool_literal(negated));
+        return;
+    }
+    w.push_operand(expr, OPERAND);
+    w.push_sql(if negated { " NOT IN (" } else { " IN (" });
+    w.push_list(values, ", ");
+    w.push_sql(")");
+}
+
+impl<E: Render, V: Render> Render for InList<E, V> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        render_in(w, &self.expr, &self.values, false);
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        self.expr.collect_tables(out);
+    }
+    fn precedence(&self) -> u8 {
+        if self.values.is_empty() {
+            precedence::ATOM
+        } else {
+            precedence::COMPARISON
+        }
+    }
+}
+
+impl<E: Render, V: Render> Render for NotInList<E, V> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        render_in(w, &self.expr, &self.values, true);
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        self.expr.collect_tables(out);
+    }
+    fn precedence(&self) -> u8 {
+        if self.values.is_empty() {
+            precedence::ATOM
+        } else {
+            precedence::COMPARISON
+        }
+    }
+}
+
+impl<E: Expression, V: Expression> Expression for InList<E, V> {
+    type SqlType = Bool;
+}
+impl<E: Expression, V: Expression> Expression for NotInList<E, V> {
+    type SqlType = Bool;
+}
+
+/// `expr BETWEEN low AND high`
+#[derive(Debug, Clone, Copy)]
+pub struct Between<E, Lo, Hi> {
+    pub(crate) expr: E,
+    pub(crate) low: Lo,
+    pub(crate) high: Hi,
+}
+
+impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_operand(&self.expr, OPERAND);
+        w.push_sql(" BETWEEN ");
+        w.push_operand(&self.low, OPERAND);
+        w.push_sql(" AND ");
+        w.push_operand(&self.high, OPERAND);
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        self.expr.collect_tables(out);
+        collect2(&self.low, &self.high, out);
+    }
+    fn precedence(&self) -> u8 {
+        precedence::COMPARISON
+    }
+}
+
+impl<E: Expression, Lo: Expression, Hi: Expression> Expression for Between<E, Lo, Hi> {
+    type SqlType = Bool;
+}
+
+macro_rules! postfix_node {
+    ($(#[$doc:meta])* $name:ident, $sql:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name<E> {
+            pub(crate) expr: E,
+        }
+
+        impl<E: Render> Render for $name<E> {
+            fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                w.push_operand(&self.expr, OPERAND);
+                w.push_sql($sql);
+            }
+            fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+                self.expr.collect_tables(out);
+            }
+            fn precedence(&self) -> u8 {
+                precedence::COMPARISON
+            }
+        }
+
+        impl<E: Expression> Expression for $name<E> {
+            type SqlType = Bool;
+        }
+    };
+}
+
+postfix_node!(
+    /// `expr IS NULL`
+    IsNull, " IS NULL"
+);
+postfix_node!(
+    /// `expr IS NOT NULL`
+    IsNotNull, " IS NOT NULL"
+);
+
+logic_operators!(
+    Like<L, R>, ILike<L, R>, InList<L, R>, NotInList<L, R>, Between<E, L, H>, IsNull<E>, IsNotNull<E>
+);

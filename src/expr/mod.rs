@@ -1,0 +1,266 @@
+//! Expressions: typed trees whose nodes are named after SQL.
+//!
+//! `users::Id.eq(5).and(users::Name.like("a%"))` has the type
+//! `And<Eq<users::Id, Bind<i64, BigInt>>, Like<users::Name, Bind<&str, Text>>>`,
+//! and every node knows its SQL type, so wrong combinations do not compile.
+
+// `&`, `|` and `!` on predicate nodes, where they read well:
+// `users::Id.gt(1) & users::Name.like("a%")`.
+macro_rules! logic_operators {
+    ($($node:ident < $($p:ident),* >),*) => {$(
+        impl<$($p,)* Rhs> std::ops::BitAnd<Rhs> for $node<$($p),*>
+        where
+            Self: $crate::expr::Expression,
+            <Self as $crate::expr::Expression>::SqlType: $crate::types::BoolLike,
+            Rhs: $crate::expr::Expression,
+            Rhs::SqlType: $crate::types::BoolLike,
+        {
+            type Output = $crate::expr::And<Self, Rhs>;
+            fn bitand(self, rhs: Rhs) -> Self::Output {
+                $crate::expr::And::new(self, rhs)
+            }
+        }
+        impl<$($p,)* Rhs> std::ops::BitOr<Rhs> for $node<$($p),*>
+        where
+            Self: $crate::expr::Expression,
+            <Self as $crate::expr::Expression>::SqlType: $crate::types::BoolLike,
+            Rhs: $crate::expr::Expression,
+            Rhs::SqlType: $crate::types::BoolLike,
+        {
+            type Output = $crate::expr::Or<Self, Rhs>;
+            fn bitor(self, rhs: Rhs) -> Self::Output {
+                $crate::expr::Or::new(self, rhs)
+            }
+        }
+        impl<$($p),*> std::ops::Not for $node<$($p),*>
+        where
+            Self: $crate::expr::Expression,
+            <Self as $crate::expr::Expression>::SqlType: $crate::types::BoolLike,
+        {
+            type Output = $crate::expr::Not<Self>;
+            fn not(self) -> Self::Output {
+                $crate::expr::Not { expr: self }
+            }
+        }
+    )*};
+}
+
+
+mod aggregate;
+mod matching;
+mod methods;
+mod ops;
+mod order;
+
+pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
+pub use matching::{
+    Between, ILike, InList, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList, like_escape_literal,
+};
+pub use methods::{BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods};
+pub use ops::{
+    Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or,
+};
+pub use order::{Asc, Desc, OrderBy};
+
+use std::marker::PhantomData;
+
+use crate::render::{Render, SqlWriter, TableRef, TableSet, add_table};
+use crate::schema::{Column, Table};
+use crate::types::*;
+use crate::value::Encode;
+
+/// A SQL expression with a SQL type.
+///
+/// Columns are expressions through a blanket impl; so are bind values and
+/// every operator node. Implement it (with [`Render`]) for your own nodes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a SQL expression",
+    label = "expected a column, a value or an expression here"
+)]
+pub trait Expression: Render {
+    /// The SQL type the expression evaluates to.
+    type SqlType: SqlType;
+}
+
+impl<C: Column> Render for C {
+    #[inline]
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_qualified(<C::Table as Table>::NAME, C::NAME);
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        add_table(out, TableRef::new(<C::Table as Table>::NAME));
+    }
+}
+
+impl<C: Column> Expression for C {
+    type SqlType = C::SqlType;
+}
+
+/// A value bound as a statement parameter, typed as SQL type `ST`.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::expr::Bind;
+/// let b: Bind<i64, BigInt> = Bind::new(5);
+/// assert_eq!(*b.value(), 5);
+/// ```
+pub struct Bind<T, ST> {
+    value: T,
+    _sql_type: PhantomData<fn() -> ST>,
+}
+
+impl<T, ST> Bind<T, ST> {
+    /// Binds `value` as a `ST`.
+    pub fn new(value: T) -> Self {
+        Bind {
+            value,
+            _sql_type: PhantomData,
+        }
+    }
+
+    /// The bound value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Clone, ST> Clone for Bind<T, ST> {
+    fn clone(&self) -> Self {
+        Bind::new(self.value.clone())
+    }
+}
+impl<T: Copy, ST> Copy for Bind<T, ST> {}
+impl<T: std::fmt::Debug, ST> std::fmt::Debug for Bind<T, ST> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Bind").field(&self.value).finish()
+    }
+}
+
+impl<T: Encode, ST> Render for Bind<T, ST> {
+    #[inline]
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_bind(self.value.encode());
+    }
+}
+
+impl<T: Encode, ST: SqlType> Expression for Bind<T, ST> {
+    type SqlType = ST;
+}
+
+/// A value or expression usable where SQL type `ST` is expected: Rust
+/// values become bind parameters, expressions of a compatible SQL type stay
+/// as they are.
+///
+/// `users::Id.eq(5)` infers `i64` for `5` because `i64` is the integer type
+/// that goes with `BigInt`.
+#[diagnostic::on_unimplemented(
+    message = "cannot use `{Self}` as a SQL value of type `{ST}`",
+    label = "expected a value or expression of SQL type `{ST}`",
+    note = "BigInt takes i64, Integer i32, SmallInt i16, Double f64, Real f32, Text &str or String, Bool bool, Blob &[u8] or Vec<u8>, Nullable<T> also Option<..>"
+)]
+pub trait IntoExpr<ST> {
+    /// The expression it becomes.
+    type Expr: Expression;
+    /// Converts it.
+    fn into_expr(self) -> Self::Expr;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E: Expression, ST> IntoExpr<ST> for E
+where
+    E::SqlType: Compatible<ST>,
+{
+    type Expr = E;
+    #[inline]
+    fn into_expr(self) -> E {
+        self
+    }
+}
+
+macro_rules! value_into_expr {
+    ($($t:ty => $st:ty;)*) => {$(
+        impl<'v> IntoExpr<$st> for $t {
+            type Expr = Bind<$t, $st>;
+            #[inline]
+            fn into_expr(self) -> Self::Expr { Bind::new(self) }
+        }
+        impl<'v> IntoExpr<Nullable<$st>> for $t {
+            type Expr = Bind<$t, Nullable<$st>>;
+            #[inline]
+            fn into_expr(self) -> Self::Expr { Bind::new(self) }
+        }
+    )*};
+}
+value_into_expr! {
+    i16 => SmallInt;
+    i32 => Integer;
+    i64 => BigInt;
+    f32 => Real;
+    f64 => Double;
+    bool => Bool;
+    &'v str => Text;
+    String => Text;
+    &'v String => Text;
+    &'v [u8] => Blob;
+    Vec<u8> => Blob;
+}
+
+macro_rules! text_into_varchar {
+    ($($t:ty),*) => {$(
+        impl<'v, const N: u32> IntoExpr<Varchar<N>> for $t {
+            type Expr = Bind<$t, Varchar<N>>;
+            #[inline]
+            fn into_expr(self) -> Self::Expr { Bind::new(self) }
+        }
+        impl<'v, const N: u32> IntoExpr<Nullable<Varchar<N>>> for $t {
+            type Expr = Bind<$t, Nullable<Varchar<N>>>;
+            #[inline]
+            fn into_expr(self) -> Self::Expr { Bind::new(self) }
+        }
+    )*};
+}
+text_into_varchar!(&'v str, String, &'v String);
+
+impl<T, ST> IntoExpr<Nullable<ST>> for Option<T>
+where
+    T: IntoExpr<ST> + Encode,
+    ST: SqlType<NotNull = ST>,
+    Nullable<ST>: SqlType,
+{
+    type Expr = Bind<Option<T>, Nullable<ST>>;
+    #[inline]
+    fn into_expr(self) -> Self::Expr {
+        Bind::new(self)
+    }
+}
+
+/// A boolean literal, rendered by the dialect (`TRUE`, or `1` on SQLite).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::expr::BoolLiteral;
+/// let always = BoolLiteral(true);
+/// assert!(always.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoolLiteral(pub bool);
+
+impl Render for BoolLiteral {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_sql(w.dialect().bool_literal(self.0));
+    }
+}
+impl Expression for BoolLiteral {
+    type SqlType = Bool;
+}
+
+/// Binds a Rust value as an expression of its natural SQL type, for the
+/// places where no column gives the type: `select(bind(1i64))`.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// let one = bind::<BigInt, _>(1i64);
+/// ```
+pub fn bind<ST: SqlType, T: IntoExpr<ST>>(value: T) -> T::Expr {
+    value.into_expr()
+}

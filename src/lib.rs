@@ -1,0 +1,92 @@
+//! # sqlalgebra
+//!
+//! A SQL toolkit in the spirit of SQLAlchemy Core, as a trait-generic,
+//! no-macro query algebra: tables and columns are unit structs you
+//! implement [`Table`] and [`Column`] on by hand; queries are typed trees
+//! checked by the compiler; they render through a [`Dialect`](render::Dialect)
+//! for SQLite, PostgreSQL or MySQL, with every value bound, never spliced.
+//!
+//! ```
+//! use sqlalgebra::prelude::*;
+//! use sqlalgebra_sqlite::Sqlite;
+//!
+//! #[derive(Clone, Copy, Debug, Default)]
+//! pub struct Users;
+//! impl Table for Users {
+//!     const NAME: &'static str = "user_account";
+//!     type Columns = (users::Id, users::Name, users::Fullname);
+//!     type PrimaryKey = users::Id;
+//! }
+//!
+//! pub mod users {
+//!     use sqlalgebra::prelude::*;
+//!     #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+//!     #[derive(Clone, Copy, Debug, Default)] pub struct Name;
+//!     #[derive(Clone, Copy, Debug, Default)] pub struct Fullname;
+//!     impl Column for Id {
+//!         type Table = super::Users; type SqlType = BigInt; const NAME: &'static str = "id";
+//!         const AUTOINCREMENT: bool = true;
+//!     }
+//!     impl Column for Name { type Table = super::Users; type SqlType = Text; const NAME: &'static str = "name"; }
+//!     impl Column for Fullname { type Table = super::Users; type SqlType = Nullable<Text>; const NAME: &'static str = "fullname"; }
+//! }
+//!
+//! fn main() -> sqlalgebra::Result<()> {
+//!     let engine = Sqlite::memory()?;
+//!     let mut conn = engine.connect()?;
+//!     create_all::<Users>(&mut conn)?;
+//!
+//!     insert_into(Users)
+//!         .values((users::Name.set("alice"), users::Fullname.set("Alice Smith")))
+//!         .execute(&mut conn)?;
+//!
+//!     let rows: Vec<(i64, String)> = select((users::Id, users::Name))
+//!         .filter(users::Name.like("a%").and(users::Id.gt(0)))
+//!         .order_by(users::Name.desc())
+//!         .limit(10)
+//!         .load(&mut conn)?;
+//!     assert_eq!(rows, [(1, "alice".to_string())]);
+//!
+//!     let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+//!     assert_eq!(n, 1);
+//!     Ok(())
+//! }
+//! ```
+
+pub mod conn;
+pub mod engine;
+mod error;
+pub mod expr;
+mod macros;
+pub mod query;
+pub mod render;
+pub mod schema;
+pub mod types;
+pub mod value;
+
+pub use conn::Connection;
+pub use engine::{Backend, Engine, PoolOptions, Pooled};
+pub use error::{BoxError, ConstraintKind, Error, Result};
+pub use schema::{Column, Table};
+
+/// Everything a user of the algebra needs, in one import.
+pub mod prelude {
+    pub use crate::conn::Connection;
+    pub use crate::engine::{Engine, PoolOptions};
+    pub use crate::expr::{
+        BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, NumericExpressionMethods,
+        TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
+    };
+    pub use crate::query::{
+        ColumnMethods, Execute, Query, RunQuery, delete_from, insert_into, select, text, update,
+    };
+    pub use crate::render::Statement;
+    pub use crate::schema::{
+        Column, ColumnDefault, ColumnList, ForeignKey, ReferentialAction, Table, check, create_all,
+        drop_all, index, unique_index,
+    };
+    pub use crate::types::{
+        BigInt, Blob, Bool, Double, Integer, Nullable, Real, SmallInt, Text, Varchar,
+    };
+    pub use crate::value::FromRow;
+}

@@ -1,0 +1,25 @@
+//! Internal macros: trait impls for tuples of every arity up to 16.
+
+/// Calls `$m!` once per tuple arity from 1 to 16, with pairs of type
+/// parameter names (`A SA, B SB, ...`).
+macro_rules! for_tuples {
+    ($m:ident) => {
+        $m!(A SA);
+        $m!(A SA, B SB);
+        $m!(A SA, B SB, C SC);
+        $m!(A SA, B SB, C SC, D SD);
+        $m!(A SA, B SB, C SC, D SD, E SE);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM, N SN);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM, N SN, O SO);
+        $m!(A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM, N SN, O SO, P SP);
+    };
+}
+pub(crate) use for_tuples;

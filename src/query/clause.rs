@@ -1,0 +1,220 @@
+//! Building blocks shared by the statements: optional clauses, selections,
+//! assignments.
+
+use crate::expr::{And, Expression, IntoExpr};
+use crate::render::{Render, SqlWriter, TableSet};
+use crate::schema::{Column, ColumnOf, Table};
+use crate::types::{BoolLike, SqlType};
+
+/// A clause that is present in the statement (WHERE, GROUP BY, HAVING,
+/// ORDER BY); `()` stands for an absent one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clause<T>(pub(crate) T);
+
+/// A clause that may be absent: `()` or [`Clause<T>`].
+pub trait MaybeClause {
+    /// Writes `keyword` and the clause, if present.
+    fn write_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str);
+    /// Adds the tables the clause refers to.
+    fn collect_clause_tables<'a>(&'a self, out: &mut TableSet<'a>);
+    /// Whether the clause is present.
+    fn is_present(&self) -> bool;
+}
+
+impl MaybeClause for () {
+    fn write_clause<'a>(&'a self, _: &mut SqlWriter<'a>, _: &str) {}
+    fn collect_clause_tables<'a>(&'a self, _: &mut TableSet<'a>) {}
+    fn is_present(&self) -> bool {
+        false
+    }
+}
+
+impl<T: Render> MaybeClause for Clause<T> {
+    fn write_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
+        w.push_sql(keyword);
+        self.0.render(w);
+    }
+    fn collect_clause_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        self.0.collect_tables(out);
+    }
+    fn is_present(&self) -> bool {
+        true
+    }
+}
+
+/// ANDs predicate `P` onto a WHERE or HAVING clause.
+pub trait AndPredicate<P> {
+    /// The clause with `P` added.
+    type Output: MaybeClause;
+    /// Adds `p`.
+    fn and_predicate(self, p: P) -> Self::Output;
+}
+
+impl<P: Render> AndPredicate<P> for () {
+    type Output = Clause<P>;
+    fn and_predicate(self, p: P) -> Clause<P> {
+        Clause(p)
+    }
+}
+
+impl<E: Render, P: Render> AndPredicate<P> for Clause<E> {
+    type Output = Clause<And<E, P>>;
+    fn and_predicate(self, p: P) -> Self::Output {
+        Clause(And::new(self.0, p))
+    }
+}
+
+/// A predicate: a boolean expression, what `filter` and `having` accept.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a boolean SQL expression",
+    label = "`filter` and `having` need a predicate",
+    note = "compare it first, e.g. `column.eq(value)` or `column.is_not_null()`"
+)]
+pub trait Predicate: Expression {}
+
+#[diagnostic::do_not_recommend]
+impl<E: Expression> Predicate for E where E::SqlType: BoolLike {}
+
+/// What a SELECT returns: one expression, or a tuple of up to 16. Its
+/// `SqlType` is the row type: a single SQL type or a tuple of them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be selected",
+    label = "expected a column, an expression, or a tuple of up to 16 of them"
+)]
+pub trait Selection: Render {
+    /// The SQL type of a row.
+    type SqlType;
+}
+
+impl<E: Expression> Selection for E {
+    type SqlType = E::SqlType;
+}
+
+/// `column = value` in an INSERT or UPDATE, made by
+/// [`ColumnMethods::set`].
+#[derive(Debug, Clone, Copy)]
+pub struct Assign<C, E> {
+    column: std::marker::PhantomData<C>,
+    pub(crate) value: E,
+}
+
+/// `set`: for every column.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = Text; const NAME: &'static str = "a"; }
+/// let row = A.set("alice");
+/// ```
+pub trait ColumnMethods: Column {
+    /// Assigns `value` to this column, in an INSERT or an UPDATE.
+    fn set<V: IntoExpr<Self::SqlType>>(self, value: V) -> Assign<Self, V::Expr> {
+        Assign {
+            column: std::marker::PhantomData,
+            value: value.into_expr(),
+        }
+    }
+}
+
+impl<C: Column> ColumnMethods for C {}
+
+/// One or more assignments to columns of table `T`: what `values` (one
+/// row of an INSERT) and `update(..).set` accept.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not assign columns of table `{T}`",
+    label = "expected `column.set(value)` or a tuple of them, all on columns of `{T}`",
+    note = "an INSERT or UPDATE can only set columns of its own table"
+)]
+pub trait Assignments<T: Table> {
+    /// How many columns are assigned.
+    const COUNT: usize;
+    /// Writes the column names, separated by `, `.
+    fn write_columns(&self, w: &mut SqlWriter<'_>);
+    /// Writes the values, separated by `, `.
+    fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>);
+    /// Writes `"col" = value, ...` for UPDATE.
+    fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>);
+}
+
+impl<T: Table, C: ColumnOf<T>, E: Expression> Assignments<T> for Assign<C, E>
+where
+    E::SqlType: SqlType,
+{
+    const COUNT: usize = 1;
+    fn write_columns(&self, w: &mut SqlWriter<'_>) {
+        w.push_ident(C::NAME);
+    }
+    fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.value.render(w);
+    }
+    fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_ident(C::NAME);
+        w.push_sql(" = ");
+        self.value.render(w);
+    }
+}
+
+macro_rules! tuple_impls {
+    ($($T:ident $S:ident),+) => {
+        impl<$($T: Render),+> Render for ($($T,)+) {
+            #[allow(non_snake_case, unused_assignments)]
+            fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.render(w);
+                )+
+            }
+            #[allow(non_snake_case)]
+            fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+                let ($($T,)+) = self;
+                $($T.collect_tables(out);)+
+            }
+        }
+
+        impl<$($T: Selection),+> Selection for ($($T,)+) {
+            type SqlType = ($($T::SqlType,)+);
+        }
+
+        impl<$($T: crate::expr::OrderBy),+> crate::expr::OrderBy for ($($T,)+) {}
+
+        impl<Tbl: Table, $($T: Assignments<Tbl>),+> Assignments<Tbl> for ($($T,)+) {
+            const COUNT: usize = 0 $(+ $T::COUNT)+;
+            #[allow(non_snake_case, unused_assignments)]
+            fn write_columns(&self, w: &mut SqlWriter<'_>) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.write_columns(w);
+                )+
+            }
+            #[allow(non_snake_case, unused_assignments)]
+            fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.write_values(w);
+                )+
+            }
+            #[allow(non_snake_case, unused_assignments)]
+            fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.write_set(w);
+                )+
+            }
+        }
+    };
+}
+crate::macros::for_tuples!(tuple_impls);

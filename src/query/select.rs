@@ -1,0 +1,364 @@
+//! SELECT.
+
+use super::clause::{AndPredicate, Clause, MaybeClause, Predicate, Selection};
+use super::run::Query;
+use crate::error::Error;
+use crate::expr::OrderBy;
+use crate::render::{Render, SqlWriter, Statement, TableRef, TableSet, add_table};
+use crate::schema::QuerySource;
+use crate::value::ValueRef;
+
+/// The FROM clause when none was given: the tables the statement refers to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Inferred;
+
+/// An explicit FROM table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct From<T>(pub(crate) T);
+
+/// The kind of a JOIN.
+///
+/// ```
+/// use sqlalgebra::query::JoinKind;
+/// assert_eq!(JoinKind::Left.sql(), " LEFT JOIN ");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `INNER JOIN`
+    Inner,
+    /// `LEFT JOIN` (left outer join)
+    Left,
+}
+
+impl JoinKind {
+    /// The SQL keywords, with surrounding spaces.
+    pub fn sql(self) -> &'static str {
+        match self {
+            JoinKind::Inner => " INNER JOIN ",
+            JoinKind::Left => " LEFT JOIN ",
+        }
+    }
+}
+
+/// `left JOIN table ON on`
+#[derive(Debug, Clone, Copy)]
+pub struct Join<F, T, On> {
+    left: F,
+    table: T,
+    on: On,
+    kind: JoinKind,
+}
+
+/// A FROM clause: [`Inferred`], an explicit table, or joins onto one of
+/// those.
+pub trait FromClause {
+    /// The table given explicitly with `from`, if any.
+    fn base(&self) -> Option<TableRef<'static>>;
+    /// Adds the joined tables (not the base) to `out`.
+    fn joined(&self, out: &mut TableSet<'_>);
+    /// Writes the JOIN clauses.
+    fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>);
+}
+
+impl FromClause for Inferred {
+    fn base(&self) -> Option<TableRef<'static>> {
+        None
+    }
+    fn joined(&self, _: &mut TableSet<'_>) {}
+    fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+
+impl<T: QuerySource> FromClause for From<T> {
+    fn base(&self) -> Option<TableRef<'static>> {
+        Some(self.0.table_ref())
+    }
+    fn joined(&self, _: &mut TableSet<'_>) {}
+    fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+
+impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
+    fn base(&self) -> Option<TableRef<'static>> {
+        self.left.base()
+    }
+    fn joined(&self, out: &mut TableSet<'_>) {
+        self.left.joined(out);
+        add_table(out, self.table.table_ref());
+    }
+    fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.left.write_joins(w);
+        w.push_sql(self.kind.sql());
+        write_table(w, self.table.table_ref());
+        w.push_sql(" ON ");
+        self.on.render(w);
+    }
+}
+
+fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
+    w.push_ident(t.name);
+    if let Some(alias) = t.alias {
+        w.push_sql(" AS ");
+        w.push_ident(alias);
+    }
+}
+
+/// GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT of a SELECT,
+/// bundled so that a SELECT's type has only four parameters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Modifiers<G = (), H = (), O = ()> {
+    group: G,
+    having: H,
+    order: O,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    distinct: bool,
+}
+
+/// A SELECT statement: what to select (`S`), from where (`F`), the WHERE
+/// clause (`W`) and the other clauses (`M`).
+///
+/// Build it with [`select`].
+#[derive(Debug, Clone, Copy)]
+#[must_use = "a statement does nothing until it is run with `load`, `get`, `first` or `execute`"]
+pub struct Select<S, F = Inferred, W = (), M = Modifiers> {
+    selection: S,
+    from: F,
+    filter: W,
+    modifiers: M,
+}
+
+/// `SELECT selection`: a column, an expression, or a tuple of up to 16 of
+/// them. The FROM clause is inferred from the tables the statement refers
+/// to unless given with [`from`](Select::from).
+///
+/// | | |
+/// |---|---|
+/// | SQLite | `SELECT "users"."id" FROM "users" WHERE "users"."id" > ? LIMIT ?` |
+/// | PostgreSQL | `SELECT "users"."id" FROM "users" WHERE "users"."id" > $1 LIMIT $2` |
+/// | MySQL | ``SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ? LIMIT ?`` |
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = Id; type PrimaryKey = Id; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+/// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// let q = select(Id).filter(Id.gt(5)).limit(10);
+/// ```
+pub fn select<S: Selection>(selection: S) -> Select<S> {
+    Select {
+        selection,
+        from: Inferred,
+        filter: (),
+        modifiers: Modifiers::default(),
+    }
+}
+
+impl<S, W, M> Select<S, Inferred, W, M> {
+    /// `FROM table`, explicitly (otherwise it is inferred).
+    pub fn from<T: QuerySource>(self, table: T) -> Select<S, From<T>, W, M> {
+        Select {
+            selection: self.selection,
+            from: From(table),
+            filter: self.filter,
+            modifiers: self.modifiers,
+        }
+    }
+}
+
+impl<S, F: FromClause, W, M> Select<S, F, W, M> {
+    /// `INNER JOIN table ON on`
+    pub fn join<T: QuerySource, On: Predicate>(self, table: T, on: On) -> Select<S, Join<F, T, On>, W, M> {
+        self.join_kind(table, on, JoinKind::Inner)
+    }
+
+    /// `LEFT JOIN table ON on`: rows of the left side without a match get
+    /// NULLs; load them into `Option`s.
+    pub fn left_join<T: QuerySource, On: Predicate>(
+        self,
+        table: T,
+        on: On,
+    ) -> Select<S, Join<F, T, On>, W, M> {
+        self.join_kind(table, on, JoinKind::Left)
+    }
+
+    fn join_kind<T, On>(self, table: T, on: On, kind: JoinKind) -> Select<S, Join<F, T, On>, W, M> {
+        Select {
+            selection: self.selection,
+            from: Join {
+                left: self.from,
+                table,
+                on,
+                kind,
+            },
+            filter: self.filter,
+            modifiers: self.modifiers,
+        }
+    }
+
+    /// Adds a WHERE condition; several calls are ANDed.
+    pub fn filter<P: Predicate>(self, predicate: P) -> Select<S, F, W::Output, M>
+    where
+        W: AndPredicate<P>,
+    {
+        Select {
+            selection: self.selection,
+            from: self.from,
+            filter: self.filter.and_predicate(predicate),
+            modifiers: self.modifiers,
+        }
+    }
+}
+
+impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
+    fn with_modifiers<G2, H2, O2>(
+        self,
+        m: impl FnOnce(Modifiers<G, H, O>) -> Modifiers<G2, H2, O2>,
+    ) -> Select<S, F, W, Modifiers<G2, H2, O2>> {
+        Select {
+            selection: self.selection,
+            from: self.from,
+            filter: self.filter,
+            modifiers: m(self.modifiers),
+        }
+    }
+
+    /// `GROUP BY expr` (a tuple for several).
+    pub fn group_by<E: Selection>(self, exprs: E) -> Select<S, F, W, Modifiers<Clause<E>, H, O>> {
+        self.with_modifiers(|m| Modifiers {
+            group: Clause(exprs),
+            having: m.having,
+            order: m.order,
+            limit: m.limit,
+            offset: m.offset,
+            distinct: m.distinct,
+        })
+    }
+
+    /// Adds a HAVING condition; several calls are ANDed.
+    pub fn having<P: Predicate>(self, predicate: P) -> Select<S, F, W, Modifiers<G, H::Output, O>>
+    where
+        H: AndPredicate<P>,
+    {
+        self.with_modifiers(|m| Modifiers {
+            group: m.group,
+            having: m.having.and_predicate(predicate),
+            order: m.order,
+            limit: m.limit,
+            offset: m.offset,
+            distinct: m.distinct,
+        })
+    }
+
+    /// `ORDER BY ...`: an expression, `expr.desc()`, or a tuple of them.
+    /// Replaces an earlier ORDER BY.
+    pub fn order_by<O2: OrderBy>(self, order: O2) -> Select<S, F, W, Modifiers<G, H, Clause<O2>>> {
+        self.with_modifiers(|m| Modifiers {
+            group: m.group,
+            having: m.having,
+            order: Clause(order),
+            limit: m.limit,
+            offset: m.offset,
+            distinct: m.distinct,
+        })
+    }
+
+    /// `LIMIT n` (bound as a value).
+    pub fn limit(mut self, n: u64) -> Self {
+        self.modifiers.limit = Some(i64::try_from(n).unwrap_or(i64::MAX));
+        self
+    }
+
+    /// `OFFSET n` (bound as a value).
+    pub fn offset(mut self, n: u64) -> Self {
+        self.modifiers.offset = Some(i64::try_from(n).unwrap_or(i64::MAX));
+        self
+    }
+
+    /// `SELECT DISTINCT`
+    pub fn distinct(mut self) -> Self {
+        self.modifiers.distinct = true;
+        self
+    }
+}
+
+impl<S, F, W, G, H, O> Render for Select<S, F, W, Modifiers<G, H, O>>
+where
+    S: Selection,
+    F: FromClause,
+    W: MaybeClause,
+    G: MaybeClause,
+    H: MaybeClause,
+    O: MaybeClause,
+{
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        let m = &self.modifiers;
+        w.push_sql(if m.distinct { "SELECT DISTINCT " } else { "SELECT " });
+        self.selection.render(w);
+
+        let mut referenced = TableSet::new();
+        if let Some(base) = self.from.base() {
+            referenced.push(base);
+        }
+        self.selection.collect_tables(&mut referenced);
+        self.filter.collect_clause_tables(&mut referenced);
+        m.group.collect_clause_tables(&mut referenced);
+        m.having.collect_clause_tables(&mut referenced);
+        m.order.collect_clause_tables(&mut referenced);
+        let mut joined = TableSet::new();
+        self.from.joined(&mut joined);
+        let mut from = referenced.iter().filter(|t| !joined.contains(t));
+        match from.next() {
+            Some(first) => {
+                w.push_sql(" FROM ");
+                write_table(w, *first);
+                self.from.write_joins(w);
+                for t in from {
+                    w.push_sql(", ");
+                    write_table(w, *t);
+                }
+            }
+            None if !joined.is_empty() => w.fail(Error::InvalidStatement(
+                "a JOIN needs a table to join onto: select one of its columns or call `from`"
+                    .into(),
+            )),
+            None => {}
+        }
+
+        self.filter.write_clause(w, " WHERE ");
+        m.group.write_clause(w, " GROUP BY ");
+        m.having.write_clause(w, " HAVING ");
+        m.order.write_clause(w, " ORDER BY ");
+        write_limit_offset(w, m.limit.as_ref(), m.offset.as_ref());
+    }
+}
+
+/// Writes `LIMIT ? OFFSET ?` with the values bound, in the dialect's form.
+pub(crate) fn write_limit_offset<'a>(w: &mut SqlWriter<'a>, limit: Option<&'a i64>, offset: Option<&'a i64>) {
+    match (limit, offset) {
+        (Some(l), _) => {
+            w.push_sql(" LIMIT ");
+            w.push_bind(ValueRef::Int(*l));
+        }
+        (None, Some(_)) => {
+            if let Some(all) = w.dialect().no_limit() {
+                w.push_sql(" LIMIT ");
+                w.push_sql(all);
+            }
+        }
+        (None, None) => {}
+    }
+    if let Some(o) = offset {
+        w.push_sql(" OFFSET ");
+        w.push_bind(ValueRef::Int(*o));
+    }
+}
+
+impl<S, F, W, G, H, O> Statement for Select<S, F, W, Modifiers<G, H, O>> where Self: Render {}
+
+impl<S, F, W, G, H, O> Query for Select<S, F, W, Modifiers<G, H, O>>
+where
+    S: Selection,
+    Self: Render,
+{
+    type SqlType = S::SqlType;
+}

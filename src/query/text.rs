@@ -1,0 +1,255 @@
+//! `text()`: raw SQL with named binds.
+
+use std::marker::PhantomData;
+
+use super::run::Query;
+use crate::error::Error;
+use crate::render::{Render, SqlWriter, Statement};
+use crate::value::{Encode, ValueRef};
+
+/// An owned SQL value, for binds that a statement must keep.
+///
+/// ```
+/// use sqlalgebra::query::Value;
+/// use sqlalgebra::value::ValueRef;
+/// let v = Value::from_ref(ValueRef::Text("x"));
+/// assert_eq!(v.as_ref(), ValueRef::Text("x"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Value {
+    /// NULL.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// Text.
+    Text(String),
+    /// Bytes.
+    Blob(Vec<u8>),
+}
+
+impl Value {
+    /// Copies a borrowed value.
+    pub fn from_ref(v: ValueRef<'_>) -> Self {
+        match v {
+            ValueRef::Null => Value::Null,
+            ValueRef::Int(i) => Value::Int(i),
+            ValueRef::Float(f) => Value::Float(f),
+            ValueRef::Bool(b) => Value::Bool(b),
+            ValueRef::Text(s) => Value::Text(s.to_owned()),
+            ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+        }
+    }
+
+    /// A borrowed view.
+    pub fn as_ref(&self) -> ValueRef<'_> {
+        match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Int(*i),
+            Value::Float(f) => ValueRef::Float(*f),
+            Value::Bool(b) => ValueRef::Bool(*b),
+            Value::Text(s) => ValueRef::Text(s),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+}
+
+/// Raw SQL with `:name` placeholders, each bound with [`bind`](TextQuery::bind).
+///
+/// The placeholders are rendered per dialect (`?` or `$n`); `:name` inside
+/// quotes or comments, and PostgreSQL's `::type` casts, are left alone. A
+/// placeholder without a value is [`Error::MissingBind`], a value without a
+/// placeholder [`Error::UnusedBind`].
+///
+/// To load rows, say their SQL types with [`returns`](TextQuery::returns).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// let q = text("SELECT name FROM users WHERE id = :id").bind("id", 1i64);
+/// let typed = q.returns::<Text>();
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a statement does nothing until it is run"]
+pub struct TextQuery<ST = ()> {
+    sql: String,
+    binds: Vec<(String, Value)>,
+    _row: PhantomData<fn() -> ST>,
+}
+
+/// Raw SQL with `:name` placeholders; see [`TextQuery`].
+pub fn text(sql: impl Into<String>) -> TextQuery {
+    TextQuery {
+        sql: sql.into(),
+        binds: Vec::new(),
+        _row: PhantomData,
+    }
+}
+
+impl<ST> TextQuery<ST> {
+    /// Binds `value` to `:name` (replacing an earlier value for it).
+    pub fn bind(mut self, name: &str, value: impl Encode) -> Self {
+        let value = Value::from_ref(value.encode());
+        match self.binds.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.binds.push((name.to_owned(), value)),
+        }
+        self
+    }
+
+    /// Declares the SQL types of the rows this SQL returns, so they can be
+    /// loaded: `.returns::<(BigInt, Text)>()`.
+    pub fn returns<ST2>(self) -> TextQuery<ST2> {
+        TextQuery {
+            sql: self.sql,
+            binds: self.binds,
+            _row: PhantomData,
+        }
+    }
+}
+
+/// Splits SQL into literal pieces and `:name` placeholders.
+enum Piece<'s> {
+    Sql(&'s str),
+    Param(&'s str),
+}
+
+fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    let mut start = 0;
+    let mut pending: Option<Piece<'_>> = None;
+    std::iter::from_fn(move || {
+        if let Some(p) = pending.take() {
+            return Some(p);
+        }
+        while i < bytes.len() {
+            match bytes[i] {
+                q @ (b'\'' | b'"' | b'`') => {
+                    i += 1;
+                    while i < bytes.len() {
+                        if bytes[i] == q {
+                            // A doubled quote stays inside the literal.
+                            if bytes.get(i + 1) == Some(&q) {
+                                i += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 2;
+                }
+                b':' if bytes.get(i + 1) == Some(&b':') => i += 2,
+                b':' if bytes
+                    .get(i + 1)
+                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+                {
+                    let name_start = i + 1;
+                    let mut end = name_start;
+                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                        end += 1;
+                    }
+                    let before = &sql[start..i];
+                    let param = Piece::Param(&sql[name_start..end]);
+                    i = end;
+                    start = end;
+                    pending = Some(param);
+                    return Some(Piece::Sql(before));
+                }
+                _ => i += 1,
+            }
+        }
+        if start < bytes.len() {
+            let rest = &sql[start..];
+            start = bytes.len();
+            return Some(Piece::Sql(rest));
+        }
+        None
+    })
+}
+
+impl<ST> Render for TextQuery<ST> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        let mut used = vec![false; self.binds.len()];
+        for piece in pieces(&self.sql) {
+            match piece {
+                Piece::Sql(s) => w.push_sql(s),
+                Piece::Param(name) => match self.binds.iter().position(|(n, _)| n == name) {
+                    Some(k) => {
+                        used[k] = true;
+                        w.push_bind(self.binds[k].1.as_ref());
+                    }
+                    None => w.fail(Error::MissingBind {
+                        name: name.to_owned(),
+                    }),
+                },
+            }
+        }
+        if let Some(k) = used.iter().position(|u| !u) {
+            w.fail(Error::UnusedBind {
+                name: self.binds[k].0.clone(),
+            });
+        }
+    }
+}
+
+impl<ST> Statement for TextQuery<ST> {}
+
+impl<ST> Query for TextQuery<ST> {
+    type SqlType = ST;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(sql: &str) -> Vec<String> {
+        pieces(sql)
+            .map(|p| match p {
+                Piece::Sql(s) => s.to_owned(),
+                Piece::Param(n) => format!("<{n}>"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_names_outside_quotes_comments_and_casts() {
+        assert_eq!(
+            split("SELECT ':no', \"a:b\", x::int -- :c\n FROM t WHERE id = :id_1 /* :d */ AND n=:n"),
+            [
+                "SELECT ':no', \"a:b\", x::int -- :c\n FROM t WHERE id = ",
+                "<id_1>",
+                " /* :d */ AND n=",
+                "<n>"
+            ]
+        );
+    }
+
+    #[test]
+    fn doubled_quotes_stay_inside_literals() {
+        assert_eq!(split("'it'':s' :x"), ["'it'':s' ", "<x>"]);
+    }
+
+    #[test]
+    fn unterminated_literals_do_not_panic() {
+        assert_eq!(split("'abc :x"), ["'abc :x"]);
+        assert_eq!(split("/* :x"), ["/* :x"]);
+        assert_eq!(split(":"), [":"]);
+    }
+}

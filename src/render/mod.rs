@@ -1,0 +1,276 @@
+//! Rendering: one walk over a statement tree writes its SQL text through a
+//! [`Dialect`] and collects its bind values.
+
+mod dialect;
+
+pub use dialect::{ConcatStyle, Dialect, IlikeStyle, push_int, write_standard_type};
+
+use smallvec::SmallVec;
+
+use crate::error::{Error, Result};
+use crate::value::ValueRef;
+
+/// The bind values of a rendered statement, borrowed from the statement.
+/// Sixteen live inline; only a statement with more spills to the heap.
+pub type Binds<'a> = SmallVec<[ValueRef<'a>; 16]>;
+
+/// Operator precedence, used to parenthesize only where SQL needs it.
+pub mod precedence {
+    /// `OR`.
+    pub const OR: u8 = 1;
+    /// `AND`.
+    pub const AND: u8 = 2;
+    /// `NOT`.
+    pub const NOT: u8 = 3;
+    /// `=`, `<`, `LIKE`, `IN`, `BETWEEN`, `IS NULL`.
+    pub const COMPARISON: u8 = 4;
+    /// `||`.
+    pub const CONCAT: u8 = 5;
+    /// `+`, `-`.
+    pub const ADDITIVE: u8 = 6;
+    /// `*`, `/`.
+    pub const MULTIPLICATIVE: u8 = 7;
+    /// Columns, binds, function calls, anything parenthesized.
+    pub const ATOM: u8 = 10;
+}
+
+/// A table as it appears in a FROM clause: its name, and the alias it is
+/// referred to by, if any.
+///
+/// ```
+/// use sqlalgebra::render::TableRef;
+/// let t = TableRef::new("users");
+/// assert_eq!(t.exposed_name(), "users");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableRef<'a> {
+    /// The table's name.
+    pub name: &'a str,
+    /// The alias, if the table is aliased.
+    pub alias: Option<&'a str>,
+}
+
+impl<'a> TableRef<'a> {
+    /// A table referred to by its own name.
+    pub const fn new(name: &'a str) -> Self {
+        TableRef { name, alias: None }
+    }
+
+    /// The name columns are qualified with: the alias, or the table's name.
+    pub fn exposed_name(&self) -> &'a str {
+        self.alias.unwrap_or(self.name)
+    }
+}
+
+/// The tables a statement refers to, in order of first reference.
+pub type TableSet<'a> = SmallVec<[TableRef<'a>; 4]>;
+
+/// Adds `t` to `set` unless it is there already.
+pub(crate) fn add_table<'a>(set: &mut TableSet<'a>, t: TableRef<'a>) {
+    if !set.contains(&t) {
+        set.push(t);
+    }
+}
+
+/// A piece of a statement that can write itself as SQL.
+///
+/// Implement it (with [`Expression`](crate::expr::Expression)) to add your
+/// own SQL node.
+pub trait Render {
+    /// Writes this node's SQL into `w`, and pushes its bind values.
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>);
+
+    /// Adds every table this node refers to (outside subqueries) to `out`;
+    /// used to infer a SELECT's FROM clause.
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        let _ = out;
+    }
+
+    /// The precedence of this node's outermost operator; see [`precedence`].
+    fn precedence(&self) -> u8 {
+        precedence::ATOM
+    }
+}
+
+/// The output of rendering: SQL text and the values bound to its
+/// placeholders, in order.
+///
+/// ```
+/// use sqlalgebra::render::Rendered;
+/// let r = Rendered { sql: "SELECT 1".into(), binds: Default::default() };
+/// assert_eq!(r.to_string(), "SELECT 1");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered<'a> {
+    /// The SQL text.
+    pub sql: String,
+    /// The bind values, one per placeholder.
+    pub binds: Binds<'a>,
+}
+
+impl std::fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.sql)
+    }
+}
+
+/// Where a statement is written: SQL text, bind values and the dialect.
+///
+/// ```
+/// use sqlalgebra::render::{Dialect, SqlWriter};
+/// use sqlalgebra::value::ValueRef;
+/// #[derive(Debug)]
+/// struct Pg;
+/// impl Dialect for Pg {
+///     fn name(&self) -> &'static str { "pg" }
+///     fn write_placeholder(&self, out: &mut String, n: usize) {
+///         out.push('$');
+///         sqlalgebra::render::push_int(out, n as i64);
+///     }
+/// }
+/// let mut w = SqlWriter::new(&Pg);
+/// w.push_sql("SELECT ");
+/// w.push_ident("id");
+/// w.push_sql(" WHERE x = ");
+/// w.push_bind(ValueRef::Int(1));
+/// let r = w.finish().unwrap();
+/// assert_eq!(r.sql, r#"SELECT "id" WHERE x = $1"#);
+/// ```
+pub struct SqlWriter<'a> {
+    sql: String,
+    binds: Binds<'a>,
+    dialect: &'a dyn Dialect,
+    error: Option<Error>,
+}
+
+impl<'a> SqlWriter<'a> {
+    /// A writer for `dialect` with room for a typical statement.
+    pub fn new(dialect: &'a dyn Dialect) -> Self {
+        Self::with_buffer(dialect, String::with_capacity(256))
+    }
+
+    /// A writer that appends to `buf` (cleared first), so a caller can
+    /// reuse one allocation across statements.
+    pub fn with_buffer(dialect: &'a dyn Dialect, mut buf: String) -> Self {
+        buf.clear();
+        SqlWriter {
+            sql: buf,
+            binds: Binds::new(),
+            dialect,
+            error: None,
+        }
+    }
+
+    /// The dialect being written.
+    pub fn dialect(&self) -> &'a dyn Dialect {
+        self.dialect
+    }
+
+    /// Appends SQL text (keywords, punctuation). Never pass values here.
+    #[inline]
+    pub fn push_sql(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Appends an identifier, quoted by the dialect.
+    #[inline]
+    pub fn push_ident(&mut self, ident: &str) {
+        self.dialect.write_ident(&mut self.sql, ident);
+    }
+
+    /// Appends `table.column`, both quoted.
+    #[inline]
+    pub fn push_qualified(&mut self, table: &str, column: &str) {
+        self.push_ident(table);
+        self.sql.push('.');
+        self.push_ident(column);
+    }
+
+    /// Appends a placeholder and records the value bound to it.
+    #[inline]
+    pub fn push_bind(&mut self, value: ValueRef<'a>) {
+        self.binds.push(value);
+        self.dialect.write_placeholder(&mut self.sql, self.binds.len());
+    }
+
+    /// Appends a decimal integer literal (for lengths and counts in DDL,
+    /// never for user values).
+    pub fn push_int(&mut self, n: i64) {
+        push_int(&mut self.sql, n);
+    }
+
+    /// Renders `node`, in parentheses when its precedence is below `min`.
+    #[inline]
+    pub fn push_operand<R: Render + ?Sized>(&mut self, node: &'a R, min: u8) {
+        if node.precedence() < min {
+            self.sql.push('(');
+            node.render(self);
+            self.sql.push(')');
+        } else {
+            node.render(self);
+        }
+    }
+
+    /// Renders each node, separated by `sep`.
+    pub fn push_list<R: Render>(&mut self, nodes: &'a [R], sep: &str) {
+        for (i, n) in nodes.iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(sep);
+            }
+            n.render(self);
+        }
+    }
+
+    /// Records an error; rendering goes on, and [`finish`](Self::finish)
+    /// returns the first error recorded.
+    pub fn fail(&mut self, error: Error) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    /// Records that the dialect cannot render `feature`.
+    pub fn unsupported(&mut self, feature: &'static str) {
+        let dialect = self.dialect.name();
+        self.fail(Error::Unsupported { dialect, feature });
+    }
+
+    /// The SQL written so far.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// How many values are bound so far.
+    pub fn bind_count(&self) -> usize {
+        self.binds.len()
+    }
+
+    /// The finished SQL and binds, or the first error recorded.
+    ///
+    /// # Errors
+    /// The first error a node recorded with [`fail`](Self::fail).
+    pub fn finish(self) -> Result<Rendered<'a>> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(Rendered {
+                sql: self.sql,
+                binds: self.binds,
+            }),
+        }
+    }
+}
+
+/// A whole statement: something that can be rendered to SQL on its own and
+/// sent to a database.
+pub trait Statement: Render {
+    /// Renders the statement for `dialect`.
+    ///
+    /// # Errors
+    /// When the dialect cannot express the statement, or the statement is
+    /// incomplete (for example a `text()` bind is missing).
+    fn to_sql<'a>(&'a self, dialect: &'a dyn Dialect) -> Result<Rendered<'a>> {
+        let mut w = SqlWriter::new(dialect);
+        self.render(&mut w);
+        w.finish()
+    }
+}

@@ -1,0 +1,153 @@
+//! Schema: tables and columns as zero-sized types you implement by hand, and
+//! the metadata DDL needs.
+//!
+//! ```
+//! use sqlalgebra::prelude::*;
+//!
+//! #[derive(Clone, Copy, Debug, Default)]
+//! pub struct Users;
+//! impl Table for Users {
+//!     const NAME: &'static str = "user_account";
+//!     type Columns = (users::Id, users::Name);
+//!     type PrimaryKey = users::Id;
+//! }
+//! pub mod users {
+//!     use sqlalgebra::prelude::*;
+//!     #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+//!     #[derive(Clone, Copy, Debug, Default)] pub struct Name;
+//!     impl Column for Id {
+//!         type Table = super::Users; type SqlType = BigInt; const NAME: &'static str = "id";
+//!         const AUTOINCREMENT: bool = true;
+//!     }
+//!     impl Column for Name {
+//!         type Table = super::Users; type SqlType = Varchar<30>; const NAME: &'static str = "name";
+//!         const UNIQUE: bool = true;
+//!     }
+//! }
+//! assert_eq!(<Users as Table>::NAME, "user_account");
+//! ```
+
+mod ddl;
+mod meta;
+
+pub use ddl::{CreateTable, DropTable, TableList, create_all, create_table, drop_all, drop_table};
+pub use meta::{
+    Check, ColumnDef, ColumnDefault, ForeignKey, Index, ReferentialAction, TableDef, check, index,
+    unique_index,
+};
+
+use crate::render::TableRef;
+use crate::types::SqlType;
+
+/// A table: implement it on a unit struct.
+///
+/// Only `NAME`, `Columns` and `PrimaryKey` are required; table-level
+/// indexes, unique constraints and checks are optional constants.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a table",
+    label = "expected a type that implements `Table`",
+    note = "implement `sqlalgebra::Table` on a unit struct to declare a table"
+)]
+pub trait Table: Copy + Default + Send + Sync + 'static {
+    /// The table's name in the database.
+    const NAME: &'static str;
+    /// All columns, as a tuple, in DDL order.
+    type Columns: ColumnList;
+    /// The primary key: one column, or a tuple for a composite key.
+    type PrimaryKey: ColumnList;
+    /// Indexes (also unique ones), made with [`index`] / [`unique_index`].
+    const INDEXES: &'static [Index] = &[];
+    /// Table-level CHECK constraints, made with [`check`].
+    const CHECKS: &'static [Check] = &[];
+}
+
+/// A column: implement it on a unit struct, naming its table and SQL type.
+///
+/// Everything else is an optional constant with a default: autoincrement,
+/// DEFAULT, UNIQUE, CHECK and a foreign key. NOT NULL follows from the SQL
+/// type (`Nullable<T>` allows NULL).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column",
+    note = "implement `sqlalgebra::Column` on a unit struct to declare a column"
+)]
+pub trait Column: Copy + Default + Send + Sync + 'static {
+    /// The table the column belongs to.
+    type Table: Table;
+    /// The column's SQL type.
+    type SqlType: SqlType;
+    /// The column's name in the database.
+    const NAME: &'static str;
+    /// Whether the database assigns the value (an integer primary key).
+    const AUTOINCREMENT: bool = false;
+    /// The DEFAULT of the column.
+    const DEFAULT: Option<ColumnDefault> = None;
+    /// Whether the column is UNIQUE.
+    const UNIQUE: bool = false;
+    /// A CHECK constraint on the column, as SQL text over its own name.
+    const CHECK: Option<&'static str> = None;
+    /// The column this one references, made with [`ForeignKey::to`].
+    const REFERENCES: Option<ForeignKey> = None;
+}
+
+/// One column or a tuple of columns (as in a primary key or an index).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # impl Column for B { type Table = T; type SqlType = Text; const NAME: &'static str = "b"; }
+/// assert_eq!(<(A, B) as ColumnList>::NAMES, &["a", "b"]);
+/// ```
+pub trait ColumnList: Send + Sync + 'static {
+    /// The column names, in order.
+    const NAMES: &'static [&'static str];
+    /// The DDL metadata of each column, in order.
+    fn defs() -> Vec<ColumnDef>;
+}
+
+impl<C: Column> ColumnList for C {
+    const NAMES: &'static [&'static str] = &[C::NAME];
+    fn defs() -> Vec<ColumnDef> {
+        vec![ColumnDef::of::<C>()]
+    }
+}
+
+macro_rules! tuple_column_list {
+    ($($T:ident $S:ident),+) => {
+        impl<$($T: Column),+> ColumnList for ($($T,)+) {
+            const NAMES: &'static [&'static str] = &[$($T::NAME),+];
+            fn defs() -> Vec<ColumnDef> {
+                vec![$(ColumnDef::of::<$T>()),+]
+            }
+        }
+    };
+}
+crate::macros::for_tuples!(tuple_column_list);
+
+/// Anything that can stand in a FROM clause or be joined: a table (and,
+/// later, an alias or a derived table).
+pub trait QuerySource: Copy {
+    /// How the source is named in FROM and how its columns are qualified.
+    fn table_ref(&self) -> TableRef<'static>;
+}
+
+impl<T: Table> QuerySource for T {
+    fn table_ref(&self) -> TableRef<'static> {
+        TableRef::new(T::NAME)
+    }
+}
+
+/// `C` is a column of table `T`: what `insert_into(T)` and `update(T)`
+/// demand of every column they set.
+#[diagnostic::on_unimplemented(
+    message = "column `{Self}` does not belong to table `{T}`",
+    label = "this column is not in `{T}`",
+    note = "an INSERT or UPDATE can only set columns of its own table"
+)]
+pub trait ColumnOf<T: Table>: Column {}
+
+#[diagnostic::do_not_recommend]
+impl<C: Column> ColumnOf<C::Table> for C {}

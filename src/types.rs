@@ -1,0 +1,222 @@
+//! SQL type markers.
+//!
+//! Every expression has one of these as its `SqlType`. They are zero-sized
+//! and never instantiated; they exist so that the compiler can check which
+//! operations make sense (`sum` of `Text` does not compile) and which Rust
+//! types a value can be loaded into.
+//!
+//! | marker | SQLite | PostgreSQL | MySQL | Rust |
+//! |---|---|---|---|---|
+//! | [`SmallInt`] | `SMALLINT` | `SMALLINT` | `SMALLINT` | `i16` |
+//! | [`Integer`] | `INTEGER` | `INTEGER` | `INT` | `i32` |
+//! | [`BigInt`] | `BIGINT` | `BIGINT` | `BIGINT` | `i64` |
+//! | [`Real`] | `REAL` | `REAL` | `FLOAT` | `f32` |
+//! | [`Double`] | `DOUBLE PRECISION` | `DOUBLE PRECISION` | `DOUBLE` | `f64` |
+//! | [`Text`] | `TEXT` | `TEXT` | `TEXT` | `String`, `&str` |
+//! | [`Varchar<N>`] | `VARCHAR(N)` | `VARCHAR(N)` | `VARCHAR(N)` | `String`, `&str` |
+//! | [`Bool`] | `BOOLEAN` | `BOOLEAN` | `BOOLEAN` | `bool` |
+//! | [`Blob`] | `BLOB` | `BYTEA` | `LONGBLOB` | `Vec<u8>`, `&[u8]` |
+//! | [`Nullable<T>`] | (NULL allowed) | | | `Option<T>` |
+
+use std::marker::PhantomData;
+
+/// What kind of SQL type a marker is, for DDL and for dialect decisions.
+///
+/// ```
+/// use sqlalgebra::types::{SqlType, SqlKind, BigInt, Nullable};
+/// assert_eq!(<Nullable<BigInt> as SqlType>::KIND, SqlKind::BigInt);
+/// assert!(<Nullable<BigInt> as SqlType>::NULLABLE);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SqlKind {
+    /// 16-bit integer.
+    SmallInt,
+    /// 32-bit integer.
+    Integer,
+    /// 64-bit integer.
+    BigInt,
+    /// 32-bit float.
+    Real,
+    /// 64-bit float.
+    Double,
+    /// Unbounded text.
+    Text,
+    /// Text of at most the given number of characters.
+    Varchar(u32),
+    /// Boolean.
+    Bool,
+    /// Bytes.
+    Blob,
+}
+
+/// A SQL type marker.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a SQL type",
+    note = "SQL types are the markers in `sqlalgebra::types` (BigInt, Text, Nullable<T>, ...)"
+)]
+pub trait SqlType: 'static {
+    /// The same type without `Nullable`.
+    type NotNull: SqlType;
+    /// The kind, for DDL.
+    const KIND: SqlKind;
+    /// Whether NULL is a value of this type.
+    const NULLABLE: bool = false;
+}
+
+/// A SQL type that is a single value (not a row of several).
+///
+/// ```
+/// use sqlalgebra::types::{SingleValue, Text};
+/// fn single<T: SingleValue>() {}
+/// single::<Text>();
+/// ```
+pub trait SingleValue: SqlType {}
+
+macro_rules! sql_types {
+    ($($(#[$doc:meta])* $name:ident => $kind:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct $name;
+        impl SqlType for $name {
+            type NotNull = $name;
+            const KIND: SqlKind = $kind;
+        }
+        impl SingleValue for $name {}
+        impl IntoNullable for $name {
+            type Nullable = Nullable<$name>;
+        }
+    )*};
+}
+
+sql_types! {
+    /// `SMALLINT`: loads into `i16`.
+    SmallInt => SqlKind::SmallInt;
+    /// `INTEGER`: loads into `i32`.
+    Integer => SqlKind::Integer;
+    /// `BIGINT`: loads into `i64`.
+    BigInt => SqlKind::BigInt;
+    /// `REAL` (32-bit float): loads into `f32`.
+    Real => SqlKind::Real;
+    /// `DOUBLE PRECISION`: loads into `f64`.
+    Double => SqlKind::Double;
+    /// `TEXT`: loads into `String`.
+    Text => SqlKind::Text;
+    /// `BOOLEAN`: loads into `bool`.
+    Bool => SqlKind::Bool;
+    /// `BLOB` / `BYTEA`: loads into `Vec<u8>`.
+    Blob => SqlKind::Blob;
+}
+
+/// `VARCHAR(N)`: text of at most `N` characters. It behaves like [`Text`] in
+/// expressions; only DDL differs.
+///
+/// ```
+/// use sqlalgebra::types::{SqlType, SqlKind, Varchar};
+/// assert_eq!(<Varchar<30> as SqlType>::KIND, SqlKind::Varchar(30));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Varchar<const N: u32>;
+impl<const N: u32> SqlType for Varchar<N> {
+    type NotNull = Self;
+    const KIND: SqlKind = SqlKind::Varchar(N);
+}
+impl<const N: u32> SingleValue for Varchar<N> {}
+impl<const N: u32> IntoNullable for Varchar<N> {
+    type Nullable = Nullable<Self>;
+}
+
+/// A SQL type that also admits NULL; loads into `Option<T>`.
+///
+/// ```
+/// use sqlalgebra::types::{SqlType, Nullable, Text};
+/// assert!(<Nullable<Text> as SqlType>::NULLABLE);
+/// ```
+pub struct Nullable<T>(PhantomData<T>);
+
+impl<T: SqlType<NotNull = T>> SqlType for Nullable<T> {
+    type NotNull = T;
+    const KIND: SqlKind = T::KIND;
+    const NULLABLE: bool = true;
+}
+impl<T: SqlType<NotNull = T>> SingleValue for Nullable<T> {}
+
+/// SQL types that can be compared with, assigned from or bound as `ST`:
+/// the same type, or the same type with or without `Nullable`; `Varchar`
+/// and `Text` mix freely.
+#[diagnostic::on_unimplemented(
+    message = "cannot use a SQL `{Self}` where a `{ST}` is expected",
+    label = "expected an expression of SQL type `{ST}`, found `{Self}`"
+)]
+pub trait Compatible<ST> {}
+
+impl<T: SqlType> Compatible<T> for T {}
+impl<T: SqlType<NotNull = T>> Compatible<Nullable<T>> for T {}
+impl<T: SqlType<NotNull = T>> Compatible<T> for Nullable<T> {}
+impl<const N: u32> Compatible<Text> for Varchar<N> {}
+impl<const N: u32> Compatible<Varchar<N>> for Text {}
+impl<const N: u32> Compatible<Nullable<Text>> for Varchar<N> {}
+impl<const N: u32> Compatible<Nullable<Varchar<N>>> for Text {}
+
+/// Boolean SQL types: what `filter`, `having`, `and`, `or` and `not` accept.
+#[diagnostic::on_unimplemented(
+    message = "expected a boolean SQL expression, found one of type `{Self}`",
+    label = "this is not a predicate",
+    note = "compare it first, e.g. `column.eq(value)` or `column.is_not_null()`"
+)]
+pub trait BoolLike: SqlType {}
+impl BoolLike for Bool {}
+impl BoolLike for Nullable<Bool> {}
+
+/// Textual SQL types: what `like`, `starts_with` and `concat` accept.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a text type",
+    label = "string matching needs a `Text` or `Varchar` expression"
+)]
+pub trait TextLike: SqlType {}
+impl TextLike for Text {}
+impl<const N: u32> TextLike for Varchar<N> {}
+impl<T: TextLike + SqlType<NotNull = T>> TextLike for Nullable<T> {}
+
+/// Numeric SQL types: what arithmetic, `sum` and `avg` accept.
+#[diagnostic::on_unimplemented(
+    message = "cannot do arithmetic on SQL type `{Self}`",
+    label = "`sum`, `avg` and `+ - * /` need a numeric expression",
+    note = "numeric SQL types are SmallInt, Integer, BigInt, Real and Double"
+)]
+pub trait Numeric: SqlType {
+    /// The type of `SUM` over this type, before it is made nullable.
+    type Sum: SqlType<NotNull = Self::Sum>;
+}
+impl Numeric for SmallInt {
+    type Sum = BigInt;
+}
+impl Numeric for Integer {
+    type Sum = BigInt;
+}
+impl Numeric for BigInt {
+    type Sum = BigInt;
+}
+impl Numeric for Real {
+    type Sum = Double;
+}
+impl Numeric for Double {
+    type Sum = Double;
+}
+impl<T: Numeric + SqlType<NotNull = T>> Numeric for Nullable<T> {
+    type Sum = T::Sum;
+}
+
+/// Makes a SQL type nullable (idempotent): `Nullable<BigInt>` stays as it is.
+///
+/// ```
+/// use sqlalgebra::types::{IntoNullable, Nullable, BigInt};
+/// let _: Option<<Nullable<BigInt> as IntoNullable>::Nullable> = None::<Nullable<BigInt>>;
+/// ```
+pub trait IntoNullable: SqlType {
+    /// The nullable form.
+    type Nullable: SqlType;
+}
+impl<T: SqlType<NotNull = T>> IntoNullable for Nullable<T> {
+    type Nullable = Nullable<T>;
+}
