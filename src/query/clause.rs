@@ -3,7 +3,7 @@
 
 use crate::expr::{And, Expression, IntoExpr};
 use crate::render::{Render, SqlWriter, TableSet};
-use crate::schema::{Column, ColumnOf, Table};
+use crate::schema::{Column, SameTable, Table};
 use crate::types::{BoolLike, SqlType};
 
 /// A clause that is present in the statement (WHERE, GROUP BY, HAVING,
@@ -138,8 +138,9 @@ pub trait Assignments<T: Table> {
     fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>);
 }
 
-impl<T: Table, C: ColumnOf<T>, E: Expression> Assignments<T> for Assign<C, E>
+impl<T: Table, C: Column, E: Expression> Assignments<T> for Assign<C, E>
 where
+    C::Table: SameTable<T>,
     E::SqlType: SqlType,
 {
     const COUNT: usize = 1;

@@ -297,7 +297,7 @@ impl DropTable {
 /// # Errors
 /// [`Error::DependencyCycle`] when foreign keys form a cycle; any error of
 /// the database, after which nothing was created (SQLite, PostgreSQL).
-pub fn create_all<L: TableList, C: Connection>(conn: &mut C) -> Result<()> {
+pub fn create_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
     let order = dependency_order(L::defs())?;
     let dialect = conn.dialect();
     let mut statements = Vec::new();
@@ -312,7 +312,7 @@ pub fn create_all<L: TableList, C: Connection>(conn: &mut C) -> Result<()> {
 /// # Errors
 /// [`Error::DependencyCycle`] when foreign keys form a cycle; any error of
 /// the database.
-pub fn drop_all<L: TableList, C: Connection>(conn: &mut C) -> Result<()> {
+pub fn drop_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
     let order = dependency_order(L::defs())?;
     let dialect = conn.dialect();
     let statements: Vec<String> = order

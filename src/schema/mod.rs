@@ -140,14 +140,13 @@ impl<T: Table> QuerySource for T {
     }
 }
 
-/// `C` is a column of table `T`: what `insert_into(T)` and `update(T)`
-/// demand of every column they set.
+/// `Self` and `T` are the same table: what `insert_into(T)` and
+/// `update(T)` demand of the table of every column they set.
 #[diagnostic::on_unimplemented(
-    message = "column `{Self}` does not belong to table `{T}`",
-    label = "this column is not in `{T}`",
+    message = "a column of table `{Self}` cannot be set in a statement on table `{T}`",
+    label = "this column belongs to `{Self}`, not `{T}`",
     note = "an INSERT or UPDATE can only set columns of its own table"
 )]
-pub trait ColumnOf<T: Table>: Column {}
+pub trait SameTable<T: Table>: Table {}
 
-#[diagnostic::do_not_recommend]
-impl<C: Column> ColumnOf<C::Table> for C {}
+impl<T: Table> SameTable<T> for T {}
