@@ -53,7 +53,8 @@ impl Table for Addresses {
     const NAME: &'static str = "address";
     type Columns = (addresses::Id, addresses::Email, addresses::UserId);
     type PrimaryKey = addresses::Id;
-    const INDEXES: &'static [sqlalgebra::schema::Index] = &[index::<addresses::UserId>("ix_address_user_id")];
+    const INDEXES: &'static [sqlalgebra::schema::Index] =
+        &[index::<addresses::UserId>("ix_address_user_id")];
 }
 
 /// Columns of `address`.
@@ -102,7 +103,10 @@ fn main() -> sqlalgebra::Result<()> {
         .execute(&mut conn)?;
     insert_into(Users)
         .values(vec![
-            (users::Name.set("bob"), users::Fullname.set(Some("Bob Jones"))),
+            (
+                users::Name.set("bob"),
+                users::Fullname.set(Some("Bob Jones")),
+            ),
             (users::Name.set("carol"), users::Fullname.set(None::<&str>)),
         ])
         .execute(&mut conn)?;
@@ -111,8 +115,14 @@ fn main() -> sqlalgebra::Result<()> {
         .get(&mut conn)?;
     insert_into(Addresses)
         .values(vec![
-            (addresses::Email.set("alice@example.com"), addresses::UserId.set(alice_id)),
-            (addresses::Email.set("alice@work.com"), addresses::UserId.set(alice_id)),
+            (
+                addresses::Email.set("alice@example.com"),
+                addresses::UserId.set(alice_id),
+            ),
+            (
+                addresses::Email.set("alice@work.com"),
+                addresses::UserId.set(alice_id),
+            ),
         ])
         .execute(&mut conn)?;
 
@@ -154,7 +164,9 @@ fn main() -> sqlalgebra::Result<()> {
     // A transaction that fails changes nothing.
     let failed: sqlalgebra::Result<()> = conn.transaction(|tx| {
         delete_from(Users).execute(tx)?;
-        Err(sqlalgebra::Error::InvalidStatement("changed my mind".into()))
+        Err(sqlalgebra::Error::InvalidStatement(
+            "changed my mind".into(),
+        ))
     });
     println!("transaction rolled back: {}", failed.is_err());
 

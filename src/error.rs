@@ -52,6 +52,15 @@ pub enum Error {
         /// What the driver said.
         source: BoxError,
     },
+    /// The database gave up on the transaction because of a concurrent one
+    /// (serialization failure, deadlock, lock timeout). Retrying the whole
+    /// transaction may succeed; see [`Error::is_retryable`].
+    Conflict {
+        /// The SQL that failed.
+        sql: String,
+        /// What the driver said.
+        source: BoxError,
+    },
     /// `get` expected exactly one row and found none.
     NotFound,
     /// `get` expected exactly one row and found more.
@@ -119,6 +128,19 @@ impl Error {
         }
     }
 
+    /// Whether running the whole transaction again may succeed: true for
+    /// [`Error::Conflict`] (serialization failures, deadlocks) and for a
+    /// pool timeout.
+    ///
+    /// ```
+    /// use sqlalgebra::Error;
+    /// assert!(Error::PoolTimeout("busy".into()).is_retryable());
+    /// assert!(!Error::NotFound.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Conflict { .. } | Error::PoolTimeout(_))
+    }
+
     /// The SQL text of the failed statement, if this error carries one.
     ///
     /// ```
@@ -127,7 +149,9 @@ impl Error {
     /// ```
     pub fn sql(&self) -> Option<&str> {
         match self {
-            Error::Query { sql, .. } | Error::Constraint { sql, .. } => Some(sql),
+            Error::Query { sql, .. }
+            | Error::Constraint { sql, .. }
+            | Error::Conflict { sql, .. } => Some(sql),
             _ => None,
         }
     }
@@ -158,6 +182,12 @@ impl fmt::Display for Error {
                 }
                 write!(f, " violated: {source} (in `{sql}`)")
             }
+            Error::Conflict { sql, source } => {
+                write!(
+                    f,
+                    "conflict with a concurrent transaction, retry it: {source} (in `{sql}`)"
+                )
+            }
             Error::NotFound => f.write_str("expected exactly one row, found none"),
             Error::TooManyRows => f.write_str("expected exactly one row, found more"),
             Error::MissingBind { name } => write!(f, "no value bound to `:{name}`"),
@@ -183,6 +213,7 @@ impl std::error::Error for Error {
         match self {
             Error::Query { source, .. }
             | Error::Constraint { source, .. }
+            | Error::Conflict { source, .. }
             | Error::Connection(source) => Some(&**source),
             _ => None,
         }

@@ -45,7 +45,6 @@ macro_rules! logic_operators {
     )*};
 }
 
-
 mod aggregate;
 mod matching;
 mod methods;
@@ -56,10 +55,10 @@ pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star
 pub use matching::{
     Between, ILike, InList, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList, like_escape_literal,
 };
-pub use methods::{BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods};
-pub use ops::{
-    Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or,
+pub use methods::{
+    BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,
 };
+pub use ops::{Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or};
 pub use order::{Asc, Desc, OrderBy};
 
 use std::marker::PhantomData;

@@ -260,4 +260,3 @@ macro_rules! arith_operators {
     )*};
 }
 arith_operators!(Add, Sub, Mul, Div);
-

@@ -167,7 +167,11 @@ impl<S, W, M> Select<S, Inferred, W, M> {
 
 impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     /// `INNER JOIN table ON on`
-    pub fn join<T: QuerySource, On: Predicate>(self, table: T, on: On) -> Select<S, Join<F, T, On>, W, M> {
+    pub fn join<T: QuerySource, On: Predicate>(
+        self,
+        table: T,
+        on: On,
+    ) -> Select<S, Join<F, T, On>, W, M> {
         self.join_kind(table, on, JoinKind::Inner)
     }
 
@@ -292,7 +296,11 @@ where
 {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         let m = &self.modifiers;
-        w.push_sql(if m.distinct { "SELECT DISTINCT " } else { "SELECT " });
+        w.push_sql(if m.distinct {
+            "SELECT DISTINCT "
+        } else {
+            "SELECT "
+        });
         self.selection.render(w);
 
         let mut referenced = TableSet::new();
@@ -333,7 +341,11 @@ where
 }
 
 /// Writes `LIMIT ? OFFSET ?` with the values bound, in the dialect's form.
-pub(crate) fn write_limit_offset<'a>(w: &mut SqlWriter<'a>, limit: Option<&'a i64>, offset: Option<&'a i64>) {
+pub(crate) fn write_limit_offset<'a>(
+    w: &mut SqlWriter<'a>,
+    limit: Option<&'a i64>,
+    offset: Option<&'a i64>,
+) {
     match (limit, offset) {
         (Some(l), _) => {
             w.push_sql(" LIMIT ");

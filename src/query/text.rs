@@ -150,7 +150,8 @@ fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
                 }
                 b'/' if bytes.get(i + 1) == Some(&b'*') => {
                     i += 2;
-                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/'))
+                    {
                         i += 1;
                     }
                     i += 2;
@@ -162,7 +163,9 @@ fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
                 {
                     let name_start = i + 1;
                     let mut end = name_start;
-                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                    while end < bytes.len()
+                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                    {
                         end += 1;
                     }
                     let before = &sql[start..i];
@@ -231,7 +234,9 @@ mod tests {
     #[test]
     fn finds_names_outside_quotes_comments_and_casts() {
         assert_eq!(
-            split("SELECT ':no', \"a:b\", x::int -- :c\n FROM t WHERE id = :id_1 /* :d */ AND n=:n"),
+            split(
+                "SELECT ':no', \"a:b\", x::int -- :c\n FROM t WHERE id = :id_1 /* :d */ AND n=:n"
+            ),
             [
                 "SELECT ':no', \"a:b\", x::int -- :c\n FROM t WHERE id = ",
                 "<id_1>",

@@ -190,7 +190,8 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn push_bind(&mut self, value: ValueRef<'a>) {
         self.binds.push(value);
-        self.dialect.write_placeholder(&mut self.sql, self.binds.len());
+        self.dialect
+            .write_placeholder(&mut self.sql, self.binds.len());
     }
 
     /// Appends a decimal integer literal (for lengths and counts in DDL,

@@ -1,7 +1,7 @@
 //! CREATE / DROP TABLE from the schema metadata, in foreign-key order.
 
-use super::meta::{ColumnDef, ColumnDefault, TableDef};
 use super::Table;
+use super::meta::{ColumnDef, ColumnDefault, TableDef};
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::render::Dialect;
@@ -126,7 +126,8 @@ impl CreateTable {
                 sql.push_str(" (");
                 dialect.write_ident(&mut sql, fk.column);
                 sql.push(')');
-                for (word, action) in [(" ON DELETE ", fk.on_delete), (" ON UPDATE ", fk.on_update)] {
+                for (word, action) in [(" ON DELETE ", fk.on_delete), (" ON UPDATE ", fk.on_update)]
+                {
                     if action != super::ReferentialAction::NoAction {
                         sql.push_str(word);
                         sql.push_str(action.sql());
@@ -144,7 +145,11 @@ impl CreateTable {
         let inline_indexes = !dialect.supports_index_if_not_exists();
         if inline_indexes {
             for idx in def.indexes {
-                sql.push_str(if idx.unique { ", UNIQUE INDEX " } else { ", INDEX " });
+                sql.push_str(if idx.unique {
+                    ", UNIQUE INDEX "
+                } else {
+                    ", INDEX "
+                });
                 dialect.write_ident(&mut sql, idx.name);
                 sql.push_str(" (");
                 write_ident_list(&mut sql, dialect, idx.columns);
@@ -370,15 +375,14 @@ mod tests {
 
     #[test]
     fn self_references_and_outside_tables_are_not_dependencies() {
-        let order =
-            dependency_order(vec![def("employees", &["employees", "elsewhere"])]).unwrap();
+        let order = dependency_order(vec![def("employees", &["employees", "elsewhere"])]).unwrap();
         assert_eq!(order[0].name, "employees");
     }
 
     #[test]
     fn a_cycle_is_an_error_naming_the_tables() {
-        let err = dependency_order(vec![def("a", &["b"]), def("b", &["a"]), def("c", &[])])
-            .unwrap_err();
+        let err =
+            dependency_order(vec![def("a", &["b"]), def("b", &["a"]), def("c", &[])]).unwrap_err();
         match err {
             Error::DependencyCycle(t) => assert_eq!(t, ["a", "b"]),
             other => panic!("unexpected {other:?}"),

@@ -4,7 +4,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef as SqliteValue};
 use rusqlite::{ErrorCode, ToSql, ffi};
 use sqlalgebra::render::Dialect;
 use sqlalgebra::value::{Row, ValueRef};
-use sqlalgebra::{ConstraintKind, Connection, Error, Result};
+use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Sqlite;
 
@@ -148,7 +148,10 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
     if expected != binds.len() {
         return Err(Error::query(
             sql,
-            format!("the statement has {expected} placeholders but {} values", binds.len()),
+            format!(
+                "the statement has {expected} placeholders but {} values",
+                binds.len()
+            ),
         ));
     }
     for (i, v) in binds.iter().enumerate() {

@@ -34,7 +34,9 @@ pub struct SqliteManager {
 
 impl std::fmt::Debug for SqliteManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteManager").field("target", &self.target).finish()
+        f.debug_struct("SqliteManager")
+            .field("target", &self.target)
+            .finish()
     }
 }
 
