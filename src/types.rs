@@ -158,6 +158,13 @@ impl<const N: u32> Compatible<Varchar<N>> for Text {}
 impl<const N: u32> Compatible<Nullable<Text>> for Varchar<N> {}
 impl<const N: u32> Compatible<Nullable<Varchar<N>>> for Text {}
 
+macro_rules! tuple_compatible {
+    ($($T:ident $S:ident),+) => {
+        impl<$($T: Compatible<$S>, $S),+> Compatible<($($S,)+)> for ($($T,)+) {}
+    };
+}
+crate::macros::for_tuples!(tuple_compatible);
+
 /// Boolean SQL types: what `filter`, `having`, `and`, `or` and `not` accept.
 #[diagnostic::on_unimplemented(
     message = "expected a boolean SQL expression, found one of type `{Self}`",

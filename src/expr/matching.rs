@@ -1,6 +1,6 @@
 //! Predicates that match: LIKE / ILIKE, IN, BETWEEN, IS NULL.
 
-use super::Expression;
+use super::{Expression, IntoExpr};
 use crate::render::{IlikeStyle, Render, SqlWriter, TableSet, precedence};
 use crate::types::Bool;
 
@@ -170,6 +170,44 @@ impl<E: Expression, V: Expression> Expression for InList<E, V> {
 }
 impl<E: Expression, V: Expression> Expression for NotInList<E, V> {
     type SqlType = Bool;
+}
+
+/// What can stand on the right of IN for an expression of SQL type `ST`:
+/// a list of values (anything iterable) or a one-column SELECT.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the right side of IN for SQL type `{ST}`",
+    label = "expected a list of values of SQL type `{ST}` or a one-column SELECT"
+)]
+pub trait InOperand<ST> {
+    /// `expr IN (...)`.
+    type In<E>;
+    /// `expr NOT IN (...)`.
+    type NotIn<E>;
+    /// Builds `expr IN (self)`.
+    fn in_of<E>(self, expr: E) -> Self::In<E>;
+    /// Builds `expr NOT IN (self)`.
+    fn not_in_of<E>(self, expr: E) -> Self::NotIn<E>;
+}
+
+impl<I, ST> InOperand<ST> for I
+where
+    I: IntoIterator,
+    I::Item: IntoExpr<ST>,
+{
+    type In<E> = InList<E, <I::Item as IntoExpr<ST>>::Expr>;
+    type NotIn<E> = NotInList<E, <I::Item as IntoExpr<ST>>::Expr>;
+    fn in_of<E>(self, expr: E) -> Self::In<E> {
+        InList {
+            expr,
+            values: self.into_iter().map(IntoExpr::into_expr).collect(),
+        }
+    }
+    fn not_in_of<E>(self, expr: E) -> Self::NotIn<E> {
+        NotInList {
+            expr,
+            values: self.into_iter().map(IntoExpr::into_expr).collect(),
+        }
+    }
 }
 
 /// `expr BETWEEN low AND high`

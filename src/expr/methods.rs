@@ -59,27 +59,20 @@ pub trait ExpressionMethods: Expression + Sized {
             high: high.into_expr(),
         }
     }
-    /// `self IN (v1, v2, ...)`; always false for an empty list.
-    fn in_<I>(self, values: I) -> InList<Self, <I::Item as IntoExpr<Self::SqlType>>::Expr>
-    where
-        I: IntoIterator,
-        I::Item: IntoExpr<Self::SqlType>,
-    {
-        InList {
-            expr: self,
-            values: values.into_iter().map(IntoExpr::into_expr).collect(),
-        }
+    /// `self IN (v1, v2, ...)` for a list of values (always false for an
+    /// empty list), or `self IN (SELECT ...)` for a one-column query.
+    fn in_<V: InOperand<Self::SqlType>>(self, values: V) -> V::In<Self> {
+        values.in_of(self)
     }
-    /// `self NOT IN (v1, v2, ...)`; always true for an empty list.
-    fn not_in<I>(self, values: I) -> NotInList<Self, <I::Item as IntoExpr<Self::SqlType>>::Expr>
-    where
-        I: IntoIterator,
-        I::Item: IntoExpr<Self::SqlType>,
-    {
-        NotInList {
-            expr: self,
-            values: values.into_iter().map(IntoExpr::into_expr).collect(),
-        }
+    /// `self NOT IN (...)`: a list of values (always true for an empty
+    /// list) or a one-column query.
+    fn not_in<V: InOperand<Self::SqlType>>(self, values: V) -> V::NotIn<Self> {
+        values.not_in_of(self)
+    }
+    /// `self AS "name"`, for the SELECT list (and the columns of a derived
+    /// table or CTE).
+    fn label(self, name: &'static str) -> Labeled<Self> {
+        Labeled { expr: self, name }
     }
     /// `self ASC`, for ORDER BY.
     fn asc(self) -> Asc<Self> {

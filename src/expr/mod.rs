@@ -46,14 +46,17 @@ macro_rules! logic_operators {
 }
 
 mod aggregate;
+mod label;
 mod matching;
 mod methods;
 mod ops;
 mod order;
 
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
+pub use label::Labeled;
 pub use matching::{
-    Between, ILike, InList, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList, like_escape_literal,
+    Between, ILike, InList, InOperand, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList,
+    like_escape_literal,
 };
 pub use methods::{
     BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,

@@ -2,16 +2,25 @@
 //! traits that run them.
 
 mod clause;
+mod compound;
+mod cte;
 mod run;
 mod select;
+mod subquery;
 mod text;
 mod write;
 
 pub use clause::{
     AndPredicate, Assign, Assignments, Clause, ColumnMethods, MaybeClause, Predicate, Selection,
 };
+pub use compound::{Compound, SetOp, SetOperations};
+pub use cte::{Cte, CteDef, CteList, With, WithMethods, cte};
 pub use run::{Execute, Query, RunQuery};
 pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};
+pub use subquery::{
+    Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,
+    exists,
+};
 pub use text::{TextQuery, Value, text};
 pub use write::{
     Delete, Insert, InsertInto, InsertValues, Update, UpdateTable, delete_from, insert_into, update,

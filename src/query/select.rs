@@ -54,6 +54,8 @@ pub struct Join<F, T, On> {
 pub trait FromClause {
     /// The table given explicitly with `from`, if any.
     fn base(&self) -> Option<TableRef<'static>>;
+    /// Writes the explicit base as it stands in FROM (nothing if inferred).
+    fn write_base<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Adds the joined tables (not the base) to `out`.
     fn joined(&self, out: &mut TableSet<'_>);
     /// Writes the JOIN clauses.
@@ -64,6 +66,7 @@ impl FromClause for Inferred {
     fn base(&self) -> Option<TableRef<'static>> {
         None
     }
+    fn write_base<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn joined(&self, _: &mut TableSet<'_>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
@@ -71,6 +74,9 @@ impl FromClause for Inferred {
 impl<T: QuerySource> FromClause for From<T> {
     fn base(&self) -> Option<TableRef<'static>> {
         Some(self.0.table_ref())
+    }
+    fn write_base<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.0.write_from(w);
     }
     fn joined(&self, _: &mut TableSet<'_>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
@@ -80,6 +86,9 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
     fn base(&self) -> Option<TableRef<'static>> {
         self.left.base()
     }
+    fn write_base<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.left.write_base(w);
+    }
     fn joined(&self, out: &mut TableSet<'_>) {
         self.left.joined(out);
         add_table(out, self.table.table_ref());
@@ -87,17 +96,9 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
     fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.left.write_joins(w);
         w.push_sql(self.kind.sql());
-        write_table(w, self.table.table_ref());
+        self.table.write_from(w);
         w.push_sql(" ON ");
         self.on.render(w);
-    }
-}
-
-fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
-    w.push_ident(t.name);
-    if let Some(alias) = t.alias {
-        w.push_sql(" AS ");
-        w.push_ident(alias);
     }
 }
 
@@ -296,40 +297,53 @@ where
 {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         let m = &self.modifiers;
+        // The FROM list comes first, so that subqueries in the SELECT list
+        // and WHERE know which tables are outer (correlated) ones.
+        let base = self.from.base();
+        let mut joined = TableSet::new();
+        self.from.joined(&mut joined);
+        let mut referenced = TableSet::new();
+        self.selection.collect_tables(&mut referenced);
+        self.filter.collect_clause_tables(&mut referenced);
+        m.group.collect_clause_tables(&mut referenced);
+        m.having.collect_clause_tables(&mut referenced);
+        m.order.collect_clause_tables(&mut referenced);
+        referenced.retain(|t| Some(*t) != base && !joined.contains(t));
+        // Auto-correlation, as SQLAlchemy does it: tables of an enclosing
+        // query are left out, unless that would leave no FROM at all (then
+        // the subquery is not correlated but stands on its own).
+        if base.is_some() || referenced.iter().any(|t| !w.is_outer_table(t)) {
+            referenced.retain(|t| !w.is_outer_table(t));
+        }
+        let mut visible = referenced.clone();
+        visible.extend(base);
+        visible.extend_from_slice(&joined);
+        let mark = w.enter_scope(&visible);
+
         w.push_sql(if m.distinct {
             "SELECT DISTINCT "
         } else {
             "SELECT "
         });
         self.selection.render(w);
-
-        let mut referenced = TableSet::new();
-        if let Some(base) = self.from.base() {
-            referenced.push(base);
-        }
-        self.selection.collect_tables(&mut referenced);
-        self.filter.collect_clause_tables(&mut referenced);
-        m.group.collect_clause_tables(&mut referenced);
-        m.having.collect_clause_tables(&mut referenced);
-        m.order.collect_clause_tables(&mut referenced);
-        let mut joined = TableSet::new();
-        self.from.joined(&mut joined);
-        let mut from = referenced.iter().filter(|t| !joined.contains(t));
-        match from.next() {
-            Some(first) => {
-                w.push_sql(" FROM ");
-                write_table(w, *first);
-                self.from.write_joins(w);
-                for t in from {
-                    w.push_sql(", ");
-                    write_table(w, *t);
-                }
+        let mut rest = referenced.iter();
+        let first_inferred = if base.is_some() { None } else { rest.next() };
+        if base.is_some() || first_inferred.is_some() {
+            w.push_sql(" FROM ");
+            match first_inferred {
+                Some(t) => w.push_table(*t),
+                None => self.from.write_base(w),
             }
-            None if !joined.is_empty() => w.fail(Error::InvalidStatement(
+            self.from.write_joins(w);
+            for t in rest {
+                w.push_sql(", ");
+                w.push_table(*t);
+            }
+        } else if !joined.is_empty() {
+            w.fail(Error::InvalidStatement(
                 "a JOIN needs a table to join onto: select one of its columns or call `from`"
                     .into(),
-            )),
-            None => {}
+            ));
         }
 
         self.filter.write_clause(w, " WHERE ");
@@ -337,6 +351,7 @@ where
         m.having.write_clause(w, " HAVING ");
         m.order.write_clause(w, " ORDER BY ");
         write_limit_offset(w, m.limit.as_ref(), m.offset.as_ref());
+        w.leave_scope(mark);
     }
 }
 

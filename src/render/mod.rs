@@ -141,6 +141,10 @@ pub struct SqlWriter<'a> {
     binds: Binds<'a>,
     dialect: &'a dyn Dialect,
     error: Option<Error>,
+    /// The FROM tables of the enclosing SELECTs, innermost last: a
+    /// subquery that refers to them is correlated and does not list them.
+    scope: TableSet<'a>,
+    unqualified: bool,
 }
 
 impl<'a> SqlWriter<'a> {
@@ -158,6 +162,8 @@ impl<'a> SqlWriter<'a> {
             binds: Binds::new(),
             dialect,
             error: None,
+            scope: TableSet::new(),
+            unqualified: false,
         }
     }
 
@@ -178,12 +184,49 @@ impl<'a> SqlWriter<'a> {
         self.dialect.write_ident(&mut self.sql, ident);
     }
 
-    /// Appends `table.column`, both quoted.
+    /// Appends `table.column`, both quoted, or only `column` where
+    /// columns are written unqualified (see [`unqualified`](Self::unqualified)).
     #[inline]
     pub fn push_qualified(&mut self, table: &str, column: &str) {
-        self.push_ident(table);
-        self.sql.push('.');
+        if !self.unqualified {
+            self.push_ident(table);
+            self.sql.push('.');
+        }
         self.push_ident(column);
+    }
+
+    /// Switches to writing columns without their table (as ORDER BY of a
+    /// UNION, RETURNING and ON CONFLICT need) or back; returns the previous
+    /// setting, to restore afterwards.
+    pub fn set_unqualified(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.unqualified, on)
+    }
+
+    /// Whether `table` is in the FROM clause of an enclosing SELECT.
+    pub fn is_outer_table(&self, table: &TableRef<'_>) -> bool {
+        self.scope.iter().any(|t| t == table)
+    }
+
+    /// Makes `tables` visible to the subqueries rendered until
+    /// [`leave_scope`](Self::leave_scope) is called with the returned mark.
+    pub fn enter_scope(&mut self, tables: &[TableRef<'a>]) -> usize {
+        let mark = self.scope.len();
+        self.scope.extend_from_slice(tables);
+        mark
+    }
+
+    /// Ends a scope begun by [`enter_scope`](Self::enter_scope).
+    pub fn leave_scope(&mut self, mark: usize) {
+        self.scope.truncate(mark);
+    }
+
+    /// Appends a table as it stands in FROM: `"name"` or `"name" AS "alias"`.
+    pub fn push_table(&mut self, t: TableRef<'_>) {
+        self.push_ident(t.name);
+        if let Some(alias) = t.alias {
+            self.push_sql(" AS ");
+            self.push_ident(alias);
+        }
     }
 
     /// Appends a placeholder and records the value bound to it.

@@ -36,7 +36,7 @@ pub use meta::{
     unique_index,
 };
 
-use crate::render::TableRef;
+use crate::render::{SqlWriter, TableRef};
 use crate::types::SqlType;
 
 /// A table: implement it on a unit struct.
@@ -127,11 +127,21 @@ macro_rules! tuple_column_list {
 }
 crate::macros::for_tuples!(tuple_column_list);
 
-/// Anything that can stand in a FROM clause or be joined: a table (and,
-/// later, an alias or a derived table).
-pub trait QuerySource: Copy {
+/// Anything that can stand in a FROM clause or be joined: a table, an
+/// alias of one, a derived table (a subquery under a name) or a CTE.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used in FROM or JOIN",
+    label = "expected a table, `alias(table, \"name\")`, a named subquery or a CTE"
+)]
+pub trait QuerySource {
     /// How the source is named in FROM and how its columns are qualified.
     fn table_ref(&self) -> TableRef<'static>;
+
+    /// Writes the source as it stands in FROM: `"users"`, `"users" AS "m"`,
+    /// `(SELECT ...) AS "s"`.
+    fn write_from<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_table(self.table_ref());
+    }
 }
 
 impl<T: Table> QuerySource for T {

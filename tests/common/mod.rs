@@ -12,7 +12,7 @@
 //! at its own database (SQLite: a fresh in-memory database; servers: a
 //! fresh schema / database named after the test), so tests run in
 //! parallel without seeing each other's tables.
-#![allow(dead_code, unused_macros)]
+#![allow(dead_code, unused_macros, unreachable_pub)]
 
 use sqlalgebra::Engine;
 use sqlalgebra_sqlite::Sqlite;
