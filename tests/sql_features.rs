@@ -352,8 +352,67 @@ fn recursive_cte_walks_the_tree<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+#[test]
+fn boxed_select_adds_parts_at_run_time() {
+    use sqlalgebra::query::BoxedExpr;
+    let build = |name: Option<&'static str>, min_salary: Option<i64>, by_salary: bool| {
+        let mut q = select((emp::Id, emp::Name))
+            .filter(emp::Id.gt(0).or(emp::Id.lt(-5)))
+            .boxed();
+        if let Some(n) = name {
+            q = q.filter(emp::Name.like(n));
+        }
+        if let Some(s) = min_salary {
+            q = q.filter(emp::Salary.ge(s));
+        }
+        if by_salary {
+            q = q.order_by(emp::Salary.desc());
+        }
+        q.limit(5)
+    };
+    let q = build(Some("a%"), Some(10), true);
+    let r = q.to_sql(&Postgres).unwrap();
+    assert_eq!(
+        r.sql,
+        r#"SELECT "emp"."id", "emp"."name" FROM "emp" WHERE ("emp"."id" > $1 OR "emp"."id" < $2) AND "emp"."name" LIKE $3 AND "emp"."salary" >= $4 ORDER BY "emp"."salary" DESC LIMIT $5"#
+    );
+    assert_eq!(r.binds.len(), 5);
+    let q = build(None, None, false);
+    assert_eq!(
+        q.to_sql(&Mysql).unwrap().sql,
+        "SELECT `emp`.`id`, `emp`.`name` FROM `emp` WHERE `emp`.`id` > ? OR `emp`.`id` < ? LIMIT ?"
+    );
+    let mut p: BoxedExpr<'_, Bool> = emp::Id.is_not_null().boxed();
+    for n in ["a", "b"] {
+        p = p.and(emp::Name.ne(n)).boxed();
+    }
+    let m = alias(Emp, "m");
+    let q = select(emp::Name)
+        .boxed()
+        .filter(p)
+        .left_join(m, m.col(emp::Id).eq(emp::Boss));
+    assert_eq!(
+        q.to_sql(&Sqlite).unwrap().sql,
+        r#"SELECT "emp"."name" FROM "emp" LEFT JOIN "emp" AS "m" ON "m"."id" = "emp"."boss" WHERE "emp"."id" IS NOT NULL AND "emp"."name" <> ? AND "emp"."name" <> ?"#
+    );
+}
+
+fn boxed_select_runs<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut c = staff(engine)?;
+    for (min, want) in [(None, 5usize), (Some(150), 3), (Some(1000), 0)] {
+        let mut q = select(emp::Name).boxed();
+        if let Some(m) = min {
+            q = q.filter(emp::Salary.ge(m));
+        }
+        let names: Vec<String> = q.order_by(emp::Name).load(&mut c)?;
+        assert_eq!(names.len(), want);
+    }
+    Ok(())
+}
+
 on_all_backends!(
     subqueries_run,
     set_operations_run,
-    recursive_cte_walks_the_tree
+    recursive_cte_walks_the_tree,
+    boxed_select_runs
 );

@@ -19,6 +19,10 @@ pub trait MaybeClause {
     fn collect_clause_tables<'a>(&'a self, out: &mut TableSet<'a>);
     /// Whether the clause is present.
     fn is_present(&self) -> bool;
+    /// The precedence of the clause's outermost operator.
+    fn clause_precedence(&self) -> u8 {
+        crate::render::precedence::ATOM
+    }
 }
 
 impl MaybeClause for () {
@@ -30,6 +34,9 @@ impl MaybeClause for () {
 }
 
 impl<T: Render> MaybeClause for Clause<T> {
+    fn clause_precedence(&self) -> u8 {
+        self.0.precedence()
+    }
     fn write_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
         w.push_sql(keyword);
         self.0.render(w);

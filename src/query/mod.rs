@@ -1,6 +1,7 @@
 //! Statements: SELECT, INSERT, UPDATE, DELETE and raw `text()`, and the
 //! traits that run them.
 
+mod boxed;
 mod clause;
 mod compound;
 mod cte;
@@ -10,6 +11,7 @@ mod subquery;
 mod text;
 mod write;
 
+pub use boxed::{BoxExpression, BoxedExpr, BoxedSelect};
 pub use clause::{
     AndPredicate, Assign, Assignments, Clause, ColumnMethods, MaybeClause, Predicate, Selection,
 };

@@ -106,12 +106,12 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
 /// bundled so that a SELECT's type has only four parameters.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Modifiers<G = (), H = (), O = ()> {
-    group: G,
-    having: H,
-    order: O,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    distinct: bool,
+    pub(crate) group: G,
+    pub(crate) having: H,
+    pub(crate) order: O,
+    pub(crate) limit: Option<i64>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) distinct: bool,
 }
 
 /// A SELECT statement: what to select (`S`), from where (`F`), the WHERE
@@ -215,6 +215,10 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
 }
 
 impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
+    pub(crate) fn into_parts(self) -> (S, F, W, Modifiers<G, H, O>) {
+        (self.selection, self.from, self.filter, self.modifiers)
+    }
+
     fn with_modifiers<G2, H2, O2>(
         self,
         m: impl FnOnce(Modifiers<G, H, O>) -> Modifiers<G2, H2, O2>,
@@ -297,62 +301,92 @@ where
 {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         let m = &self.modifiers;
-        // The FROM list comes first, so that subqueries in the SELECT list
-        // and WHERE know which tables are outer (correlated) ones.
-        let base = self.from.base();
-        let mut joined = TableSet::new();
-        self.from.joined(&mut joined);
-        let mut referenced = TableSet::new();
-        self.selection.collect_tables(&mut referenced);
-        self.filter.collect_clause_tables(&mut referenced);
-        m.group.collect_clause_tables(&mut referenced);
-        m.having.collect_clause_tables(&mut referenced);
-        m.order.collect_clause_tables(&mut referenced);
-        referenced.retain(|t| Some(*t) != base && !joined.contains(t));
-        // Auto-correlation, as SQLAlchemy does it: tables of an enclosing
-        // query are left out, unless that would leave no FROM at all (then
-        // the subquery is not correlated but stands on its own).
-        if base.is_some() || referenced.iter().any(|t| !w.is_outer_table(t)) {
-            referenced.retain(|t| !w.is_outer_table(t));
-        }
-        let mut visible = referenced.clone();
-        visible.extend(base);
-        visible.extend_from_slice(&joined);
-        let mark = w.enter_scope(&visible);
-
-        w.push_sql(if m.distinct {
-            "SELECT DISTINCT "
-        } else {
-            "SELECT "
-        });
-        self.selection.render(w);
-        let mut rest = referenced.iter();
-        let first_inferred = if base.is_some() { None } else { rest.next() };
-        if base.is_some() || first_inferred.is_some() {
-            w.push_sql(" FROM ");
-            match first_inferred {
-                Some(t) => w.push_table(*t),
-                None => self.from.write_base(w),
-            }
-            self.from.write_joins(w);
-            for t in rest {
-                w.push_sql(", ");
-                w.push_table(*t);
-            }
-        } else if !joined.is_empty() {
-            w.fail(Error::InvalidStatement(
-                "a JOIN needs a table to join onto: select one of its columns or call `from`"
-                    .into(),
-            ));
-        }
-
-        self.filter.write_clause(w, " WHERE ");
-        m.group.write_clause(w, " GROUP BY ");
-        m.having.write_clause(w, " HAVING ");
-        m.order.write_clause(w, " ORDER BY ");
-        write_limit_offset(w, m.limit.as_ref(), m.offset.as_ref());
-        w.leave_scope(mark);
+        render_select(
+            w,
+            SelectParts {
+                distinct: m.distinct,
+                selection: &self.selection,
+                from: &self.from,
+                filter: &self.filter,
+                group: &m.group,
+                having: &m.having,
+                order: &m.order,
+                limit: m.limit.as_ref(),
+                offset: m.offset.as_ref(),
+            },
+        );
     }
+}
+
+/// The parts of a SELECT, type-erased, for the one function that renders
+/// both typed and boxed SELECTs.
+pub(crate) struct SelectParts<'a> {
+    pub(crate) distinct: bool,
+    pub(crate) selection: &'a dyn Render,
+    pub(crate) from: &'a dyn FromClause,
+    pub(crate) filter: &'a dyn MaybeClause,
+    pub(crate) group: &'a dyn MaybeClause,
+    pub(crate) having: &'a dyn MaybeClause,
+    pub(crate) order: &'a dyn MaybeClause,
+    pub(crate) limit: Option<&'a i64>,
+    pub(crate) offset: Option<&'a i64>,
+}
+
+pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
+    // The FROM list comes first, so that subqueries in the SELECT list and
+    // WHERE know which tables are outer (correlated) ones.
+    let base = p.from.base();
+    let mut joined = TableSet::new();
+    p.from.joined(&mut joined);
+    let mut referenced = TableSet::new();
+    p.selection.collect_tables(&mut referenced);
+    p.filter.collect_clause_tables(&mut referenced);
+    p.group.collect_clause_tables(&mut referenced);
+    p.having.collect_clause_tables(&mut referenced);
+    p.order.collect_clause_tables(&mut referenced);
+    referenced.retain(|t| Some(*t) != base && !joined.contains(t));
+    // Auto-correlation, as SQLAlchemy does it: tables of an enclosing query
+    // are left out, unless that would leave no FROM at all (then the
+    // subquery is not correlated but stands on its own).
+    if base.is_some() || referenced.iter().any(|t| !w.is_outer_table(t)) {
+        referenced.retain(|t| !w.is_outer_table(t));
+    }
+    let mut visible = referenced.clone();
+    visible.extend(base);
+    visible.extend_from_slice(&joined);
+    let mark = w.enter_scope(&visible);
+
+    w.push_sql(if p.distinct {
+        "SELECT DISTINCT "
+    } else {
+        "SELECT "
+    });
+    p.selection.render(w);
+    let mut rest = referenced.iter();
+    let first_inferred = if base.is_some() { None } else { rest.next() };
+    if base.is_some() || first_inferred.is_some() {
+        w.push_sql(" FROM ");
+        match first_inferred {
+            Some(t) => w.push_table(*t),
+            None => p.from.write_base(w),
+        }
+        p.from.write_joins(w);
+        for t in rest {
+            w.push_sql(", ");
+            w.push_table(*t);
+        }
+    } else if !joined.is_empty() {
+        w.fail(Error::InvalidStatement(
+            "a JOIN needs a table to join onto: select one of its columns or call `from`".into(),
+        ));
+    }
+
+    p.filter.write_clause(w, " WHERE ");
+    p.group.write_clause(w, " GROUP BY ");
+    p.having.write_clause(w, " HAVING ");
+    p.order.write_clause(w, " ORDER BY ");
+    write_limit_offset(w, p.limit, p.offset);
+    w.leave_scope(mark);
 }
 
 /// Writes `LIMIT ? OFFSET ?` with the values bound, in the dialect's form.
