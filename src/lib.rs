@@ -78,8 +78,9 @@ pub mod prelude {
         TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
     };
     pub use crate::query::{
-        BoxExpression, ColumnMethods, Execute, Query, RunQuery, SetOperations, SubqueryMethods,
-        WithMethods, alias, cte, delete_from, exists, insert_into, select, text, update,
+        BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,
+        SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into, select, text,
+        update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

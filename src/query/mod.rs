@@ -5,6 +5,8 @@ mod boxed;
 mod clause;
 mod compound;
 mod cte;
+mod insert;
+mod returning;
 mod run;
 mod select;
 mod subquery;
@@ -17,6 +19,11 @@ pub use clause::{
 };
 pub use compound::{Compound, SetOp, SetOperations};
 pub use cte::{Cte, CteDef, CteList, With, WithMethods, cte};
+pub use insert::{
+    DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,
+    Upsert, excluded, insert_into,
+};
+pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
 pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};
 pub use subquery::{
@@ -24,6 +31,4 @@ pub use subquery::{
     exists,
 };
 pub use text::{TextQuery, Value, text};
-pub use write::{
-    Delete, Insert, InsertInto, InsertValues, Update, UpdateTable, delete_from, insert_into, update,
-};
+pub use write::{Delete, Update, UpdateTable, delete_from, update};

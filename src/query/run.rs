@@ -2,7 +2,7 @@
 
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::Statement;
+use crate::render::{RowChunks, SqlWriter, Statement};
 use crate::value::FromRow;
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -89,10 +89,48 @@ pub trait Execute: Statement + Sized {
     ///
     /// # Errors
     /// When the statement cannot be rendered or the database refuses it.
+    ///
+    /// A multi-row INSERT whose values exceed the backend's bind limit is
+    /// split into several statements, run in one transaction.
     fn execute<C: Connection>(&self, conn: &mut C) -> Result<u64> {
-        let r = self.to_sql(conn.dialect())?;
+        let dialect = conn.dialect();
+        if let Some(chunks) = self.row_chunks() {
+            let rows = chunks.row_count();
+            if rows > 1 {
+                let mut w = SqlWriter::new(dialect);
+                chunks.render_rows(&mut w, 0..1);
+                let per_row = w.bind_count().max(1);
+                let per_chunk = (dialect.max_binds() / per_row).max(1);
+                if rows > per_chunk {
+                    return execute_chunked(conn, chunks, rows, per_chunk);
+                }
+            }
+        }
+        let r = self.to_sql(dialect)?;
         conn.execute_sql(&r.sql, &r.binds)
     }
 }
 
 impl<S: Statement> Execute for S {}
+
+fn execute_chunked<C: Connection>(
+    conn: &mut C,
+    chunks: &dyn RowChunks,
+    rows: usize,
+    per_chunk: usize,
+) -> Result<u64> {
+    let dialect = conn.dialect();
+    conn.transaction(|c| {
+        let mut total = 0;
+        let mut start = 0;
+        while start < rows {
+            let end = (start + per_chunk).min(rows);
+            let mut w = SqlWriter::new(dialect);
+            chunks.render_rows(&mut w, start..end);
+            let r = w.finish()?;
+            total += c.execute_sql(&r.sql, &r.binds)?;
+            start = end;
+        }
+        Ok(total)
+    })
+}

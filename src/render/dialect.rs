@@ -32,6 +32,20 @@ pub enum ConcatStyle {
     Function,
 }
 
+/// How a dialect spells an upsert.
+///
+/// ```
+/// use sqlalgebra::render::UpsertStyle;
+/// assert_ne!(UpsertStyle::OnConflict, UpsertStyle::OnDuplicateKey);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertStyle {
+    /// `ON CONFLICT (...) DO NOTHING | DO UPDATE SET ...` (SQLite, PostgreSQL).
+    OnConflict,
+    /// `ON DUPLICATE KEY UPDATE ...` (MySQL).
+    OnDuplicateKey,
+}
+
 /// A SQL dialect: identifier quoting, placeholders, and the spelling of every
 /// construct that is not the same everywhere.
 ///
@@ -110,6 +124,26 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// How string concatenation is spelled.
     fn concat_style(&self) -> ConcatStyle {
         ConcatStyle::Operator
+    }
+
+    /// The most bind parameters one statement may carry.
+    fn max_binds(&self) -> usize {
+        65_535
+    }
+
+    /// Whether INSERT / UPDATE / DELETE ... RETURNING works.
+    fn supports_returning(&self) -> bool {
+        true
+    }
+
+    /// How an upsert is spelled.
+    fn upsert_style(&self) -> UpsertStyle {
+        UpsertStyle::OnConflict
+    }
+
+    /// The name of the proposed row in `ON CONFLICT DO UPDATE`.
+    fn excluded_table(&self) -> &'static str {
+        "EXCLUDED"
     }
 
     /// Writes the DDL name of a column type.

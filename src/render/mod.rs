@@ -3,7 +3,7 @@
 
 mod dialect;
 
-pub use dialect::{ConcatStyle, Dialect, IlikeStyle, push_int, write_standard_type};
+pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
 
 use smallvec::SmallVec;
 
@@ -304,9 +304,25 @@ impl<'a> SqlWriter<'a> {
     }
 }
 
+/// A statement made of rows (a multi-row INSERT) that can be rendered for
+/// a range of its rows, so a long one can be split under the driver's bind
+/// limit.
+pub trait RowChunks {
+    /// How many rows.
+    fn row_count(&self) -> usize;
+    /// Renders the statement for the rows in `rows` only.
+    fn render_rows<'a>(&'a self, w: &mut SqlWriter<'a>, rows: std::ops::Range<usize>);
+}
+
 /// A whole statement: something that can be rendered to SQL on its own and
 /// sent to a database.
 pub trait Statement: Render {
+    /// For statements that can be split into several by rows (INSERT), the
+    /// way to render a range of rows.
+    fn row_chunks(&self) -> Option<&dyn RowChunks> {
+        None
+    }
+
     /// Renders the statement for `dialect`.
     ///
     /// # Errors

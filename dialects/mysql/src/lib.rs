@@ -12,7 +12,7 @@
 //!     "SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ? LIMIT ?");
 //! ```
 
-use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle};
+use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle};
 use sqlalgebra::types::SqlKind;
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
@@ -39,6 +39,14 @@ impl Dialect for Mysql {
 
     fn concat_style(&self) -> ConcatStyle {
         ConcatStyle::Function
+    }
+
+    fn supports_returning(&self) -> bool {
+        false
+    }
+
+    fn upsert_style(&self) -> UpsertStyle {
+        UpsertStyle::OnDuplicateKey
     }
 
     fn write_string_literal(&self, out: &mut String, text: &str) {

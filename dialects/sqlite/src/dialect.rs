@@ -34,6 +34,14 @@ impl Dialect for Sqlite {
         IlikeStyle::Lower
     }
 
+    fn max_binds(&self) -> usize {
+        32_766
+    }
+
+    fn excluded_table(&self) -> &'static str {
+        "excluded"
+    }
+
     fn write_type(&self, out: &mut String, kind: SqlKind) {
         match kind {
             SqlKind::Blob => out.push_str("BLOB"),

@@ -1,0 +1,74 @@
+//! RETURNING, for INSERT, UPDATE and DELETE where the database has it.
+
+use super::clause::Selection;
+use super::clause::{Assignments, MaybeClause};
+use super::insert::{Insert, InsertValues, Upsert};
+use super::run::Query;
+use super::write::{Delete, Update};
+use crate::render::{Render, SqlWriter, Statement};
+use crate::schema::{ColumnList, Table};
+
+/// A write statement that returns rows: `... RETURNING columns`.
+///
+/// SQLite and PostgreSQL have RETURNING; on MySQL rendering fails with
+/// [`Error::Unsupported`](crate::Error::Unsupported).
+#[derive(Debug, Clone, Copy)]
+#[must_use = "a statement does nothing until it is run with `load`, `get` or `first`"]
+pub struct Returning<S, R> {
+    statement: S,
+    returning: R,
+}
+
+/// INSERT, UPDATE and DELETE: the statements that can take RETURNING.
+pub trait WriteStatement: Statement {}
+
+impl<T: Table, V: InsertValues<T>> WriteStatement for Insert<T, V> {}
+impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> WriteStatement
+    for Upsert<T, V, L, A>
+{
+}
+impl<T: Table, A: Assignments<T>, W: MaybeClause> WriteStatement for Update<T, A, W> {}
+impl<T: Table, W: MaybeClause> WriteStatement for Delete<T, W> {}
+
+/// `returning`: for INSERT, UPDATE and DELETE.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (Id, N); type PrimaryKey = Id; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct N;
+/// # impl Column for Id { type Table = T; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for N { type Table = T; type SqlType = Text; const NAME: &'static str = "n"; }
+/// let q = insert_into(T).values(N.set("x")).returning(Id);
+/// ```
+pub trait ReturningMethods: WriteStatement + Sized {
+    /// Adds `RETURNING columns`: the statement now returns rows.
+    fn returning<R: Selection>(self, columns: R) -> Returning<Self, R> {
+        Returning {
+            statement: self,
+            returning: columns,
+        }
+    }
+}
+
+impl<S: WriteStatement> ReturningMethods for S {}
+
+impl<S: Render, R: Render> Render for Returning<S, R> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        if !w.dialect().supports_returning() {
+            w.unsupported("RETURNING");
+        }
+        self.statement.render(w);
+        w.push_sql(" RETURNING ");
+        let qualified = w.set_unqualified(true);
+        self.returning.render(w);
+        w.set_unqualified(qualified);
+    }
+}
+
+impl<S: Render, R: Render> Statement for Returning<S, R> {}
+
+impl<S: Render, R: Selection> Query for Returning<S, R> {
+    type SqlType = R::SqlType;
+}
