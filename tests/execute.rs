@@ -592,7 +592,8 @@ fn hostile_strings_round_trip<B: Backend>(engine: &Engine<B>) -> Result<()> {
         );
     }
     // Each one also works as a bound comparison value and finds its row.
-    for s in &strings {
+    // (Not " ": MySQL's PAD SPACE collations compare it equal to "".)
+    for s in strings.iter().filter(|s| !s.ends_with(' ')) {
         let n: i64 = select(count_star())
             .from(Kinds)
             .filter(kinds::Text.eq(s))
@@ -618,7 +619,8 @@ fn hostile_names_in_keyed_columns<B: Backend>(engine: &Engine<B>) -> Result<()> 
     let mut conn = setup(engine)?;
     let names: Vec<String> = hostile_strings()
         .into_iter()
-        .filter(|s| s.chars().count() <= 50)
+        // PAD SPACE collations (MySQL) would take " " for a duplicate of "".
+        .filter(|s| s.chars().count() <= 50 && !s.ends_with(' '))
         .collect();
     for n in &names {
         let id = add_user(&mut conn, n, Some(n))?;
