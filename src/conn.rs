@@ -100,7 +100,8 @@ fn savepoint_name(out: &mut String, depth: u32) {
 
 fn begin<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
     if depth == 0 {
-        c.batch_execute("BEGIN")
+        let sql = c.dialect().begin_transaction();
+        c.batch_execute(sql)
     } else {
         let mut sql = String::from("SAVEPOINT ");
         savepoint_name(&mut sql, depth);

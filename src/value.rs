@@ -342,7 +342,7 @@ pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Res
 /// impl FromRow<(BigInt, Text)> for User {
 ///     const WIDTH: usize = 2;
 ///     fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> sqlalgebra::Result<Self> {
-///         let (id, name) = <(i64, String)>::from_row(row, at)?;
+///         let (id, name) = <(i64, String) as FromRow<(BigInt, Text)>>::from_row(row, at)?;
 ///         Ok(User { id, name })
 ///     }
 /// }

@@ -164,6 +164,15 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// The statement that opens a transaction (savepoints nest inside it).
+    ///
+    /// SQLite answers `BEGIN IMMEDIATE`: a transaction there takes the write
+    /// lock when it starts, waiting for other writers, instead of failing
+    /// with "database is locked" when it first writes after reading.
+    fn begin_transaction(&self) -> &'static str {
+        "BEGIN"
+    }
+
     /// The SQL for the current timestamp, used by `DEFAULT now()`.
     fn current_timestamp(&self) -> &'static str {
         "CURRENT_TIMESTAMP"

@@ -138,7 +138,7 @@ pub struct Index {
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
 /// # impl Column for B { type Table = T; type SqlType = Text; const NAME: &'static str = "b"; }
-/// const IDX: Index = index::<(A, B)>("idx_t_a_b");
+/// const IDX: sqlalgebra::schema::Index = index::<(A, B)>("idx_t_a_b");
 /// assert_eq!(IDX.columns, &["a", "b"]);
 /// ```
 pub const fn index<L: ColumnList>(name: &'static str) -> Index {

@@ -24,7 +24,9 @@
 //!         const UNIQUE: bool = true;
 //!     }
 //! }
-//! assert_eq!(<Users as Table>::NAME, "user_account");
+//! fn main() {
+//!     assert_eq!(<Users as Table>::NAME, "user_account");
+//! }
 //! ```
 
 mod ddl;

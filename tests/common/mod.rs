@@ -43,3 +43,23 @@ macro_rules! on_all_backends {
     };
 }
 pub(crate) use on_all_backends;
+
+pub mod schema;
+
+/// A connection of `engine` with the shared [`schema`] created.
+pub fn setup<B: sqlalgebra::Backend>(
+    engine: &Engine<B>,
+) -> sqlalgebra::Result<sqlalgebra::Pooled<B>> {
+    let mut conn = engine.connect()?;
+    sqlalgebra::schema::create_all::<schema::All>(&mut conn)?;
+    Ok(conn)
+}
+
+/// The error of `result`, which must have failed.
+#[track_caller]
+pub fn expect_err<T: std::fmt::Debug>(result: sqlalgebra::Result<T>) -> sqlalgebra::Error {
+    match result {
+        Ok(v) => panic!("expected an error, got Ok({v:?})"),
+        Err(e) => e,
+    }
+}

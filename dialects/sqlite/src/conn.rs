@@ -76,9 +76,21 @@ impl ToSql for Param<'_> {
 }
 
 /// Turns a rusqlite error into a sqlalgebra one, classifying constraint
-/// violations.
+/// violations, and lock waits that gave up as conflicts.
 pub(crate) fn error(sql: &str, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(code, msg) = &e {
+        // SQLITE_BUSY once the busy timeout is over (or a stale snapshot),
+        // SQLITE_LOCKED: another connection holds the lock; the whole
+        // transaction may succeed when retried.
+        if matches!(
+            code.code,
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked
+        ) {
+            return Error::Conflict {
+                sql: sql.to_owned(),
+                source: Box::new(e),
+            };
+        }
         if code.code == ErrorCode::ConstraintViolation {
             let kind = match code.extended_code {
                 ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {

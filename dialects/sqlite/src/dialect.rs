@@ -4,7 +4,8 @@ use sqlalgebra::render::{Dialect, IlikeStyle};
 use sqlalgebra::types::SqlKind;
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
-/// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`.
+/// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`,
+/// `BEGIN IMMEDIATE` transactions.
 ///
 /// It is also the backend: [`Sqlite::memory`] and [`Sqlite::open`] make
 /// pooled engines.
@@ -13,6 +14,7 @@ use sqlalgebra::types::SqlKind;
 /// use sqlalgebra::render::Dialect;
 /// use sqlalgebra_sqlite::Sqlite;
 /// assert_eq!(Sqlite.bool_literal(true), "1");
+/// assert_eq!(Sqlite.begin_transaction(), "BEGIN IMMEDIATE");
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sqlite;
@@ -47,6 +49,13 @@ impl Dialect for Sqlite {
             SqlKind::Blob => out.push_str("BLOB"),
             other => sqlalgebra::render::write_standard_type(out, other),
         }
+    }
+
+    fn begin_transaction(&self) -> &'static str {
+        // A deferred transaction that reads and then writes cannot wait for
+        // the write lock (SQLite returns SQLITE_BUSY at once, whatever the
+        // busy timeout), so take it up front.
+        "BEGIN IMMEDIATE"
     }
 
     fn write_autoincrement_key(&self, out: &mut String, _kind: SqlKind) {
