@@ -1,7 +1,6 @@
 //! Statements run against a live database, written once, generic over the
 //! backend: `on_all_backends!` runs each test on every backend there is.
 
-#[allow(unreachable_pub)]
 mod common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
