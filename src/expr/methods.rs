@@ -40,10 +40,12 @@ pub trait ExpressionMethods: Expression + Sized {
         Ge::new(self, rhs.into_expr())
     }
     /// `self IS NULL`
+    #[allow(clippy::wrong_self_convention)] // named after SQL, builds a node
     fn is_null(self) -> IsNull<Self> {
         IsNull { expr: self }
     }
     /// `self IS NOT NULL`
+    #[allow(clippy::wrong_self_convention)] // named after SQL, builds a node
     fn is_not_null(self) -> IsNotNull<Self> {
         IsNotNull { expr: self }
     }
