@@ -5,9 +5,14 @@ use super::Expression;
 use crate::render::{ConcatStyle, Render, SqlWriter, TableSet, precedence};
 use crate::types::{Bool, BoolLike};
 
+// `$prec` is the node's own precedence; `$left_min` and `$right_min` are the
+// least precedence an operand may have to go without parentheses. Arithmetic
+// is left-associative (`a - b - c`, but `a - (b - c)`); comparisons do not
+// chain (MySQL would read `a = b > c` as `(a = b) > c`, PostgreSQL refuses
+// it), so both of their operands need more than COMPARISON.
 macro_rules! binary_node {
     (
-        $(#[$doc:meta])* $name:ident, $op:literal, $prec:expr, $right_min:expr,
+        $(#[$doc:meta])* $name:ident, $op:literal, $prec:expr, $left_min:expr, $right_min:expr,
         sql_type: |$l:ident, $r:ident| $st:ty $(, where $($bound:tt)*)?
     ) => {
         $(#[$doc])*
@@ -27,7 +32,7 @@ macro_rules! binary_node {
         impl<L: Render, R: Render> Render for $name<L, R> {
             #[inline]
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-                w.push_operand(&self.left, $prec);
+                w.push_operand(&self.left, $left_min);
                 w.push_sql($op);
                 w.push_operand(&self.right, $right_min);
             }
@@ -52,53 +57,53 @@ const CMP_OPERAND: u8 = precedence::COMPARISON + 1;
 
 binary_node!(
     /// `left = right`
-    Eq, " = ", CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Eq, " = ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left <> right`
-    Ne, " <> ", CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Ne, " <> ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left < right`
-    Lt, " < ", CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Lt, " < ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left <= right`
-    Le, " <= ", CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Le, " <= ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left > right`
-    Gt, " > ", CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Gt, " > ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left >= right`
-    Ge, " >= ", CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Ge, " >= ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left AND right`
-    And, " AND ", precedence::AND, precedence::AND, sql_type: |L, R| Bool,
+    And, " AND ", precedence::AND, precedence::AND, precedence::AND, sql_type: |L, R| Bool,
     where L::SqlType: BoolLike, R::SqlType: BoolLike
 );
 binary_node!(
     /// `left OR right`
-    Or, " OR ", precedence::OR, precedence::OR, sql_type: |L, R| Bool,
+    Or, " OR ", precedence::OR, precedence::OR, precedence::OR, sql_type: |L, R| Bool,
     where L::SqlType: BoolLike, R::SqlType: BoolLike
 );
 binary_node!(
     /// `left + right`
-    Add, " + ", precedence::ADDITIVE, precedence::ADDITIVE + 1, sql_type: |L, R| L::SqlType
+    Add, " + ", precedence::ADDITIVE, precedence::ADDITIVE, precedence::ADDITIVE + 1, sql_type: |L, R| L::SqlType
 );
 binary_node!(
     /// `left - right`
-    Sub, " - ", precedence::ADDITIVE, precedence::ADDITIVE + 1, sql_type: |L, R| L::SqlType
+    Sub, " - ", precedence::ADDITIVE, precedence::ADDITIVE, precedence::ADDITIVE + 1, sql_type: |L, R| L::SqlType
 );
 binary_node!(
     /// `left * right`
-    Mul, " * ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, sql_type: |L, R| L::SqlType
+    Mul, " * ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, sql_type: |L, R| L::SqlType
 );
 binary_node!(
     /// `left / right`
-    Div, " / ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, sql_type: |L, R| L::SqlType
+    Div, " / ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, sql_type: |L, R| L::SqlType
 );
 
 // Precedence values must order as SQL does; checked once at compile time.

@@ -2,9 +2,11 @@
 
 use std::marker::PhantomData;
 
+use smallvec::SmallVec;
+
 use super::run::Query;
-use crate::error::Error;
-use crate::render::{Render, SqlWriter, Statement};
+use crate::error::{Error, Result};
+use crate::render::{Dialect, Render, Rendered, SqlWriter, Statement};
 use crate::value::{Encode, ValueRef};
 
 /// An owned SQL value, for binds that a statement must keep.
@@ -189,7 +191,7 @@ fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
 
 impl<ST> Render for TextQuery<ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        let mut used = vec![false; self.binds.len()];
+        let mut used: SmallVec<[bool; 16]> = SmallVec::from_elem(false, self.binds.len());
         for piece in pieces(&self.sql) {
             match piece {
                 Piece::Sql(s) => w.push_sql(s),
@@ -212,7 +214,16 @@ impl<ST> Render for TextQuery<ST> {
     }
 }
 
-impl<ST> Statement for TextQuery<ST> {}
+impl<ST> Statement for TextQuery<ST> {
+    fn to_sql<'a>(&'a self, dialect: &'a dyn Dialect) -> Result<Rendered<'a>> {
+        // Each `:name` (two bytes or more) becomes `?` or `$n`: the text's
+        // own length, with a little room for `$10` and up, is enough.
+        let capacity = (self.sql.len() + 16).max(SqlWriter::INITIAL_CAPACITY);
+        let mut w = SqlWriter::with_buffer(dialect, String::with_capacity(capacity));
+        self.render(&mut w);
+        w.finish()
+    }
+}
 
 impl<ST> Query for TextQuery<ST> {
     type SqlType = ST;

@@ -189,6 +189,12 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// Whether a DEFAULT on a TEXT or BLOB column must be an expression in
+    /// parentheses, `DEFAULT ('x')`: MySQL 8 refuses a literal there.
+    fn parenthesize_unbounded_defaults(&self) -> bool {
+        false
+    }
+
     /// Whether `CREATE INDEX IF NOT EXISTS` works; when it does not (MySQL),
     /// indexes are declared inside `CREATE TABLE` instead.
     fn supports_index_if_not_exists(&self) -> bool {

@@ -148,10 +148,16 @@ pub struct SqlWriter<'a> {
 }
 
 impl<'a> SqlWriter<'a> {
-    /// A writer for `dialect` with room for a typical statement.
+    /// A writer for `dialect` with room for a typical statement, so that
+    /// rendering one allocates once (tests/alloc.rs checks it).
     pub fn new(dialect: &'a dyn Dialect) -> Self {
-        Self::with_buffer(dialect, String::with_capacity(256))
+        Self::with_buffer(dialect, String::with_capacity(Self::INITIAL_CAPACITY))
     }
+
+    /// The SQL buffer's first capacity: a three-column SELECT with a join,
+    /// three predicates, ORDER BY and LIMIT over long quoted names is about
+    /// 400 bytes; 1 KiB costs one allocation all the same.
+    pub const INITIAL_CAPACITY: usize = 1024;
 
     /// A writer that appends to `buf` (cleared first), so a caller can
     /// reuse one allocation across statements.

@@ -229,7 +229,16 @@ fn write_column(
     }
     if let Some(d) = col.default {
         sql.push_str(" DEFAULT ");
+        let parens = matches!(kind, SqlKind::Text | SqlKind::Blob)
+            && !matches!(d, ColumnDefault::Sql(_))
+            && dialect.parenthesize_unbounded_defaults();
+        if parens {
+            sql.push('(');
+        }
         write_default(sql, dialect, d);
+        if parens {
+            sql.push(')');
+        }
     }
     if col.unique {
         sql.push_str(" UNIQUE");

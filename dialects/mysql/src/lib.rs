@@ -84,4 +84,8 @@ impl Dialect for Mysql {
     fn can_index_unbounded_text(&self) -> bool {
         false
     }
+
+    fn parenthesize_unbounded_defaults(&self) -> bool {
+        true
+    }
 }
