@@ -85,7 +85,7 @@ pub mod prelude {
     pub use crate::render::Statement;
     pub use crate::schema::{
         Column, ColumnDefault, ColumnList, ForeignKey, ReferentialAction, Table, check, create_all,
-        drop_all, index, unique_index,
+        drop_all, foreign_key, index, unique_index,
     };
     pub use crate::types::{
         BigInt, Blob, Bool, Double, Integer, Nullable, Real, SmallInt, Text, Varchar,
