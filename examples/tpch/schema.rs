@@ -11,7 +11,7 @@
 //! 1.4.2); the indexes are on the foreign keys, as clause 1.5.7 allows.
 
 use sqlalgebra::prelude::*;
-use sqlalgebra::schema::Index;
+use sqlalgebra::schema::{CompositeForeignKey, Index};
 
 /// The SQL type of the date columns.
 pub(crate) type SqlDate = Text;
@@ -614,6 +614,10 @@ impl Table for Lineitem {
         l::Comment,
     );
     type PrimaryKey = (l::Orderkey, l::Linenumber);
+    const FOREIGN_KEYS: &'static [CompositeForeignKey] = &[foreign_key::<
+        (l::Partkey, l::Suppkey),
+        (ps::Partkey, ps::Suppkey),
+    >()];
     const INDEXES: &'static [Index] = &[
         index::<(l::Partkey, l::Suppkey)>("lineitem_part_supp"),
         index::<l::Suppkey>("lineitem_suppkey"),
@@ -634,7 +638,7 @@ pub(crate) mod l {
         const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<super::o::Orderkey>());
     }
 
-    /// `l_partkey`: the part.
+    /// `l_partkey`: the part (with `l_suppkey`, a row of `partsupp`).
     #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct Partkey;
     impl Column for Partkey {
