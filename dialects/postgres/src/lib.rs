@@ -24,6 +24,10 @@ impl Dialect for Postgres {
         "postgresql"
     }
 
+    fn supports_distinct_on(&self) -> bool {
+        true
+    }
+
     fn write_placeholder(&self, out: &mut String, n: usize) {
         out.push('$');
         push_int(out, n as i64);
