@@ -191,7 +191,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends `table.column`, both quoted, or only `column` where
-    /// columns are written unqualified (see [`unqualified`](Self::unqualified)).
+    /// columns are written unqualified (see [`set_unqualified`](Self::set_unqualified)).
     #[inline]
     pub fn push_qualified(&mut self, table: &str, column: &str) {
         if !self.unqualified {
