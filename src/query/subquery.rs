@@ -105,6 +105,7 @@ pub trait SubqueryMethods: Query + Sized {
     /// let biggest = select(max(A)).as_scalar();
     /// let q = select(A).filter(A.eq(biggest));
     /// ```
+    #[allow(clippy::wrong_self_convention)] // SQL's word; the query is consumed
     fn as_scalar(self) -> ScalarSubquery<Self> {
         ScalarSubquery { query: self }
     }
