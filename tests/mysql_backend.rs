@@ -623,6 +623,16 @@ fn constraint_violations_are_classified() -> Result<()> {
         constraint(e),
         (ConstraintKind::Unique, Some("PRIMARY".into()))
     );
+    // A value that imitates the message does not fool the name parsing.
+    let tricky = "x' for key 'zz";
+    insert_into(Parents)
+        .values((parents::Id.set(3), parents::Name.set(tricky)))
+        .execute(&mut conn)?;
+    let e = insert_into(Parents)
+        .values((parents::Id.set(4), parents::Name.set(tricky)))
+        .execute(&mut conn)
+        .unwrap_err();
+    assert_eq!(constraint(e), (ConstraintKind::Unique, Some("name".into())));
 
     // FOREIGN KEY, from the child and from the parent side.
     let e = child(99, 5).execute(&mut conn).unwrap_err();

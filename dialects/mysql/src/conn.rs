@@ -189,11 +189,19 @@ fn between<'m>(message: &'m str, start: &str, end: char) -> Option<&'m str> {
     rest.find(end).map(|to| &rest[..to])
 }
 
+/// The text between the last `start` and the next `end` in `message`.
+fn between_last<'m>(message: &'m str, start: &str, end: char) -> Option<&'m str> {
+    let from = message.rfind(start)? + start.len();
+    let rest = &message[from..];
+    rest.find(end).map(|to| &rest[..to])
+}
+
 /// The constraint (or, for NOT NULL, the column) a server message names.
 fn constraint_name(kind: ConstraintKind, message: &str) -> Option<String> {
     let name = match kind {
-        // "Duplicate entry 'x' for key 'name'" (MySQL 8: 'table.name').
-        ConstraintKind::Unique => between(message, "for key '", '\'')
+        // "Duplicate entry 'x' for key 'name'" (MySQL 8: 'table.name');
+        // the last one, as the value may contain the same words.
+        ConstraintKind::Unique => between_last(message, "for key '", '\'')
             .map(|key| key.rsplit_once('.').map_or(key, |(_, name)| name)),
         // "... a foreign key constraint fails (`db`.`t`, CONSTRAINT `fk` FOREIGN KEY ...)"
         ConstraintKind::ForeignKey => between(message, "CONSTRAINT `", '`'),
@@ -560,6 +568,14 @@ mod tests {
             )
             .as_deref(),
             Some("chk_pos")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::Unique,
+                "Duplicate entry 'x' for key 'fake'' for key 'real'"
+            )
+            .as_deref(),
+            Some("real")
         );
         assert_eq!(name(ConstraintKind::Unique, "something else"), None);
     }
