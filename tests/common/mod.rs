@@ -28,6 +28,104 @@ pub fn sqlite(name: &str) -> Engine<Sqlite> {
     Sqlite::memory().expect("open in-memory SQLite")
 }
 
+/// The MySQL / MariaDB server the tests use: `SQLALGEBRA_MYSQL_URL`, by
+/// default `mysql://root@127.0.0.1:3306/test`.
+pub fn mysql_url() -> String {
+    std::env::var("SQLALGEBRA_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned())
+}
+
+/// `url` with its database replaced by `database` (query options kept).
+pub fn mysql_url_with_database(url: &str, database: &str) -> String {
+    let (base, options) = match url.split_once('?') {
+        Some((base, options)) => (base, Some(options)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
+    let mut out = format!("{}/{database}", &base[..authority_end]);
+    if let Some(options) = options {
+        out.push('?');
+        out.push_str(options);
+    }
+    out
+}
+
+/// The private database of the test `name` in this test binary:
+/// `sqlalgebra_t_<binary>_<name>`, shortened to MySQL's 64 characters.
+pub fn mysql_database(name: &str) -> String {
+    let full = format!("sqlalgebra_t_{}_{name}", env!("CARGO_CRATE_NAME"));
+    if full.len() <= 64 {
+        return full;
+    }
+    // Too long: keep a prefix and add a hash of the whole name.
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{}_{hash:016x}", &full[..64 - 17])
+}
+
+/// A pooled engine (size 2, overflow 4) over a fresh MySQL / MariaDB
+/// database private to the test `name`, dropped and recreated (utf8mb4,
+/// binary NO PAD collation, as on the other backends) first.
+///
+/// When the server is unreachable, prints a notice and returns `None`,
+/// unless [`require_servers`] is on: then it panics.
+pub fn mysql(name: &str) -> Option<Engine<sqlalgebra_mysql::Mysql>> {
+    mysql_with(
+        name,
+        &sqlalgebra::PoolOptions::default().size(2).overflow(4),
+    )
+}
+
+/// [`mysql`] with other pool options.
+pub fn mysql_with(
+    name: &str,
+    options: &sqlalgebra::PoolOptions,
+) -> Option<Engine<sqlalgebra_mysql::Mysql>> {
+    use sqlalgebra::Connection;
+    let url = mysql_url();
+    let mut admin = match sqlalgebra_mysql::MysqlConnection::open(&url) {
+        Ok(c) => c,
+        Err(err) => {
+            if require_servers() {
+                panic!("MySQL unreachable at {url}: {err} (SQLALGEBRA_REQUIRE_SERVERS=1)");
+            }
+            // Straight to stderr: the test harness would swallow eprintln!
+            // of a passing test.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: MySQL unreachable at {url}: {err}"
+            );
+            return None;
+        }
+    };
+    let database = mysql_database(name);
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS `{database}`"))
+        .expect("drop the test database");
+    // A binary NO PAD collation compares as SQLite and PostgreSQL do
+    // (case-sensitive, "a" <> "a "): MariaDB's, else MySQL 8's, else the
+    // PAD SPACE binary one of older servers.
+    let created = ["utf8mb4_nopad_bin", "utf8mb4_0900_bin", "utf8mb4_bin"]
+        .iter()
+        .find_map(|collation| {
+            admin
+                .batch_execute(&format!(
+                    "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE {collation}"
+                ))
+                .ok()
+        });
+    assert!(created.is_some(), "create the test database {database}");
+    let engine =
+        sqlalgebra_mysql::Mysql::connect_with(&mysql_url_with_database(&url, &database), options)
+            .expect("connect to the test database");
+    Some(engine)
+}
+
 /// Makes one `#[test]` per backend for each generic test function named.
 macro_rules! on_all_backends {
     ($($test:ident),* $(,)?) => {
@@ -37,6 +135,16 @@ macro_rules! on_all_backends {
                 fn $test() {
                     let engine = $crate::common::sqlite(stringify!($test));
                     super::$test(&engine).unwrap();
+                }
+            )*
+        }
+        mod mysql {
+            $(
+                #[test]
+                fn $test() {
+                    if let Some(engine) = $crate::common::mysql(stringify!($test)) {
+                        super::$test(&engine).unwrap();
+                    }
                 }
             )*
         }
