@@ -453,3 +453,30 @@ impl From<postgres::Error> for PgError {
         PgError(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::note_transaction;
+
+    fn after(open: bool, sql: &str) -> bool {
+        let mut open = open;
+        note_transaction(&mut open, sql);
+        open
+    }
+
+    #[test]
+    fn transaction_statements_are_tracked() {
+        assert!(after(false, "BEGIN"));
+        assert!(after(false, "  begin isolation level serializable; "));
+        assert!(after(false, "START TRANSACTION"));
+        assert!(!after(true, "COMMIT"));
+        assert!(!after(true, "end;"));
+        assert!(!after(true, "ROLLBACK"));
+        assert!(!after(true, "abort"));
+        // Savepoints and scripts leave it alone.
+        assert!(after(true, "ROLLBACK TO SAVEPOINT sp"));
+        assert!(after(true, "RELEASE SAVEPOINT sp"));
+        assert!(!after(false, "BEGIN; COMMIT"));
+        assert!(!after(false, "SELECT 1"));
+    }
+}

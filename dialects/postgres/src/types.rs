@@ -313,3 +313,100 @@ fn numeric_float(
         .and_then(|s| s.parse::<f64>().ok())
         .ok_or_else(|| "malformed `numeric` value".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A numeric in binary format from its header and base-10000 digits.
+    fn numeric_bytes(weight: i16, sign: u16, dscale: u16, digits: &[u16]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&(digits.len() as u16).to_be_bytes());
+        out.extend_from_slice(&weight.to_be_bytes());
+        out.extend_from_slice(&sign.to_be_bytes());
+        out.extend_from_slice(&dscale.to_be_bytes());
+        for d in digits {
+            out.extend_from_slice(&d.to_be_bytes());
+        }
+        out
+    }
+
+    fn num(weight: i16, sign: u16, dscale: u16, digits: &[u16]) -> ValueRef<'static> {
+        numeric(&numeric_bytes(weight, sign, dscale, digits)).unwrap()
+    }
+
+    #[test]
+    fn whole_numerics_are_integers() {
+        assert_eq!(num(0, NUMERIC_POS, 0, &[]), ValueRef::Int(0));
+        assert_eq!(num(0, NUMERIC_POS, 0, &[42]), ValueRef::Int(42));
+        // 10^8: trailing zero groups are not stored.
+        assert_eq!(num(2, NUMERIC_POS, 0, &[1]), ValueRef::Int(100_000_000));
+        // i64::MIN = -922 3372 0368 5477 5808.
+        assert_eq!(
+            num(4, NUMERIC_NEG, 0, &[922, 3372, 368, 5477, 5808]),
+            ValueRef::Int(i64::MIN)
+        );
+        // i64::MAX + 1 does not fit: a float.
+        assert_eq!(
+            num(4, NUMERIC_POS, 0, &[922, 3372, 368, 5477, 5808]),
+            ValueRef::Float(9_223_372_036_854_775_808.0)
+        );
+    }
+
+    #[test]
+    fn fractional_numerics_are_floats() {
+        assert_eq!(num(0, NUMERIC_NEG, 1, &[2, 5000]), ValueRef::Float(-2.5));
+        assert_eq!(num(-1, NUMERIC_POS, 1, &[1000]), ValueRef::Float(0.1));
+        // A whole value with a display scale (AVG) is still a float.
+        assert_eq!(num(0, NUMERIC_POS, 16, &[5]), ValueRef::Float(5.0));
+        assert!(matches!(num(0, NUMERIC_NAN, 0, &[]), ValueRef::Float(f) if f.is_nan()));
+        assert_eq!(
+            num(0, NUMERIC_NINF, 0, &[]),
+            ValueRef::Float(f64::NEG_INFINITY)
+        );
+    }
+
+    #[test]
+    fn long_numerics_round_correctly() {
+        // 2^53 + 1 lies exactly halfway between two doubles and rounds to
+        // even, down to 2^53 ...
+        let halfway = [9007, 1992, 5474, 993];
+        let v = num(3, NUMERIC_POS, 60, &halfway);
+        assert_eq!(v, ValueRef::Float(9_007_199_254_740_992.0));
+        // ... but anything above it rounds up, even when the excess is far
+        // past the digits kept (the sticky digit carries it).
+        let mut above = halfway.to_vec();
+        above.extend([0; 12]);
+        above.push(1);
+        let v = num(3, NUMERIC_POS, 60, &above);
+        assert_eq!(v, ValueRef::Float(9_007_199_254_740_994.0));
+    }
+
+    #[test]
+    fn malformed_numerics_are_errors() {
+        assert!(numeric(&[0, 1]).is_err());
+        let mut bad = numeric_bytes(0, NUMERIC_POS, 0, &[1]);
+        bad.push(0);
+        assert!(numeric(&bad).is_err());
+        assert!(numeric(&numeric_bytes(0, NUMERIC_POS, 0, &[10_000])).is_err());
+        assert!(numeric(&numeric_bytes(0, 0x1234, 0, &[1])).is_err());
+    }
+
+    #[test]
+    fn cells_decode_by_type() {
+        assert_eq!(
+            decode(&Type::INT2, Some(&[0xff, 0xfe])),
+            Ok(ValueRef::Int(-2))
+        );
+        assert_eq!(decode(&Type::BOOL, Some(&[1])), Ok(ValueRef::Bool(true)));
+        assert_eq!(decode(&Type::TEXT, None), Ok(ValueRef::Null));
+        assert_eq!(
+            decode(&Type::JSONB, Some(b"\x01{}")),
+            Ok(ValueRef::Text("{}"))
+        );
+        assert!(decode(&Type::INT4, Some(&[0, 1])).is_err());
+        assert!(decode(&Type::TEXT, Some(&[0xff])).is_err());
+        let err = decode(&Type::TIMESTAMPTZ, Some(&[0; 8])).unwrap_err();
+        assert!(err.contains("timestamptz"), "{err}");
+    }
+}
