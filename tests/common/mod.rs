@@ -206,8 +206,6 @@ pub fn postgres_with(name: &str, options: &PoolOptions) -> Option<Engine<Postgre
 }
 
 /// Makes one `#[test]` per backend for each generic test function named.
-
-/// Makes one `#[test]` per backend for each generic test function named.
 macro_rules! on_all_backends {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
