@@ -1,7 +1,6 @@
 //! The SQLite engine itself: shared in-memory databases, files in WAL mode
 //! with concurrent writers, pool limits, echo, and SQLite's own quirks.
 
-#[allow(unused_imports)]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -485,6 +485,17 @@ impl From<postgres::Error> for PgError {
     }
 }
 
+/// The type a bind is prepared with, and its letter in cache keys.
+fn param_type(v: &ValueRef<'_>) -> (char, Type) {
+    match v {
+        ValueRef::Int(_) => ('i', Type::INT8),
+        ValueRef::Float(_) => ('f', Type::FLOAT8),
+        ValueRef::Bool(_) => ('b', Type::BOOL),
+        ValueRef::Blob(_) => ('y', Type::BYTEA),
+        _ => ('u', Type::UNKNOWN),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::note_transaction;
@@ -509,16 +520,5 @@ mod tests {
         assert!(after(true, "RELEASE SAVEPOINT sp"));
         assert!(!after(false, "BEGIN; COMMIT"));
         assert!(!after(false, "SELECT 1"));
-    }
-}
-
-/// The type a bind is prepared with, and its letter in cache keys.
-fn param_type(v: &ValueRef<'_>) -> (char, Type) {
-    match v {
-        ValueRef::Int(_) => ('i', Type::INT8),
-        ValueRef::Float(_) => ('f', Type::FLOAT8),
-        ValueRef::Bool(_) => ('b', Type::BOOL),
-        ValueRef::Blob(_) => ('y', Type::BYTEA),
-        _ => ('u', Type::UNKNOWN),
     }
 }
