@@ -172,17 +172,22 @@ crate::macros::for_tuples!(tuple_compatible);
     note = "compare it first, e.g. `column.eq(value)` or `column.is_not_null()`"
 )]
 pub trait BoolLike: SqlType {}
+#[diagnostic::do_not_recommend]
 impl BoolLike for Bool {}
+#[diagnostic::do_not_recommend]
 impl BoolLike for Nullable<Bool> {}
 
 /// Textual SQL types: what `like`, `starts_with` and `concat` accept.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a text type",
-    label = "string matching needs a `Text` or `Varchar` expression"
+    message = "expected a text SQL expression, found one of type `{Self}`",
+    label = "LIKE, `starts_with`, `contains` and `concat` need a `Text` or `Varchar` expression"
 )]
 pub trait TextLike: SqlType {}
+#[diagnostic::do_not_recommend]
 impl TextLike for Text {}
+#[diagnostic::do_not_recommend]
 impl<const N: u32> TextLike for Varchar<N> {}
+#[diagnostic::do_not_recommend]
 impl<T: TextLike + SqlType<NotNull = T>> TextLike for Nullable<T> {}
 
 /// Numeric SQL types: what arithmetic, `sum` and `avg` accept.
@@ -195,21 +200,27 @@ pub trait Numeric: SqlType {
     /// The type of `SUM` over this type, before it is made nullable.
     type Sum: SqlType<NotNull = Self::Sum>;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for SmallInt {
     type Sum = BigInt;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for Integer {
     type Sum = BigInt;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for BigInt {
     type Sum = BigInt;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for Real {
     type Sum = Double;
 }
+#[diagnostic::do_not_recommend]
 impl Numeric for Double {
     type Sum = Double;
 }
+#[diagnostic::do_not_recommend]
 impl<T: Numeric + SqlType<NotNull = T>> Numeric for Nullable<T> {
     type Sum = T::Sum;
 }

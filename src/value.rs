@@ -282,8 +282,11 @@ pub trait Decode<ST>: FromSqlValue {}
 
 macro_rules! decode_as {
     ($($t:ty => $($st:ty),+;)*) => {$($(
+        #[diagnostic::do_not_recommend]
         impl Decode<$st> for $t {}
+        #[diagnostic::do_not_recommend]
         impl Decode<$st> for Option<$t> {}
+        #[diagnostic::do_not_recommend]
         impl Decode<Nullable<$st>> for Option<$t> {}
     )+)*};
 }
@@ -297,8 +300,11 @@ decode_as! {
     String => Text;
     Vec<u8> => Blob;
 }
+#[diagnostic::do_not_recommend]
 impl<const N: u32> Decode<Varchar<N>> for String {}
+#[diagnostic::do_not_recommend]
 impl<const N: u32> Decode<Varchar<N>> for Option<String> {}
+#[diagnostic::do_not_recommend]
 impl<const N: u32> Decode<Nullable<Varchar<N>>> for Option<String> {}
 
 /// One row of a result, read in place from the driver.
@@ -372,6 +378,7 @@ impl<T: Decode<ST>, ST: SingleValue> FromRow<ST> for T {
 
 macro_rules! tuple_from_row {
     ($($T:ident $S:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($T: FromRow<$S>, $S,)+> FromRow<($($S,)+)> for ($($T,)+) {
             const WIDTH: usize = 0 $(+ $T::WIDTH)+;
             #[inline]
@@ -388,6 +395,7 @@ macro_rules! tuple_from_row {
 
         /// A group of columns that is entirely NULL (an outer join that
         /// found nothing) loads as `None`.
+        #[diagnostic::do_not_recommend]
         impl<T: FromRow<($($S,)+)>, $($S,)+> FromRow<($($S,)+)> for Option<T> {
             const WIDTH: usize = T::WIDTH;
             fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {

@@ -212,6 +212,26 @@ fn recursive_cte_renders_in_three_dialects() {
     );
 }
 
+#[test]
+fn distinct_on_is_postgres_only() {
+    let q = select((emp::Boss, emp::Name))
+        .distinct_on(emp::Boss)
+        .order_by((emp::Boss, emp::Salary.desc()));
+    assert_eq!(
+        q.to_sql(&Postgres).unwrap().sql,
+        r#"SELECT DISTINCT ON ("emp"."boss") "emp"."boss", "emp"."name" FROM "emp" ORDER BY "emp"."boss", "emp"."salary" DESC"#
+    );
+    for d in [&Sqlite as &dyn Dialect, &Mysql] {
+        assert!(matches!(
+            q.to_sql(d),
+            Err(sqlalgebra::Error::Unsupported {
+                feature: "DISTINCT ON",
+                ..
+            })
+        ));
+    }
+}
+
 fn staff<B: Backend>(engine: &Engine<B>) -> Result<Pooled<B>> {
     let mut c = engine.connect()?;
     create_all::<Emp>(&mut c)?;

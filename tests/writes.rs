@@ -86,15 +86,15 @@ fn upserts_render_per_dialect() {
     let [s, p, m] = sql3(&q);
     assert_eq!(
         s.unwrap(),
-        r#"INSERT INTO "stock" ("sku", "qty") VALUES (?, ?) ON CONFLICT ("sku") DO UPDATE SET "qty" = "qty" + excluded."qty""#
+        r#"INSERT INTO "stock" ("sku", "qty") VALUES (?, ?) ON CONFLICT ("sku") DO UPDATE SET "qty" = "stock"."qty" + excluded."qty""#
     );
     assert_eq!(
         p.unwrap(),
-        r#"INSERT INTO "stock" ("sku", "qty") VALUES ($1, $2) ON CONFLICT ("sku") DO UPDATE SET "qty" = "qty" + EXCLUDED."qty""#
+        r#"INSERT INTO "stock" ("sku", "qty") VALUES ($1, $2) ON CONFLICT ("sku") DO UPDATE SET "qty" = "stock"."qty" + EXCLUDED."qty""#
     );
     assert_eq!(
         m.unwrap(),
-        "INSERT INTO `stock` (`sku`, `qty`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `qty` = `qty` + VALUES(`qty`)"
+        "INSERT INTO `stock` (`sku`, `qty`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `qty` = `stock`.`qty` + VALUES(`qty`)"
     );
     let q = insert_into(Stock)
         .values((stock::Sku.set("a"), stock::Qty.set(1)))

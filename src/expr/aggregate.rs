@@ -27,6 +27,7 @@ macro_rules! aggregate {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
                 w.push_sql($sql);
@@ -41,6 +42,7 @@ macro_rules! aggregate {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$e: Expression> Expression for $name<$e> $(where $($bound)*)? {
             type SqlType = $st;
         }
@@ -90,12 +92,14 @@ aggregate!(
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CountStar;
 
+#[diagnostic::do_not_recommend]
 impl Render for CountStar {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("COUNT(*)");
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Expression for CountStar {
     type SqlType = BigInt;
 }

@@ -44,6 +44,7 @@ pub struct Like<L, R> {
     pub(crate) negated: bool,
 }
 
+#[diagnostic::do_not_recommend]
 impl<L: Render, R: Render> Render for Like<L, R> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_operand(&self.left, OPERAND);
@@ -61,6 +62,7 @@ impl<L: Render, R: Render> Render for Like<L, R> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<L: Expression, R: Expression> Expression for Like<L, R> {
     type SqlType = Bool;
 }
@@ -73,6 +75,7 @@ pub struct ILike<L, R> {
     pub(crate) pattern: R,
 }
 
+#[diagnostic::do_not_recommend]
 impl<L: Render, R: Render> Render for ILike<L, R> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         match w.dialect().ilike_style() {
@@ -98,6 +101,7 @@ impl<L: Render, R: Render> Render for ILike<L, R> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<L: Expression, R: Expression> Expression for ILike<L, R> {
     type SqlType = Bool;
 }
@@ -133,6 +137,7 @@ fn render_in<'a, E: Render, V: Render>(
     w.push_sql(")");
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render, V: Render> Render for InList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, false);
@@ -149,6 +154,7 @@ impl<E: Render, V: Render> Render for InList<E, V> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render, V: Render> Render for NotInList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, true);
@@ -165,9 +171,11 @@ impl<E: Render, V: Render> Render for NotInList<E, V> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression, V: Expression> Expression for InList<E, V> {
     type SqlType = Bool;
 }
+#[diagnostic::do_not_recommend]
 impl<E: Expression, V: Expression> Expression for NotInList<E, V> {
     type SqlType = Bool;
 }
@@ -218,6 +226,7 @@ pub struct Between<E, Lo, Hi> {
     pub(crate) high: Hi,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_operand(&self.expr, OPERAND);
@@ -235,6 +244,7 @@ impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression, Lo: Expression, Hi: Expression> Expression for Between<E, Lo, Hi> {
     type SqlType = Bool;
 }
@@ -247,6 +257,7 @@ macro_rules! postfix_node {
             pub(crate) expr: E,
         }
 
+        #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
                 w.push_operand(&self.expr, OPERAND);
@@ -260,6 +271,7 @@ macro_rules! postfix_node {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<E: Expression> Expression for $name<E> {
             type SqlType = Bool;
         }

@@ -98,13 +98,11 @@ impl<E: Expression> ExpressionMethods for E {}
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
 /// let p = A.gt(1).and(A.lt(10)).or(A.is_null());
 /// ```
-pub trait BoolExpressionMethods: Expression + Sized
-where
-    Self::SqlType: BoolLike,
-{
+pub trait BoolExpressionMethods: Expression + Sized {
     /// `self AND rhs`
     fn and<R>(self, rhs: R) -> And<Self, R>
     where
+        Self::SqlType: BoolLike,
         R: Expression,
         R::SqlType: BoolLike,
     {
@@ -113,6 +111,7 @@ where
     /// `self OR rhs`
     fn or<R>(self, rhs: R) -> Or<Self, R>
     where
+        Self::SqlType: BoolLike,
         R: Expression,
         R::SqlType: BoolLike,
     {
@@ -120,7 +119,11 @@ where
     }
 }
 
-impl<E: Expression> BoolExpressionMethods for E where E::SqlType: BoolLike {}
+// Implemented for every expression, with the SQL type checked by each
+// method: misuse then reads "expected a {kind} SQL expression, found one of
+// type `T`" instead of "the method exists but its trait bounds were not
+// satisfied".
+impl<E: Expression> BoolExpressionMethods for E {}
 
 /// `left LIKE pattern ESCAPE '/'` for a pattern escaped by [`pattern`].
 fn like_literal<L>(left: L, escaped: String) -> Like<L, Bind<String, Text>> {
@@ -157,12 +160,12 @@ fn pattern(prefix: bool, text: &str, suffix: bool) -> String {
 /// # impl Column for A { type Table = T; type SqlType = Text; const NAME: &'static str = "a"; }
 /// let p = A.starts_with("50%_off").or(A.ilike("%SALE%"));
 /// ```
-pub trait TextExpressionMethods: Expression + Sized
-where
-    Self::SqlType: TextLike,
-{
+pub trait TextExpressionMethods: Expression + Sized {
     /// `self LIKE pattern`
-    fn like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr> {
+    fn like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
         Like {
             left: self,
             pattern: pattern.into_expr(),
@@ -171,7 +174,10 @@ where
         }
     }
     /// `self NOT LIKE pattern`
-    fn not_like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr> {
+    fn not_like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
         Like {
             left: self,
             pattern: pattern.into_expr(),
@@ -180,26 +186,41 @@ where
         }
     }
     /// Case-insensitive LIKE.
-    fn ilike<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> ILike<Self, R::Expr> {
+    fn ilike<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> ILike<Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
         ILike {
             left: self,
             pattern: pattern.into_expr(),
         }
     }
     /// `self LIKE 'text%' ESCAPE '/'`, with `text` matched literally.
-    fn starts_with(self, text: &str) -> Like<Self, Bind<String, Text>> {
+    fn starts_with(self, text: &str) -> Like<Self, Bind<String, Text>>
+    where
+        Self::SqlType: TextLike,
+    {
         like_literal(self, pattern(false, text, true))
     }
     /// `self LIKE '%text' ESCAPE '/'`, with `text` matched literally.
-    fn ends_with(self, text: &str) -> Like<Self, Bind<String, Text>> {
+    fn ends_with(self, text: &str) -> Like<Self, Bind<String, Text>>
+    where
+        Self::SqlType: TextLike,
+    {
         like_literal(self, pattern(true, text, false))
     }
     /// `self LIKE '%text%' ESCAPE '/'`, with `text` matched literally.
-    fn contains(self, text: &str) -> Like<Self, Bind<String, Text>> {
+    fn contains(self, text: &str) -> Like<Self, Bind<String, Text>>
+    where
+        Self::SqlType: TextLike,
+    {
         like_literal(self, pattern(true, text, true))
     }
     /// `self || rhs` (`CONCAT(self, rhs)` on MySQL).
-    fn concat<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Concat<Self, R::Expr> {
+    fn concat<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Concat<Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
         Concat {
             left: self,
             right: rhs.into_expr(),
@@ -207,7 +228,11 @@ where
     }
 }
 
-impl<E: Expression> TextExpressionMethods for E where E::SqlType: TextLike {}
+// Implemented for every expression, with the SQL type checked by each
+// method: misuse then reads "expected a {kind} SQL expression, found one of
+// type `T`" instead of "the method exists but its trait bounds were not
+// satisfied".
+impl<E: Expression> TextExpressionMethods for E {}
 
 /// Arithmetic: for numeric expressions.
 ///
@@ -219,26 +244,39 @@ impl<E: Expression> TextExpressionMethods for E where E::SqlType: TextLike {}
 /// # impl Column for A { type Table = T; type SqlType = Double; const NAME: &'static str = "a"; }
 /// let price_with_tax = A.mul(1.2).add(0.5);
 /// ```
-pub trait NumericExpressionMethods: Expression + Sized
-where
-    Self::SqlType: Numeric,
-{
+pub trait NumericExpressionMethods: Expression + Sized {
     /// `self + rhs`
-    fn add<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Add<Self, R::Expr> {
+    fn add<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Add<Self, R::Expr>
+    where
+        Self::SqlType: Numeric,
+    {
         Add::new(self, rhs.into_expr())
     }
     /// `self - rhs`
-    fn sub<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Sub<Self, R::Expr> {
+    fn sub<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Sub<Self, R::Expr>
+    where
+        Self::SqlType: Numeric,
+    {
         Sub::new(self, rhs.into_expr())
     }
     /// `self * rhs`
-    fn mul<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Mul<Self, R::Expr> {
+    fn mul<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Mul<Self, R::Expr>
+    where
+        Self::SqlType: Numeric,
+    {
         Mul::new(self, rhs.into_expr())
     }
     /// `self / rhs`
-    fn div<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Div<Self, R::Expr> {
+    fn div<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Div<Self, R::Expr>
+    where
+        Self::SqlType: Numeric,
+    {
         Div::new(self, rhs.into_expr())
     }
 }
 
-impl<E: Expression> NumericExpressionMethods for E where E::SqlType: Numeric {}
+// Implemented for every expression, with the SQL type checked by each
+// method: misuse then reads "expected a {kind} SQL expression, found one of
+// type `T`" instead of "the method exists but its trait bounds were not
+// satisfied".
+impl<E: Expression> NumericExpressionMethods for E {}

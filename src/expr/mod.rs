@@ -84,6 +84,7 @@ pub trait Expression: Render {
     type SqlType: SqlType;
 }
 
+#[diagnostic::do_not_recommend]
 impl<C: Column> Render for C {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -94,6 +95,7 @@ impl<C: Column> Render for C {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<C: Column> Expression for C {
     type SqlType = C::SqlType;
 }
@@ -138,6 +140,7 @@ impl<T: std::fmt::Debug, ST> std::fmt::Debug for Bind<T, ST> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Encode, ST> Render for Bind<T, ST> {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -145,6 +148,7 @@ impl<T: Encode, ST> Render for Bind<T, ST> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Encode, ST: SqlType> Expression for Bind<T, ST> {
     type SqlType = ST;
 }
@@ -158,7 +162,8 @@ impl<T: Encode, ST: SqlType> Expression for Bind<T, ST> {
 #[diagnostic::on_unimplemented(
     message = "cannot use `{Self}` as a SQL value of type `{ST}`",
     label = "expected a value or expression of SQL type `{ST}`",
-    note = "BigInt takes i64, Integer i32, SmallInt i16, Double f64, Real f32, Text &str or String, Bool bool, Blob &[u8] or Vec<u8>, Nullable<T> also Option<..>"
+    note = "BigInt takes i64, Integer i32, SmallInt i16, Double f64, Real f32, Text &str or String, Bool bool, Blob &[u8] or Vec<u8>, Nullable<T> also Option<..>",
+    note = "a column or expression must have the same SQL type (give or take Nullable; Text and Varchar mix)"
 )]
 pub trait IntoExpr<ST> {
     /// The expression it becomes.
@@ -179,21 +184,29 @@ where
     }
 }
 
-macro_rules! value_into_expr {
+/// The SQL types that a Rust value of type `T` is bound as: `BigInt` and
+/// `Nullable<BigInt>` take an `i64`, `Text` and `Varchar<N>` take a `&str`,
+/// `Nullable<T>` takes an `Option` of what `T` takes.
+///
+/// This is what makes a plain value `IntoExpr<ST>`.
+///
+/// ```
+/// use sqlalgebra::{expr::TakesValue, types::*};
+/// fn takes<ST: TakesValue<T>, T>() {}
+/// takes::<BigInt, i64>();
+/// takes::<Nullable<Varchar<20>>, Option<&str>>();
+/// ```
+pub trait TakesValue<T> {}
+
+macro_rules! takes_value {
     ($($t:ty => $st:ty;)*) => {$(
-        impl<'v> IntoExpr<$st> for $t {
-            type Expr = Bind<$t, $st>;
-            #[inline]
-            fn into_expr(self) -> Self::Expr { Bind::new(self) }
-        }
-        impl<'v> IntoExpr<Nullable<$st>> for $t {
-            type Expr = Bind<$t, Nullable<$st>>;
-            #[inline]
-            fn into_expr(self) -> Self::Expr { Bind::new(self) }
-        }
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<$t> for $st {}
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<$t> for Nullable<$st> {}
     )*};
 }
-value_into_expr! {
+takes_value! {
     i16 => SmallInt;
     i32 => Integer;
     i64 => BigInt;
@@ -207,29 +220,50 @@ value_into_expr! {
     Vec<u8> => Blob;
 }
 
-macro_rules! text_into_varchar {
+macro_rules! text_takes_value {
     ($($t:ty),*) => {$(
-        impl<'v, const N: u32> IntoExpr<Varchar<N>> for $t {
-            type Expr = Bind<$t, Varchar<N>>;
-            #[inline]
-            fn into_expr(self) -> Self::Expr { Bind::new(self) }
-        }
-        impl<'v, const N: u32> IntoExpr<Nullable<Varchar<N>>> for $t {
-            type Expr = Bind<$t, Nullable<Varchar<N>>>;
+        #[diagnostic::do_not_recommend]
+        impl<'v, const N: u32> TakesValue<$t> for Varchar<N> {}
+        #[diagnostic::do_not_recommend]
+        impl<'v, const N: u32> TakesValue<$t> for Nullable<Varchar<N>> {}
+    )*};
+}
+text_takes_value!(&'v str, String, &'v String);
+
+#[diagnostic::do_not_recommend]
+impl<T, ST> TakesValue<Option<T>> for Nullable<ST> where ST: TakesValue<T> + SqlType<NotNull = ST> {}
+
+// One impl per Rust type, generic over the SQL type: a value that does not
+// fit then matches no impl at all (rather than only the impl for
+// expressions), so the error names the value and the SQL type, and the
+// statement built around it is not reported again.
+macro_rules! value_into_expr {
+    ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<'v, ST: SqlType + TakesValue<$t>> IntoExpr<ST> for $t {
+            type Expr = Bind<$t, ST>;
             #[inline]
             fn into_expr(self) -> Self::Expr { Bind::new(self) }
         }
     )*};
 }
-text_into_varchar!(&'v str, String, &'v String);
+value_into_expr!(
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    bool,
+    &'v str,
+    String,
+    &'v String,
+    &'v [u8],
+    Vec<u8>
+);
 
-impl<T, ST> IntoExpr<Nullable<ST>> for Option<T>
-where
-    T: IntoExpr<ST> + Encode,
-    ST: SqlType<NotNull = ST>,
-    Nullable<ST>: SqlType,
-{
-    type Expr = Bind<Option<T>, Nullable<ST>>;
+#[diagnostic::do_not_recommend]
+impl<T: Encode, ST: SqlType + TakesValue<Option<T>>> IntoExpr<ST> for Option<T> {
+    type Expr = Bind<Option<T>, ST>;
     #[inline]
     fn into_expr(self) -> Self::Expr {
         Bind::new(self)
@@ -247,11 +281,13 @@ where
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoolLiteral(pub bool);
 
+#[diagnostic::do_not_recommend]
 impl Render for BoolLiteral {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql(w.dialect().bool_literal(self.0));
     }
 }
+#[diagnostic::do_not_recommend]
 impl Expression for BoolLiteral {
     type SqlType = Bool;
 }

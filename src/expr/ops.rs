@@ -23,12 +23,15 @@ macro_rules! binary_node {
         }
 
         impl<L, R> $name<L, R> {
-            /// Builds the node from its operands.
+            /// Builds the node from its operands as they are: the
+            /// methods that build it (`eq`, `and`, `add`, ...) are the ones
+            /// that check the operands' SQL types.
             pub fn new(left: L, right: R) -> Self {
                 $name { left, right }
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<L: Render, R: Render> Render for $name<L, R> {
             #[inline]
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -45,6 +48,7 @@ macro_rules! binary_node {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$l: Expression, $r: Expression> Expression for $name<$l, $r>
         $(where $($bound)*)?
         {
@@ -81,13 +85,11 @@ binary_node!(
 );
 binary_node!(
     /// `left AND right`
-    And, " AND ", precedence::AND, precedence::AND, precedence::AND, sql_type: |L, R| Bool,
-    where L::SqlType: BoolLike, R::SqlType: BoolLike
+    And, " AND ", precedence::AND, precedence::AND, precedence::AND, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left OR right`
-    Or, " OR ", precedence::OR, precedence::OR, precedence::OR, sql_type: |L, R| Bool,
-    where L::SqlType: BoolLike, R::SqlType: BoolLike
+    Or, " OR ", precedence::OR, precedence::OR, precedence::OR, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left + right`
@@ -115,6 +117,7 @@ pub struct Not<E> {
     pub(crate) expr: E,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for Not<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("NOT ");
@@ -128,10 +131,12 @@ impl<E: Render> Render for Not<E> {
     }
 }
 
-impl<E: Expression> Expression for Not<E>
-where
-    E::SqlType: BoolLike,
-{
+// Like the comparison nodes, AND, OR and NOT do not check their operands'
+// types themselves: `and`, `or`, `not` and the `&`, `|`, `!` operators do.
+// So a misused `.and(x)` is reported once, at `x`, and not again by every
+// clause the node is passed to.
+#[diagnostic::do_not_recommend]
+impl<E: Expression> Expression for Not<E> {
     type SqlType = Bool;
 }
 
@@ -142,6 +147,7 @@ pub struct Concat<L, R> {
     pub(crate) right: R,
 }
 
+#[diagnostic::do_not_recommend]
 impl<L: Render, R: Render> Render for Concat<L, R> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         match w.dialect().concat_style() {
@@ -168,6 +174,7 @@ impl<L: Render, R: Render> Render for Concat<L, R> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<L: Expression, R: Expression> Expression for Concat<L, R> {
     type SqlType = L::SqlType;
 }

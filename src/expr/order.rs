@@ -15,6 +15,7 @@ pub struct Desc<E> {
     pub(crate) expr: E,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for Asc<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.expr.render(w);
@@ -25,6 +26,7 @@ impl<E: Render> Render for Asc<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for Desc<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.expr.render(w);
@@ -43,6 +45,9 @@ impl<E: Render> Render for Desc<E> {
 )]
 pub trait OrderBy: Render {}
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> OrderBy for E {}
+#[diagnostic::do_not_recommend]
 impl<E: Expression> OrderBy for Asc<E> {}
+#[diagnostic::do_not_recommend]
 impl<E: Expression> OrderBy for Desc<E> {}

@@ -212,6 +212,7 @@ impl FromClause for BoxedFrom<'_> {
 #[must_use = "a statement does nothing until it is run"]
 pub struct BoxedSelect<'a, ST> {
     distinct: bool,
+    distinct_on: Box<dyn MaybeClause + 'a>,
     selection: Dyn<'a>,
     from: BoxedFrom<'a>,
     filter: Conjunction<'a>,
@@ -223,8 +224,9 @@ pub struct BoxedSelect<'a, ST> {
     row: PhantomData<fn() -> ST>,
 }
 
-impl<'a, S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>>
+impl<'a, S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>>
 where
+    D: MaybeClause + 'a,
     S: Selection + 'a,
     F: FromClause + 'a,
     W: MaybeClause + 'a,
@@ -238,6 +240,7 @@ where
         let (selection, from, filter, m) = self.into_parts();
         BoxedSelect {
             distinct: m.distinct,
+            distinct_on: Box::new(m.distinct_on),
             selection: Box::new(selection),
             from: BoxedFrom {
                 first: Box::new(from),
@@ -327,6 +330,7 @@ impl<ST> Render for BoxedSelect<'_, ST> {
             w,
             SelectParts {
                 distinct: self.distinct,
+                distinct_on: &*self.distinct_on,
                 selection: &*self.selection,
                 from: &self.from,
                 filter: &self.filter,

@@ -57,14 +57,14 @@ pub trait AndPredicate<P> {
     fn and_predicate(self, p: P) -> Self::Output;
 }
 
-impl<P: Render> AndPredicate<P> for () {
+impl<P: Predicate> AndPredicate<P> for () {
     type Output = Clause<P>;
     fn and_predicate(self, p: P) -> Clause<P> {
         Clause(p)
     }
 }
 
-impl<E: Render, P: Render> AndPredicate<P> for Clause<E> {
+impl<E: Render, P: Predicate> AndPredicate<P> for Clause<E> {
     type Output = Clause<And<E, P>>;
     fn and_predicate(self, p: P) -> Self::Output {
         Clause(And::new(self.0, p))
@@ -79,7 +79,6 @@ impl<E: Render, P: Render> AndPredicate<P> for Clause<E> {
 )]
 pub trait Predicate: Expression {}
 
-#[diagnostic::do_not_recommend]
 impl<E: Expression> Predicate for E where E::SqlType: BoolLike {}
 
 /// What a SELECT returns: one expression, or a tuple of up to 16. Its
@@ -93,6 +92,7 @@ pub trait Selection: Render {
     type SqlType;
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> Selection for E {
     type SqlType = E::SqlType;
 }
@@ -184,10 +184,12 @@ macro_rules! tuple_impls {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$($T: Selection),+> Selection for ($($T,)+) {
             type SqlType = ($($T::SqlType,)+);
         }
 
+        #[diagnostic::do_not_recommend]
         impl<$($T: crate::expr::OrderBy),+> crate::expr::OrderBy for ($($T,)+) {}
 
         impl<Tbl: Table, $($T: Assignments<Tbl>),+> Assignments<Tbl> for ($($T,)+) {

@@ -315,7 +315,6 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Upsert<T, V
     fn write_rows<'a>(&'a self, w: &mut SqlWriter<'a>, rows: Range<usize>) {
         let _ = &self.target;
         self.insert.write_rows(w, rows);
-        let qualified = w.set_unqualified(true);
         match w.dialect().upsert_style() {
             UpsertStyle::OnConflict => {
                 w.push_sql(" ON CONFLICT (");
@@ -345,7 +344,6 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Upsert<T, V
                 }
             }
         }
-        w.set_unqualified(qualified);
     }
 }
 

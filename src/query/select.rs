@@ -105,7 +105,8 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
 /// GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT of a SELECT,
 /// bundled so that a SELECT's type has only four parameters.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Modifiers<G = (), H = (), O = ()> {
+pub struct Modifiers<G = (), H = (), O = (), D = ()> {
+    pub(crate) distinct_on: D,
     pub(crate) group: G,
     pub(crate) having: H,
     pub(crate) order: O,
@@ -214,15 +215,15 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     }
 }
 
-impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
-    pub(crate) fn into_parts(self) -> (S, F, W, Modifiers<G, H, O>) {
+impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
+    pub(crate) fn into_parts(self) -> (S, F, W, Modifiers<G, H, O, D>) {
         (self.selection, self.from, self.filter, self.modifiers)
     }
 
-    fn with_modifiers<G2, H2, O2>(
+    fn with_modifiers<G2, H2, O2, D2>(
         self,
-        m: impl FnOnce(Modifiers<G, H, O>) -> Modifiers<G2, H2, O2>,
-    ) -> Select<S, F, W, Modifiers<G2, H2, O2>> {
+        m: impl FnOnce(Modifiers<G, H, O, D>) -> Modifiers<G2, H2, O2, D2>,
+    ) -> Select<S, F, W, Modifiers<G2, H2, O2, D2>> {
         Select {
             selection: self.selection,
             from: self.from,
@@ -232,8 +233,12 @@ impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
     }
 
     /// `GROUP BY expr` (a tuple for several).
-    pub fn group_by<E: Selection>(self, exprs: E) -> Select<S, F, W, Modifiers<Clause<E>, H, O>> {
+    pub fn group_by<E: Selection>(
+        self,
+        exprs: E,
+    ) -> Select<S, F, W, Modifiers<Clause<E>, H, O, D>> {
         self.with_modifiers(|m| Modifiers {
+            distinct_on: m.distinct_on,
             group: Clause(exprs),
             having: m.having,
             order: m.order,
@@ -244,11 +249,15 @@ impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
     }
 
     /// Adds a HAVING condition; several calls are ANDed.
-    pub fn having<P: Predicate>(self, predicate: P) -> Select<S, F, W, Modifiers<G, H::Output, O>>
+    pub fn having<P: Predicate>(
+        self,
+        predicate: P,
+    ) -> Select<S, F, W, Modifiers<G, H::Output, O, D>>
     where
         H: AndPredicate<P>,
     {
         self.with_modifiers(|m| Modifiers {
+            distinct_on: m.distinct_on,
             group: m.group,
             having: m.having.and_predicate(predicate),
             order: m.order,
@@ -260,8 +269,12 @@ impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
 
     /// `ORDER BY ...`: an expression, `expr.desc()`, or a tuple of them.
     /// Replaces an earlier ORDER BY.
-    pub fn order_by<O2: OrderBy>(self, order: O2) -> Select<S, F, W, Modifiers<G, H, Clause<O2>>> {
+    pub fn order_by<O2: OrderBy>(
+        self,
+        order: O2,
+    ) -> Select<S, F, W, Modifiers<G, H, Clause<O2>, D>> {
         self.with_modifiers(|m| Modifiers {
+            distinct_on: m.distinct_on,
             group: m.group,
             having: m.having,
             order: Clause(order),
@@ -288,10 +301,29 @@ impl<S, F, W, G, H, O> Select<S, F, W, Modifiers<G, H, O>> {
         self.modifiers.distinct = true;
         self
     }
+
+    /// `SELECT DISTINCT ON (exprs)`: the first row of each group of equal
+    /// `exprs` (in ORDER BY order). PostgreSQL only; other dialects refuse
+    /// it with [`Error::Unsupported`].
+    pub fn distinct_on<E: Selection>(
+        self,
+        exprs: E,
+    ) -> Select<S, F, W, Modifiers<G, H, O, Clause<E>>> {
+        self.with_modifiers(|m| Modifiers {
+            distinct_on: Clause(exprs),
+            group: m.group,
+            having: m.having,
+            order: m.order,
+            limit: m.limit,
+            offset: m.offset,
+            distinct: m.distinct,
+        })
+    }
 }
 
-impl<S, F, W, G, H, O> Render for Select<S, F, W, Modifiers<G, H, O>>
+impl<S, F, W, G, H, O, D> Render for Select<S, F, W, Modifiers<G, H, O, D>>
 where
+    D: MaybeClause,
     S: Selection,
     F: FromClause,
     W: MaybeClause,
@@ -305,6 +337,7 @@ where
             w,
             SelectParts {
                 distinct: m.distinct,
+                distinct_on: &m.distinct_on,
                 selection: &self.selection,
                 from: &self.from,
                 filter: &self.filter,
@@ -322,6 +355,7 @@ where
 /// both typed and boxed SELECTs.
 pub(crate) struct SelectParts<'a> {
     pub(crate) distinct: bool,
+    pub(crate) distinct_on: &'a dyn MaybeClause,
     pub(crate) selection: &'a dyn Render,
     pub(crate) from: &'a dyn FromClause,
     pub(crate) filter: &'a dyn MaybeClause,
@@ -356,11 +390,18 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     visible.extend_from_slice(&joined);
     let mark = w.enter_scope(&visible);
 
-    w.push_sql(if p.distinct {
+    w.push_sql(if p.distinct && !p.distinct_on.is_present() {
         "SELECT DISTINCT "
     } else {
         "SELECT "
     });
+    if p.distinct_on.is_present() {
+        if !w.dialect().supports_distinct_on() {
+            w.unsupported("DISTINCT ON");
+        }
+        p.distinct_on.write_clause(w, "DISTINCT ON (");
+        w.push_sql(") ");
+    }
     p.selection.render(w);
     let mut rest = referenced.iter();
     let first_inferred = if base.is_some() { None } else { rest.next() };
@@ -414,9 +455,9 @@ pub(crate) fn write_limit_offset<'a>(
     }
 }
 
-impl<S, F, W, G, H, O> Statement for Select<S, F, W, Modifiers<G, H, O>> where Self: Render {}
+impl<S, F, W, G, H, O, D> Statement for Select<S, F, W, Modifiers<G, H, O, D>> where Self: Render {}
 
-impl<S, F, W, G, H, O> Query for Select<S, F, W, Modifiers<G, H, O>>
+impl<S, F, W, G, H, O, D> Query for Select<S, F, W, Modifiers<G, H, O, D>>
 where
     S: Selection,
     Self: Render,

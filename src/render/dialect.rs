@@ -136,6 +136,11 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// Whether `SELECT DISTINCT ON (...)` works (PostgreSQL only).
+    fn supports_distinct_on(&self) -> bool {
+        false
+    }
+
     /// How an upsert is spelled.
     fn upsert_style(&self) -> UpsertStyle {
         UpsertStyle::OnConflict

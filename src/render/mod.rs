@@ -76,6 +76,10 @@ pub(crate) fn add_table<'a>(set: &mut TableSet<'a>, t: TableRef<'a>) {
 ///
 /// Implement it (with [`Expression`](crate::expr::Expression)) to add your
 /// own SQL node.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not SQL: not a column, an expression or a statement",
+    label = "expected a column, an expression or a statement here"
+)]
 pub trait Render {
     /// Writes this node's SQL into `w`, and pushes its bind values.
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>);
@@ -191,7 +195,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends `table.column`, both quoted, or only `column` where
-    /// columns are written unqualified (see [`unqualified`](Self::unqualified)).
+    /// columns are written unqualified (see [`set_unqualified`](Self::set_unqualified)).
     #[inline]
     pub fn push_qualified(&mut self, table: &str, column: &str) {
         if !self.unqualified {

@@ -1,4 +1,8 @@
-//! The MySQL / MariaDB dialect of sqlalgebra.
+//! The MySQL / MariaDB dialect and backend of sqlalgebra: the `mysql`
+//! driver (pure Rust, no TLS library) with server-side prepared statements,
+//! pooled by r2d2.
+//!
+//! Statements render with `` `quoted` `` identifiers and `?` placeholders:
 //!
 //! ```
 //! use sqlalgebra::prelude::*;
@@ -11,81 +15,35 @@
 //! assert_eq!(q.to_sql(&Mysql).unwrap().sql,
 //!     "SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ? LIMIT ?");
 //! ```
+//!
+//! and run through a pooled [`Engine`](sqlalgebra::Engine):
+//!
+//! ```no_run
+//! use sqlalgebra::prelude::*;
+//! use sqlalgebra_mysql::Mysql;
+//!
+//! # fn main() -> sqlalgebra::Result<()> {
+//! let engine = Mysql::connect("mysql://root@127.0.0.1:3306/test")?;
+//! let mut conn = engine.connect()?;
+//! let n: i64 = text("SELECT 40 + :n").bind("n", 2i64).returns::<BigInt>().get(&mut conn)?;
+//! assert_eq!(n, 42);
+//! # Ok(()) }
+//! ```
+//!
+//! Every connection runs in strict mode
+//! (`STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY`)
+//! with `utf8mb4`, and `UPDATE` counts the rows it matched, not only those
+//! it changed, as on the other backends. Tables take the database's default
+//! character set: create the database with `CHARACTER SET utf8mb4` to store
+//! any Unicode text.
 
-use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle};
-use sqlalgebra::types::SqlKind;
+mod conn;
+mod dialect;
+mod engine;
 
-/// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
-/// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Mysql;
-
-impl Dialect for Mysql {
-    fn name(&self) -> &'static str {
-        "mysql"
-    }
-
-    fn quote_char(&self) -> char {
-        '`'
-    }
-
-    fn no_limit(&self) -> Option<&'static str> {
-        Some("18446744073709551615")
-    }
-
-    fn ilike_style(&self) -> IlikeStyle {
-        IlikeStyle::Lower
-    }
-
-    fn concat_style(&self) -> ConcatStyle {
-        ConcatStyle::Function
-    }
-
-    fn supports_returning(&self) -> bool {
-        false
-    }
-
-    fn upsert_style(&self) -> UpsertStyle {
-        UpsertStyle::OnDuplicateKey
-    }
-
-    fn write_string_literal(&self, out: &mut String, text: &str) {
-        out.push('\'');
-        for c in text.chars() {
-            match c {
-                '\'' => out.push_str("''"),
-                '\\' => out.push_str("\\\\"),
-                c => out.push(c),
-            }
-        }
-        out.push('\'');
-    }
-
-    fn write_type(&self, out: &mut String, kind: SqlKind) {
-        match kind {
-            SqlKind::Integer => out.push_str("INT"),
-            SqlKind::Real => out.push_str("FLOAT"),
-            SqlKind::Double => out.push_str("DOUBLE"),
-            SqlKind::Text => out.push_str("LONGTEXT"),
-            SqlKind::Blob => out.push_str("LONGBLOB"),
-            other => sqlalgebra::render::write_standard_type(out, other),
-        }
-    }
-
-    fn write_autoincrement_key(&self, out: &mut String, kind: SqlKind) {
-        self.write_type(out, kind);
-        out.push_str(" NOT NULL AUTO_INCREMENT PRIMARY KEY");
-    }
-
-    fn supports_index_if_not_exists(&self) -> bool {
-        false
-    }
-
-    fn can_index_unbounded_text(&self) -> bool {
-        false
-    }
-
-    fn parenthesize_unbounded_defaults(&self) -> bool {
-        true
-    }
-}
+pub use conn::{MysqlConnection, MysqlRow};
+pub use dialect::Mysql;
+pub use engine::MysqlManager;
+/// The `mysql` driver underneath, for [`MysqlConnection::raw`] and
+/// [`MysqlManager::from_opts`].
+pub use mysql;

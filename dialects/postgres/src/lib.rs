@@ -1,4 +1,19 @@
-//! The PostgreSQL dialect of sqlalgebra.
+//! The PostgreSQL dialect and backend of sqlalgebra: the `postgres` driver
+//! (no TLS), pooled by r2d2.
+//!
+//! ```no_run
+//! use sqlalgebra::prelude::*;
+//! use sqlalgebra_postgres::Postgres;
+//!
+//! # fn main() -> sqlalgebra::Result<()> {
+//! let engine = Postgres::connect("postgres://postgres@127.0.0.1:5432/test")?;
+//! let mut conn = engine.connect()?;
+//! let n: i64 = text("SELECT 40 + :n").bind("n", 2i64).returns::<BigInt>().get(&mut conn)?;
+//! assert_eq!(n, 42);
+//! # Ok(()) }
+//! ```
+//!
+//! The dialect renders `$n` placeholders:
 //!
 //! ```
 //! use sqlalgebra::prelude::*;
@@ -11,21 +26,22 @@
 //! assert_eq!(q.to_sql(&Postgres).unwrap().sql,
 //!     r#"SELECT "users"."id" FROM "users" WHERE "users"."id" > $1 LIMIT $2"#);
 //! ```
+//!
+//! Values bind in the type the server infers for each placeholder (an
+//! integer bound where PostgreSQL expects `int4` is range-checked), and
+//! rows are decoded in place from the binary format: integers, floats,
+//! booleans, text (`text`, `varchar`, `char(n)`, `name`, `json`, `jsonb`),
+//! `bytea`, and `numeric` (an integer when it has no fractional digits and
+//! fits, a float otherwise, so `SUM(bigint)` loads into an `i64`). Other
+//! types are a clear decode error; cast them in SQL.
 
-use sqlalgebra::render::{Dialect, push_int};
+mod conn;
+mod dialect;
+mod engine;
+mod types;
 
-/// PostgreSQL: `"quoted"` identifiers, `$n` placeholders, native ILIKE,
-/// identity columns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Postgres;
-
-impl Dialect for Postgres {
-    fn name(&self) -> &'static str {
-        "postgresql"
-    }
-
-    fn write_placeholder(&self, out: &mut String, n: usize) {
-        out.push('$');
-        push_int(out, n as i64);
-    }
-}
+pub use conn::{PgConnection, PgError, PgRow, STATEMENT_CACHE};
+pub use dialect::Postgres;
+pub use engine::PgManager;
+/// The `postgres` driver, for [`postgres::Config`] and raw clients.
+pub use postgres;

@@ -1,0 +1,597 @@
+//! A MySQL / MariaDB connection implementing [`sqlalgebra::Connection`].
+
+use mysql::consts::ColumnType;
+use mysql::prelude::Queryable;
+use mysql::{DriverError, Params, Value};
+use sqlalgebra::render::Dialect;
+use sqlalgebra::value::{Row, ValueRef};
+use sqlalgebra::{Connection, ConstraintKind, Error, Result};
+
+use crate::Mysql;
+
+/// The character set number MySQL reports for binary strings (`BLOB`,
+/// `BINARY`, `VARBINARY`).
+const BINARY_CHARSET: u16 = 63;
+
+/// One MySQL or MariaDB connection.
+///
+/// Statements run as server-side prepared statements through the driver's
+/// statement cache (128 per connection unless the URL says
+/// `stmt_cache_size=N`): a statement seen before is executed without being
+/// prepared again.
+pub struct MysqlConnection {
+    conn: mysql::Conn,
+    depth: u32,
+    /// A statement failed in a way that means the connection is gone.
+    broken: bool,
+    /// `BEGIN` / `START TRANSACTION` ran through
+    /// [`batch_execute`](Connection::batch_execute) without a matching
+    /// `COMMIT` or `ROLLBACK` yet.
+    open_transaction: bool,
+}
+
+impl std::fmt::Debug for MysqlConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MysqlConnection")
+            .field("connection_id", &self.conn.connection_id())
+            .field("transaction_depth", &self.depth)
+            .field("broken", &self.broken)
+            .finish()
+    }
+}
+
+impl MysqlConnection {
+    /// Wraps an open driver connection. Prefer
+    /// [`open`](MysqlConnection::open) or an [`Engine`](sqlalgebra::Engine),
+    /// which also set the session up (strict mode, `utf8mb4`).
+    ///
+    /// ```no_run
+    /// use sqlalgebra_mysql::{MysqlConnection, mysql};
+    /// let raw = mysql::Conn::new(mysql::Opts::from_url("mysql://root@127.0.0.1/test").unwrap()).unwrap();
+    /// let conn = MysqlConnection::new(raw);
+    /// ```
+    pub fn new(conn: mysql::Conn) -> Self {
+        MysqlConnection {
+            conn,
+            depth: 0,
+            broken: false,
+            open_transaction: false,
+        }
+    }
+
+    /// One connection, outside any pool, set up as the engine's are.
+    ///
+    /// ```no_run
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra_mysql::MysqlConnection;
+    /// let mut c = MysqlConnection::open("mysql://root@127.0.0.1:3306/test").unwrap();
+    /// let one: i64 = text("SELECT 1").returns::<BigInt>().get(&mut c).unwrap();
+    /// assert_eq!(one, 1);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Connection`] when the URL is malformed or the server cannot
+    /// be reached.
+    pub fn open(url: &str) -> Result<Self> {
+        crate::MysqlManager::new(url)?.open()
+    }
+
+    /// The driver connection underneath (for its `connection_id()`, say).
+    ///
+    /// ```no_run
+    /// # let c = sqlalgebra_mysql::MysqlConnection::open("mysql://root@127.0.0.1/test").unwrap();
+    /// println!("server thread {}", c.raw().connection_id());
+    /// ```
+    pub fn raw(&self) -> &mysql::Conn {
+        &self.conn
+    }
+
+    /// Whether the connection is known to be unusable: it was lost, or it
+    /// was left inside a transaction. The pool discards such connections.
+    ///
+    /// ```no_run
+    /// # let c = sqlalgebra_mysql::MysqlConnection::open("mysql://root@127.0.0.1/test").unwrap();
+    /// assert!(!c.is_broken());
+    /// ```
+    pub fn is_broken(&self) -> bool {
+        self.broken || self.depth > 0 || self.open_transaction
+    }
+
+    /// Sends a ping to the server.
+    pub(crate) fn ping(&mut self) -> Result<()> {
+        let result = self.conn.ping().map_err(|e| Error::Connection(Box::new(e)));
+        self.note(result)
+    }
+
+    /// Remembers that the connection is gone when `result` says so.
+    fn note<T>(&mut self, result: Result<T>) -> Result<T> {
+        if let Err(Error::Connection(_)) = &result {
+            self.broken = true;
+        }
+        result
+    }
+
+    /// Follows `BEGIN` / `COMMIT` / `ROLLBACK` run as plain SQL, so that a
+    /// connection handed back to the pool inside a transaction is not reused.
+    fn note_transaction_control(&mut self, sql: &str) {
+        if let Some(open) = transaction_control(sql) {
+            self.open_transaction = open;
+        }
+    }
+}
+
+/// Whether `sql` opens a transaction (`Some(true)`), ends one
+/// (`Some(false)`), or neither.
+fn transaction_control(sql: &str) -> Option<bool> {
+    let mut words = sql
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|w| !w.is_empty());
+    let first = words.next()?;
+    let second = words.next().unwrap_or("");
+    if first.eq_ignore_ascii_case("BEGIN")
+        || (first.eq_ignore_ascii_case("START") && second.eq_ignore_ascii_case("TRANSACTION"))
+    {
+        Some(true)
+    } else if first.eq_ignore_ascii_case("COMMIT")
+        || (first.eq_ignore_ascii_case("ROLLBACK") && !second.eq_ignore_ascii_case("TO"))
+    {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Converts the binds into driver values.
+///
+/// MySQL and MariaDB cannot store NaN or an infinity; binding one is an
+/// error rather than a silent change of the data.
+fn params(sql: &str, binds: &[ValueRef<'_>]) -> Result<Params> {
+    if binds.is_empty() {
+        return Ok(Params::Empty);
+    }
+    let mut out = Vec::with_capacity(binds.len());
+    for (i, v) in binds.iter().enumerate() {
+        out.push(match *v {
+            ValueRef::Null => Value::NULL,
+            ValueRef::Int(n) => Value::Int(n),
+            ValueRef::Float(f) if !f.is_finite() => {
+                return Err(Error::query(
+                    sql,
+                    format!(
+                        "bind #{}: MySQL/MariaDB cannot store the float {f} (only finite values)",
+                        i + 1
+                    ),
+                ));
+            }
+            ValueRef::Float(f) => Value::Double(f),
+            ValueRef::Bool(b) => Value::Int(i64::from(b)),
+            ValueRef::Text(s) => Value::Bytes(s.as_bytes().to_vec()),
+            ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+            other => {
+                return Err(Error::query(
+                    sql,
+                    format!(
+                        "bind #{}: MySQL/MariaDB cannot bind a {} value",
+                        i + 1,
+                        other.kind()
+                    ),
+                ));
+            }
+        });
+    }
+    Ok(Params::Positional(out))
+}
+
+/// The text between `start` and the next `end` in `message`.
+fn between<'m>(message: &'m str, start: &str, end: char) -> Option<&'m str> {
+    let from = message.find(start)? + start.len();
+    let rest = &message[from..];
+    rest.find(end).map(|to| &rest[..to])
+}
+
+/// The text between the last `start` and the next `end` in `message`.
+fn between_last<'m>(message: &'m str, start: &str, end: char) -> Option<&'m str> {
+    let from = message.rfind(start)? + start.len();
+    let rest = &message[from..];
+    rest.find(end).map(|to| &rest[..to])
+}
+
+/// The constraint (or, for NOT NULL, the column) a server message names.
+fn constraint_name(kind: ConstraintKind, message: &str) -> Option<String> {
+    let name = match kind {
+        // "Duplicate entry 'x' for key 'name'" (MySQL 8: 'table.name');
+        // the last one, as the value may contain the same words.
+        ConstraintKind::Unique => between_last(message, "for key '", '\'')
+            .map(|key| key.rsplit_once('.').map_or(key, |(_, name)| name)),
+        // "... a foreign key constraint fails (`db`.`t`, CONSTRAINT `fk` FOREIGN KEY ...)"
+        ConstraintKind::ForeignKey => between(message, "CONSTRAINT `", '`'),
+        // "Column 'name' cannot be null", "Field 'name' doesn't have a default value",
+        // "NULL supplied to NOT NULL column 'name' at row 1".
+        ConstraintKind::NotNull => {
+            between(message, "olumn '", '\'').or_else(|| between(message, "Field '", '\''))
+        }
+        // MariaDB: "CONSTRAINT `chk` failed for `db`.`t`";
+        // MySQL: "Check constraint 'chk' is violated."
+        ConstraintKind::Check => {
+            between(message, "CONSTRAINT `", '`').or_else(|| between(message, "onstraint '", '\''))
+        }
+        _ => None,
+    };
+    name.filter(|n| !n.is_empty()).map(str::to_owned)
+}
+
+/// Turns a driver error into a sqlalgebra one: constraint violations by
+/// kind, deadlocks and lock timeouts as [`Error::Conflict`], a lost
+/// connection as [`Error::Connection`].
+pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
+    match &e {
+        mysql::Error::MySqlError(server) => {
+            let kind = match server.code {
+                // ER_DUP_KEY, ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME
+                1022 | 1062 | 1586 => Some(ConstraintKind::Unique),
+                // ER_ROW_IS_REFERENCED(_2), ER_NO_REFERENCED_ROW(_2)
+                1216 | 1217 | 1451 | 1452 => Some(ConstraintKind::ForeignKey),
+                // ER_BAD_NULL_ERROR, ER_WARN_NULL_TO_NOTNULL, ER_NO_DEFAULT_FOR_FIELD
+                1048 | 1263 | 1364 => Some(ConstraintKind::NotNull),
+                // MySQL ER_CHECK_CONSTRAINT_VIOLATED, MariaDB ER_CONSTRAINT_FAILED
+                3819 | 4025 => Some(ConstraintKind::Check),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                return Error::Constraint {
+                    kind,
+                    constraint: constraint_name(kind, &server.message),
+                    sql: sql.to_owned(),
+                    source: Box::new(e),
+                };
+            }
+            match server.code {
+                // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK, ER_CHECKREAD
+                1205 | 1213 | 1020 => Error::Conflict {
+                    sql: sql.to_owned(),
+                    source: Box::new(e),
+                },
+                // ER_SERVER_SHUTDOWN, ER_NET_* read/write failures,
+                // ER_CONNECTION_KILLED (MariaDB), ER_CLIENT_INTERACTION_TIMEOUT (MySQL)
+                1053 | 1152 | 1158..=1161 | 1927 | 4031 => Error::Connection(Box::new(e)),
+                _ => Error::query(sql, e),
+            }
+        }
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => Error::Connection(Box::new(e)),
+        mysql::Error::DriverError(
+            DriverError::ConnectTimeout
+            | DriverError::CouldNotConnect(_)
+            | DriverError::PacketOutOfSync
+            | DriverError::UnexpectedPacket
+            | DriverError::Timeout
+            | DriverError::SetupError,
+        ) => Error::Connection(Box::new(e)),
+        _ => Error::query(sql, e),
+    }
+}
+
+fn decode_error(row: &MysqlRow<'_>, idx: usize, message: String) -> Error {
+    Error::Decode {
+        column: row.column_name(idx).to_owned(),
+        message,
+    }
+}
+
+/// A DECIMAL as MySQL writes it (what `SUM` and `AVG` return): an integer
+/// when it has no fraction and fits in an `i64`, else a float.
+fn decimal(text: &str) -> Option<ValueRef<'static>> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.bytes().all(|b| b == b'0')
+        && let Ok(i) = whole.parse::<i64>()
+    {
+        return Some(ValueRef::Int(i));
+    }
+    text.parse::<f64>().ok().map(ValueRef::Float)
+}
+
+/// A result row, read in place.
+pub struct MysqlRow<'r> {
+    row: &'r mysql::Row,
+}
+
+impl MysqlRow<'_> {
+    /// A cell that arrived as bytes: a string or blob, or a number or
+    /// DECIMAL in text form.
+    fn bytes<'a>(&self, idx: usize, bytes: &'a [u8]) -> Result<ValueRef<'a>> {
+        let column = &self.row.columns_ref()[idx];
+        let numeric = |row: &Self| -> Result<&'a str> {
+            std::str::from_utf8(bytes)
+                .map_err(|_| decode_error(row, idx, "a number that is not ASCII text".into()))
+        };
+        let unsigned = column
+            .flags()
+            .contains(mysql::consts::ColumnFlags::UNSIGNED_FLAG);
+        match column.column_type() {
+            ColumnType::MYSQL_TYPE_TINY
+            | ColumnType::MYSQL_TYPE_SHORT
+            | ColumnType::MYSQL_TYPE_INT24
+            | ColumnType::MYSQL_TYPE_LONG
+            | ColumnType::MYSQL_TYPE_LONGLONG
+            | ColumnType::MYSQL_TYPE_YEAR => {
+                let text = numeric(self)?;
+                let parsed = if unsigned {
+                    text.parse::<u64>().ok().and_then(|u| i64::try_from(u).ok())
+                } else {
+                    text.parse::<i64>().ok()
+                };
+                parsed.map(ValueRef::Int).ok_or_else(|| {
+                    decode_error(self, idx, format!("integer {text} does not fit in i64"))
+                })
+            }
+            ColumnType::MYSQL_TYPE_FLOAT | ColumnType::MYSQL_TYPE_DOUBLE => {
+                let text = numeric(self)?;
+                text.parse::<f64>()
+                    .map(ValueRef::Float)
+                    .map_err(|_| decode_error(self, idx, format!("malformed float {text:?}")))
+            }
+            ColumnType::MYSQL_TYPE_DECIMAL | ColumnType::MYSQL_TYPE_NEWDECIMAL => {
+                let text = numeric(self)?;
+                decimal(text)
+                    .ok_or_else(|| decode_error(self, idx, format!("malformed decimal {text:?}")))
+            }
+            ColumnType::MYSQL_TYPE_DATE
+            | ColumnType::MYSQL_TYPE_NEWDATE
+            | ColumnType::MYSQL_TYPE_TIME
+            | ColumnType::MYSQL_TYPE_TIME2
+            | ColumnType::MYSQL_TYPE_DATETIME
+            | ColumnType::MYSQL_TYPE_DATETIME2
+            | ColumnType::MYSQL_TYPE_TIMESTAMP
+            | ColumnType::MYSQL_TYPE_TIMESTAMP2 => Err(date_time_error(self, idx)),
+            // MySQL reports JSON with the binary character set; it is text.
+            ColumnType::MYSQL_TYPE_JSON => Ok(text_or_blob(bytes)),
+            _ if column.character_set() == BINARY_CHARSET => Ok(ValueRef::Blob(bytes)),
+            _ => Ok(text_or_blob(bytes)),
+        }
+    }
+}
+
+fn text_or_blob(bytes: &[u8]) -> ValueRef<'_> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => ValueRef::Text(s),
+        Err(_) => ValueRef::Blob(bytes),
+    }
+}
+
+fn date_time_error(row: &MysqlRow<'_>, idx: usize) -> Error {
+    decode_error(
+        row,
+        idx,
+        "DATE, TIME, DATETIME and TIMESTAMP values are not supported by sqlalgebra yet; \
+         select them as text with CAST(... AS CHAR)"
+            .into(),
+    )
+}
+
+impl Row for MysqlRow<'_> {
+    #[inline]
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        let Some(v) = self.row.as_ref(idx) else {
+            return Err(Error::Decode {
+                column: idx.to_string(),
+                message: format!("no column {idx}: the row has {}", self.row.len()),
+            });
+        };
+        Ok(match v {
+            Value::NULL => ValueRef::Null,
+            Value::Int(i) => ValueRef::Int(*i),
+            Value::UInt(u) => match i64::try_from(*u) {
+                Ok(i) => ValueRef::Int(i),
+                Err(_) => {
+                    return Err(decode_error(
+                        self,
+                        idx,
+                        format!("unsigned integer {u} does not fit in i64"),
+                    ));
+                }
+            },
+            Value::Float(f) => ValueRef::Float(f64::from(*f)),
+            Value::Double(f) => ValueRef::Float(*f),
+            Value::Bytes(b) => return self.bytes(idx, b),
+            Value::Date(..) | Value::Time(..) => return Err(date_time_error(self, idx)),
+        })
+    }
+
+    fn column_name(&self, idx: usize) -> &str {
+        self.row
+            .columns_ref()
+            .get(idx)
+            .map_or("<out of range>", |c| {
+                std::str::from_utf8(c.name_ref()).unwrap_or("<not UTF-8>")
+            })
+    }
+
+    fn len(&self) -> usize {
+        self.row.len()
+    }
+}
+
+fn execute(conn: &mut mysql::Conn, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+    let params = params(sql, binds)?;
+    let stmt = conn.prep(sql).map_err(|e| error(sql, e))?;
+    let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
+    if result.columns().as_ref().is_empty() {
+        let n = result.affected_rows();
+        // Reads the end of the response (more result sets, if any).
+        while let Some(set) = result.iter() {
+            for row in set {
+                row.map_err(|e| error(sql, e))?;
+            }
+        }
+        return Ok(n);
+    }
+    // A statement that returns rows (MariaDB's RETURNING, say): one row
+    // per changed row, read to the end so its work is done.
+    let mut n = 0;
+    while let Some(set) = result.iter() {
+        for row in set {
+            row.map_err(|e| error(sql, e))?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+fn query<F>(conn: &mut mysql::Conn, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+where
+    F: FnMut(&MysqlRow<'_>) -> Result<bool>,
+{
+    let params = params(sql, binds)?;
+    let stmt = conn.prep(sql).map_err(|e| error(sql, e))?;
+    let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
+    let mut wanted = true;
+    while let Some(set) = result.iter() {
+        for row in set {
+            let row = row.map_err(|e| error(sql, e))?;
+            // Rows after the caller stopped are still read off the wire,
+            // so the connection stays usable.
+            if wanted {
+                wanted = each(&MysqlRow { row: &row })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Connection for MysqlConnection {
+    type Row<'r> = MysqlRow<'r>;
+
+    fn dialect(&self) -> &'static dyn Dialect {
+        &Mysql
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let result = execute(&mut self.conn, sql, binds);
+        self.note(result)
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&MysqlRow<'_>) -> Result<bool>,
+    {
+        let result = query(&mut self.conn, sql, binds, each);
+        self.note(result)
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        let result = self.conn.query_drop(sql).map_err(|e| error(sql, e));
+        if result.is_ok() {
+            self.note_transaction_control(sql);
+        }
+        self.note(result)
+    }
+
+    fn transaction_depth(&mut self) -> &mut u32 {
+        &mut self.depth
+    }
+
+    fn last_insert_id(&mut self) -> Result<Option<i64>> {
+        match self.conn.last_insert_id() {
+            0 => Ok(None),
+            id => i64::try_from(id).map(Some).map_err(|_| Error::Decode {
+                column: "LAST_INSERT_ID()".into(),
+                message: format!("{id} does not fit in i64"),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_become_ints_when_integral() {
+        assert_eq!(decimal("42"), Some(ValueRef::Int(42)));
+        assert_eq!(decimal("-7.000"), Some(ValueRef::Int(-7)));
+        assert_eq!(decimal("2.5000"), Some(ValueRef::Float(2.5)));
+        assert_eq!(decimal("99999999999999999999"), Some(ValueRef::Float(1e20)));
+        assert_eq!(decimal("x"), None);
+    }
+
+    #[test]
+    fn constraint_names_are_parsed_from_messages() {
+        let name = |k, m| constraint_name(k, m);
+        assert_eq!(
+            name(
+                ConstraintKind::Unique,
+                "Duplicate entry 'a' for key 'uq_name'"
+            )
+            .as_deref(),
+            Some("uq_name")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::Unique,
+                "Duplicate entry 'a' for key 'users.PRIMARY'"
+            )
+            .as_deref(),
+            Some("PRIMARY")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::ForeignKey,
+                "Cannot add or update a child row: a foreign key constraint fails \
+                 (`db`.`c`, CONSTRAINT `fk_p` FOREIGN KEY (`p`) REFERENCES `p` (`id`))"
+            )
+            .as_deref(),
+            Some("fk_p")
+        );
+        assert_eq!(
+            name(ConstraintKind::NotNull, "Column 'name' cannot be null").as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::NotNull,
+                "Field 'name' doesn't have a default value"
+            )
+            .as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::Check,
+                "CONSTRAINT `chk_pos` failed for `db`.`t`"
+            )
+            .as_deref(),
+            Some("chk_pos")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::Check,
+                "Check constraint 'chk_pos' is violated."
+            )
+            .as_deref(),
+            Some("chk_pos")
+        );
+        assert_eq!(
+            name(
+                ConstraintKind::Unique,
+                "Duplicate entry 'x' for key 'fake'' for key 'real'"
+            )
+            .as_deref(),
+            Some("real")
+        );
+        assert_eq!(name(ConstraintKind::Unique, "something else"), None);
+    }
+
+    #[test]
+    fn transaction_control_is_recognised() {
+        assert_eq!(transaction_control("BEGIN"), Some(true));
+        assert_eq!(
+            transaction_control("  start transaction read only"),
+            Some(true)
+        );
+        assert_eq!(transaction_control("COMMIT"), Some(false));
+        assert_eq!(transaction_control("rollback;"), Some(false));
+        assert_eq!(transaction_control("ROLLBACK TO SAVEPOINT sp_1"), None);
+        assert_eq!(transaction_control("SAVEPOINT sp_1"), None);
+        assert_eq!(transaction_control("START SLAVE"), None);
+        assert_eq!(transaction_control(""), None);
+    }
+}

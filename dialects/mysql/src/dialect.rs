@@ -1,0 +1,87 @@
+//! The MySQL / MariaDB [`Dialect`].
+
+use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle};
+use sqlalgebra::types::SqlKind;
+
+/// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
+/// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.
+///
+/// It is also the backend: [`Mysql::connect`] makes a pooled engine.
+///
+/// ```
+/// use sqlalgebra::render::Dialect;
+/// use sqlalgebra_mysql::Mysql;
+/// assert_eq!(Mysql.quote_char(), '`');
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mysql;
+
+impl Dialect for Mysql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn quote_char(&self) -> char {
+        '`'
+    }
+
+    fn no_limit(&self) -> Option<&'static str> {
+        Some("18446744073709551615")
+    }
+
+    fn ilike_style(&self) -> IlikeStyle {
+        IlikeStyle::Lower
+    }
+
+    fn concat_style(&self) -> ConcatStyle {
+        ConcatStyle::Function
+    }
+
+    fn supports_returning(&self) -> bool {
+        false
+    }
+
+    fn upsert_style(&self) -> UpsertStyle {
+        UpsertStyle::OnDuplicateKey
+    }
+
+    fn write_string_literal(&self, out: &mut String, text: &str) {
+        out.push('\'');
+        for c in text.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+    }
+
+    fn write_type(&self, out: &mut String, kind: SqlKind) {
+        match kind {
+            SqlKind::Integer => out.push_str("INT"),
+            SqlKind::Real => out.push_str("FLOAT"),
+            SqlKind::Double => out.push_str("DOUBLE"),
+            SqlKind::Text => out.push_str("LONGTEXT"),
+            SqlKind::Blob => out.push_str("LONGBLOB"),
+            other => sqlalgebra::render::write_standard_type(out, other),
+        }
+    }
+
+    fn write_autoincrement_key(&self, out: &mut String, kind: SqlKind) {
+        self.write_type(out, kind);
+        out.push_str(" NOT NULL AUTO_INCREMENT PRIMARY KEY");
+    }
+
+    fn supports_index_if_not_exists(&self) -> bool {
+        false
+    }
+
+    fn can_index_unbounded_text(&self) -> bool {
+        false
+    }
+
+    fn parenthesize_unbounded_defaults(&self) -> bool {
+        true
+    }
+}

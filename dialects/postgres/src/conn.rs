@@ -1,0 +1,524 @@
+//! A PostgreSQL connection implementing [`sqlalgebra::Connection`].
+
+use std::collections::HashMap;
+
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::Type;
+use postgres::{Client, Statement};
+use sqlalgebra::render::Dialect;
+use sqlalgebra::value::{Row, ValueRef};
+use sqlalgebra::{Connection, ConstraintKind, Error, Result};
+
+use crate::Postgres;
+use crate::types::{Param, RawCell, decode};
+
+/// How many prepared statements each connection keeps.
+pub const STATEMENT_CACHE: usize = 256;
+
+/// A prepared statement and when it was last used.
+struct Cached {
+    statement: Statement,
+    used: u64,
+}
+
+/// One PostgreSQL connection, with a prepared-statement cache.
+///
+/// Every statement is prepared once per connection and kept (up to
+/// [`STATEMENT_CACHE`] of them; the least recently used one goes first), so
+/// running the same SQL again costs one round trip.
+pub struct PgConnection {
+    client: Client,
+    /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
+    /// was prepared with (see [`param_type`]).
+    cache: HashMap<String, Cached>,
+    /// Reused to build cache keys without allocating.
+    key: String,
+    clock: u64,
+    depth: u32,
+    /// Whether a transaction is open on the server, as far as the
+    /// statements run through this connection tell.
+    in_transaction: bool,
+    /// Whether an error said the connection is gone.
+    broken: bool,
+}
+
+impl std::fmt::Debug for PgConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgConnection")
+            .field("cached_statements", &self.cache.len())
+            .field("transaction_depth", &self.depth)
+            .field("in_transaction", &self.in_transaction)
+            .field("closed", &self.client.is_closed())
+            .finish()
+    }
+}
+
+impl PgConnection {
+    /// Wraps an open `postgres` client.
+    ///
+    /// ```no_run
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra_postgres::{PgConnection, postgres};
+    /// let client = postgres::Client::connect("postgres://postgres@127.0.0.1/test", postgres::NoTls).unwrap();
+    /// let mut c = PgConnection::new(client);
+    /// let one: i64 = text("SELECT 1::int8").returns::<BigInt>().get(&mut c).unwrap();
+    /// assert_eq!(one, 1);
+    /// ```
+    pub fn new(client: Client) -> Self {
+        PgConnection {
+            client,
+            cache: HashMap::new(),
+            key: String::new(),
+            clock: 0,
+            depth: 0,
+            in_transaction: false,
+            broken: false,
+        }
+    }
+
+    /// The `postgres` client underneath.
+    ///
+    /// Statements run on it directly bypass the statement cache and the
+    /// transaction bookkeeping of this connection.
+    pub fn raw(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// How many prepared statements the cache holds now (at most
+    /// [`STATEMENT_CACHE`]).
+    pub fn cached_statements(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Whether the pool must not hand this connection out again: it is
+    /// closed, or a transaction is still open on it.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken || self.client.is_closed() || self.depth != 0 || self.in_transaction
+    }
+
+    /// Classifies `e`, noting a lost connection.
+    fn fail(&mut self, sql: &str, e: postgres::Error) -> Error {
+        let e = error(sql, e);
+        if matches!(e, Error::Connection(_)) {
+            self.broken = true;
+        }
+        e
+    }
+
+    /// The prepared statement for `sql` with binds like `binds`, from the
+    /// cache or newly prepared.
+    ///
+    /// Integers, floats, booleans and blobs are prepared with their own
+    /// type (`int8`, `float8`, `bool`, `bytea`), so `SELECT $1` or `$1 + $2`
+    /// mean what the Rust values say; text and NULL are left to the server
+    /// to infer from the context, so a string can fill a `date` or `json`
+    /// column.
+    fn statement(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<Statement> {
+        self.clock += 1;
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        key.push_str(sql);
+        key.push('\0');
+        key.extend(binds.iter().map(|b| param_type(b).0));
+        if let Some(c) = self.cache.get_mut(key.as_str()) {
+            c.used = self.clock;
+            let statement = c.statement.clone();
+            self.key = key;
+            return Ok(statement);
+        }
+        let types: Vec<Type> = binds.iter().map(|b| param_type(b).1).collect();
+        let statement = match self.client.prepare_typed(sql, &types) {
+            Ok(s) => s,
+            Err(e) => {
+                self.key = key;
+                return Err(self.fail(sql, e));
+            }
+        };
+        if self.cache.len() >= STATEMENT_CACHE {
+            // Dropping the statement closes it on the server.
+            let oldest = self
+                .cache
+                .iter()
+                .min_by_key(|(_, c)| c.used)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.cache.remove(&k);
+            }
+        }
+        self.cache.insert(
+            key.clone(),
+            Cached {
+                statement: statement.clone(),
+                used: self.clock,
+            },
+        );
+        self.key = key;
+        Ok(statement)
+    }
+
+    /// Forgets every prepared form of `sql`.
+    fn forget(&mut self, sql: &str) {
+        self.cache
+            .retain(|k, _| !(k.starts_with(sql) && k.as_bytes().get(sql.len()) == Some(&0)));
+    }
+
+    /// Runs `sql` and calls `each` with every row until it returns
+    /// `Ok(false)`; returns the number of rows the statement changed (or
+    /// returned) when it ran to the end.
+    fn run<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<Option<u64>>
+    where
+        F: FnMut(&postgres::Row) -> Result<bool>,
+    {
+        note_transaction(&mut self.in_transaction, sql);
+        let mut retried = false;
+        loop {
+            let statement = self.statement(sql, binds)?;
+            let outcome = (|| {
+                let mut rows = self
+                    .client
+                    .query_raw(&statement, binds.iter().map(|v| Param(*v)))
+                    .map_err(Failure::Driver)?;
+                while let Some(row) = rows.next().map_err(Failure::Driver)? {
+                    if !each(&row).map_err(Failure::Caller)? {
+                        return Ok(None);
+                    }
+                }
+                Ok(rows.rows_affected())
+            })();
+            match outcome {
+                Ok(n) => return Ok(n),
+                Err(Failure::Caller(e)) => return Err(e),
+                Err(Failure::Driver(e)) => {
+                    if is_stale_statement(&e) {
+                        // The schema changed under the cached statement:
+                        // prepare it again. Inside a transaction the error
+                        // has aborted it, so only a statement on its own is
+                        // run again.
+                        self.forget(sql);
+                        if !retried && self.depth == 0 && !self.in_transaction {
+                            retried = true;
+                            continue;
+                        }
+                    }
+                    return Err(self.fail(sql, e));
+                }
+            }
+        }
+    }
+
+    fn simple(&mut self, sql: &str) -> Result<()> {
+        note_transaction(&mut self.in_transaction, sql);
+        match self.client.batch_execute(sql) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(sql, e)),
+        }
+    }
+}
+
+/// Where a failure of [`PgConnection::run`] came from.
+enum Failure {
+    Driver(postgres::Error),
+    Caller(Error),
+}
+
+/// Whether `e` says a cached statement no longer fits the schema (or was
+/// deallocated behind our back).
+fn is_stale_statement(e: &postgres::Error) -> bool {
+    match e.as_db_error() {
+        Some(db) => {
+            (*db.code() == SqlState::FEATURE_NOT_SUPPORTED && db.message().contains("cached plan"))
+                || *db.code() == SqlState::INVALID_SQL_STATEMENT_NAME
+        }
+        None => false,
+    }
+}
+
+/// Tracks whether a transaction is open from the statements that open and
+/// close one (`BEGIN`/`START TRANSACTION`, `COMMIT`/`END`/`ROLLBACK`/`ABORT`).
+/// Other statements, and scripts of several statements, leave it as it is.
+fn note_transaction(open: &mut bool, sql: &str) {
+    let sql = sql.trim().trim_end_matches(';').trim_end();
+    if sql.contains(';') {
+        return;
+    }
+    let mut words = sql.split_ascii_whitespace();
+    let first = words.next().unwrap_or("");
+    let is = |w: &str| first.eq_ignore_ascii_case(w);
+    if is("BEGIN") || is("START") {
+        *open = true;
+    } else if is("COMMIT")
+        || is("END")
+        || is("ABORT")
+        || (is("ROLLBACK") && !words.next().is_some_and(|w| w.eq_ignore_ascii_case("TO")))
+    {
+        *open = false;
+    }
+}
+
+/// A `postgres` driver error, as the source of a sqlalgebra [`Error`].
+///
+/// It prints what the driver's own error leaves to its source: the
+/// server's message (`ERROR: duplicate key value violates unique
+/// constraint ...`, with DETAIL and HINT), or why a parameter could not be
+/// bound. [`driver`](PgError::driver) and [`code`](PgError::code) give the
+/// details.
+///
+/// ```no_run
+/// use std::error::Error as _;
+/// use sqlalgebra_postgres::{PgError, postgres::error::SqlState};
+/// # fn demo(err: sqlalgebra::Error) {
+/// if let Some(pg) = err.source().and_then(|s| s.downcast_ref::<PgError>()) {
+///     if pg.code() == Some(&SqlState::UNDEFINED_TABLE) {
+///         println!("no such table");
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct PgError(postgres::Error);
+
+impl PgError {
+    /// The driver's error.
+    pub fn driver(&self) -> &postgres::Error {
+        &self.0
+    }
+
+    /// The server's SQLSTATE code, when the server reported the error.
+    pub fn code(&self) -> Option<&SqlState> {
+        self.0.code()
+    }
+}
+
+impl std::fmt::Display for PgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::error::Error as _;
+        if let Some(db) = self.0.as_db_error() {
+            return write!(f, "{db}");
+        }
+        write!(f, "{}", self.0)?;
+        if let Some(cause) = self.0.source() {
+            write!(f, ": {cause}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PgError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// Turns a `postgres` error into a sqlalgebra one: constraint violations,
+/// conflicts with concurrent transactions and lost connections get their
+/// own variants; the source is a [`PgError`].
+pub(crate) fn error(sql: &str, e: postgres::Error) -> Error {
+    if e.is_closed() {
+        return Error::Connection(Box::new(PgError(e)));
+    }
+    let Some(db) = e.as_db_error() else {
+        return Error::query(sql, PgError(e));
+    };
+    let code = db.code();
+    let kind = if *code == SqlState::UNIQUE_VIOLATION {
+        Some(ConstraintKind::Unique)
+    } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+        Some(ConstraintKind::ForeignKey)
+    } else if *code == SqlState::NOT_NULL_VIOLATION {
+        Some(ConstraintKind::NotNull)
+    } else if *code == SqlState::CHECK_VIOLATION {
+        Some(ConstraintKind::Check)
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
+        // NOT NULL has no constraint name; name the column as SQLite does.
+        let constraint = db.constraint().map(str::to_owned).or_else(|| {
+            db.column()
+                .map(|c| format!("{}.{c}", db.table().unwrap_or("?")))
+        });
+        return Error::Constraint {
+            kind,
+            constraint,
+            sql: sql.to_owned(),
+            source: Box::new(PgError(e)),
+        };
+    }
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE
+        || *code == SqlState::T_R_DEADLOCK_DETECTED
+        || *code == SqlState::LOCK_NOT_AVAILABLE
+    {
+        return Error::Conflict {
+            sql: sql.to_owned(),
+            source: Box::new(PgError(e)),
+        };
+    }
+    // Class 08 (connection exception) and the server ending this session
+    // (57P01..57P03).
+    if code.code().starts_with("08")
+        || *code == SqlState::ADMIN_SHUTDOWN
+        || *code == SqlState::CRASH_SHUTDOWN
+        || *code == SqlState::CANNOT_CONNECT_NOW
+    {
+        return Error::Connection(Box::new(PgError(e)));
+    }
+    Error::query(sql, PgError(e))
+}
+
+/// A result row, read in place: each cell is decoded from the driver's
+/// buffer without copying text or bytes.
+pub struct PgRow<'r> {
+    row: &'r postgres::Row,
+}
+
+impl std::fmt::Debug for PgRow<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgRow")
+            .field("columns", &self.row.len())
+            .finish()
+    }
+}
+
+impl Row for PgRow<'_> {
+    #[inline]
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        let Some(column) = self.row.columns().get(idx) else {
+            return Err(Error::Decode {
+                column: idx.to_string(),
+                message: format!("the row has only {} columns", self.row.len()),
+            });
+        };
+        let cell = self
+            .row
+            .try_get::<_, RawCell<'_>>(idx)
+            .map_err(|e| Error::Decode {
+                column: column.name().to_owned(),
+                message: e.to_string(),
+            })?;
+        decode(column.type_(), cell.0).map_err(|message| Error::Decode {
+            column: column.name().to_owned(),
+            message,
+        })
+    }
+
+    fn column_name(&self, idx: usize) -> &str {
+        self.row
+            .columns()
+            .get(idx)
+            .map_or("<out of range>", |c| c.name())
+    }
+
+    fn len(&self) -> usize {
+        self.row.len()
+    }
+}
+
+impl Connection for PgConnection {
+    type Row<'r> = PgRow<'r>;
+
+    fn dialect(&self) -> &'static dyn Dialect {
+        &Postgres
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+        // Rows a statement returns (say, with RETURNING) are read to the
+        // end, and the command tag gives the count.
+        Ok(self.run(sql, binds, |_| Ok(true))?.unwrap_or(0))
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+    where
+        F: FnMut(&PgRow<'_>) -> Result<bool>,
+    {
+        self.run(sql, binds, |row| each(&PgRow { row }))?;
+        Ok(())
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        self.simple(sql)
+    }
+
+    fn transaction_depth(&mut self) -> &mut u32 {
+        &mut self.depth
+    }
+
+    /// `lastval()`: the value the last `nextval` of this session returned
+    /// (identity and serial columns draw from sequences); `None` when no
+    /// sequence was used yet. Inside a transaction the question is asked
+    /// under a savepoint, so that "not yet defined" does not abort it.
+    fn last_insert_id(&mut self) -> Result<Option<i64>> {
+        const SQL: &str = "SELECT lastval()";
+        let guarded = self.depth > 0 || self.in_transaction;
+        if guarded {
+            self.simple("SAVEPOINT sqlalgebra_lastval")?;
+        }
+        let statement = self.statement(SQL, &[])?;
+        let outcome = self
+            .client
+            .query_one(&statement, &[])
+            .and_then(|row| row.try_get::<_, i64>(0));
+        match outcome {
+            Ok(id) => {
+                if guarded {
+                    self.simple("RELEASE SAVEPOINT sqlalgebra_lastval")?;
+                }
+                Ok(Some(id))
+            }
+            Err(e) if e.code() == Some(&SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE) => {
+                if guarded {
+                    self.simple(
+                        "ROLLBACK TO SAVEPOINT sqlalgebra_lastval; \
+                         RELEASE SAVEPOINT sqlalgebra_lastval",
+                    )?;
+                }
+                Ok(None)
+            }
+            Err(e) => Err(self.fail(SQL, e)),
+        }
+    }
+}
+
+impl From<postgres::Error> for PgError {
+    fn from(e: postgres::Error) -> Self {
+        PgError(e)
+    }
+}
+
+/// The type a bind is prepared with, and its letter in cache keys.
+fn param_type(v: &ValueRef<'_>) -> (char, Type) {
+    match v {
+        ValueRef::Int(_) => ('i', Type::INT8),
+        ValueRef::Float(_) => ('f', Type::FLOAT8),
+        ValueRef::Bool(_) => ('b', Type::BOOL),
+        ValueRef::Blob(_) => ('y', Type::BYTEA),
+        _ => ('u', Type::UNKNOWN),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::note_transaction;
+
+    fn after(open: bool, sql: &str) -> bool {
+        let mut open = open;
+        note_transaction(&mut open, sql);
+        open
+    }
+
+    #[test]
+    fn transaction_statements_are_tracked() {
+        assert!(after(false, "BEGIN"));
+        assert!(after(false, "  begin isolation level serializable; "));
+        assert!(after(false, "START TRANSACTION"));
+        assert!(!after(true, "COMMIT"));
+        assert!(!after(true, "end;"));
+        assert!(!after(true, "ROLLBACK"));
+        assert!(!after(true, "abort"));
+        // Savepoints and scripts leave it alone.
+        assert!(after(true, "ROLLBACK TO SAVEPOINT sp"));
+        assert!(after(true, "RELEASE SAVEPOINT sp"));
+        assert!(!after(false, "BEGIN; COMMIT"));
+        assert!(!after(false, "SELECT 1"));
+    }
+}
