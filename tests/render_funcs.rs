@@ -300,14 +300,14 @@ fn functions_nest_and_compare() {
 
 #[test]
 fn numeric_functions() {
-    let q = select((abs(Age), abs(Bonus), round(Salary, 2), round(Bonus, -1)));
+    let q = select((abs(Age), abs(Bonus), round(Salary, 2), round(Bonus, 0)));
     returns::<(Integer, Nullable<Double>, Double, Nullable<Double>), _>(&q);
     check(
         &q,
         r#"SELECT ABS("emp"."age"), ABS("emp"."bonus"), ROUND("emp"."salary", ?), ROUND("emp"."bonus", ?) FROM "emp""#,
         r#"SELECT ABS("emp"."age"), ABS("emp"."bonus"), CAST(ROUND(CAST("emp"."salary" AS NUMERIC), $1) AS DOUBLE PRECISION), CAST(ROUND(CAST("emp"."bonus" AS NUMERIC), $2) AS DOUBLE PRECISION) FROM "emp""#,
         "SELECT ABS(`emp`.`age`), ABS(`emp`.`bonus`), ROUND(`emp`.`salary`, ?), ROUND(`emp`.`bonus`, ?) FROM `emp`",
-        &[ValueRef::Int(2), ValueRef::Int(-1)],
+        &[ValueRef::Int(2), ValueRef::Int(0)],
     );
 }
 

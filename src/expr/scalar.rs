@@ -290,9 +290,10 @@ where
     type SqlType = <E::SqlType as PropagateNull<Double>>::Output;
 }
 
-/// `value` rounded to `digits` decimal places (negative: to tens,
-/// hundreds, ...), as a `Double` (nullable if `value` is), whatever the
-/// numeric type of `value`. `digits` is bound.
+/// `value` rounded to `digits` decimal places, as a `Double` (nullable if
+/// `value` is), whatever the numeric type of `value`. `digits` is bound.
+/// (It is unsigned: SQLite takes a negative count as 0, so rounding to
+/// tens would not be portable.)
 ///
 /// | `round(t.n, 2)` | |
 /// |---|---|
@@ -301,8 +302,10 @@ where
 /// | MySQL | ``ROUND(`t`.`n`, ?)`` |
 ///
 /// PostgreSQL rounds a double to some digits only as a `NUMERIC`, hence
-/// the casts. Halfway cases round away from zero for exact values; a
-/// double such as 2.675 is stored slightly below that and rounds down.
+/// the casts. Exact halfway cases of a double (`0.125` to 2 digits) may
+/// round differently between databases (MySQL may round them to even);
+/// and a double such as `2.675` is stored slightly below that value, so it
+/// rounds down everywhere.
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
@@ -314,14 +317,14 @@ where
 /// let q = select(round(N, 2));
 /// assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#"SELECT ROUND("t"."n", ?) FROM "t""#);
 /// ```
-pub fn round<E>(value: E, digits: i32) -> Round<E>
+pub fn round<E>(value: E, digits: u8) -> Round<E>
 where
     E: Expression,
     E::SqlType: Numeric + PropagateNull<Double>,
 {
     Round {
         expr: value,
-        digits: Bind::new(digits),
+        digits: Bind::new(i32::from(digits)),
     }
 }
 
