@@ -35,6 +35,7 @@ fn write_when<'a>(w: &mut SqlWriter<'a>, cond: &'a impl Render, value: &'a impl 
     value.render(w);
 }
 
+#[diagnostic::do_not_recommend]
 impl<C: Expression, V: Expression> WhenList for When<(), C, V> {
     type SqlType = V::SqlType;
     fn write_whens<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -46,6 +47,7 @@ impl<C: Expression, V: Expression> WhenList for When<(), C, V> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<P: WhenList, C: Expression, V: Expression> WhenList for When<P, C, V>
 where
     V::SqlType: PropagateNull<P::SqlType>,
@@ -81,12 +83,14 @@ pub trait CaseElse<ST: SqlType> {
     fn collect_else_tables<'a>(&'a self, out: &mut TableSet<'a>);
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST: IntoNullable> CaseElse<ST> for NoElse {
     type SqlType = ST::Nullable;
     fn write_else<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn collect_else_tables<'a>(&'a self, _: &mut TableSet<'a>) {}
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST: SqlType, E: Expression> CaseElse<ST> for Else<E>
 where
     E::SqlType: PropagateNull<ST>,
@@ -164,6 +168,7 @@ impl<W: WhenList> Case<W, NoElse> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<W: WhenList, E: CaseElse<W::SqlType>> Render for Case<W, E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("CASE");
@@ -177,6 +182,7 @@ impl<W: WhenList, E: CaseElse<W::SqlType>> Render for Case<W, E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<W: WhenList, E: CaseElse<W::SqlType>> Expression for Case<W, E> {
     type SqlType = E::SqlType;
 }

@@ -1,33 +1,30 @@
 //! Dates: binding ISO strings as `Date` / `Time` / `Timestamp`, and the
 //! parts of a date (year, month, day) rendered portably.
 
-use super::{Bind, Expression, IntoExpr};
+use super::{Expression, TakesValue};
 use crate::render::{Render, SqlWriter, TableSet};
 use crate::types::{Date, DateLike, Integer, Nullable, PropagateNull, Time, Timestamp};
 
 // Dates and times are bound as ISO text for now (`2024-03-31`,
 // `13:45:00`, `2024-03-31 13:45:00`), which every backend parses and
 // which sorts as the date does. Typed Rust dates come with a feature.
-macro_rules! text_into_temporal {
-    ($($t:ty),*) => {$(
-        text_into_temporal!(@one $t => Date);
-        text_into_temporal!(@one $t => Time);
-        text_into_temporal!(@one $t => Timestamp);
+macro_rules! temporal_takes_text {
+    ($($st:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<&'v str> for $st {}
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<&'v str> for Nullable<$st> {}
+        #[diagnostic::do_not_recommend]
+        impl TakesValue<String> for $st {}
+        #[diagnostic::do_not_recommend]
+        impl TakesValue<String> for Nullable<$st> {}
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<&'v String> for $st {}
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<&'v String> for Nullable<$st> {}
     )*};
-    (@one $t:ty => $st:ty) => {
-        impl<'v> IntoExpr<$st> for $t {
-            type Expr = Bind<$t, $st>;
-            #[inline]
-            fn into_expr(self) -> Self::Expr { Bind::new(self) }
-        }
-        impl<'v> IntoExpr<Nullable<$st>> for $t {
-            type Expr = Bind<$t, Nullable<$st>>;
-            #[inline]
-            fn into_expr(self) -> Self::Expr { Bind::new(self) }
-        }
-    };
 }
-text_into_temporal!(&'v str, String, &'v String);
+temporal_takes_text!(Date, Time, Timestamp);
 
 /// A part of a date, for [`extract`].
 ///
@@ -68,6 +65,7 @@ pub struct Extract<E> {
     expr: E,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for Extract<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.dialect().write_date_part(w, self.part, &self.expr);
@@ -77,9 +75,10 @@ impl<E: Render> Render for Extract<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> Expression for Extract<E>
 where
-    E::SqlType: DateLike + PropagateNull<Integer>,
+    E::SqlType: PropagateNull<Integer>,
 {
     type SqlType = <E::SqlType as PropagateNull<Integer>>::Output;
 }

@@ -46,11 +46,13 @@ impl<E: Expression> IntoNaturalExpr for E {
 
 macro_rules! natural_expr {
     ($($t:ty => $st:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<'v> IntoNaturalExpr for $t {
             type Expr = Bind<$t, $st>;
             #[inline]
             fn into_natural_expr(self) -> Self::Expr { Bind::new(self) }
         }
+        #[diagnostic::do_not_recommend]
         impl<'v> IntoNaturalExpr for Option<$t> {
             type Expr = Bind<Option<$t>, Nullable<$st>>;
             #[inline]
@@ -79,6 +81,7 @@ pub struct Cast<E, ST> {
     _sql_type: PhantomData<fn() -> ST>,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render, ST: SqlType> Render for Cast<E, ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("CAST(");
@@ -92,6 +95,7 @@ impl<E: Render, ST: SqlType> Render for Cast<E, ST> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression, ST: SqlType> Expression for Cast<E, ST>
 where
     E::SqlType: PropagateNull<ST>,
@@ -143,6 +147,7 @@ pub struct Coalesce<A, B> {
     fallback: B,
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: Render, B: Render> Render for Coalesce<A, B> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("COALESCE(");
@@ -157,6 +162,7 @@ impl<A: Render, B: Render> Render for Coalesce<A, B> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: Expression, B: Expression> Expression for Coalesce<A, B>
 where
     B::SqlType: PropagateNull<<A::SqlType as SqlType>::NotNull>,
@@ -207,6 +213,7 @@ pub struct NullIf<A, B> {
     null_when: B,
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: Render, B: Render> Render for NullIf<A, B> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("NULLIF(");
@@ -221,6 +228,7 @@ impl<A: Render, B: Render> Render for NullIf<A, B> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: Expression, B: Expression> Expression for NullIf<A, B>
 where
     A::SqlType: IntoNullable,
@@ -282,10 +290,12 @@ pub trait FuncArgs {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoArgs;
 
+#[diagnostic::do_not_recommend]
 impl Render for NoArgs {
     fn render<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 
+#[diagnostic::do_not_recommend]
 impl FuncArgs for () {
     type Exprs = NoArgs;
     fn into_exprs(self) -> NoArgs {
@@ -295,6 +305,7 @@ impl FuncArgs for () {
 
 macro_rules! tuple_func_args {
     ($($T:ident $S:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($T: IntoNaturalExpr),+> FuncArgs for ($($T,)+) {
             type Exprs = ($($T::Expr,)+);
             #[allow(non_snake_case)]
@@ -324,6 +335,7 @@ fn is_function_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST, Args: Render> Render for Func<ST, Args> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if !is_function_name(&self.name) {
@@ -343,6 +355,7 @@ impl<ST, Args: Render> Render for Func<ST, Args> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST: SqlType, Args: Render> Expression for Func<ST, Args> {
     type SqlType = ST;
 }

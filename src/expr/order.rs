@@ -157,6 +157,7 @@ impl<E> NullsOrder<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for NullsOrder<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         let direction = if self.descending { " DESC" } else { " ASC" };
@@ -200,4 +201,5 @@ impl<E: Expression> OrderBy for E {}
 impl<E: Expression> OrderBy for Asc<E> {}
 #[diagnostic::do_not_recommend]
 impl<E: Expression> OrderBy for Desc<E> {}
+#[diagnostic::do_not_recommend]
 impl<E: Expression> OrderBy for NullsOrder<E> {}

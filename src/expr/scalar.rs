@@ -8,17 +8,18 @@ use super::{Bind, Expression, IntoExpr};
 use crate::render::{Render, SqlWriter, TableSet};
 use crate::types::{Double, Integer, Numeric, PropagateNull, Text, TextLike};
 
+// The argument's type class (text, numeric) is checked where a node is
+// built, not again in its `Expression` impl, so a wrong argument gives one
+// error, not two.
 macro_rules! same_type_function {
-    ($(
-        $(#[$doc:meta])* $name:ident, $fn_name:ident, $sql:literal, $bound:ident,
-        example: $example:literal, sql: $sql_example:literal;
-    )*) => {$(
+    ($($(#[$doc:meta])* $name:ident, $sql:literal;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name<E> {
             expr: E,
         }
 
+        #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
                 w.push_sql($sql);
@@ -31,49 +32,122 @@ macro_rules! same_type_function {
             }
         }
 
-        impl<E: Expression> Expression for $name<E> where E::SqlType: $bound {
+        #[diagnostic::do_not_recommend]
+        impl<E: Expression> Expression for $name<E> {
             type SqlType = E::SqlType;
-        }
-
-        $(#[$doc])*
-        ///
-        /// It has the argument's SQL type (nullable if the argument is).
-        ///
-        /// ```
-        /// use sqlalgebra::prelude::*;
-        /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
-        /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (S, N); type PrimaryKey = S; }
-        /// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
-        /// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
-        /// # #[derive(Clone, Copy, Debug, Default)] pub struct N;
-        /// # impl Column for N { type Table = T; type SqlType = Double; const NAME: &'static str = "n"; }
-        /// use sqlalgebra_sqlite::Sqlite;
-        #[doc = concat!("let q = select(", $example, ");")]
-        #[doc = concat!("assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#\"", $sql_example, "\"#);")]
-        /// ```
-        pub fn $fn_name<E>(expr: E) -> $name<E>
-        where
-            E: Expression,
-            E::SqlType: $bound,
-        {
-            $name { expr }
         }
     )*};
 }
 
 same_type_function! {
-    /// `LOWER(s)`: the text in lower case.
-    Lower, lower, "LOWER", TextLike,
-    example: "lower(S)", sql: r#"SELECT LOWER("t"."s") FROM "t""#;
-    /// `UPPER(s)`: the text in upper case.
-    Upper, upper, "UPPER", TextLike,
-    example: "upper(S)", sql: r#"SELECT UPPER("t"."s") FROM "t""#;
-    /// `TRIM(s)`: the text without leading and trailing spaces.
-    Trim, trim, "TRIM", TextLike,
-    example: "trim(S)", sql: r#"SELECT TRIM("t"."s") FROM "t""#;
-    /// `ABS(n)`: the absolute value.
-    Abs, abs, "ABS", Numeric,
-    example: "abs(N)", sql: r#"SELECT ABS("t"."n") FROM "t""#;
+    /// `LOWER(s)`, made by [`lower`].
+    Lower, "LOWER";
+    /// `UPPER(s)`, made by [`upper`].
+    Upper, "UPPER";
+    /// `TRIM(s)`, made by [`trim`].
+    Trim, "TRIM";
+    /// `ABS(n)`, made by [`abs`].
+    Abs, "ABS";
+}
+
+/// `LOWER(s)`: the text in lower case. (SQLite folds only ASCII letters.)
+///
+/// It has the argument's SQL type (nullable if the argument is), and is
+/// spelled the same in every dialect.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (S, N); type PrimaryKey = S; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct N;
+/// # impl Column for N { type Table = T; type SqlType = Double; const NAME: &'static str = "n"; }
+/// use sqlalgebra_sqlite::Sqlite;
+/// let q = select(lower(S));
+/// assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#"SELECT LOWER("t"."s") FROM "t""#);
+/// ```
+pub fn lower<E>(text: E) -> Lower<E>
+where
+    E: Expression,
+    E::SqlType: TextLike,
+{
+    Lower { expr: text }
+}
+
+/// `UPPER(s)`: the text in upper case. (SQLite folds only ASCII letters.)
+///
+/// It has the argument's SQL type (nullable if the argument is), and is
+/// spelled the same in every dialect.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (S, N); type PrimaryKey = S; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct N;
+/// # impl Column for N { type Table = T; type SqlType = Double; const NAME: &'static str = "n"; }
+/// use sqlalgebra_sqlite::Sqlite;
+/// let q = select(upper(S));
+/// assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#"SELECT UPPER("t"."s") FROM "t""#);
+/// ```
+pub fn upper<E>(text: E) -> Upper<E>
+where
+    E: Expression,
+    E::SqlType: TextLike,
+{
+    Upper { expr: text }
+}
+
+/// `TRIM(s)`: the text without leading and trailing spaces.
+///
+/// It has the argument's SQL type (nullable if the argument is), and is
+/// spelled the same in every dialect.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (S, N); type PrimaryKey = S; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct N;
+/// # impl Column for N { type Table = T; type SqlType = Double; const NAME: &'static str = "n"; }
+/// use sqlalgebra_sqlite::Sqlite;
+/// let q = select(trim(S));
+/// assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#"SELECT TRIM("t"."s") FROM "t""#);
+/// ```
+pub fn trim<E>(text: E) -> Trim<E>
+where
+    E: Expression,
+    E::SqlType: TextLike,
+{
+    Trim { expr: text }
+}
+
+/// `ABS(n)`: the absolute value.
+///
+/// It has the argument's SQL type (nullable if the argument is), and is
+/// spelled the same in every dialect.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (S, N); type PrimaryKey = S; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct N;
+/// # impl Column for N { type Table = T; type SqlType = Double; const NAME: &'static str = "n"; }
+/// use sqlalgebra_sqlite::Sqlite;
+/// let q = select(abs(N));
+/// assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#"SELECT ABS("t"."n") FROM "t""#);
+/// ```
+pub fn abs<E>(value: E) -> Abs<E>
+where
+    E: Expression,
+    E::SqlType: Numeric,
+{
+    Abs { expr: value }
 }
 
 /// The number of characters of a text, made by [`length`].
@@ -82,6 +156,7 @@ pub struct Length<E> {
     expr: E,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for Length<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql(w.dialect().char_length_function());
@@ -94,9 +169,10 @@ impl<E: Render> Render for Length<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> Expression for Length<E>
 where
-    E::SqlType: TextLike + PropagateNull<Integer>,
+    E::SqlType: PropagateNull<Integer>,
 {
     type SqlType = <E::SqlType as PropagateNull<Integer>>::Output;
 }
@@ -137,6 +213,7 @@ pub struct Substr<E, S, L> {
     len: L,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render, S: Render, L: Render> Render for Substr<E, S, L> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql(w.dialect().substring_function());
@@ -155,9 +232,9 @@ impl<E: Render, S: Render, L: Render> Render for Substr<E, S, L> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression, S: Expression, L: Expression> Expression for Substr<E, S, L>
 where
-    E::SqlType: TextLike,
     L::SqlType: PropagateNull<E::SqlType>,
     S::SqlType: PropagateNull<<L::SqlType as PropagateNull<E::SqlType>>::Output>,
 {
@@ -207,6 +284,7 @@ pub struct Replace<E, F, T> {
     to: T,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render, F: Render, T: Render> Render for Replace<E, F, T> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("REPLACE(");
@@ -224,9 +302,9 @@ impl<E: Render, F: Render, T: Render> Render for Replace<E, F, T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression, F: Expression, T: Expression> Expression for Replace<E, F, T>
 where
-    E::SqlType: TextLike,
     T::SqlType: PropagateNull<E::SqlType>,
     F::SqlType: PropagateNull<<T::SqlType as PropagateNull<E::SqlType>>::Output>,
 {
@@ -274,6 +352,7 @@ pub struct Round<E> {
     digits: Bind<i32, Integer>,
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Render> Render for Round<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.dialect().write_round(w, &self.expr, &self.digits);
@@ -283,9 +362,10 @@ impl<E: Render> Render for Round<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> Expression for Round<E>
 where
-    E::SqlType: Numeric + PropagateNull<Double>,
+    E::SqlType: PropagateNull<Double>,
 {
     type SqlType = <E::SqlType as PropagateNull<Double>>::Output;
 }

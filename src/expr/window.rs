@@ -67,6 +67,7 @@ pub struct Over<F, W> {
     window: W,
 }
 
+#[diagnostic::do_not_recommend]
 impl<F: WindowFunction, P: MaybeClause, O: MaybeClause> Render for Over<F, Window<P, O>> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if let Some(why) = self.func.window_error() {
@@ -84,6 +85,7 @@ impl<F: WindowFunction, P: MaybeClause, O: MaybeClause> Render for Over<F, Windo
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<F: WindowFunction, P: MaybeClause, O: MaybeClause> Expression for Over<F, Window<P, O>> {
     type SqlType = F::SqlType;
 }
@@ -328,10 +330,12 @@ impl<P: MaybeClause, O: MaybeClause> Window<P, O> {
 )]
 pub trait PartitionBy: Render {}
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> PartitionBy for E {}
 
 macro_rules! tuple_partition_by {
     ($($T:ident $S:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($T: Expression),+> PartitionBy for ($($T,)+) {}
     };
 }
@@ -343,12 +347,14 @@ macro_rules! ranking_function {
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name;
 
+        #[diagnostic::do_not_recommend]
         impl Render for $name {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
                 w.push_sql($sql);
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl WindowFunction for $name {
             type SqlType = BigInt;
         }
@@ -393,6 +399,7 @@ pub struct Ntile {
     buckets: u64,
 }
 
+#[diagnostic::do_not_recommend]
 impl Render for Ntile {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if self.buckets == 0 {
@@ -406,6 +413,7 @@ impl Render for Ntile {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl WindowFunction for Ntile {
     type SqlType = BigInt;
 }
@@ -450,6 +458,7 @@ macro_rules! offset_function {
             offset: u64,
         }
 
+        #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
                 w.push_sql($sql);
@@ -464,6 +473,7 @@ macro_rules! offset_function {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl<E: Expression> WindowFunction for $name<E> where E::SqlType: IntoNullable {
             type SqlType = <E::SqlType as IntoNullable>::Nullable;
         }
@@ -507,6 +517,7 @@ offset_function! {
 
 macro_rules! aggregate_window_function {
     ($($name:ident),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<E> WindowFunction for $name<E> where Self: Expression {
             type SqlType = <Self as Expression>::SqlType;
             fn window_error(&self) -> Option<&'static str> {
@@ -518,10 +529,12 @@ macro_rules! aggregate_window_function {
 }
 aggregate_window_function!(Sum, Avg, Count, Min, Max);
 
+#[diagnostic::do_not_recommend]
 impl WindowFunction for CountStar {
     type SqlType = BigInt;
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST: SqlType, Args: Render> WindowFunction for Func<ST, Args> {
     type SqlType = ST;
 }
