@@ -6,6 +6,18 @@ use crate::types::{BoolLike, IntoNullable, PropagateNull, SqlType};
 
 /// The `WHEN cond THEN value` branches of a [`Case`]: the earlier branches
 /// (`()` before the first), then one more.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::{Case, NoElse, When};
+/// let c: Case<When<(), _, _>, NoElse> = case_when(A.gt(1), "big");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct When<Prev, C, V> {
     prev: Prev,
@@ -15,6 +27,19 @@ pub struct When<Prev, C, V> {
 
 /// The branches of a CASE, and the SQL type of their values: the first
 /// value's type, made nullable if any later value is nullable.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::WhenList;
+/// fn branches<W: WhenList>(_: &sqlalgebra::expr::Case<W>) {}
+/// branches(&case_when(A.gt(1), "big").when(A.gt(0), "small"));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` are not the branches of a CASE",
     note = "start a CASE with `case_when(condition, value)`"
@@ -65,15 +90,52 @@ where
 }
 
 /// A CASE without ELSE: its value is NULL where no branch matches.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::{Case, NoElse};
+/// let c: Case<_, NoElse> = case_when(A.gt(1), 1i64);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoElse;
 
 /// The `ELSE value` of a CASE.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::{Case, Else};
+/// let c: Case<_, Else<_>> = case_when(A.gt(1), 1i64).otherwise(0);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Else<E>(E);
 
 /// The ELSE part of a CASE ([`NoElse`] or [`Else`]) and the SQL type of
 /// the whole CASE, given the type `ST` of its branches.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::{CaseElse, NoElse};
+/// fn nullable<E: CaseElse<BigInt, SqlType = Nullable<BigInt>>>(_: E) {}
+/// nullable(NoElse);
+/// ```
 pub trait CaseElse<ST: SqlType> {
     /// The SQL type of the CASE.
     type SqlType: SqlType;
@@ -110,6 +172,20 @@ where
 ///
 /// Its SQL type is the first value's type; later values must be usable as
 /// that type. It is nullable when any value is, or when there is no ELSE.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// // `S` is nullable, so the CASE is a `Nullable<Text>`, loaded into an `Option<String>`.
+/// let q = select(case_when(S.is_null(), "none").otherwise(S));
+/// fn nullable_text<Q: Query<SqlType = Nullable<Text>>>(_: &Q) {}
+/// nullable_text(&q);
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[must_use]
 pub struct Case<W, E = NoElse> {

@@ -59,6 +59,16 @@ impl DatePart {
 }
 
 /// A part of a date as an integer, made by [`extract`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::expr::Extract;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = D; type PrimaryKey = D; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct D;
+/// # impl Column for D { type Table = T; type SqlType = Date; const NAME: &'static str = "d"; }
+/// let y: Extract<D> = extract_year(D);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Extract<E> {
     part: DatePart,

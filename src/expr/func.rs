@@ -75,6 +75,18 @@ natural_expr! {
 }
 
 /// `CAST(expr AS type)`, made by [`cast`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Cast;
+/// let c: Cast<A, Text> = cast::<Text, _>(A);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Cast<E, ST> {
     expr: E,
@@ -141,6 +153,18 @@ where
 }
 
 /// `COALESCE(a, b)`, made by [`coalesce`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Coalesce;
+/// let c: Coalesce<S, _> = coalesce(S, "none");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Coalesce<A, B> {
     first: A,
@@ -207,6 +231,18 @@ where
 }
 
 /// `NULLIF(a, b)`, made by [`nullif`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::NullIf;
+/// let n: NullIf<A, _> = nullif(A, 0);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct NullIf<A, B> {
     value: A,
@@ -269,6 +305,21 @@ where
 
 /// The arguments of a [`func`] call: `()` for none, or a tuple of up to 16
 /// expressions or plain values (bound as their natural SQL type).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::FuncArgs;
+/// fn args<F: FuncArgs>(_: F) {}
+/// args(());
+/// args((A,));
+/// args((A, "x", 2.5));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the arguments of a SQL function",
     label = "expected a tuple of expressions or values, like `(column,)` or `(column, 2)`",
@@ -319,6 +370,18 @@ macro_rules! tuple_func_args {
 crate::macros::for_tuples!(tuple_func_args);
 
 /// A call of a SQL function by name, made by [`func`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Func;
+/// let f = func::<Double, _>("sqrt", (A,));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Func<ST, Args> {
     name: Cow<'static, str>,

@@ -140,6 +140,18 @@ impl<E> Desc<E> {
 /// on [`Asc`] and [`Desc`]. On MySQL, which lacks the clause, it is
 /// written `expr IS NULL DESC|ASC, expr ASC|DESC` (so the expression, and
 /// its binds, come twice).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::NullsOrder;
+/// let o: NullsOrder<S> = S.desc().nulls_last();
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct NullsOrder<E> {
     expr: E,

@@ -151,6 +151,18 @@ where
 }
 
 /// The number of characters of a text, made by [`length`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Length;
+/// let n: Length<S> = length(S);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Length<E> {
     expr: E,
@@ -206,6 +218,17 @@ where
 }
 
 /// Part of a text, made by [`substr`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// let part = substr(S, 1, 2);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Substr<E, S, L> {
     expr: E,
@@ -277,6 +300,17 @@ where
 
 /// A text with every occurrence of one string replaced, made by
 /// [`replace`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// let r = replace(S, "a", "b");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Replace<E, F, T> {
     expr: E,
@@ -346,6 +380,18 @@ where
 }
 
 /// A number rounded to some decimal places, made by [`round`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Round;
+/// let r: Round<A> = round(A, 2);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Round<E> {
     expr: E,

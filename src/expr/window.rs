@@ -18,6 +18,21 @@ use crate::types::{BigInt, IntoNullable, SqlType};
 /// Implemented by the ranking and offset functions of this module, the
 /// aggregates, and [`func`](super::func) calls (so any other window
 /// function of a database can be called by name).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// fn windowed<F: WindowFunction>(f: F) -> impl Expression {
+///     f.over(window())
+/// }
+/// let total = windowed(sum(A));
+/// let first = windowed(row_number());
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a window function",
     label = "`over` needs a window function or an aggregate",
@@ -61,6 +76,17 @@ pub trait WindowFunction: Render + Sized {
 }
 
 /// `f(...) OVER (window)`, made by [`WindowFunction::over`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// let numbered = row_number().over(window().order_by(A));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Over<F, W> {
     func: F,
@@ -182,6 +208,18 @@ impl Frame {
 ///
 /// `P` is the PARTITION BY clause and `O` the ORDER BY clause (`()` when
 /// absent); the frame is optional.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Window;
+/// let w = window().partition_by(S).order_by(A.desc());
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[must_use]
 pub struct Window<P = (), O = ()> {
@@ -324,6 +362,18 @@ impl<P: MaybeClause, O: MaybeClause> Window<P, O> {
 }
 
 /// What PARTITION BY accepts: an expression or a tuple of up to 16.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// let by_one = window().partition_by(S);
+/// let by_two = window().partition_by((S, A));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used in PARTITION BY",
     label = "expected an expression or a tuple of expressions"
@@ -394,6 +444,18 @@ ranking_function! {
 }
 
 /// `NTILE(n)`, made by [`ntile`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, S); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+/// # impl Column for S { type Table = T; type SqlType = Nullable<Text>; const NAME: &'static str = "s"; }
+/// use sqlalgebra::expr::Ntile;
+/// let quartile = ntile(4).over(window().order_by(A));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Ntile {
     buckets: u64,
