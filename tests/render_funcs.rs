@@ -262,7 +262,7 @@ fn string_functions() {
     check(
         &q,
         r#"SELECT LOWER("emp"."name"), UPPER("emp"."nick"), TRIM("emp"."dept"), LENGTH("emp"."name"), LENGTH("emp"."nick"), SUBSTR("emp"."name", ?, ?), REPLACE("emp"."dept", ?, ?) FROM "emp""#,
-        r#"SELECT LOWER("emp"."name"), UPPER("emp"."nick"), TRIM("emp"."dept"), CHAR_LENGTH("emp"."name"), CHAR_LENGTH("emp"."nick"), SUBSTRING("emp"."name", $1, $2), REPLACE("emp"."dept", $3, $4) FROM "emp""#,
+        r#"SELECT LOWER("emp"."name"), UPPER("emp"."nick"), TRIM("emp"."dept"), CHAR_LENGTH("emp"."name"), CHAR_LENGTH("emp"."nick"), SUBSTRING("emp"."name", CAST($1 AS INTEGER), CAST($2 AS INTEGER)), REPLACE("emp"."dept", $3, $4) FROM "emp""#,
         "SELECT LOWER(`emp`.`name`), UPPER(`emp`.`nick`), TRIM(`emp`.`dept`), CHAR_LENGTH(`emp`.`name`), CHAR_LENGTH(`emp`.`nick`), SUBSTRING(`emp`.`name`, ?, ?), REPLACE(`emp`.`dept`, ?, ?) FROM `emp`",
         &[
             ValueRef::Int(2),
@@ -280,7 +280,7 @@ fn string_functions_with_nullable_arguments_are_nullable() {
     check(
         &q,
         r#"SELECT SUBSTR("emp"."name", "emp"."age", NULLIF("emp"."age", ?)), REPLACE("emp"."name", "emp"."nick", ?) FROM "emp""#,
-        r#"SELECT SUBSTRING("emp"."name", "emp"."age", NULLIF("emp"."age", $1)), REPLACE("emp"."name", "emp"."nick", $2) FROM "emp""#,
+        r#"SELECT SUBSTRING("emp"."name", CAST("emp"."age" AS INTEGER), CAST(NULLIF("emp"."age", $1) AS INTEGER)), REPLACE("emp"."name", "emp"."nick", $2) FROM "emp""#,
         "SELECT SUBSTRING(`emp`.`name`, `emp`.`age`, NULLIF(`emp`.`age`, ?)), REPLACE(`emp`.`name`, `emp`.`nick`, ?) FROM `emp`",
         &[ValueRef::Int(1), ValueRef::Text("x")],
     );
@@ -305,7 +305,7 @@ fn numeric_functions() {
     check(
         &q,
         r#"SELECT ABS("emp"."age"), ABS("emp"."bonus"), ROUND("emp"."salary", ?), ROUND("emp"."bonus", ?) FROM "emp""#,
-        r#"SELECT ABS("emp"."age"), ABS("emp"."bonus"), CAST(ROUND(CAST("emp"."salary" AS NUMERIC), $1) AS DOUBLE PRECISION), CAST(ROUND(CAST("emp"."bonus" AS NUMERIC), $2) AS DOUBLE PRECISION) FROM "emp""#,
+        r#"SELECT ABS("emp"."age"), ABS("emp"."bonus"), CAST(ROUND(CAST("emp"."salary" AS NUMERIC), CAST($1 AS INTEGER)) AS DOUBLE PRECISION), CAST(ROUND(CAST("emp"."bonus" AS NUMERIC), CAST($2 AS INTEGER)) AS DOUBLE PRECISION) FROM "emp""#,
         "SELECT ABS(`emp`.`age`), ABS(`emp`.`bonus`), ROUND(`emp`.`salary`, ?), ROUND(`emp`.`bonus`, ?) FROM `emp`",
         &[ValueRef::Int(2), ValueRef::Int(0)],
     );
@@ -318,7 +318,7 @@ fn round_of_an_integer_is_a_double() {
     check(
         &q,
         r#"SELECT ROUND("emp"."age" * ?, ?) FROM "emp""#,
-        r#"SELECT CAST(ROUND(CAST("emp"."age" * $1 AS NUMERIC), $2) AS DOUBLE PRECISION) FROM "emp""#,
+        r#"SELECT CAST(ROUND(CAST("emp"."age" * $1 AS NUMERIC), CAST($2 AS INTEGER)) AS DOUBLE PRECISION) FROM "emp""#,
         "SELECT ROUND(`emp`.`age` * ?, ?) FROM `emp`",
         &[ValueRef::Int(3), ValueRef::Int(0)],
     );

@@ -239,14 +239,8 @@ pub struct Substr<E, S, L> {
 #[diagnostic::do_not_recommend]
 impl<E: Render, S: Render, L: Render> Render for Substr<E, S, L> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        w.push_sql(w.dialect().substring_function());
-        w.push_sql("(");
-        self.expr.render(w);
-        w.push_sql(", ");
-        self.start.render(w);
-        w.push_sql(", ");
-        self.len.render(w);
-        w.push_sql(")");
+        w.dialect()
+            .write_substring(w, &self.expr, &self.start, &self.len);
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
@@ -271,7 +265,7 @@ where
 /// | `substr(t.s, 2, 3)` | |
 /// |---|---|
 /// | SQLite | `SUBSTR("t"."s", ?, ?)` |
-/// | PostgreSQL | `SUBSTRING("t"."s", $1, $2)` |
+/// | PostgreSQL | `SUBSTRING("t"."s", CAST($1 AS INTEGER), CAST($2 AS INTEGER))` |
 /// | MySQL | ``SUBSTRING(`t`.`s`, ?, ?)`` |
 ///
 /// ```
@@ -424,7 +418,7 @@ where
 /// | `round(t.n, 2)` | |
 /// |---|---|
 /// | SQLite | `ROUND("t"."n", ?)` |
-/// | PostgreSQL | `CAST(ROUND(CAST("t"."n" AS NUMERIC), $1) AS DOUBLE PRECISION)` |
+/// | PostgreSQL | `CAST(ROUND(CAST("t"."n" AS NUMERIC), CAST($1 AS INTEGER)) AS DOUBLE PRECISION)` |
 /// | MySQL | ``ROUND(`t`.`n`, ?)`` |
 ///
 /// PostgreSQL rounds a double to some digits only as a `NUMERIC`, hence

@@ -224,11 +224,24 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         "CHAR_LENGTH"
     }
 
-    /// The function that takes part of a string, called as
-    /// `f(string, start, length)`: `SUBSTRING` by default, `SUBSTR` on
-    /// SQLite.
-    fn substring_function(&self) -> &'static str {
-        "SUBSTRING"
+    /// Writes the `len` characters of `text` from position `start` (1 for
+    /// the first): `SUBSTRING(text, start, len)` by default, `SUBSTR` on
+    /// SQLite; PostgreSQL casts the positions to `INTEGER` (its driver
+    /// binds integers as `BIGINT`, and `SUBSTRING` takes no `BIGINT`).
+    fn write_substring<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        text: &'a dyn Render,
+        start: &'a dyn Render,
+        len: &'a dyn Render,
+    ) {
+        w.push_sql("SUBSTRING(");
+        text.render(w);
+        w.push_sql(", ");
+        start.render(w);
+        w.push_sql(", ");
+        len.render(w);
+        w.push_sql(")");
     }
 
     /// Writes `value` rounded to `digits` decimal places, as a double.

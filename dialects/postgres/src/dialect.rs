@@ -39,12 +39,30 @@ impl Dialect for Postgres {
         digits: &'a dyn Render,
     ) {
         // There is no ROUND(double precision, integer): round as NUMERIC,
-        // and come back to a double so the value loads as one.
+        // and come back to a double so the value loads as one. Integers
+        // bind as BIGINT, and ROUND takes an INTEGER.
         w.push_sql("CAST(ROUND(CAST(");
         value.render(w);
-        w.push_sql(" AS NUMERIC), ");
+        w.push_sql(" AS NUMERIC), CAST(");
         digits.render(w);
-        w.push_sql(") AS DOUBLE PRECISION)");
+        w.push_sql(" AS INTEGER)) AS DOUBLE PRECISION)");
+    }
+
+    fn write_substring<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        text: &'a dyn Render,
+        start: &'a dyn Render,
+        len: &'a dyn Render,
+    ) {
+        // Integers bind as BIGINT, and SUBSTRING takes INTEGER positions.
+        w.push_sql("SUBSTRING(");
+        text.render(w);
+        w.push_sql(", CAST(");
+        start.render(w);
+        w.push_sql(" AS INTEGER), CAST(");
+        len.render(w);
+        w.push_sql(" AS INTEGER))");
     }
 
     fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {

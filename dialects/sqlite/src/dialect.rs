@@ -79,9 +79,21 @@ impl Dialect for Sqlite {
         "LENGTH"
     }
 
-    fn substring_function(&self) -> &'static str {
+    fn write_substring<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        text: &'a dyn Render,
+        start: &'a dyn Render,
+        len: &'a dyn Render,
+    ) {
         // SUBSTRING is only an alias since 3.34; SUBSTR works everywhere.
-        "SUBSTR"
+        w.push_sql("SUBSTR(");
+        text.render(w);
+        w.push_sql(", ");
+        start.render(w);
+        w.push_sql(", ");
+        len.render(w);
+        w.push_sql(")");
     }
 
     fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {
