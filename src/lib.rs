@@ -77,6 +77,11 @@ pub mod prelude {
         BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, NumericExpressionMethods,
         TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
     };
+    pub use crate::expr::{
+        DatePart, FrameBound, WindowFunction, abs, case_when, cast, coalesce, dense_rank, extract,
+        extract_day, extract_month, extract_year, func, lag, lead, length, lower, ntile, nullif,
+        rank, replace, round, row_number, substr, trim, upper, window,
+    };
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,
         SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into, select, text,
@@ -88,7 +93,8 @@ pub mod prelude {
         drop_all, foreign_key, index, unique_index,
     };
     pub use crate::types::{
-        BigInt, Blob, Bool, Double, Integer, Nullable, Real, SmallInt, Text, Varchar,
+        BigInt, Blob, Bool, Date, Double, Integer, Nullable, Real, SmallInt, Text, Time, Timestamp,
+        Varchar,
     };
     pub use crate::value::FromRow;
 }

@@ -297,7 +297,7 @@ decode_as! {
     f32 => Real;
     f64 => Double, Real;
     bool => Bool;
-    String => Text;
+    String => Text, Date, Time, Timestamp;
     Vec<u8> => Blob;
 }
 #[diagnostic::do_not_recommend]

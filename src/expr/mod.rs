@@ -46,13 +46,23 @@ macro_rules! logic_operators {
 }
 
 mod aggregate;
+mod case;
+mod datetime;
+mod func;
 mod label;
 mod matching;
 mod methods;
 mod ops;
 mod order;
+mod scalar;
+mod window;
 
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
+pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
+pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};
+pub use func::{
+    Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NoArgs, NullIf, cast, coalesce, func, nullif,
+};
 pub use label::Labeled;
 pub use matching::{
     Between, ILike, InList, InOperand, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList,
@@ -62,7 +72,15 @@ pub use methods::{
     BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,
 };
 pub use ops::{Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or};
-pub use order::{Asc, Desc, OrderBy};
+pub use order::{Asc, Desc, NullsOrder, OrderBy};
+pub use scalar::{
+    Abs, Length, Lower, Replace, Round, Substr, Trim, Upper, abs, length, lower, replace, round,
+    substr, trim, upper,
+};
+pub use window::{
+    DenseRank, FrameBound, Lag, Lead, Ntile, Over, PartitionBy, Rank, RowNumber, Window,
+    WindowFunction, dense_rank, lag, lead, ntile, rank, row_number, window,
+};
 
 use std::marker::PhantomData;
 

@@ -253,6 +253,12 @@ impl<'a> SqlWriter<'a> {
         push_int(&mut self.sql, n);
     }
 
+    /// Appends the name of a type as the target of a `CAST`, spelled by the
+    /// dialect ([`Dialect::write_cast_type`]).
+    pub fn push_cast_type(&mut self, kind: crate::types::SqlKind) {
+        self.dialect.write_cast_type(&mut self.sql, kind);
+    }
+
     /// Renders `node`, in parentheses when its precedence is below `min`.
     #[inline]
     pub fn push_operand<R: Render + ?Sized>(&mut self, node: &'a R, min: u8) {

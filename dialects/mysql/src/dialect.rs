@@ -1,6 +1,6 @@
 //! The MySQL / MariaDB [`Dialect`].
 
-use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle};
+use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int};
 use sqlalgebra::types::SqlKind;
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
@@ -64,8 +64,34 @@ impl Dialect for Mysql {
             SqlKind::Double => out.push_str("DOUBLE"),
             SqlKind::Text => out.push_str("LONGTEXT"),
             SqlKind::Blob => out.push_str("LONGBLOB"),
+            SqlKind::Timestamp => out.push_str("DATETIME(6)"),
             other => sqlalgebra::render::write_standard_type(out, other),
         }
+    }
+
+    fn write_cast_type(&self, out: &mut String, kind: SqlKind) {
+        // CAST takes only a few targets here.
+        match kind {
+            SqlKind::SmallInt | SqlKind::Integer | SqlKind::BigInt | SqlKind::Bool => {
+                out.push_str("SIGNED")
+            }
+            SqlKind::Real | SqlKind::Double => out.push_str("DOUBLE"),
+            SqlKind::Text => out.push_str("CHAR"),
+            SqlKind::Varchar(n) => {
+                out.push_str("CHAR(");
+                push_int(out, i64::from(n));
+                out.push(')');
+            }
+            SqlKind::Blob => out.push_str("BINARY"),
+            SqlKind::Date => out.push_str("DATE"),
+            SqlKind::Time => out.push_str("TIME"),
+            SqlKind::Timestamp => out.push_str("DATETIME(6)"),
+            other => self.write_type(out, other),
+        }
+    }
+
+    fn supports_nulls_first_last(&self) -> bool {
+        false
     }
 
     fn write_autoincrement_key(&self, out: &mut String, kind: SqlKind) {
