@@ -198,6 +198,27 @@ pub(crate) fn all<C: Connection>() -> Vec<TpchQuery<C>> {
             run: q6,
         },
         TpchQuery {
+            number: 7,
+            title: "Volume Shipping",
+            sql: Q7_SQL,
+            ordered: true,
+            run: q7,
+        },
+        TpchQuery {
+            number: 8,
+            title: "National Market Share",
+            sql: Q8_SQL,
+            ordered: true,
+            run: q8,
+        },
+        TpchQuery {
+            number: 9,
+            title: "Product Type Profit Measure",
+            sql: Q9_SQL,
+            ordered: true,
+            run: q9,
+        },
+        TpchQuery {
             number: 10,
             title: "Returned Item Reporting",
             sql: Q10_SQL,
@@ -205,11 +226,32 @@ pub(crate) fn all<C: Connection>() -> Vec<TpchQuery<C>> {
             run: q10,
         },
         TpchQuery {
+            number: 11,
+            title: "Important Stock Identification",
+            sql: Q11_SQL,
+            ordered: true,
+            run: q11,
+        },
+        TpchQuery {
+            number: 12,
+            title: "Shipping Modes and Order Priority",
+            sql: Q12_SQL,
+            ordered: true,
+            run: q12,
+        },
+        TpchQuery {
             number: 13,
             title: "Customer Distribution",
             sql: Q13_SQL,
             ordered: true,
             run: q13,
+        },
+        TpchQuery {
+            number: 14,
+            title: "Promotion Effect",
+            sql: Q14_SQL,
+            ordered: false,
+            run: q14,
         },
         TpchQuery {
             number: 15,
@@ -247,11 +289,25 @@ pub(crate) fn all<C: Connection>() -> Vec<TpchQuery<C>> {
             run: q19,
         },
         TpchQuery {
+            number: 20,
+            title: "Potential Part Promotion",
+            sql: Q20_SQL,
+            ordered: true,
+            run: q20,
+        },
+        TpchQuery {
             number: 21,
             title: "Suppliers Who Kept Orders Waiting",
             sql: Q21_SQL,
             ordered: true,
             run: q21,
+        },
+        TpchQuery {
+            number: 22,
+            title: "Global Sales Opportunity",
+            sql: Q22_SQL,
+            ordered: true,
+            run: q22,
         },
     ]
 }
@@ -496,6 +552,173 @@ pub(crate) fn q6<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
     run::<Row, _, _>(c, mode, &q, text(Q6_SQL))
 }
 
+// ---------------------------------------------------------------- Q7
+
+/// Q7 reference SQL (NATION1 = FRANCE, NATION2 = GERMANY).
+pub(crate) const Q7_SQL: &str = "
+SELECT supp_nation, cust_nation, l_year, SUM(volume) AS revenue
+FROM (
+    SELECT n1.n_name AS supp_nation,
+           n2.n_name AS cust_nation,
+           CAST(strftime('%Y', l_shipdate) AS INTEGER) AS l_year,
+           l_extendedprice * (1 - l_discount) AS volume
+    FROM supplier, lineitem, orders, customer, nation n1, nation n2
+    WHERE s_suppkey = l_suppkey
+      AND o_orderkey = l_orderkey
+      AND c_custkey = o_custkey
+      AND s_nationkey = n1.n_nationkey
+      AND c_nationkey = n2.n_nationkey
+      AND ((n1.n_name = 'FRANCE' AND n2.n_name = 'GERMANY')
+        OR (n1.n_name = 'GERMANY' AND n2.n_name = 'FRANCE'))
+      AND l_shipdate BETWEEN '1995-01-01' AND '1996-12-31') AS shipping
+GROUP BY supp_nation, cust_nation, l_year
+ORDER BY supp_nation, cust_nation, l_year";
+
+/// Q7: Volume Shipping: `nation` twice under aliases, in a derived table.
+pub(crate) fn q7<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let (nation1, nation2) = ("FRANCE", "GERMANY");
+    let (n1, n2) = (alias(Nation, "n1"), alias(Nation, "n2"));
+    let shipping = select((
+        n1.col(n::Name).label("supp_nation"),
+        n2.col(n::Name).label("cust_nation"),
+        extract_year(l::Shipdate).label("l_year"),
+        l::Extendedprice.mul(one().sub(l::Discount)).label("volume"),
+    ))
+    .filter(s::Suppkey.eq(l::Suppkey))
+    .filter(o::Orderkey.eq(l::Orderkey))
+    .filter(c::Custkey.eq(o::Custkey))
+    .filter(s::Nationkey.eq(n1.col(n::Nationkey)))
+    .filter(c::Nationkey.eq(n2.col(n::Nationkey)))
+    .filter(
+        (n1.col(n::Name).eq(nation1) & n2.col(n::Name).eq(nation2))
+            | (n1.col(n::Name).eq(nation2) & n2.col(n::Name).eq(nation1)),
+    )
+    .filter(l::Shipdate.between("1995-01-01", "1996-12-31"))
+    .subquery("shipping");
+    let supp_nation = shipping.field::<Varchar<25>>("supp_nation");
+    let cust_nation = shipping.field::<Varchar<25>>("cust_nation");
+    let l_year = shipping.field::<Integer>("l_year");
+    let q = select((
+        supp_nation,
+        cust_nation,
+        l_year,
+        sum(shipping.field::<Double>("volume")).label("revenue"),
+    ))
+    .from(shipping)
+    .group_by((supp_nation, cust_nation, l_year))
+    .order_by((supp_nation, cust_nation, l_year));
+    type Row = (String, String, i32, Option<f64>);
+    run::<Row, _, _>(c, mode, &q, text(Q7_SQL))
+}
+
+// ---------------------------------------------------------------- Q8
+
+/// Q8 reference SQL (NATION = BRAZIL, REGION = AMERICA,
+/// TYPE = ECONOMY ANODIZED STEEL).
+pub(crate) const Q8_SQL: &str = "
+SELECT o_year,
+       SUM(CASE WHEN nation = 'BRAZIL' THEN volume ELSE 0 END) / SUM(volume) AS mkt_share
+FROM (
+    SELECT CAST(strftime('%Y', o_orderdate) AS INTEGER) AS o_year,
+           l_extendedprice * (1 - l_discount) AS volume,
+           n2.n_name AS nation
+    FROM part, supplier, lineitem, orders, customer, nation n1, nation n2, region
+    WHERE p_partkey = l_partkey
+      AND s_suppkey = l_suppkey
+      AND l_orderkey = o_orderkey
+      AND o_custkey = c_custkey
+      AND c_nationkey = n1.n_nationkey
+      AND n1.n_regionkey = r_regionkey
+      AND r_name = 'AMERICA'
+      AND s_nationkey = n2.n_nationkey
+      AND o_orderdate BETWEEN '1995-01-01' AND '1996-12-31'
+      AND p_type = 'ECONOMY ANODIZED STEEL') AS all_nations
+GROUP BY o_year
+ORDER BY o_year";
+
+/// Q8: National Market Share: a CASE inside an aggregate.
+pub(crate) fn q8<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let (n1, n2) = (alias(Nation, "n1"), alias(Nation, "n2"));
+    let all_nations = select((
+        extract_year(o::Orderdate).label("o_year"),
+        l::Extendedprice.mul(one().sub(l::Discount)).label("volume"),
+        n2.col(n::Name).label("nation"),
+    ))
+    .filter(p::Partkey.eq(l::Partkey))
+    .filter(s::Suppkey.eq(l::Suppkey))
+    .filter(l::Orderkey.eq(o::Orderkey))
+    .filter(o::Custkey.eq(c::Custkey))
+    .filter(c::Nationkey.eq(n1.col(n::Nationkey)))
+    .filter(n1.col(n::Regionkey).eq(r::Regionkey))
+    .filter(r::Name.eq("AMERICA"))
+    .filter(s::Nationkey.eq(n2.col(n::Nationkey)))
+    .filter(o::Orderdate.between("1995-01-01", "1996-12-31"))
+    .filter(p::Type.eq("ECONOMY ANODIZED STEEL"))
+    .subquery("all_nations");
+    let o_year = all_nations.field::<Integer>("o_year");
+    let volume = all_nations.field::<Double>("volume");
+    let nation = all_nations.field::<Varchar<25>>("nation");
+    let brazil = sum(case_when(nation.eq("BRAZIL"), volume).otherwise(0.0));
+    let q = select((o_year, brazil.div(sum(volume)).label("mkt_share")))
+        .from(all_nations)
+        .group_by(o_year)
+        .order_by(o_year);
+    type Row = (i32, Option<f64>);
+    run::<Row, _, _>(c, mode, &q, text(Q8_SQL))
+}
+
+// ---------------------------------------------------------------- Q9
+
+/// Q9 reference SQL (COLOR = green).
+pub(crate) const Q9_SQL: &str = "
+SELECT nation, o_year, SUM(amount) AS sum_profit
+FROM (
+    SELECT n_name AS nation,
+           CAST(strftime('%Y', o_orderdate) AS INTEGER) AS o_year,
+           l_extendedprice * (1 - l_discount) - ps_supplycost * l_quantity AS amount
+    FROM part, supplier, lineitem, partsupp, orders, nation
+    WHERE s_suppkey = l_suppkey
+      AND ps_suppkey = l_suppkey
+      AND ps_partkey = l_partkey
+      AND p_partkey = l_partkey
+      AND o_orderkey = l_orderkey
+      AND s_nationkey = n_nationkey
+      AND p_name LIKE '%green%') AS profit
+GROUP BY nation, o_year
+ORDER BY nation, o_year DESC";
+
+/// Q9: Product Type Profit Measure.
+pub(crate) fn q9<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let profit = select((
+        n::Name.label("nation"),
+        extract_year(o::Orderdate).label("o_year"),
+        l::Extendedprice
+            .mul(one().sub(l::Discount))
+            .sub(ps::Supplycost.mul(l::Quantity))
+            .label("amount"),
+    ))
+    .filter(s::Suppkey.eq(l::Suppkey))
+    .filter(ps::Suppkey.eq(l::Suppkey))
+    .filter(ps::Partkey.eq(l::Partkey))
+    .filter(p::Partkey.eq(l::Partkey))
+    .filter(o::Orderkey.eq(l::Orderkey))
+    .filter(s::Nationkey.eq(n::Nationkey))
+    .filter(p::Name.like("%green%"))
+    .subquery("profit");
+    let nation = profit.field::<Varchar<25>>("nation");
+    let o_year = profit.field::<Integer>("o_year");
+    let q = select((
+        nation,
+        o_year,
+        sum(profit.field::<Double>("amount")).label("sum_profit"),
+    ))
+    .from(profit)
+    .group_by((nation, o_year))
+    .order_by((nation, o_year.desc()));
+    type Row = (String, i32, Option<f64>);
+    run::<Row, _, _>(c, mode, &q, text(Q9_SQL))
+}
+
 // ---------------------------------------------------------------- Q10
 
 /// Q10 reference SQL (DATE = 1993-10-01).
@@ -557,6 +780,92 @@ pub(crate) fn q10<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
     run::<Row, _, _>(c, mode, &q, text(Q10_SQL))
 }
 
+// ---------------------------------------------------------------- Q11
+
+/// Q11 reference SQL (NATION = GERMANY, FRACTION = 0.0001 / SF, bound as
+/// `:fraction`).
+pub(crate) const Q11_SQL: &str = "
+SELECT ps_partkey, SUM(ps_supplycost * ps_availqty) AS value
+FROM partsupp, supplier, nation
+WHERE ps_suppkey = s_suppkey
+  AND s_nationkey = n_nationkey
+  AND n_name = 'GERMANY'
+GROUP BY ps_partkey
+HAVING SUM(ps_supplycost * ps_availqty) > (
+    SELECT SUM(ps_supplycost * ps_availqty) * :fraction
+    FROM partsupp, supplier, nation
+    WHERE ps_suppkey = s_suppkey
+      AND s_nationkey = n_nationkey
+      AND n_name = 'GERMANY')
+ORDER BY value DESC";
+
+/// Q11: Important Stock Identification. `ps_availqty` is an `Integer`,
+/// so it is cast to multiply a `Double`; the subquery in HAVING reads the
+/// outer query's tables but nothing of its rows, so it stands on its own.
+pub(crate) fn q11<C: Connection>(c: &mut C, params: &Params, mode: Mode) -> Result<Rows> {
+    let fraction = 0.0001 / params.sf;
+    let value = sum(ps::Supplycost.mul(cast::<Double, _>(ps::Availqty)));
+    let threshold = select(value.mul(fraction))
+        .filter(ps::Suppkey.eq(s::Suppkey))
+        .filter(s::Nationkey.eq(n::Nationkey))
+        .filter(n::Name.eq("GERMANY"))
+        .as_scalar();
+    let q = select((ps::Partkey, value.label("value")))
+        .filter(ps::Suppkey.eq(s::Suppkey))
+        .filter(s::Nationkey.eq(n::Nationkey))
+        .filter(n::Name.eq("GERMANY"))
+        .group_by(ps::Partkey)
+        .having(value.gt(threshold))
+        .order_by(value.desc());
+    type Row = (i64, Option<f64>);
+    run::<Row, _, _>(c, mode, &q, text(Q11_SQL).bind("fraction", fraction))
+}
+
+// ---------------------------------------------------------------- Q12
+
+/// Q12 reference SQL (SHIPMODE1 = MAIL, SHIPMODE2 = SHIP, DATE = 1994-01-01).
+pub(crate) const Q12_SQL: &str = "
+SELECT l_shipmode,
+       SUM(CASE WHEN o_orderpriority = '1-URGENT' OR o_orderpriority = '2-HIGH'
+                THEN 1 ELSE 0 END) AS high_line_count,
+       SUM(CASE WHEN o_orderpriority <> '1-URGENT' AND o_orderpriority <> '2-HIGH'
+                THEN 1 ELSE 0 END) AS low_line_count
+FROM orders, lineitem
+WHERE o_orderkey = l_orderkey
+  AND l_shipmode IN ('MAIL', 'SHIP')
+  AND l_commitdate < l_receiptdate
+  AND l_shipdate < l_commitdate
+  AND l_receiptdate >= '1994-01-01'
+  AND l_receiptdate < '1995-01-01'
+GROUP BY l_shipmode
+ORDER BY l_shipmode";
+
+/// Q12: Shipping Modes and Order Priority.
+pub(crate) fn q12<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let date = "1994-01-01";
+    let high = o::Orderpriority
+        .eq("1-URGENT")
+        .or(o::Orderpriority.eq("2-HIGH"));
+    let low = o::Orderpriority
+        .ne("1-URGENT")
+        .and(o::Orderpriority.ne("2-HIGH"));
+    let q = select((
+        l::Shipmode,
+        sum(case_when(high, 1i64).otherwise(0)).label("high_line_count"),
+        sum(case_when(low, 1i64).otherwise(0)).label("low_line_count"),
+    ))
+    .filter(o::Orderkey.eq(l::Orderkey))
+    .filter(l::Shipmode.in_(["MAIL", "SHIP"]))
+    .filter(l::Commitdate.lt(l::Receiptdate))
+    .filter(l::Shipdate.lt(l::Commitdate))
+    .filter(l::Receiptdate.ge(date))
+    .filter(l::Receiptdate.lt(add_months(date, 12)))
+    .group_by(l::Shipmode)
+    .order_by(l::Shipmode);
+    type Row = (String, Option<i64>, Option<i64>);
+    run::<Row, _, _>(c, mode, &q, text(Q12_SQL))
+}
+
 // ---------------------------------------------------------------- Q13
 
 /// Q13 reference SQL (WORD1 = special, WORD2 = requests).
@@ -589,6 +898,36 @@ pub(crate) fn q13<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .order_by((count_star().desc(), c_count.desc()));
     type Row = (i64, i64);
     run::<Row, _, _>(c, mode, &q, text(Q13_SQL))
+}
+
+// ---------------------------------------------------------------- Q14
+
+/// Q14 reference SQL (DATE = 1995-09-01).
+pub(crate) const Q14_SQL: &str = "
+SELECT 100.00 * SUM(CASE WHEN p_type LIKE 'PROMO%'
+                         THEN l_extendedprice * (1 - l_discount) ELSE 0 END)
+       / SUM(l_extendedprice * (1 - l_discount)) AS promo_revenue
+FROM lineitem, part
+WHERE l_partkey = p_partkey
+  AND l_shipdate >= '1995-09-01'
+  AND l_shipdate < '1995-10-01'";
+
+/// Q14: Promotion Effect.
+pub(crate) fn q14<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let date = "1995-09-01";
+    let disc_price = l::Extendedprice.mul(one().sub(l::Discount));
+    let promo = sum(case_when(p::Type.like("PROMO%"), disc_price).otherwise(0.0));
+    let q = select(
+        bind::<Double, _>(100.0)
+            .mul(promo)
+            .div(sum(disc_price))
+            .label("promo_revenue"),
+    )
+    .filter(l::Partkey.eq(p::Partkey))
+    .filter(l::Shipdate.ge(date))
+    .filter(l::Shipdate.lt(add_months(date, 1)));
+    type Row = Option<f64>;
+    run::<Row, _, _>(c, mode, &q, text(Q14_SQL))
 }
 
 // ---------------------------------------------------------------- Q15
@@ -805,6 +1144,48 @@ pub(crate) fn q19<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
     run::<Row, _, _>(c, mode, &q, text(Q19_SQL))
 }
 
+// ---------------------------------------------------------------- Q20
+
+/// Q20 reference SQL (COLOR = forest, DATE = 1994-01-01, NATION = CANADA).
+pub(crate) const Q20_SQL: &str = "
+SELECT s_name, s_address
+FROM supplier, nation
+WHERE s_suppkey IN (
+      SELECT ps_suppkey FROM partsupp
+      WHERE ps_partkey IN (SELECT p_partkey FROM part WHERE p_name LIKE 'forest%')
+        AND ps_availqty > (
+            SELECT 0.5 * SUM(l_quantity) FROM lineitem
+            WHERE l_partkey = ps_partkey
+              AND l_suppkey = ps_suppkey
+              AND l_shipdate >= '1994-01-01'
+              AND l_shipdate < '1995-01-01'))
+  AND s_nationkey = n_nationkey
+  AND n_name = 'CANADA'
+ORDER BY s_name";
+
+/// Q20: Potential Part Promotion: subqueries three deep, the innermost
+/// correlated with the middle one.
+pub(crate) fn q20<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let date = "1994-01-01";
+    let forest = select(p::Partkey).filter(p::Name.like("forest%"));
+    let half_shipped = select(bind::<Double, _>(0.5).mul(sum(l::Quantity)))
+        .filter(l::Partkey.eq(ps::Partkey))
+        .filter(l::Suppkey.eq(ps::Suppkey))
+        .filter(l::Shipdate.ge(date))
+        .filter(l::Shipdate.lt(add_months(date, 12)))
+        .as_scalar();
+    let excess = select(ps::Suppkey)
+        .filter(ps::Partkey.in_(forest))
+        .filter(cast::<Double, _>(ps::Availqty).gt(half_shipped));
+    let q = select((s::Name, s::Address))
+        .filter(s::Suppkey.in_(excess))
+        .filter(s::Nationkey.eq(n::Nationkey))
+        .filter(n::Name.eq("CANADA"))
+        .order_by(s::Name);
+    type Row = (String, String);
+    run::<Row, _, _>(c, mode, &q, text(Q20_SQL))
+}
+
 // ---------------------------------------------------------------- Q21
 
 /// Q21 reference SQL (NATION = SAUDI ARABIA).
@@ -858,6 +1239,49 @@ pub(crate) fn q21<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .limit(100);
     type Row = (String, i64);
     run::<Row, _, _>(c, mode, &q, text(Q21_SQL))
+}
+
+// ---------------------------------------------------------------- Q22
+
+/// Q22 reference SQL (I1..I7 = 13, 31, 23, 29, 30, 18, 17).
+pub(crate) const Q22_SQL: &str = "
+SELECT cntrycode, COUNT(*) AS numcust, SUM(c_acctbal) AS totacctbal
+FROM (
+    SELECT substr(c_phone, 1, 2) AS cntrycode, c_acctbal
+    FROM customer
+    WHERE substr(c_phone, 1, 2) IN ('13', '31', '23', '29', '30', '18', '17')
+      AND c_acctbal > (
+          SELECT AVG(c_acctbal) FROM customer
+          WHERE c_acctbal > 0.00
+            AND substr(c_phone, 1, 2) IN ('13', '31', '23', '29', '30', '18', '17'))
+      AND NOT EXISTS (SELECT * FROM orders WHERE o_custkey = c_custkey)) AS custsale
+GROUP BY cntrycode
+ORDER BY cntrycode";
+
+/// Q22: Global Sales Opportunity.
+pub(crate) fn q22<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
+    let codes = ["13", "31", "23", "29", "30", "18", "17"];
+    let average = select(avg(c::Acctbal))
+        .filter(c::Acctbal.gt(0.0))
+        .filter(substr(c::Phone, 1, 2).in_(codes))
+        .as_scalar();
+    let has_orders = select(o::Orderkey).filter(o::Custkey.eq(c::Custkey));
+    let custsale = select((substr(c::Phone, 1, 2).label("cntrycode"), c::Acctbal))
+        .filter(substr(c::Phone, 1, 2).in_(codes))
+        .filter(c::Acctbal.gt(average))
+        .filter(not(exists(has_orders)))
+        .subquery("custsale");
+    let cntrycode = custsale.field::<Varchar<15>>("cntrycode");
+    let q = select((
+        cntrycode,
+        count_star().label("numcust"),
+        sum(custsale.col(c::Acctbal)).label("totacctbal"),
+    ))
+    .from(custsale)
+    .group_by(cntrycode)
+    .order_by(cntrycode);
+    type Row = (String, i64, Option<f64>);
+    run::<Row, _, _>(c, mode, &q, text(Q22_SQL))
 }
 
 /// Whether two floats are equal within a relative tolerance of 1e-9 or an

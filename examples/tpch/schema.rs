@@ -13,9 +13,6 @@
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{CompositeForeignKey, Index};
 
-/// The SQL type of the date columns.
-pub(crate) type SqlDate = Text;
-
 /// Every table, parents first.
 pub(crate) type All = (
     Region,
@@ -548,7 +545,7 @@ pub(crate) mod o {
     pub(crate) struct Orderdate;
     impl Column for Orderdate {
         type Table = super::Orders;
-        type SqlType = super::SqlDate;
+        type SqlType = Date;
         const NAME: &'static str = "o_orderdate";
     }
 
@@ -726,7 +723,7 @@ pub(crate) mod l {
     pub(crate) struct Shipdate;
     impl Column for Shipdate {
         type Table = super::Lineitem;
-        type SqlType = super::SqlDate;
+        type SqlType = Date;
         const NAME: &'static str = "l_shipdate";
     }
 
@@ -735,7 +732,7 @@ pub(crate) mod l {
     pub(crate) struct Commitdate;
     impl Column for Commitdate {
         type Table = super::Lineitem;
-        type SqlType = super::SqlDate;
+        type SqlType = Date;
         const NAME: &'static str = "l_commitdate";
     }
 
@@ -744,7 +741,7 @@ pub(crate) mod l {
     pub(crate) struct Receiptdate;
     impl Column for Receiptdate {
         type Table = super::Lineitem;
-        type SqlType = super::SqlDate;
+        type SqlType = Date;
         const NAME: &'static str = "l_receiptdate";
     }
 
