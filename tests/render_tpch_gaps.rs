@@ -3,10 +3,14 @@
 //!
 //! - composite foreign keys (`lineitem (l_partkey, l_suppkey)` references
 //!   `partsupp (ps_partkey, ps_suppkey)`): `Table::FOREIGN_KEYS` with
-//!   `foreign_key::<(A, B), (X, Y)>()`.
+//!   `foreign_key::<(A, B), (X, Y)>()`;
+//! - ordering by a label (`ORDER BY revenue DESC`): a labelled expression
+//!   is `expr AS "n"` in the SELECT list, `"n"` in ORDER BY and the bare
+//!   expression anywhere else (before, `order_by(label)` and
+//!   `filter(label.gt(..))` rendered `expr AS "n"` there: invalid SQL).
 
 use sqlalgebra::prelude::*;
-use sqlalgebra::render::Dialect;
+use sqlalgebra::render::{Dialect, Statement};
 use sqlalgebra::schema::{CompositeForeignKey, create_table};
 use sqlalgebra::{ConstraintKind, Error};
 use sqlalgebra_mysql::Mysql;
@@ -164,5 +168,135 @@ fn composite_foreign_key_orders_tables_and_is_enforced_on_sqlite() -> sqlalgebra
     delete_from(Stock).execute(&mut c)?;
     let left: i64 = select(count_star()).from(Line).get(&mut c)?;
     assert_eq!(left, 0, "ON DELETE CASCADE");
+    Ok(())
+}
+
+fn sql3<S: Statement>(s: &S) -> [String; 3] {
+    DIALECTS.map(|d| s.to_sql(d).unwrap().sql)
+}
+
+#[test]
+fn order_by_a_label_writes_its_name() {
+    let total = sum(stock::Qty).label("total");
+    let q = select((stock::Part, total))
+        .group_by(stock::Part)
+        .having(total.gt(10))
+        .order_by((total.desc(), stock::Part));
+    let [s, p, m] = sql3(&q);
+    assert_eq!(
+        s,
+        r#"SELECT "stock"."part", SUM("stock"."qty") AS "total" FROM "stock" GROUP BY "stock"."part" HAVING SUM("stock"."qty") > ? ORDER BY "total" DESC, "stock"."part""#
+    );
+    assert_eq!(
+        p,
+        r#"SELECT "stock"."part", SUM("stock"."qty") AS "total" FROM "stock" GROUP BY "stock"."part" HAVING SUM("stock"."qty") > $1 ORDER BY "total" DESC, "stock"."part""#
+    );
+    assert_eq!(
+        m,
+        "SELECT `stock`.`part`, SUM(`stock`.`qty`) AS `total` FROM `stock` GROUP BY `stock`.`part` HAVING SUM(`stock`.`qty`) > ? ORDER BY `total` DESC, `stock`.`part`"
+    );
+}
+
+#[test]
+fn a_label_outside_select_and_order_by_is_the_bare_expression() {
+    // In WHERE, keeping the operator precedence of what it labels.
+    let next = stock::Qty.add(1).label("next");
+    let q = select((stock::Part, next)).filter(next.mul(2).gt(9));
+    let [s, p, m] = sql3(&q);
+    assert_eq!(
+        s,
+        r#"SELECT "stock"."part", "stock"."qty" + ? AS "next" FROM "stock" WHERE ("stock"."qty" + ?) * ? > ?"#
+    );
+    assert_eq!(
+        p,
+        r#"SELECT "stock"."part", "stock"."qty" + $1 AS "next" FROM "stock" WHERE ("stock"."qty" + $2) * $3 > $4"#
+    );
+    assert_eq!(
+        m,
+        "SELECT `stock`.`part`, `stock`.`qty` + ? AS `next` FROM `stock` WHERE (`stock`.`qty` + ?) * ? > ?"
+    );
+    // In GROUP BY, and inside an ORDER BY expression (PostgreSQL does not
+    // resolve output names inside expressions).
+    let part = stock::Part.label("p");
+    let q = select((part, count_star().label("n")))
+        .group_by(part)
+        .order_by(part.add(0));
+    assert_eq!(
+        q.to_sql(&Postgres).unwrap().sql,
+        r#"SELECT "stock"."part" AS "p", COUNT(*) AS "n" FROM "stock" GROUP BY "stock"."part" ORDER BY "stock"."part" + $1"#
+    );
+}
+
+#[test]
+fn labels_in_order_by_of_compounds_boxed_selects_and_nulls_ordering() {
+    let n = count_star().label("n");
+    let q = select((stock::Part, n))
+        .group_by(stock::Part)
+        .union(select((stock::Supp, n)).group_by(stock::Supp))
+        .order_by(n.desc());
+    let [s, _, m] = sql3(&q);
+    assert!(
+        s.ends_with(r#"GROUP BY "stock"."supp" ORDER BY "n" DESC"#),
+        "{s}"
+    );
+    assert!(
+        m.ends_with("GROUP BY `stock`.`supp` ORDER BY `n` DESC"),
+        "{m}"
+    );
+
+    let q = select((stock::Part, n))
+        .group_by(stock::Part)
+        .boxed()
+        .order_by(n.desc());
+    assert_eq!(
+        q.to_sql(&Sqlite).unwrap().sql,
+        r#"SELECT "stock"."part", COUNT(*) AS "n" FROM "stock" GROUP BY "stock"."part" ORDER BY "n" DESC"#
+    );
+
+    // MySQL has no NULLS LAST: the IS NULL test takes the expression, the
+    // ordering itself the name.
+    let top = max(stock::Qty).label("top");
+    let q = select((stock::Part, top))
+        .group_by(stock::Part)
+        .order_by(top.desc().nulls_last());
+    let [s, p, m] = sql3(&q);
+    assert!(s.ends_with(r#"ORDER BY "top" DESC NULLS LAST"#), "{s}");
+    assert!(p.ends_with(r#"ORDER BY "top" DESC NULLS LAST"#), "{p}");
+    assert!(
+        m.ends_with("ORDER BY MAX(`stock`.`qty`) IS NULL ASC, `top` DESC"),
+        "{m}"
+    );
+}
+
+#[test]
+fn labels_in_returning_keep_their_names() {
+    let q = delete_from(Stock).returning((stock::Part, stock::Qty.mul(2).label("twice")));
+    assert_eq!(
+        q.to_sql(&Postgres).unwrap().sql,
+        r#"DELETE FROM "stock" RETURNING "part", "qty" * $1 AS "twice""#
+    );
+}
+
+#[test]
+fn ordering_by_a_label_runs_on_sqlite() -> sqlalgebra::Result<()> {
+    let engine = Sqlite::memory()?;
+    let mut c = engine.connect()?;
+    create_all::<Stock>(&mut c)?;
+    insert_into(Stock)
+        .values(vec![
+            (stock::Part.set(1), stock::Supp.set(1), stock::Qty.set(5)),
+            (stock::Part.set(1), stock::Supp.set(2), stock::Qty.set(1)),
+            (stock::Part.set(2), stock::Supp.set(1), stock::Qty.set(9)),
+            (stock::Part.set(3), stock::Supp.set(1), stock::Qty.set(2)),
+            (stock::Part.set(3), stock::Supp.set(2), stock::Qty.set(2)),
+        ])
+        .execute(&mut c)?;
+    let total = sum(stock::Qty).label("total");
+    let rows: Vec<(i64, Option<i64>)> = select((stock::Part, total))
+        .group_by(stock::Part)
+        .having(total.gt(3))
+        .order_by((total.desc(), stock::Part))
+        .load(&mut c)?;
+    assert_eq!(rows, [(2, Some(9)), (1, Some(6)), (3, Some(4))]);
     Ok(())
 }

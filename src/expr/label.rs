@@ -5,6 +5,10 @@ use crate::render::{Render, SqlWriter, TableSet};
 
 /// An expression with a name in the SELECT list: `expr AS "name"`.
 ///
+/// In ORDER BY it is written as its name (`ORDER BY "n" DESC`); anywhere
+/// else (WHERE, GROUP BY, HAVING, inside other expressions) as the bare
+/// expression, since SQL does not let those refer to output names.
+///
 /// ```
 /// use sqlalgebra::prelude::*;
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
@@ -29,11 +33,20 @@ impl<E> Labeled<E> {
 impl<E: Render> Render for Labeled<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.expr.render(w);
-        w.push_sql(" AS ");
-        w.push_ident(self.name);
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn precedence(&self) -> u8 {
+        self.expr.precedence()
+    }
+    fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.expr.render(w);
+        w.push_sql(" AS ");
+        w.push_ident(self.name);
+    }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_ident(self.name);
     }
 }
 

@@ -24,6 +24,10 @@ impl<E: Render> Render for Asc<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.expr.render_order_key(w);
+        w.push_sql(" ASC");
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -34,6 +38,10 @@ impl<E: Render> Render for Desc<E> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.expr.render_order_key(w);
+        w.push_sql(" DESC");
     }
 }
 
@@ -172,9 +180,30 @@ impl<E> NullsOrder<E> {
 #[diagnostic::do_not_recommend]
 impl<E: Render> Render for NullsOrder<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.write(w, false);
+    }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.write(w, true);
+    }
+    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+        self.expr.collect_tables(out);
+    }
+}
+
+impl<E: Render> NullsOrder<E> {
+    /// Writes the term; `as_key` writes a labelled expression as its name
+    /// where it stands alone (not inside MySQL's `IS NULL`).
+    fn write<'a>(&'a self, w: &mut SqlWriter<'a>, as_key: bool) {
+        let key = |w: &mut SqlWriter<'a>| {
+            if as_key {
+                self.expr.render_order_key(w);
+            } else {
+                self.expr.render(w);
+            }
+        };
         let direction = if self.descending { " DESC" } else { " ASC" };
         if w.dialect().supports_nulls_first_last() {
-            self.expr.render(w);
+            key(w);
             w.push_sql(direction);
             w.push_sql(if self.nulls_first {
                 " NULLS FIRST"
@@ -189,12 +218,9 @@ impl<E: Render> Render for NullsOrder<E> {
             } else {
                 " IS NULL ASC, "
             });
-            self.expr.render(w);
+            key(w);
             w.push_sql(direction);
         }
-    }
-    fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
-        self.expr.collect_tables(out);
     }
 }
 

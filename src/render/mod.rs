@@ -94,6 +94,20 @@ pub trait Render {
     fn precedence(&self) -> u8 {
         precedence::ATOM
     }
+
+    /// Writes this node as an item of a SELECT list or RETURNING clause:
+    /// as [`render`](Render::render), except that a labelled expression is
+    /// written `expr AS "name"` there (and only there).
+    fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.render(w);
+    }
+
+    /// Writes this node as an ORDER BY term: as [`render`](Render::render),
+    /// except that a labelled expression is written as its name, which
+    /// ORDER BY may refer to.
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.render(w);
+    }
 }
 
 /// The output of rendering: SQL text and the values bound to its
