@@ -16,6 +16,7 @@
 
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::TextQuery;
+use sqlalgebra::render::Dialect;
 use sqlalgebra::{Connection, Result};
 
 use crate::datagen::{add_days, add_months};
@@ -103,12 +104,15 @@ tuple_to_row!(A, B, C, D, E, F, G, H, I, J);
 pub(crate) type Rows = Vec<Vec<Val>>;
 
 /// Which form of a query to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Mode {
     /// The query built with the typed algebra.
     Typed,
     /// The reference SQL text.
     Reference,
+    /// Runs nothing: renders the typed query for a dialect and returns its
+    /// SQL text as the only cell.
+    Render(&'static dyn Dialect),
 }
 
 /// What the queries depend on besides the substitution parameters.
@@ -133,7 +137,7 @@ pub(crate) struct TpchQuery<C> {
 }
 
 /// Runs the typed query `typed` or the reference SQL `reference` (typed by
-/// `typed`'s SQL row type) and loads the rows as `T`.
+/// `typed`'s SQL row type) and loads the rows as `T` (or renders `typed`).
 fn run<T, Q, C>(c: &mut C, mode: Mode, typed: &Q, reference: TextQuery) -> Result<Rows>
 where
     Q: Query,
@@ -143,6 +147,7 @@ where
     let rows: Vec<T> = match mode {
         Mode::Typed => typed.load(c)?,
         Mode::Reference => reference.returns::<Q::SqlType>().load(c)?,
+        Mode::Render(dialect) => return Ok(vec![vec![Val::Text(typed.to_sql(dialect)?.sql)]]),
     };
     Ok(rows.into_iter().map(ToRow::to_row).collect())
 }
@@ -442,21 +447,16 @@ LIMIT 10";
 
 /// Q3: Shipping Priority.
 pub(crate) fn q3<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
-    let revenue = sum(l::Extendedprice.mul(one().sub(l::Discount)));
-    let q = select((
-        l::Orderkey,
-        revenue.label("revenue"),
-        o::Orderdate,
-        o::Shippriority,
-    ))
-    .filter(c::Mktsegment.eq("BUILDING"))
-    .filter(c::Custkey.eq(o::Custkey))
-    .filter(l::Orderkey.eq(o::Orderkey))
-    .filter(o::Orderdate.lt("1995-03-15"))
-    .filter(l::Shipdate.gt("1995-03-15"))
-    .group_by((l::Orderkey, o::Orderdate, o::Shippriority))
-    .order_by((revenue.desc(), o::Orderdate))
-    .limit(10);
+    let revenue = sum(l::Extendedprice.mul(one().sub(l::Discount))).label("revenue");
+    let q = select((l::Orderkey, revenue, o::Orderdate, o::Shippriority))
+        .filter(c::Mktsegment.eq("BUILDING"))
+        .filter(c::Custkey.eq(o::Custkey))
+        .filter(l::Orderkey.eq(o::Orderkey))
+        .filter(o::Orderdate.lt("1995-03-15"))
+        .filter(l::Shipdate.gt("1995-03-15"))
+        .group_by((l::Orderkey, o::Orderdate, o::Shippriority))
+        .order_by((revenue.desc(), o::Orderdate))
+        .limit(10);
     type Row = (i64, Option<f64>, String, i32);
     run::<Row, _, _>(c, mode, &q, text(Q3_SQL))
 }
@@ -512,8 +512,8 @@ ORDER BY revenue DESC";
 /// Q5: Local Supplier Volume.
 pub(crate) fn q5<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
     let date = "1994-01-01";
-    let revenue = sum(l::Extendedprice.mul(one().sub(l::Discount)));
-    let q = select((n::Name, revenue.label("revenue")))
+    let revenue = sum(l::Extendedprice.mul(one().sub(l::Discount))).label("revenue");
+    let q = select((n::Name, revenue))
         .filter(c::Custkey.eq(o::Custkey))
         .filter(l::Orderkey.eq(o::Orderkey))
         .filter(l::Suppkey.eq(s::Suppkey))
@@ -739,11 +739,11 @@ LIMIT 20";
 /// Q10: Returned Item Reporting.
 pub(crate) fn q10<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
     let date = "1993-10-01";
-    let revenue = sum(l::Extendedprice.mul(one().sub(l::Discount)));
+    let revenue = sum(l::Extendedprice.mul(one().sub(l::Discount))).label("revenue");
     let q = select((
         c::Custkey,
         c::Name,
-        revenue.label("revenue"),
+        revenue,
         c::Acctbal,
         n::Name,
         c::Address,
@@ -804,13 +804,13 @@ ORDER BY value DESC";
 /// outer query's tables but nothing of its rows, so it stands on its own.
 pub(crate) fn q11<C: Connection>(c: &mut C, params: &Params, mode: Mode) -> Result<Rows> {
     let fraction = 0.0001 / params.sf;
-    let value = sum(ps::Supplycost.mul(cast::<Double, _>(ps::Availqty)));
+    let value = sum(ps::Supplycost.mul(cast::<Double, _>(ps::Availqty))).label("value");
     let threshold = select(value.mul(fraction))
         .filter(ps::Suppkey.eq(s::Suppkey))
         .filter(s::Nationkey.eq(n::Nationkey))
         .filter(n::Name.eq("GERMANY"))
         .as_scalar();
-    let q = select((ps::Partkey, value.label("value")))
+    let q = select((ps::Partkey, value))
         .filter(ps::Suppkey.eq(s::Suppkey))
         .filter(s::Nationkey.eq(n::Nationkey))
         .filter(n::Name.eq("GERMANY"))
@@ -892,10 +892,11 @@ pub(crate) fn q13<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .group_by(c::Custkey)
         .subquery("c_orders");
     let c_count = c_orders.field::<BigInt>("c_count");
-    let q = select((c_count, count_star().label("custdist")))
+    let custdist = count_star().label("custdist");
+    let q = select((c_count, custdist))
         .from(c_orders)
         .group_by(c_count)
-        .order_by((count_star().desc(), c_count.desc()));
+        .order_by((custdist.desc(), c_count.desc()));
     type Row = (i64, i64);
     run::<Row, _, _>(c, mode, &q, text(Q13_SQL))
 }
@@ -987,20 +988,15 @@ ORDER BY supplier_cnt DESC, p_brand, p_type, p_size";
 /// Q16: Parts/Supplier Relationship.
 pub(crate) fn q16<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
     let complained_of = select(s::Suppkey).filter(s::Comment.like("%Customer%Complaints%"));
-    let supplier_cnt = count(ps::Suppkey).distinct();
-    let q = select((
-        p::Brand,
-        p::Type,
-        p::Size,
-        supplier_cnt.label("supplier_cnt"),
-    ))
-    .filter(p::Partkey.eq(ps::Partkey))
-    .filter(p::Brand.ne("Brand#45"))
-    .filter(p::Type.not_like("MEDIUM POLISHED%"))
-    .filter(p::Size.in_([49, 14, 23, 45, 19, 3, 36, 9]))
-    .filter(ps::Suppkey.not_in(complained_of))
-    .group_by((p::Brand, p::Type, p::Size))
-    .order_by((supplier_cnt.desc(), p::Brand, p::Type, p::Size));
+    let supplier_cnt = count(ps::Suppkey).distinct().label("supplier_cnt");
+    let q = select((p::Brand, p::Type, p::Size, supplier_cnt))
+        .filter(p::Partkey.eq(ps::Partkey))
+        .filter(p::Brand.ne("Brand#45"))
+        .filter(p::Type.not_like("MEDIUM POLISHED%"))
+        .filter(p::Size.in_([49, 14, 23, 45, 19, 3, 36, 9]))
+        .filter(ps::Suppkey.not_in(complained_of))
+        .group_by((p::Brand, p::Type, p::Size))
+        .order_by((supplier_cnt.desc(), p::Brand, p::Type, p::Size));
     type Row = (String, String, i32, i64);
     run::<Row, _, _>(c, mode, &q, text(Q16_SQL))
 }
@@ -1225,7 +1221,8 @@ pub(crate) fn q21<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .filter(l3.col(l::Orderkey).eq(l1.col(l::Orderkey)))
         .filter(l3.col(l::Suppkey).ne(l1.col(l::Suppkey)))
         .filter(l3.col(l::Receiptdate).gt(l3.col(l::Commitdate)));
-    let q = select((s::Name, count_star().label("numwait")))
+    let numwait = count_star().label("numwait");
+    let q = select((s::Name, numwait))
         .filter(s::Suppkey.eq(l1.col(l::Suppkey)))
         .filter(o::Orderkey.eq(l1.col(l::Orderkey)))
         .filter(o::Orderstatus.eq("F"))
@@ -1235,7 +1232,7 @@ pub(crate) fn q21<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .filter(s::Nationkey.eq(n::Nationkey))
         .filter(n::Name.eq("SAUDI ARABIA"))
         .group_by(s::Name)
-        .order_by((count_star().desc(), s::Name))
+        .order_by((numwait.desc(), s::Name))
         .limit(100);
     type Row = (String, i64);
     run::<Row, _, _>(c, mode, &q, text(Q21_SQL))
