@@ -4,7 +4,8 @@
 //!
 //! Run it with `cargo run --release --example tpch [scale factor] [--sql]`
 //! (the default scale factor is 0.01: 15 000 orders, about 60 000 lines;
-//! `--sql` prints each query's reference SQL too). Each
+//! `--sql` prints each query's reference SQL and the typed query's SQL
+//! too). Each
 //! query also runs as its reference SQL, and the example fails if the
 //! rows differ. Set `TPCH_DB=path` to write the database to a file
 //! instead, to look at it with other tools.
@@ -60,7 +61,11 @@ fn main() -> sqlalgebra::Result<()> {
     let mut mismatches = 0;
     for q in queries::all() {
         if show_sql {
-            println!("{}", q.sql.trim());
+            println!("-- Q{} reference SQL:\n{}", q.number, q.sql.trim());
+            let typed = (q.run)(&mut conn, &params, Mode::Render(&Sqlite))?;
+            if let Some(queries::Val::Text(sql)) = typed.first().and_then(|r| r.first()) {
+                println!("-- Q{} typed, as rendered for SQLite:\n{sql}", q.number);
+            }
         }
         let started = Instant::now();
         let rows = (q.run)(&mut conn, &params, Mode::Typed)?;
