@@ -15,7 +15,12 @@ use crate::render::{Render, SqlWriter, TableSet};
 /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
-/// let q = select((A, count(A).label("n"))).group_by(A);
+/// let n = count(A).label("n");
+/// let q = select((A, n)).group_by(A).having(n.gt(1)).order_by(n.desc());
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_sqlite::Sqlite).unwrap().sql,
+///     r#"SELECT "t"."a", COUNT("t"."a") AS "n" FROM "t" GROUP BY "t"."a" HAVING COUNT("t"."a") > ? ORDER BY "n" DESC"#
+/// );
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Labeled<E> {

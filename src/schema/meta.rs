@@ -167,6 +167,32 @@ impl CompositeForeignKey {
 /// the columns `R` (a tuple of another table's, usually its primary key);
 /// see [`CompositeForeignKey`]. Both lists must have the same length (DDL
 /// refuses them otherwise).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::schema::CompositeForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Stock;
+/// # impl Table for Stock { const NAME: &'static str = "stock"; type Columns = (Part, Supp); type PrimaryKey = (Part, Supp); }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Part;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Supp;
+/// # impl Column for Part { type Table = Stock; type SqlType = BigInt; const NAME: &'static str = "part"; }
+/// # impl Column for Supp { type Table = Stock; type SqlType = BigInt; const NAME: &'static str = "supp"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct LPart;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct LSupp;
+/// # impl Column for LPart { type Table = Line; type SqlType = BigInt; const NAME: &'static str = "l_part"; }
+/// # impl Column for LSupp { type Table = Line; type SqlType = BigInt; const NAME: &'static str = "l_supp"; }
+/// #[derive(Clone, Copy, Debug, Default)]
+/// pub struct Line;
+/// impl Table for Line {
+///     const NAME: &'static str = "line";
+///     type Columns = (LPart, LSupp);
+///     type PrimaryKey = (LPart, LSupp);
+///     const FOREIGN_KEYS: &'static [CompositeForeignKey] =
+///         &[foreign_key::<(LPart, LSupp), (Part, Supp)>().on_delete(ReferentialAction::Cascade)];
+/// }
+/// let ddl = sqlalgebra::schema::create_table::<Line>().statements(&sqlalgebra_sqlite::Sqlite).unwrap();
+/// assert!(ddl[0].ends_with(r#"FOREIGN KEY ("l_part", "l_supp") REFERENCES "stock" ("part", "supp") ON DELETE CASCADE)"#));
+/// ```
 pub const fn foreign_key<L: KeyColumns, R: KeyColumns>() -> CompositeForeignKey {
     CompositeForeignKey {
         columns: L::NAMES,

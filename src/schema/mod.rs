@@ -134,6 +134,18 @@ crate::macros::for_tuples!(tuple_column_list);
 
 /// One column or a tuple of columns, all of the same table: the two sides
 /// of a [`foreign_key`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::schema::KeyColumns;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # impl Column for B { type Table = T; type SqlType = Text; const NAME: &'static str = "b"; }
+/// assert_eq!(<<(A, B) as KeyColumns>::Table as Table>::NAME, "t");
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a column or a tuple of columns of one table",
     label = "a composite foreign key joins columns of one table to columns of one other table"
