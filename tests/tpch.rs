@@ -127,6 +127,12 @@ fn the_generator_is_deterministic_and_follows_the_spec() {
         let d = datagen::day_number(&o.date);
         assert!((first..=last).contains(&d), "{}", o.date);
     }
+    let mut per_order = std::collections::HashMap::new();
+    for l in &a.lineitems {
+        *per_order.entry(l.order).or_insert(0.0) += l.quantity;
+    }
+    let large = per_order.values().filter(|q| **q > 300.0).count();
+    assert!(large >= 8, "{large} orders of more than 300 units");
     for l in &a.lineitems {
         assert!((1.0..=50.0).contains(&l.quantity));
         assert!((0.0..=0.10).contains(&l.discount));
