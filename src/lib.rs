@@ -58,6 +58,7 @@ pub mod engine;
 mod error;
 pub mod expr;
 mod macros;
+pub mod orm;
 pub mod query;
 pub mod render;
 pub mod schema;
@@ -73,6 +74,9 @@ pub use schema::{Column, Table};
 pub mod prelude {
     pub use crate::conn::Connection;
     pub use crate::engine::{Engine, PoolOptions};
+    pub use crate::orm::{
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Session, Version,
+    };
     pub use crate::expr::{
         BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, NumericExpressionMethods,
         TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,

@@ -1,0 +1,572 @@
+//! Loaded relationships: per relationship, the collection of each parent
+//! (unloaded, refused, or loaded), the pending work of cascades and links,
+//! and the queries that load collections (lazy and selectin).
+
+use std::any::{Any, TypeId};
+use std::marker::PhantomData;
+
+use super::arena::{FastMap, State};
+use super::model::{Cells, ForeignKeyTo, Model, ModelColumns, SqlRow};
+use super::relation::{BelongsTo, Cascade, HasMany, ManyToMany};
+use super::session::{Db, IdentityMap, Session, key_names, load_keys, split};
+use super::sql::{self, LinkSelect};
+use crate::conn::Connection;
+use crate::error::Result;
+use crate::schema::{Column, Table};
+use crate::value::{FromRow, Row};
+
+/// The collection of one parent.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Coll {
+    /// Not loaded: a lazy load queries it.
+    #[default]
+    Unloaded,
+    /// Not loaded, and asking for it is an error (`raise`).
+    Raise,
+    /// Loaded: the children's slots.
+    Loaded(Vec<u32>),
+}
+
+/// The collections of one relationship, by parent slot.
+#[derive(Debug, Default)]
+pub(crate) struct Collections {
+    by_parent: Vec<Coll>,
+}
+
+impl Collections {
+    pub(crate) fn get(&self, parent: u32) -> &Coll {
+        static UNLOADED: Coll = Coll::Unloaded;
+        self.by_parent.get(parent as usize).unwrap_or(&UNLOADED)
+    }
+
+    pub(crate) fn is_loaded(&self, parent: u32) -> bool {
+        matches!(self.get(parent), Coll::Loaded(_))
+    }
+
+    pub(crate) fn set(&mut self, parent: u32, coll: Coll) {
+        let i = parent as usize;
+        if self.by_parent.len() <= i {
+            self.by_parent.resize(i + 1, Coll::Unloaded);
+        }
+        self.by_parent[i] = coll;
+    }
+
+    /// Adds `child` to a loaded collection; `create` makes an unloaded one
+    /// loaded (a new parent's collection is exactly what was attached).
+    pub(crate) fn push(&mut self, parent: u32, child: u32, create: bool) {
+        match self.by_parent.get_mut(parent as usize) {
+            Some(Coll::Loaded(v)) => {
+                if !v.contains(&child) {
+                    v.push(child);
+                }
+            }
+            _ if create => self.set(parent, Coll::Loaded(vec![child])),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn remove(&mut self, parent: u32, child: u32) {
+        if let Some(Coll::Loaded(v)) = self.by_parent.get_mut(parent as usize) {
+            v.retain(|&c| c != child);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.by_parent.clear();
+    }
+}
+
+/// A relationship's state, without its types.
+pub(crate) trait ErasedRel<C: Connection> {
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn has_work(&self) -> bool;
+    /// Marks the children of deleted parents deleted; `true` if it marked
+    /// any.
+    fn cascade(&mut self, map: &mut IdentityMap<C>, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<bool>;
+    /// Gives children of newly inserted parents their parent's key.
+    fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>);
+    /// Writes link-table rows.
+    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize) -> Result<()>;
+    /// Forgets loaded collections and pending work.
+    fn reset(&mut self);
+}
+
+/// One-to-many (and one-to-one) from `P` to `Ch`.
+pub(crate) struct ChildStore<P, Ch> {
+    pub(crate) colls: Collections,
+    /// `(parent, child)`: the child gets the parent's key once the parent
+    /// is inserted.
+    pub(crate) fixups: Vec<(u32, u32)>,
+    pub(crate) cascade: Cascade,
+    _types: PhantomData<fn() -> (P, Ch)>,
+}
+
+/// Many-to-many from `L` to `R`.
+pub(crate) struct LinkStore<L, R> {
+    pub(crate) colls: Collections,
+    /// `(left, right, insert?)`, in the order they were asked for.
+    pub(crate) ops: Vec<(u32, u32, bool)>,
+    _types: PhantomData<fn() -> (L, R)>,
+}
+
+/// The relationship stores of a session.
+pub(crate) struct Relations<C: Connection> {
+    stores: Vec<Box<dyn ErasedRel<C>>>,
+    by_type: FastMap<TypeId, usize>,
+}
+
+impl<C: Connection> Relations<C> {
+    pub(crate) fn new() -> Self {
+        Relations {
+            stores: Vec::new(),
+            by_type: FastMap::default(),
+        }
+    }
+
+    fn store<S: ErasedRel<C> + 'static>(&mut self, make: impl FnOnce() -> S) -> &mut S {
+        let i = match self.by_type.get(&TypeId::of::<S>()) {
+            Some(&i) => i,
+            None => {
+                self.stores.push(Box::new(make()));
+                self.by_type.insert(TypeId::of::<S>(), self.stores.len() - 1);
+                self.stores.len() - 1
+            }
+        };
+        match self.stores[i].as_any_mut().downcast_mut() {
+            Some(s) => s,
+            None => unreachable!("the store registered for a relationship type has that type"),
+        }
+    }
+
+    pub(crate) fn children<P, Ch>(&mut self) -> &mut ChildStore<P, Ch>
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        self.store(|| ChildStore {
+            colls: Collections::default(),
+            fixups: Vec::new(),
+            cascade: P::CASCADE,
+            _types: PhantomData,
+        })
+    }
+
+    pub(crate) fn links<L: ManyToMany<R>, R: Model>(&mut self) -> &mut LinkStore<L, R> {
+        self.store(|| LinkStore {
+            colls: Collections::default(),
+            ops: Vec::new(),
+            _types: PhantomData,
+        })
+    }
+
+    pub(crate) fn has_work(&self) -> bool {
+        self.stores.iter().any(|s| s.has_work())
+    }
+
+    pub(crate) fn cascade(&mut self, map: &mut IdentityMap<C>, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<bool> {
+        let mut changed = false;
+        for s in &mut self.stores {
+            changed |= s.cascade(map, db, level, batch)?;
+        }
+        Ok(changed)
+    }
+
+    pub(crate) fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>) {
+        for s in &mut self.stores {
+            s.apply_fixups(map, level, table);
+        }
+    }
+
+    pub(crate) fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize) -> Result<()> {
+        for s in &mut self.stores {
+            s.flush_links(map, db, batch)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reset(&mut self) {
+        for s in &mut self.stores {
+            s.reset();
+        }
+    }
+}
+
+/// Whether the object in `slot` is alive (not deleted, not gone).
+pub(crate) fn alive<M: Model, C: Connection>(map: &IdentityMap<C>, slot: u32) -> bool {
+    matches!(
+        map.state::<M>(slot),
+        Some(State::New | State::Clean | State::Dirty)
+    )
+}
+
+/// The slots of `Deleted` objects of `M`.
+fn deleted<M: Model, C: Connection>(map: &IdentityMap<C>) -> Vec<u32> {
+    map.arena::<M>().map_or_else(Vec::new, |a| {
+        a.pending()
+            .iter()
+            .copied()
+            .filter(|&i| a.slot(i as usize).is_some_and(|s| s.state == State::Deleted))
+            .collect()
+    })
+}
+
+impl<P, Ch, C> ErasedRel<C> for ChildStore<P, Ch>
+where
+    P: Model,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn has_work(&self) -> bool {
+        !self.fixups.is_empty()
+    }
+
+    fn cascade(&mut self, map: &mut IdentityMap<C>, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<bool> {
+        if !self.cascade.delete {
+            return Ok(false);
+        }
+        let parents = deleted::<P, C>(map);
+        if parents.is_empty() {
+            return Ok(false);
+        }
+        let unloaded: Vec<u32> = parents
+            .iter()
+            .copied()
+            .filter(|&p| !self.colls.is_loaded(p))
+            .collect();
+        if !unloaded.is_empty() {
+            for (p, children) in fetch_children::<P, Ch, C>(map, db, &unloaded, batch)? {
+                self.colls.set(p, Coll::Loaded(children));
+            }
+        }
+        let mut changed = false;
+        for p in parents {
+            if let Coll::Loaded(children) = self.colls.get(p) {
+                for &c in children {
+                    if alive::<Ch, C>(map, c) {
+                        map.arena_mut::<Ch>().delete(c, level);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>) {
+        if self.fixups.is_empty() || table.is_some_and(|t| t != Ch::Table::NAME) {
+            return;
+        }
+        let mut waiting = Vec::new();
+        for (p, c) in std::mem::take(&mut self.fixups) {
+            match map.state::<P>(p) {
+                Some(State::New) => waiting.push((p, c)),
+                Some(State::Clean | State::Dirty) => {
+                    if let Some(key) = map.db_key::<P>(p) {
+                        if let Some(child) = map.arena_mut::<Ch>().edit(c, level) {
+                            child.set_parent_key(key);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.fixups = waiting;
+    }
+
+    fn flush_links(&mut self, _: &IdentityMap<C>, _: &mut Db<'_, C>, _: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.colls.clear();
+        self.fixups.clear();
+    }
+}
+
+impl<L, R, C> ErasedRel<C> for LinkStore<L, R>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn has_work(&self) -> bool {
+        !self.ops.is_empty()
+    }
+
+    fn cascade(&mut self, _: &mut IdentityMap<C>, _: &mut Db<'_, C>, _: u64, _: usize) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn apply_fixups(&mut self, _: &mut IdentityMap<C>, _: u64, _: Option<&str>) {}
+
+    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize) -> Result<()> {
+        let link = <L::Link as Table>::NAME;
+        let columns = [L::Left::NAME, L::Right::NAME];
+        for (l, r, insert) in std::mem::take(&mut self.ops) {
+            if !(alive::<L, C>(map, l) && alive::<R, C>(map, r)) {
+                continue;
+            }
+            let (Some(lk), Some(rk)) = (map.db_key::<L>(l), map.db_key::<R>(r)) else {
+                continue;
+            };
+            let values = [L::Left::encode_key(&lk), L::Right::encode_key(&rk)];
+            let r = if insert {
+                sql::insert_link(db.dialect(), link, columns, values)?
+            } else {
+                sql::delete_link(db.dialect(), link, columns, values)?
+            };
+            db.execute(&r)?;
+        }
+        // The link rows of deleted objects go before the objects do.
+        let left_keys: Vec<L::Key> = deleted::<L, C>(map)
+            .into_iter()
+            .filter_map(|i| map.db_key::<L>(i))
+            .collect();
+        for chunk in left_keys.chunks(batch) {
+            let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
+            db.execute(&sql::delete_links_of(db.dialect(), link, columns[0], &cells)?)?;
+        }
+        let right_keys: Vec<R::Key> = deleted::<R, C>(map)
+            .into_iter()
+            .filter_map(|i| map.db_key::<R>(i))
+            .collect();
+        for chunk in right_keys.chunks(batch) {
+            let cells: Cells<'_> = chunk.iter().map(L::Right::encode_key).collect();
+            db.execute(&sql::delete_links_of(db.dialect(), link, columns[1], &cells)?)?;
+        }
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.colls.clear();
+        self.ops.clear();
+    }
+}
+
+/// Loads the children of `parents` (`WHERE fk IN (...)`, in batches) and
+/// groups them by parent slot; every persistent parent gets an entry.
+pub(crate) fn fetch_children<P, Ch, C>(
+    map: &mut IdentityMap<C>,
+    db: &mut Db<'_, C>,
+    parents: &[u32],
+    batch: usize,
+) -> Result<FastMap<u32, Vec<u32>>>
+where
+    P: Model,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let keys: Vec<P::Key> = parents.iter().filter_map(|&p| map.db_key::<P>(p)).collect();
+    let mut grouped: FastMap<u32, Vec<u32>> = parents
+        .iter()
+        .filter(|&&p| map.db_key::<P>(p).is_some())
+        .map(|&p| (p, Vec::new()))
+        .collect();
+    let cols = Ch::Columns::columns();
+    for chunk in keys.chunks(batch.max(1)) {
+        let cells: Cells<'_> = chunk.iter().map(Ch::ForeignKey::encode_key).collect();
+        let r = sql::select_where_in(
+            db.dialect(),
+            &cols,
+            Ch::Table::NAME,
+            Ch::ForeignKey::NAME,
+            &cells,
+            key_names::<Ch>(),
+        )?;
+        let slots = db.load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)?;
+        let (Some(children), Some(parents)) = (map.arena::<Ch>(), map.arena::<P>()) else {
+            continue;
+        };
+        for c in slots {
+            let Some(child) = children.slot(c as usize) else {
+                continue;
+            };
+            let parent = child.value.parent_key().and_then(|k| parents.lookup(&k));
+            if let Some(list) = parent.and_then(|p| grouped.get_mut(&p)) {
+                list.push(c);
+            }
+        }
+    }
+    Ok(grouped)
+}
+
+/// Loads the targets linked to `sources` through the link table, and
+/// groups them by source slot; every persistent source gets an entry.
+pub(crate) fn fetch_linked<L, R, C>(
+    map: &mut IdentityMap<C>,
+    db: &mut Db<'_, C>,
+    sources: &[u32],
+    batch: usize,
+) -> Result<FastMap<u32, Vec<u32>>>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let keys: Vec<L::Key> = sources.iter().filter_map(|&s| map.db_key::<L>(s)).collect();
+    let mut grouped: FastMap<u32, Vec<u32>> = sources
+        .iter()
+        .filter(|&&s| map.db_key::<L>(s).is_some())
+        .map(|&s| (s, Vec::new()))
+        .collect();
+    let cols = R::Columns::columns();
+    let select = LinkSelect {
+        link: <L::Link as Table>::NAME,
+        left: L::Left::NAME,
+        right: L::Right::NAME,
+        target: R::Table::NAME,
+        target_key: key_names::<R>(),
+    };
+    for chunk in keys.chunks(batch.max(1)) {
+        let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
+        let r = select.render(db.dialect(), &cols, &cells)?;
+        let targets = map.arena_mut::<R>();
+        let mut pairs: Vec<(L::Key, u32)> = Vec::new();
+        db.query(&r, |row| {
+            let left = L::Left::decode_key(row.value(0)?).map_err(|e| e.with_column(row.column_name(0)))?;
+            let values = <R::Row as FromRow<SqlRow<R>>>::from_row(row, 1)?;
+            pairs.push((left, targets.load(R::from_row(values))));
+            Ok(true)
+        })?;
+        let Some(left_arena) = map.arena::<L>() else {
+            continue;
+        };
+        for (key, r) in pairs {
+            if let Some(list) = left_arena.lookup(&key).and_then(|s| grouped.get_mut(&s)) {
+                list.push(r);
+            }
+        }
+    }
+    Ok(grouped)
+}
+
+/// Selectin loading of `P`'s children: one `IN` query per batch for the
+/// parents whose collection is not loaded yet.
+pub(crate) fn selectin_children<P, Ch, C>(s: &mut Session<'_, C>, parents: &[u32]) -> Result<()>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let store = s.rels.children::<P, Ch>();
+    let mut need: Vec<u32> = parents
+        .iter()
+        .copied()
+        .filter(|&p| !store.colls.is_loaded(p))
+        .collect();
+    need.sort_unstable();
+    need.dedup();
+    if need.is_empty() {
+        return Ok(());
+    }
+    let batch = s.config.batch_size;
+    let (map, mut db) = split!(s);
+    let fetched = fetch_children::<P, Ch, C>(map, &mut db, &need, batch)?;
+    let store = s.rels.children::<P, Ch>();
+    for (p, children) in fetched {
+        store.colls.set(p, Coll::Loaded(children));
+    }
+    Ok(())
+}
+
+/// Raise loading of `P`'s children: unloaded collections refuse lazy
+/// loads.
+pub(crate) fn raise_children<P, Ch, C>(s: &mut Session<'_, C>, parents: &[u32]) -> Result<()>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let store = s.rels.children::<P, Ch>();
+    for &p in parents {
+        if matches!(store.colls.get(p), Coll::Unloaded) {
+            store.colls.set(p, Coll::Raise);
+        }
+    }
+    Ok(())
+}
+
+/// Selectin loading of the parents of `Ch` objects: one `IN` query per
+/// batch for the parents not in the identity map.
+pub(crate) fn selectin_parents<Ch, P, C>(s: &mut Session<'_, C>, children: &[u32]) -> Result<()>
+where
+    Ch: BelongsTo<P>,
+    P: Model,
+    C: Connection,
+{
+    let mut seen: FastMap<P::Key, ()> = FastMap::default();
+    let mut keys = Vec::new();
+    if let Some(arena) = s.map.arena::<Ch>() {
+        let parents = s.map.arena::<P>();
+        for &c in children {
+            let Some(key) = arena.slot(c as usize).and_then(|slot| slot.value.parent_key()) else {
+                continue;
+            };
+            let fresh = parents
+                .and_then(|a| a.lookup(&key).and_then(|i| a.slot(i as usize)))
+                .is_some_and(|slot| !slot.expired);
+            if !fresh && seen.insert(key.clone(), ()).is_none() {
+                keys.push(key);
+            }
+        }
+    }
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let batch = s.config.batch_size;
+    let (map, mut db) = split!(s);
+    load_keys::<P, C>(map.arena_mut::<P>(), &mut db, &keys, batch)?;
+    Ok(())
+}
+
+/// Selectin loading of many-to-many targets.
+pub(crate) fn selectin_linked<L, R, C>(s: &mut Session<'_, C>, sources: &[u32]) -> Result<()>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let store = s.rels.links::<L, R>();
+    let mut need: Vec<u32> = sources
+        .iter()
+        .copied()
+        .filter(|&p| !store.colls.is_loaded(p))
+        .collect();
+    need.sort_unstable();
+    need.dedup();
+    if need.is_empty() {
+        return Ok(());
+    }
+    let batch = s.config.batch_size;
+    let (map, mut db) = split!(s);
+    let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch)?;
+    let store = s.rels.links::<L, R>();
+    for (p, targets) in fetched {
+        store.colls.set(p, Coll::Loaded(targets));
+    }
+    Ok(())
+}
+
+/// Raise loading of many-to-many targets.
+pub(crate) fn raise_linked<L, R, C>(s: &mut Session<'_, C>, sources: &[u32]) -> Result<()>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let store = s.rels.links::<L, R>();
+    for &p in sources {
+        if matches!(store.colls.get(p), Coll::Unloaded) {
+            store.colls.set(p, Coll::Raise);
+        }
+    }
+    Ok(())
+}
