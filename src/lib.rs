@@ -74,12 +74,12 @@ pub use schema::{Column, Table};
 pub mod prelude {
     pub use crate::conn::Connection;
     pub use crate::engine::{Engine, PoolOptions};
-    pub use crate::orm::{
-        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Session, Version,
-    };
     pub use crate::expr::{
         BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, NumericExpressionMethods,
         TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
+    };
+    pub use crate::orm::{
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Session, Version,
     };
     pub use crate::query::{
         ColumnMethods, Execute, Query, RunQuery, delete_from, insert_into, select, text, update,

@@ -36,7 +36,10 @@ fn crud_and_identity_map<B: Backend>(engine: &Engine<B>) -> Result<()> {
         assert_eq!(s.statement_count(), 2, "two INSERTs");
         assert_eq!(s.state(alice), ObjectState::Persistent);
         let (alice_id, bob_id) = (s[alice].id, s[bob].id);
-        assert!(alice_id > 0 && bob_id > alice_id, "ids filled in: {alice_id} {bob_id}");
+        assert!(
+            alice_id > 0 && bob_id > alice_id,
+            "ids filled in: {alice_id} {bob_id}"
+        );
 
         // Same key, same handle, no SQL.
         assert_eq!(s.get::<Author>(alice_id)?, Some(alice));
@@ -68,13 +71,20 @@ fn crud_and_identity_map<B: Backend>(engine: &Engine<B>) -> Result<()> {
         s[alice].name = "alicia".into();
         let bob = s.get::<Author>(bob_id)?.expect("bob exists");
         s.delete(bob);
-        assert_eq!(s.get::<Author>(bob_id)?, None, "a deleted object is not found");
+        assert_eq!(
+            s.get::<Author>(bob_id)?,
+            None,
+            "a deleted object is not found"
+        );
         s.commit()?;
         assert_eq!(s.statement_count(), 4, "SELECT, SELECT, UPDATE, DELETE");
     }
     let rows: Vec<(String, Option<String>)> =
         select((authors::Name, authors::Email)).load(&mut *conn)?;
-    assert_eq!(rows, [("alicia".to_string(), Some("alice@example.com".to_string()))]);
+    assert_eq!(
+        rows,
+        [("alicia".to_string(), Some("alice@example.com".to_string()))]
+    );
 
     // get of a missing key.
     let mut s = Session::new(&mut *conn);
@@ -129,7 +139,9 @@ fn queries_reuse_the_identity_map<B: Backend>(engine: &Engine<B>) -> Result<()> 
 
     // first, one, get_many.
     assert_eq!(
-        s.query::<Author>().filter(authors::Name.eq("zed")).first()?,
+        s.query::<Author>()
+            .filter(authors::Name.eq("zed"))
+            .first()?,
         None
     );
     assert!(matches!(
@@ -304,7 +316,11 @@ fn rollback_restores_the_session<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(s[alice].name, "alice", "the change is reverted");
     assert!(!s.contains(carol), "the new object is gone");
     assert_eq!(s.state(carol), ObjectState::Detached);
-    assert_eq!(s.state(bob), ObjectState::Persistent, "the deleted one is back");
+    assert_eq!(
+        s.state(bob),
+        ObjectState::Persistent,
+        "the deleted one is back"
+    );
     assert!(s.is_expired(alice));
     assert_eq!(author_names(s.connection())?, ["alice", "bob"]);
 
@@ -341,7 +357,11 @@ fn expire_on_commit_refresh_and_expunge<B: Backend>(engine: &Engine<B>) -> Resul
         .execute(s.connection())?;
     let before = s.statement_count();
     assert_eq!(s.get::<Author>(id)?, Some(alice));
-    assert_eq!(s.statement_count(), before + 1, "an expired object is reloaded");
+    assert_eq!(
+        s.statement_count(),
+        before + 1,
+        "an expired object is reloaded"
+    );
     assert_eq!(s[alice].email.as_deref(), Some("new@x"));
     assert!(!s.is_expired(alice));
 
@@ -355,7 +375,11 @@ fn expire_on_commit_refresh_and_expunge<B: Backend>(engine: &Engine<B>) -> Resul
     let before = s.statement_count();
     assert_eq!(s.get::<Author>(id)?, Some(alice));
     assert_eq!(s.statement_count(), before, "no SQL");
-    assert_eq!(s[alice].email.as_deref(), Some("new@x"), "stale until refreshed");
+    assert_eq!(
+        s[alice].email.as_deref(),
+        Some("new@x"),
+        "stale until refreshed"
+    );
 
     // refresh reloads, discarding unflushed changes.
     s[alice].name = "unsaved".into();
@@ -410,7 +434,13 @@ fn savepoints<B: Backend>(engine: &Engine<B>) -> Result<()> {
         Ok(())
     });
     assert!(
-        matches!(dup, Err(Error::Constraint { kind: sqlalgebra::ConstraintKind::Unique, .. })),
+        matches!(
+            dup,
+            Err(Error::Constraint {
+                kind: sqlalgebra::ConstraintKind::Unique,
+                ..
+            })
+        ),
         "{dup:?}"
     );
     s.commit()?;
@@ -444,10 +474,18 @@ fn relationships<B: Backend>(engine: &Engine<B>) -> Result<()> {
         [Book::new("One"), Book::new("Two"), Book::new("Three")],
     );
     // One-to-one.
-    let bio = s.add(Bio { id: 0, author_id: 0, body: "born".into() });
+    let bio = s.add(Bio {
+        id: 0,
+        author_id: 0,
+        body: "born".into(),
+    });
     s.attach(ann, bio);
     // Nullable many-to-one.
-    let note = s.add(Note { id: 0, author_id: None, body: "n".into() });
+    let note = s.add(Note {
+        id: 0,
+        author_id: None,
+        body: "n".into(),
+    });
     s.attach(ann, note);
     s.commit()?;
     let ann_id = s[ann].id;
@@ -456,7 +494,11 @@ fn relationships<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .load(s.connection())?;
     assert_eq!(
         rows,
-        [("One".into(), ann_id), ("Two".into(), ann_id), ("Three".into(), ann_id)]
+        [
+            ("One".into(), ann_id),
+            ("Two".into(), ann_id),
+            ("Three".into(), ann_id)
+        ]
     );
 
     // Navigation.
@@ -465,7 +507,11 @@ fn relationships<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(s.parent::<Book, Author>(books[1])?, Some(ann));
     let before = s.statement_count();
     assert_eq!(s.related::<Author, Book>(ann)?.len(), 3);
-    assert_eq!(s.statement_count(), before, "a loaded collection needs no SQL");
+    assert_eq!(
+        s.statement_count(),
+        before,
+        "a loaded collection needs no SQL"
+    );
 
     // Delete-orphan: detaching a book deletes it.
     s.detach(ann, books[0])?;
@@ -498,7 +544,11 @@ fn relationships<B: Backend>(engine: &Engine<B>) -> Result<()> {
 
     // A NOT NULL foreign key without delete-orphan cannot be detached.
     let g = s.add(Genre::new("g"));
-    let e = s.add(Expertise { author_id: bo_id, genre_id: 0, level: 1 });
+    let e = s.add(Expertise {
+        author_id: bo_id,
+        genre_id: 0,
+        level: 1,
+    });
     s.attach(g, e);
     s.flush()?;
     let err = s.detach(g, e).unwrap_err();
@@ -556,7 +606,11 @@ fn many_to_many_and_association_objects<B: Backend>(engine: &Engine<B>) -> Resul
     // Association object with a composite key and data.
     let author_id = s[author].id;
     let fantasy_id = s[fantasy].id;
-    let e = s.add(Expertise { author_id, genre_id: fantasy_id, level: 3 });
+    let e = s.add(Expertise {
+        author_id,
+        genre_id: fantasy_id,
+        level: 3,
+    });
     s.commit()?;
     s.set_expire_on_commit(false);
     let got = s.get::<Expertise>((author_id, fantasy_id))?;
@@ -574,7 +628,12 @@ fn many_to_many_and_association_objects<B: Backend>(engine: &Engine<B>) -> Resul
 /// 100 authors with 2 books each, inserted with the core API.
 fn hundred_authors<C: Connection>(conn: &mut C) -> Result<()> {
     let authors: Vec<_> = (0..100)
-        .map(|i| (authors::Name.set(format!("author{i:03}")), authors::Email.set(None::<String>)))
+        .map(|i| {
+            (
+                authors::Name.set(format!("author{i:03}")),
+                authors::Email.set(None::<String>),
+            )
+        })
         .collect();
     insert_into(Authors).values(authors).execute(conn)?;
     let ids: Vec<i64> = select(authors::Id).load(conn)?;
@@ -617,7 +676,11 @@ fn loading_strategies_count_statements<B: Backend>(engine: &Engine<B>) -> Result
         .all()?;
     assert_eq!(users.len(), 100);
     assert_eq!(total_books(&mut s, &users)?, 200);
-    assert_eq!(s.statement_count(), 2, "selectin: one query for the authors, one for the books");
+    assert_eq!(
+        s.statement_count(),
+        2,
+        "selectin: one query for the authors, one for the books"
+    );
     drop(s);
 
     let mut s = Session::new(&mut *conn);
@@ -656,10 +719,7 @@ fn loading_strategies_count_statements<B: Backend>(engine: &Engine<B>) -> Result
     // selectin in batches under a bind limit.
     let mut s = Session::new(&mut *conn);
     s.set_batch_size(30);
-    let users = s
-        .query::<Author>()
-        .selectin_children::<Book>()
-        .all()?;
+    let users = s.query::<Author>().selectin_children::<Book>().all()?;
     assert_eq!(total_books(&mut s, &users)?, 200);
     assert_eq!(s.statement_count(), 1 + 4, "100 parents in batches of 30");
     drop(s);
@@ -669,7 +729,9 @@ fn loading_strategies_count_statements<B: Backend>(engine: &Engine<B>) -> Result
     let books = s.query::<Book>().selectin_parents::<Author>().all()?;
     assert_eq!(books.len(), 200);
     for b in &books {
-        let a = s.parent::<Book, Author>(*b)?.expect("every book has an author");
+        let a = s
+            .parent::<Book, Author>(*b)?
+            .expect("every book has an author");
         assert_eq!(s[a].id, s[*b].author_id);
     }
     assert_eq!(s.statement_count(), 2);
@@ -682,7 +744,9 @@ fn many_to_many_loading<B: Backend>(engine: &Engine<B>) -> Result<()> {
     {
         let mut s = Session::new(&mut *conn);
         let a = s.add(Author::new("a"));
-        let genres: Vec<_> = (0..3).map(|i| s.add(Genre::new(&format!("g{i}")))).collect();
+        let genres: Vec<_> = (0..3)
+            .map(|i| s.add(Genre::new(&format!("g{i}"))))
+            .collect();
         for i in 0..10 {
             let b = s.add(Book::new(&format!("b{i}")));
             s.attach(a, b);
@@ -722,7 +786,11 @@ fn column_defaults_timestamps_and_versions<B: Backend>(engine: &Engine<B>) -> Re
         let mut s = Session::new(&mut *conn);
         let a = s.add(Article::new("hello"));
         s.flush()?;
-        assert_eq!(s.statement_count(), 2, "INSERT, then re-reading the server default");
+        assert_eq!(
+            s.statement_count(),
+            2,
+            "INSERT, then re-reading the server default"
+        );
         assert_eq!(s[a].status.as_deref(), Some("draft"), "server default");
         assert!(s[a].created_at > 0, "client default");
         assert_eq!(s[a].updated_at, s[a].created_at);
@@ -750,8 +818,12 @@ fn column_defaults_timestamps_and_versions<B: Backend>(engine: &Engine<B>) -> Re
     assert_eq!(s1[a].version, 2);
     assert!(s1[a].updated_at > created);
     let (version, created_at, updated_at): (i64, i64, i64) =
-        select((articles::Version, articles::CreatedAt, articles::UpdatedAt)).get(s1.connection())?;
-    assert_eq!((version, created_at, updated_at), (2, created, s1[a].updated_at));
+        select((articles::Version, articles::CreatedAt, articles::UpdatedAt))
+            .get(s1.connection())?;
+    assert_eq!(
+        (version, created_at, updated_at),
+        (2, created, s1[a].updated_at)
+    );
 
     // No change, no UPDATE, no new version.
     let n = s1.statement_count();

@@ -217,9 +217,7 @@ impl<M: Model> Arena<M> {
         };
         match self.journal.last_mut() {
             Some((l, entries)) if *l == level => entries.push(Saved { slot: i, before }),
-            _ => self
-                .journal
-                .push((level, vec![Saved { slot: i, before }])),
+            _ => self.journal.push((level, vec![Saved { slot: i, before }])),
         }
     }
 
@@ -374,16 +372,14 @@ impl<M: Model> Arena<M> {
             let Some(place) = self.slots.get_mut(i as usize) else {
                 continue;
             };
-            *place = saved
-                .before
-                .map(|(value, state, snapshot, expired)| Slot {
-                    value,
-                    state,
-                    snapshot,
-                    expired,
-                    mark: 0,
-                    queued: false,
-                });
+            *place = saved.before.map(|(value, state, snapshot, expired)| Slot {
+                value,
+                state,
+                snapshot,
+                expired,
+                mark: 0,
+                queued: false,
+            });
             self.reindex(i);
             if self.slot(i as usize).is_some_and(|s| s.state.pending()) {
                 self.queue(i);

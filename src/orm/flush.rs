@@ -56,7 +56,10 @@ impl<M: Model, C: Connection> ErasedArena<C> for Arena<M> {
     }
     fn flush_updates(&mut self, db: &mut Db<'_, C>, level: u64) -> Result<()> {
         for i in self.pending().to_vec() {
-            if self.slot(i as usize).is_some_and(|s| s.state == State::Dirty) {
+            if self
+                .slot(i as usize)
+                .is_some_and(|s| s.state == State::Dirty)
+            {
                 update_one(self, db, i, level)?;
             }
         }
@@ -64,7 +67,10 @@ impl<M: Model, C: Connection> ErasedArena<C> for Arena<M> {
     }
     fn flush_deletes(&mut self, db: &mut Db<'_, C>, level: u64) -> Result<()> {
         for i in self.pending().to_vec() {
-            if self.slot(i as usize).is_some_and(|s| s.state == State::Deleted) {
+            if self
+                .slot(i as usize)
+                .is_some_and(|s| s.state == State::Deleted)
+            {
                 delete_one(self, db, i, level)?;
             }
         }

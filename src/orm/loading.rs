@@ -82,11 +82,18 @@ pub(crate) trait ErasedRel<C: Connection> {
     fn has_work(&self) -> bool;
     /// Marks the children of deleted parents deleted; `true` if it marked
     /// any.
-    fn cascade(&mut self, map: &mut IdentityMap<C>, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<bool>;
+    fn cascade(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Result<bool>;
     /// Gives children of newly inserted parents their parent's key.
     fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>);
     /// Writes link-table rows.
-    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize) -> Result<()>;
+    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize)
+    -> Result<()>;
     /// Forgets loaded collections and pending work.
     fn reset(&mut self);
 }
@@ -128,7 +135,8 @@ impl<C: Connection> Relations<C> {
             Some(&i) => i,
             None => {
                 self.stores.push(Box::new(make()));
-                self.by_type.insert(TypeId::of::<S>(), self.stores.len() - 1);
+                self.by_type
+                    .insert(TypeId::of::<S>(), self.stores.len() - 1);
                 self.stores.len() - 1
             }
         };
@@ -163,7 +171,13 @@ impl<C: Connection> Relations<C> {
         self.stores.iter().any(|s| s.has_work())
     }
 
-    pub(crate) fn cascade(&mut self, map: &mut IdentityMap<C>, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<bool> {
+    pub(crate) fn cascade(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Result<bool> {
         let mut changed = false;
         for s in &mut self.stores {
             changed |= s.cascade(map, db, level, batch)?;
@@ -171,13 +185,23 @@ impl<C: Connection> Relations<C> {
         Ok(changed)
     }
 
-    pub(crate) fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>) {
+    pub(crate) fn apply_fixups(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        level: u64,
+        table: Option<&str>,
+    ) {
         for s in &mut self.stores {
             s.apply_fixups(map, level, table);
         }
     }
 
-    pub(crate) fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize) -> Result<()> {
+    pub(crate) fn flush_links(
+        &mut self,
+        map: &IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        batch: usize,
+    ) -> Result<()> {
         for s in &mut self.stores {
             s.flush_links(map, db, batch)?;
         }
@@ -205,7 +229,10 @@ fn deleted<M: Model, C: Connection>(map: &IdentityMap<C>) -> Vec<u32> {
         a.pending()
             .iter()
             .copied()
-            .filter(|&i| a.slot(i as usize).is_some_and(|s| s.state == State::Deleted))
+            .filter(|&i| {
+                a.slot(i as usize)
+                    .is_some_and(|s| s.state == State::Deleted)
+            })
             .collect()
     })
 }
@@ -224,7 +251,13 @@ where
         !self.fixups.is_empty()
     }
 
-    fn cascade(&mut self, map: &mut IdentityMap<C>, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<bool> {
+    fn cascade(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Result<bool> {
         if !self.cascade.delete {
             return Ok(false);
         }
@@ -301,13 +334,24 @@ where
         !self.ops.is_empty()
     }
 
-    fn cascade(&mut self, _: &mut IdentityMap<C>, _: &mut Db<'_, C>, _: u64, _: usize) -> Result<bool> {
+    fn cascade(
+        &mut self,
+        _: &mut IdentityMap<C>,
+        _: &mut Db<'_, C>,
+        _: u64,
+        _: usize,
+    ) -> Result<bool> {
         Ok(false)
     }
 
     fn apply_fixups(&mut self, _: &mut IdentityMap<C>, _: u64, _: Option<&str>) {}
 
-    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize) -> Result<()> {
+    fn flush_links(
+        &mut self,
+        map: &IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        batch: usize,
+    ) -> Result<()> {
         let link = <L::Link as Table>::NAME;
         let columns = [L::Left::NAME, L::Right::NAME];
         for (l, r, insert) in std::mem::take(&mut self.ops) {
@@ -332,7 +376,12 @@ where
             .collect();
         for chunk in left_keys.chunks(batch) {
             let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
-            db.execute(&sql::delete_links_of(db.dialect(), link, columns[0], &cells)?)?;
+            db.execute(&sql::delete_links_of(
+                db.dialect(),
+                link,
+                columns[0],
+                &cells,
+            )?)?;
         }
         let right_keys: Vec<R::Key> = deleted::<R, C>(map)
             .into_iter()
@@ -340,7 +389,12 @@ where
             .collect();
         for chunk in right_keys.chunks(batch) {
             let cells: Cells<'_> = chunk.iter().map(L::Right::encode_key).collect();
-            db.execute(&sql::delete_links_of(db.dialect(), link, columns[1], &cells)?)?;
+            db.execute(&sql::delete_links_of(
+                db.dialect(),
+                link,
+                columns[1],
+                &cells,
+            )?)?;
         }
         Ok(())
     }
@@ -431,7 +485,8 @@ where
         let targets = map.arena_mut::<R>();
         let mut pairs: Vec<(L::Key, u32)> = Vec::new();
         db.query(&r, |row| {
-            let left = L::Left::decode_key(row.value(0)?).map_err(|e| e.with_column(row.column_name(0)))?;
+            let left = L::Left::decode_key(row.value(0)?)
+                .map_err(|e| e.with_column(row.column_name(0)))?;
             let values = <R::Row as FromRow<SqlRow<R>>>::from_row(row, 1)?;
             pairs.push((left, targets.load(R::from_row(values))));
             Ok(true)
@@ -507,7 +562,10 @@ where
     if let Some(arena) = s.map.arena::<Ch>() {
         let parents = s.map.arena::<P>();
         for &c in children {
-            let Some(key) = arena.slot(c as usize).and_then(|slot| slot.value.parent_key()) else {
+            let Some(key) = arena
+                .slot(c as usize)
+                .and_then(|slot| slot.value.parent_key())
+            else {
                 continue;
             };
             let fresh = parents

@@ -145,7 +145,10 @@ where
     }
 
     /// Adds a WHERE condition; several calls are ANDed.
-    pub fn filter<P: Predicate>(self, predicate: P) -> ModelQuery<'s, 'c, C, M, Parts<J, W::Output, O>>
+    pub fn filter<P: Predicate>(
+        self,
+        predicate: P,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J, W::Output, O>>
     where
         W: AndPredicate<P>,
     {
@@ -159,7 +162,10 @@ where
     }
 
     /// `ORDER BY ...`; replaces an earlier one.
-    pub fn order_by<O2: OrderBy>(self, order: O2) -> ModelQuery<'s, 'c, C, M, Parts<J, W, Clause<O2>>> {
+    pub fn order_by<O2: OrderBy>(
+        self,
+        order: O2,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J, W, Clause<O2>>> {
         self.with_parts(|p| Parts {
             joins: p.joins,
             filter: p.filter,
@@ -200,7 +206,12 @@ where
         self.join_kind(table, on, JoinKind::Left)
     }
 
-    fn join_kind<T, On>(self, table: T, on: On, kind: JoinKind) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+    fn join_kind<T, On>(
+        self,
+        table: T,
+        on: On,
+        kind: JoinKind,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
         self.with_parts(|p| Parts {
             joins: QueryJoin {
                 prev: p.joins,
@@ -481,7 +492,9 @@ where
                 present |= row.value(i)? != ValueRef::Null;
             }
             let c = if present {
-                Some(Ch::from_row(<Ch::Row as FromRow<SqlRow<Ch>>>::from_row(row, width)?))
+                Some(Ch::from_row(<Ch::Row as FromRow<SqlRow<Ch>>>::from_row(
+                    row, width,
+                )?))
             } else {
                 None
             };

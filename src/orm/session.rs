@@ -110,7 +110,11 @@ impl<C: Connection> Db<'_, C> {
 
     /// Runs `r` and puts every row, read as `ST`, in the arena of `M`;
     /// returns the slots in row order.
-    pub(crate) fn load_into<M, ST>(&mut self, arena: &mut Arena<M>, r: &Rendered<'_>) -> Result<Vec<u32>>
+    pub(crate) fn load_into<M, ST>(
+        &mut self,
+        arena: &mut Arena<M>,
+        r: &Rendered<'_>,
+    ) -> Result<Vec<u32>>
     where
         M: Model,
         M::Row: FromRow<ST>,
@@ -432,7 +436,14 @@ impl<'c, C: Connection> Session<'c, C> {
         let cols = M::Columns::columns();
         let mut cells = Cells::new();
         key.key_cells(&mut cells);
-        let r = sql::select_by_keys::<M::Columns>(db.dialect(), &cols, M::Table::NAME, key_names::<M>(), &cells, 1)?;
+        let r = sql::select_by_keys::<M::Columns>(
+            db.dialect(),
+            &cols,
+            M::Table::NAME,
+            key_names::<M>(),
+            &cells,
+            1,
+        )?;
         let arena = map.arena_mut::<M>();
         let found = db.load_into::<M, <M::Columns as Selection>::SqlType>(arena, &r)?;
         Ok(found.first().and_then(|&i| {
@@ -473,7 +484,11 @@ impl<'c, C: Connection> Session<'c, C> {
         Ok(keys
             .iter()
             .filter_map(|k| arena.lookup(k))
-            .filter(|&i| arena.slot(i as usize).is_some_and(|s| s.state != State::Deleted))
+            .filter(|&i| {
+                arena
+                    .slot(i as usize)
+                    .is_some_and(|s| s.state != State::Deleted)
+            })
             .map(Handle::from_index)
             .collect())
     }
@@ -574,7 +589,14 @@ pub(crate) fn load_keys<M: Model, C: Connection>(
         for k in chunk {
             k.key_cells(&mut cells);
         }
-        let r = sql::select_by_keys::<M::Columns>(db.dialect(), &cols, M::Table::NAME, names, &cells, chunk.len())?;
+        let r = sql::select_by_keys::<M::Columns>(
+            db.dialect(),
+            &cols,
+            M::Table::NAME,
+            names,
+            &cells,
+            chunk.len(),
+        )?;
         slots.extend(db.load_into::<M, <M::Columns as Selection>::SqlType>(arena, &r)?);
     }
     for &i in &slots {
@@ -587,7 +609,9 @@ pub(crate) fn load_keys<M: Model, C: Connection>(
 
 #[cold]
 fn stale<M, T>(h: Handle<M>) -> T {
-    panic!("{h:?} no longer refers to an object of this session (expunged, deleted and committed, or dropped by a rollback)")
+    panic!(
+        "{h:?} no longer refers to an object of this session (expunged, deleted and committed, or dropped by a rollback)"
+    )
 }
 
 impl<M: Model, C: Connection> Index<Handle<M>> for Session<'_, C> {
@@ -618,11 +642,21 @@ impl<M: Model, C: Connection> IndexMut<Handle<M>> for Session<'_, C> {
 }
 
 /// The row with key `key`, freshly read.
-pub(crate) fn fetch_by_key<M: Model, C: Connection>(db: &mut Db<'_, C>, key: &M::Key) -> Result<Option<M>> {
+pub(crate) fn fetch_by_key<M: Model, C: Connection>(
+    db: &mut Db<'_, C>,
+    key: &M::Key,
+) -> Result<Option<M>> {
     let cols = M::Columns::columns();
     let mut cells = Cells::new();
     key.key_cells(&mut cells);
-    let r = sql::select_by_keys(db.dialect(), &cols, M::Table::NAME, key_names::<M>(), &cells, 1)?;
+    let r = sql::select_by_keys(
+        db.dialect(),
+        &cols,
+        M::Table::NAME,
+        key_names::<M>(),
+        &cells,
+        1,
+    )?;
     let mut fresh = None;
     db.query(&r, |row| {
         let values = <M::Row as FromRow<_>>::from_row(row, 0)?;

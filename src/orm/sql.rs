@@ -308,21 +308,46 @@ mod tests {
             key: &key,
             version: Some(("version", 3)),
         };
-        let r = update(&Ansi, &["id", "name", "version"], &cells, &[false, true, true], &row).unwrap();
+        let r = update(
+            &Ansi,
+            &["id", "name", "version"],
+            &cells,
+            &[false, true, true],
+            &row,
+        )
+        .unwrap();
         assert_eq!(
             r.sql,
             r#"UPDATE "users" SET "name" = ?, "version" = ? WHERE "users"."id" = ? AND "users"."version" = ?"#
         );
         assert_eq!(
             r.binds.as_slice(),
-            &[ValueRef::Text("bob"), ValueRef::Int(4), ValueRef::Int(1), ValueRef::Int(3)]
+            &[
+                ValueRef::Text("bob"),
+                ValueRef::Int(4),
+                ValueRef::Int(1),
+                ValueRef::Int(3)
+            ]
         );
     }
 
     #[test]
     fn composite_keys_match_with_or_of_ands() {
-        let cells = [ValueRef::Int(1), ValueRef::Int(2), ValueRef::Int(3), ValueRef::Int(4)];
-        let r = select_by_keys(&Ansi, &crate::expr::BoolLiteral(true), "m", &["a", "b"], &cells, 2).unwrap();
+        let cells = [
+            ValueRef::Int(1),
+            ValueRef::Int(2),
+            ValueRef::Int(3),
+            ValueRef::Int(4),
+        ];
+        let r = select_by_keys(
+            &Ansi,
+            &crate::expr::BoolLiteral(true),
+            "m",
+            &["a", "b"],
+            &cells,
+            2,
+        )
+        .unwrap();
         assert_eq!(
             r.sql,
             r#"SELECT TRUE FROM "m" WHERE ("m"."a" = ? AND "m"."b" = ?) OR ("m"."a" = ? AND "m"."b" = ?)"#

@@ -158,7 +158,16 @@ pub mod articles {
 }
 
 /// Every table, for create_all / drop_all.
-pub type AllTables = (Authors, Books, Bios, Notes, Genres, BookGenres, Expertises, Articles);
+pub type AllTables = (
+    Authors,
+    Books,
+    Bios,
+    Notes,
+    Genres,
+    BookGenres,
+    Expertises,
+    Articles,
+);
 
 /// Drops and recreates every table.
 pub fn setup<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
@@ -176,7 +185,11 @@ pub struct Author {
 }
 impl Author {
     pub fn new(name: &str) -> Self {
-        Author { id: 0, name: name.into(), email: None }
+        Author {
+            id: 0,
+            name: name.into(),
+            email: None,
+        }
     }
 }
 impl Model for Author {
@@ -207,7 +220,12 @@ pub struct Book {
 }
 impl Book {
     pub fn new(title: &str) -> Self {
-        Book { id: 0, author_id: 0, title: title.into(), pages: 100 }
+        Book {
+            id: 0,
+            author_id: 0,
+            title: title.into(),
+            pages: 100,
+        }
     }
 }
 impl Model for Book {
@@ -216,7 +234,12 @@ impl Model for Book {
     type Row = (i64, i64, String, i32);
     type Key = i64;
     fn from_row((id, author_id, title, pages): Self::Row) -> Self {
-        Book { id, author_id, title, pages }
+        Book {
+            id,
+            author_id,
+            title,
+            pages,
+        }
     }
     fn values(&self) -> (&i64, &i64, &String, &i32) {
         (&self.id, &self.author_id, &self.title, &self.pages)
@@ -253,7 +276,11 @@ impl Model for Bio {
     type Row = (i64, i64, String);
     type Key = i64;
     fn from_row((id, author_id, body): Self::Row) -> Self {
-        Bio { id, author_id, body }
+        Bio {
+            id,
+            author_id,
+            body,
+        }
     }
     fn values(&self) -> (&i64, &i64, &String) {
         (&self.id, &self.author_id, &self.body)
@@ -291,7 +318,11 @@ impl Model for Note {
     type Row = (i64, Option<i64>, String);
     type Key = i64;
     fn from_row((id, author_id, body): Self::Row) -> Self {
-        Note { id, author_id, body }
+        Note {
+            id,
+            author_id,
+            body,
+        }
     }
     fn values(&self) -> (&i64, &Option<i64>, &String) {
         (&self.id, &self.author_id, &self.body)
@@ -325,7 +356,10 @@ pub struct Genre {
 }
 impl Genre {
     pub fn new(name: &str) -> Self {
-        Genre { id: 0, name: name.into() }
+        Genre {
+            id: 0,
+            name: name.into(),
+        }
     }
 }
 impl Model for Genre {
@@ -370,7 +404,11 @@ impl Model for Expertise {
     type Row = (i64, i64, i32);
     type Key = (i64, i64);
     fn from_row((author_id, genre_id, level): Self::Row) -> Self {
-        Expertise { author_id, genre_id, level }
+        Expertise {
+            author_id,
+            genre_id,
+            level,
+        }
     }
     fn values(&self) -> (&i64, &i64, &i32) {
         (&self.author_id, &self.genre_id, &self.level)
@@ -412,7 +450,14 @@ pub struct Article {
 }
 impl Article {
     pub fn new(title: &str) -> Self {
-        Article { id: 0, title: title.into(), status: None, version: 1, created_at: 0, updated_at: 0 }
+        Article {
+            id: 0,
+            title: title.into(),
+            status: None,
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
     }
 }
 impl Model for Article {
@@ -428,10 +473,24 @@ impl Model for Article {
     type Row = (i64, String, Option<String>, i64, i64, i64);
     type Key = i64;
     fn from_row((id, title, status, version, created_at, updated_at): Self::Row) -> Self {
-        Article { id, title, status, version, created_at, updated_at }
+        Article {
+            id,
+            title,
+            status,
+            version,
+            created_at,
+            updated_at,
+        }
     }
     fn values(&self) -> (&i64, &String, &Option<String>, &i64, &i64, &i64) {
-        (&self.id, &self.title, &self.status, &self.version, &self.created_at, &self.updated_at)
+        (
+            &self.id,
+            &self.title,
+            &self.status,
+            &self.version,
+            &self.created_at,
+            &self.updated_at,
+        )
     }
     fn key(&self) -> i64 {
         self.id
