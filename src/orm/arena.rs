@@ -182,20 +182,20 @@ impl<M: Model> Arena<M> {
     }
 
     fn reindex(&mut self, i: u32) {
-        if let Some(slot) = self.slot(i as usize) {
-            if slot.state.indexed() {
-                let key = slot.db_key();
-                self.index.insert(key, i);
-            }
+        if let Some(slot) = self.slot(i as usize)
+            && slot.state.indexed()
+        {
+            let key = slot.db_key();
+            self.index.insert(key, i);
         }
     }
 
     pub(crate) fn queue(&mut self, i: u32) {
-        if let Some(slot) = self.slot_mut(i as usize) {
-            if !slot.queued {
-                slot.queued = true;
-                self.pending.push(i);
-            }
+        if let Some(slot) = self.slot_mut(i as usize)
+            && !slot.queued
+        {
+            slot.queued = true;
+            self.pending.push(i);
         }
     }
 
@@ -272,11 +272,12 @@ impl<M: Model> Arena<M> {
         match self.index.entry(value.key()) {
             MapEntry::Occupied(e) => {
                 let i = *e.get();
-                if let Some(Some(slot)) = self.slots.get_mut(i as usize) {
-                    if slot.expired && slot.state == State::Clean {
-                        slot.value = value;
-                        slot.expired = false;
-                    }
+                if let Some(Some(slot)) = self.slots.get_mut(i as usize)
+                    && slot.expired
+                    && slot.state == State::Clean
+                {
+                    slot.value = value;
+                    slot.expired = false;
                 }
                 i
             }

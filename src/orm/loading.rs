@@ -55,10 +55,8 @@ impl Collections {
     /// loaded (a new parent's collection is exactly what was attached).
     pub(crate) fn push(&mut self, parent: u32, child: u32, create: bool) {
         match self.by_parent.get_mut(parent as usize) {
-            Some(Coll::Loaded(v)) => {
-                if !v.contains(&child) {
-                    v.push(child);
-                }
+            Some(Coll::Loaded(v)) if !v.contains(&child) => {
+                v.push(child);
             }
             _ if create => self.set(parent, Coll::Loaded(vec![child])),
             _ => {}
@@ -298,10 +296,10 @@ where
             match map.state::<P>(p) {
                 Some(State::New) => waiting.push((p, c)),
                 Some(State::Clean | State::Dirty) => {
-                    if let Some(key) = map.db_key::<P>(p) {
-                        if let Some(child) = map.arena_mut::<Ch>().edit(c, level) {
-                            child.set_parent_key(key);
-                        }
+                    if let Some(key) = map.db_key::<P>(p)
+                        && let Some(child) = map.arena_mut::<Ch>().edit(c, level)
+                    {
+                        child.set_parent_key(key);
                     }
                 }
                 _ => {}

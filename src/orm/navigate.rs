@@ -141,10 +141,10 @@ impl<C: Connection> Session<'_, C> {
             .and_then(|k| self.map.arena::<P>()?.lookup(&k));
         let key = self.map.db_key::<P>(p);
         let parent_is_new = key.is_none();
-        if let Some(key) = key {
-            if let Some(object) = self.map.arena_mut::<Ch>().edit(c, level) {
-                object.set_parent_key(key);
-            }
+        if let Some(key) = key
+            && let Some(object) = self.map.arena_mut::<Ch>().edit(c, level)
+        {
+            object.set_parent_key(key);
         }
         let store = self.rels.children::<P, Ch>();
         if let Some(old) = previous.filter(|&old| old != p) {

@@ -421,15 +421,13 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When the query (or the autoflush before it) fails.
     pub fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
-        if let Some(arena) = self.map.arena::<M>() {
-            if let Some(i) = arena.lookup(&key) {
-                if let Some(slot) = arena.slot(i as usize) {
-                    if !slot.expired {
-                        let live = slot.state != State::Deleted;
-                        return Ok(live.then_some(Handle::from_index(i)));
-                    }
-                }
-            }
+        if let Some(arena) = self.map.arena::<M>()
+            && let Some(i) = arena.lookup(&key)
+            && let Some(slot) = arena.slot(i as usize)
+            && !slot.expired
+        {
+            let live = slot.state != State::Deleted;
+            return Ok(live.then_some(Handle::from_index(i)));
         }
         self.autoflush()?;
         let (map, mut db) = split!(self);

@@ -75,10 +75,10 @@ impl<C: Connection> Session<'_, C> {
         let mut result = Ok(());
         if self.tx.open {
             for _ in 0..self.tx.levels.len() {
-                if let Err(e) = rollback_transaction(self.conn) {
-                    if result.is_ok() {
-                        result = Err(e);
-                    }
+                if let Err(e) = rollback_transaction(self.conn)
+                    && result.is_ok()
+                {
+                    result = Err(e);
                 }
             }
             self.tx.open = false;
@@ -175,10 +175,10 @@ impl<C: Connection> Session<'_, C> {
         let mut result = Ok(());
         while self.tx.levels.len() > pos {
             let id = self.tx.levels.pop().unwrap_or_default();
-            if let Err(e) = rollback_transaction(self.conn) {
-                if result.is_ok() {
-                    result = Err(e);
-                }
+            if let Err(e) = rollback_transaction(self.conn)
+                && result.is_ok()
+            {
+                result = Err(e);
             }
             for a in &mut self.map.arenas {
                 a.rollback_level(id);
