@@ -21,21 +21,19 @@ pub(crate) type Cells<'a> = smallvec::SmallVec<[ValueRef<'a>; 16]>;
 /// ```
 /// use sqlalgebra::prelude::*;
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
-/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (users::Id, users::Name, users::Fullname); type PrimaryKey = users::Id; }
-/// # pub mod users { use sqlalgebra::prelude::*;
-/// #   #[derive(Clone, Copy, Debug, Default)] pub struct Id;
-/// #   #[derive(Clone, Copy, Debug, Default)] pub struct Name;
-/// #   #[derive(Clone, Copy, Debug, Default)] pub struct Fullname;
-/// #   impl Column for Id { type Table = super::Users; type SqlType = BigInt; const NAME: &'static str = "id"; const AUTOINCREMENT: bool = true; }
-/// #   impl Column for Name { type Table = super::Users; type SqlType = Text; const NAME: &'static str = "name"; }
-/// #   impl Column for Fullname { type Table = super::Users; type SqlType = Nullable<Text>; const NAME: &'static str = "fullname"; }
-/// # }
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId, UserName, UserFullname); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserName;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserFullname;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; const AUTOINCREMENT: bool = true; }
+/// # impl Column for UserName { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
+/// # impl Column for UserFullname { type Table = Users; type SqlType = Nullable<Text>; const NAME: &'static str = "fullname"; }
 /// #[derive(Debug, Clone, PartialEq)]
 /// pub struct User { pub id: i64, pub name: String, pub fullname: Option<String> }
 ///
 /// impl Model for User {
 ///     type Table = Users;
-///     type Columns = (users::Id, users::Name, users::Fullname);
+///     type Columns = (UserId, UserName, UserFullname);
 ///     type Row = (i64, String, Option<String>);
 ///     type Key = i64;
 ///     fn from_row((id, name, fullname): Self::Row) -> Self { User { id, name, fullname } }
@@ -95,9 +93,24 @@ pub trait Model: Clone + 'static {
     /// transaction got there first, `flush` fails with
     /// [`Error::StaleData`](crate::Error::StaleData).
     ///
-    /// ```ignore
-    /// fn version(&mut self) -> Option<Version<'_>> {
-    ///     Some(Version::new::<documents::Version>(&mut self.version))
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Docs;
+    /// # impl Table for Docs { const NAME: &'static str = "docs"; type Columns = (DocId, DocVersion); type PrimaryKey = DocId; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct DocId;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct DocVersion;
+    /// # impl Column for DocId { type Table = Docs; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// # impl Column for DocVersion { type Table = Docs; type SqlType = BigInt; const NAME: &'static str = "version"; }
+    /// # #[derive(Clone)] pub struct Doc { id: i64, version: i64 }
+    /// impl Model for Doc {
+    /// #   type Table = Docs; type Columns = (DocId, DocVersion); type Row = (i64, i64); type Key = i64;
+    /// #   fn from_row((id, version): Self::Row) -> Self { Doc { id, version } }
+    /// #   fn values(&self) -> (&i64, &i64) { (&self.id, &self.version) }
+    /// #   fn key(&self) -> i64 { self.id }
+    ///     // ...
+    ///     fn version(&mut self) -> Option<Version<'_>> {
+    ///         Some(Version::new::<DocVersion>(&mut self.version))
+    ///     }
     /// }
     /// ```
     fn version(&mut self) -> Option<Version<'_>> {

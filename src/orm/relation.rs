@@ -50,9 +50,27 @@ impl Cascade {
 /// Many-to-one: each `Self` refers to one `P` through the foreign-key
 /// column `ForeignKey`.
 ///
-/// ```ignore
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Addresses;
+/// # impl Table for Addresses { const NAME: &'static str = "addresses"; type Columns = (AddressId, AddressUser); type PrimaryKey = AddressId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressUser;
+/// # impl Column for AddressId { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for AddressUser { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone)] pub struct Address { id: i64, user_id: i64 }
+/// # impl Model for Address { type Table = Addresses; type Columns = (AddressId, AddressUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Address { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
 /// impl BelongsTo<User> for Address {
-///     type ForeignKey = addresses::UserId;
+///     type ForeignKey = AddressUser;
 ///     fn parent_key(&self) -> Option<i64> { Some(self.user_id) }
 ///     fn set_parent_key(&mut self, key: i64) { self.user_id = key; }
 /// }
@@ -81,7 +99,30 @@ pub trait BelongsTo<P: Model>: Model {
 
 /// One-to-many: the inverse of `C: BelongsTo<Self>`, with its cascade.
 ///
-/// ```ignore
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Addresses;
+/// # impl Table for Addresses { const NAME: &'static str = "addresses"; type Columns = (AddressId, AddressUser); type PrimaryKey = AddressId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressUser;
+/// # impl Column for AddressId { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for AddressUser { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone)] pub struct Address { id: i64, user_id: i64 }
+/// # impl Model for Address { type Table = Addresses; type Columns = (AddressId, AddressUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Address { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
+/// # impl BelongsTo<User> for Address {
+/// #     type ForeignKey = AddressUser;
+/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) }
+/// #     fn set_parent_key(&mut self, key: i64) { self.user_id = key; }
+/// # }
 /// impl HasMany<Address> for User {
 ///     const CASCADE: Cascade = Cascade::ALL_DELETE_ORPHAN;
 /// }
@@ -98,7 +139,30 @@ pub trait HasMany<C: BelongsTo<Self>>: Model {
 /// One-to-one: a one-to-many of at most one child (the child's foreign key
 /// is UNIQUE). Declare [`HasMany`] too, for the cascade.
 ///
-/// ```ignore
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Profilees;
+/// # impl Table for Profilees { const NAME: &'static str = "profiles"; type Columns = (ProfileId, ProfileUser); type PrimaryKey = ProfileId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct ProfileId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct ProfileUser;
+/// # impl Column for ProfileId { type Table = Profilees; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for ProfileUser { type Table = Profilees; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone)] pub struct Profile { id: i64, user_id: i64 }
+/// # impl Model for Profile { type Table = Profilees; type Columns = (ProfileId, ProfileUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Profile { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
+/// # impl BelongsTo<User> for Profile {
+/// #     type ForeignKey = ProfileUser;
+/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) }
+/// #     fn set_parent_key(&mut self, key: i64) { self.user_id = key; }
+/// # }
 /// impl HasMany<Profile> for User {}
 /// impl HasOne<Profile> for User {}
 /// ```
@@ -116,11 +180,42 @@ pub trait HasOne<C: BelongsTo<Self>>: HasMany<C> {}
 /// session also deletes its link rows (for relationships the session has
 /// used).
 ///
-/// ```ignore
-/// impl ManyToMany<Tag> for Post {
-///     type Link = PostTags;
-///     type Left = post_tags::PostId;
-///     type Right = post_tags::TagId;
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Addresses;
+/// # impl Table for Addresses { const NAME: &'static str = "addresses"; type Columns = (AddressId, AddressUser); type PrimaryKey = AddressId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressUser;
+/// # impl Column for AddressId { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for AddressUser { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone)] pub struct Address { id: i64, user_id: i64 }
+/// # impl Model for Address { type Table = Addresses; type Columns = (AddressId, AddressUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Address { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Tags;
+/// # impl Table for Tags { const NAME: &'static str = "tags"; type Columns = (TagId,); type PrimaryKey = TagId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct TagId;
+/// # impl Column for TagId { type Table = Tags; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone)] pub struct Tag { id: i64 }
+/// # impl Model for Tag { type Table = Tags; type Columns = (TagId,); type Row = (i64,); type Key = i64;
+/// #     fn from_row((id,): Self::Row) -> Self { Tag { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserTags;
+/// # impl Table for UserTags { const NAME: &'static str = "user_tags"; type Columns = (LinkUser, LinkTag); type PrimaryKey = (LinkUser, LinkTag); }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct LinkUser;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct LinkTag;
+/// # impl Column for LinkUser { type Table = UserTags; type SqlType = BigInt; const NAME: &'static str = "user_id"; }
+/// # impl Column for LinkTag { type Table = UserTags; type SqlType = BigInt; const NAME: &'static str = "tag_id"; }
+/// impl ManyToMany<Tag> for User {
+///     type Link = UserTags;
+///     type Left = LinkUser;   // holds the user's id
+///     type Right = LinkTag;   // holds the tag's id
 /// }
 /// ```
 #[diagnostic::on_unimplemented(
