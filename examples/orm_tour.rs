@@ -4,7 +4,7 @@
 //!
 //! Run it with `cargo run --example orm_tour`.
 
-use sqlalgebra::orm::ObjectState;
+use sqlalgebra::orm::{ObjectState, Relationships};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::ForeignKey;
 use sqlalgebra_sqlite::Sqlite;
@@ -264,6 +264,14 @@ impl Model for User {
     fn set_generated_key(&mut self, id: i64) {
         self.id = id;
     }
+    // The relationships a flush follows when a user is deleted, even in a
+    // session that has not loaded them.
+    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
+        r.has_many::<Address>()
+            .has_many::<Profile>()
+            .has_many::<Follow>()
+            .many_to_many::<Tag>();
+    }
 }
 
 /// An e-mail address of a user.
@@ -451,7 +459,9 @@ impl BelongsTo<Tag> for Follow {
         self.tag_id = key;
     }
 }
-impl HasMany<Follow> for User {}
+impl HasMany<Follow> for User {
+    const CASCADE: Cascade = Cascade::ALL;
+}
 impl HasMany<Follow> for Tag {}
 
 // ---------------------------------------------------------------- the tour
@@ -582,6 +592,20 @@ fn relationships<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
     assert_eq!(s.get::<Follow>((bob_id, rust_id))?, Some(follow));
     let tag = s.parent::<Follow, Tag>(follow)?.expect("a tag");
     println!("bob follows {} since {}", s[tag].name, s[follow].since);
+    drop(s);
+
+    // Cascades: deleting bob, in a fresh session, deletes his addresses,
+    // profile and follows, and his tag links, before him.
+    let mut s = Session::new(conn);
+    let bob = s.query::<User>().filter(users::Name.eq("bob")).one()?;
+    s.delete(bob);
+    s.commit()?;
+    let left: i64 = select(count_star())
+        .from(Addresses)
+        .filter(addresses::UserId.eq(bob_id))
+        .get(s.connection())?;
+    let links: i64 = select(count_star()).from(UserTags).get(s.connection())?;
+    println!("after deleting bob: {left} addresses and {links} tag links left");
     Ok(())
 }
 

@@ -77,7 +77,11 @@ fn crud_and_identity_map<B: Backend>(engine: &Engine<B>) -> Result<()> {
             "a deleted object is not found"
         );
         s.commit()?;
-        assert_eq!(s.statement_count(), 4, "SELECT, SELECT, UPDATE, DELETE");
+        assert_eq!(
+            s.statement_count(),
+            6,
+            "SELECT, SELECT, UPDATE, the cascade's SELECTs of bob's books and bio, DELETE"
+        );
     }
     let rows: Vec<(String, Option<String>)> =
         select((authors::Name, authors::Email)).load(&mut *conn)?;
@@ -738,6 +742,42 @@ fn loading_strategies_count_statements<B: Backend>(engine: &Engine<B>) -> Result
     Ok(())
 }
 
+fn cascades_in_a_fresh_session<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    setup(&mut *conn)?;
+    {
+        let mut s = Session::new(&mut *conn);
+        let (ann, books) =
+            s.add_with_children(Author::new("ann"), [Book::new("A"), Book::new("B")]);
+        let bio = s.add(Bio {
+            id: 0,
+            author_id: 0,
+            body: "b".into(),
+        });
+        s.attach(ann, bio);
+        let g = s.add(Genre::new("g"));
+        s.link(books[0], g);
+        s.link(books[1], g);
+        s.add_with_children(Author::new("bo"), [Book::new("C")]);
+        s.commit()?;
+    }
+    // A session that never touched the relationships: `Author::relationships`
+    // tells the flush to follow them.
+    let mut s = Session::new(&mut *conn);
+    let ann = s.query::<Author>().filter(authors::Name.eq("ann")).one()?;
+    s.delete(ann);
+    s.commit()?;
+    let titles: Vec<String> = select(books::Title).load(s.connection())?;
+    assert_eq!(titles, ["C"], "ann's books went with her, bo's stayed");
+    assert_eq!(count(s.connection(), Bios)?, 0);
+    assert_eq!(
+        count(s.connection(), BookGenres)?,
+        0,
+        "and their link rows first"
+    );
+    Ok(())
+}
+
 fn many_to_many_loading<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = engine.connect()?;
     setup(&mut *conn)?;
@@ -879,6 +919,7 @@ on_all_backends!(
     relationships,
     many_to_many_and_association_objects,
     loading_strategies_count_statements,
+    cascades_in_a_fresh_session,
     many_to_many_loading,
     column_defaults_timestamps_and_versions,
 );

@@ -5,6 +5,7 @@ use std::any::Any;
 use smallvec::SmallVec;
 
 use super::arena::{Arena, State};
+use super::loading::Relations;
 use super::model::{Cells, KeyFor, Model, push_cells};
 use super::session::{Db, IdentityMap, Session, fetch_by_key, key_names, split};
 use super::sql::{self, RowMatch};
@@ -28,6 +29,8 @@ pub(crate) trait ErasedArena<C: Connection> {
     fn release_level(&mut self, child: u64, parent: u64);
     fn end_transaction(&mut self, expire: bool);
     fn expire_all(&mut self);
+    /// Registers the model's relationships when it has deletes pending.
+    fn register_relationships(&self, rels: &mut Relations<C>);
 }
 
 impl<M: Model, C: Connection> ErasedArena<C> for Arena<M> {
@@ -90,6 +93,11 @@ impl<M: Model, C: Connection> ErasedArena<C> for Arena<M> {
     }
     fn expire_all(&mut self) {
         Arena::expire_all(self);
+    }
+    fn register_relationships(&self, rels: &mut Relations<C>) {
+        if self.has_pending(State::Deleted) {
+            rels.register::<M>();
+        }
     }
 }
 
@@ -344,7 +352,14 @@ impl<C: Connection> Session<'_, C> {
         let batch = self.config.batch_size;
         let (map, mut db) = split!(self);
         let rels = &mut self.rels;
-        while rels.cascade(map, &mut db, level, batch)? {}
+        loop {
+            for a in &map.arenas {
+                a.register_relationships(rels);
+            }
+            if !rels.cascade(map, &mut db, level, batch)? {
+                break;
+            }
+        }
         let order = flush_order(map)?;
         for &a in &order {
             let table = map.arenas[a].def().name;

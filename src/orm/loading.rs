@@ -118,6 +118,85 @@ pub(crate) struct LinkStore<L, R> {
 pub(crate) struct Relations<C: Connection> {
     stores: Vec<Box<dyn ErasedRel<C>>>,
     by_type: FastMap<TypeId, usize>,
+    /// The models whose [`Model::relationships`] were registered.
+    registered: FastMap<TypeId, ()>,
+}
+
+/// The relationships of model `M` a flush follows: see
+/// [`Model::relationships`].
+///
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Addresses;
+/// # impl Table for Addresses { const NAME: &'static str = "addresses"; type Columns = (AddressId, AddressUser); type PrimaryKey = AddressId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressUser;
+/// # impl Column for AddressId { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for AddressUser { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone)] pub struct Address { id: i64, user_id: i64 }
+/// # impl Model for Address { type Table = Addresses; type Columns = (AddressId, AddressUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Address { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
+/// # impl BelongsTo<User> for Address {
+/// #     type ForeignKey = AddressUser;
+/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) }
+/// #     fn set_parent_key(&mut self, key: i64) { self.user_id = key; }
+/// # }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// use sqlalgebra::orm::Relationships;
+///
+/// impl HasMany<Address> for User {
+///     const CASCADE: Cascade = Cascade::ALL;
+/// }
+/// impl Model for User {
+/// #   type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #   fn from_row((id,): Self::Row) -> Self { User { id } }
+/// #   fn values(&self) -> (&i64,) { (&self.id,) }
+/// #   fn key(&self) -> i64 { self.id }
+///     // ...
+///     fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
+///         r.has_many::<Address>(); // deleting a user deletes its addresses
+///     }
+/// }
+/// ```
+pub struct Relationships<'r, M, C: Connection> {
+    rels: &'r mut Relations<C>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, C: Connection> Relationships<'_, M, C> {
+    /// The one-to-many (or one-to-one) relationship to `Ch`: deleting an
+    /// `M` follows its cascade.
+    pub fn has_many<Ch>(&mut self) -> &mut Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.rels.children::<M, Ch>();
+        self
+    }
+
+    /// The many-to-many relationship to `R`: deleting an `M` (or an `R`)
+    /// deletes its link rows first.
+    pub fn many_to_many<R: Model>(&mut self) -> &mut Self
+    where
+        M: ManyToMany<R>,
+    {
+        self.rels.links::<M, R>();
+        self
+    }
+}
+
+impl<M, C: Connection> std::fmt::Debug for Relationships<'_, M, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relationships")
+            .field("model", &std::any::type_name::<M>())
+            .finish()
+    }
 }
 
 impl<C: Connection> Relations<C> {
@@ -125,6 +204,17 @@ impl<C: Connection> Relations<C> {
         Relations {
             stores: Vec::new(),
             by_type: FastMap::default(),
+            registered: FastMap::default(),
+        }
+    }
+
+    /// Registers the relationships `M` lists, once.
+    pub(crate) fn register<M: Model>(&mut self) {
+        if self.registered.insert(TypeId::of::<M>(), ()).is_none() {
+            M::relationships(&mut Relationships {
+                rels: self,
+                _model: PhantomData,
+            });
         }
     }
 

@@ -29,6 +29,7 @@ mod sql;
 mod transaction;
 
 pub use handle::Handle;
+pub use loading::Relationships;
 pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};
 pub use query::{JoinList, JoinedQuery, ModelQuery, Parts, QueryJoin};
 pub use relation::{BelongsTo, Cascade, HasMany, HasOne, ManyToMany};

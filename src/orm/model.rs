@@ -3,6 +3,7 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
+use super::loading::Relationships;
 use crate::query::Selection;
 use crate::schema::{Column, ColumnList, Table};
 use crate::types::SqlType;
@@ -115,6 +116,18 @@ pub trait Model: Clone + 'static {
     /// ```
     fn version(&mut self) -> Option<Version<'_>> {
         None
+    }
+
+    /// Lists the relationships a flush must follow from this model even in
+    /// a session that has not used them: deleting an object then deletes
+    /// its [`HasMany`](super::HasMany) children under a cascade with
+    /// `delete`, and its link rows of each
+    /// [`ManyToMany`](super::ManyToMany). Rust cannot enumerate trait
+    /// impls, so they are named here; the default lists none (a
+    /// relationship the session has loaded or changed is followed anyway).
+    /// See [`Relationships`] for an example.
+    fn relationships<C: crate::Connection>(r: &mut Relationships<'_, Self, C>) {
+        let _ = r;
     }
 }
 

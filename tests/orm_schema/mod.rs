@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use sqlalgebra::orm::{ManyToMany, Version};
+use sqlalgebra::orm::{ManyToMany, Relationships, Version};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{ColumnDefault, ForeignKey, Index, ReferentialAction};
 
@@ -209,6 +209,9 @@ impl Model for Author {
     fn set_generated_key(&mut self, id: i64) {
         self.id = id;
     }
+    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
+        r.has_many::<Book>().has_many::<Bio>();
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,6 +252,9 @@ impl Model for Book {
     }
     fn set_generated_key(&mut self, id: i64) {
         self.id = id;
+    }
+    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
+        r.many_to_many::<Genre>();
     }
 }
 impl BelongsTo<Author> for Book {
