@@ -5,9 +5,10 @@ use std::any::Any;
 use smallvec::SmallVec;
 
 use super::arena::{Arena, State};
+use super::identity::{Db, IdentityMap, fetch_by_key, key_names};
 use super::loading::Relations;
 use super::model::{Cells, KeyFor, Model, push_cells};
-use super::session::{Db, IdentityMap, Session, fetch_by_key, key_names, split};
+use super::session::{Session, split};
 use super::sql::{self, RowMatch};
 use crate::conn::Connection;
 use crate::error::{Error, Result};

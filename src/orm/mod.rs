@@ -19,6 +19,7 @@
 mod arena;
 mod flush;
 mod handle;
+mod identity;
 mod loading;
 mod model;
 mod navigate;
@@ -26,6 +27,7 @@ mod query;
 mod relation;
 mod session;
 mod sql;
+mod strategy;
 mod transaction;
 
 pub use handle::Handle;

@@ -3,10 +3,11 @@
 
 use super::arena::State;
 use super::handle::Handle;
-use super::loading::{Coll, alive, fetch_children, fetch_linked};
+use super::loading::{Coll, alive};
 use super::model::Model;
 use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany, relation_name};
 use super::session::{Session, split};
+use super::strategy::{fetch_children, fetch_linked};
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 

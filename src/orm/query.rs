@@ -5,10 +5,12 @@ use std::marker::PhantomData;
 
 use super::arena::FastMap;
 use super::handle::Handle;
-use super::loading::{self, Coll};
+use super::identity::key_names;
+use super::loading::Coll;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::{Session, key_names, split};
+use super::session::{Session, split};
+use super::strategy;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::expr::OrderBy;
@@ -233,7 +235,7 @@ where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.loaders.push(loading::selectin_children::<M, Ch, C>);
+        self.loaders.push(strategy::selectin_children::<M, Ch, C>);
         self
     }
 
@@ -244,7 +246,7 @@ where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.loaders.push(loading::raise_children::<M, Ch, C>);
+        self.loaders.push(strategy::raise_children::<M, Ch, C>);
         self
     }
 
@@ -256,7 +258,7 @@ where
         M: BelongsTo<P>,
         P: Model,
     {
-        self.loaders.push(loading::selectin_parents::<M, P, C>);
+        self.loaders.push(strategy::selectin_parents::<M, P, C>);
         self
     }
 
@@ -267,7 +269,7 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders.push(loading::selectin_linked::<M, R, C>);
+        self.loaders.push(strategy::selectin_linked::<M, R, C>);
         self
     }
 
@@ -277,7 +279,7 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders.push(loading::raise_linked::<M, R, C>);
+        self.loaders.push(strategy::raise_linked::<M, R, C>);
         self
     }
 
