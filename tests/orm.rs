@@ -457,6 +457,33 @@ fn savepoints<B: Backend>(engine: &Engine<B>) -> Result<()> {
     s.rollback()?;
     assert_eq!(author_names(s.connection())?, ["x", "z"]);
 
+    // Nested savepoints: a released inner one is undone with the outer.
+    let x = s.query::<Author>().filter(authors::Name.eq("x")).one()?;
+    let outer = s.begin_nested()?;
+    s[x].email = Some("1".into());
+    let inner = s.begin_nested()?;
+    s[x].email = Some("2".into());
+    let y = s.add(Author::new("y"));
+    s.release(inner)?;
+    assert_eq!(s.state(y), ObjectState::Persistent);
+    s.rollback_to(outer)?;
+    assert_eq!(s[x].email, None);
+    assert!(!s.contains(y));
+    // ...and a rolled-back inner one leaves the outer's work.
+    let outer = s.begin_nested()?;
+    s[x].email = Some("1".into());
+    let inner = s.begin_nested()?;
+    s[x].email = Some("2".into());
+    s.rollback_to(inner)?;
+    assert_eq!(s[x].email.as_deref(), Some("1"));
+    s.release(outer)?;
+    s.commit()?;
+    let email: Option<String> = select(authors::Email)
+        .filter(authors::Name.eq("x"))
+        .get(s.connection())?;
+    assert_eq!(email.as_deref(), Some("1"));
+    assert!(matches!(s.release(outer), Err(Error::Transaction(_))));
+
     // transaction(): commits on Ok.
     s.transaction(|s| {
         s.add(Author::new("u"));
@@ -546,6 +573,23 @@ fn relationships<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(count(s.connection(), Bios)?, 0);
     assert_eq!(author_names(s.connection())?, ["bo"]);
 
+    // Deleting a parent without a delete cascade clears its children's
+    // nullable foreign keys.
+    let note = s.add(Note {
+        id: 0,
+        author_id: None,
+        body: "m".into(),
+    });
+    s.attach(bo, note);
+    s.commit()?;
+    s.delete(bo);
+    s.commit()?;
+    let owners: Vec<Option<i64>> = select(notes::AuthorId).load(s.connection())?;
+    assert_eq!(owners, [None, None]);
+    let bo = s.add(Author::new("bo"));
+    s.commit()?;
+    let bo_id = s[bo].id;
+
     // A NOT NULL foreign key without delete-orphan cannot be detached.
     let g = s.add(Genre::new("g"));
     let e = s.add(Expertise {
@@ -619,6 +663,11 @@ fn many_to_many_and_association_objects<B: Backend>(engine: &Engine<B>) -> Resul
     s.set_expire_on_commit(false);
     let got = s.get::<Expertise>((author_id, fantasy_id))?;
     assert_eq!(got, Some(e));
+    s.expire(e);
+    assert_eq!(
+        s.get_many::<Expertise>(&[(author_id, fantasy_id), (author_id, 999)])?,
+        [e]
+    );
     s[e].level = 5;
     s.commit()?;
     let level: i32 = select(expertise::Level).get(s.connection())?;

@@ -346,9 +346,6 @@ where
         level: u64,
         batch: usize,
     ) -> Result<bool> {
-        if !self.cascade.delete {
-            return Ok(false);
-        }
         let parents = deleted::<P, C>(map);
         if parents.is_empty() {
             return Ok(false);
@@ -363,13 +360,28 @@ where
                 self.colls.set(p, Coll::Loaded(children));
             }
         }
+        // With a delete cascade the children go too; without, their
+        // foreign key is cleared where it can be (else the database
+        // decides: refuse, or cascade on its own).
         let mut changed = false;
         for p in parents {
-            if let Coll::Loaded(children) = self.colls.get(p) {
-                for &c in children {
-                    if alive::<Ch, C>(map, c) {
-                        map.arena_mut::<Ch>().delete(c, level);
-                        changed = true;
+            let Coll::Loaded(children) = self.colls.get(p) else {
+                continue;
+            };
+            for &c in children {
+                if !alive::<Ch, C>(map, c) {
+                    continue;
+                }
+                let arena = map.arena_mut::<Ch>();
+                if self.cascade.delete {
+                    arena.delete(c, level);
+                    changed = true;
+                } else if arena
+                    .slot(c as usize)
+                    .is_some_and(|s| s.value.parent_key().is_some())
+                {
+                    if let Some(child) = arena.edit(c, level) {
+                        child.clear_parent_key();
                     }
                 }
             }
