@@ -379,10 +379,9 @@ where
                 } else if arena
                     .slot(c as usize)
                     .is_some_and(|s| s.value.parent_key().is_some())
+                    && let Some(child) = arena.edit(c, level)
                 {
-                    if let Some(child) = arena.edit(c, level) {
-                        child.clear_parent_key();
-                    }
+                    child.clear_parent_key();
                 }
             }
         }
