@@ -4,7 +4,7 @@
 //!
 //! Run it with `cargo run --example orm_tour`.
 
-use sqlalgebra::orm::{ObjectState, Relationships};
+use sqlalgebra::orm::ObjectState;
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::ForeignKey;
 use sqlalgebra_sqlite::Sqlite;

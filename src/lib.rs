@@ -79,7 +79,8 @@ pub mod prelude {
         TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
     };
     pub use crate::orm::{
-        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Session, Version,
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Relationships, Session,
+        Version,
     };
     pub use crate::query::{
         ColumnMethods, Execute, Query, RunQuery, delete_from, insert_into, select, text, update,

@@ -194,8 +194,6 @@ pub trait ModelColumns: ColumnList + Selection + Copy {
 pub trait ModelRow: 'static {
     /// A tuple of references to each value.
     type Refs<'a>: Copy;
-    /// How many values.
-    const LEN: usize;
     /// Appends each referenced value as a cell.
     #[doc(hidden)]
     fn cells<'a>(refs: Self::Refs<'a>, out: &mut Cells<'a>);
@@ -211,7 +209,6 @@ macro_rules! tuple_model_impls {
 
         impl<$($T: Encode + 'static),+> ModelRow for ($($T,)+) {
             type Refs<'a> = ($(&'a $T,)+);
-            const LEN: usize = [$(stringify!($T)),+].len();
             #[allow(non_snake_case)]
             fn cells<'a>(refs: Self::Refs<'a>, out: &mut Cells<'a>) {
                 let ($($T,)+) = refs;

@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use sqlalgebra::orm::{ManyToMany, Relationships, Version};
+use sqlalgebra::orm::{ManyToMany, Version};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{ColumnDefault, ForeignKey, Index, ReferentialAction};
 
