@@ -107,14 +107,14 @@ impl<L: Expression, R: Expression> Expression for ILike<L, R> {
 }
 
 /// `expr IN (v1, v2, ...)`. An empty list is a predicate that is always
-/// false, not a syntax error.
+/// false (`1 = 0`), not a syntax error.
 #[derive(Debug, Clone)]
 pub struct InList<E, V> {
     pub(crate) expr: E,
     pub(crate) values: Vec<V>,
 }
 
-/// `expr NOT IN (v1, v2, ...)`. An empty list is always true.
+/// `expr NOT IN (v1, v2, ...)`. An empty list is always true (`1 = 1`).
 #[derive(Debug, Clone)]
 pub struct NotInList<E, V> {
     pub(crate) expr: E,
@@ -128,7 +128,10 @@ fn render_in<'a, E: Render, V: Render>(
     negated: bool,
 ) {
     if values.is_empty() {
-        w.push_sql(w.dialect().bool_literal(negated));
+        // A comparison rather than a bare literal: as a whole ORDER BY or
+        // GROUP BY term, SQLite and MySQL read the integer `0` / `1` as a
+        // column position, and PostgreSQL refuses a boolean constant.
+        w.push_sql(if negated { "1 = 1" } else { "1 = 0" });
         return;
     }
     w.push_operand(expr, OPERAND);
@@ -157,11 +160,7 @@ impl<E: Render, V: Render> Render for InList<E, V> {
         collect_in(&self.expr, &self.values, out);
     }
     fn precedence(&self) -> u8 {
-        if self.values.is_empty() {
-            precedence::ATOM
-        } else {
-            precedence::COMPARISON
-        }
+        precedence::COMPARISON
     }
 }
 
@@ -174,11 +173,7 @@ impl<E: Render, V: Render> Render for NotInList<E, V> {
         collect_in(&self.expr, &self.values, out);
     }
     fn precedence(&self) -> u8 {
-        if self.values.is_empty() {
-            precedence::ATOM
-        } else {
-            precedence::COMPARISON
-        }
+        precedence::COMPARISON
     }
 }
 
