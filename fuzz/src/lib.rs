@@ -16,6 +16,17 @@
 //! INSERT of no rows, a JOIN with nothing to join onto, `text()` with a
 //! missing or unused bind) are built on purpose and the refusal is checked.
 //!
+//! Statements cover SELECT (joins, an aliased second join, WHERE, GROUP BY,
+//! HAVING, ORDER BY, LIMIT / OFFSET, DISTINCT, the switch to a boxed
+//! SELECT), INSERT of one or several rows, UPDATE, DELETE, raw `text()`,
+//! and inside expressions EXISTS, IN (SELECT ...) and scalar subqueries.
+//!
+//! The corpus is bytes: changing these description types changes what
+//! each corpus file decodes to (it still decodes). After such a change,
+//! refresh `corpus/render_expr/` (see `examples/pick_corpus.rs`); cases
+//! that must keep their meaning are written out as [`Case`] values in
+//! `tests/fuzz_corpus.rs` instead.
+//!
 //! [`check_case`] renders each case in every dialect given and checks:
 //! - rendering never panics, and fails exactly when the model expects it to;
 //! - rendering is deterministic;
@@ -36,7 +47,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use sqlalgebra::expr::{BoolLiteral, Expression};
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::{
-    Assignments, BoxedSelect, FromClause, InsertValues, MaybeClause, Modifiers, Select, Value,
+    Assignments, BoxedSelect, Clause, FromClause, InsertValues, MaybeClause, Modifiers, Select,
+    Value,
 };
 use sqlalgebra::render::{Dialect, Render, SqlWriter, TableRef, TableSet};
 use sqlalgebra::schema::QuerySource;
@@ -175,13 +187,13 @@ pub mod schema {
 ///
 /// The tag is trusted: rendering does not depend on it.
 pub struct Dyn<ST> {
-    node: Box<dyn Render + Send + Sync>,
+    node: Box<dyn Render>,
     _sql_type: PhantomData<fn() -> ST>,
 }
 
 impl<ST> Dyn<ST> {
     /// Erases `node`.
-    pub fn new(node: impl Render + Send + Sync + 'static) -> Self {
+    pub fn new(node: impl Render + 'static) -> Self {
         Dyn {
             node: Box::new(node),
             _sql_type: PhantomData,
@@ -403,6 +415,8 @@ pub enum IntExpr {
     Min(Box<IntExpr>),
     /// `MAX(e)`.
     Max(Box<IntExpr>),
+    /// `(SELECT ...)`, a scalar subquery.
+    Scalar(Box<SubDesc>),
 }
 
 /// A float expression.
@@ -554,6 +568,29 @@ pub enum BoolExpr {
     IsNull(Box<AnyExpr>),
     /// `IS NOT NULL`.
     IsNotNull(Box<AnyExpr>),
+    /// `EXISTS (SELECT ...)`.
+    Exists(Box<SubDesc>),
+    /// `e [NOT] IN (SELECT ...)`.
+    InSelect(IntExpr, Box<SubDesc>, bool),
+}
+
+/// A one-column SELECT used inside another statement. Its FROM is
+/// explicit; columns of the other table are correlated to the enclosing
+/// query when it has that table, else they join the subquery's FROM.
+/// No aggregates inside (SQLite would attribute an aggregate over outer
+/// columns to the outer query).
+#[derive(Arbitrary, Debug, Clone)]
+pub struct SubDesc {
+    /// The FROM table.
+    pub from: TableId,
+    /// The selected value.
+    pub item: IntExpr,
+    /// WHERE.
+    pub filter: Option<BoolExpr>,
+    /// LIMIT.
+    pub limit: Option<u64>,
+    /// Built as a `BoxedSelect` (not for IN, which takes a typed SELECT).
+    pub boxed: bool,
 }
 
 /// A join: inner or left, onto a table, with an ON predicate.
@@ -613,7 +650,7 @@ pub struct SelectDesc {
 /// is then added through the boxed SELECT too).
 #[derive(Arbitrary, Debug, Clone)]
 pub struct BoxedDesc {
-    /// More WHERE predicates, one `filter` call each (as `BoxedExpr`s).
+    /// More WHERE predicates, one `filter` call each.
     pub filters: Vec<BoolExpr>,
     /// More HAVING predicates (only with GROUP BY).
     pub having: Vec<BoolExpr>,
@@ -781,6 +818,8 @@ const ORDERS: u8 = 2;
 const BOTH: u8 = USERS | ORDERS;
 /// Deeper expressions are cut short to a leaf.
 const MAX_DEPTH: u8 = 8;
+/// Subqueries nest at most this deep.
+const MAX_SUB: u8 = 2;
 const TEXT_COLUMNS: &[&str] = &[
     "\"users\".\"id\"",
     "\"users\".\"nick`name\"",
@@ -828,6 +867,8 @@ struct Scope {
     tables: u8,
     agg: bool,
     depth: u8,
+    /// How many subqueries enclose this expression.
+    sub: u8,
 }
 
 impl Scope {
@@ -836,6 +877,7 @@ impl Scope {
             tables,
             agg,
             depth: 0,
+            sub: 0,
         }
     }
     fn deeper(self) -> Self {
@@ -963,9 +1005,11 @@ impl Builder {
     fn int_col(&mut self, c: &Col, s: Scope) -> Dyn<BigInt> {
         let i = usize::from(c.index);
         match self.table_in_scope(c.table, s) {
-            Some(TableId::Users) => match i % 2 {
+            Some(TableId::Users) => match i % 3 {
                 0 => Dyn::new(users::Id),
-                _ => Dyn::new(users::Age),
+                1 => Dyn::new(users::Age),
+                // The library's own type erasure, around a column.
+                _ => Dyn::new(users::Id.boxed()),
             },
             Some(TableId::Orders) => match i % 3 {
                 0 => Dyn::new(orders::Id),
@@ -1041,6 +1085,12 @@ impl Builder {
             // An aggregate where none is allowed: its argument instead.
             IntExpr::Count(a, _) => self.any(a, d).retag(),
             IntExpr::Sum(a, _) | IntExpr::Min(a) | IntExpr::Max(a) => self.int(a, d),
+            IntExpr::Scalar(q) => match self.subquery(q, s) {
+                Some(Sub::Plain(q)) => Dyn::new((*q).as_scalar()),
+                Some(Sub::Filtered(q)) => Dyn::new((*q).as_scalar()),
+                Some(Sub::Boxed(q)) => Dyn::new((*q).as_scalar()),
+                None => Dyn::new(bind::<BigInt, _>(4i64)),
+            },
         }
     }
 
@@ -1195,6 +1245,26 @@ impl Builder {
             },
             BoolExpr::IsNull(a) => Dyn::new(self.any(a, d).is_null()),
             BoolExpr::IsNotNull(a) => Dyn::new(self.any(a, d).is_not_null()),
+            BoolExpr::Exists(q) => match self.subquery(q, s) {
+                Some(Sub::Plain(q)) => Dyn::new(exists(*q)),
+                Some(Sub::Filtered(q)) => Dyn::new(exists(*q)),
+                Some(Sub::Boxed(q)) => Dyn::new(exists(*q)),
+                None => Dyn::new(BoolLiteral(true)),
+            },
+            BoolExpr::InSelect(a, q, negated) => {
+                let a = self.int(a, d);
+                let typed = SubDesc {
+                    boxed: false,
+                    ..(**q).clone()
+                };
+                match self.subquery(&typed, s) {
+                    Some(Sub::Plain(q)) if *negated => Dyn::new(a.not_in(*q)),
+                    Some(Sub::Plain(q)) => Dyn::new(a.in_(*q)),
+                    Some(Sub::Filtered(q)) if *negated => Dyn::new(a.not_in(*q)),
+                    Some(Sub::Filtered(q)) => Dyn::new(a.in_(*q)),
+                    _ => Dyn::new(a.is_null()),
+                }
+            }
         }
     }
 
@@ -1239,6 +1309,35 @@ impl Builder {
             (Some(b), None, _) => Dyn::new((a, b)),
             (Some(b), Some(c), None) => Dyn::new((a, b, c)),
             (Some(b), Some(c), Some(e)) => Dyn::new((a, b, c, e)),
+        })
+    }
+
+    /// A subquery, or `None` past [`MAX_SUB`]. Its columns do not count as
+    /// references of the enclosing SELECT (a subquery is its own scope).
+    fn subquery(&mut self, d: &SubDesc, s: Scope) -> Option<Sub> {
+        if s.sub >= MAX_SUB {
+            return None;
+        }
+        let outer = self.used;
+        let inner = Scope {
+            tables: BOTH,
+            agg: false,
+            depth: 0,
+            sub: s.sub + 1,
+        };
+        let item = self.int(&d.item, inner);
+        let filter = d.filter.as_ref().map(|f| self.boolean(f, inner));
+        self.used = outer;
+        let from = DynTable(TableRef::new(d.from.name()));
+        let mut q = select(item).from(from);
+        if let Some(n) = d.limit {
+            q = q.limit(if self.blank { 0 } else { n });
+        }
+        Some(match (filter, d.boxed) {
+            (None, false) => Sub::Plain(Box::new(q)),
+            (Some(f), false) => Sub::Filtered(Box::new(q.filter(f))),
+            (None, true) => Sub::Boxed(Box::new(q.boxed())),
+            (Some(f), true) => Sub::Boxed(Box::new(q.boxed().filter(f))),
         })
     }
 
@@ -1620,6 +1719,15 @@ fn write_item(out: &mut String, item: &TextItem, names: &mut Vec<String>, depth:
     }
 }
 
+/// A built subquery: a typed SELECT with or without WHERE, or a boxed one.
+enum Sub {
+    Plain(Box<Select<Dyn<BigInt>, SubFrom>>),
+    Filtered(Box<Select<Dyn<BigInt>, SubFrom, Clause<Pred>>>),
+    Boxed(Box<BoxedSelect<'static, BigInt>>),
+}
+
+type SubFrom = sqlalgebra::query::From<DynTable>;
+
 fn arith<ST: SqlType + sqlalgebra::types::Numeric>(op: Arith, a: Dyn<ST>, b: Dyn<ST>) -> Dyn<ST> {
     match op {
         Arith::Add => Dyn::new(a.add(b)),
@@ -1786,7 +1894,7 @@ fn finish_boxed(mut q: BoxedSelect<'static, Text>, b: BoxedParts) -> Box<dyn Sta
         };
     }
     for f in b.filters {
-        q = q.filter(f.boxed());
+        q = q.filter(f);
     }
     for h in b.having {
         q = q.having(h);
