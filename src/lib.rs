@@ -58,6 +58,7 @@ pub mod engine;
 mod error;
 pub mod expr;
 mod macros;
+pub mod orm;
 pub mod query;
 pub mod render;
 pub mod schema;
@@ -81,6 +82,10 @@ pub mod prelude {
         DatePart, FrameBound, WindowFunction, abs, case_when, cast, coalesce, dense_rank, extract,
         extract_day, extract_month, extract_year, func, lag, lead, length, lower, ntile, nullif,
         rank, replace, round, row_number, substr, trim, upper, window,
+    };
+    pub use crate::orm::{
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Relationships, Session,
+        Version,
     };
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,

@@ -330,6 +330,7 @@ pub trait Row {
 ///
 /// # Errors
 /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+#[inline]
 pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
     T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
 }
