@@ -319,3 +319,30 @@ impl<const N: u32, Target: SqlType> PropagateNull<Target> for Varchar<N> {
 impl<T: SqlType<NotNull = T>, Target: IntoNullable> PropagateNull<Target> for Nullable<T> {
     type Output = Target::Nullable;
 }
+
+/// The SQL type of a column known only at run time (a reflected column):
+/// it compares with, binds and loads any value, checked when the query
+/// runs instead of when it compiles.
+///
+/// ```
+/// use sqlalgebra::types::{Any, SqlType};
+/// assert!(<Any as SqlType>::NULLABLE);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Any;
+
+impl SqlType for Any {
+    type NotNull = Any;
+    /// Never used for DDL: reflected tables exist already.
+    const KIND: SqlKind = SqlKind::Text;
+    const NULLABLE: bool = true;
+}
+impl SingleValue for Any {}
+impl IntoNullable for Any {
+    type Nullable = Any;
+}
+impl BoolLike for Any {}
+impl TextLike for Any {}
+impl Numeric for Any {
+    type Sum = Any;
+}

@@ -300,6 +300,11 @@ decode_as! {
     String => Text, Date, Time, Timestamp;
     Vec<u8> => Blob;
 }
+/// A column of run-time type loads into any Rust type; the cell is checked
+/// when it arrives.
+#[diagnostic::do_not_recommend]
+impl<T: FromSqlValue> Decode<Any> for T {}
+
 #[diagnostic::do_not_recommend]
 impl<const N: u32> Decode<Varchar<N>> for String {}
 #[diagnostic::do_not_recommend]

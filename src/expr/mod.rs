@@ -248,6 +248,29 @@ macro_rules! text_takes_value {
 }
 text_takes_value!(&'v str, String, &'v String);
 
+macro_rules! any_takes_value {
+    ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<$t> for Any {}
+    )*};
+}
+any_takes_value!(
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    bool,
+    &'v str,
+    String,
+    &'v String,
+    &'v [u8],
+    Vec<u8>
+);
+
+#[diagnostic::do_not_recommend]
+impl<T> TakesValue<Option<T>> for Any where Any: TakesValue<T> {}
+
 #[diagnostic::do_not_recommend]
 impl<T, ST> TakesValue<Option<T>> for Nullable<ST> where ST: TakesValue<T> + SqlType<NotNull = ST> {}
 

@@ -138,6 +138,15 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// A query listing the columns of every table of the current database,
+    /// for [`reflect`](crate::schema::reflect): one row per column with
+    /// table name, column name, type name (all text), nullable and primary
+    /// key (both integers 0/1), ordered by table and column position.
+    /// `None` when the dialect cannot reflect.
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Whether `SELECT DISTINCT ON (...)` works (PostgreSQL only).
     fn supports_distinct_on(&self) -> bool {
         false

@@ -31,12 +31,14 @@
 
 mod ddl;
 mod meta;
+mod reflect;
 
 pub use ddl::{CreateTable, DropTable, TableList, create_all, create_table, drop_all, drop_table};
 pub use meta::{
     Check, ColumnDef, ColumnDefault, CompositeForeignKey, ForeignKey, Index, ReferentialAction,
     TableDef, check, foreign_key, index, unique_index,
 };
+pub use reflect::{AnyRow, DynColumn, DynColumnDef, DynColumns, DynTable, MetaData, reflect};
 
 use crate::render::{SqlWriter, TableRef};
 use crate::types::SqlType;

@@ -37,6 +37,16 @@ impl Dialect for Mysql {
         ConcatStyle::Function
     }
 
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, \
+             CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END, \
+             CASE WHEN COLUMN_KEY = 'PRI' THEN 1 ELSE 0 END \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+             ORDER BY TABLE_NAME, ORDINAL_POSITION",
+        )
+    }
+
     fn supports_returning(&self) -> bool {
         false
     }

@@ -23,6 +23,19 @@ impl Dialect for Postgres {
         "postgresql"
     }
 
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
+             (CASE WHEN a.attnotnull THEN 0 ELSE 1 END)::int8, \
+             (CASE WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid \
+             AND i.indisprimary AND a.attnum = ANY(i.indkey)) THEN 1 ELSE 0 END)::int8 \
+             FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid \
+             WHERE c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace \
+             AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY c.relname, a.attnum",
+        )
+    }
+
     fn supports_distinct_on(&self) -> bool {
         true
     }

@@ -37,6 +37,17 @@ impl Dialect for Sqlite {
         IlikeStyle::Lower
     }
 
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT m.name, p.name, p.type, \
+             CASE WHEN p.\"notnull\" = 0 AND p.pk = 0 THEN 1 ELSE 0 END, \
+             CASE WHEN p.pk > 0 THEN 1 ELSE 0 END \
+             FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+             ORDER BY m.name, p.cid",
+        )
+    }
+
     fn max_binds(&self) -> usize {
         32_766
     }
