@@ -57,6 +57,7 @@ pub mod conn;
 pub mod engine;
 mod error;
 pub mod expr;
+pub mod integrations;
 mod macros;
 pub mod orm;
 pub mod query;
@@ -98,8 +99,8 @@ pub mod prelude {
         drop_all, foreign_key, index, unique_index,
     };
     pub use crate::types::{
-        BigInt, Blob, Bool, Date, Double, Integer, Nullable, Real, SmallInt, Text, Time, Timestamp,
-        Varchar,
+        BigInt, Blob, Bool, Date, Double, Integer, Json, Jsonb, Nullable, Numeric, Real, SmallInt,
+        Text, Time, Timestamp, TimestampTz, Uuid, Varchar,
     };
     pub use crate::value::FromRow;
 }

@@ -17,9 +17,20 @@
 //! | [`Bool`] | `BOOLEAN` | `BOOLEAN` | `BOOLEAN` | `bool` |
 //! | [`Blob`] | `BLOB` | `BYTEA` | `LONGBLOB` | `Vec<u8>`, `&[u8]` |
 //! | [`Date`] | `DATE` (stored as text) | `DATE` | `DATE` | `String` (`YYYY-MM-DD`) |
-//! | [`Time`] | `TIME` (stored as text) | `TIME` | `TIME` | `String` (`HH:MM:SS`) |
+//! | [`Time`] | `TIME` (stored as text) | `TIME` | `TIME(6)` | `String` (`HH:MM:SS`) |
 //! | [`Timestamp`] | `TIMESTAMP` (stored as text) | `TIMESTAMP` | `DATETIME(6)` | `String` (`YYYY-MM-DD HH:MM:SS`) |
+//! | [`TimestampTz`] | `TEXT` (UTC) | `TIMESTAMPTZ` | `DATETIME(6)` (UTC) | `String`; `chrono::DateTime<Utc>` |
+//! | [`Uuid`] | `TEXT` (hyphenated) | `UUID` | `CHAR(36)` (hyphenated) | `String`; `uuid::Uuid` |
+//! | [`Json`] | `TEXT` | `JSON` | `JSON` | `String`; `serde_json::Value` |
+//! | [`Jsonb`] | `TEXT` | `JSONB` | `JSON` | `String`; `serde_json::Value` |
+//! | [`Numeric`] | `TEXT` (exact digits) | `NUMERIC` | `DECIMAL(65, 30)` | `String`; `rust_decimal::Decimal` |
 //! | [`Nullable<T>`] | (NULL allowed) | | | `Option<T>` |
+//!
+//! The Rust types after a `;` come with the cargo feature of the same name
+//! (`chrono`, `uuid`, `serde_json`, `rust_decimal`); see
+//! [`integrations`](crate::integrations). Without them, these types bind and
+//! load as text. `chrono` also adds `NaiveDate`, `NaiveTime` and
+//! `NaiveDateTime` for [`Date`], [`Time`] and [`Timestamp`].
 
 use std::marker::PhantomData;
 
@@ -57,6 +68,16 @@ pub enum SqlKind {
     Time,
     /// A date and a time of day, without time zone.
     Timestamp,
+    /// An instant: a date and time of day in UTC.
+    TimestampTz,
+    /// A UUID.
+    Uuid,
+    /// JSON, stored as the text it was given.
+    Json,
+    /// JSON, stored in a normalized binary form where the database has one.
+    Jsonb,
+    /// An exact decimal number.
+    Numeric,
 }
 
 /// A SQL type marker.
@@ -126,6 +147,72 @@ sql_types! {
     /// `TIMESTAMP` (`DATETIME(6)` on MySQL): a date and time without time
     /// zone, as a `String` in ISO format (`2024-03-31 13:45:00`).
     Timestamp => SqlKind::Timestamp;
+    /// `TIMESTAMPTZ`: an instant, kept in UTC. PostgreSQL stores a
+    /// `timestamptz`; MySQL a `DATETIME(6)` and SQLite a `TEXT`, both
+    /// holding the UTC date and time (`2024-03-31 13:45:00.250000`).
+    ///
+    /// As a `String` it loads as the backend writes it: UTC, with the
+    /// offset `+00` on PostgreSQL and without one elsewhere. A `String`
+    /// bound to it should say its offset on PostgreSQL (a bare date and time
+    /// is read in the session's time zone there) and must not on MySQL.
+    /// With the `chrono` feature, `DateTime<Utc>` binds and loads the same
+    /// instant on every backend.
+    ///
+    /// ```
+    /// use sqlalgebra::types::{SqlKind, SqlType, TimestampTz};
+    /// assert_eq!(TimestampTz::KIND, SqlKind::TimestampTz);
+    /// ```
+    TimestampTz => SqlKind::TimestampTz;
+    /// `UUID` on PostgreSQL; `CHAR(36)` on MySQL and `TEXT` on SQLite,
+    /// holding the hyphenated lowercase text
+    /// (`67e55044-10b1-426f-9247-bb680e5fe0c8`), so it stays readable and
+    /// compares and sorts like the 16 bytes do.
+    ///
+    /// Loads into a `String` (hyphenated) and, with the `uuid` feature,
+    /// into `uuid::Uuid`.
+    ///
+    /// ```
+    /// use sqlalgebra::types::{SqlKind, SqlType, Uuid};
+    /// assert_eq!(Uuid::KIND, SqlKind::Uuid);
+    /// ```
+    Uuid => SqlKind::Uuid;
+    /// `JSON`: a JSON document, kept as the text given (PostgreSQL `json`,
+    /// MySQL `JSON`, SQLite `TEXT`). Binds and loads as a `String` of JSON,
+    /// and with the `serde_json` feature as `serde_json::Value`.
+    ///
+    /// ```
+    /// use sqlalgebra::types::{Json, SqlKind, SqlType};
+    /// assert_eq!(Json::KIND, SqlKind::Json);
+    /// ```
+    Json => SqlKind::Json;
+    /// `JSONB`: a JSON document that PostgreSQL stores parsed (keys sorted
+    /// and deduplicated, whitespace dropped), so it can be compared and
+    /// indexed. MySQL (`JSON`) and SQLite (`TEXT`) store it as [`Json`].
+    ///
+    /// ```
+    /// use sqlalgebra::types::{Jsonb, SqlKind, SqlType};
+    /// assert_eq!(Jsonb::KIND, SqlKind::Jsonb);
+    /// ```
+    Jsonb => SqlKind::Jsonb;
+    /// `NUMERIC`: an exact decimal number. PostgreSQL stores a `numeric`
+    /// of any precision, keeping each value's scale (`1.10` stays
+    /// `1.10`); MySQL a `DECIMAL(65, 30)` (35 digits before the point, 30
+    /// after; every value then has 30 decimals); SQLite the decimal text as
+    /// given, since a `REAL` would lose digits.
+    ///
+    /// On SQLite the value is text, so comparisons and `ORDER BY` compare
+    /// the text, and arithmetic converts it to a float: compare and sort
+    /// `Numeric` columns on PostgreSQL and MySQL only, and test equality
+    /// on SQLite only against values written the same way.
+    ///
+    /// Loads into a `String` (the digits) and, with the `rust_decimal`
+    /// feature, into `rust_decimal::Decimal`.
+    ///
+    /// ```
+    /// use sqlalgebra::types::{Numeric, SqlKind, SqlType};
+    /// assert_eq!(Numeric::KIND, SqlKind::Numeric);
+    /// ```
+    Numeric => SqlKind::Numeric;
 }
 
 /// `VARCHAR(N)`: text of at most `N` characters. It behaves like [`Text`] in
@@ -233,34 +320,38 @@ impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
 #[diagnostic::on_unimplemented(
     message = "cannot do arithmetic on SQL type `{Self}`",
     label = "`sum`, `avg` and `+ - * /` need a numeric expression",
-    note = "numeric SQL types are SmallInt, Integer, BigInt, Real and Double"
+    note = "numeric SQL types are SmallInt, Integer, BigInt, Real, Double and Numeric"
 )]
-pub trait Numeric: SqlType {
+pub trait NumericLike: SqlType {
     /// The type of `SUM` over this type, before it is made nullable.
     type Sum: SqlType<NotNull = Self::Sum>;
 }
 #[diagnostic::do_not_recommend]
-impl Numeric for SmallInt {
+impl NumericLike for SmallInt {
     type Sum = BigInt;
 }
 #[diagnostic::do_not_recommend]
-impl Numeric for Integer {
+impl NumericLike for Integer {
     type Sum = BigInt;
 }
 #[diagnostic::do_not_recommend]
-impl Numeric for BigInt {
+impl NumericLike for BigInt {
     type Sum = BigInt;
 }
 #[diagnostic::do_not_recommend]
-impl Numeric for Real {
+impl NumericLike for Real {
     type Sum = Double;
 }
 #[diagnostic::do_not_recommend]
-impl Numeric for Double {
+impl NumericLike for Double {
     type Sum = Double;
 }
 #[diagnostic::do_not_recommend]
-impl<T: Numeric + SqlType<NotNull = T>> Numeric for Nullable<T> {
+impl NumericLike for Numeric {
+    type Sum = Numeric;
+}
+#[diagnostic::do_not_recommend]
+impl<T: NumericLike + SqlType<NotNull = T>> NumericLike for Nullable<T> {
     type Sum = T::Sum;
 }
 
@@ -309,7 +400,22 @@ macro_rules! propagate_not_null {
     )*};
 }
 propagate_not_null!(
-    SmallInt, Integer, BigInt, Real, Double, Text, Bool, Blob, Date, Time, Timestamp
+    SmallInt,
+    Integer,
+    BigInt,
+    Real,
+    Double,
+    Text,
+    Bool,
+    Blob,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb,
+    Numeric
 );
 
 impl<const N: u32, Target: SqlType> PropagateNull<Target> for Varchar<N> {
@@ -337,12 +443,17 @@ impl SqlType for Any {
     const KIND: SqlKind = SqlKind::Text;
     const NULLABLE: bool = true;
 }
+#[diagnostic::do_not_recommend]
 impl SingleValue for Any {}
+#[diagnostic::do_not_recommend]
 impl IntoNullable for Any {
     type Nullable = Any;
 }
+#[diagnostic::do_not_recommend]
 impl BoolLike for Any {}
+#[diagnostic::do_not_recommend]
 impl TextLike for Any {}
-impl Numeric for Any {
+#[diagnostic::do_not_recommend]
+impl NumericLike for Any {
     type Sum = Any;
 }

@@ -7,6 +7,10 @@
 //! value and the driver reads it through the `ValueRef`. Decoding reads the
 //! driver's row in place and converts each cell straight into the Rust type.
 
+mod text;
+
+pub use text::TextForm;
+
 use crate::error::{Error, Result};
 use crate::types::*;
 
@@ -34,6 +38,31 @@ pub enum ValueRef<'a> {
     Text(&'a str),
     /// Bytes.
     Blob(&'a [u8]),
+    /// An exact decimal number, `mantissa × 10^-scale`: `1.10` is
+    /// `{ mantissa: 110, scale: 2 }`. PostgreSQL `NUMERIC` and MySQL
+    /// `DECIMAL` cells load as this when they fit (38 digits), and
+    /// `rust_decimal::Decimal` binds as it.
+    Decimal {
+        /// The digits, as an integer.
+        mantissa: i128,
+        /// How many of the digits are after the decimal point.
+        scale: u32,
+    },
+    /// A UUID, as its 16 bytes (PostgreSQL `uuid` cells; `uuid::Uuid`
+    /// binds).
+    Uuid([u8; 16]),
+    /// A calendar date: days since 1970-01-01 (proleptic Gregorian
+    /// calendar). `chrono::NaiveDate` binds as it.
+    Date(i32),
+    /// A time of day: microseconds since midnight. `chrono::NaiveTime`
+    /// binds as it.
+    Time(i64),
+    /// A date and a time of day without time zone: microseconds since
+    /// 1970-01-01 00:00:00. `chrono::NaiveDateTime` binds as it.
+    Timestamp(i64),
+    /// An instant: microseconds since 1970-01-01 00:00:00 UTC.
+    /// `chrono::DateTime` binds as it.
+    TimestampTz(i64),
 }
 
 impl ValueRef<'_> {
@@ -50,7 +79,36 @@ impl ValueRef<'_> {
             ValueRef::Bool(_) => "boolean",
             ValueRef::Text(_) => "text",
             ValueRef::Blob(_) => "blob",
+            ValueRef::Decimal { .. } => "decimal",
+            ValueRef::Uuid(_) => "uuid",
+            ValueRef::Date(_) => "date",
+            ValueRef::Time(_) => "time",
+            ValueRef::Timestamp(_) => "timestamp",
+            ValueRef::TimestampTz(_) => "timestamp with time zone",
         }
+    }
+
+    /// The text form of a decimal, UUID, date or time value, as the
+    /// backends that store these as text write it; `None` for the other
+    /// kinds. It is written when displayed, without allocating:
+    ///
+    /// - `Decimal`: its digits, `-0.0000000000000000000000000001`, `1.10`;
+    /// - `Uuid`: hyphenated lowercase hex;
+    /// - `Date`: `YYYY-MM-DD` (years outside 0..=9999 as `+10000`, `-0001`);
+    /// - `Time`: `HH:MM:SS`, with `.ffffff` when there is a fraction;
+    /// - `Timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]`;
+    /// - `TimestampTz`: the same, in UTC, without an offset.
+    ///
+    /// ```
+    /// use sqlalgebra::value::ValueRef;
+    /// let t = ValueRef::Timestamp(1_711_892_700_250_000).text_form().unwrap();
+    /// assert_eq!(t.to_string(), "2024-03-31 13:45:00.250000");
+    /// let d = ValueRef::Decimal { mantissa: -110, scale: 2 };
+    /// assert_eq!(d.text_form().unwrap().to_string(), "-1.10");
+    /// assert!(ValueRef::Int(1).text_form().is_none());
+    /// ```
+    pub fn text_form(&self) -> Option<TextForm> {
+        TextForm::of(*self)
     }
 }
 
@@ -166,7 +224,7 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    fn mismatch(want: &str, got: ValueRef<'_>) -> Self {
+    pub(crate) fn mismatch(want: &str, got: ValueRef<'_>) -> Self {
         DecodeError::Mismatch(format!("expected {want}, found {}", got.kind()))
     }
 
@@ -198,6 +256,16 @@ macro_rules! from_int {
                     ValueRef::Int(i) => <$t>::try_from(i).map_err(|_| {
                         DecodeError::Mismatch(format!("{i} does not fit in {}", stringify!($t)))
                     }),
+                    // `SUM(bigint)` is a NUMERIC on PostgreSQL, a DECIMAL on MySQL.
+                    ValueRef::Decimal { mantissa, scale } => text::decimal_integer(mantissa, scale)
+                        .and_then(|i| <$t>::try_from(i).ok())
+                        .ok_or_else(|| {
+                            DecodeError::Mismatch(format!(
+                                "{} is not a whole number that fits in {}",
+                                v.text_form().map(|t| t.to_string()).unwrap_or_default(),
+                                stringify!($t)
+                            ))
+                        }),
                     ValueRef::Bool(b) => Ok(b as $t),
                     ValueRef::Null => Err(DecodeError::Null),
                     other => Err(DecodeError::mismatch("an integer", other)),
@@ -213,6 +281,8 @@ impl FromSqlValue for f64 {
         match v {
             ValueRef::Float(f) => Ok(f),
             ValueRef::Int(i) => Ok(i as f64),
+            // The nearest float (`AVG` is a NUMERIC on PostgreSQL).
+            ValueRef::Decimal { mantissa, scale } => Ok(text::decimal_to_f64(mantissa, scale)),
             ValueRef::Null => Err(DecodeError::Null),
             other => Err(DecodeError::mismatch("a float", other)),
         }
@@ -239,7 +309,11 @@ impl FromSqlValue for String {
         match v {
             ValueRef::Text(s) => Ok(s.to_owned()),
             ValueRef::Null => Err(DecodeError::Null),
-            other => Err(DecodeError::mismatch("text", other)),
+            // Decimals, UUIDs, dates and times in their text form.
+            other => match other.text_form() {
+                Some(t) => Ok(t.to_string()),
+                None => Err(DecodeError::mismatch("text", other)),
+            },
         }
     }
 }
@@ -248,6 +322,7 @@ impl FromSqlValue for Vec<u8> {
         match v {
             ValueRef::Blob(b) => Ok(b.to_vec()),
             ValueRef::Text(s) => Ok(s.as_bytes().to_vec()),
+            ValueRef::Uuid(b) => Ok(b.to_vec()),
             ValueRef::Null => Err(DecodeError::Null),
             other => Err(DecodeError::mismatch("a blob", other)),
         }
@@ -280,14 +355,15 @@ impl<T: FromSqlValue> FromSqlValue for Option<T> {
 )]
 pub trait Decode<ST>: FromSqlValue {}
 
+// Also used by the optional integrations (`crate::integrations`).
 macro_rules! decode_as {
     ($($t:ty => $($st:ty),+;)*) => {$($(
         #[diagnostic::do_not_recommend]
-        impl Decode<$st> for $t {}
+        impl $crate::value::Decode<$st> for $t {}
         #[diagnostic::do_not_recommend]
-        impl Decode<$st> for Option<$t> {}
+        impl $crate::value::Decode<$st> for Option<$t> {}
         #[diagnostic::do_not_recommend]
-        impl Decode<Nullable<$st>> for Option<$t> {}
+        impl $crate::value::Decode<$crate::types::Nullable<$st>> for Option<$t> {}
     )+)*};
 }
 decode_as! {
@@ -297,9 +373,12 @@ decode_as! {
     f32 => Real;
     f64 => Double, Real;
     bool => Bool;
-    String => Text, Date, Time, Timestamp;
+    String => Text, Date, Time, Timestamp, TimestampTz, Uuid, Json, Jsonb, Numeric;
     Vec<u8> => Blob;
 }
+#[allow(unused_imports)]
+pub(crate) use decode_as;
+
 /// A column of run-time type loads into any Rust type; the cell is checked
 /// when it arrives.
 #[diagnostic::do_not_recommend]

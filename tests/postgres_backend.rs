@@ -474,14 +474,14 @@ fn aggregates_and_numeric_decode() {
     assert_eq!(n, 2.25);
 
     // Types without a decoder say which type it is.
-    let err = text("SELECT now() AS at")
+    let err = text("SELECT now() - now() AS at")
         .returns::<Text>()
         .get::<String, _>(&mut conn)
         .unwrap_err();
     match &err {
         Error::Decode { column, message } => {
             assert_eq!(column, "at");
-            assert!(message.contains("timestamptz"), "{message}");
+            assert!(message.contains("interval"), "{message}");
         }
         other => panic!("{other:?}"),
     }
@@ -504,6 +504,25 @@ fn aggregates_and_numeric_decode() {
         "TIMESTAMP '1999-12-31 23:59:59.5'",
         "TIMESTAMP '0001-01-01 00:00:00 BC'",
         "'infinity'::timestamp",
+    ] {
+        let got: String = text(format!("SELECT {value} AS v"))
+            .returns::<Text>()
+            .get(&mut conn)
+            .unwrap();
+        let want: String = text(format!("SELECT ({value})::text AS v"))
+            .returns::<Text>()
+            .get(&mut conn)
+            .unwrap();
+        assert_eq!(got, want, "{value}");
+    }
+    // `timestamptz` loads in UTC, as the server writes it in a UTC session
+    // (the TimestampTz SQL type).
+    conn.batch_execute("SET TIME ZONE 'UTC'").unwrap();
+    for value in [
+        "TIMESTAMPTZ '2024-02-29 23:30:00.000001-05'",
+        "TIMESTAMPTZ '2000-01-01 00:00:00+14'",
+        "TIMESTAMPTZ '0044-03-15 12:00:00+00 BC'",
+        "'infinity'::timestamptz",
     ] {
         let got: String = text(format!("SELECT {value} AS v"))
             .returns::<Text>()

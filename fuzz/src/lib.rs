@@ -1728,7 +1728,11 @@ enum Sub {
 
 type SubFrom = sqlalgebra::query::From<DynTable>;
 
-fn arith<ST: SqlType + sqlalgebra::types::Numeric>(op: Arith, a: Dyn<ST>, b: Dyn<ST>) -> Dyn<ST> {
+fn arith<ST: SqlType + sqlalgebra::types::NumericLike>(
+    op: Arith,
+    a: Dyn<ST>,
+    b: Dyn<ST>,
+) -> Dyn<ST> {
     match op {
         Arith::Add => Dyn::new(a.add(b)),
         Arith::Sub => Dyn::new(a.sub(b)),

@@ -5,7 +5,7 @@
 
 use super::Expression;
 use crate::render::{Render, SqlWriter, TableSet};
-use crate::types::{BigInt, Double, IntoNullable, Nullable, Numeric};
+use crate::types::{BigInt, Double, IntoNullable, Nullable, NumericLike};
 
 macro_rules! aggregate {
     ($(#[$doc:meta])* $name:ident, $fn_name:ident, $sql:literal, |$e:ident| $st:ty $(, where $($bound:tt)*)?) => {
@@ -69,13 +69,13 @@ aggregate!(
 );
 aggregate!(
     /// `SUM(expr)`: NULL over no rows.
-    Sum, sum, "SUM(", |E| Nullable<<E::SqlType as Numeric>::Sum>,
-    where E::SqlType: Numeric
+    Sum, sum, "SUM(", |E| Nullable<<E::SqlType as NumericLike>::Sum>,
+    where E::SqlType: NumericLike
 );
 aggregate!(
     /// `AVG(expr)`: NULL over no rows.
     Avg, avg, "AVG(", |E| Nullable<Double>,
-    where E::SqlType: Numeric
+    where E::SqlType: NumericLike
 );
 aggregate!(
     /// `MIN(expr)`: NULL over no rows.

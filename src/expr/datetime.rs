@@ -3,11 +3,15 @@
 
 use super::{Expression, TakesValue};
 use crate::render::{Render, SqlWriter, TableSet};
-use crate::types::{Date, DateLike, Integer, Nullable, PropagateNull, Time, Timestamp};
+use crate::types::{
+    Date, DateLike, Integer, Json, Jsonb, Nullable, Numeric, PropagateNull, Time, Timestamp,
+    TimestampTz, Uuid,
+};
 
-// Dates and times are bound as ISO text for now (`2024-03-31`,
-// `13:45:00`, `2024-03-31 13:45:00`), which every backend parses and
-// which sorts as the date does. Typed Rust dates come with a feature.
+// Without the optional features, dates and times bind as ISO text
+// (`2024-03-31`, `13:45:00`, `2024-03-31 13:45:00`), which every backend
+// parses and which sorts as the date does; UUIDs, JSON and decimals bind
+// as their text too. The features (`crate::integrations`) add Rust types.
 macro_rules! temporal_takes_text {
     ($($st:ty),*) => {$(
         #[diagnostic::do_not_recommend]
@@ -24,7 +28,16 @@ macro_rules! temporal_takes_text {
         impl<'v> TakesValue<&'v String> for Nullable<$st> {}
     )*};
 }
-temporal_takes_text!(Date, Time, Timestamp);
+temporal_takes_text!(
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb,
+    Numeric
+);
 
 /// A part of a date, for [`extract`].
 ///

@@ -2,7 +2,7 @@
 
 use super::matching::like_escape_literal;
 use super::*;
-use crate::types::{BoolLike, Numeric, Text, TextLike};
+use crate::types::{BoolLike, NumericLike, Text, TextLike};
 
 /// Comparison, NULL tests, IN, BETWEEN and ordering: for every expression.
 ///
@@ -248,28 +248,28 @@ pub trait NumericExpressionMethods: Expression + Sized {
     /// `self + rhs`
     fn add<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Add<Self, R::Expr>
     where
-        Self::SqlType: Numeric,
+        Self::SqlType: NumericLike,
     {
         Add::new(self, rhs.into_expr())
     }
     /// `self - rhs`
     fn sub<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Sub<Self, R::Expr>
     where
-        Self::SqlType: Numeric,
+        Self::SqlType: NumericLike,
     {
         Sub::new(self, rhs.into_expr())
     }
     /// `self * rhs`
     fn mul<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Mul<Self, R::Expr>
     where
-        Self::SqlType: Numeric,
+        Self::SqlType: NumericLike,
     {
         Mul::new(self, rhs.into_expr())
     }
     /// `self / rhs`
     fn div<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Div<Self, R::Expr>
     where
-        Self::SqlType: Numeric,
+        Self::SqlType: NumericLike,
     {
         Div::new(self, rhs.into_expr())
     }

@@ -216,12 +216,13 @@ where
 /// ```
 pub trait TakesValue<T> {}
 
+// Also used by the optional integrations (`crate::integrations`).
 macro_rules! takes_value {
     ($($t:ty => $st:ty;)*) => {$(
         #[diagnostic::do_not_recommend]
-        impl<'v> TakesValue<$t> for $st {}
+        impl<'v> $crate::expr::TakesValue<$t> for $st {}
         #[diagnostic::do_not_recommend]
-        impl<'v> TakesValue<$t> for Nullable<$st> {}
+        impl<'v> $crate::expr::TakesValue<$t> for $crate::types::Nullable<$st> {}
     )*};
 }
 takes_value! {
@@ -237,6 +238,8 @@ takes_value! {
     &'v [u8] => Blob;
     Vec<u8> => Blob;
 }
+#[allow(unused_imports)]
+pub(crate) use takes_value;
 
 macro_rules! text_takes_value {
     ($($t:ty),*) => {$(
@@ -277,14 +280,15 @@ impl<T, ST> TakesValue<Option<T>> for Nullable<ST> where ST: TakesValue<T> + Sql
 // One impl per Rust type, generic over the SQL type: a value that does not
 // fit then matches no impl at all (rather than only the impl for
 // expressions), so the error names the value and the SQL type, and the
-// statement built around it is not reported again.
+// statement built around it is not reported again. Also used by the
+// optional integrations (`crate::integrations`).
 macro_rules! value_into_expr {
     ($($t:ty),*) => {$(
         #[diagnostic::do_not_recommend]
-        impl<'v, ST: SqlType + TakesValue<$t>> IntoExpr<ST> for $t {
-            type Expr = Bind<$t, ST>;
+        impl<'v, ST: $crate::types::SqlType + $crate::expr::TakesValue<$t>> $crate::expr::IntoExpr<ST> for $t {
+            type Expr = $crate::expr::Bind<$t, ST>;
             #[inline]
-            fn into_expr(self) -> Self::Expr { Bind::new(self) }
+            fn into_expr(self) -> Self::Expr { $crate::expr::Bind::new(self) }
         }
     )*};
 }
@@ -301,6 +305,8 @@ value_into_expr!(
     &'v [u8],
     Vec<u8>
 );
+#[allow(unused_imports)]
+pub(crate) use value_into_expr;
 
 #[diagnostic::do_not_recommend]
 impl<T: Encode, ST: SqlType + TakesValue<Option<T>>> IntoExpr<ST> for Option<T> {

@@ -6,7 +6,7 @@
 
 use super::{Bind, Expression, IntoExpr};
 use crate::render::{Render, SqlWriter, TableSet};
-use crate::types::{Double, Integer, Numeric, PropagateNull, Text, TextLike};
+use crate::types::{Double, Integer, NumericLike, PropagateNull, Text, TextLike};
 
 // The argument's type class (text, numeric) is checked where a node is
 // built, not again in its `Expression` impl, so a wrong argument gives one
@@ -145,7 +145,7 @@ where
 pub fn abs<E>(value: E) -> Abs<E>
 where
     E: Expression,
-    E::SqlType: Numeric,
+    E::SqlType: NumericLike,
 {
     Abs { expr: value }
 }
@@ -440,7 +440,7 @@ where
 pub fn round<E>(value: E, digits: u8) -> Round<E>
 where
     E: Expression,
-    E::SqlType: Numeric + PropagateNull<Double>,
+    E::SqlType: NumericLike + PropagateNull<Double>,
 {
     Round {
         expr: value,

@@ -32,6 +32,23 @@ pub enum Value {
     Text(String),
     /// Bytes.
     Blob(Vec<u8>),
+    /// An exact decimal; see [`ValueRef::Decimal`].
+    Decimal {
+        /// The digits, as an integer.
+        mantissa: i128,
+        /// How many of the digits are after the decimal point.
+        scale: u32,
+    },
+    /// A UUID; see [`ValueRef::Uuid`].
+    Uuid([u8; 16]),
+    /// A date; see [`ValueRef::Date`].
+    Date(i32),
+    /// A time of day; see [`ValueRef::Time`].
+    Time(i64),
+    /// A timestamp; see [`ValueRef::Timestamp`].
+    Timestamp(i64),
+    /// An instant; see [`ValueRef::TimestampTz`].
+    TimestampTz(i64),
 }
 
 impl Value {
@@ -44,6 +61,12 @@ impl Value {
             ValueRef::Bool(b) => Value::Bool(b),
             ValueRef::Text(s) => Value::Text(s.to_owned()),
             ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+            ValueRef::Decimal { mantissa, scale } => Value::Decimal { mantissa, scale },
+            ValueRef::Uuid(b) => Value::Uuid(b),
+            ValueRef::Date(d) => Value::Date(d),
+            ValueRef::Time(t) => Value::Time(t),
+            ValueRef::Timestamp(t) => Value::Timestamp(t),
+            ValueRef::TimestampTz(t) => Value::TimestampTz(t),
         }
     }
 
@@ -56,6 +79,15 @@ impl Value {
             Value::Bool(b) => ValueRef::Bool(*b),
             Value::Text(s) => ValueRef::Text(s),
             Value::Blob(b) => ValueRef::Blob(b),
+            Value::Decimal { mantissa, scale } => ValueRef::Decimal {
+                mantissa: *mantissa,
+                scale: *scale,
+            },
+            Value::Uuid(b) => ValueRef::Uuid(*b),
+            Value::Date(d) => ValueRef::Date(*d),
+            Value::Time(t) => ValueRef::Time(*t),
+            Value::Timestamp(t) => ValueRef::Timestamp(*t),
+            Value::TimestampTz(t) => ValueRef::TimestampTz(*t),
         }
     }
 }

@@ -338,6 +338,11 @@ pub fn write_standard_type(out: &mut String, kind: SqlKind) {
         SqlKind::Date => "DATE",
         SqlKind::Time => "TIME",
         SqlKind::Timestamp => "TIMESTAMP",
+        SqlKind::TimestampTz => "TIMESTAMPTZ",
+        SqlKind::Uuid => "UUID",
+        SqlKind::Json => "JSON",
+        SqlKind::Jsonb => "JSONB",
+        SqlKind::Numeric => "NUMERIC",
         SqlKind::Varchar(n) => {
             out.push_str("VARCHAR(");
             push_int(out, i64::from(n));

@@ -256,8 +256,10 @@ fn write_column(
     }
     if let Some(d) = col.default {
         sql.push_str(" DEFAULT ");
-        let parens = matches!(kind, SqlKind::Text | SqlKind::Blob)
-            && !matches!(d, ColumnDefault::Sql(_))
+        let parens = matches!(
+            kind,
+            SqlKind::Text | SqlKind::Blob | SqlKind::Json | SqlKind::Jsonb
+        ) && !matches!(d, ColumnDefault::Sql(_))
             && dialect.parenthesize_unbounded_defaults();
         if parens {
             sql.push('(');

@@ -138,6 +138,7 @@ pub struct DynColumn<'m> {
     name: &'m str,
 }
 
+#[diagnostic::do_not_recommend]
 impl Render for DynColumn<'_> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_qualified(self.table, self.name);
@@ -147,6 +148,7 @@ impl Render for DynColumn<'_> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Expression for DynColumn<'_> {
     type SqlType = Any;
 }
@@ -163,6 +165,7 @@ pub struct DynColumns<'m> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnyRow;
 
+#[diagnostic::do_not_recommend]
 impl Render for DynColumns<'_> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_list(&self.columns, ", ");
@@ -174,10 +177,12 @@ impl Render for DynColumns<'_> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Selection for DynColumns<'_> {
     type SqlType = AnyRow;
 }
 
+#[diagnostic::do_not_recommend]
 impl FromSqlValue for Value {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
         Ok(Value::from_ref(v))
@@ -185,6 +190,7 @@ impl FromSqlValue for Value {
 }
 
 /// A whole row of run-time shape: every column from `at` to the end.
+#[diagnostic::do_not_recommend]
 impl FromRow<AnyRow> for Vec<Value> {
     const WIDTH: usize = 0;
     fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {

@@ -167,16 +167,22 @@ fn params(sql: &str, binds: &[ValueRef<'_>]) -> Result<Params> {
             ValueRef::Bool(b) => Value::Int(i64::from(b)),
             ValueRef::Text(s) => Value::Bytes(s.as_bytes().to_vec()),
             ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
-            other => {
-                return Err(Error::query(
-                    sql,
-                    format!(
-                        "bind #{}: MySQL/MariaDB cannot bind a {} value",
-                        i + 1,
-                        other.kind()
-                    ),
-                ));
-            }
+            // Decimals, UUIDs, dates and times as the text MySQL parses
+            // (a DECIMAL from its digits, exactly; a UUID for a CHAR(36);
+            // a TimestampTz as its UTC date and time, for a DATETIME).
+            other => match other.text_form() {
+                Some(form) => Value::Bytes(form.to_string().into_bytes()),
+                None => {
+                    return Err(Error::query(
+                        sql,
+                        format!(
+                            "bind #{}: MySQL/MariaDB cannot bind a {} value",
+                            i + 1,
+                            other.kind()
+                        ),
+                    ));
+                }
+            },
         });
     }
     Ok(Params::Positional(out))
@@ -277,16 +283,40 @@ fn decode_error(row: &MysqlRow<'_>, idx: usize, message: String) -> Error {
     }
 }
 
-/// A DECIMAL as MySQL writes it (what `SUM` and `AVG` return): an integer
-/// when it has no fraction and fits in an `i64`, else a float.
+/// A DECIMAL as MySQL writes it (`-12.500`): exactly, as a
+/// [`ValueRef::Decimal`] of the same scale. Trailing zeros of the fraction
+/// are dropped only when the digits would not fit in 38; a DECIMAL of more
+/// significant digits than that (up to 65) loads as the nearest float.
+/// `None` when it is not decimal text.
 fn decimal(text: &str) -> Option<ValueRef<'static>> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if fraction.bytes().all(|b| b == b'0')
-        && let Ok(i) = whole.parse::<i64>()
-    {
-        return Some(ValueRef::Int(i));
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !is_digits(whole) || !is_digits(fraction) {
+        return None;
     }
-    text.parse::<f64>().ok().map(ValueRef::Float)
+    let mut fraction = fraction;
+    let significant = |f: &str| whole.trim_start_matches('0').len() + f.len();
+    while significant(fraction) > 38 && fraction.ends_with('0') {
+        fraction = &fraction[..fraction.len() - 1];
+    }
+    let mut mantissa: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        match mantissa
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i128::from(b - b'0')))
+        {
+            Some(m) => mantissa = m,
+            None => return text.parse::<f64>().ok().map(ValueRef::Float),
+        }
+    }
+    Some(ValueRef::Decimal {
+        mantissa: if negative { -mantissa } else { mantissa },
+        scale: fraction.len() as u32,
+    })
 }
 
 /// A result row, read in place.
@@ -556,12 +586,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimals_become_ints_when_integral() {
-        assert_eq!(decimal("42"), Some(ValueRef::Int(42)));
-        assert_eq!(decimal("-7.000"), Some(ValueRef::Int(-7)));
-        assert_eq!(decimal("2.5000"), Some(ValueRef::Float(2.5)));
-        assert_eq!(decimal("99999999999999999999"), Some(ValueRef::Float(1e20)));
+    fn decimals_load_exactly() {
+        let d = |mantissa, scale| Some(ValueRef::Decimal { mantissa, scale });
+        assert_eq!(decimal("42"), d(42, 0));
+        assert_eq!(decimal("-7.000"), d(-7000, 3));
+        assert_eq!(decimal("2.5000"), d(25000, 4));
+        assert_eq!(
+            decimal("99999999999999999999"),
+            d(99_999_999_999_999_999_999, 0)
+        );
+        assert_eq!(decimal("-0.000000000000000000000000000100"), d(-100, 30));
+        // DECIMAL(65, 30): zeros are dropped until the digits fit.
+        assert_eq!(
+            decimal("79228162514264337593543950335.000000000000000000000000000000"),
+            d(79_228_162_514_264_337_593_543_950_335_000_000_000, 9)
+        );
+        // More significant digits than an i128 holds: the nearest float.
+        assert_eq!(
+            decimal("12345678901234567890123456789012345678901.5"),
+            Some(ValueRef::Float(12345678901234567890123456789012345678901.5))
+        );
         assert_eq!(decimal("x"), None);
+        assert_eq!(decimal("1.2.3"), None);
+        assert_eq!(decimal("-"), None);
+        assert_eq!(decimal(".5"), None);
     }
 
     #[test]

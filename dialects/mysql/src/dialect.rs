@@ -74,7 +74,18 @@ impl Dialect for Mysql {
             SqlKind::Double => out.push_str("DOUBLE"),
             SqlKind::Text => out.push_str("LONGTEXT"),
             SqlKind::Blob => out.push_str("LONGBLOB"),
+            // Microseconds, as on the other backends (plain TIME and
+            // DATETIME round them away).
+            SqlKind::Time => out.push_str("TIME(6)"),
             SqlKind::Timestamp => out.push_str("DATETIME(6)"),
+            // The UTC date and time: MySQL's TIMESTAMP would convert from
+            // and to the session time zone, and ends in 2038.
+            SqlKind::TimestampTz => out.push_str("DATETIME(6)"),
+            // The hyphenated text: readable, and it sorts as the bytes do.
+            SqlKind::Uuid => out.push_str("CHAR(36)"),
+            SqlKind::Json | SqlKind::Jsonb => out.push_str("JSON"),
+            // The widest DECIMAL, with as many decimals as it allows.
+            SqlKind::Numeric => out.push_str("DECIMAL(65, 30)"),
             other => sqlalgebra::render::write_standard_type(out, other),
         }
     }
@@ -94,8 +105,12 @@ impl Dialect for Mysql {
             }
             SqlKind::Blob => out.push_str("BINARY"),
             SqlKind::Date => out.push_str("DATE"),
-            SqlKind::Time => out.push_str("TIME"),
-            SqlKind::Timestamp => out.push_str("DATETIME(6)"),
+            SqlKind::Time => out.push_str("TIME(6)"),
+            SqlKind::Timestamp | SqlKind::TimestampTz => out.push_str("DATETIME(6)"),
+            SqlKind::Uuid => out.push_str("CHAR(36)"),
+            // MariaDB has no CAST(... AS JSON); a JSON document is text.
+            SqlKind::Json | SqlKind::Jsonb => out.push_str("CHAR"),
+            SqlKind::Numeric => out.push_str("DECIMAL(65, 30)"),
             other => self.write_type(out, other),
         }
     }

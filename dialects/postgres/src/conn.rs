@@ -110,10 +110,11 @@ impl PgConnection {
     /// cache or newly prepared.
     ///
     /// Integers, floats, booleans and blobs are prepared with their own
-    /// type (`int8`, `float8`, `bool`, `bytea`), so `SELECT $1` or `$1 + $2`
-    /// mean what the Rust values say; text and NULL are left to the server
-    /// to infer from the context, so a string can fill a `date` or `json`
-    /// column.
+    /// type (`int8`, `float8`, `bool`, `bytea`), and so are decimals,
+    /// UUIDs, dates and times (`numeric`, `uuid`, `date`, `time`,
+    /// `timestamp`, `timestamptz`), so `SELECT $1` or `$1 + $2` mean what
+    /// the Rust values say; text and NULL are left to the server to infer
+    /// from the context, so a string can fill a `date` or `json` column.
     fn statement(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<Statement> {
         self.clock += 1;
         let mut key = std::mem::take(&mut self.key);
@@ -370,18 +371,21 @@ pub(crate) fn error(sql: &str, e: postgres::Error) -> Error {
 /// buffer without copying text or bytes.
 pub struct PgRow<'r> {
     row: &'r postgres::Row,
-    /// The row's `date`, `time` and `timestamp` cells as text, by column
-    /// (empty when the row has none).
+    /// The row's `date`, `time`, `timestamp` and `timestamptz` cells as
+    /// text, by column (empty when the row has none).
     temporal: &'r [Option<String>],
 }
 
-/// Writes the `date`, `time` and `timestamp` cells of `row` into `out` as
+/// Writes the `date`, `time`, `timestamp` and `timestamptz` cells of `row` into `out` as
 /// text (see [`temporal_text`]): a `ValueRef` cannot borrow text that the
 /// binary format does not hold. `out` is left empty for a row without any.
 fn fill_temporal(row: &postgres::Row, out: &mut Vec<Option<String>>) -> Result<()> {
     out.clear();
     for (idx, column) in row.columns().iter().enumerate() {
-        if !matches!(*column.type_(), Type::DATE | Type::TIME | Type::TIMESTAMP) {
+        if !matches!(
+            *column.type_(),
+            Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ
+        ) {
             continue;
         }
         let decode_error = |message: String| Error::Decode {
@@ -531,6 +535,12 @@ fn param_type(v: &ValueRef<'_>) -> (char, Type) {
         ValueRef::Float(_) => ('f', Type::FLOAT8),
         ValueRef::Bool(_) => ('b', Type::BOOL),
         ValueRef::Blob(_) => ('y', Type::BYTEA),
+        ValueRef::Decimal { .. } => ('n', Type::NUMERIC),
+        ValueRef::Uuid(_) => ('g', Type::UUID),
+        ValueRef::Date(_) => ('d', Type::DATE),
+        ValueRef::Time(_) => ('t', Type::TIME),
+        ValueRef::Timestamp(_) => ('s', Type::TIMESTAMP),
+        ValueRef::TimestampTz(_) => ('z', Type::TIMESTAMPTZ),
         _ => ('u', Type::UNKNOWN),
     }
 }

@@ -31,6 +31,11 @@ fn is_text(ty: &Type) -> bool {
 /// - text goes to `bytea` as its bytes and to every other type as text,
 ///   which the server parses (so `'2024-01-31'` binds to a `date`);
 /// - blobs go to `bytea`;
+/// - decimals go to `numeric` (as text, exactly) or a text type;
+/// - UUIDs go to `uuid` (16 bytes) or a text type (hyphenated);
+/// - dates, times and timestamps go to `date`, `time`, `timestamp` and
+///   `timestamptz` in binary format (days or microseconds since
+///   2000-01-01), or to a text type as ISO text;
 /// - NULL goes anywhere.
 ///
 /// Anything else is an error that names both sides.
@@ -47,6 +52,19 @@ fn refuse(v: ValueRef<'_>, ty: &Type) -> BoxError {
 
 fn out_of_range(i: i64, ty: &Type) -> BoxError {
     format!("integer {i} is out of range for a parameter of PostgreSQL type `{ty}`").into()
+}
+
+/// Days from 1970-01-01 (sqlalgebra's epoch) to 2000-01-01 (PostgreSQL's).
+const PG_EPOCH_DAYS: i64 = 10_957;
+/// The same in microseconds.
+const PG_EPOCH_MICROS: i64 = PG_EPOCH_DAYS * 86_400_000_000;
+
+/// The text form of a decimal, UUID, date or time, written into `out`.
+fn write_text_form(out: &mut BytesMut, v: ValueRef<'_>) -> Result<(), BoxError> {
+    match v.text_form() {
+        Some(form) => Ok(write!(out, "{form}")?),
+        None => Err(format!("a {} value has no text form", v.kind()).into()),
+    }
 }
 
 /// A float in PostgreSQL's text spelling (`NaN`, `Infinity`, `-Infinity`).
@@ -116,6 +134,26 @@ impl ToSql for Param<'_> {
                 Type::BYTEA => out.extend_from_slice(b),
                 _ => return Err(refuse(self.0, ty)),
             },
+            // Sent in text format; see `encode_format`.
+            ValueRef::Decimal { .. } if *ty == Type::NUMERIC => write_text_form(out, self.0)?,
+            ValueRef::Uuid(b) if *ty == Type::UUID => out.extend_from_slice(&b),
+            ValueRef::Date(days) if *ty == Type::DATE => {
+                let v = i64::from(days) - PG_EPOCH_DAYS;
+                let v = i32::try_from(v).map_err(|_| out_of_range(v, ty))?;
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+            ValueRef::Time(micros) if *ty == Type::TIME => {
+                out.extend_from_slice(&micros.to_be_bytes());
+            }
+            ValueRef::Timestamp(micros) | ValueRef::TimestampTz(micros)
+                if matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ) =>
+            {
+                let v = micros
+                    .checked_sub(PG_EPOCH_MICROS)
+                    .ok_or_else(|| out_of_range(micros, ty))?;
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+            other if is_text(ty) && other.text_form().is_some() => write_text_form(out, other)?,
             other => return Err(refuse(other, ty)),
         }
         Ok(IsNull::No)
@@ -131,7 +169,9 @@ impl ToSql for Param<'_> {
 
     fn encode_format(&self, ty: &Type) -> Format {
         let text = match self.0 {
-            ValueRef::Int(_) | ValueRef::Float(_) => *ty == Type::NUMERIC,
+            ValueRef::Int(_) | ValueRef::Float(_) | ValueRef::Decimal { .. } => {
+                *ty == Type::NUMERIC
+            }
             ValueRef::Text(_) => !is_text(ty) && *ty != Type::BYTEA,
             _ => false,
         };
@@ -179,6 +219,7 @@ pub(crate) fn decode<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<ValueRef<'a
         Type::BOOL => ValueRef::Bool(fixed::<1>(raw, ty)?[0] != 0),
         Type::BYTEA => ValueRef::Blob(raw),
         Type::NUMERIC => numeric(raw)?,
+        Type::UUID => ValueRef::Uuid(fixed(raw, ty)?),
         Type::JSONB => match raw.split_first() {
             Some((1, json)) => ValueRef::Text(utf8(json, ty)?),
             _ => return Err("malformed `jsonb` value: unknown format version".into()),
@@ -192,11 +233,12 @@ pub(crate) fn decode<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<ValueRef<'a
     })
 }
 
-/// The text of a `date`, `time` or `timestamp` cell (binary format), as
-/// the server itself writes it: `2024-03-31`, `13:45:00.25`,
-/// `2024-03-31 13:45:00`, `infinity`, `0044-03-15 BC`. It is what
-/// sqlalgebra's `Date`, `Time` and `Timestamp` types load. `None` for any
-/// other type.
+/// The text of a `date`, `time`, `timestamp` or `timestamptz` cell (binary
+/// format), as the server itself writes it (a `timestamptz` as in a
+/// session whose time zone is UTC): `2024-03-31`, `13:45:00.25`,
+/// `2024-03-31 13:45:00`, `2024-03-31 13:45:00+00`, `infinity`,
+/// `0044-03-15 BC`. It is what sqlalgebra's `Date`, `Time`, `Timestamp`
+/// and `TimestampTz` types load. `None` for any other type.
 pub(crate) fn temporal_text(ty: &Type, raw: &[u8]) -> Option<Result<String, String>> {
     const MICROS_PER_DAY: i64 = 86_400_000_000;
     let mut out = String::new();
@@ -216,7 +258,7 @@ pub(crate) fn temporal_text(ty: &Type, raw: &[u8]) -> Option<Result<String, Stri
             Err(e) => return Some(Err(e)),
             Ok(micros) => write_time(&mut out, micros),
         },
-        Type::TIMESTAMP => match fixed(raw, ty).map(i64::from_be_bytes) {
+        Type::TIMESTAMP | Type::TIMESTAMPTZ => match fixed(raw, ty).map(i64::from_be_bytes) {
             Err(e) => return Some(Err(e)),
             Ok(i64::MAX) => out.push_str("infinity"),
             Ok(i64::MIN) => out.push_str("-infinity"),
@@ -224,6 +266,9 @@ pub(crate) fn temporal_text(ty: &Type, raw: &[u8]) -> Option<Result<String, Stri
                 let bc = write_date(&mut out, micros.div_euclid(MICROS_PER_DAY));
                 out.push(' ');
                 write_time(&mut out, micros.rem_euclid(MICROS_PER_DAY));
+                if *ty == Type::TIMESTAMPTZ {
+                    out.push_str("+00");
+                }
                 if bc {
                     out.push_str(" BC");
                 }
@@ -287,8 +332,11 @@ const NUMERIC_NAN: u16 = 0xC000;
 const NUMERIC_PINF: u16 = 0xD000;
 const NUMERIC_NINF: u16 = 0xF000;
 
-/// Decodes a `numeric`: an integer when it has no fractional digits and fits
-/// in an `i64`, a float otherwise (`SUM(bigint)` and `AVG` are numeric).
+/// Decodes a `numeric` exactly, as a [`ValueRef::Decimal`] with the
+/// value's display scale (`1.10` has scale 2), when its digits fit in an
+/// `i128` (38 of them); as the nearest float otherwise, and for `NaN` and
+/// the infinities. `SUM(bigint)` and `AVG` are numerics too: they load
+/// into `i64` and `f64` from the decimal.
 ///
 /// The binary format is a header of four 16-bit words (digit count, weight
 /// of the first digit as a power of 10000, sign, display scale) and then
@@ -317,29 +365,49 @@ fn numeric(raw: &[u8]) -> Result<ValueRef<'static>, String> {
         NUMERIC_NINF => return Ok(ValueRef::Float(f64::NEG_INFINITY)),
         _ => return Err(format!("malformed `numeric` value: sign word {sign:#06x}")),
     };
-    if dscale == 0
-        && let Some(i) = numeric_int(digits.clone(), weight, negative)
-    {
-        return Ok(ValueRef::Int(i));
+    if let Some((mantissa, scale)) = numeric_decimal(digits.clone(), ndigits, weight, dscale) {
+        return Ok(ValueRef::Decimal {
+            mantissa: if negative { -mantissa } else { mantissa },
+            scale,
+        });
     }
     numeric_float(digits, weight, negative).map(ValueRef::Float)
 }
 
-/// The numeric as an `i64`, if it is a whole number that fits.
-fn numeric_int(mut digits: impl Iterator<Item = u16>, weight: i32, negative: bool) -> Option<i64> {
-    // 10000^5 exceeds i64::MAX: five or more whole groups never fit.
-    if weight > 4 {
-        return None;
+/// The numeric's digits as an integer and its scale, padded with zeros to
+/// the display scale (as far as an `i128` holds them); `None` when the
+/// digits alone do not fit.
+fn numeric_decimal(
+    digits: impl Iterator<Item = u16>,
+    ndigits: usize,
+    weight: i32,
+    dscale: u16,
+) -> Option<(i128, u32)> {
+    let mut mantissa: i128 = 0;
+    for d in digits {
+        mantissa = mantissa.checked_mul(10_000)?.checked_add(i128::from(d))?;
     }
-    let mut acc: i128 = 0;
-    // Trailing zero groups are not stored, so missing digits are zeros.
-    for _ in 0..=weight {
-        acc = acc * 10_000 + i128::from(digits.next().unwrap_or(0));
+    // The last stored digit is worth 10000^(weight + 1 - ndigits); trailing
+    // zero groups are not stored.
+    let mut scale = 4 * (i64::try_from(ndigits).ok()? - i64::from(weight) - 1);
+    if scale < 0 {
+        let zeros = u32::try_from(-scale).ok()?;
+        mantissa = mantissa.checked_mul(10i128.checked_pow(zeros)?)?;
+        scale = 0;
     }
-    if digits.any(|d| d != 0) {
-        return None;
+    let dscale = i64::from(dscale);
+    while scale > dscale && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
     }
-    i64::try_from(if negative { -acc } else { acc }).ok()
+    while scale < dscale {
+        match mantissa.checked_mul(10) {
+            Some(m) => mantissa = m,
+            None => break,
+        }
+        scale += 1;
+    }
+    Some((mantissa, u32::try_from(scale).ok()?))
 }
 
 /// The numeric as the nearest `f64`: its leading 36 decimal digits (plus a
@@ -401,6 +469,8 @@ fn numeric_float(
 
 #[cfg(test)]
 mod tests {
+    use sqlalgebra::value::FromSqlValue;
+
     use super::*;
 
     /// A numeric in binary format from its header and base-10000 digits.
@@ -420,30 +490,52 @@ mod tests {
         numeric(&numeric_bytes(weight, sign, dscale, digits)).unwrap()
     }
 
+    fn dec(mantissa: i128, scale: u32) -> ValueRef<'static> {
+        ValueRef::Decimal { mantissa, scale }
+    }
+
     #[test]
-    fn whole_numerics_are_integers() {
-        assert_eq!(num(0, NUMERIC_POS, 0, &[]), ValueRef::Int(0));
-        assert_eq!(num(0, NUMERIC_POS, 0, &[42]), ValueRef::Int(42));
+    fn numerics_are_exact_decimals() {
+        assert_eq!(num(0, NUMERIC_POS, 0, &[]), dec(0, 0));
+        assert_eq!(num(0, NUMERIC_POS, 2, &[]), dec(0, 2));
+        assert_eq!(num(0, NUMERIC_POS, 0, &[42]), dec(42, 0));
         // 10^8: trailing zero groups are not stored.
-        assert_eq!(num(2, NUMERIC_POS, 0, &[1]), ValueRef::Int(100_000_000));
-        // i64::MIN = -922 3372 0368 5477 5808.
+        assert_eq!(num(2, NUMERIC_POS, 0, &[1]), dec(100_000_000, 0));
+        // i64::MIN = -922 3372 0368 5477 5808, and one more.
         assert_eq!(
             num(4, NUMERIC_NEG, 0, &[922, 3372, 368, 5477, 5808]),
-            ValueRef::Int(i64::MIN)
+            dec(i128::from(i64::MIN), 0)
         );
-        // i64::MAX + 1 does not fit: a float.
         assert_eq!(
             num(4, NUMERIC_POS, 0, &[922, 3372, 368, 5477, 5808]),
-            ValueRef::Float(9_223_372_036_854_775_808.0)
+            dec(9_223_372_036_854_775_808, 0)
+        );
+        // -2.5 with display scale 1; 1.10 keeps its scale.
+        assert_eq!(num(0, NUMERIC_NEG, 1, &[2, 5000]), dec(-25, 1));
+        assert_eq!(num(0, NUMERIC_POS, 2, &[1, 1000]), dec(110, 2));
+        assert_eq!(num(-1, NUMERIC_POS, 1, &[1000]), dec(1, 1));
+        // AVG: a whole value with display scale 16.
+        assert_eq!(num(0, NUMERIC_POS, 16, &[5]), dec(5 * 10i128.pow(16), 16));
+        // -0.0000000000000000000000000001: weight -7, the 1 in the last place.
+        assert_eq!(num(-7, NUMERIC_NEG, 28, &[1]), dec(-1, 28));
+        // 79228162514264337593543950335 = 7 9228 1625 1426 4337 5935 4395 0335.
+        assert_eq!(
+            num(
+                7,
+                NUMERIC_POS,
+                0,
+                &[7, 9228, 1625, 1426, 4337, 5935, 4395, 335]
+            ),
+            dec(79_228_162_514_264_337_593_543_950_335, 0)
         );
     }
 
     #[test]
-    fn fractional_numerics_are_floats() {
-        assert_eq!(num(0, NUMERIC_NEG, 1, &[2, 5000]), ValueRef::Float(-2.5));
-        assert_eq!(num(-1, NUMERIC_POS, 1, &[1000]), ValueRef::Float(0.1));
-        // A whole value with a display scale (AVG) is still a float.
-        assert_eq!(num(0, NUMERIC_POS, 16, &[5]), ValueRef::Float(5.0));
+    fn numerics_past_38_digits_are_floats() {
+        // 10^40 does not fit in an i128.
+        assert_eq!(num(10, NUMERIC_POS, 0, &[1]), ValueRef::Float(1e40));
+        // A display scale that does not fit is left short; the value stays.
+        assert_eq!(num(0, NUMERIC_POS, 1000, &[1]), dec(10i128.pow(38), 38));
         assert!(matches!(num(0, NUMERIC_NAN, 0, &[]), ValueRef::Float(f) if f.is_nan()));
         assert_eq!(
             num(0, NUMERIC_NINF, 0, &[]),
@@ -453,18 +545,29 @@ mod tests {
 
     #[test]
     fn long_numerics_round_correctly() {
+        let float = |v: ValueRef<'_>| match v {
+            ValueRef::Float(f) => f,
+            ValueRef::Decimal { .. } => f64::from_value(v).unwrap(),
+            other => panic!("{other:?}"),
+        };
         // 2^53 + 1 lies exactly halfway between two doubles and rounds to
         // even, down to 2^53 ...
         let halfway = [9007, 1992, 5474, 993];
         let v = num(3, NUMERIC_POS, 60, &halfway);
-        assert_eq!(v, ValueRef::Float(9_007_199_254_740_992.0));
+        assert_eq!(float(v), 9_007_199_254_740_992.0);
         // ... but anything above it rounds up, even when the excess is far
-        // past the digits kept (the sticky digit carries it).
+        // past the digits kept (the sticky digit carries it; 17 groups do
+        // not fit in an i128, so this one is decoded as a float).
         let mut above = halfway.to_vec();
         above.extend([0; 12]);
         above.push(1);
         let v = num(3, NUMERIC_POS, 60, &above);
-        assert_eq!(v, ValueRef::Float(9_007_199_254_740_994.0));
+        assert!(matches!(v, ValueRef::Float(_)));
+        assert_eq!(float(v), 9_007_199_254_740_994.0);
+        // The same digits as an exact decimal round up too.
+        let v = num(3, NUMERIC_POS, 20, &[9007, 1992, 5474, 993, 0, 1]);
+        assert!(matches!(v, ValueRef::Decimal { .. }));
+        assert_eq!(float(v), 9_007_199_254_740_994.0);
     }
 
     #[test]
@@ -491,7 +594,10 @@ mod tests {
         );
         assert!(decode(&Type::INT4, Some(&[0, 1])).is_err());
         assert!(decode(&Type::TEXT, Some(&[0xff])).is_err());
-        let err = decode(&Type::TIMESTAMPTZ, Some(&[0; 8])).unwrap_err();
-        assert!(err.contains("timestamptz"), "{err}");
+        let uuid = [7u8; 16];
+        assert_eq!(decode(&Type::UUID, Some(&uuid)), Ok(ValueRef::Uuid(uuid)));
+        assert!(decode(&Type::UUID, Some(&[7; 15])).is_err());
+        let err = decode(&Type::INTERVAL, Some(&[0; 16])).unwrap_err();
+        assert!(err.contains("interval"), "{err}");
     }
 }

@@ -167,8 +167,20 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
         ));
     }
     for (i, v) in binds.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, Param(*v))
-            .map_err(|e| error(sql, e))?;
+        let bound = match v.text_form() {
+            // Decimals, UUIDs, dates and times are stored as their text
+            // (a REAL would round a decimal), written on the stack; SQLite
+            // copies it while binding.
+            Some(form) => {
+                let mut buf = [0u8; 64];
+                match form.write_into(&mut buf) {
+                    Some(text) => stmt.raw_bind_parameter(i + 1, text),
+                    None => stmt.raw_bind_parameter(i + 1, form.to_string()),
+                }
+            }
+            None => stmt.raw_bind_parameter(i + 1, Param(*v)),
+        };
+        bound.map_err(|e| error(sql, e))?;
     }
     Ok(())
 }

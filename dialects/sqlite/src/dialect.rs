@@ -59,6 +59,15 @@ impl Dialect for Sqlite {
     fn write_type(&self, out: &mut String, kind: SqlKind) {
         match kind {
             SqlKind::Blob => out.push_str("BLOB"),
+            // Stored as text. A column needs TEXT affinity for that: with
+            // the NUMERIC affinity of a `NUMERIC` or `JSON` column, SQLite
+            // would turn `1.10` into the float 1.1, and the JSON `42` into
+            // an integer.
+            SqlKind::TimestampTz
+            | SqlKind::Uuid
+            | SqlKind::Json
+            | SqlKind::Jsonb
+            | SqlKind::Numeric => out.push_str("TEXT"),
             other => sqlalgebra::render::write_standard_type(out, other),
         }
     }
