@@ -383,6 +383,9 @@ pub(crate) use decode_as;
 /// when it arrives.
 #[diagnostic::do_not_recommend]
 impl<T: FromSqlValue> Decode<Any> for T {}
+/// An aggregate over a column of run-time type (`SUM` of it) likewise.
+#[diagnostic::do_not_recommend]
+impl<T: FromSqlValue> Decode<Nullable<Any>> for T {}
 
 #[diagnostic::do_not_recommend]
 impl<const N: u32> Decode<Varchar<N>> for String {}
