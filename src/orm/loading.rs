@@ -43,6 +43,19 @@ impl Collections {
         matches!(self.get(parent), Coll::Loaded(_))
     }
 
+    /// The distinct slots among `parents` whose collection is not loaded,
+    /// sorted.
+    pub(crate) fn unloaded(&self, parents: &[u32]) -> Vec<u32> {
+        let mut need: Vec<u32> = parents
+            .iter()
+            .copied()
+            .filter(|&p| !self.is_loaded(p))
+            .collect();
+        need.sort_unstable();
+        need.dedup();
+        need
+    }
+
     pub(crate) fn set(&mut self, parent: u32, coll: Coll) {
         let i = parent as usize;
         if self.by_parent.len() <= i {

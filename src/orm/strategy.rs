@@ -121,13 +121,7 @@ where
     C: Connection,
 {
     let store = s.rels.children::<P, Ch>();
-    let mut need: Vec<u32> = parents
-        .iter()
-        .copied()
-        .filter(|&p| !store.colls.is_loaded(p))
-        .collect();
-    need.sort_unstable();
-    need.dedup();
+    let need = store.colls.unloaded(parents);
     if need.is_empty() {
         return Ok(());
     }
@@ -202,13 +196,7 @@ where
     C: Connection,
 {
     let store = s.rels.links::<L, R>();
-    let mut need: Vec<u32> = sources
-        .iter()
-        .copied()
-        .filter(|&p| !store.colls.is_loaded(p))
-        .collect();
-    need.sort_unstable();
-    need.dedup();
+    let need = store.colls.unloaded(sources);
     if need.is_empty() {
         return Ok(());
     }
