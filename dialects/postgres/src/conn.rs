@@ -127,8 +127,7 @@ impl PgConnection {
             self.key = key;
             return Ok(statement);
         }
-        let types: Vec<Type> = binds.iter().map(|b| param_type(b).1).collect();
-        let statement = match self.client.prepare_typed(sql, &types) {
+        let statement = match self.prepare(sql, binds) {
             Ok(s) => s,
             Err(e) => {
                 self.key = key;
@@ -155,6 +154,40 @@ impl PgConnection {
         );
         self.key = key;
         Ok(statement)
+    }
+
+    /// Prepares `sql` for binds like `binds`.
+    ///
+    /// Outside a transaction, integers are first left to the server to
+    /// type from the context, so that `int4_column IN ($1, ..)` compares
+    /// `int4` with `int4`: with `int8` parameters PostgreSQL cannot hash
+    /// the list and tests every row against every value (20 times slower
+    /// for 1 000 values). When the server cannot tell (`SELECT $1`,
+    /// `$1 + $2`) or picks a non-numeric type, they are prepared as `int8`
+    /// as before. Inside a transaction a failed PREPARE would abort it, so
+    /// integers are `int8` there from the start.
+    fn prepare(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<Statement, postgres::Error> {
+        let typed: Vec<Type> = binds.iter().map(|b| param_type(b).1).collect();
+        let has_int = binds.iter().any(|b| matches!(b, ValueRef::Int(_)));
+        if has_int && self.depth == 0 && !self.in_transaction {
+            let inferred: Vec<Type> = binds
+                .iter()
+                .map(|b| match b {
+                    ValueRef::Int(_) => Type::UNKNOWN,
+                    b => param_type(b).1,
+                })
+                .collect();
+            if let Ok(s) = self.client.prepare_typed(sql, &inferred) {
+                let numeric = binds.iter().zip(s.params()).all(|(b, t)| {
+                    !matches!(b, ValueRef::Int(_))
+                        || matches!(*t, Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC)
+                });
+                if numeric {
+                    return Ok(s);
+                }
+            }
+        }
+        self.client.prepare_typed(sql, &typed)
     }
 
     /// Forgets every prepared form of `sql`.
