@@ -1,95 +1,13 @@
-//! The quickstart on MySQL or MariaDB: engine, tables, insert, select with
-//! filters and ordering, count, update, delete, and raw text.
+//! The quickstart tour against MySQL / MariaDB.
 //!
-//! Run it with `cargo run --example mysql`, against the server at
-//! `SQLALGEBRA_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/test`).
-//! It drops and recreates the tables `address` and `user_account` there.
+//! It needs a server: `SQLALGEBRA_MYSQL_URL` (default
+//! `mysql://root@127.0.0.1:3306/test`); it recreates its two tables there.
+//!
+//! Run it with `cargo run --example mysql`.
 
-use sqlalgebra::prelude::*;
+mod tour;
+
 use sqlalgebra_mysql::Mysql;
-
-/// The `user_account` table.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Users;
-impl Table for Users {
-    const NAME: &'static str = "user_account";
-    type Columns = (users::Id, users::Name, users::Fullname);
-    type PrimaryKey = users::Id;
-}
-
-/// Columns of `user_account`.
-pub mod users {
-    use sqlalgebra::prelude::*;
-    /// The primary key.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Id;
-    /// The login name, unique.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Name;
-    /// The full name, if known.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Fullname;
-    impl Column for Id {
-        type Table = super::Users;
-        type SqlType = BigInt;
-        const NAME: &'static str = "id";
-        const AUTOINCREMENT: bool = true;
-    }
-    impl Column for Name {
-        type Table = super::Users;
-        type SqlType = Varchar<30>;
-        const NAME: &'static str = "name";
-        const UNIQUE: bool = true;
-    }
-    impl Column for Fullname {
-        type Table = super::Users;
-        type SqlType = Nullable<Text>;
-        const NAME: &'static str = "fullname";
-    }
-}
-
-/// The `address` table: each address belongs to a user.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Addresses;
-impl Table for Addresses {
-    const NAME: &'static str = "address";
-    type Columns = (addresses::Id, addresses::Email, addresses::UserId);
-    type PrimaryKey = addresses::Id;
-    const INDEXES: &'static [sqlalgebra::schema::Index] =
-        &[index::<addresses::UserId>("ix_address_user_id")];
-}
-
-/// Columns of `address`.
-pub mod addresses {
-    use sqlalgebra::prelude::*;
-    /// The primary key.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Id;
-    /// The e-mail address.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Email;
-    /// The owning user.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct UserId;
-    impl Column for Id {
-        type Table = super::Addresses;
-        type SqlType = BigInt;
-        const NAME: &'static str = "id";
-        const AUTOINCREMENT: bool = true;
-    }
-    impl Column for Email {
-        type Table = super::Addresses;
-        type SqlType = Text;
-        const NAME: &'static str = "email_address";
-    }
-    impl Column for UserId {
-        type Table = super::Addresses;
-        type SqlType = BigInt;
-        const NAME: &'static str = "user_id";
-        const REFERENCES: Option<ForeignKey> =
-            Some(ForeignKey::to::<super::users::Id>().on_delete(ReferentialAction::Cascade));
-    }
-}
 
 fn main() -> sqlalgebra::Result<()> {
     // Engine: a pool of connections to one database on the server.
@@ -97,95 +15,5 @@ fn main() -> sqlalgebra::Result<()> {
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_owned());
     let engine = Mysql::connect(&url)?;
     let mut conn = engine.connect()?;
-
-    // Tables, parents first (after removing those of an earlier run).
-    drop_all::<(Addresses, Users)>(&mut conn)?;
-    create_all::<(Addresses, Users)>(&mut conn)?;
-
-    // INSERT one row, then several in one statement.
-    insert_into(Users)
-        .values((users::Name.set("alice"), users::Fullname.set("Alice Smith")))
-        .execute(&mut conn)?;
-    insert_into(Users)
-        .values(vec![
-            (
-                users::Name.set("bob"),
-                users::Fullname.set(Some("Bob Jones")),
-            ),
-            (users::Name.set("carol"), users::Fullname.set(None::<&str>)),
-        ])
-        .execute(&mut conn)?;
-    let alice_id: i64 = select(users::Id)
-        .filter(users::Name.eq("alice"))
-        .get(&mut conn)?;
-    insert_into(Addresses)
-        .values(vec![
-            (
-                addresses::Email.set("alice@example.com"),
-                addresses::UserId.set(alice_id),
-            ),
-            (
-                addresses::Email.set("alice@work.com"),
-                addresses::UserId.set(alice_id),
-            ),
-        ])
-        .execute(&mut conn)?;
-
-    // SELECT with filters, ordering and a limit; FROM is inferred.
-    let rows: Vec<(i64, String, Option<String>)> =
-        select((users::Id, users::Name, users::Fullname))
-            .filter(users::Name.like("%o%").or(users::Id.eq(alice_id)))
-            .order_by(users::Name.desc())
-            .limit(10)
-            .load(&mut conn)?;
-    println!("users, name descending:");
-    for (id, name, fullname) in &rows {
-        println!("  {id} {name} {fullname:?}");
-    }
-
-    // A join, and an aggregate per group.
-    let per_user: Vec<(String, i64)> = select((users::Name, count(addresses::Id)))
-        .left_join(Addresses, addresses::UserId.eq(users::Id))
-        .group_by(users::Name)
-        .order_by(users::Name)
-        .load(&mut conn)?;
-    println!("addresses per user: {per_user:?}");
-
-    // COUNT(*).
-    let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
-    println!("{n} users");
-
-    // UPDATE and DELETE.
-    let changed = update(Users)
-        .set(users::Fullname.set("Alice Johnson"))
-        .filter(users::Name.eq("alice"))
-        .execute(&mut conn)?;
-    println!("updated {changed} row(s)");
-    let deleted = delete_from(Users)
-        .filter(users::Fullname.is_null())
-        .execute(&mut conn)?;
-    println!("deleted {deleted} row(s) without a full name");
-
-    // A transaction that fails changes nothing.
-    let failed: sqlalgebra::Result<()> = conn.transaction(|tx| {
-        delete_from(Users).execute(tx)?;
-        Err(sqlalgebra::Error::InvalidStatement(
-            "changed my mind".into(),
-        ))
-    });
-    println!("transaction rolled back: {}", failed.is_err());
-
-    // Raw SQL with named binds.
-    let names: Vec<String> = text("SELECT name FROM user_account WHERE id >= :min ORDER BY name")
-        .bind("min", 1i64)
-        .returns::<Text>()
-        .load(&mut conn)?;
-    println!("still there: {names:?}");
-
-    // What the statements look like in each dialect.
-    let q = select((users::Id, users::Name)).filter(users::Name.starts_with("50%_off"));
-    println!("MySQL: {}", q.to_sql(&Mysql)?);
-    println!("SQLite: {}", q.to_sql(&sqlalgebra_sqlite::Sqlite)?);
-    println!("PostgreSQL: {}", q.to_sql(&sqlalgebra_postgres::Postgres)?);
-    Ok(())
+    tour::run(&mut conn)
 }

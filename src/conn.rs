@@ -93,6 +93,68 @@ pub trait Connection {
     }
 }
 
+/// Opens a transaction (`BEGIN`), or a savepoint inside the open one, and
+/// counts it in [`Connection::transaction_depth`]: the manual form of
+/// [`Connection::transaction`], for code that cannot use a closure (the
+/// ORM session). Pair it with [`commit_transaction`] or
+/// [`rollback_transaction`].
+///
+/// ```
+/// # fn demo<C: sqlalgebra::Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+/// use sqlalgebra::conn::{begin_transaction, commit_transaction};
+/// begin_transaction(conn)?;       // BEGIN
+/// begin_transaction(conn)?;       // SAVEPOINT sqlalgebra_sp_1
+/// commit_transaction(conn)?;      // RELEASE SAVEPOINT sqlalgebra_sp_1
+/// commit_transaction(conn)?;      // COMMIT
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// When the database refuses to begin.
+pub fn begin_transaction<C: Connection>(conn: &mut C) -> Result<()> {
+    let depth = *conn.transaction_depth();
+    begin(conn, depth)?;
+    *conn.transaction_depth() = depth + 1;
+    Ok(())
+}
+
+/// Commits the innermost open transaction level (`COMMIT`, or `RELEASE
+/// SAVEPOINT` inside a transaction). A failed `COMMIT` is rolled back, and
+/// the level is closed either way.
+///
+/// # Errors
+/// [`Error::Transaction`] when no transaction is open; the database's error
+/// when it refuses to commit.
+pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
+    let depth = *conn.transaction_depth();
+    let Some(level) = depth.checked_sub(1) else {
+        return Err(Error::Transaction(
+            "commit without an open transaction".into(),
+        ));
+    };
+    *conn.transaction_depth() = level;
+    commit(conn, level).inspect_err(|_| {
+        let _ = rollback(conn, level);
+    })
+}
+
+/// Rolls back the innermost open transaction level (`ROLLBACK`, or
+/// `ROLLBACK TO SAVEPOINT` + `RELEASE SAVEPOINT` inside a transaction).
+///
+/// # Errors
+/// [`Error::Transaction`] when no transaction is open or the rollback
+/// fails; the level is closed either way.
+pub fn rollback_transaction<C: Connection>(conn: &mut C) -> Result<()> {
+    let depth = *conn.transaction_depth();
+    let Some(level) = depth.checked_sub(1) else {
+        return Err(Error::Transaction(
+            "rollback without an open transaction".into(),
+        ));
+    };
+    *conn.transaction_depth() = level;
+    rollback(conn, level)
+}
+
 fn savepoint_name(out: &mut String, depth: u32) {
     out.push_str("sqlalgebra_sp_");
     crate::render::push_int(out, i64::from(depth));

@@ -93,6 +93,21 @@ pub enum Error {
     Transaction(String),
     /// The schema has a cycle of foreign keys, so no creation order exists.
     DependencyCycle(Vec<String>),
+    /// A relationship was asked for that was not loaded and whose loading
+    /// strategy refuses to load it on demand (`raise`).
+    NotLoaded {
+        /// The relationship, as `parent_table -> child_table`.
+        relation: String,
+    },
+    /// An UPDATE or DELETE of a versioned row matched no row: another
+    /// transaction changed or deleted it since it was loaded (optimistic
+    /// concurrency).
+    StaleData {
+        /// The table of the row.
+        table: &'static str,
+        /// What was expected, in words.
+        message: String,
+    },
 }
 
 /// The kind of a violated constraint in [`Error::Constraint`].
@@ -203,6 +218,15 @@ impl fmt::Display for Error {
             Error::Transaction(m) => write!(f, "transaction error: {m}"),
             Error::DependencyCycle(tables) => {
                 write!(f, "foreign keys form a cycle among tables {tables:?}")
+            }
+            Error::NotLoaded { relation } => {
+                write!(
+                    f,
+                    "relationship `{relation}` is not loaded and may not load on demand"
+                )
+            }
+            Error::StaleData { table, message } => {
+                write!(f, "stale data in `{table}`: {message}")
             }
         }
     }

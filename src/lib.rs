@@ -58,6 +58,7 @@ pub mod engine;
 mod error;
 pub mod expr;
 mod macros;
+pub mod orm;
 pub mod query;
 pub mod render;
 pub mod schema;
@@ -77,6 +78,15 @@ pub mod prelude {
         BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, NumericExpressionMethods,
         TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
     };
+    pub use crate::expr::{
+        DatePart, FrameBound, WindowFunction, abs, case_when, cast, coalesce, dense_rank, extract,
+        extract_day, extract_month, extract_year, func, lag, lead, length, lower, ntile, nullif,
+        rank, replace, round, row_number, substr, trim, upper, window,
+    };
+    pub use crate::orm::{
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Relationships, Session,
+        Version,
+    };
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,
         SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into, select, text,
@@ -85,10 +95,11 @@ pub mod prelude {
     pub use crate::render::Statement;
     pub use crate::schema::{
         Column, ColumnDefault, ColumnList, ForeignKey, ReferentialAction, Table, check, create_all,
-        drop_all, index, unique_index,
+        drop_all, foreign_key, index, unique_index,
     };
     pub use crate::types::{
-        BigInt, Blob, Bool, Double, Integer, Nullable, Real, SmallInt, Text, Varchar,
+        BigInt, Blob, Bool, Date, Double, Integer, Nullable, Real, SmallInt, Text, Time, Timestamp,
+        Varchar,
     };
     pub use crate::value::FromRow;
 }

@@ -16,6 +16,9 @@
 //! | [`Varchar<N>`] | `VARCHAR(N)` | `VARCHAR(N)` | `VARCHAR(N)` | `String`, `&str` |
 //! | [`Bool`] | `BOOLEAN` | `BOOLEAN` | `BOOLEAN` | `bool` |
 //! | [`Blob`] | `BLOB` | `BYTEA` | `LONGBLOB` | `Vec<u8>`, `&[u8]` |
+//! | [`Date`] | `DATE` (stored as text) | `DATE` | `DATE` | `String` (`YYYY-MM-DD`) |
+//! | [`Time`] | `TIME` (stored as text) | `TIME` | `TIME` | `String` (`HH:MM:SS`) |
+//! | [`Timestamp`] | `TIMESTAMP` (stored as text) | `TIMESTAMP` | `DATETIME(6)` | `String` (`YYYY-MM-DD HH:MM:SS`) |
 //! | [`Nullable<T>`] | (NULL allowed) | | | `Option<T>` |
 
 use std::marker::PhantomData;
@@ -48,6 +51,12 @@ pub enum SqlKind {
     Bool,
     /// Bytes.
     Blob,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and a time of day, without time zone.
+    Timestamp,
 }
 
 /// A SQL type marker.
@@ -106,6 +115,17 @@ sql_types! {
     Bool => SqlKind::Bool;
     /// `BLOB` / `BYTEA`: loads into `Vec<u8>`.
     Blob => SqlKind::Blob;
+    /// `DATE`: a calendar date, bound from and loaded into a `String` in ISO
+    /// format (`2024-03-31`), so dates compare and sort as dates.
+    ///
+    /// SQLite has no date type and stores the text as it is; PostgreSQL and
+    /// MySQL store a real date.
+    Date => SqlKind::Date;
+    /// `TIME`: a time of day, as a `String` in ISO format (`13:45:00`).
+    Time => SqlKind::Time;
+    /// `TIMESTAMP` (`DATETIME(6)` on MySQL): a date and time without time
+    /// zone, as a `String` in ISO format (`2024-03-31 13:45:00`).
+    Timestamp => SqlKind::Timestamp;
 }
 
 /// `VARCHAR(N)`: text of at most `N` characters. It behaves like [`Text`] in
@@ -190,6 +210,25 @@ impl<const N: u32> TextLike for Varchar<N> {}
 #[diagnostic::do_not_recommend]
 impl<T: TextLike + SqlType<NotNull = T>> TextLike for Nullable<T> {}
 
+/// Date SQL types that have a year, a month and a day: what
+/// [`extract_year`](crate::expr::extract_year) and friends accept.
+///
+/// ```
+/// use sqlalgebra::types::{DateLike, Date, Nullable, Timestamp};
+/// fn date_like<T: DateLike>() {}
+/// date_like::<Date>();
+/// date_like::<Nullable<Timestamp>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a date type",
+    label = "date parts need a `Date` or `Timestamp` expression",
+    note = "cast a text column first: `cast::<Date, _>(column)`"
+)]
+pub trait DateLike: SqlType {}
+impl DateLike for Date {}
+impl DateLike for Timestamp {}
+impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
+
 /// Numeric SQL types: what arithmetic, `sum` and `avg` accept.
 #[diagnostic::on_unimplemented(
     message = "cannot do arithmetic on SQL type `{Self}`",
@@ -237,4 +276,73 @@ pub trait IntoNullable: SqlType {
 }
 impl<T: SqlType<NotNull = T>> IntoNullable for Nullable<T> {
     type Nullable = Nullable<T>;
+}
+
+/// The SQL type `Target` computed from an operand of type `Self`: `Target`
+/// itself when `Self` is NOT NULL, and `Target` made nullable when `Self`
+/// admits NULL (SQL functions return NULL for a NULL argument).
+///
+/// It is how functions keep their result types honest: `length` of a
+/// `Text` is an `Integer`, `length` of a `Nullable<Text>` a
+/// `Nullable<Integer>`.
+///
+/// ```
+/// use sqlalgebra::types::{PropagateNull, Integer, Nullable, Text};
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Text as PropagateNull<Integer>>::Output>, None::<Integer>);
+/// same(None::<<Nullable<Text> as PropagateNull<Integer>>::Output>, None::<Nullable<Integer>>);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot tell whether a SQL `{Self}` is nullable",
+    note = "the SQL types are the markers in `sqlalgebra::types`"
+)]
+pub trait PropagateNull<Target: SqlType> {
+    /// `Target`, nullable if `Self` is.
+    type Output: SqlType;
+}
+
+macro_rules! propagate_not_null {
+    ($($t:ty),*) => {$(
+        impl<Target: SqlType> PropagateNull<Target> for $t {
+            type Output = Target;
+        }
+    )*};
+}
+propagate_not_null!(
+    SmallInt, Integer, BigInt, Real, Double, Text, Bool, Blob, Date, Time, Timestamp
+);
+
+impl<const N: u32, Target: SqlType> PropagateNull<Target> for Varchar<N> {
+    type Output = Target;
+}
+
+impl<T: SqlType<NotNull = T>, Target: IntoNullable> PropagateNull<Target> for Nullable<T> {
+    type Output = Target::Nullable;
+}
+
+/// The SQL type of a column known only at run time (a reflected column):
+/// it compares with, binds and loads any value, checked when the query
+/// runs instead of when it compiles.
+///
+/// ```
+/// use sqlalgebra::types::{Any, SqlType};
+/// assert!(<Any as SqlType>::NULLABLE);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Any;
+
+impl SqlType for Any {
+    type NotNull = Any;
+    /// Never used for DDL: reflected tables exist already.
+    const KIND: SqlKind = SqlKind::Text;
+    const NULLABLE: bool = true;
+}
+impl SingleValue for Any {}
+impl IntoNullable for Any {
+    type Nullable = Any;
+}
+impl BoolLike for Any {}
+impl TextLike for Any {}
+impl Numeric for Any {
+    type Sum = Any;
 }

@@ -297,9 +297,14 @@ decode_as! {
     f32 => Real;
     f64 => Double, Real;
     bool => Bool;
-    String => Text;
+    String => Text, Date, Time, Timestamp;
     Vec<u8> => Blob;
 }
+/// A column of run-time type loads into any Rust type; the cell is checked
+/// when it arrives.
+#[diagnostic::do_not_recommend]
+impl<T: FromSqlValue> Decode<Any> for T {}
+
 #[diagnostic::do_not_recommend]
 impl<const N: u32> Decode<Varchar<N>> for String {}
 #[diagnostic::do_not_recommend]
@@ -330,6 +335,7 @@ pub trait Row {
 ///
 /// # Errors
 /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+#[inline]
 pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
     T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
 }

@@ -413,15 +413,29 @@ fn aggregates_and_server_values_decode() -> Result<()> {
         matches!(&err, Error::Decode { column, message } if column == "u" && message.contains("18446744073709551615")),
         "{err:?}"
     );
-    // Dates are not supported yet, and say so.
-    let err = text("SELECT CURRENT_DATE AS d")
-        .returns::<Text>()
-        .get::<String, _>(&mut conn)
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Decode { column, message } if column == "d" && message.contains("not supported")),
-        "{err:?}"
-    );
+    // Dates and times load as ISO text (for the Date, Time and Timestamp
+    // SQL types), as the server itself writes them as text.
+    for (value, as_text) in [
+        ("CURRENT_DATE", "CAST(CURRENT_DATE AS CHAR)"),
+        (
+            "CAST('2024-02-29 23:59:58.250000' AS DATETIME(6))",
+            "'2024-02-29 23:59:58.250000'",
+        ),
+        (
+            "CAST('1999-12-31 00:00:00' AS DATETIME)",
+            "'1999-12-31 00:00:00'",
+        ),
+        ("CAST('-27:05:09' AS TIME)", "'-27:05:09'"),
+        ("CAST('08:30:00.000001' AS TIME(6))", "'08:30:00.000001'"),
+    ] {
+        let got: String = text(format!("SELECT {value} AS d"))
+            .returns::<Text>()
+            .get(&mut conn)?;
+        let want: String = text(format!("SELECT {as_text} AS t"))
+            .returns::<Text>()
+            .get(&mut conn)?;
+        assert_eq!(got, want, "{value}");
+    }
     // ... and the connection is still usable after a failed decode.
     let one: i64 = text("SELECT 1").returns::<BigInt>().get(&mut conn)?;
     assert_eq!(one, 1);

@@ -485,6 +485,36 @@ fn aggregates_and_numeric_decode() {
         }
         other => panic!("{other:?}"),
     }
+    // `date`, `time` and `timestamp` load as the text the server writes for
+    // them (what the Date, Time and Timestamp SQL types load).
+    for value in [
+        "DATE '2024-02-29'",
+        "DATE '1999-12-31'",
+        "DATE '0001-01-01'",
+        "DATE '0044-03-15 BC'",
+        "DATE '9999-12-31'",
+        "DATE '12345-06-07'",
+        "'infinity'::date",
+        "'-infinity'::date",
+        "TIME '00:00:00'",
+        "TIME '23:59:59.999999'",
+        "TIME '13:45:00.25'",
+        "TIMESTAMP '2024-03-31 13:45:00'",
+        "TIMESTAMP '1970-01-01 00:00:00.000001'",
+        "TIMESTAMP '1999-12-31 23:59:59.5'",
+        "TIMESTAMP '0001-01-01 00:00:00 BC'",
+        "'infinity'::timestamp",
+    ] {
+        let got: String = text(format!("SELECT {value} AS v"))
+            .returns::<Text>()
+            .get(&mut conn)
+            .unwrap();
+        let want: String = text(format!("SELECT ({value})::text AS v"))
+            .returns::<Text>()
+            .get(&mut conn)
+            .unwrap();
+        assert_eq!(got, want, "{value}");
+    }
     // ... and casting in SQL is the way out; text also binds to them.
     let day: String = text("SELECT (:d::date + 1)::text")
         .bind("d", "2024-02-28")

@@ -555,27 +555,43 @@ fn in_and_not_in() {
 }
 
 #[test]
-fn empty_in_lists_are_the_dialects_false_and_true() {
-    check_where(users::Id.in_(Vec::<i64>::new()), "0", "FALSE", "FALSE", &[]);
+fn empty_in_lists_are_always_false_and_always_true_comparisons() {
+    check_where(
+        users::Id.in_(Vec::<i64>::new()),
+        "1 = 0",
+        "1 = 0",
+        "1 = 0",
+        &[],
+    );
     check_where(
         users::Id.not_in(Vec::<i64>::new()),
-        "1",
-        "TRUE",
-        "TRUE",
+        "1 = 1",
+        "1 = 1",
+        "1 = 1",
         &[],
     );
     check_where(
         users::Id.in_(Vec::<i64>::new()).or(users::Id.eq(7)),
-        r#"0 OR "users"."id" = ?"#,
-        r#"FALSE OR "users"."id" = $1"#,
-        "FALSE OR `users`.`id` = ?",
+        r#"1 = 0 OR "users"."id" = ?"#,
+        r#"1 = 0 OR "users"."id" = $1"#,
+        "1 = 0 OR `users`.`id` = ?",
         &[V::Int(7)],
     );
     check_where(
         !users::Id.not_in([0i64; 0]),
-        "NOT 1",
-        "NOT TRUE",
-        "NOT TRUE",
+        "NOT (1 = 1)",
+        "NOT (1 = 1)",
+        "NOT (1 = 1)",
+        &[],
+    );
+    // Not a bare literal, which SQLite and MySQL would read as a column
+    // position in ORDER BY, and PostgreSQL would refuse there.
+    let q = select(users::Id).order_by(users::Id.in_(Vec::<i64>::new()).desc());
+    assert_sql(
+        &q,
+        r#"SELECT "users"."id" FROM "users" ORDER BY 1 = 0 DESC"#,
+        r#"SELECT "users"."id" FROM "users" ORDER BY 1 = 0 DESC"#,
+        "SELECT `users`.`id` FROM `users` ORDER BY 1 = 0 DESC",
         &[],
     );
 }

@@ -448,3 +448,32 @@ fn constraint_errors_name_the_constraint() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn engines_from_urls() {
+    let options = sqlalgebra::PoolOptions::default().size(1);
+    for url in ["sqlite::memory:", "sqlite://", "sqlite://:memory:"] {
+        let engine = Sqlite::connect(url, &options).unwrap();
+        let n: i64 = text("SELECT 7")
+            .returns::<BigInt>()
+            .get(&mut engine.connect().unwrap())
+            .unwrap();
+        assert_eq!(n, 7, "{url}");
+    }
+    let dir = std::env::temp_dir().join(format!("sqlalgebra-url-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("u.db");
+    let url = format!("sqlite://{}", file.display());
+    {
+        let engine = Sqlite::connect(&url, &options).unwrap();
+        text("CREATE TABLE t (x INTEGER)")
+            .execute(&mut engine.connect().unwrap())
+            .unwrap();
+    }
+    assert!(file.exists(), "{url} names the file {}", file.display());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(
+        Sqlite::connect("mysql://root@localhost/test", &options),
+        Err(sqlalgebra::Error::Connection(_))
+    ));
+}

@@ -5,13 +5,22 @@ use crate::render::{Render, SqlWriter, TableSet};
 
 /// An expression with a name in the SELECT list: `expr AS "name"`.
 ///
+/// In ORDER BY it is written as its name (`ORDER BY "n" DESC`); anywhere
+/// else (WHERE, GROUP BY, HAVING, inside other expressions) as the bare
+/// expression, since SQL does not let those refer to output names.
+///
 /// ```
 /// use sqlalgebra::prelude::*;
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
 /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
-/// let q = select((A, count(A).label("n"))).group_by(A);
+/// let n = count(A).label("n");
+/// let q = select((A, n)).group_by(A).having(n.gt(1)).order_by(n.desc());
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_sqlite::Sqlite).unwrap().sql,
+///     r#"SELECT "t"."a", COUNT("t"."a") AS "n" FROM "t" GROUP BY "t"."a" HAVING COUNT("t"."a") > ? ORDER BY "n" DESC"#
+/// );
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Labeled<E> {
@@ -29,11 +38,20 @@ impl<E> Labeled<E> {
 impl<E: Render> Render for Labeled<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.expr.render(w);
-        w.push_sql(" AS ");
-        w.push_ident(self.name);
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn precedence(&self) -> u8 {
+        self.expr.precedence()
+    }
+    fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.expr.render(w);
+        w.push_sql(" AS ");
+        w.push_ident(self.name);
+    }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_ident(self.name);
     }
 }
 

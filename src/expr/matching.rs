@@ -107,14 +107,14 @@ impl<L: Expression, R: Expression> Expression for ILike<L, R> {
 }
 
 /// `expr IN (v1, v2, ...)`. An empty list is a predicate that is always
-/// false, not a syntax error.
+/// false (`1 = 0`), not a syntax error.
 #[derive(Debug, Clone)]
 pub struct InList<E, V> {
     pub(crate) expr: E,
     pub(crate) values: Vec<V>,
 }
 
-/// `expr NOT IN (v1, v2, ...)`. An empty list is always true.
+/// `expr NOT IN (v1, v2, ...)`. An empty list is always true (`1 = 1`).
 #[derive(Debug, Clone)]
 pub struct NotInList<E, V> {
     pub(crate) expr: E,
@@ -128,7 +128,10 @@ fn render_in<'a, E: Render, V: Render>(
     negated: bool,
 ) {
     if values.is_empty() {
-        w.push_sql(w.dialect().bool_literal(negated));
+        // A comparison rather than a bare literal: as a whole ORDER BY or
+        // GROUP BY term, SQLite and MySQL read the integer `0` / `1` as a
+        // column position, and PostgreSQL refuses a boolean constant.
+        w.push_sql(if negated { "1 = 1" } else { "1 = 0" });
         return;
     }
     w.push_operand(expr, OPERAND);
@@ -137,20 +140,27 @@ fn render_in<'a, E: Render, V: Render>(
     w.push_sql(")");
 }
 
+/// The tables of the operand and of the values (a value may be a column).
+/// The operand's tables count even for an empty list, which renders as a
+/// literal: `count_star()` filtered by `id.not_in([])` still counts rows of
+/// the operand's table.
+fn collect_in<'a, E: Render, V: Render>(expr: &'a E, values: &'a [V], out: &mut TableSet<'a>) {
+    expr.collect_tables(out);
+    for v in values {
+        v.collect_tables(out);
+    }
+}
+
 #[diagnostic::do_not_recommend]
 impl<E: Render, V: Render> Render for InList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, false);
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
-        self.expr.collect_tables(out);
+        collect_in(&self.expr, &self.values, out);
     }
     fn precedence(&self) -> u8 {
-        if self.values.is_empty() {
-            precedence::ATOM
-        } else {
-            precedence::COMPARISON
-        }
+        precedence::COMPARISON
     }
 }
 
@@ -160,14 +170,10 @@ impl<E: Render, V: Render> Render for NotInList<E, V> {
         render_in(w, &self.expr, &self.values, true);
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
-        self.expr.collect_tables(out);
+        collect_in(&self.expr, &self.values, out);
     }
     fn precedence(&self) -> u8 {
-        if self.values.is_empty() {
-            precedence::ATOM
-        } else {
-            precedence::COMPARISON
-        }
+        precedence::COMPARISON
     }
 }
 
@@ -290,3 +296,54 @@ postfix_node!(
 logic_operators!(
     Like<L, R>, ILike<L, R>, InList<L, R>, NotInList<L, R>, Between<E, L, H>, IsNull<E>, IsNotNull<E>
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::ExpressionMethods;
+    use crate::render::TableRef;
+    use crate::schema::{Column, Table};
+    use crate::types::BigInt;
+
+    macro_rules! table {
+        ($t:ident, $c:ident, $name:literal) => {
+            #[derive(Clone, Copy, Debug, Default)]
+            struct $t;
+            impl Table for $t {
+                const NAME: &'static str = $name;
+                type Columns = $c;
+                type PrimaryKey = $c;
+            }
+            #[derive(Clone, Copy, Debug, Default)]
+            struct $c;
+            impl Column for $c {
+                type Table = $t;
+                type SqlType = BigInt;
+                const NAME: &'static str = "id";
+            }
+        };
+    }
+    table!(A, AId, "a");
+    table!(B, BId, "b");
+
+    #[test]
+    fn in_lists_refer_to_the_tables_of_their_values() {
+        for p in [AId.in_([BId]).collect(), AId.not_in([BId]).collect()] {
+            assert_eq!(p, [TableRef::new("a"), TableRef::new("b")]);
+        }
+        // An empty list renders as a literal but keeps the operand's table.
+        let empty: Vec<BId> = Vec::new();
+        assert_eq!(AId.not_in(empty).collect(), [TableRef::new("a")]);
+    }
+
+    trait Collect {
+        fn collect(&self) -> Vec<TableRef<'_>>;
+    }
+    impl<R: Render> Collect for R {
+        fn collect(&self) -> Vec<TableRef<'_>> {
+            let mut out = TableSet::new();
+            self.collect_tables(&mut out);
+            out.to_vec()
+        }
+    }
+}

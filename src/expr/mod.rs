@@ -46,13 +46,23 @@ macro_rules! logic_operators {
 }
 
 mod aggregate;
+mod case;
+mod datetime;
+mod func;
 mod label;
 mod matching;
 mod methods;
 mod ops;
 mod order;
+mod scalar;
+mod window;
 
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
+pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
+pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};
+pub use func::{
+    Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NoArgs, NullIf, cast, coalesce, func, nullif,
+};
 pub use label::Labeled;
 pub use matching::{
     Between, ILike, InList, InOperand, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList,
@@ -62,7 +72,15 @@ pub use methods::{
     BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,
 };
 pub use ops::{Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or};
-pub use order::{Asc, Desc, OrderBy};
+pub use order::{Asc, Desc, NullsOrder, OrderBy};
+pub use scalar::{
+    Abs, Length, Lower, Replace, Round, Substr, Trim, Upper, abs, length, lower, replace, round,
+    substr, trim, upper,
+};
+pub use window::{
+    DenseRank, FrameBound, Lag, Lead, Ntile, Over, PartitionBy, Rank, RowNumber, Window,
+    WindowFunction, dense_rank, lag, lead, ntile, rank, row_number, window,
+};
 
 use std::marker::PhantomData;
 
@@ -229,6 +247,29 @@ macro_rules! text_takes_value {
     )*};
 }
 text_takes_value!(&'v str, String, &'v String);
+
+macro_rules! any_takes_value {
+    ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<'v> TakesValue<$t> for Any {}
+    )*};
+}
+any_takes_value!(
+    i16,
+    i32,
+    i64,
+    f32,
+    f64,
+    bool,
+    &'v str,
+    String,
+    &'v String,
+    &'v [u8],
+    Vec<u8>
+);
+
+#[diagnostic::do_not_recommend]
+impl<T> TakesValue<Option<T>> for Any where Any: TakesValue<T> {}
 
 #[diagnostic::do_not_recommend]
 impl<T, ST> TakesValue<Option<T>> for Nullable<ST> where ST: TakesValue<T> + SqlType<NotNull = ST> {}

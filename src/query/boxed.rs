@@ -49,6 +49,12 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     fn precedence(&self) -> u8 {
         self.inner.precedence()
     }
+    fn render_selected<'b>(&'b self, w: &mut SqlWriter<'b>) {
+        self.inner.render_selected(w);
+    }
+    fn render_order_key<'b>(&'b self, w: &mut SqlWriter<'b>) {
+        self.inner.render_order_key(w);
+    }
 }
 
 impl<ST: SqlType> Expression for BoxedExpr<'_, ST> {
@@ -122,15 +128,19 @@ struct List<'a> {
     more: Vec<Dyn<'a>>,
 }
 
-impl MaybeClause for List<'_> {
-    fn write_clause<'b>(&'b self, w: &mut SqlWriter<'b>, keyword: &str) {
+impl List<'_> {
+    fn write<'b>(&'b self, w: &mut SqlWriter<'b>, keyword: &str, order: bool) {
         if !self.is_present() {
             return;
         }
         w.push_sql(keyword);
         let mut first = true;
         if self.first.is_present() {
-            self.first.write_clause(w, "");
+            if order {
+                self.first.write_order_clause(w, "");
+            } else {
+                self.first.write_clause(w, "");
+            }
             first = false;
         }
         for t in &self.more {
@@ -138,8 +148,21 @@ impl MaybeClause for List<'_> {
                 w.push_sql(", ");
             }
             first = false;
-            t.render(w);
+            if order {
+                t.render_order_key(w);
+            } else {
+                t.render(w);
+            }
         }
+    }
+}
+
+impl MaybeClause for List<'_> {
+    fn write_clause<'b>(&'b self, w: &mut SqlWriter<'b>, keyword: &str) {
+        self.write(w, keyword, false);
+    }
+    fn write_order_clause<'b>(&'b self, w: &mut SqlWriter<'b>, keyword: &str) {
+        self.write(w, keyword, true);
     }
     fn collect_clause_tables<'b>(&'b self, out: &mut TableSet<'b>) {
         self.first.collect_clause_tables(out);

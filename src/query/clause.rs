@@ -23,6 +23,11 @@ pub trait MaybeClause {
     fn clause_precedence(&self) -> u8 {
         crate::render::precedence::ATOM
     }
+    /// Writes `keyword` and the clause as ORDER BY terms (labelled
+    /// expressions by name), if present.
+    fn write_order_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
+        self.write_clause(w, keyword);
+    }
 }
 
 impl MaybeClause for () {
@@ -40,6 +45,10 @@ impl<T: Render> MaybeClause for Clause<T> {
     fn write_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
         w.push_sql(keyword);
         self.0.render(w);
+    }
+    fn write_order_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
+        w.push_sql(keyword);
+        self.0.render_order_key(w);
     }
     fn collect_clause_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.0.collect_tables(out);
@@ -181,6 +190,26 @@ macro_rules! tuple_impls {
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 let ($($T,)+) = self;
                 $($T.collect_tables(out);)+
+            }
+            #[allow(non_snake_case, unused_assignments)]
+            fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.render_selected(w);
+                )+
+            }
+            #[allow(non_snake_case, unused_assignments)]
+            fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.render_order_key(w);
+                )+
             }
         }
 

@@ -143,7 +143,7 @@ impl<L: Render, R: Render, O: MaybeClause> Render for Compound<L, R, O> {
         w.push_sql(self.op.sql());
         self.right.render(w);
         let qualified = w.set_unqualified(true);
-        self.order.write_clause(w, " ORDER BY ");
+        self.order.write_order_clause(w, " ORDER BY ");
         w.set_unqualified(qualified);
         write_limit_offset(w, self.limit.as_ref(), self.offset.as_ref());
     }

@@ -62,7 +62,7 @@ impl<S: Render, R: Render> Render for Returning<S, R> {
         self.statement.render(w);
         w.push_sql(" RETURNING ");
         let qualified = w.set_unqualified(true);
-        self.returning.render(w);
+        self.returning.render_selected(w);
         w.set_unqualified(qualified);
     }
 }

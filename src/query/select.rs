@@ -402,7 +402,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
         p.distinct_on.write_clause(w, "DISTINCT ON (");
         w.push_sql(") ");
     }
-    p.selection.render(w);
+    p.selection.render_selected(w);
     let mut rest = referenced.iter();
     let first_inferred = if base.is_some() { None } else { rest.next() };
     if base.is_some() || first_inferred.is_some() {
@@ -425,7 +425,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     p.filter.write_clause(w, " WHERE ");
     p.group.write_clause(w, " GROUP BY ");
     p.having.write_clause(w, " HAVING ");
-    p.order.write_clause(w, " ORDER BY ");
+    p.order.write_order_clause(w, " ORDER BY ");
     write_limit_offset(w, p.limit, p.offset);
     w.leave_scope(mark);
 }

@@ -2,6 +2,8 @@
 
 use std::fmt::Debug;
 
+use super::{Render, SqlWriter};
+use crate::expr::DatePart;
 use crate::types::SqlKind;
 
 /// How a dialect spells a case-insensitive LIKE.
@@ -145,6 +147,15 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// A query listing the columns of every table of the current database,
+    /// for [`reflect`](crate::schema::reflect): one row per column with
+    /// table name, column name, type name (all text), nullable and primary
+    /// key (both integers 0/1), ordered by table and column position.
+    /// `None` when the dialect cannot reflect.
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Whether `SELECT DISTINCT ON (...)` works (PostgreSQL only).
     fn supports_distinct_on(&self) -> bool {
         false
@@ -214,6 +225,77 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     fn supports_index_if_not_exists(&self) -> bool {
         true
     }
+
+    /// Writes the name of a type as the target of `CAST(x AS ...)`.
+    ///
+    /// Defaults to the DDL name ([`write_type`](Dialect::write_type)).
+    /// MySQL accepts only a few cast targets (`SIGNED`, `CHAR`, `DOUBLE`,
+    /// `BINARY`, ...); SQLite casts dates to `TEXT`, since a `DATE` cast
+    /// there would turn `'2024-03-31'` into the number 2024.
+    fn write_cast_type(&self, out: &mut String, kind: SqlKind) {
+        self.write_type(out, kind);
+    }
+
+    /// The function that counts the characters (not the bytes) of a
+    /// string: `CHAR_LENGTH` by default, `LENGTH` on SQLite.
+    fn char_length_function(&self) -> &'static str {
+        "CHAR_LENGTH"
+    }
+
+    /// Writes the `len` characters of `text` from position `start` (1 for
+    /// the first): `SUBSTRING(text, start, len)` by default, `SUBSTR` on
+    /// SQLite; PostgreSQL casts the positions to `INTEGER` (its driver
+    /// binds integers as `BIGINT`, and `SUBSTRING` takes no `BIGINT`).
+    fn write_substring<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        text: &'a dyn Render,
+        start: &'a dyn Render,
+        len: &'a dyn Render,
+    ) {
+        w.push_sql("SUBSTRING(");
+        text.render(w);
+        w.push_sql(", ");
+        start.render(w);
+        w.push_sql(", ");
+        len.render(w);
+        w.push_sql(")");
+    }
+
+    /// Writes `value` rounded to `digits` decimal places, as a double.
+    ///
+    /// Defaults to `ROUND(value, digits)`; PostgreSQL has no `ROUND` of a
+    /// double to some digits and goes through `NUMERIC`.
+    fn write_round<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        value: &'a dyn Render,
+        digits: &'a dyn Render,
+    ) {
+        w.push_sql("ROUND(");
+        value.render(w);
+        w.push_sql(", ");
+        digits.render(w);
+        w.push_sql(")");
+    }
+
+    /// Writes a part of a date (its year, month or day) as an integer.
+    ///
+    /// Defaults to standard SQL, `EXTRACT(YEAR FROM value)`; PostgreSQL
+    /// casts that (a `NUMERIC` there) to `INTEGER`, SQLite uses `strftime`.
+    fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {
+        w.push_sql("EXTRACT(");
+        w.push_sql(part.keyword());
+        w.push_sql(" FROM ");
+        value.render(w);
+        w.push_sql(")");
+    }
+
+    /// Whether ORDER BY terms take `NULLS FIRST` / `NULLS LAST`; when they
+    /// do not (MySQL), `x IS NULL` is ordered first to the same effect.
+    fn supports_nulls_first_last(&self) -> bool {
+        true
+    }
 }
 
 /// Writes a decimal integer without going through `format!`.
@@ -262,6 +344,9 @@ pub fn write_standard_type(out: &mut String, kind: SqlKind) {
         SqlKind::Text => "TEXT",
         SqlKind::Bool => "BOOLEAN",
         SqlKind::Blob => "BYTEA",
+        SqlKind::Date => "DATE",
+        SqlKind::Time => "TIME",
+        SqlKind::Timestamp => "TIMESTAMP",
         SqlKind::Varchar(n) => {
             out.push_str("VARCHAR(");
             push_int(out, i64::from(n));

@@ -94,6 +94,20 @@ pub trait Render {
     fn precedence(&self) -> u8 {
         precedence::ATOM
     }
+
+    /// Writes this node as an item of a SELECT list or RETURNING clause:
+    /// as [`render`](Render::render), except that a labelled expression is
+    /// written `expr AS "name"` there (and only there).
+    fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.render(w);
+    }
+
+    /// Writes this node as an ORDER BY term: as [`render`](Render::render),
+    /// except that a labelled expression is written as its name, which
+    /// ORDER BY may refer to.
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.render(w);
+    }
 }
 
 /// The output of rendering: SQL text and the values bound to its
@@ -251,6 +265,12 @@ impl<'a> SqlWriter<'a> {
     /// never for user values).
     pub fn push_int(&mut self, n: i64) {
         push_int(&mut self.sql, n);
+    }
+
+    /// Appends the name of a type as the target of a `CAST`, spelled by the
+    /// dialect ([`Dialect::write_cast_type`]).
+    pub fn push_cast_type(&mut self, kind: crate::types::SqlKind) {
+        self.dialect.write_cast_type(&mut self.sql, kind);
     }
 
     /// Renders `node`, in parentheses when its precedence is below `min`.

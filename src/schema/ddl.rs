@@ -1,7 +1,7 @@
 //! CREATE / DROP TABLE from the schema metadata, in foreign-key order.
 
 use super::Table;
-use super::meta::{ColumnDef, ColumnDefault, TableDef};
+use super::meta::{ColumnDef, ColumnDefault, ReferentialAction, TableDef};
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::render::Dialect;
@@ -126,14 +126,27 @@ impl CreateTable {
                 sql.push_str(" (");
                 dialect.write_ident(&mut sql, fk.column);
                 sql.push(')');
-                for (word, action) in [(" ON DELETE ", fk.on_delete), (" ON UPDATE ", fk.on_update)]
-                {
-                    if action != super::ReferentialAction::NoAction {
-                        sql.push_str(word);
-                        sql.push_str(action.sql());
-                    }
-                }
+                write_actions(&mut sql, fk.on_delete, fk.on_update);
             }
+        }
+        for fk in def.foreign_keys {
+            if fk.columns.len() != fk.references.len() || fk.columns.is_empty() {
+                return Err(Error::InvalidStatement(format!(
+                    "foreign key of `{}` from {} column(s) to {} column(s) of `{}`",
+                    def.name,
+                    fk.columns.len(),
+                    fk.references.len(),
+                    fk.table
+                )));
+            }
+            sql.push_str(", FOREIGN KEY (");
+            write_ident_list(&mut sql, dialect, fk.columns);
+            sql.push_str(") REFERENCES ");
+            dialect.write_ident(&mut sql, fk.table);
+            sql.push_str(" (");
+            write_ident_list(&mut sql, dialect, fk.references);
+            sql.push(')');
+            write_actions(&mut sql, fk.on_delete, fk.on_update);
         }
         for chk in def.checks {
             sql.push_str(", CONSTRAINT ");
@@ -187,11 +200,25 @@ fn write_ident_list(sql: &mut String, dialect: &dyn Dialect, names: &[&str]) {
     }
 }
 
+/// Writes ` ON DELETE ...` / ` ON UPDATE ...` where they are not the default.
+fn write_actions(sql: &mut String, on_delete: ReferentialAction, on_update: ReferentialAction) {
+    for (word, action) in [(" ON DELETE ", on_delete), (" ON UPDATE ", on_update)] {
+        if action != ReferentialAction::NoAction {
+            sql.push_str(word);
+            sql.push_str(action.sql());
+        }
+    }
+}
+
 /// Whether a column's values are compared as keys (primary key, unique,
 /// indexed, referenced), which MySQL refuses for unbounded TEXT.
 fn is_keyed(def: &TableDef, col: &ColumnDef) -> bool {
     col.unique
         || col.references.is_some()
+        || def
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.contains(&col.name))
         || def.primary_key.contains(&col.name)
         || def.indexes.iter().any(|i| i.columns.contains(&col.name))
 }
@@ -366,6 +393,7 @@ mod tests {
             primary_key: &[],
             indexes: &[],
             checks: &[],
+            foreign_keys: &[],
         }
     }
 

@@ -1,6 +1,6 @@
 //! Run-time schema metadata, read off the `Table` and `Column` impls.
 
-use super::{Column, ColumnList, Table};
+use super::{Column, ColumnList, KeyColumns, Table};
 use crate::types::{SqlKind, SqlType};
 
 /// A column's DEFAULT.
@@ -108,6 +108,98 @@ impl ForeignKey {
     pub const fn on_update(mut self, action: ReferentialAction) -> Self {
         self.on_update = action;
         self
+    }
+}
+
+/// A table-level foreign key over several columns (a composite key), for
+/// [`Table::FOREIGN_KEYS`]: `FOREIGN KEY ("a", "b") REFERENCES "t" ("x", "y")`.
+/// Made with [`foreign_key`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::schema::CompositeForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (X, Y); type PrimaryKey = (X, Y); }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
+/// # impl Column for X { type Table = T; type SqlType = BigInt; const NAME: &'static str = "x"; }
+/// # impl Column for Y { type Table = T; type SqlType = BigInt; const NAME: &'static str = "y"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct U;
+/// # impl Table for U { const NAME: &'static str = "u"; type Columns = (A, B); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+/// # impl Column for A { type Table = U; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # impl Column for B { type Table = U; type SqlType = BigInt; const NAME: &'static str = "b"; }
+/// const FK: CompositeForeignKey = foreign_key::<(A, B), (X, Y)>();
+/// assert_eq!((FK.columns, FK.table, FK.references), (&["a", "b"][..], "t", &["x", "y"][..]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompositeForeignKey {
+    /// The referencing columns, in this table.
+    pub columns: &'static [&'static str],
+    /// The referenced table.
+    pub table: &'static str,
+    /// The referenced columns, in the same order.
+    pub references: &'static [&'static str],
+    /// ON DELETE.
+    pub on_delete: ReferentialAction,
+    /// ON UPDATE.
+    pub on_update: ReferentialAction,
+}
+
+impl CompositeForeignKey {
+    /// Sets ON DELETE.
+    #[must_use]
+    pub const fn on_delete(mut self, action: ReferentialAction) -> Self {
+        self.on_delete = action;
+        self
+    }
+
+    /// Sets ON UPDATE.
+    #[must_use]
+    pub const fn on_update(mut self, action: ReferentialAction) -> Self {
+        self.on_update = action;
+        self
+    }
+}
+
+/// A foreign key from the columns `L` (a tuple of this table's columns) to
+/// the columns `R` (a tuple of another table's, usually its primary key);
+/// see [`CompositeForeignKey`]. Both lists must have the same length (DDL
+/// refuses them otherwise).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::schema::CompositeForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Stock;
+/// # impl Table for Stock { const NAME: &'static str = "stock"; type Columns = (Part, Supp); type PrimaryKey = (Part, Supp); }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Part;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Supp;
+/// # impl Column for Part { type Table = Stock; type SqlType = BigInt; const NAME: &'static str = "part"; }
+/// # impl Column for Supp { type Table = Stock; type SqlType = BigInt; const NAME: &'static str = "supp"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct LPart;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct LSupp;
+/// # impl Column for LPart { type Table = Line; type SqlType = BigInt; const NAME: &'static str = "l_part"; }
+/// # impl Column for LSupp { type Table = Line; type SqlType = BigInt; const NAME: &'static str = "l_supp"; }
+/// #[derive(Clone, Copy, Debug, Default)]
+/// pub struct Line;
+/// impl Table for Line {
+///     const NAME: &'static str = "line";
+///     type Columns = (LPart, LSupp);
+///     type PrimaryKey = (LPart, LSupp);
+///     const FOREIGN_KEYS: &'static [CompositeForeignKey] =
+///         &[foreign_key::<(LPart, LSupp), (Part, Supp)>().on_delete(ReferentialAction::Cascade)];
+/// }
+/// let ddl = sqlalgebra::schema::create_table::<Line>().statements(&sqlalgebra_sqlite::Sqlite).unwrap();
+/// assert!(ddl[0].ends_with(r#"FOREIGN KEY ("l_part", "l_supp") REFERENCES "stock" ("part", "supp") ON DELETE CASCADE)"#));
+/// ```
+pub const fn foreign_key<L: KeyColumns, R: KeyColumns>() -> CompositeForeignKey {
+    CompositeForeignKey {
+        columns: L::NAMES,
+        table: <R::Table as Table>::NAME,
+        references: R::NAMES,
+        on_delete: ReferentialAction::NoAction,
+        on_update: ReferentialAction::NoAction,
     }
 }
 
@@ -260,6 +352,8 @@ pub struct TableDef {
     pub indexes: &'static [Index],
     /// Table-level checks.
     pub checks: &'static [Check],
+    /// Table-level (composite) foreign keys.
+    pub foreign_keys: &'static [CompositeForeignKey],
 }
 
 impl TableDef {
@@ -271,6 +365,7 @@ impl TableDef {
             primary_key: <T::PrimaryKey as ColumnList>::NAMES,
             indexes: T::INDEXES,
             checks: T::CHECKS,
+            foreign_keys: T::FOREIGN_KEYS,
         }
     }
 
@@ -280,6 +375,7 @@ impl TableDef {
             .iter()
             .filter_map(|c| c.references)
             .map(|fk| fk.table)
+            .chain(self.foreign_keys.iter().map(|fk| fk.table))
             .filter(move |t| *t != self.name)
     }
 }

@@ -31,12 +31,14 @@
 
 mod ddl;
 mod meta;
+mod reflect;
 
 pub use ddl::{CreateTable, DropTable, TableList, create_all, create_table, drop_all, drop_table};
 pub use meta::{
-    Check, ColumnDef, ColumnDefault, ForeignKey, Index, ReferentialAction, TableDef, check, index,
-    unique_index,
+    Check, ColumnDef, ColumnDefault, CompositeForeignKey, ForeignKey, Index, ReferentialAction,
+    TableDef, check, foreign_key, index, unique_index,
 };
+pub use reflect::{AnyRow, DynColumn, DynColumnDef, DynColumns, DynTable, MetaData, reflect};
 
 use crate::render::{SqlWriter, TableRef};
 use crate::types::SqlType;
@@ -61,6 +63,9 @@ pub trait Table: Copy + Default + Send + Sync + 'static {
     const INDEXES: &'static [Index] = &[];
     /// Table-level CHECK constraints, made with [`check`].
     const CHECKS: &'static [Check] = &[];
+    /// Foreign keys over several columns, made with [`foreign_key`]
+    /// (a single-column one is [`Column::REFERENCES`]).
+    const FOREIGN_KEYS: &'static [CompositeForeignKey] = &[];
 }
 
 /// A column: implement it on a unit struct, naming its table and SQL type.
@@ -128,6 +133,44 @@ macro_rules! tuple_column_list {
     };
 }
 crate::macros::for_tuples!(tuple_column_list);
+
+/// One column or a tuple of columns, all of the same table: the two sides
+/// of a [`foreign_key`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::schema::KeyColumns;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # impl Column for B { type Table = T; type SqlType = Text; const NAME: &'static str = "b"; }
+/// assert_eq!(<<(A, B) as KeyColumns>::Table as Table>::NAME, "t");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column or a tuple of columns of one table",
+    label = "a composite foreign key joins columns of one table to columns of one other table"
+)]
+pub trait KeyColumns: ColumnList {
+    /// The table the columns belong to.
+    type Table: Table;
+}
+
+impl<C: Column> KeyColumns for C {
+    type Table = C::Table;
+}
+
+macro_rules! tuple_key_columns {
+    ($first:ident $fs:ident $(, $T:ident $S:ident)*) => {
+        impl<$first: Column $(, $T: Column<Table = <$first as Column>::Table>)*> KeyColumns
+            for ($first, $($T,)*)
+        {
+            type Table = <$first as Column>::Table;
+        }
+    };
+}
+crate::macros::for_tuples!(tuple_key_columns);
 
 /// Anything that can stand in a FROM clause or be joined: a table, an
 /// alias of one, a derived table (a subquery under a name) or a CTE.

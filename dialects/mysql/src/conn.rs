@@ -372,6 +372,51 @@ fn decimal(text: &str) -> Option<ValueRef<'static>> {
 /// A result row, read in place.
 pub struct MysqlRow<'r> {
     row: &'r mysql::Row,
+    /// The row's DATE, TIME, DATETIME and TIMESTAMP cells as ISO text, by
+    /// column (empty when the row has none).
+    temporal: &'r [Option<String>],
+}
+
+/// Writes the DATE, TIME, DATETIME and TIMESTAMP cells of `row` into `out`
+/// as the ISO text that sqlalgebra's `Date`, `Time` and `Timestamp` types
+/// load: `2024-03-31`, `13:45:00`, `2024-03-31 13:45:00[.ffffff]`. The
+/// binary protocol sends them as structured values, which a `ValueRef`
+/// cannot borrow as text. `out` is left empty for a row without any.
+fn temporal_text(row: &mysql::Row, out: &mut Vec<Option<String>>) {
+    use std::fmt::Write;
+    out.clear();
+    for idx in 0..row.len() {
+        let text = match row.as_ref(idx) {
+            Some(Value::Date(y, mo, d, h, mi, s, us)) => {
+                let mut t = format!("{y:04}-{mo:02}-{d:02}");
+                let date_only = matches!(
+                    row.columns_ref()[idx].column_type(),
+                    ColumnType::MYSQL_TYPE_DATE | ColumnType::MYSQL_TYPE_NEWDATE
+                );
+                if !date_only {
+                    let _ = write!(t, " {h:02}:{mi:02}:{s:02}");
+                    if *us != 0 {
+                        let _ = write!(t, ".{us:06}");
+                    }
+                }
+                t
+            }
+            Some(Value::Time(negative, days, h, mi, s, us)) => {
+                let hours = u64::from(*days) * 24 + u64::from(*h);
+                let sign = if *negative { "-" } else { "" };
+                let mut t = format!("{sign}{hours:02}:{mi:02}:{s:02}");
+                if *us != 0 {
+                    let _ = write!(t, ".{us:06}");
+                }
+                t
+            }
+            _ => continue,
+        };
+        if out.is_empty() {
+            out.resize(row.len(), None);
+        }
+        out[idx] = Some(text);
+    }
 }
 
 impl MysqlRow<'_> {
@@ -421,7 +466,7 @@ impl MysqlRow<'_> {
             | ColumnType::MYSQL_TYPE_DATETIME
             | ColumnType::MYSQL_TYPE_DATETIME2
             | ColumnType::MYSQL_TYPE_TIMESTAMP
-            | ColumnType::MYSQL_TYPE_TIMESTAMP2 => Err(date_time_error(self, idx)),
+            | ColumnType::MYSQL_TYPE_TIMESTAMP2 => Ok(text_or_blob(bytes)),
             // MySQL reports JSON with the binary character set; it is text.
             ColumnType::MYSQL_TYPE_JSON => Ok(text_or_blob(bytes)),
             _ if column.character_set() == BINARY_CHARSET => Ok(ValueRef::Blob(bytes)),
@@ -441,9 +486,7 @@ fn date_time_error(row: &MysqlRow<'_>, idx: usize) -> Error {
     decode_error(
         row,
         idx,
-        "DATE, TIME, DATETIME and TIMESTAMP values are not supported by sqlalgebra yet; \
-         select them as text with CAST(... AS CHAR)"
-            .into(),
+        "a DATE, TIME, DATETIME or TIMESTAMP value that could not be read as text".into(),
     )
 }
 
@@ -472,7 +515,10 @@ impl Row for MysqlRow<'_> {
             Value::Float(f) => ValueRef::Float(f64::from(*f)),
             Value::Double(f) => ValueRef::Float(*f),
             Value::Bytes(b) => return self.bytes(idx, b),
-            Value::Date(..) | Value::Time(..) => return Err(date_time_error(self, idx)),
+            Value::Date(..) | Value::Time(..) => match self.temporal.get(idx) {
+                Some(Some(text)) => ValueRef::Text(text),
+                _ => return Err(date_time_error(self, idx)),
+            },
         })
     }
 
@@ -535,13 +581,18 @@ where
     let stmt = statement(conn, cache, sql)?;
     let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
     let mut wanted = true;
+    let mut temporal = Vec::new();
     while let Some(set) = result.iter() {
         for row in set {
             let row = row.map_err(|e| error(sql, e))?;
             // Rows after the caller stopped are still read off the wire,
             // so the connection stays usable.
             if wanted {
-                wanted = each(&MysqlRow { row: &row })?;
+                temporal_text(&row, &mut temporal);
+                wanted = each(&MysqlRow {
+                    row: &row,
+                    temporal: &temporal,
+                })?;
             }
         }
     }

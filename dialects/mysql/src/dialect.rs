@@ -1,6 +1,6 @@
 //! The MySQL / MariaDB [`Dialect`].
 
-use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle};
+use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int};
 use sqlalgebra::types::SqlKind;
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
@@ -37,6 +37,16 @@ impl Dialect for Mysql {
         ConcatStyle::Function
     }
 
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, \
+             CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END, \
+             CASE WHEN COLUMN_KEY = 'PRI' THEN 1 ELSE 0 END \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+             ORDER BY TABLE_NAME, ORDINAL_POSITION",
+        )
+    }
+
     fn supports_returning(&self) -> bool {
         false
     }
@@ -64,8 +74,34 @@ impl Dialect for Mysql {
             SqlKind::Double => out.push_str("DOUBLE"),
             SqlKind::Text => out.push_str("LONGTEXT"),
             SqlKind::Blob => out.push_str("LONGBLOB"),
+            SqlKind::Timestamp => out.push_str("DATETIME(6)"),
             other => sqlalgebra::render::write_standard_type(out, other),
         }
+    }
+
+    fn write_cast_type(&self, out: &mut String, kind: SqlKind) {
+        // CAST takes only a few targets here.
+        match kind {
+            SqlKind::SmallInt | SqlKind::Integer | SqlKind::BigInt | SqlKind::Bool => {
+                out.push_str("SIGNED")
+            }
+            SqlKind::Real | SqlKind::Double => out.push_str("DOUBLE"),
+            SqlKind::Text => out.push_str("CHAR"),
+            SqlKind::Varchar(n) => {
+                out.push_str("CHAR(");
+                push_int(out, i64::from(n));
+                out.push(')');
+            }
+            SqlKind::Blob => out.push_str("BINARY"),
+            SqlKind::Date => out.push_str("DATE"),
+            SqlKind::Time => out.push_str("TIME"),
+            SqlKind::Timestamp => out.push_str("DATETIME(6)"),
+            other => self.write_type(out, other),
+        }
+    }
+
+    fn supports_nulls_first_last(&self) -> bool {
+        false
     }
 
     fn write_autoincrement_key(&self, out: &mut String, kind: SqlKind) {

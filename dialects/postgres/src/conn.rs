@@ -11,7 +11,7 @@ use sqlalgebra::value::{Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Postgres;
-use crate::types::{Param, RawCell, decode};
+use crate::types::{Param, RawCell, decode, temporal_text};
 
 /// How many prepared statements each connection keeps.
 pub const STATEMENT_CACHE: usize = 256;
@@ -403,6 +403,35 @@ pub(crate) fn error(sql: &str, e: postgres::Error) -> Error {
 /// buffer without copying text or bytes.
 pub struct PgRow<'r> {
     row: &'r postgres::Row,
+    /// The row's `date`, `time` and `timestamp` cells as text, by column
+    /// (empty when the row has none).
+    temporal: &'r [Option<String>],
+}
+
+/// Writes the `date`, `time` and `timestamp` cells of `row` into `out` as
+/// text (see [`temporal_text`]): a `ValueRef` cannot borrow text that the
+/// binary format does not hold. `out` is left empty for a row without any.
+fn fill_temporal(row: &postgres::Row, out: &mut Vec<Option<String>>) -> Result<()> {
+    out.clear();
+    for (idx, column) in row.columns().iter().enumerate() {
+        if !matches!(*column.type_(), Type::DATE | Type::TIME | Type::TIMESTAMP) {
+            continue;
+        }
+        let decode_error = |message: String| Error::Decode {
+            column: column.name().to_owned(),
+            message,
+        };
+        let cell = row
+            .try_get::<_, RawCell<'_>>(idx)
+            .map_err(|e| decode_error(e.to_string()))?;
+        if let Some(text) = cell.0.and_then(|raw| temporal_text(column.type_(), raw)) {
+            if out.is_empty() {
+                out.resize(row.len(), None);
+            }
+            out[idx] = Some(text.map_err(decode_error)?);
+        }
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for PgRow<'_> {
@@ -416,6 +445,9 @@ impl std::fmt::Debug for PgRow<'_> {
 impl Row for PgRow<'_> {
     #[inline]
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        if let Some(Some(text)) = self.temporal.get(idx) {
+            return Ok(ValueRef::Text(text));
+        }
         let Some(column) = self.row.columns().get(idx) else {
             return Err(Error::Decode {
                 column: idx.to_string(),
@@ -464,7 +496,14 @@ impl Connection for PgConnection {
     where
         F: FnMut(&PgRow<'_>) -> Result<bool>,
     {
-        self.run(sql, binds, |row| each(&PgRow { row }))?;
+        let mut temporal = Vec::new();
+        self.run(sql, binds, |row| {
+            fill_temporal(row, &mut temporal)?;
+            each(&PgRow {
+                row,
+                temporal: &temporal,
+            })
+        })?;
         Ok(())
     }
 

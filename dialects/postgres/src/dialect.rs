@@ -1,6 +1,7 @@
 //! The PostgreSQL dialect.
 
-use sqlalgebra::render::{Dialect, push_int};
+use sqlalgebra::expr::DatePart;
+use sqlalgebra::render::{Dialect, Render, SqlWriter, push_int};
 
 /// PostgreSQL: `"quoted"` identifiers, `$n` placeholders, native ILIKE,
 /// identity columns.
@@ -22,6 +23,19 @@ impl Dialect for Postgres {
         "postgresql"
     }
 
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
+             (CASE WHEN a.attnotnull THEN 0 ELSE 1 END)::int8, \
+             (CASE WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid \
+             AND i.indisprimary AND a.attnum = ANY(i.indkey)) THEN 1 ELSE 0 END)::int8 \
+             FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid \
+             WHERE c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace \
+             AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY c.relname, a.attnum",
+        )
+    }
+
     fn supports_distinct_on(&self) -> bool {
         true
     }
@@ -29,5 +43,47 @@ impl Dialect for Postgres {
     fn write_placeholder(&self, out: &mut String, n: usize) {
         out.push('$');
         push_int(out, n as i64);
+    }
+
+    fn write_round<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        value: &'a dyn Render,
+        digits: &'a dyn Render,
+    ) {
+        // There is no ROUND(double precision, integer): round as NUMERIC,
+        // and come back to a double so the value loads as one. Integers
+        // bind as BIGINT, and ROUND takes an INTEGER.
+        w.push_sql("CAST(ROUND(CAST(");
+        value.render(w);
+        w.push_sql(" AS NUMERIC), CAST(");
+        digits.render(w);
+        w.push_sql(" AS INTEGER)) AS DOUBLE PRECISION)");
+    }
+
+    fn write_substring<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        text: &'a dyn Render,
+        start: &'a dyn Render,
+        len: &'a dyn Render,
+    ) {
+        // Integers bind as BIGINT, and SUBSTRING takes INTEGER positions.
+        w.push_sql("SUBSTRING(");
+        text.render(w);
+        w.push_sql(", CAST(");
+        start.render(w);
+        w.push_sql(" AS INTEGER), CAST(");
+        len.render(w);
+        w.push_sql(" AS INTEGER))");
+    }
+
+    fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {
+        // EXTRACT returns NUMERIC (double precision before version 14).
+        w.push_sql("CAST(EXTRACT(");
+        w.push_sql(part.keyword());
+        w.push_sql(" FROM ");
+        value.render(w);
+        w.push_sql(") AS INTEGER)");
     }
 }

@@ -31,9 +31,12 @@
 //! integer bound where PostgreSQL expects `int4` is range-checked), and
 //! rows are decoded in place from the binary format: integers, floats,
 //! booleans, text (`text`, `varchar`, `char(n)`, `name`, `json`, `jsonb`),
-//! `bytea`, and `numeric` (an integer when it has no fractional digits and
-//! fits, a float otherwise, so `SUM(bigint)` loads into an `i64`). Other
-//! types are a clear decode error; cast them in SQL.
+//! `bytea`, `numeric` (an integer when it has no fractional digits and
+//! fits, a float otherwise, so `SUM(bigint)` loads into an `i64`), and
+//! `date`, `time` and `timestamp` as the text the server writes for them
+//! (`2024-03-31`, `13:45:00.25`, `2024-03-31 13:45:00`), which sqlalgebra's
+//! `Date`, `Time` and `Timestamp` types load. Other types are a clear
+//! decode error; cast them in SQL.
 
 mod conn;
 mod dialect;

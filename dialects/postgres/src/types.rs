@@ -192,6 +192,91 @@ pub(crate) fn decode<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<ValueRef<'a
     })
 }
 
+/// The text of a `date`, `time` or `timestamp` cell (binary format), as
+/// the server itself writes it: `2024-03-31`, `13:45:00.25`,
+/// `2024-03-31 13:45:00`, `infinity`, `0044-03-15 BC`. It is what
+/// sqlalgebra's `Date`, `Time` and `Timestamp` types load. `None` for any
+/// other type.
+pub(crate) fn temporal_text(ty: &Type, raw: &[u8]) -> Option<Result<String, String>> {
+    const MICROS_PER_DAY: i64 = 86_400_000_000;
+    let mut out = String::new();
+    match *ty {
+        Type::DATE => match fixed(raw, ty).map(i32::from_be_bytes) {
+            Err(e) => return Some(Err(e)),
+            Ok(i32::MAX) => out.push_str("infinity"),
+            Ok(i32::MIN) => out.push_str("-infinity"),
+            Ok(days) => {
+                let bc = write_date(&mut out, i64::from(days));
+                if bc {
+                    out.push_str(" BC");
+                }
+            }
+        },
+        Type::TIME => match fixed(raw, ty).map(i64::from_be_bytes) {
+            Err(e) => return Some(Err(e)),
+            Ok(micros) => write_time(&mut out, micros),
+        },
+        Type::TIMESTAMP => match fixed(raw, ty).map(i64::from_be_bytes) {
+            Err(e) => return Some(Err(e)),
+            Ok(i64::MAX) => out.push_str("infinity"),
+            Ok(i64::MIN) => out.push_str("-infinity"),
+            Ok(micros) => {
+                let bc = write_date(&mut out, micros.div_euclid(MICROS_PER_DAY));
+                out.push(' ');
+                write_time(&mut out, micros.rem_euclid(MICROS_PER_DAY));
+                if bc {
+                    out.push_str(" BC");
+                }
+            }
+        },
+        _ => return None,
+    }
+    Some(Ok(out))
+}
+
+/// Writes the date `days` after 2000-01-01 as `YYYY-MM-DD`; returns
+/// whether it is before the year 1 (the caller adds ` BC`).
+fn write_date(out: &mut String, days: i64) -> bool {
+    // Civil date from a day count (Howard Hinnant's algorithm), counted
+    // from 0000-03-01; 2000-01-01 is day 730_425 of that count.
+    let z = days + 730_425;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    // There is no year 0: 1 BC comes before 1 AD.
+    let (shown, bc) = if year <= 0 {
+        (1 - year, true)
+    } else {
+        (year, false)
+    };
+    let _ = write!(out, "{shown:04}-{month:02}-{day:02}");
+    bc
+}
+
+/// Writes `micros` after midnight as `HH:MM:SS`, with the fraction of a
+/// second if there is one, trailing zeros dropped.
+fn write_time(out: &mut String, micros: i64) {
+    let secs = micros / 1_000_000;
+    let _ = write!(
+        out,
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    let frac = micros % 1_000_000;
+    if frac != 0 {
+        let digits = format!("{frac:06}");
+        out.push('.');
+        out.push_str(digits.trim_end_matches('0'));
+    }
+}
+
 fn utf8<'a>(raw: &'a [u8], ty: &Type) -> Result<&'a str, String> {
     std::str::from_utf8(raw).map_err(|e| format!("`{ty}` value is not UTF-8: {e}"))
 }

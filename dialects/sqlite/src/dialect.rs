@@ -1,6 +1,7 @@
 //! The SQLite dialect.
 
-use sqlalgebra::render::{Dialect, IlikeStyle};
+use sqlalgebra::expr::DatePart;
+use sqlalgebra::render::{Dialect, IlikeStyle, Render, SqlWriter};
 use sqlalgebra::types::SqlKind;
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
@@ -36,6 +37,17 @@ impl Dialect for Sqlite {
         IlikeStyle::Lower
     }
 
+    fn reflect_columns_sql(&self) -> Option<&'static str> {
+        Some(
+            "SELECT m.name, p.name, p.type, \
+             CASE WHEN p.\"notnull\" = 0 AND p.pk = 0 THEN 1 ELSE 0 END, \
+             CASE WHEN p.pk > 0 THEN 1 ELSE 0 END \
+             FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+             ORDER BY m.name, p.cid",
+        )
+    }
+
     fn max_binds(&self) -> usize {
         32_766
     }
@@ -62,5 +74,50 @@ impl Dialect for Sqlite {
         // Only an INTEGER PRIMARY KEY aliases the rowid, whatever the
         // declared width; values are 64-bit either way.
         out.push_str("INTEGER PRIMARY KEY AUTOINCREMENT");
+    }
+
+    fn write_cast_type(&self, out: &mut String, kind: SqlKind) {
+        match kind {
+            // Dates are text here; `CAST(x AS DATE)` would take NUMERIC
+            // affinity and turn '2024-03-31' into 2024.
+            SqlKind::Date | SqlKind::Time | SqlKind::Timestamp => out.push_str("TEXT"),
+            other => self.write_type(out, other),
+        }
+    }
+
+    fn char_length_function(&self) -> &'static str {
+        // LENGTH counts characters of a text (bytes only of a blob).
+        "LENGTH"
+    }
+
+    fn write_substring<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        text: &'a dyn Render,
+        start: &'a dyn Render,
+        len: &'a dyn Render,
+    ) {
+        // SUBSTRING is only an alias since 3.34; SUBSTR works everywhere.
+        w.push_sql("SUBSTR(");
+        text.render(w);
+        w.push_sql(", ");
+        start.render(w);
+        w.push_sql(", ");
+        len.render(w);
+        w.push_sql(")");
+    }
+
+    fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {
+        let format = match part {
+            DatePart::Year => "%Y",
+            DatePart::Month => "%m",
+            DatePart::Day => "%d",
+            _ => return w.unsupported("this date part"),
+        };
+        w.push_sql("CAST(strftime('");
+        w.push_sql(format);
+        w.push_sql("', ");
+        value.render(w);
+        w.push_sql(") AS INTEGER)");
     }
 }

@@ -134,6 +134,32 @@ impl Sqlite {
         Engine::build(SqliteManager::new(Target::Memory(name))?, options)
     }
 
+    /// A pooled engine from a URL, as SQLAlchemy writes them:
+    /// `sqlite::memory:` (or `sqlite://` / `sqlite://:memory:`) for a new
+    /// in-memory database, `sqlite://relative/path.db`, or
+    /// `sqlite:///absolute/path.db`.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use sqlalgebra_sqlite::Sqlite;
+    /// let engine = Sqlite::connect("sqlite::memory:", &PoolOptions::default()).unwrap();
+    /// assert!(Sqlite::connect("postgres://x", &PoolOptions::default()).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Connection`] for a URL that is not `sqlite:`, or when SQLite
+    /// cannot open the database.
+    pub fn connect(url: &str, options: &PoolOptions) -> Result<Engine<Sqlite>> {
+        let rest = url
+            .strip_prefix("sqlite:")
+            .ok_or_else(|| Error::Connection(format!("not a sqlite: URL: {url}").into()))?;
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        match path {
+            "" | ":memory:" => Self::memory_with(options),
+            path => Self::open_with(path, options),
+        }
+    }
+
     /// A pooled engine over a database file (created if missing), in WAL
     /// mode, where a writer waits up to 10 s for another's lock.
     ///

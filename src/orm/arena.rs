@@ -1,0 +1,469 @@
+//! The identity map of one model: an arena of slots, a hash index from
+//! primary key to slot, and the journal that a rollback replays.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::model::Model;
+use crate::schema::{ColumnDef, ColumnList, TableDef};
+
+/// A small, fast, non-cryptographic hasher for the key index (keys come
+/// from the database, not from an attacker choosing collisions).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher {
+    hash: u64,
+}
+
+const MULTIPLIER: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl KeyHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = self.hash.wrapping_add(word).wrapping_mul(MULTIPLIER);
+    }
+}
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(word) ^ (rest.len() as u64) << 56);
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The table uses the top bits as tags: bring the well-mixed high
+        // bits of the product down and the low bits up.
+        self.hash.rotate_left(26)
+    }
+}
+
+/// A `HashMap` with [`KeyHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+/// Where an object stands in the unit of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    /// Added, not yet inserted.
+    New,
+    /// Persistent, unchanged since it was loaded or flushed.
+    Clean,
+    /// Persistent, changed through a mutable borrow since then.
+    Dirty,
+    /// Persistent, marked for deletion.
+    Deleted,
+    /// Deleted by a flush; dropped at commit, restored by a rollback.
+    Removed,
+}
+
+impl State {
+    /// Whether the row is in the key index (the database has it).
+    fn indexed(self) -> bool {
+        matches!(self, State::Clean | State::Dirty | State::Deleted)
+    }
+    /// Whether the next flush has work for it.
+    fn pending(self) -> bool {
+        matches!(self, State::New | State::Dirty | State::Deleted)
+    }
+}
+
+/// One object of the arena.
+pub(crate) struct Slot<M> {
+    pub(crate) value: M,
+    pub(crate) state: State,
+    /// The object as the database has it, taken on the first mutable
+    /// borrow; flush compares against it.
+    pub(crate) snapshot: Option<Box<M>>,
+    /// Whether the next load of its row overwrites it.
+    pub(crate) expired: bool,
+    /// The journal level that holds this slot's saved state.
+    mark: u64,
+    /// Whether it is in `Arena::pending`.
+    queued: bool,
+}
+
+impl<M: Model> Slot<M> {
+    fn new(value: M, state: State, mark: u64) -> Self {
+        Slot {
+            value,
+            state,
+            snapshot: None,
+            expired: false,
+            mark,
+            queued: false,
+        }
+    }
+
+    /// The key the database knows the row by (before an unflushed change
+    /// of the key fields).
+    pub(crate) fn db_key(&self) -> M::Key {
+        self.snapshot.as_deref().unwrap_or(&self.value).key()
+    }
+}
+
+/// A slot's state saved by the journal, or `None` for a slot that did not
+/// exist yet.
+struct Saved<M> {
+    slot: u32,
+    before: Option<(M, State, Option<Box<M>>, bool)>,
+}
+
+/// The arena of one model type.
+pub(crate) struct Arena<M: Model> {
+    pub(crate) slots: Vec<Option<Slot<M>>>,
+    pub(crate) index: FastMap<M::Key, u32>,
+    /// Per open transaction level (by id), the slots' states at its start.
+    journal: Vec<(u64, Vec<Saved<M>>)>,
+    /// Slots that may have work for the next flush.
+    pending: Vec<u32>,
+    /// The table, for flush ordering.
+    pub(crate) def: TableDef,
+    /// The model's columns, for INSERT.
+    pub(crate) columns: Vec<ColumnDef>,
+}
+
+impl<M: Model> Arena<M> {
+    pub(crate) fn new() -> Self {
+        Arena {
+            slots: Vec::new(),
+            index: FastMap::default(),
+            journal: Vec::new(),
+            pending: Vec::new(),
+            def: TableDef::of::<M::Table>(),
+            columns: <M::Columns as ColumnList>::defs(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn slot(&self, i: usize) -> Option<&Slot<M>> {
+        self.slots.get(i).and_then(Option::as_ref)
+    }
+
+    #[inline]
+    pub(crate) fn slot_mut(&mut self, i: usize) -> Option<&mut Slot<M>> {
+        self.slots.get_mut(i).and_then(Option::as_mut)
+    }
+
+    pub(crate) fn lookup(&self, key: &M::Key) -> Option<u32> {
+        self.index.get(key).copied()
+    }
+
+    fn unindex(&mut self, i: u32) {
+        if let Some(slot) = self.slot(i as usize) {
+            let key = slot.db_key();
+            if self.index.get(&key) == Some(&i) {
+                self.index.remove(&key);
+            }
+        }
+    }
+
+    fn reindex(&mut self, i: u32) {
+        if let Some(slot) = self.slot(i as usize)
+            && slot.state.indexed()
+        {
+            let key = slot.db_key();
+            self.index.insert(key, i);
+        }
+    }
+
+    pub(crate) fn queue(&mut self, i: u32) {
+        if let Some(slot) = self.slot_mut(i as usize)
+            && !slot.queued
+        {
+            slot.queued = true;
+            self.pending.push(i);
+        }
+    }
+
+    /// Saves slot `i` (or its absence) in the journal of `level`, once per
+    /// level.
+    pub(crate) fn journal(&mut self, i: u32, level: u64) {
+        let before = match self.slots.get_mut(i as usize) {
+            Some(Some(slot)) if slot.mark == level => return,
+            Some(Some(slot)) => {
+                slot.mark = level;
+                Some((
+                    slot.value.clone(),
+                    slot.state,
+                    slot.snapshot.clone(),
+                    slot.expired,
+                ))
+            }
+            _ => None,
+        };
+        match self.journal.last_mut() {
+            Some((l, entries)) if *l == level => entries.push(Saved { slot: i, before }),
+            _ => self.journal.push((level, vec![Saved { slot: i, before }])),
+        }
+    }
+
+    /// Adds a new object; it is inserted by the next flush.
+    pub(crate) fn add(&mut self, value: M, level: u64) -> u32 {
+        let i = self.slots.len() as u32;
+        self.journal(i, level);
+        self.slots.push(Some(Slot::new(value, State::New, level)));
+        self.queue(i);
+        i
+    }
+
+    /// A mutable borrow that marks the object dirty (snapshotting it first).
+    pub(crate) fn edit(&mut self, i: u32, level: u64) -> Option<&mut M> {
+        self.slot(i as usize)?;
+        self.journal(i, level);
+        let slot = self.slot_mut(i as usize)?;
+        if slot.state == State::Clean {
+            slot.snapshot = Some(Box::new(slot.value.clone()));
+            slot.state = State::Dirty;
+            self.queue(i);
+        }
+        self.slot_mut(i as usize).map(|s| &mut s.value)
+    }
+
+    /// Marks the object for deletion; a new one is simply dropped.
+    pub(crate) fn delete(&mut self, i: u32, level: u64) {
+        let Some(state) = self.slot(i as usize).map(|s| s.state) else {
+            return;
+        };
+        match state {
+            State::New => {
+                self.journal(i, level);
+                self.slots[i as usize] = None;
+            }
+            State::Clean | State::Dirty => {
+                self.journal(i, level);
+                if let Some(slot) = self.slot_mut(i as usize) {
+                    slot.state = State::Deleted;
+                }
+                self.queue(i);
+            }
+            State::Deleted | State::Removed => {}
+        }
+    }
+
+    /// Puts an object loaded from the database in the map: the slot of its
+    /// key when there is one (overwritten only if expired and unchanged),
+    /// else a new slot.
+    #[inline]
+    pub(crate) fn load(&mut self, value: M) -> u32 {
+        match self.index.entry(value.key()) {
+            MapEntry::Occupied(e) => {
+                let i = *e.get();
+                if let Some(Some(slot)) = self.slots.get_mut(i as usize)
+                    && slot.expired
+                    && slot.state == State::Clean
+                {
+                    slot.value = value;
+                    slot.expired = false;
+                }
+                i
+            }
+            MapEntry::Vacant(e) => {
+                let i = self.slots.len() as u32;
+                e.insert(i);
+                self.slots.push(Some(Slot::new(value, State::Clean, 0)));
+                i
+            }
+        }
+    }
+
+    /// Replaces the object with fresh values from the database (refresh).
+    pub(crate) fn overwrite(&mut self, i: u32, value: M, level: u64) {
+        self.journal(i, level);
+        self.unindex(i);
+        if let Some(slot) = self.slot_mut(i as usize) {
+            slot.value = value;
+            slot.state = State::Clean;
+            slot.snapshot = None;
+            slot.expired = false;
+        }
+        self.reindex(i);
+    }
+
+    /// Marks the state after a successful INSERT or UPDATE.
+    pub(crate) fn mark_flushed(&mut self, i: u32) {
+        self.unindex(i);
+        if let Some(slot) = self.slot_mut(i as usize) {
+            slot.state = State::Clean;
+            slot.snapshot = None;
+        }
+        self.reindex(i);
+    }
+
+    /// Marks the state after a successful DELETE.
+    pub(crate) fn mark_removed(&mut self, i: u32) {
+        self.unindex(i);
+        if let Some(slot) = self.slot_mut(i as usize) {
+            slot.state = State::Removed;
+        }
+    }
+
+    /// Removes the object from the session without touching the database.
+    pub(crate) fn expunge(&mut self, i: u32) {
+        self.unindex(i);
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            *s = None;
+        }
+        for (_, entries) in &mut self.journal {
+            entries.retain(|e| e.slot != i);
+        }
+    }
+
+    /// The slots the next flush may have work for, in the order they were
+    /// queued.
+    pub(crate) fn pending(&self) -> &[u32] {
+        &self.pending
+    }
+
+    /// Whether any queued slot is in `state`.
+    pub(crate) fn has_pending(&self, state: State) -> bool {
+        self.pending
+            .iter()
+            .any(|&i| self.slot(i as usize).is_some_and(|s| s.state == state))
+    }
+
+    /// Drops the slots that have no more work from the queue.
+    pub(crate) fn compact_pending(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.retain(|&i| match self.slots.get_mut(i as usize) {
+            Some(Some(slot)) if slot.state.pending() => true,
+            Some(Some(slot)) => {
+                slot.queued = false;
+                false
+            }
+            _ => false,
+        });
+        self.pending = pending;
+    }
+
+    /// Undoes everything journaled at level `id`.
+    pub(crate) fn rollback_level(&mut self, id: u64) {
+        if self.journal.last().map(|(l, _)| *l) != Some(id) {
+            return;
+        }
+        let Some((_, entries)) = self.journal.pop() else {
+            return;
+        };
+        for saved in entries.into_iter().rev() {
+            let i = saved.slot;
+            self.unindex(i);
+            let Some(place) = self.slots.get_mut(i as usize) else {
+                continue;
+            };
+            *place = saved.before.map(|(value, state, snapshot, expired)| Slot {
+                value,
+                state,
+                snapshot,
+                expired,
+                mark: 0,
+                queued: false,
+            });
+            self.reindex(i);
+            if self.slot(i as usize).is_some_and(|s| s.state.pending()) {
+                self.queue(i);
+            }
+        }
+        self.compact_pending();
+    }
+
+    /// Hands what level `child` journaled to its parent level: a released
+    /// savepoint's work is undone with the enclosing transaction.
+    pub(crate) fn release_level(&mut self, child: u64, parent: u64) {
+        if self.journal.last().map(|(l, _)| *l) != Some(child) {
+            return;
+        }
+        let Some((_, entries)) = self.journal.pop() else {
+            return;
+        };
+        for e in &entries {
+            if let Some(Some(slot)) = self.slots.get_mut(e.slot as usize) {
+                slot.mark = parent;
+            }
+        }
+        match self.journal.last_mut() {
+            Some((l, parent_entries)) if *l == parent => {
+                let seen: FastMap<u32, ()> = parent_entries.iter().map(|e| (e.slot, ())).collect();
+                parent_entries.extend(entries.into_iter().filter(|e| !seen.contains_key(&e.slot)));
+            }
+            _ => self.journal.push((parent, entries)),
+        }
+    }
+
+    /// Ends the transaction: forgets the journal, drops deleted rows, and
+    /// expires every persistent object if `expire`.
+    pub(crate) fn end_transaction(&mut self, expire: bool) {
+        self.journal.clear();
+        for place in &mut self.slots {
+            if let Some(slot) = place {
+                match slot.state {
+                    State::Removed => *place = None,
+                    State::Clean | State::Dirty | State::Deleted => {
+                        slot.expired |= expire;
+                    }
+                    State::New => {}
+                }
+            }
+        }
+        self.compact_pending();
+    }
+
+    /// Marks every persistent object expired.
+    pub(crate) fn expire_all(&mut self) {
+        for slot in self.slots.iter_mut().flatten() {
+            if slot.state.indexed() {
+                slot.expired = true;
+            }
+        }
+    }
+
+    /// How many objects the arena holds.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_some()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn hasher_spreads_sequential_keys() {
+        let b = BuildHasherDefault::<KeyHasher>::default();
+        let mut tops: Vec<u64> = (0..64i64).map(|k| b.hash_one(k) >> 57).collect();
+        tops.sort_unstable();
+        tops.dedup();
+        // 64 sequential keys land on many different 7-bit tags.
+        assert!(tops.len() > 32, "{}", tops.len());
+    }
+
+    #[test]
+    fn hasher_distinguishes_strings_by_length() {
+        let b = BuildHasherDefault::<KeyHasher>::default();
+        assert_ne!(b.hash_one("a"), b.hash_one("a\0"));
+        assert_ne!(b.hash_one("abc"), b.hash_one("abd"));
+    }
+}

@@ -1,0 +1,215 @@
+//! The identity map (one arena per model type, type-erased), the
+//! connection as the session's code sees it, and loading by key.
+
+use std::any::{Any, TypeId};
+
+use super::arena::{Arena, FastMap, State};
+use super::flush::ErasedArena;
+use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
+use super::sql;
+use crate::conn::{Connection, begin_transaction};
+use crate::error::Result;
+use crate::render::{Dialect, Rendered};
+use crate::schema::{ColumnList, Table};
+use crate::value::FromRow;
+
+/// The transaction levels of a session.
+#[derive(Debug)]
+pub(crate) struct TxState {
+    /// Whether the session opened a level on the connection.
+    pub(crate) open: bool,
+    /// Journal level ids: `[0]` is the unit of work since the last commit
+    /// or rollback, the others are open savepoints.
+    pub(crate) levels: Vec<u64>,
+    next_id: u64,
+}
+
+impl TxState {
+    pub(crate) fn new() -> Self {
+        TxState {
+            open: false,
+            levels: vec![1],
+            next_id: 2,
+        }
+    }
+
+    pub(crate) fn current(&self) -> u64 {
+        self.levels.last().copied().unwrap_or(0)
+    }
+
+    pub(crate) fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+}
+
+/// The connection, seen by code that runs statements for the session: it
+/// opens the transaction lazily and counts statements.
+pub(crate) struct Db<'a, C: Connection> {
+    pub(crate) conn: &'a mut C,
+    pub(crate) tx: &'a mut TxState,
+    pub(crate) statements: &'a mut u64,
+}
+
+impl<C: Connection> Db<'_, C> {
+    pub(crate) fn dialect(&self) -> &'static dyn Dialect {
+        self.conn.dialect()
+    }
+
+    /// Opens the session's transaction if it is not open yet.
+    pub(crate) fn begin(&mut self) -> Result<()> {
+        if !self.tx.open {
+            begin_transaction(self.conn)?;
+            self.tx.open = true;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn execute(&mut self, r: &Rendered<'_>) -> Result<u64> {
+        self.begin()?;
+        *self.statements += 1;
+        self.conn.execute_sql(&r.sql, &r.binds)
+    }
+
+    pub(crate) fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
+    where
+        F: FnMut(&C::Row<'_>) -> Result<bool>,
+    {
+        self.begin()?;
+        *self.statements += 1;
+        self.conn.query_sql(&r.sql, &r.binds, each)
+    }
+
+    /// Runs `r` and puts every row, read as `ST`, in the arena of `M`;
+    /// returns the slots in row order.
+    pub(crate) fn load_into<M, ST>(
+        &mut self,
+        arena: &mut Arena<M>,
+        r: &Rendered<'_>,
+    ) -> Result<Vec<u32>>
+    where
+        M: Model,
+        M::Row: FromRow<ST>,
+    {
+        let mut slots = Vec::new();
+        self.query(r, |row| {
+            let values = <M::Row as FromRow<ST>>::from_row(row, 0)?;
+            slots.push(arena.load(M::from_row(values)));
+            Ok(true)
+        })?;
+        Ok(slots)
+    }
+}
+
+/// The arenas of a session, one per model type, type-erased.
+pub(crate) struct IdentityMap<C: Connection> {
+    pub(crate) arenas: Vec<Box<dyn ErasedArena<C>>>,
+    by_type: FastMap<TypeId, usize>,
+}
+
+impl<C: Connection> IdentityMap<C> {
+    pub(crate) fn new() -> Self {
+        IdentityMap {
+            arenas: Vec::new(),
+            by_type: FastMap::default(),
+        }
+    }
+
+    pub(crate) fn arena<M: Model>(&self) -> Option<&Arena<M>> {
+        let i = *self.by_type.get(&TypeId::of::<M>())?;
+        let any: &dyn Any = self.arenas[i].as_any();
+        any.downcast_ref()
+    }
+
+    pub(crate) fn arena_mut<M: Model>(&mut self) -> &mut Arena<M> {
+        let i = match self.by_type.get(&TypeId::of::<M>()) {
+            Some(&i) => i,
+            None => {
+                self.arenas.push(Box::new(Arena::<M>::new()));
+                let i = self.arenas.len() - 1;
+                self.by_type.insert(TypeId::of::<M>(), i);
+                i
+            }
+        };
+        let any: &mut dyn Any = self.arenas[i].as_any_mut();
+        match any.downcast_mut() {
+            Some(arena) => arena,
+            None => unreachable!("the arena registered for a model type has that type"),
+        }
+    }
+
+    /// The database key of the object in slot `i` when the database has it.
+    pub(crate) fn db_key<M: Model>(&self, i: u32) -> Option<M::Key> {
+        let slot = self.arena::<M>()?.slot(i as usize)?;
+        matches!(slot.state, State::Clean | State::Dirty | State::Deleted).then(|| slot.db_key())
+    }
+
+    pub(crate) fn state<M: Model>(&self, i: u32) -> Option<State> {
+        self.arena::<M>()?.slot(i as usize).map(|s| s.state)
+    }
+}
+
+/// The primary-key column names of `M`'s table.
+pub(crate) fn key_names<M: Model>() -> &'static [&'static str] {
+    <<M::Table as Table>::PrimaryKey as ColumnList>::NAMES
+}
+
+/// Loads the rows with the given keys into `arena`, in batches.
+pub(crate) fn load_keys<M: Model, C: Connection>(
+    arena: &mut Arena<M>,
+    db: &mut Db<'_, C>,
+    keys: &[M::Key],
+    batch: usize,
+) -> Result<Vec<u32>> {
+    let names = key_names::<M>();
+    let per_batch = (batch / names.len().max(1)).max(1);
+    let cols = M::Columns::columns();
+    let mut slots = Vec::new();
+    for chunk in keys.chunks(per_batch) {
+        let mut cells = Cells::new();
+        for k in chunk {
+            k.key_cells(&mut cells);
+        }
+        let r = sql::select_by_keys::<M::Columns>(
+            db.dialect(),
+            &cols,
+            M::Table::NAME,
+            names,
+            &cells,
+            chunk.len(),
+        )?;
+        slots.extend(db.load_into::<M, SqlRow<M>>(arena, &r)?);
+    }
+    for &i in &slots {
+        if let Some(slot) = arena.slot_mut(i as usize) {
+            slot.expired = false;
+        }
+    }
+    Ok(slots)
+}
+
+/// The row with key `key`, freshly read.
+pub(crate) fn fetch_by_key<M: Model, C: Connection>(
+    db: &mut Db<'_, C>,
+    key: &M::Key,
+) -> Result<Option<M>> {
+    let cols = M::Columns::columns();
+    let mut cells = Cells::new();
+    key.key_cells(&mut cells);
+    let r = sql::select_by_keys(
+        db.dialect(),
+        &cols,
+        M::Table::NAME,
+        key_names::<M>(),
+        &cells,
+        1,
+    )?;
+    let mut fresh = None;
+    db.query(&r, |row| {
+        let values = <M::Row as FromRow<_>>::from_row(row, 0)?;
+        fresh = Some(M::from_row(values));
+        Ok(false)
+    })?;
+    Ok(fresh)
+}

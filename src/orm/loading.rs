@@ -1,0 +1,505 @@
+//! Loaded relationships: per relationship, the collection of each parent
+//! (unloaded, refused, or loaded), the pending work of cascades and links,
+//! and the queries that load collections (lazy and selectin).
+
+use std::any::{Any, TypeId};
+use std::marker::PhantomData;
+
+use super::arena::{FastMap, State};
+use super::identity::{Db, IdentityMap};
+use super::model::{Cells, ForeignKeyTo, Model};
+use super::relation::{BelongsTo, Cascade, HasMany, ManyToMany};
+use super::sql;
+use super::strategy::fetch_children;
+use crate::conn::Connection;
+use crate::error::Result;
+use crate::schema::{Column, Table};
+
+/// The collection of one parent.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Coll {
+    /// Not loaded: a lazy load queries it.
+    #[default]
+    Unloaded,
+    /// Not loaded, and asking for it is an error (`raise`).
+    Raise,
+    /// Loaded: the children's slots.
+    Loaded(Vec<u32>),
+}
+
+/// The collections of one relationship, by parent slot.
+#[derive(Debug, Default)]
+pub(crate) struct Collections {
+    by_parent: Vec<Coll>,
+}
+
+impl Collections {
+    pub(crate) fn get(&self, parent: u32) -> &Coll {
+        static UNLOADED: Coll = Coll::Unloaded;
+        self.by_parent.get(parent as usize).unwrap_or(&UNLOADED)
+    }
+
+    pub(crate) fn is_loaded(&self, parent: u32) -> bool {
+        matches!(self.get(parent), Coll::Loaded(_))
+    }
+
+    pub(crate) fn set(&mut self, parent: u32, coll: Coll) {
+        let i = parent as usize;
+        if self.by_parent.len() <= i {
+            self.by_parent.resize(i + 1, Coll::Unloaded);
+        }
+        self.by_parent[i] = coll;
+    }
+
+    /// Adds `child` to a loaded collection; `create` makes an unloaded one
+    /// loaded (a new parent's collection is exactly what was attached).
+    pub(crate) fn push(&mut self, parent: u32, child: u32, create: bool) {
+        match self.by_parent.get_mut(parent as usize) {
+            Some(Coll::Loaded(v)) if !v.contains(&child) => {
+                v.push(child);
+            }
+            _ if create => self.set(parent, Coll::Loaded(vec![child])),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn remove(&mut self, parent: u32, child: u32) {
+        if let Some(Coll::Loaded(v)) = self.by_parent.get_mut(parent as usize) {
+            v.retain(|&c| c != child);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.by_parent.clear();
+    }
+}
+
+/// A relationship's state, without its types.
+pub(crate) trait ErasedRel<C: Connection> {
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn has_work(&self) -> bool;
+    /// Marks the children of deleted parents deleted; `true` if it marked
+    /// any.
+    fn cascade(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Result<bool>;
+    /// Gives children of newly inserted parents their parent's key.
+    fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>);
+    /// Writes link-table rows.
+    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize)
+    -> Result<()>;
+    /// Forgets loaded collections and pending work.
+    fn reset(&mut self);
+}
+
+/// One-to-many (and one-to-one) from `P` to `Ch`.
+pub(crate) struct ChildStore<P, Ch> {
+    pub(crate) colls: Collections,
+    /// `(parent, child)`: the child gets the parent's key once the parent
+    /// is inserted.
+    pub(crate) fixups: Vec<(u32, u32)>,
+    pub(crate) cascade: Cascade,
+    _types: PhantomData<fn() -> (P, Ch)>,
+}
+
+/// Many-to-many from `L` to `R`.
+pub(crate) struct LinkStore<L, R> {
+    pub(crate) colls: Collections,
+    /// `(left, right, insert?)`, in the order they were asked for.
+    pub(crate) ops: Vec<(u32, u32, bool)>,
+    _types: PhantomData<fn() -> (L, R)>,
+}
+
+/// The relationship stores of a session.
+pub(crate) struct Relations<C: Connection> {
+    stores: Vec<Box<dyn ErasedRel<C>>>,
+    by_type: FastMap<TypeId, usize>,
+    /// The models whose [`Model::relationships`] were registered.
+    registered: FastMap<TypeId, ()>,
+}
+
+/// The relationships of model `M` a flush follows: see
+/// [`Model::relationships`].
+///
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Addresses;
+/// # impl Table for Addresses { const NAME: &'static str = "addresses"; type Columns = (AddressId, AddressUser); type PrimaryKey = AddressId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct AddressUser;
+/// # impl Column for AddressId { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for AddressUser { type Table = Addresses; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone)] pub struct Address { id: i64, user_id: i64 }
+/// # impl Model for Address { type Table = Addresses; type Columns = (AddressId, AddressUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Address { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
+/// # impl BelongsTo<User> for Address {
+/// #     type ForeignKey = AddressUser;
+/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) }
+/// #     fn set_parent_key(&mut self, key: i64) { self.user_id = key; }
+/// # }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// use sqlalgebra::orm::Relationships;
+///
+/// impl HasMany<Address> for User {
+///     const CASCADE: Cascade = Cascade::ALL;
+/// }
+/// impl Model for User {
+/// #   type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #   fn from_row((id,): Self::Row) -> Self { User { id } }
+/// #   fn values(&self) -> (&i64,) { (&self.id,) }
+/// #   fn key(&self) -> i64 { self.id }
+///     // ...
+///     fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
+///         r.has_many::<Address>(); // deleting a user deletes its addresses
+///     }
+/// }
+/// ```
+pub struct Relationships<'r, M, C: Connection> {
+    rels: &'r mut Relations<C>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, C: Connection> Relationships<'_, M, C> {
+    /// The one-to-many (or one-to-one) relationship to `Ch`: deleting an
+    /// `M` follows its cascade.
+    pub fn has_many<Ch>(&mut self) -> &mut Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.rels.children::<M, Ch>();
+        self
+    }
+
+    /// The many-to-many relationship to `R`: deleting an `M` (or an `R`)
+    /// deletes its link rows first.
+    pub fn many_to_many<R: Model>(&mut self) -> &mut Self
+    where
+        M: ManyToMany<R>,
+    {
+        self.rels.links::<M, R>();
+        self
+    }
+}
+
+impl<M, C: Connection> std::fmt::Debug for Relationships<'_, M, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relationships")
+            .field("model", &std::any::type_name::<M>())
+            .finish()
+    }
+}
+
+impl<C: Connection> Relations<C> {
+    pub(crate) fn new() -> Self {
+        Relations {
+            stores: Vec::new(),
+            by_type: FastMap::default(),
+            registered: FastMap::default(),
+        }
+    }
+
+    /// Registers the relationships `M` lists, once.
+    pub(crate) fn register<M: Model>(&mut self) {
+        if self.registered.insert(TypeId::of::<M>(), ()).is_none() {
+            M::relationships(&mut Relationships {
+                rels: self,
+                _model: PhantomData,
+            });
+        }
+    }
+
+    fn store<S: ErasedRel<C> + 'static>(&mut self, make: impl FnOnce() -> S) -> &mut S {
+        let i = match self.by_type.get(&TypeId::of::<S>()) {
+            Some(&i) => i,
+            None => {
+                self.stores.push(Box::new(make()));
+                self.by_type
+                    .insert(TypeId::of::<S>(), self.stores.len() - 1);
+                self.stores.len() - 1
+            }
+        };
+        match self.stores[i].as_any_mut().downcast_mut() {
+            Some(s) => s,
+            None => unreachable!("the store registered for a relationship type has that type"),
+        }
+    }
+
+    pub(crate) fn children<P, Ch>(&mut self) -> &mut ChildStore<P, Ch>
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        self.store(|| ChildStore {
+            colls: Collections::default(),
+            fixups: Vec::new(),
+            cascade: P::CASCADE,
+            _types: PhantomData,
+        })
+    }
+
+    pub(crate) fn links<L: ManyToMany<R>, R: Model>(&mut self) -> &mut LinkStore<L, R> {
+        self.store(|| LinkStore {
+            colls: Collections::default(),
+            ops: Vec::new(),
+            _types: PhantomData,
+        })
+    }
+
+    pub(crate) fn has_work(&self) -> bool {
+        self.stores.iter().any(|s| s.has_work())
+    }
+
+    pub(crate) fn cascade(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Result<bool> {
+        let mut changed = false;
+        for s in &mut self.stores {
+            changed |= s.cascade(map, db, level, batch)?;
+        }
+        Ok(changed)
+    }
+
+    pub(crate) fn apply_fixups(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        level: u64,
+        table: Option<&str>,
+    ) {
+        for s in &mut self.stores {
+            s.apply_fixups(map, level, table);
+        }
+    }
+
+    pub(crate) fn flush_links(
+        &mut self,
+        map: &IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        batch: usize,
+    ) -> Result<()> {
+        for s in &mut self.stores {
+            s.flush_links(map, db, batch)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reset(&mut self) {
+        for s in &mut self.stores {
+            s.reset();
+        }
+    }
+}
+
+/// Whether the object in `slot` is alive (not deleted, not gone).
+pub(crate) fn alive<M: Model, C: Connection>(map: &IdentityMap<C>, slot: u32) -> bool {
+    matches!(
+        map.state::<M>(slot),
+        Some(State::New | State::Clean | State::Dirty)
+    )
+}
+
+/// The slots of `Deleted` objects of `M`.
+fn deleted<M: Model, C: Connection>(map: &IdentityMap<C>) -> Vec<u32> {
+    map.arena::<M>().map_or_else(Vec::new, |a| {
+        a.pending()
+            .iter()
+            .copied()
+            .filter(|&i| {
+                a.slot(i as usize)
+                    .is_some_and(|s| s.state == State::Deleted)
+            })
+            .collect()
+    })
+}
+
+impl<P, Ch, C> ErasedRel<C> for ChildStore<P, Ch>
+where
+    P: Model,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn has_work(&self) -> bool {
+        !self.fixups.is_empty()
+    }
+
+    fn cascade(
+        &mut self,
+        map: &mut IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Result<bool> {
+        let parents = deleted::<P, C>(map);
+        if parents.is_empty() {
+            return Ok(false);
+        }
+        let unloaded: Vec<u32> = parents
+            .iter()
+            .copied()
+            .filter(|&p| !self.colls.is_loaded(p))
+            .collect();
+        if !unloaded.is_empty() {
+            for (p, children) in fetch_children::<P, Ch, C>(map, db, &unloaded, batch)? {
+                self.colls.set(p, Coll::Loaded(children));
+            }
+        }
+        // With a delete cascade the children go too; without, their
+        // foreign key is cleared where it can be (else the database
+        // decides: refuse, or cascade on its own).
+        let mut changed = false;
+        for p in parents {
+            let Coll::Loaded(children) = self.colls.get(p) else {
+                continue;
+            };
+            for &c in children {
+                if !alive::<Ch, C>(map, c) {
+                    continue;
+                }
+                let arena = map.arena_mut::<Ch>();
+                if self.cascade.delete {
+                    arena.delete(c, level);
+                    changed = true;
+                } else if arena
+                    .slot(c as usize)
+                    .is_some_and(|s| s.value.parent_key().is_some())
+                    && let Some(child) = arena.edit(c, level)
+                {
+                    child.clear_parent_key();
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>) {
+        if self.fixups.is_empty() || table.is_some_and(|t| t != Ch::Table::NAME) {
+            return;
+        }
+        let mut waiting = Vec::new();
+        for (p, c) in std::mem::take(&mut self.fixups) {
+            match map.state::<P>(p) {
+                Some(State::New) => waiting.push((p, c)),
+                Some(State::Clean | State::Dirty) => {
+                    if let Some(key) = map.db_key::<P>(p)
+                        && let Some(child) = map.arena_mut::<Ch>().edit(c, level)
+                    {
+                        child.set_parent_key(key);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.fixups = waiting;
+    }
+
+    fn flush_links(&mut self, _: &IdentityMap<C>, _: &mut Db<'_, C>, _: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.colls.clear();
+        self.fixups.clear();
+    }
+}
+
+impl<L, R, C> ErasedRel<C> for LinkStore<L, R>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn has_work(&self) -> bool {
+        !self.ops.is_empty()
+    }
+
+    fn cascade(
+        &mut self,
+        _: &mut IdentityMap<C>,
+        _: &mut Db<'_, C>,
+        _: u64,
+        _: usize,
+    ) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn apply_fixups(&mut self, _: &mut IdentityMap<C>, _: u64, _: Option<&str>) {}
+
+    fn flush_links(
+        &mut self,
+        map: &IdentityMap<C>,
+        db: &mut Db<'_, C>,
+        batch: usize,
+    ) -> Result<()> {
+        let link = <L::Link as Table>::NAME;
+        let columns = [L::Left::NAME, L::Right::NAME];
+        for (l, r, insert) in std::mem::take(&mut self.ops) {
+            if !(alive::<L, C>(map, l) && alive::<R, C>(map, r)) {
+                continue;
+            }
+            let (Some(lk), Some(rk)) = (map.db_key::<L>(l), map.db_key::<R>(r)) else {
+                continue;
+            };
+            let values = [L::Left::encode_key(&lk), L::Right::encode_key(&rk)];
+            let r = if insert {
+                sql::insert_link(db.dialect(), link, columns, values)?
+            } else {
+                sql::delete_link(db.dialect(), link, columns, values)?
+            };
+            db.execute(&r)?;
+        }
+        // The link rows of deleted objects go before the objects do.
+        let left_keys: Vec<L::Key> = deleted::<L, C>(map)
+            .into_iter()
+            .filter_map(|i| map.db_key::<L>(i))
+            .collect();
+        for chunk in left_keys.chunks(batch) {
+            let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
+            db.execute(&sql::delete_links_of(
+                db.dialect(),
+                link,
+                columns[0],
+                &cells,
+            )?)?;
+        }
+        let right_keys: Vec<R::Key> = deleted::<R, C>(map)
+            .into_iter()
+            .filter_map(|i| map.db_key::<R>(i))
+            .collect();
+        for chunk in right_keys.chunks(batch) {
+            let cells: Cells<'_> = chunk.iter().map(L::Right::encode_key).collect();
+            db.execute(&sql::delete_links_of(
+                db.dialect(),
+                link,
+                columns[1],
+                &cells,
+            )?)?;
+        }
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.colls.clear();
+        self.ops.clear();
+    }
+}

@@ -1,0 +1,39 @@
+//! The ORM: plain structs mapped to tables ([`Model`]), and a [`Session`]
+//! that is a unit of work over an identity map.
+//!
+//! - **Models** are your structs; you implement [`Model`] by hand in a few
+//!   lines (columns, a row tuple whose Rust types the compiler checks
+//!   against the columns' SQL types, the key, and the values to write).
+//! - **The session** keeps one arena per model type: objects live in
+//!   slots, a hash index maps primary keys to slots, and a [`Handle`] is a
+//!   small `Copy` id. `session[h]` reads, `&mut session[h]` marks the
+//!   object dirty; [`Session::flush`] writes INSERTs, UPDATEs (of the
+//!   changed columns only) and DELETEs in foreign-key order.
+//! - **Relationships** are traits on the models ([`BelongsTo`],
+//!   [`HasMany`], [`HasOne`], [`ManyToMany`]); they load explicitly (there
+//!   is no I/O on field access): lazily with [`Session::related`], or up
+//!   front with selectin, joined or raise strategies on a [`ModelQuery`].
+//!
+//! `examples/orm_tour.rs` walks through all of it on SQLite.
+
+mod arena;
+mod flush;
+mod handle;
+mod identity;
+mod loading;
+mod model;
+mod navigate;
+mod query;
+mod relation;
+mod session;
+mod sql;
+mod strategy;
+mod transaction;
+
+pub use handle::Handle;
+pub use loading::Relationships;
+pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};
+pub use query::{JoinList, JoinedQuery, ModelQuery, Parts, QueryJoin};
+pub use relation::{BelongsTo, Cascade, HasMany, HasOne, ManyToMany};
+pub use session::{DEFAULT_BATCH_SIZE, ObjectState, Session};
+pub use transaction::Savepoint;

@@ -1,0 +1,253 @@
+//! Following and changing relationships through the session: lazy loads,
+//! attaching and detaching children, linking many-to-many.
+
+use super::arena::State;
+use super::handle::Handle;
+use super::loading::{Coll, alive};
+use super::model::Model;
+use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany, relation_name};
+use super::session::{Session, split};
+use super::strategy::{fetch_children, fetch_linked};
+use crate::conn::Connection;
+use crate::error::{Error, Result};
+
+impl<C: Connection> Session<'_, C> {
+    /// The children of `parent` (one-to-many), loaded on demand: from the
+    /// loaded collection without SQL, else with one query (the *lazy*
+    /// strategy; see [`ModelQuery`](super::ModelQuery) for selectin, joined
+    /// and raise).
+    ///
+    /// # Errors
+    /// [`Error::NotLoaded`] when the collection was loaded with the raise
+    /// strategy; otherwise when the query fails.
+    pub fn related<P, Ch>(&mut self, parent: Handle<P>) -> Result<Vec<Handle<Ch>>>
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        let p = parent.index();
+        match self.rels.children::<P, Ch>().colls.get(p) {
+            Coll::Loaded(children) => {
+                let children = children.clone();
+                return Ok(self.alive_handles::<Ch>(&children));
+            }
+            Coll::Raise => {
+                return Err(Error::NotLoaded {
+                    relation: relation_name::<P, Ch>(),
+                });
+            }
+            Coll::Unloaded => {}
+        }
+        self.autoflush()?;
+        if self.map.db_key::<P>(p).is_none() {
+            // A pending parent has no children in the database.
+            return Ok(Vec::new());
+        }
+        let batch = self.config.batch_size;
+        let (map, mut db) = split!(self);
+        let fetched = fetch_children::<P, Ch, C>(map, &mut db, &[p], batch)?;
+        let children = fetched.get(&p).cloned().unwrap_or_default();
+        self.rels
+            .children::<P, Ch>()
+            .colls
+            .set(p, Coll::Loaded(children.clone()));
+        Ok(self.alive_handles::<Ch>(&children))
+    }
+
+    /// The child of `parent` in a one-to-one relationship, loaded on demand
+    /// like [`related`](Session::related).
+    ///
+    /// # Errors
+    /// As [`related`](Session::related).
+    pub fn related_one<P, Ch>(&mut self, parent: Handle<P>) -> Result<Option<Handle<Ch>>>
+    where
+        P: HasOne<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        Ok(self.related::<P, Ch>(parent)?.first().copied())
+    }
+
+    /// The parent of `child` (many-to-one): from the identity map without
+    /// SQL when it is there, else loaded by key.
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub fn parent<Ch, P>(&mut self, child: Handle<Ch>) -> Result<Option<Handle<P>>>
+    where
+        Ch: BelongsTo<P>,
+        P: Model,
+    {
+        let Some(key) = self.try_get(child).and_then(BelongsTo::parent_key) else {
+            return Ok(None);
+        };
+        self.get::<P>(key)
+    }
+
+    /// The objects linked to `source` in a many-to-many relationship,
+    /// loaded on demand (lazy) like [`related`](Session::related).
+    ///
+    /// # Errors
+    /// [`Error::NotLoaded`] under the raise strategy; otherwise when the
+    /// query fails.
+    pub fn linked<L, R>(&mut self, source: Handle<L>) -> Result<Vec<Handle<R>>>
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        let l = source.index();
+        match self.rels.links::<L, R>().colls.get(l) {
+            Coll::Loaded(targets) => {
+                let targets = targets.clone();
+                return Ok(self.alive_handles::<R>(&targets));
+            }
+            Coll::Raise => {
+                return Err(Error::NotLoaded {
+                    relation: relation_name::<L, R>(),
+                });
+            }
+            Coll::Unloaded => {}
+        }
+        self.autoflush()?;
+        if self.map.db_key::<L>(l).is_none() {
+            return Ok(Vec::new());
+        }
+        let batch = self.config.batch_size;
+        let (map, mut db) = split!(self);
+        let fetched = fetch_linked::<L, R, C>(map, &mut db, &[l], batch)?;
+        let targets = fetched.get(&l).cloned().unwrap_or_default();
+        self.rels
+            .links::<L, R>()
+            .colls
+            .set(l, Coll::Loaded(targets.clone()));
+        Ok(self.alive_handles::<R>(&targets))
+    }
+
+    /// Makes `child` a child of `parent` (cascade save-update): its foreign
+    /// key is set to the parent's key now, or, for a pending parent, at the
+    /// flush that inserts the parent. It leaves its previous parent's
+    /// loaded collection.
+    pub fn attach<P, Ch>(&mut self, parent: Handle<P>, child: Handle<Ch>)
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        let level = self.tx.current();
+        let (p, c) = (parent.index(), child.index());
+        if !alive::<P, C>(&self.map, p) || !alive::<Ch, C>(&self.map, c) {
+            return;
+        }
+        let previous = self
+            .try_get(child)
+            .and_then(BelongsTo::parent_key)
+            .and_then(|k| self.map.arena::<P>()?.lookup(&k));
+        let key = self.map.db_key::<P>(p);
+        let parent_is_new = key.is_none();
+        if let Some(key) = key
+            && let Some(object) = self.map.arena_mut::<Ch>().edit(c, level)
+        {
+            object.set_parent_key(key);
+        }
+        let store = self.rels.children::<P, Ch>();
+        if let Some(old) = previous.filter(|&old| old != p) {
+            store.colls.remove(old, c);
+        }
+        store.fixups.retain(|&(_, fc)| fc != c);
+        if parent_is_new {
+            store.fixups.push((p, c));
+        }
+        store.colls.push(p, c, parent_is_new);
+    }
+
+    /// Adds a new parent with new children, attached (cascade
+    /// save-update): one flush inserts them all, the parent first, and the
+    /// children get its key.
+    pub fn add_with_children<P, Ch>(
+        &mut self,
+        parent: P,
+        children: impl IntoIterator<Item = Ch>,
+    ) -> (Handle<P>, Vec<Handle<Ch>>)
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        let p = self.add(parent);
+        let store = self.rels.children::<P, Ch>();
+        store.colls.set(p.index(), Coll::Loaded(Vec::new()));
+        let children = children
+            .into_iter()
+            .map(|child| {
+                let c = self.add(child);
+                self.attach(p, c);
+                c
+            })
+            .collect();
+        (p, children)
+    }
+
+    /// Removes `child` from `parent`'s children. With
+    /// [`Cascade::delete_orphan`](super::Cascade) the child is deleted;
+    /// otherwise its foreign key is set to NULL.
+    ///
+    /// # Errors
+    /// [`Error::InvalidStatement`] when the relationship is not
+    /// delete-orphan and the foreign key cannot be NULL.
+    pub fn detach<P, Ch>(&mut self, parent: Handle<P>, child: Handle<Ch>) -> Result<()>
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        let (p, c) = (parent.index(), child.index());
+        if P::CASCADE.delete_orphan {
+            self.delete(child);
+        } else {
+            let cleared = self.try_edit(child).is_some_and(|o| o.clear_parent_key());
+            if !cleared && alive::<Ch, C>(&self.map, c) {
+                return Err(Error::InvalidStatement(format!(
+                    "cannot detach a child of `{}`: its foreign key is NOT NULL; \
+                     declare `Cascade::ALL_DELETE_ORPHAN` or delete the child",
+                    relation_name::<P, Ch>()
+                )));
+            }
+        }
+        let store = self.rels.children::<P, Ch>();
+        store.colls.remove(p, c);
+        store.fixups.retain(|&f| f != (p, c));
+        Ok(())
+    }
+
+    /// Links `source` to `target` in a many-to-many relationship: the next
+    /// flush inserts the link row (after inserting either object if new).
+    pub fn link<L, R>(&mut self, source: Handle<L>, target: Handle<R>)
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        let (l, r) = (source.index(), target.index());
+        let new_source = self.map.state::<L>(l) == Some(State::New);
+        let store = self.rels.links::<L, R>();
+        store.ops.push((l, r, true));
+        store.colls.push(l, r, new_source);
+    }
+
+    /// Removes the link between `source` and `target`: the next flush
+    /// deletes the link row.
+    pub fn unlink<L, R>(&mut self, source: Handle<L>, target: Handle<R>)
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        let (l, r) = (source.index(), target.index());
+        let store = self.rels.links::<L, R>();
+        store.ops.push((l, r, false));
+        store.colls.remove(l, r);
+    }
+
+    fn alive_handles<M: Model>(&self, slots: &[u32]) -> Vec<Handle<M>> {
+        slots
+            .iter()
+            .copied()
+            .filter(|&i| alive::<M, C>(&self.map, i))
+            .map(Handle::from_index)
+            .collect()
+    }
+}

@@ -1,0 +1,529 @@
+//! [`ModelQuery`]: loading objects with the core algebra's filters,
+//! ordering, limits and joins, and choosing how relationships load.
+
+use std::marker::PhantomData;
+
+use super::arena::FastMap;
+use super::handle::Handle;
+use super::identity::key_names;
+use super::loading::Coll;
+use super::model::{Model, ModelColumns, SqlRow};
+use super::relation::{BelongsTo, HasMany, ManyToMany};
+use super::session::{Session, split};
+use super::strategy;
+use crate::conn::Connection;
+use crate::error::{Error, Result};
+use crate::expr::OrderBy;
+use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate};
+use crate::render::{Render, SqlWriter, TableRef, TableSet};
+use crate::schema::{Column, QuerySource, Table};
+use crate::value::{FromRow, Row, ValueRef};
+
+/// A loader run on the objects a query returned.
+type Loader<'c, C> = fn(&mut Session<'c, C>, &[u32]) -> Result<()>;
+
+/// The clauses of a [`ModelQuery`]: joins `J`, WHERE `W`, ORDER BY `O`,
+/// and LIMIT / OFFSET.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parts<J = (), W = (), O = ()> {
+    joins: J,
+    filter: W,
+    order: O,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// The joins of a [`ModelQuery`]: `()` or a chain of [`QueryJoin`]s.
+pub trait JoinList {
+    /// Whether there is any join (then rows may repeat an object).
+    const ANY: bool;
+    /// Adds the joined tables to `out`.
+    fn joined<'a>(&'a self, out: &mut TableSet<'a>);
+    /// Writes the JOIN clauses.
+    fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>);
+}
+
+impl JoinList for () {
+    const ANY: bool = false;
+    fn joined<'a>(&'a self, _: &mut TableSet<'a>) {}
+    fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+
+/// One JOIN of a [`ModelQuery`], after the joins `Prev`.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryJoin<Prev, T, On> {
+    prev: Prev,
+    table: T,
+    on: On,
+    kind: JoinKind,
+}
+
+impl<Prev: JoinList, T: QuerySource, On: Render> JoinList for QueryJoin<Prev, T, On> {
+    const ANY: bool = true;
+    fn joined<'a>(&'a self, out: &mut TableSet<'a>) {
+        self.prev.joined(out);
+        out.push(self.table.table_ref());
+    }
+    fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.prev.write_joins(w);
+        w.push_sql(self.kind.sql());
+        write_table(w, self.table.table_ref());
+        w.push_sql(" ON ");
+        self.on.render(w);
+    }
+}
+
+fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
+    w.push_ident(t.name);
+    if let Some(alias) = t.alias {
+        w.push_sql(" AS ");
+        w.push_ident(alias);
+    }
+}
+
+/// A query for objects of model `M` in a session: build it with
+/// [`Session::query`], refine it with the core algebra's `filter`,
+/// `order_by`, `limit`, `offset`, `join` and `left_join`, choose how
+/// relationships load, and run it with [`all`](ModelQuery::all),
+/// [`first`](ModelQuery::first) or [`one`](ModelQuery::one).
+///
+/// Rows whose key is already in the identity map reuse its slot (and keep
+/// its in-memory state unless it is expired).
+///
+/// Loading strategies for relationships, all explicit:
+///
+/// | strategy | method | statements |
+/// |---|---|---|
+/// | lazy | [`Session::related`] later, per parent | 1 per parent |
+/// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
+/// | joined | [`joined_children`](ModelQuery::joined_children) | the same one, with a LEFT JOIN |
+/// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`Error::NotLoaded`] |
+#[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
+pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
+    session: &'s mut Session<'c, C>,
+    parts: Q,
+    loaders: Vec<Loader<'c, C>>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<'s, 'c, C: Connection, M: Model> ModelQuery<'s, 'c, C, M> {
+    pub(crate) fn new(session: &'s mut Session<'c, C>) -> Self {
+        ModelQuery {
+            session,
+            parts: Parts::default(),
+            loaders: Vec::new(),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<C: Connection, M: Model, Q> std::fmt::Debug for ModelQuery<'_, '_, C, M, Q> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelQuery")
+            .field("model", &std::any::type_name::<M>())
+            .field("loaders", &self.loaders.len())
+            .finish()
+    }
+}
+
+impl<'s, 'c, C, M, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J, W, O>>
+where
+    C: Connection,
+    M: Model,
+    J: JoinList,
+    W: MaybeClause,
+    O: MaybeClause,
+{
+    fn with_parts<J2, W2, O2>(
+        self,
+        f: impl FnOnce(Parts<J, W, O>) -> Parts<J2, W2, O2>,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J2, W2, O2>> {
+        ModelQuery {
+            session: self.session,
+            parts: f(self.parts),
+            loaders: self.loaders,
+            _model: PhantomData,
+        }
+    }
+
+    /// Adds a WHERE condition; several calls are ANDed.
+    pub fn filter<P: Predicate>(
+        self,
+        predicate: P,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J, W::Output, O>>
+    where
+        W: AndPredicate<P>,
+    {
+        self.with_parts(|p| Parts {
+            joins: p.joins,
+            filter: p.filter.and_predicate(predicate),
+            order: p.order,
+            limit: p.limit,
+            offset: p.offset,
+        })
+    }
+
+    /// `ORDER BY ...`; replaces an earlier one.
+    pub fn order_by<O2: OrderBy>(
+        self,
+        order: O2,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J, W, Clause<O2>>> {
+        self.with_parts(|p| Parts {
+            joins: p.joins,
+            filter: p.filter,
+            order: Clause(order),
+            limit: p.limit,
+            offset: p.offset,
+        })
+    }
+
+    /// `LIMIT n`.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.parts.limit = Some(i64::try_from(n).unwrap_or(i64::MAX));
+        self
+    }
+
+    /// `OFFSET n`.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.parts.offset = Some(i64::try_from(n).unwrap_or(i64::MAX));
+        self
+    }
+
+    /// `INNER JOIN table ON on`, to filter or order by another table. Each
+    /// object is returned once, at its first row.
+    pub fn join<T: QuerySource, On: Predicate>(
+        self,
+        table: T,
+        on: On,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+        self.join_kind(table, on, JoinKind::Inner)
+    }
+
+    /// `LEFT JOIN table ON on`.
+    pub fn left_join<T: QuerySource, On: Predicate>(
+        self,
+        table: T,
+        on: On,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+        self.join_kind(table, on, JoinKind::Left)
+    }
+
+    fn join_kind<T, On>(
+        self,
+        table: T,
+        on: On,
+        kind: JoinKind,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+        self.with_parts(|p| Parts {
+            joins: QueryJoin {
+                prev: p.joins,
+                table,
+                on,
+                kind,
+            },
+            filter: p.filter,
+            order: p.order,
+            limit: p.limit,
+            offset: p.offset,
+        })
+    }
+
+    /// Loads the children `Ch` of every object returned with one more
+    /// `IN (...)` query per batch of parents (*selectin*).
+    pub fn selectin_children<Ch>(mut self) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.loaders.push(strategy::selectin_children::<M, Ch, C>);
+        self
+    }
+
+    /// Makes asking for the children `Ch` of the objects returned, when not
+    /// loaded, an [`Error::NotLoaded`] instead of a lazy query (*raise*).
+    pub fn raise_children<Ch>(mut self) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.loaders.push(strategy::raise_children::<M, Ch, C>);
+        self
+    }
+
+    /// Loads the parents `P` of the objects returned that are not in the
+    /// identity map, with one `IN (...)` query per batch; then
+    /// [`Session::parent`] answers without SQL.
+    pub fn selectin_parents<P>(mut self) -> Self
+    where
+        M: BelongsTo<P>,
+        P: Model,
+    {
+        self.loaders.push(strategy::selectin_parents::<M, P, C>);
+        self
+    }
+
+    /// Loads the many-to-many targets `R` of every object returned with
+    /// one more query per batch (*selectin*).
+    pub fn selectin_linked<R>(mut self) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.loaders.push(strategy::selectin_linked::<M, R, C>);
+        self
+    }
+
+    /// Refuses lazy loads of the many-to-many targets `R` (*raise*).
+    pub fn raise_linked<R>(mut self) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.loaders.push(strategy::raise_linked::<M, R, C>);
+        self
+    }
+
+    /// Loads the children `Ch` in the same statement, with a LEFT JOIN
+    /// (*joined*). With a LIMIT or OFFSET, the limited query becomes a
+    /// derived table so that the limit counts parents, not rows; its ORDER
+    /// BY is then applied again outside, so it may only name `M`'s columns.
+    pub fn joined_children<Ch>(self) -> JoinedQuery<'s, 'c, C, M, Ch, Parts<J, W, O>>
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        JoinedQuery {
+            query: self,
+            _child: PhantomData,
+        }
+    }
+
+    /// Every object the query returns, each once, in row order.
+    ///
+    /// # Errors
+    /// When the query (or the autoflush before it, or a loader) fails.
+    pub fn all(self) -> Result<Vec<Handle<M>>> {
+        let ModelQuery {
+            session: s,
+            parts,
+            loaders,
+            ..
+        } = self;
+        s.autoflush()?;
+        let cols = M::Columns::columns();
+        let (map, mut db) = split!(s);
+        let mut w = SqlWriter::new(db.dialect());
+        write_select::<M, J, W, O>(&mut w, &cols, &parts);
+        let r = w.finish()?;
+        let mut slots = db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r)?;
+        if J::ANY {
+            dedup(&mut slots);
+        }
+        for load in loaders {
+            load(s, &slots)?;
+        }
+        Ok(slots.into_iter().map(Handle::from_index).collect())
+    }
+
+    /// The first object, if any (`LIMIT 1`).
+    ///
+    /// # Errors
+    /// As [`all`](ModelQuery::all).
+    pub fn first(self) -> Result<Option<Handle<M>>> {
+        Ok(self.limit(1).all()?.first().copied())
+    }
+
+    /// Exactly one object.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for none, [`Error::TooManyRows`] for more;
+    /// otherwise as [`all`](ModelQuery::all).
+    pub fn one(self) -> Result<Handle<M>> {
+        match self.limit(2).all()?.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::NotFound),
+            _ => Err(Error::TooManyRows),
+        }
+    }
+}
+
+fn dedup(slots: &mut Vec<u32>) {
+    let mut seen: FastMap<u32, ()> = FastMap::default();
+    slots.retain(|&s| seen.insert(s, ()).is_none());
+}
+
+/// `LIMIT ? OFFSET ?`, with the values bound.
+fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
+    match (limit, offset) {
+        (Some(l), _) => {
+            w.push_sql(" LIMIT ");
+            w.push_bind(ValueRef::Int(l));
+        }
+        (None, Some(_)) => {
+            if let Some(all) = w.dialect().no_limit() {
+                w.push_sql(" LIMIT ");
+                w.push_sql(all);
+            }
+        }
+        (None, None) => {}
+    }
+    if let Some(o) = offset {
+        w.push_sql(" OFFSET ");
+        w.push_bind(ValueRef::Int(o));
+    }
+}
+
+/// `FROM "t" <joins>`, plus any other table the clauses name (as the core
+/// SELECT infers its FROM).
+fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
+    w: &mut SqlWriter<'a>,
+    parts: &'a Parts<J, W, O>,
+) {
+    w.push_sql(" FROM ");
+    w.push_ident(M::Table::NAME);
+    parts.joins.write_joins(w);
+    let mut named = TableSet::new();
+    parts.filter.collect_clause_tables(&mut named);
+    parts.order.collect_clause_tables(&mut named);
+    let mut joined = TableSet::new();
+    joined.push(TableRef::new(M::Table::NAME));
+    parts.joins.joined(&mut joined);
+    for t in named.iter().filter(|t| !joined.contains(t)) {
+        w.push_sql(", ");
+        write_table(w, *t);
+    }
+}
+
+fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
+    w: &mut SqlWriter<'a>,
+    cols: &'a M::Columns,
+    parts: &'a Parts<J, W, O>,
+) {
+    w.push_sql("SELECT ");
+    cols.render(w);
+    write_from::<M, J, W, O>(w, parts);
+    parts.filter.write_clause(w, " WHERE ");
+    parts.order.write_clause(w, " ORDER BY ");
+    write_limit(w, parts.limit, parts.offset);
+}
+
+/// A [`ModelQuery`] that also loads the children `Ch` with a LEFT JOIN:
+/// see [`ModelQuery::joined_children`].
+#[must_use = "a query does nothing until it is run with `all`"]
+pub struct JoinedQuery<'s, 'c, C: Connection, M: Model, Ch, Q> {
+    query: ModelQuery<'s, 'c, C, M, Q>,
+    _child: PhantomData<fn() -> Ch>,
+}
+
+impl<C: Connection, M: Model, Ch, Q> std::fmt::Debug for JoinedQuery<'_, '_, C, M, Ch, Q> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinedQuery")
+            .field("model", &std::any::type_name::<M>())
+            .field("children", &std::any::type_name::<Ch>())
+            .finish()
+    }
+}
+
+impl<C, M, Ch, J, W, O> JoinedQuery<'_, '_, C, M, Ch, Parts<J, W, O>>
+where
+    C: Connection,
+    M: HasMany<Ch>,
+    Ch: BelongsTo<M>,
+    J: JoinList,
+    W: MaybeClause,
+    O: MaybeClause,
+{
+    /// Every parent the query returns, each once, with its children
+    /// loaded, in one statement.
+    ///
+    /// # Errors
+    /// When the query (or the autoflush before it, or a loader) fails.
+    pub fn all(self) -> Result<Vec<Handle<M>>> {
+        let ModelQuery {
+            session: s,
+            parts,
+            loaders,
+            ..
+        } = self.query;
+        s.autoflush()?;
+        let (parent_cols, child_cols) = (M::Columns::columns(), Ch::Columns::columns());
+        let (parent, child) = (M::Table::NAME, Ch::Table::NAME);
+        let (parent_key, child_key) = (key_names::<M>(), key_names::<Ch>());
+        let (map, mut db) = split!(s);
+        let mut w = SqlWriter::new(db.dialect());
+        w.push_sql("SELECT ");
+        parent_cols.render(&mut w);
+        w.push_sql(", ");
+        child_cols.render(&mut w);
+        let windowed = parts.limit.is_some() || parts.offset.is_some();
+        if windowed {
+            w.push_sql(" FROM (");
+            write_select::<M, J, W, O>(&mut w, &parent_cols, &parts);
+            w.push_sql(") AS ");
+            w.push_ident(parent);
+        } else {
+            write_from::<M, J, W, O>(&mut w, &parts);
+        }
+        w.push_sql(" LEFT JOIN ");
+        w.push_ident(child);
+        w.push_sql(" ON ");
+        w.push_qualified(child, Ch::ForeignKey::NAME);
+        w.push_sql(" = ");
+        w.push_qualified(parent, parent_key.first().copied().unwrap_or_default());
+        if !windowed {
+            parts.filter.write_clause(&mut w, " WHERE ");
+        }
+        parts.order.write_clause(&mut w, " ORDER BY ");
+        let mut first = !parts.order.is_present();
+        for (table, names) in [(parent, parent_key), (child, child_key)] {
+            for name in names {
+                w.push_sql(if first { " ORDER BY " } else { ", " });
+                first = false;
+                w.push_qualified(table, name);
+            }
+        }
+        let r = w.finish()?;
+
+        let width = <M::Row as FromRow<SqlRow<M>>>::WIDTH;
+        let child_width = <Ch::Row as FromRow<SqlRow<Ch>>>::WIDTH;
+        let mut rows: Vec<(M, Option<Ch>)> = Vec::new();
+        db.query(&r, |row| {
+            let p = M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(row, 0)?);
+            let mut present = false;
+            for i in width..width + child_width {
+                present |= row.value(i)? != ValueRef::Null;
+            }
+            let c = if present {
+                Some(Ch::from_row(<Ch::Row as FromRow<SqlRow<Ch>>>::from_row(
+                    row, width,
+                )?))
+            } else {
+                None
+            };
+            rows.push((p, c));
+            Ok(true)
+        })?;
+
+        let mut order = Vec::new();
+        let mut colls: FastMap<u32, Vec<u32>> = FastMap::default();
+        for (p, c) in rows {
+            let ps = map.arena_mut::<M>().load(p);
+            let cs = c.map(|c| map.arena_mut::<Ch>().load(c));
+            let list = colls.entry(ps).or_insert_with(|| {
+                order.push(ps);
+                Vec::new()
+            });
+            if let Some(cs) = cs.filter(|cs| !list.contains(cs)) {
+                list.push(cs);
+            }
+        }
+        let store = s.rels.children::<M, Ch>();
+        for (p, children) in colls {
+            store.colls.set(p, Coll::Loaded(children));
+        }
+        for load in loaders {
+            load(s, &order)?;
+        }
+        Ok(order.into_iter().map(Handle::from_index).collect())
+    }
+}

@@ -1,0 +1,462 @@
+//! [`Session`]: the unit of work over an identity map of arenas.
+
+use std::ops::{Index, IndexMut};
+
+use super::arena::{Arena, State};
+use super::handle::Handle;
+use super::identity::{IdentityMap, TxState, fetch_by_key, key_names, load_keys};
+use super::loading::Relations;
+use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
+use super::query::ModelQuery;
+use super::sql;
+use crate::conn::Connection;
+use crate::error::{Error, Result};
+use crate::query::Query;
+use crate::schema::Table;
+use crate::value::FromRow;
+
+/// The default number of keys per `IN (...)` list: under every backend's
+/// limit on bind values (SQLite 32 766, PostgreSQL and MySQL 65 535).
+pub const DEFAULT_BATCH_SIZE: usize = 30_000;
+
+/// Where an object stands in a session.
+///
+/// ```
+/// use sqlalgebra::orm::ObjectState;
+/// assert_ne!(ObjectState::Pending, ObjectState::Persistent);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectState {
+    /// Added; the next flush inserts it.
+    Pending,
+    /// In the database (maybe changed in memory; see
+    /// [`Session::is_modified`]).
+    Persistent,
+    /// Marked for deletion, or deleted by a flush of this transaction.
+    Deleted,
+    /// Not in the session (expunged, or dropped by a rollback).
+    Detached,
+}
+
+/// Settings of a session.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Config {
+    pub(crate) expire_on_commit: bool,
+    pub(crate) autoflush: bool,
+    pub(crate) batch_size: usize,
+}
+
+/// A unit of work over one connection: an identity map of the objects it
+/// loaded or was given, and the changes to write at the next
+/// [`flush`](Session::flush) or [`commit`](Session::commit).
+///
+/// Each model type has an arena: objects live in slots, a hash index maps
+/// primary keys to slots, and a [`Handle`] is the slot's index. The same key
+/// is always the same handle. The session opens its transaction on the
+/// first statement and keeps it until `commit` or `rollback` (dropping the
+/// session rolls back).
+///
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (Id, Name); type PrimaryKey = Id; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Name;
+/// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; const AUTOINCREMENT: bool = true; }
+/// # impl Column for Name { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
+/// # #[derive(Clone, Debug)] pub struct User { id: i64, name: String }
+/// # impl Model for User {
+/// #     type Table = Users; type Columns = (Id, Name); type Row = (i64, String); type Key = i64;
+/// #     fn from_row((id, name): Self::Row) -> Self { User { id, name } }
+/// #     fn values(&self) -> (&i64, &String) { (&self.id, &self.name) }
+/// #     fn key(&self) -> i64 { self.id }
+/// #     fn set_generated_key(&mut self, id: i64) { self.id = id; }
+/// # }
+/// let mut s = Session::new(conn);
+/// let bob = s.add(User { id: 0, name: "bob".into() });
+/// s.flush()?;                                  // INSERT; bob's id is filled in
+/// let same = s.get::<User>(s[bob].id)?;        // no SQL: it is in the map
+/// assert_eq!(same, Some(bob));
+/// s[bob].name = "robert".into();               // marks it dirty
+/// s.commit()?;                                 // UPDATE "users" SET "name" = ? ...
+/// # Ok(()) }
+/// ```
+pub struct Session<'c, C: Connection> {
+    pub(crate) conn: &'c mut C,
+    pub(crate) map: IdentityMap<C>,
+    pub(crate) rels: Relations<C>,
+    pub(crate) tx: TxState,
+    pub(crate) statements: u64,
+    pub(crate) config: Config,
+}
+
+impl<C: Connection> std::fmt::Debug for Session<'_, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("models", &self.map.arenas.len())
+            .field("in_transaction", &self.tx.open)
+            .field("savepoints", &(self.tx.levels.len() - 1))
+            .field("statements", &self.statements)
+            .finish()
+    }
+}
+
+/// Splits a session into its identity map and a [`Db`] over its
+/// connection.
+macro_rules! split {
+    ($s:ident) => {
+        (
+            &mut $s.map,
+            $crate::orm::identity::Db {
+                conn: &mut *$s.conn,
+                tx: &mut $s.tx,
+                statements: &mut $s.statements,
+            },
+        )
+    };
+}
+pub(crate) use split;
+
+impl<'c, C: Connection> Session<'c, C> {
+    /// A session over `conn`, with expire-on-commit and autoflush on.
+    pub fn new(conn: &'c mut C) -> Self {
+        Session {
+            conn,
+            map: IdentityMap::new(),
+            rels: Relations::new(),
+            tx: TxState::new(),
+            statements: 0,
+            config: Config {
+                expire_on_commit: true,
+                autoflush: true,
+                batch_size: DEFAULT_BATCH_SIZE,
+            },
+        }
+    }
+
+    /// Whether `commit` expires every object (default on): an expired
+    /// object keeps its values in memory, but the next `get` of its key
+    /// runs a query, and the next query that returns its row overwrites
+    /// it. Off, committed objects are trusted as they are.
+    pub fn set_expire_on_commit(&mut self, on: bool) {
+        self.config.expire_on_commit = on;
+    }
+
+    /// Whether queries and relationship loads flush pending changes first
+    /// (default on), so that they see them.
+    pub fn set_autoflush(&mut self, on: bool) {
+        self.config.autoflush = on;
+    }
+
+    /// How many keys go in one `IN (...)` list of a selectin load; larger
+    /// sets are loaded in several statements. Default
+    /// [`DEFAULT_BATCH_SIZE`].
+    pub fn set_batch_size(&mut self, n: usize) {
+        self.config.batch_size = n.max(1);
+    }
+
+    /// How many statements (queries and writes, not transaction control)
+    /// the session has run.
+    pub fn statement_count(&self) -> u64 {
+        self.statements
+    }
+
+    /// The connection, for statements of the core algebra inside the
+    /// session's transaction (the session does not see their effects on
+    /// objects it holds; [`refresh`](Session::refresh) them).
+    pub fn connection(&mut self) -> &mut C {
+        self.conn
+    }
+
+    /// Whether the session has opened a transaction on the connection.
+    pub fn in_transaction(&self) -> bool {
+        self.tx.open
+    }
+
+    /// Adds a new object; the next flush inserts it.
+    pub fn add<M: Model>(&mut self, object: M) -> Handle<M> {
+        let level = self.tx.current();
+        Handle::from_index(self.map.arena_mut::<M>().add(object, level))
+    }
+
+    /// Adds several new objects.
+    pub fn add_all<M: Model>(&mut self, objects: impl IntoIterator<Item = M>) -> Vec<Handle<M>> {
+        objects.into_iter().map(|m| self.add(m)).collect()
+    }
+
+    /// Marks the object for deletion at the next flush. A pending object
+    /// is simply dropped from the session.
+    pub fn delete<M: Model>(&mut self, h: Handle<M>) {
+        let level = self.tx.current();
+        self.map.arena_mut::<M>().delete(h.index(), level);
+    }
+
+    /// The object, if the handle still refers to one.
+    pub fn try_get<M: Model>(&self, h: Handle<M>) -> Option<&M> {
+        self.map.arena::<M>()?.slot(h.slot()).map(|s| &s.value)
+    }
+
+    /// A mutable borrow that marks the object dirty, if the handle still
+    /// refers to one.
+    pub fn try_edit<M: Model>(&mut self, h: Handle<M>) -> Option<&mut M> {
+        let level = self.tx.current();
+        self.map.arena_mut::<M>().edit(h.index(), level)
+    }
+
+    /// A mutable borrow that marks the object dirty: the same as
+    /// `&mut session[h]`.
+    ///
+    /// # Panics
+    /// When the handle no longer refers to an object (see
+    /// [`try_edit`](Session::try_edit)).
+    pub fn edit<M: Model>(&mut self, h: Handle<M>) -> &mut M {
+        match self.try_edit(h) {
+            Some(m) => m,
+            None => stale(h),
+        }
+    }
+
+    /// Where the object stands.
+    pub fn state<M: Model>(&self, h: Handle<M>) -> ObjectState {
+        match self.map.state::<M>(h.index()) {
+            None => ObjectState::Detached,
+            Some(State::New) => ObjectState::Pending,
+            Some(State::Clean | State::Dirty) => ObjectState::Persistent,
+            Some(State::Deleted | State::Removed) => ObjectState::Deleted,
+        }
+    }
+
+    /// Whether the handle still refers to an object of the session.
+    pub fn contains<M: Model>(&self, h: Handle<M>) -> bool {
+        self.try_get(h).is_some()
+    }
+
+    /// Whether the object was borrowed mutably since it was last loaded or
+    /// flushed (the flush may still find nothing changed).
+    pub fn is_modified<M: Model>(&self, h: Handle<M>) -> bool {
+        self.map.state::<M>(h.index()) == Some(State::Dirty)
+    }
+
+    /// Whether the object is expired: its next load overwrites it.
+    pub fn is_expired<M: Model>(&self, h: Handle<M>) -> bool {
+        self.map
+            .arena::<M>()
+            .and_then(|a| a.slot(h.slot()))
+            .is_some_and(|s| s.expired)
+    }
+
+    /// Expires the object: the next `get` of its key or query returning
+    /// its row reloads it.
+    pub fn expire<M: Model>(&mut self, h: Handle<M>) {
+        if let Some(slot) = self.map.arena_mut::<M>().slot_mut(h.slot()) {
+            slot.expired = matches!(slot.state, State::Clean | State::Dirty | State::Deleted);
+        }
+    }
+
+    /// Expires every persistent object, and forgets loaded relationships.
+    pub fn expire_all(&mut self) {
+        for a in &mut self.map.arenas {
+            a.expire_all();
+        }
+        self.rels.reset();
+    }
+
+    /// How many objects of model `M` the session holds.
+    pub fn count<M: Model>(&self) -> usize {
+        self.map.arena::<M>().map_or(0, Arena::len)
+    }
+
+    /// Removes the object from the session, without touching the database;
+    /// its pending changes are forgotten and the handle no longer refers
+    /// to anything.
+    pub fn expunge<M: Model>(&mut self, h: Handle<M>) {
+        self.map.arena_mut::<M>().expunge(h.index());
+    }
+
+    /// The object with primary key `key`: from the identity map without
+    /// any SQL when it is there (and not expired), else loaded.
+    ///
+    /// Returns `None` when no row has the key, or the object is deleted.
+    ///
+    /// # Errors
+    /// When the query (or the autoflush before it) fails.
+    pub fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
+        if let Some(arena) = self.map.arena::<M>()
+            && let Some(i) = arena.lookup(&key)
+            && let Some(slot) = arena.slot(i as usize)
+            && !slot.expired
+        {
+            let live = slot.state != State::Deleted;
+            return Ok(live.then_some(Handle::from_index(i)));
+        }
+        self.autoflush()?;
+        let (map, mut db) = split!(self);
+        let cols = M::Columns::columns();
+        let mut cells = Cells::new();
+        key.key_cells(&mut cells);
+        let r = sql::select_by_keys::<M::Columns>(
+            db.dialect(),
+            &cols,
+            M::Table::NAME,
+            key_names::<M>(),
+            &cells,
+            1,
+        )?;
+        let arena = map.arena_mut::<M>();
+        let found = db.load_into::<M, SqlRow<M>>(arena, &r)?;
+        Ok(found.first().and_then(|&i| {
+            let slot = arena.slot_mut(i as usize)?;
+            slot.expired = false;
+            (slot.state != State::Deleted).then_some(Handle::from_index(i))
+        }))
+    }
+
+    /// The objects with the given keys, loading the ones not in the map in
+    /// `IN (...)` batches; keys without a row are left out.
+    ///
+    /// # Errors
+    /// When a query fails.
+    pub fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
+        let missing: Vec<M::Key> = match self.map.arena::<M>() {
+            Some(arena) => keys
+                .iter()
+                .filter(|k| {
+                    arena
+                        .lookup(k)
+                        .and_then(|i| arena.slot(i as usize))
+                        .is_none_or(|s| s.expired)
+                })
+                .cloned()
+                .collect(),
+            None => keys.to_vec(),
+        };
+        if !missing.is_empty() {
+            self.autoflush()?;
+            let batch = self.config.batch_size;
+            let (map, mut db) = split!(self);
+            load_keys::<M, C>(map.arena_mut::<M>(), &mut db, &missing, batch)?;
+        }
+        let Some(arena) = self.map.arena::<M>() else {
+            return Ok(Vec::new());
+        };
+        Ok(keys
+            .iter()
+            .filter_map(|k| arena.lookup(k))
+            .filter(|&i| {
+                arena
+                    .slot(i as usize)
+                    .is_some_and(|s| s.state != State::Deleted)
+            })
+            .map(Handle::from_index)
+            .collect())
+    }
+
+    /// Reloads the object from the database, discarding its unflushed
+    /// changes.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] when its row is gone (or it was never flushed);
+    /// otherwise when the query fails.
+    pub fn refresh<M: Model>(&mut self, h: Handle<M>) -> Result<()> {
+        let level = self.tx.current();
+        let Some(key) = self.map.db_key::<M>(h.index()) else {
+            return Err(Error::NotFound);
+        };
+        let (map, mut db) = split!(self);
+        let fresh = fetch_by_key::<M, C>(&mut db, &key)?.ok_or(Error::NotFound)?;
+        map.arena_mut::<M>().overwrite(h.index(), fresh, level);
+        Ok(())
+    }
+
+    /// A query for objects of model `M`, taking the core algebra's
+    /// filters, ordering, limits and joins.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # fn demo<C: Connection>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+    /// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (Id, Name); type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Name;
+    /// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// # impl Column for Name { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
+    /// # #[derive(Clone, Debug)] pub struct User { id: i64, name: String }
+    /// # impl Model for User {
+    /// #     type Table = Users; type Columns = (Id, Name); type Row = (i64, String); type Key = i64;
+    /// #     fn from_row((id, name): Self::Row) -> Self { User { id, name } }
+    /// #     fn values(&self) -> (&i64, &String) { (&self.id, &self.name) }
+    /// #     fn key(&self) -> i64 { self.id }
+    /// # }
+    /// let some: Vec<Handle<User>> = s
+    ///     .query::<User>()
+    ///     .filter(Name.like("a%"))
+    ///     .order_by(Name.desc())
+    ///     .limit(10)
+    ///     .all()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn query<M: Model>(&mut self) -> ModelQuery<'_, 'c, C, M> {
+        ModelQuery::new(self)
+    }
+
+    /// Loads the objects a statement of the core algebra returns: any
+    /// query whose rows have the SQL types of `M::Columns`.
+    ///
+    /// # Errors
+    /// When the statement fails or a row does not fit.
+    pub fn load<M, Q>(&mut self, statement: &Q) -> Result<Vec<Handle<M>>>
+    where
+        M: Model,
+        Q: Query,
+        M::Row: FromRow<Q::SqlType>,
+    {
+        self.autoflush()?;
+        let (map, mut db) = split!(self);
+        let r = statement.to_sql(db.dialect())?;
+        let slots = db.load_into::<M, Q::SqlType>(map.arena_mut::<M>(), &r)?;
+        Ok(slots.into_iter().map(Handle::from_index).collect())
+    }
+
+    pub(crate) fn autoflush(&mut self) -> Result<()> {
+        if self.config.autoflush {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cold]
+fn stale<M, T>(h: Handle<M>) -> T {
+    panic!(
+        "{h:?} no longer refers to an object of this session (expunged, deleted and committed, or dropped by a rollback)"
+    )
+}
+
+impl<M: Model, C: Connection> Index<Handle<M>> for Session<'_, C> {
+    type Output = M;
+
+    /// The object.
+    ///
+    /// # Panics
+    /// When the handle no longer refers to an object (see
+    /// [`Session::try_get`]).
+    fn index(&self, h: Handle<M>) -> &M {
+        match self.try_get(h) {
+            Some(m) => m,
+            None => stale(h),
+        }
+    }
+}
+
+impl<M: Model, C: Connection> IndexMut<Handle<M>> for Session<'_, C> {
+    /// The object, marked dirty.
+    ///
+    /// # Panics
+    /// When the handle no longer refers to an object (see
+    /// [`Session::try_edit`]).
+    fn index_mut(&mut self, h: Handle<M>) -> &mut M {
+        self.edit(h)
+    }
+}

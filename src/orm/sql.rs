@@ -1,0 +1,365 @@
+//! The SQL the session writes itself: INSERT / UPDATE / DELETE of one
+//! object, and the SELECTs of loading by key or by foreign key.
+//!
+//! These are built at run time (an UPDATE names only the changed columns),
+//! always with bound values and dialect-quoted identifiers.
+
+use crate::error::Result;
+use crate::render::{Dialect, Render, Rendered, SqlWriter};
+use crate::value::ValueRef;
+
+fn list<'a>(w: &mut SqlWriter<'a>, cells: impl IntoIterator<Item = ValueRef<'a>>) {
+    for (i, c) in cells.into_iter().enumerate() {
+        if i > 0 {
+            w.push_sql(", ");
+        }
+        w.push_bind(c);
+    }
+}
+
+/// `"t"."k" = ?`, `"t"."k" IN (?, ...)`, or for a composite key
+/// `("t"."a" = ? AND "t"."b" = ?) OR ...`, over `n` keys whose cells are
+/// `cells` (`names.len()` per key).
+pub(crate) fn write_key_match<'a>(
+    w: &mut SqlWriter<'a>,
+    table: &str,
+    names: &[&str],
+    cells: &[ValueRef<'a>],
+    n: usize,
+) {
+    match names {
+        [name] => {
+            w.push_qualified(table, name);
+            if n == 1 {
+                w.push_sql(" = ");
+            } else {
+                w.push_sql(" IN (");
+            }
+            list(w, cells.iter().copied());
+            if n != 1 {
+                w.push_sql(")");
+            }
+        }
+        _ => {
+            for (r, key) in cells.chunks(names.len().max(1)).enumerate() {
+                if r > 0 {
+                    w.push_sql(" OR ");
+                }
+                if n > 1 {
+                    w.push_sql("(");
+                }
+                for (j, (name, c)) in names.iter().zip(key).enumerate() {
+                    if j > 0 {
+                        w.push_sql(" AND ");
+                    }
+                    w.push_qualified(table, name);
+                    w.push_sql(" = ");
+                    w.push_bind(*c);
+                }
+                if n > 1 {
+                    w.push_sql(")");
+                }
+            }
+        }
+    }
+}
+
+fn order_by(w: &mut SqlWriter<'_>, table: &str, names: &[&str], first: bool) {
+    for (i, name) in names.iter().enumerate() {
+        w.push_sql(if i == 0 && first { " ORDER BY " } else { ", " });
+        w.push_qualified(table, name);
+    }
+}
+
+/// `SELECT cols FROM t WHERE <key match>`
+pub(crate) fn select_by_keys<'a, S: Render>(
+    d: &'a dyn Dialect,
+    cols: &'a S,
+    table: &str,
+    key_names: &[&str],
+    cells: &[ValueRef<'a>],
+    n: usize,
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("SELECT ");
+    cols.render(&mut w);
+    w.push_sql(" FROM ");
+    w.push_ident(table);
+    w.push_sql(" WHERE ");
+    write_key_match(&mut w, table, key_names, cells, n);
+    w.finish()
+}
+
+/// `SELECT cols FROM t WHERE "t"."column" IN (...) ORDER BY <order>`
+pub(crate) fn select_where_in<'a, S: Render>(
+    d: &'a dyn Dialect,
+    cols: &'a S,
+    table: &str,
+    column: &str,
+    cells: &[ValueRef<'a>],
+    order: &[&str],
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("SELECT ");
+    cols.render(&mut w);
+    w.push_sql(" FROM ");
+    w.push_ident(table);
+    w.push_sql(" WHERE ");
+    write_key_match(&mut w, table, &[column], cells, cells.len());
+    order_by(&mut w, table, order, true);
+    w.finish()
+}
+
+/// The targets of many-to-many links, with the source key first:
+/// `SELECT "l"."left", cols FROM "r" INNER JOIN "l" ON "l"."right" = "r"."pk"
+/// WHERE "l"."left" IN (...) ORDER BY "l"."left", "r"."pk"`
+pub(crate) struct LinkSelect<'n> {
+    pub(crate) link: &'n str,
+    pub(crate) left: &'n str,
+    pub(crate) right: &'n str,
+    pub(crate) target: &'n str,
+    pub(crate) target_key: &'n [&'n str],
+}
+
+impl LinkSelect<'_> {
+    pub(crate) fn render<'a, S: Render>(
+        &self,
+        d: &'a dyn Dialect,
+        cols: &'a S,
+        cells: &[ValueRef<'a>],
+    ) -> Result<Rendered<'a>> {
+        let mut w = SqlWriter::new(d);
+        w.push_sql("SELECT ");
+        w.push_qualified(self.link, self.left);
+        w.push_sql(", ");
+        cols.render(&mut w);
+        w.push_sql(" FROM ");
+        w.push_ident(self.target);
+        w.push_sql(" INNER JOIN ");
+        w.push_ident(self.link);
+        w.push_sql(" ON ");
+        w.push_qualified(self.link, self.right);
+        w.push_sql(" = ");
+        w.push_qualified(self.target, self.target_key.first().copied().unwrap_or(""));
+        w.push_sql(" WHERE ");
+        write_key_match(&mut w, self.link, &[self.left], cells, cells.len());
+        order_by(&mut w, self.link, &[self.left], true);
+        order_by(&mut w, self.target, self.target_key, false);
+        w.finish()
+    }
+}
+
+/// `INSERT INTO t (cols not skipped) VALUES (...)`
+pub(crate) fn insert<'a>(
+    d: &'a dyn Dialect,
+    table: &str,
+    names: &[&str],
+    cells: &[ValueRef<'a>],
+    skip: &[bool],
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("INSERT INTO ");
+    w.push_ident(table);
+    let kept = || {
+        names
+            .iter()
+            .zip(cells)
+            .zip(skip)
+            .filter(|(_, s)| !**s)
+            .map(|(nc, _)| nc)
+    };
+    if kept().next().is_none() {
+        // Every column is left to the database.
+        w.push_sql(if d.name() == "mysql" {
+            " () VALUES ()"
+        } else {
+            " DEFAULT VALUES"
+        });
+        return w.finish();
+    }
+    w.push_sql(" (");
+    for (i, (name, _)) in kept().enumerate() {
+        if i > 0 {
+            w.push_sql(", ");
+        }
+        w.push_ident(name);
+    }
+    w.push_sql(") VALUES (");
+    list(&mut w, kept().map(|(_, c)| *c));
+    w.push_sql(")");
+    w.finish()
+}
+
+/// The WHERE of an UPDATE or DELETE of one object: its key, and its
+/// version when it has one.
+pub(crate) struct RowMatch<'a, 'n> {
+    pub(crate) table: &'n str,
+    pub(crate) key_names: &'n [&'n str],
+    pub(crate) key: &'n [ValueRef<'a>],
+    pub(crate) version: Option<(&'n str, i64)>,
+}
+
+impl<'a> RowMatch<'a, '_> {
+    fn write(&self, w: &mut SqlWriter<'a>) {
+        w.push_sql(" WHERE ");
+        write_key_match(w, self.table, self.key_names, self.key, 1);
+        if let Some((column, v)) = self.version {
+            w.push_sql(" AND ");
+            w.push_qualified(self.table, column);
+            w.push_sql(" = ");
+            w.push_bind(ValueRef::Int(v));
+        }
+    }
+}
+
+/// `UPDATE t SET <changed> = ? ... WHERE <row>`
+pub(crate) fn update<'a>(
+    d: &'a dyn Dialect,
+    names: &[&str],
+    cells: &[ValueRef<'a>],
+    changed: &[bool],
+    row: &RowMatch<'a, '_>,
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("UPDATE ");
+    w.push_ident(row.table);
+    w.push_sql(" SET ");
+    let set = names.iter().zip(cells).zip(changed).filter(|(_, c)| **c);
+    for (i, ((name, cell), _)) in set.enumerate() {
+        if i > 0 {
+            w.push_sql(", ");
+        }
+        w.push_ident(name);
+        w.push_sql(" = ");
+        w.push_bind(*cell);
+    }
+    row.write(&mut w);
+    w.finish()
+}
+
+/// `DELETE FROM t WHERE <row>`
+pub(crate) fn delete<'a>(d: &'a dyn Dialect, row: &RowMatch<'a, '_>) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("DELETE FROM ");
+    w.push_ident(row.table);
+    row.write(&mut w);
+    w.finish()
+}
+
+/// `INSERT INTO link (left, right) VALUES (?, ?)`
+pub(crate) fn insert_link<'a>(
+    d: &'a dyn Dialect,
+    link: &str,
+    columns: [&str; 2],
+    values: [ValueRef<'a>; 2],
+) -> Result<Rendered<'a>> {
+    insert(d, link, &columns, &values, &[false, false])
+}
+
+/// `DELETE FROM link WHERE "link"."left" = ? AND "link"."right" = ?`
+pub(crate) fn delete_link<'a>(
+    d: &'a dyn Dialect,
+    link: &str,
+    columns: [&str; 2],
+    values: [ValueRef<'a>; 2],
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("DELETE FROM ");
+    w.push_ident(link);
+    w.push_sql(" WHERE ");
+    write_key_match(&mut w, link, &columns, &values, 1);
+    w.finish()
+}
+
+/// `DELETE FROM link WHERE "link"."column" IN (...)`
+pub(crate) fn delete_links_of<'a>(
+    d: &'a dyn Dialect,
+    link: &str,
+    column: &str,
+    cells: &[ValueRef<'a>],
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("DELETE FROM ");
+    w.push_ident(link);
+    w.push_sql(" WHERE ");
+    write_key_match(&mut w, link, &[column], cells, cells.len());
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Ansi;
+    impl Dialect for Ansi {
+        fn name(&self) -> &'static str {
+            "ansi"
+        }
+    }
+
+    #[test]
+    fn update_names_only_changed_columns_and_matches_the_version() {
+        let cells = [ValueRef::Int(1), ValueRef::Text("bob"), ValueRef::Int(4)];
+        let key = [ValueRef::Int(1)];
+        let row = RowMatch {
+            table: "users",
+            key_names: &["id"],
+            key: &key,
+            version: Some(("version", 3)),
+        };
+        let r = update(
+            &Ansi,
+            &["id", "name", "version"],
+            &cells,
+            &[false, true, true],
+            &row,
+        )
+        .unwrap();
+        assert_eq!(
+            r.sql,
+            r#"UPDATE "users" SET "name" = ?, "version" = ? WHERE "users"."id" = ? AND "users"."version" = ?"#
+        );
+        assert_eq!(
+            r.binds.as_slice(),
+            &[
+                ValueRef::Text("bob"),
+                ValueRef::Int(4),
+                ValueRef::Int(1),
+                ValueRef::Int(3)
+            ]
+        );
+    }
+
+    #[test]
+    fn composite_keys_match_with_or_of_ands() {
+        let cells = [
+            ValueRef::Int(1),
+            ValueRef::Int(2),
+            ValueRef::Int(3),
+            ValueRef::Int(4),
+        ];
+        let r = select_by_keys(
+            &Ansi,
+            &crate::expr::BoolLiteral(true),
+            "m",
+            &["a", "b"],
+            &cells,
+            2,
+        )
+        .unwrap();
+        assert_eq!(
+            r.sql,
+            r#"SELECT TRUE FROM "m" WHERE ("m"."a" = ? AND "m"."b" = ?) OR ("m"."a" = ? AND "m"."b" = ?)"#
+        );
+    }
+
+    #[test]
+    fn insert_leaves_out_skipped_columns() {
+        let cells = [ValueRef::Int(0), ValueRef::Text("x")];
+        let r = insert(&Ansi, "t", &["id", "name"], &cells, &[true, false]).unwrap();
+        assert_eq!(r.sql, r#"INSERT INTO "t" ("name") VALUES (?)"#);
+        let r = insert(&Ansi, "t", &["id"], &cells[..1], &[true]).unwrap();
+        assert_eq!(r.sql, r#"INSERT INTO "t" DEFAULT VALUES"#);
+    }
+}

@@ -1,0 +1,239 @@
+//! The queries that load relationships: for one parent on demand (lazy),
+//! or for every object a query returned (selectin), and marking
+//! collections that refuse lazy loads (raise).
+
+use super::arena::FastMap;
+use super::identity::{Db, IdentityMap, key_names, load_keys};
+use super::loading::Coll;
+use super::model::{Cells, ForeignKeyTo, Model, ModelColumns, SqlRow};
+use super::relation::{BelongsTo, HasMany, ManyToMany};
+use super::session::{Session, split};
+use super::sql::{self, LinkSelect};
+use crate::conn::Connection;
+use crate::error::Result;
+use crate::schema::{Column, Table};
+use crate::value::{FromRow, Row};
+
+/// Loads the children of `parents` (`WHERE fk IN (...)`, in batches) and
+/// groups them by parent slot; every persistent parent gets an entry.
+pub(crate) fn fetch_children<P, Ch, C>(
+    map: &mut IdentityMap<C>,
+    db: &mut Db<'_, C>,
+    parents: &[u32],
+    batch: usize,
+) -> Result<FastMap<u32, Vec<u32>>>
+where
+    P: Model,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let keys: Vec<P::Key> = parents.iter().filter_map(|&p| map.db_key::<P>(p)).collect();
+    let mut grouped: FastMap<u32, Vec<u32>> = parents
+        .iter()
+        .filter(|&&p| map.db_key::<P>(p).is_some())
+        .map(|&p| (p, Vec::new()))
+        .collect();
+    let cols = Ch::Columns::columns();
+    for chunk in keys.chunks(batch.max(1)) {
+        let cells: Cells<'_> = chunk.iter().map(Ch::ForeignKey::encode_key).collect();
+        let r = sql::select_where_in(
+            db.dialect(),
+            &cols,
+            Ch::Table::NAME,
+            Ch::ForeignKey::NAME,
+            &cells,
+            key_names::<Ch>(),
+        )?;
+        let slots = db.load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)?;
+        let (Some(children), Some(parents)) = (map.arena::<Ch>(), map.arena::<P>()) else {
+            continue;
+        };
+        for c in slots {
+            let Some(child) = children.slot(c as usize) else {
+                continue;
+            };
+            let parent = child.value.parent_key().and_then(|k| parents.lookup(&k));
+            if let Some(list) = parent.and_then(|p| grouped.get_mut(&p)) {
+                list.push(c);
+            }
+        }
+    }
+    Ok(grouped)
+}
+
+/// Loads the targets linked to `sources` through the link table, and
+/// groups them by source slot; every persistent source gets an entry.
+pub(crate) fn fetch_linked<L, R, C>(
+    map: &mut IdentityMap<C>,
+    db: &mut Db<'_, C>,
+    sources: &[u32],
+    batch: usize,
+) -> Result<FastMap<u32, Vec<u32>>>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let keys: Vec<L::Key> = sources.iter().filter_map(|&s| map.db_key::<L>(s)).collect();
+    let mut grouped: FastMap<u32, Vec<u32>> = sources
+        .iter()
+        .filter(|&&s| map.db_key::<L>(s).is_some())
+        .map(|&s| (s, Vec::new()))
+        .collect();
+    let cols = R::Columns::columns();
+    let select = LinkSelect {
+        link: <L::Link as Table>::NAME,
+        left: L::Left::NAME,
+        right: L::Right::NAME,
+        target: R::Table::NAME,
+        target_key: key_names::<R>(),
+    };
+    for chunk in keys.chunks(batch.max(1)) {
+        let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
+        let r = select.render(db.dialect(), &cols, &cells)?;
+        let targets = map.arena_mut::<R>();
+        let mut pairs: Vec<(L::Key, u32)> = Vec::new();
+        db.query(&r, |row| {
+            let left = L::Left::decode_key(row.value(0)?)
+                .map_err(|e| e.with_column(row.column_name(0)))?;
+            let values = <R::Row as FromRow<SqlRow<R>>>::from_row(row, 1)?;
+            pairs.push((left, targets.load(R::from_row(values))));
+            Ok(true)
+        })?;
+        let Some(left_arena) = map.arena::<L>() else {
+            continue;
+        };
+        for (key, r) in pairs {
+            if let Some(list) = left_arena.lookup(&key).and_then(|s| grouped.get_mut(&s)) {
+                list.push(r);
+            }
+        }
+    }
+    Ok(grouped)
+}
+
+/// Selectin loading of `P`'s children: one `IN` query per batch for the
+/// parents whose collection is not loaded yet.
+pub(crate) fn selectin_children<P, Ch, C>(s: &mut Session<'_, C>, parents: &[u32]) -> Result<()>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let store = s.rels.children::<P, Ch>();
+    let mut need: Vec<u32> = parents
+        .iter()
+        .copied()
+        .filter(|&p| !store.colls.is_loaded(p))
+        .collect();
+    need.sort_unstable();
+    need.dedup();
+    if need.is_empty() {
+        return Ok(());
+    }
+    let batch = s.config.batch_size;
+    let (map, mut db) = split!(s);
+    let fetched = fetch_children::<P, Ch, C>(map, &mut db, &need, batch)?;
+    let store = s.rels.children::<P, Ch>();
+    for (p, children) in fetched {
+        store.colls.set(p, Coll::Loaded(children));
+    }
+    Ok(())
+}
+
+/// Raise loading of `P`'s children: unloaded collections refuse lazy
+/// loads.
+pub(crate) fn raise_children<P, Ch, C>(s: &mut Session<'_, C>, parents: &[u32]) -> Result<()>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let store = s.rels.children::<P, Ch>();
+    for &p in parents {
+        if matches!(store.colls.get(p), Coll::Unloaded) {
+            store.colls.set(p, Coll::Raise);
+        }
+    }
+    Ok(())
+}
+
+/// Selectin loading of the parents of `Ch` objects: one `IN` query per
+/// batch for the parents not in the identity map.
+pub(crate) fn selectin_parents<Ch, P, C>(s: &mut Session<'_, C>, children: &[u32]) -> Result<()>
+where
+    Ch: BelongsTo<P>,
+    P: Model,
+    C: Connection,
+{
+    let mut seen: FastMap<P::Key, ()> = FastMap::default();
+    let mut keys = Vec::new();
+    if let Some(arena) = s.map.arena::<Ch>() {
+        let parents = s.map.arena::<P>();
+        for &c in children {
+            let Some(key) = arena
+                .slot(c as usize)
+                .and_then(|slot| slot.value.parent_key())
+            else {
+                continue;
+            };
+            let fresh = parents
+                .and_then(|a| a.lookup(&key).and_then(|i| a.slot(i as usize)))
+                .is_some_and(|slot| !slot.expired);
+            if !fresh && seen.insert(key.clone(), ()).is_none() {
+                keys.push(key);
+            }
+        }
+    }
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let batch = s.config.batch_size;
+    let (map, mut db) = split!(s);
+    load_keys::<P, C>(map.arena_mut::<P>(), &mut db, &keys, batch)?;
+    Ok(())
+}
+
+/// Selectin loading of many-to-many targets.
+pub(crate) fn selectin_linked<L, R, C>(s: &mut Session<'_, C>, sources: &[u32]) -> Result<()>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let store = s.rels.links::<L, R>();
+    let mut need: Vec<u32> = sources
+        .iter()
+        .copied()
+        .filter(|&p| !store.colls.is_loaded(p))
+        .collect();
+    need.sort_unstable();
+    need.dedup();
+    if need.is_empty() {
+        return Ok(());
+    }
+    let batch = s.config.batch_size;
+    let (map, mut db) = split!(s);
+    let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch)?;
+    let store = s.rels.links::<L, R>();
+    for (p, targets) in fetched {
+        store.colls.set(p, Coll::Loaded(targets));
+    }
+    Ok(())
+}
+
+/// Raise loading of many-to-many targets.
+pub(crate) fn raise_linked<L, R, C>(s: &mut Session<'_, C>, sources: &[u32]) -> Result<()>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let store = s.rels.links::<L, R>();
+    for &p in sources {
+        if matches!(store.colls.get(p), Coll::Unloaded) {
+            store.colls.set(p, Coll::Raise);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! The session's transaction: commit, rollback, and savepoints
+//! (`begin_nested`), each keeping the identity map consistent with the
+//! database.
+
+use super::session::{Session, split};
+use crate::conn::{Connection, begin_transaction, commit_transaction, rollback_transaction};
+use crate::error::{Error, Result};
+
+/// An open savepoint of a session, from [`Session::begin_nested`]: end it
+/// with [`Session::release`] or [`Session::rollback_to`].
+///
+/// ```
+/// # fn demo<C: sqlalgebra::Connection>(s: &mut sqlalgebra::orm::Session<'_, C>) -> sqlalgebra::Result<()> {
+/// let sp = s.begin_nested()?;     // SAVEPOINT
+/// // ... changes that may be undone alone ...
+/// s.rollback_to(sp)?;             // ROLLBACK TO SAVEPOINT; objects are as before
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "end the savepoint with `release` or `rollback_to`"]
+pub struct Savepoint {
+    id: u64,
+}
+
+impl<C: Connection> Session<'_, C> {
+    /// Flushes, then commits the session's transaction (releasing any open
+    /// savepoints first). With expire-on-commit (the default) every object
+    /// is expired: its next load overwrites it.
+    ///
+    /// # Errors
+    /// When the flush or the COMMIT fails; the session is then rolled back
+    /// (a failed flush rolls back only an open savepoint).
+    pub fn commit(&mut self) -> Result<()> {
+        self.flush()?;
+        while self.tx.levels.len() > 1 {
+            if let Err(e) = commit_transaction(self.conn) {
+                let _ = self.rollback();
+                return Err(e);
+            }
+            let child = self.tx.levels.pop().unwrap_or_default();
+            let parent = self.tx.current();
+            for a in &mut self.map.arenas {
+                a.release_level(child, parent);
+            }
+        }
+        if self.tx.open {
+            self.tx.open = false;
+            if let Err(e) = commit_transaction(self.conn) {
+                // The failed COMMIT was rolled back: so is the session.
+                self.forget_transaction(true);
+                return Err(e);
+            }
+        }
+        let expire = self.config.expire_on_commit;
+        for a in &mut self.map.arenas {
+            a.end_transaction(expire);
+        }
+        if expire {
+            self.rels.reset();
+        }
+        let id = self.tx.new_id();
+        self.tx.levels = vec![id];
+        Ok(())
+    }
+
+    /// Rolls back the session's transaction and its savepoints, and puts
+    /// the objects back as they were at the last commit: objects added
+    /// since are dropped from the session (their handles go stale),
+    /// deleted ones are back, changed ones have their old values again;
+    /// all are expired, and loaded relationships are forgotten.
+    ///
+    /// # Errors
+    /// When the database fails to roll back; the session is reset anyway.
+    pub fn rollback(&mut self) -> Result<()> {
+        let mut result = Ok(());
+        if self.tx.open {
+            for _ in 0..self.tx.levels.len() {
+                if let Err(e) = rollback_transaction(self.conn)
+                    && result.is_ok()
+                {
+                    result = Err(e);
+                }
+            }
+            self.tx.open = false;
+        }
+        self.forget_transaction(true);
+        result
+    }
+
+    /// Undoes every journal level in memory and starts a fresh unit of
+    /// work.
+    fn forget_transaction(&mut self, expire: bool) {
+        for &id in self.tx.levels.iter().rev() {
+            for a in &mut self.map.arenas {
+                a.rollback_level(id);
+            }
+        }
+        for a in &mut self.map.arenas {
+            a.end_transaction(expire);
+        }
+        self.rels.reset();
+        let id = self.tx.new_id();
+        self.tx.levels = vec![id];
+    }
+
+    /// Flushes, then opens a savepoint (`SAVEPOINT`) inside the session's
+    /// transaction: a nested transaction that can be rolled back alone.
+    ///
+    /// # Errors
+    /// When the flush or the SAVEPOINT fails.
+    pub fn begin_nested(&mut self) -> Result<Savepoint> {
+        self.flush()?;
+        {
+            let (_, mut db) = split!(self);
+            db.begin()?;
+        }
+        begin_transaction(self.conn)?;
+        let id = self.tx.new_id();
+        self.tx.levels.push(id);
+        Ok(Savepoint { id })
+    }
+
+    fn level_of(&self, sp: Savepoint) -> Option<usize> {
+        self.tx
+            .levels
+            .iter()
+            .position(|&l| l == sp.id)
+            .filter(|&p| p > 0)
+    }
+
+    /// Flushes, then releases the savepoint (and any opened after it): its
+    /// work becomes part of the enclosing transaction.
+    ///
+    /// # Errors
+    /// [`Error::Transaction`] when the savepoint is no longer open (say, a
+    /// failed flush rolled it back); otherwise when the flush or the
+    /// RELEASE fails.
+    pub fn release(&mut self, sp: Savepoint) -> Result<()> {
+        if self.level_of(sp).is_none() {
+            return Err(Error::Transaction("the savepoint is no longer open".into()));
+        }
+        self.flush()?;
+        let Some(pos) = self.level_of(sp) else {
+            return Err(Error::Transaction("the savepoint is no longer open".into()));
+        };
+        while self.tx.levels.len() > pos {
+            let child = self.tx.levels.pop().unwrap_or_default();
+            let parent = self.tx.current();
+            if let Err(e) = commit_transaction(self.conn) {
+                for a in &mut self.map.arenas {
+                    a.rollback_level(child);
+                }
+                self.rels.reset();
+                return Err(e);
+            }
+            for a in &mut self.map.arenas {
+                a.release_level(child, parent);
+            }
+        }
+        Ok(())
+    }
+
+    /// Rolls back to the savepoint (and closes it, with any opened after
+    /// it): the database and the objects are as they were when it was
+    /// opened; objects added since are dropped from the session. Loaded
+    /// relationships are forgotten. Does nothing when the savepoint is no
+    /// longer open.
+    ///
+    /// # Errors
+    /// When the database fails to roll back.
+    pub fn rollback_to(&mut self, sp: Savepoint) -> Result<()> {
+        let Some(pos) = self.level_of(sp) else {
+            return Ok(());
+        };
+        let mut result = Ok(());
+        while self.tx.levels.len() > pos {
+            let id = self.tx.levels.pop().unwrap_or_default();
+            if let Err(e) = rollback_transaction(self.conn)
+                && result.is_ok()
+            {
+                result = Err(e);
+            }
+            for a in &mut self.map.arenas {
+                a.rollback_level(id);
+            }
+        }
+        for a in &mut self.map.arenas {
+            a.compact();
+        }
+        self.rels.reset();
+        result
+    }
+
+    /// Runs `f` in a savepoint: released when it returns `Ok`, rolled back
+    /// when it returns `Err`.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a failure to open or end the savepoint.
+    pub fn nested<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<Error>,
+    {
+        let sp = self.begin_nested()?;
+        match f(self) {
+            Ok(v) => {
+                self.release(sp)?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.rollback_to(sp)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `f` and commits when it returns `Ok`, rolls back when it
+    /// returns `Err` (SQLAlchemy's `with session.begin():`).
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a failure to commit.
+    pub fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<Error>,
+    {
+        match f(self) {
+            Ok(v) => {
+                self.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.rollback()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Rolls back the innermost level: the newest savepoint, or else the
+    /// whole transaction.
+    pub(crate) fn rollback_innermost(&mut self) {
+        let _ = match self.tx.levels.last() {
+            Some(&id) if self.tx.levels.len() > 1 => self.rollback_to(Savepoint { id }),
+            _ => self.rollback(),
+        };
+    }
+}
+
+impl<C: Connection> Drop for Session<'_, C> {
+    /// Rolls back what the session did not commit.
+    fn drop(&mut self) {
+        if self.tx.open {
+            for _ in 0..self.tx.levels.len() {
+                let _ = rollback_transaction(self.conn);
+            }
+        }
+    }
+}
