@@ -124,13 +124,19 @@ def bench_tables(data):
             unit = "users per INSERT" if bench == "insert" else "rows" if bench != "loading_associations" else "users"
             lines.append(f"| {unit} | sqlalgebra | raw ({RAW[db]}) | Diesel | sqlalgebra / raw | sqlalgebra / Diesel |")
             lines.append("|---:|---:|---:|---:|---:|---:|")
+            variants = [("sqlalgebra", "")]
+            if bench == "loading_associations":
+                variants = [("sqlalgebra", " (Core)"), ("sqlalgebra_orm", " (ORM, selectin)")]
             for size in sizes:
-                m = {c: data.get((group, c, str(size))) for c in ("sqlalgebra", "raw", "diesel")}
-                lines.append(
-                    f"| {size} | {fmt_time(m['sqlalgebra'])} | {fmt_time(m['raw'])} | {fmt_time(m['diesel'])} "
-                    f"| {fmt_ratio(m['sqlalgebra'], m['raw'], TARGET_RAW)} "
-                    f"| {fmt_ratio(m['sqlalgebra'], m['diesel'], TARGET_DIESEL)} |"
-                )
+                for ours, label in variants:
+                    m = {c: data.get((group, c, str(size))) for c in (ours, "raw", "diesel")}
+                    if m[ours] is None:
+                        continue
+                    lines.append(
+                        f"| {size}{label} | {fmt_time(m[ours])} | {fmt_time(m['raw'])} | {fmt_time(m['diesel'])} "
+                        f"| {fmt_ratio(m[ours], m['raw'], TARGET_RAW)} "
+                        f"| {fmt_ratio(m[ours], m['diesel'], TARGET_DIESEL)} |"
+                    )
             lines.append("")
     return lines
 
@@ -140,12 +146,13 @@ def summary(data):
     import math
     worst = {}
     for (group, func, value), ns in data.items():
-        if func != "sqlalgebra" or group.split("/")[0] not in BENCHES:
+        if func not in ("sqlalgebra", "sqlalgebra_orm") or group.split("/")[0] not in BENCHES:
             continue
         for peer in ("raw", "diesel"):
             other = data.get((group, peer, value))
             if other:
-                worst.setdefault(peer, []).append((ns / other, f"{group}/{value}"))
+                name = f"{group}/{value}" + (" ORM" if func == "sqlalgebra_orm" else "")
+                worst.setdefault(peer, []).append((ns / other, name))
     lines = []
     for peer, target in (("raw", TARGET_RAW), ("diesel", TARGET_DIESEL)):
         rs = worst.get(peer)

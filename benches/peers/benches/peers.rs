@@ -172,6 +172,15 @@ fn loading_associations(c: &mut Criterion, run: &Filter, arena: &mut Arena) {
             b.iter(|| black_box(contestant.associations()))
         });
     }
+    let orm = &mut arena.orm;
+    check(
+        &mut expected,
+        sorted_associations(orm.associations()),
+        "sqlalgebra_orm",
+    );
+    group.bench_function(BenchmarkId::new("sqlalgebra_orm", 100), |b| {
+        b.iter(|| black_box(orm.associations()))
+    });
     group.finish();
 }
 

@@ -12,6 +12,7 @@
 pub mod diesel_impl;
 pub mod fixture;
 pub mod mysql_raw;
+pub mod orm_impl;
 pub mod pg_raw;
 pub mod schema;
 pub mod servers;
@@ -74,8 +75,15 @@ pub trait Contestant {
     fn associations(&mut self) -> Associations;
 }
 
-/// The three kinds of contestant, in the order they are benchmarked.
-pub const CONTESTANTS: [&str; 3] = ["sqlalgebra", "raw", "diesel"];
+/// What the ORM variant runs: only the associations benchmark.
+pub trait Associating {
+    /// As [`Contestant::associations`].
+    fn associations(&mut self) -> Associations;
+}
+
+/// The kinds of contestant, in the order they are benchmarked (the ORM
+/// only in `loading_associations`).
+pub const CONTESTANTS: [&str; 4] = ["sqlalgebra", "raw", "diesel", "sqlalgebra_orm"];
 
 /// Groups posts under their users and comments under their posts, keeping
 /// the order in which each arrived (what Diesel's `grouped_by` does).
@@ -158,6 +166,8 @@ pub struct Arena {
     pub db: Db,
     pub fixture: Box<dyn fixture::Fixture>,
     pub contestants: Vec<(&'static str, Box<dyn Contestant>)>,
+    /// sqlalgebra's ORM, for the associations benchmark (`sqlalgebra_orm`).
+    pub orm: Box<dyn Associating>,
 }
 
 /// The arenas of every backend that is reachable: SQLite always, the
@@ -192,7 +202,7 @@ pub fn sqlite_arena() -> Arena {
     let name = format!("sqlalgebra-peers-{}", std::process::id());
     let engine = sqlalgebra::Engine::<sqlalgebra_sqlite::Sqlite>::build(
         SqliteManager::new(Target::Memory(name.clone())).expect("open the SQLite database"),
-        &sqlalgebra::PoolOptions::default().size(1).overflow(1),
+        &sqlalgebra::PoolOptions::default().size(1).overflow(2),
     )
     .expect("SQLite engine");
     let uri = format!("file:/{name}?vfs=memdb");
@@ -200,6 +210,7 @@ pub fn sqlite_arena() -> Arena {
     Arena {
         db: Db::Sqlite,
         fixture,
+        orm: Box::new(orm_impl::Orm::new(engine.connect().expect("connect"))),
         contestants: vec![
             (
                 "sqlalgebra",
@@ -217,13 +228,14 @@ pub fn sqlite_arena() -> Arena {
 pub fn postgres_arena(url: &str) -> Arena {
     let engine = sqlalgebra_postgres::Postgres::connect_with(
         url,
-        &sqlalgebra::PoolOptions::default().size(1).overflow(1),
+        &sqlalgebra::PoolOptions::default().size(1).overflow(2),
     )
     .expect("PostgreSQL engine");
     let fixture = fixture(engine.connect().expect("connect"), fixture::POSTGRES_DDL);
     Arena {
         db: Db::Postgres,
         fixture,
+        orm: Box::new(orm_impl::Orm::new(engine.connect().expect("connect"))),
         contestants: vec![
             (
                 "sqlalgebra",
@@ -241,13 +253,14 @@ pub fn postgres_arena(url: &str) -> Arena {
 pub fn mysql_arena(url: &str) -> Arena {
     let engine = sqlalgebra_mysql::Mysql::connect_with(
         url,
-        &sqlalgebra::PoolOptions::default().size(1).overflow(1),
+        &sqlalgebra::PoolOptions::default().size(1).overflow(2),
     )
     .expect("MySQL engine");
     let fixture = fixture(engine.connect().expect("connect"), fixture::MYSQL_DDL);
     Arena {
         db: Db::Mysql,
         fixture,
+        orm: Box::new(orm_impl::Orm::new(engine.connect().expect("connect"))),
         contestants: vec![
             (
                 "sqlalgebra",
