@@ -188,9 +188,7 @@ fn integer_binds_take_the_type_the_server_infers_even_in_a_transaction() {
             insert_into(Ints)
                 .values((ISmall.set(1), IInt.set(7), IBig.set(sum)))
                 .execute(tx)?;
-            let found: Vec<i64> = select(IBig)
-                .filter(IInt.in_([6, 7, 8]))
-                .load(tx)?;
+            let found: Vec<i64> = select(IBig).filter(IInt.in_([6, 7, 8])).load(tx)?;
             assert_eq!(found, [42]);
             let err = text("SELECT big FROM ints WHERE int IN (:x)")
                 .bind("x", 1i64 << 40)
