@@ -167,6 +167,45 @@ fn integers_round_trip_at_their_limits() {
 }
 
 #[test]
+fn integer_binds_take_the_type_the_server_infers_even_in_a_transaction() {
+    let engine = engine!("integer_binds_take_the_type_the_server_infers");
+    let mut conn = engine.connect().unwrap();
+    create_all::<Ints>(&mut conn).unwrap();
+    let total: i64 = conn
+        .transaction(|tx| {
+            // `:a + :b` gives the server nothing to infer from: the first
+            // PREPARE fails under its savepoint and the binds are int8; the
+            // transaction goes on.
+            let sum: i64 = text("SELECT :a + :b")
+                .bind("a", 40i64)
+                .bind("b", 2i64)
+                .returns::<BigInt>()
+                .get(tx)?;
+            assert_eq!(sum, 42);
+            // `int IN (..)` on the int4 column: the binds are int4, so a
+            // value beyond int4 is refused by the range check rather than
+            // compared.
+            insert_into(Ints)
+                .values((ISmall.set(1), IInt.set(7), IBig.set(sum)))
+                .execute(tx)?;
+            let found: Vec<i64> = select(IBig).filter(IInt.in_([6, 7, 8])).load(tx)?;
+            assert_eq!(found, [42]);
+            let err = text("SELECT big FROM ints WHERE int IN (:x)")
+                .bind("x", 1i64 << 40)
+                .returns::<BigInt>()
+                .load::<i64, _>(tx)
+                .unwrap_err();
+            assert!(err.to_string().contains("out of range"), "{err}");
+            Ok::<_, Error>(sum)
+        })
+        .unwrap_or_else(|e| panic!("the transaction was aborted: {e}"));
+    assert_eq!(total, 42);
+    // Committed: the row is there.
+    let n: i64 = select(count_star()).from(Ints).get(&mut conn).unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
 fn floats_round_trip_with_nan_and_infinities() {
     let engine = engine!("floats_round_trip_with_nan_and_infinities");
     let mut conn = engine.connect().unwrap();

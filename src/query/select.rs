@@ -385,10 +385,13 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     if base.is_some() || referenced.iter().any(|t| !w.is_outer_table(t)) {
         referenced.retain(|t| !w.is_outer_table(t));
     }
-    let mut visible = referenced.clone();
-    visible.extend(base);
-    visible.extend_from_slice(&joined);
-    let mark = w.enter_scope(&visible);
+    let mark = w.enter_scope_iter(
+        referenced
+            .iter()
+            .copied()
+            .chain(base)
+            .chain(joined.iter().copied()),
+    );
 
     w.push_sql(if p.distinct && !p.distinct_on.is_present() {
         "SELECT DISTINCT "

@@ -78,6 +78,15 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// Writes `ident` quoted, doubling any quote character inside it.
     fn write_ident(&self, out: &mut String, ident: &str) {
         let q = self.quote_char();
+        // The common case, an identifier without the quote character, is
+        // written in one piece (rendering writes several per statement).
+        if q.is_ascii() && !ident.as_bytes().contains(&(q as u8)) {
+            out.reserve(ident.len() + 2);
+            out.push(q);
+            out.push_str(ident);
+            out.push(q);
+            return;
+        }
         out.push(q);
         for part in ident.split_inclusive(q) {
             out.push_str(part);

@@ -67,7 +67,11 @@ pub type TableSet<'a> = SmallVec<[TableRef<'a>; 4]>;
 
 /// Adds `t` to `set` unless it is there already.
 pub(crate) fn add_table<'a>(set: &mut TableSet<'a>, t: TableRef<'a>) {
-    if !set.contains(&t) {
+    // The same table is usually named by the same `&'static str`: compare
+    // the pointers before the text.
+    let same =
+        |s: &TableRef<'_>| (std::ptr::eq(s.name, t.name) || s.name == t.name) && s.alias == t.alias;
+    if !set.iter().any(same) {
         set.push(t);
     }
 }
@@ -168,6 +172,7 @@ pub struct SqlWriter<'a> {
 impl<'a> SqlWriter<'a> {
     /// A writer for `dialect` with room for a typical statement, so that
     /// rendering one allocates once (tests/alloc.rs checks it).
+    #[inline]
     pub fn new(dialect: &'a dyn Dialect) -> Self {
         Self::with_buffer(dialect, String::with_capacity(Self::INITIAL_CAPACITY))
     }
@@ -179,6 +184,7 @@ impl<'a> SqlWriter<'a> {
 
     /// A writer that appends to `buf` (cleared first), so a caller can
     /// reuse one allocation across statements.
+    #[inline]
     pub fn with_buffer(dialect: &'a dyn Dialect, mut buf: String) -> Self {
         buf.clear();
         SqlWriter {
@@ -236,6 +242,17 @@ impl<'a> SqlWriter<'a> {
     pub fn enter_scope(&mut self, tables: &[TableRef<'a>]) -> usize {
         let mark = self.scope.len();
         self.scope.extend_from_slice(tables);
+        mark
+    }
+
+    /// [`enter_scope`](Self::enter_scope) for tables from several places,
+    /// without collecting them first.
+    pub(crate) fn enter_scope_iter(
+        &mut self,
+        tables: impl IntoIterator<Item = TableRef<'a>>,
+    ) -> usize {
+        let mark = self.scope.len();
+        self.scope.extend(tables);
         mark
     }
 
@@ -323,6 +340,7 @@ impl<'a> SqlWriter<'a> {
     ///
     /// # Errors
     /// The first error a node recorded with [`fail`](Self::fail).
+    #[inline]
     pub fn finish(self) -> Result<Rendered<'a>> {
         match self.error {
             Some(e) => Err(e),
@@ -358,6 +376,7 @@ pub trait Statement: Render {
     /// # Errors
     /// When the dialect cannot express the statement, or the statement is
     /// incomplete (for example a `text()` bind is missing).
+    #[inline]
     fn to_sql<'a>(&'a self, dialect: &'a dyn Dialect) -> Result<Rendered<'a>> {
         let mut w = SqlWriter::new(dialect);
         self.render(&mut w);

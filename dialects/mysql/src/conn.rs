@@ -1,5 +1,7 @@
 //! A MySQL / MariaDB connection implementing [`sqlalgebra::Connection`].
 
+use std::collections::HashMap;
+
 use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Params, Value};
@@ -15,12 +17,16 @@ const BINARY_CHARSET: u16 = 63;
 
 /// One MySQL or MariaDB connection.
 ///
-/// Statements run as server-side prepared statements through the driver's
-/// statement cache (128 per connection unless the URL says
-/// `stmt_cache_size=N`): a statement seen before is executed without being
-/// prepared again.
+/// Statements run as server-side prepared statements, kept in a cache (128
+/// per connection unless the URL says `stmt_cache_size=N`; the least
+/// recently used one is closed when it is full): a statement seen before is
+/// executed without being prepared again.
 pub struct MysqlConnection {
     conn: mysql::Conn,
+    /// The connection's own statement cache, when the driver's is off (as
+    /// on the connections [`MysqlManager`](crate::MysqlManager) opens); else
+    /// statements go through the driver's cache.
+    statements: Option<StatementCache>,
     depth: u32,
     /// A statement failed in a way that means the connection is gone.
     broken: bool,
@@ -53,10 +59,23 @@ impl MysqlConnection {
     pub fn new(conn: mysql::Conn) -> Self {
         MysqlConnection {
             conn,
+            statements: None,
             depth: 0,
             broken: false,
             open_transaction: false,
         }
+    }
+
+    /// Wraps a driver connection whose own statement cache is off
+    /// (`stmt_cache_size` 0), keeping up to `capacity` prepared statements
+    /// itself.
+    ///
+    /// The driver's cache parses every statement for named parameters
+    /// before it looks it up; this one finds a statement by its text alone.
+    pub(crate) fn with_statement_cache(conn: mysql::Conn, capacity: usize) -> Self {
+        let mut c = Self::new(conn);
+        c.statements = Some(StatementCache::new(capacity));
+        c
     }
 
     /// One connection, outside any pool, set up as the engine's are.
@@ -139,6 +158,67 @@ fn transaction_control(sql: &str) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// Prepared statements by SQL text, the least recently used closed first.
+struct StatementCache {
+    map: HashMap<Box<str>, Cached>,
+    capacity: usize,
+    clock: u64,
+}
+
+struct Cached {
+    statement: mysql::Statement,
+    used: u64,
+}
+
+impl StatementCache {
+    fn new(capacity: usize) -> Self {
+        StatementCache {
+            map: HashMap::new(),
+            capacity,
+            clock: 0,
+        }
+    }
+}
+
+/// The prepared statement for `sql`: from `cache`, or prepared now (and
+/// kept, closing the least recently used one when the cache is full).
+fn statement(
+    conn: &mut mysql::Conn,
+    cache: Option<&mut StatementCache>,
+    sql: &str,
+) -> Result<mysql::Statement> {
+    let Some(cache) = cache else {
+        return conn.prep(sql).map_err(|e| error(sql, e));
+    };
+    cache.clock += 1;
+    if let Some(c) = cache.map.get_mut(sql) {
+        c.used = cache.clock;
+        return Ok(c.statement.clone());
+    }
+    let statement = conn.prep(sql).map_err(|e| error(sql, e))?;
+    if cache.capacity == 0 {
+        return Ok(statement);
+    }
+    cache.map.insert(
+        sql.into(),
+        Cached {
+            statement: statement.clone(),
+            used: cache.clock,
+        },
+    );
+    if cache.map.len() > cache.capacity {
+        let oldest = cache
+            .map
+            .iter()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(k, _)| k.clone());
+        if let Some(evicted) = oldest.and_then(|k| cache.map.remove(&k)) {
+            conn.close(evicted.statement).map_err(|e| error(sql, e))?;
+        }
+    }
+    Ok(statement)
 }
 
 /// Converts the binds into driver values.
@@ -486,9 +566,14 @@ impl Row for MysqlRow<'_> {
     }
 }
 
-fn execute(conn: &mut mysql::Conn, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+fn execute(
+    conn: &mut mysql::Conn,
+    cache: Option<&mut StatementCache>,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+) -> Result<u64> {
     let params = params(sql, binds)?;
-    let stmt = conn.prep(sql).map_err(|e| error(sql, e))?;
+    let stmt = statement(conn, cache, sql)?;
     let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
     if result.columns().as_ref().is_empty() {
         let n = result.affected_rows();
@@ -512,12 +597,18 @@ fn execute(conn: &mut mysql::Conn, sql: &str, binds: &[ValueRef<'_>]) -> Result<
     Ok(n)
 }
 
-fn query<F>(conn: &mut mysql::Conn, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+fn query<F>(
+    conn: &mut mysql::Conn,
+    cache: Option<&mut StatementCache>,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+    mut each: F,
+) -> Result<()>
 where
     F: FnMut(&MysqlRow<'_>) -> Result<bool>,
 {
     let params = params(sql, binds)?;
-    let stmt = conn.prep(sql).map_err(|e| error(sql, e))?;
+    let stmt = statement(conn, cache, sql)?;
     let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
     let mut wanted = true;
     let mut temporal = Vec::new();
@@ -546,7 +637,7 @@ impl Connection for MysqlConnection {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let result = execute(&mut self.conn, sql, binds);
+        let result = execute(&mut self.conn, self.statements.as_mut(), sql, binds);
         self.note(result)
     }
 
@@ -554,7 +645,7 @@ impl Connection for MysqlConnection {
     where
         F: FnMut(&MysqlRow<'_>) -> Result<bool>,
     {
-        let result = query(&mut self.conn, sql, binds, each);
+        let result = query(&mut self.conn, self.statements.as_mut(), sql, binds, each);
         self.note(result)
     }
 

@@ -29,6 +29,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// a prepared-statement cache, and `UPDATE` reporting the rows it matched.
 pub struct MysqlManager {
     opts: mysql::Opts,
+    /// How many prepared statements each connection keeps (in its own
+    /// cache; the driver's is turned off).
+    statements: usize,
 }
 
 impl std::fmt::Debug for MysqlManager {
@@ -64,14 +67,14 @@ impl MysqlManager {
             STATEMENT_CACHE
         };
         let mut manager = Self::from_opts(opts);
-        manager.opts = mysql::OptsBuilder::from_opts(manager.opts)
-            .stmt_cache_size(cache)
-            .into();
+        manager.statements = cache;
         Ok(manager)
     }
 
     /// A manager from driver options built by hand; the session set-up
-    /// statements are added in front of the options' own.
+    /// statements are added in front of the options' own. Each connection
+    /// keeps as many prepared statements as the options' `stmt_cache_size`
+    /// says, in a cache of its own.
     ///
     /// ```
     /// use sqlalgebra_mysql::{MysqlManager, mysql};
@@ -84,12 +87,16 @@ impl MysqlManager {
         init.extend(opts.get_init());
         let timeout = opts.get_tcp_connect_timeout().unwrap_or(CONNECT_TIMEOUT);
         let capabilities = opts.get_additional_capabilities() | CapabilityFlags::CLIENT_FOUND_ROWS;
+        let statements = opts.get_stmt_cache_size();
+        // The connection caches statements itself (see
+        // `MysqlConnection::with_statement_cache`).
         let opts = mysql::OptsBuilder::from_opts(opts)
             .init(init)
             .tcp_connect_timeout(Some(timeout))
             .additional_capabilities(capabilities)
+            .stmt_cache_size(0)
             .into();
-        MysqlManager { opts }
+        MysqlManager { opts, statements }
     }
 
     /// The driver options connections are opened with.
@@ -108,7 +115,7 @@ impl MysqlManager {
     /// [`Error::Connection`] when the server cannot be reached or refuses.
     pub(crate) fn open(&self) -> Result<MysqlConnection> {
         mysql::Conn::new(self.opts.clone())
-            .map(MysqlConnection::new)
+            .map(|c| MysqlConnection::with_statement_cache(c, self.statements))
             .map_err(|e| Error::Connection(Box::new(e)))
     }
 }

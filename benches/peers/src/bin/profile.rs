@@ -1,0 +1,56 @@
+//! Runs one benchmark of one contestant in a loop, for a profiler:
+//!
+//! `valgrind --tool=callgrind target/release/profile sqlite trivial sqlalgebra 100 1000`
+//!
+//! Arguments: backend (sqlite, postgres, mysql), benchmark (trivial,
+//! medium, insert, associations), contestant (sqlalgebra, raw, diesel),
+//! size, iterations. The data is prepared first; only the loop is wrapped
+//! in `CALLGRIND` markers' worth of work (use `--toggle-collect=*run_loop*`
+//! to count it alone).
+
+use std::hint::black_box;
+
+use sqlalgebra_peers::{Contestant, mysql_arena, new_users, postgres_arena, servers, sqlite_arena};
+
+#[inline(never)]
+fn run_loop(c: &mut dyn Contestant, bench: &str, size: usize, iterations: usize) {
+    let rows = new_users(size);
+    for _ in 0..iterations {
+        match bench {
+            "trivial" => drop(black_box(c.trivial())),
+            "medium" => drop(black_box(c.medium())),
+            "insert" => drop(black_box(c.insert(&rows))),
+            "associations" => drop(black_box(c.associations())),
+            other => panic!("unknown benchmark {other}"),
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [db, bench, who, size, iterations] = args.as_slice() else {
+        eprintln!("usage: profile BACKEND BENCHMARK CONTESTANT SIZE ITERATIONS");
+        std::process::exit(2);
+    };
+    let size: usize = size.parse().expect("size");
+    let iterations: usize = iterations.parse().expect("iterations");
+    let mut arena = match db.as_str() {
+        "sqlite" => sqlite_arena(),
+        "postgres" => postgres_arena(&servers::postgres_database().expect("PostgreSQL")),
+        "mysql" => mysql_arena(&servers::mysql_database().expect("MySQL")),
+        other => panic!("unknown backend {other}"),
+    };
+    match bench.as_str() {
+        "associations" => arena.fixture.associations(),
+        "insert" => arena.fixture.reset(),
+        _ => arena.fixture.users(size),
+    }
+    let (_, c) = arena
+        .contestants
+        .iter_mut()
+        .find(|(n, _)| n == who)
+        .expect("contestant: sqlalgebra, raw or diesel");
+    // One run outside the loop: statements prepared, caches warm.
+    run_loop(c.as_mut(), bench, size, 1);
+    run_loop(c.as_mut(), bench, size, iterations);
+}
