@@ -544,15 +544,7 @@ fn aggregates_and_numeric_decode() {
         "TIMESTAMP '0001-01-01 00:00:00 BC'",
         "'infinity'::timestamp",
     ] {
-        let got: String = text(format!("SELECT {value} AS v"))
-            .returns::<Text>()
-            .get(&mut conn)
-            .unwrap();
-        let want: String = text(format!("SELECT ({value})::text AS v"))
-            .returns::<Text>()
-            .get(&mut conn)
-            .unwrap();
-        assert_eq!(got, want, "{value}");
+        assert_loads_as_server_text(&mut conn, value);
     }
     // `timestamptz` loads in UTC, as the server writes it in a UTC session
     // (the TimestampTz SQL type).
@@ -563,15 +555,7 @@ fn aggregates_and_numeric_decode() {
         "TIMESTAMPTZ '0044-03-15 12:00:00+00 BC'",
         "'infinity'::timestamptz",
     ] {
-        let got: String = text(format!("SELECT {value} AS v"))
-            .returns::<Text>()
-            .get(&mut conn)
-            .unwrap();
-        let want: String = text(format!("SELECT ({value})::text AS v"))
-            .returns::<Text>()
-            .get(&mut conn)
-            .unwrap();
-        assert_eq!(got, want, "{value}");
+        assert_loads_as_server_text(&mut conn, value);
     }
     // ... and casting in SQL is the way out; text also binds to them.
     let day: String = text("SELECT (:d::date + 1)::text")
@@ -1063,4 +1047,18 @@ fn url_forms_are_accepted() {
     }
     let err = Postgres::connect_with("postgres://a@b:notaport/db", &options).unwrap_err();
     assert!(matches!(err, Error::Connection(_)), "{err:?}");
+}
+
+/// `value` (SQL text) loads into a `String` exactly as the server writes it
+/// with `::text`.
+fn assert_loads_as_server_text<C: Connection>(conn: &mut C, value: &str) {
+    let got: String = text(format!("SELECT {value} AS v"))
+        .returns::<Text>()
+        .get(conn)
+        .unwrap();
+    let want: String = text(format!("SELECT ({value})::text AS v"))
+        .returns::<Text>()
+        .get(conn)
+        .unwrap();
+    assert_eq!(got, want, "{value}");
 }
