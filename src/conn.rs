@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::error::{Error, Result};
-use crate::render::Dialect;
+use crate::render::{Dialect, SqlCache};
 use crate::value::{Row, ValueRef};
 
 /// A live database connection.
@@ -54,6 +54,15 @@ pub trait Connection {
     /// # Errors
     /// When the database cannot say.
     fn last_insert_id(&mut self) -> Result<Option<i64>>;
+
+    /// The connection's cache of rendered SQL, if it keeps one: statements
+    /// whose text it holds are not rendered again
+    /// ([`Render::sql_key`](crate::render::Render::sql_key) says which).
+    /// The backends of this workspace keep one per connection; the default
+    /// is none.
+    fn sql_cache(&mut self) -> Option<&mut SqlCache> {
+        None
+    }
 
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
     /// when it returns `Err` or panics (the panic then continues). Nested

@@ -240,6 +240,10 @@ impl<B: Backend> Connection for Pooled<B> {
         self.conn.transaction_depth()
     }
 
+    fn sql_cache(&mut self) -> Option<&mut crate::render::SqlCache> {
+        self.conn.sql_cache()
+    }
+
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         self.conn.last_insert_id()
     }

@@ -7,7 +7,7 @@
 use sqlalgebra::Error;
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::Predicate;
-use sqlalgebra::render::Dialect;
+use sqlalgebra::render::{Dialect, SqlKey};
 use sqlalgebra::schema::{Check, Index, create_table, drop_table};
 use sqlalgebra::value::ValueRef as V;
 use sqlalgebra_mysql::Mysql;
@@ -276,6 +276,12 @@ fn assert_sql<S: Statement>(stmt: &S, sqlite: &str, postgres: &str, mysql: &str,
         };
         assert_eq!(r.sql, expected, "SQL for {}", dialect.name());
         assert_eq!(&r.binds[..], binds, "binds for {}", dialect.name());
+    }
+    // A statement that describes itself for the SQL cache collects the same
+    // binds in its key walk.
+    let mut key = SqlKey::new();
+    if stmt.sql_key(&mut key) {
+        assert_eq!(key.binds(), binds, "binds of the key walk");
     }
 }
 

@@ -4,7 +4,7 @@
 //! `MAX` are nullable, since over no rows they are NULL.
 
 use super::Expression;
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{BigInt, Double, IntoNullable, Nullable, NumericLike};
 
 macro_rules! aggregate {
@@ -39,6 +39,12 @@ macro_rules! aggregate {
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
+            }
+            fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                static TAG: NodeTag = NodeTag::new($sql);
+                key.tag(&TAG);
+                key.word(usize::from(self.distinct));
+                self.expr.sql_key(key)
             }
         }
 
@@ -96,6 +102,11 @@ pub struct CountStar;
 impl Render for CountStar {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("COUNT(*)");
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static COUNT_STAR: NodeTag = NodeTag::new("COUNT(*)");
+        key.tag(&COUNT_STAR);
+        true
     }
 }
 

@@ -1,7 +1,7 @@
 //! `expr AS "name"`.
 
 use super::Expression;
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 
 /// An expression with a name in the SELECT list: `expr AS "name"`.
 ///
@@ -52,6 +52,15 @@ impl<E: Render> Render for Labeled<E> {
     }
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_ident(self.name);
+    }
+    // In ORDER BY the label renders its name alone, without the
+    // expression's binds: there the key walk collects binds rendering does
+    // not, and the statement is not cached.
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static LABEL: NodeTag = NodeTag::new("label");
+        key.tag(&LABEL);
+        key.name(self.name);
+        self.expr.sql_key(key)
     }
 }
 

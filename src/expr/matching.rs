@@ -1,7 +1,7 @@
 //! Predicates that match: LIKE / ILIKE, IN, BETWEEN, IS NULL.
 
 use super::{Expression, IntoExpr};
-use crate::render::{IlikeStyle, Render, SqlWriter, TableSet, precedence};
+use crate::render::{IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
 use crate::types::Bool;
 
 const OPERAND: u8 = precedence::COMPARISON + 1;
@@ -60,6 +60,12 @@ impl<L: Render, R: Render> Render for Like<L, R> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static LIKE: NodeTag = NodeTag::new("LIKE");
+        key.tag(&LIKE);
+        key.word(usize::from(self.escape) | usize::from(self.negated) << 1);
+        self.left.sql_key(key) && self.pattern.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -98,6 +104,12 @@ impl<L: Render, R: Render> Render for ILike<L, R> {
     }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
+    }
+    // Both spellings render the operand before the pattern.
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static ILIKE: NodeTag = NodeTag::new("ILIKE");
+        key.tag(&ILIKE);
+        self.left.sql_key(key) && self.pattern.sql_key(key)
     }
 }
 
@@ -144,6 +156,26 @@ fn render_in<'a, E: Render, V: Render>(
 /// The operand's tables count even for an empty list, which renders as a
 /// literal: `count_star()` filtered by `id.not_in([])` still counts rows of
 /// the operand's table.
+/// The key of `expr IN (values)`: an empty list renders neither the operand
+/// nor its binds, but its tables still count in FROM.
+fn key_in<'a, E: Render, V: Render>(
+    key: &mut SqlKey<'a>,
+    tag: &'static NodeTag,
+    expr: &'a E,
+    values: &'a [V],
+) -> bool {
+    key.tag(tag);
+    key.word(values.len());
+    let binds = key.bind_count();
+    if !expr.sql_key(key) {
+        return false;
+    }
+    if values.is_empty() {
+        key.truncate_binds(binds);
+    }
+    values.iter().all(|v| v.sql_key(key))
+}
+
 fn collect_in<'a, E: Render, V: Render>(expr: &'a E, values: &'a [V], out: &mut TableSet<'a>) {
     expr.collect_tables(out);
     for v in values {
@@ -162,6 +194,10 @@ impl<E: Render, V: Render> Render for InList<E, V> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static IN: NodeTag = NodeTag::new("IN");
+        key_in(key, &IN, &self.expr, &self.values)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -174,6 +210,10 @@ impl<E: Render, V: Render> Render for NotInList<E, V> {
     }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static NOT_IN: NodeTag = NodeTag::new("NOT IN");
+        key_in(key, &NOT_IN, &self.expr, &self.values)
     }
 }
 
@@ -248,6 +288,11 @@ impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static BETWEEN: NodeTag = NodeTag::new("BETWEEN");
+        key.tag(&BETWEEN);
+        self.expr.sql_key(key) && self.low.sql_key(key) && self.high.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -274,6 +319,11 @@ macro_rules! postfix_node {
             }
             fn precedence(&self) -> u8 {
                 precedence::COMPARISON
+            }
+            fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                static TAG: NodeTag = NodeTag::new($sql);
+                key.tag(&TAG);
+                self.expr.sql_key(key)
             }
         }
 

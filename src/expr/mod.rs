@@ -84,7 +84,7 @@ pub use window::{
 
 use std::marker::PhantomData;
 
-use crate::render::{Render, SqlWriter, TableRef, TableSet, add_table};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table};
 use crate::schema::{Column, Table};
 use crate::types::*;
 use crate::value::Encode;
@@ -110,6 +110,14 @@ impl<C: Column> Render for C {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         add_table(out, TableRef::new(<C::Table as Table>::NAME));
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static COLUMN: NodeTag = NodeTag::new("column");
+        key.tag(&COLUMN);
+        key.name(<C::Table as Table>::NAME);
+        key.name(C::NAME);
+        true
     }
 }
 
@@ -163,6 +171,13 @@ impl<T: Encode, ST> Render for Bind<T, ST> {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_bind(self.value.encode());
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static BIND: NodeTag = NodeTag::new("bind");
+        key.tag(&BIND);
+        key.bind(self.value.encode());
+        true
     }
 }
 
@@ -332,6 +347,12 @@ pub struct BoolLiteral(pub bool);
 impl Render for BoolLiteral {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql(w.dialect().bool_literal(self.0));
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static BOOL: NodeTag = NodeTag::new("bool literal");
+        key.tag(&BOOL);
+        key.word(usize::from(self.0));
+        true
     }
 }
 #[diagnostic::do_not_recommend]

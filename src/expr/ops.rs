@@ -2,7 +2,7 @@
 //! string concatenation.
 
 use super::Expression;
-use crate::render::{ConcatStyle, Render, SqlWriter, TableSet, precedence};
+use crate::render::{ConcatStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
 use crate::types::{Bool, BoolLike};
 
 // `$prec` is the node's own precedence; `$left_min` and `$right_min` are the
@@ -45,6 +45,12 @@ macro_rules! binary_node {
             }
             fn precedence(&self) -> u8 {
                 $prec
+            }
+            #[inline]
+            fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                static TAG: NodeTag = NodeTag::new(stringify!($name));
+                key.tag(&TAG);
+                self.left.sql_key(key) && self.right.sql_key(key)
             }
         }
 
@@ -129,6 +135,11 @@ impl<E: Render> Render for Not<E> {
     fn precedence(&self) -> u8 {
         precedence::NOT
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static NOT: NodeTag = NodeTag::new("NOT");
+        key.tag(&NOT);
+        self.expr.sql_key(key)
+    }
 }
 
 // Like the comparison nodes, AND, OR and NOT do not check their operands'
@@ -171,6 +182,11 @@ impl<L: Render, R: Render> Render for Concat<L, R> {
     }
     fn precedence(&self) -> u8 {
         precedence::CONCAT
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static CONCAT: NodeTag = NodeTag::new("concat");
+        key.tag(&CONCAT);
+        self.left.sql_key(key) && self.right.sql_key(key)
     }
 }
 

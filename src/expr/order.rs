@@ -1,7 +1,7 @@
 //! ORDER BY terms.
 
 use super::Expression;
-use crate::render::{Render, SqlWriter, TableSet, precedence};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
 
 /// `expr ASC`
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,6 +28,11 @@ impl<E: Render> Render for Asc<E> {
         self.expr.render_order_key(w);
         w.push_sql(" ASC");
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static ASC: NodeTag = NodeTag::new("ASC");
+        key.tag(&ASC);
+        self.expr.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -42,6 +47,11 @@ impl<E: Render> Render for Desc<E> {
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.expr.render_order_key(w);
         w.push_sql(" DESC");
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static DESC: NodeTag = NodeTag::new("DESC");
+        key.tag(&DESC);
+        self.expr.sql_key(key)
     }
 }
 

@@ -2,7 +2,7 @@
 //! assignments.
 
 use crate::expr::{And, Expression, IntoExpr};
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::schema::{Column, SameTable, Table};
 use crate::types::{BoolLike, SqlType};
 
@@ -28,6 +28,12 @@ pub trait MaybeClause {
     fn write_order_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
         self.write_clause(w, keyword);
     }
+    /// The clause's [`sql_key`](Render::sql_key): whether it is present,
+    /// and its expression's key. `false` (the default): not described.
+    fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 impl MaybeClause for () {
@@ -35,6 +41,10 @@ impl MaybeClause for () {
     fn collect_clause_tables<'a>(&'a self, _: &mut TableSet<'a>) {}
     fn is_present(&self) -> bool {
         false
+    }
+    fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        key.word(0);
+        true
     }
 }
 
@@ -55,6 +65,10 @@ impl<T: Render> MaybeClause for Clause<T> {
     }
     fn is_present(&self) -> bool {
         true
+    }
+    fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        key.word(1);
+        self.0.sql_key(key)
     }
 }
 
@@ -152,6 +166,18 @@ pub trait Assignments<T: Table> {
     fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Writes `"col" = value, ...` for UPDATE.
     fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>);
+    /// The [`sql_key`](Render::sql_key) of the column names. `false` (the
+    /// default): not described.
+    fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
+        let _ = key;
+        false
+    }
+    /// The [`sql_key`](Render::sql_key) of the values, in order. `false`
+    /// (the default): not described.
+    fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 impl<T: Table, C: Column, E: Expression> Assignments<T> for Assign<C, E>
@@ -170,6 +196,13 @@ where
         w.push_ident(C::NAME);
         w.push_sql(" = ");
         self.value.render(w);
+    }
+    fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
+        key.name(C::NAME);
+        true
+    }
+    fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        self.value.sql_key(key)
     }
 }
 
@@ -210,6 +243,14 @@ macro_rules! tuple_impls {
                     first = false;
                     $T.render_order_key(w);
                 )+
+            }
+            #[allow(non_snake_case)]
+            #[inline]
+            fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                static TUPLE: NodeTag = NodeTag::new("tuple");
+                let ($($T,)+) = self;
+                key.tag(&TUPLE);
+                $($T.sql_key(key))&&+
             }
         }
 
@@ -252,6 +293,17 @@ macro_rules! tuple_impls {
                     first = false;
                     $T.write_set(w);
                 )+
+            }
+            #[allow(non_snake_case)]
+            fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
+                let ($($T,)+) = self;
+                key.word(Self::COUNT);
+                $($T.columns_key(key))&&+
+            }
+            #[allow(non_snake_case)]
+            fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                let ($($T,)+) = self;
+                $($T.values_key(key))&&+
             }
         }
     };

@@ -7,7 +7,7 @@ use super::clause::{Assign, Assignments, Selection};
 use super::run::Query;
 use crate::error::Error;
 use crate::expr::Expression;
-use crate::render::{Render, RowChunks, SqlWriter, Statement, UpsertStyle};
+use crate::render::{NodeTag, Render, RowChunks, SqlKey, SqlWriter, Statement, UpsertStyle};
 use crate::schema::{Column, ColumnList, QuerySource, Table};
 use crate::types::Compatible;
 
@@ -159,6 +159,16 @@ impl<T: Table, V: InsertValues<T>> Render for Insert<T, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.write_rows(w, 0..self.values.rows().len());
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static INSERT: NodeTag = NodeTag::new("INSERT");
+        let rows = self.values.rows();
+        key.tag(&INSERT);
+        key.name(T::NAME);
+        key.word(rows.len());
+        // Every row has the first one's columns: they are its type's.
+        rows.first().is_some_and(|first| first.columns_key(key))
+            && rows.iter().all(|row| row.values_key(key))
+    }
 }
 
 impl<T: Table, V: InsertValues<T>> RowChunks for Insert<T, V> {
@@ -222,6 +232,13 @@ pub struct InsertSelect<T, L, Q> {
     query: Q,
 }
 
+fn key_names(key: &mut SqlKey<'_>, names: &'static [&'static str]) {
+    key.word(names.len());
+    for n in names {
+        key.name(n);
+    }
+}
+
 fn write_names(w: &mut SqlWriter<'_>, names: &[&str]) {
     for (i, n) in names.iter().enumerate() {
         if i > 0 {
@@ -240,6 +257,13 @@ impl<T: Table, L: ColumnList, Q: Render> Render for InsertSelect<T, L, Q> {
         write_names(w, L::NAMES);
         w.push_sql(") ");
         self.query.render(w);
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static INSERT_SELECT: NodeTag = NodeTag::new("INSERT ... SELECT");
+        key.tag(&INSERT_SELECT);
+        key.name(T::NAME);
+        key_names(key, L::NAMES);
+        self.query.sql_key(key)
     }
 }
 
@@ -356,11 +380,29 @@ impl<T: Table> Assignments<T> for DoNothing {
     fn write_columns(&self, _: &mut SqlWriter<'_>) {}
     fn write_values<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn write_set<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    fn columns_key(&self, _: &mut SqlKey<'_>) -> bool {
+        true
+    }
+    fn values_key<'a>(&'a self, _: &mut SqlKey<'a>) -> bool {
+        true
+    }
 }
 
 impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Render for Upsert<T, V, L, A> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.write_rows(w, 0..self.insert.values.rows().len());
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static UPSERT: NodeTag = NodeTag::new("upsert");
+        key.tag(&UPSERT);
+        if !self.insert.sql_key(key) {
+            return false;
+        }
+        key_names(key, L::NAMES);
+        key.word(usize::from(self.update.is_some()));
+        self.update
+            .as_ref()
+            .is_none_or(|a| a.columns_key(key) && a.values_key(key))
     }
 }
 
@@ -408,6 +450,12 @@ impl<C: Column> Render for Excluded<C> {
                 w.push_sql(")");
             }
         }
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static EXCLUDED: NodeTag = NodeTag::new("excluded");
+        key.tag(&EXCLUDED);
+        key.name(C::NAME);
+        true
     }
 }
 

@@ -5,7 +5,7 @@ use super::clause::{Assignments, MaybeClause};
 use super::insert::{Insert, InsertValues, Upsert};
 use super::run::Query;
 use super::write::{Delete, Update};
-use crate::render::{Render, SqlWriter, Statement};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement};
 use crate::schema::{ColumnList, Table};
 
 /// A write statement that returns rows: `... RETURNING columns`.
@@ -64,6 +64,11 @@ impl<S: Render, R: Render> Render for Returning<S, R> {
         let qualified = w.set_unqualified(true);
         self.returning.render_selected(w);
         w.set_unqualified(qualified);
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static RETURNING: NodeTag = NodeTag::new("RETURNING");
+        key.tag(&RETURNING);
+        self.statement.sql_key(key) && self.returning.sql_key(key)
     }
 }
 

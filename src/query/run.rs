@@ -1,8 +1,10 @@
 //! Running statements on a connection.
 
+use std::sync::Arc;
+
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::{RowChunks, SqlWriter, Statement};
+use crate::render::{Binds, RowChunks, SqlKey, SqlWriter, Statement, same_binds};
 use crate::value::FromRow;
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -25,7 +27,7 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let r = self.to_sql(conn.dialect())?;
+        let r = prepare(self, conn)?;
         let mut rows = Vec::new();
         conn.query_sql(&r.sql, &r.binds, |row| {
             rows.push(T::from_row(row, 0)?);
@@ -44,7 +46,7 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let r = self.to_sql(conn.dialect())?;
+        let r = prepare(self, conn)?;
         let mut found = None;
         let mut extra = false;
         conn.query_sql(&r.sql, &r.binds, |row| {
@@ -71,7 +73,7 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let r = self.to_sql(conn.dialect())?;
+        let r = prepare(self, conn)?;
         let mut found = None;
         conn.query_sql(&r.sql, &r.binds, |row| {
             found = Some(T::from_row(row, 0)?);
@@ -106,7 +108,7 @@ pub trait Execute: Statement + Sized {
                 }
             }
         }
-        let r = self.to_sql(dialect)?;
+        let r = prepare(self, conn)?;
         conn.execute_sql(&r.sql, &r.binds)
     }
 }
@@ -132,5 +134,80 @@ fn execute_chunked<C: Connection>(
             start = end;
         }
         Ok(total)
+    })
+}
+
+/// A statement's SQL text and binds, ready to send.
+struct Prepared<'a> {
+    sql: SqlText,
+    binds: Binds<'a>,
+}
+
+/// SQL text taken from the cache, or rendered for this run.
+enum SqlText {
+    Cached(Arc<str>),
+    Rendered(String),
+}
+
+impl std::ops::Deref for SqlText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            SqlText::Cached(s) => s,
+            SqlText::Rendered(s) => s,
+        }
+    }
+}
+
+/// Renders `stmt` for `conn`, or takes its text from the connection's
+/// [`SqlCache`](crate::render::SqlCache) when the statement describes its
+/// text ([`Render::sql_key`](crate::render::Render::sql_key)) and the
+/// same text was rendered before.
+///
+/// A text is cached only when the key walk collected the same binds as
+/// rendering did; in debug builds every cached text is checked against a
+/// fresh rendering.
+fn prepare<'a, S: Statement, C: Connection>(stmt: &'a S, conn: &mut C) -> Result<Prepared<'a>> {
+    let dialect = conn.dialect();
+    let Some(cache) = conn.sql_cache() else {
+        let r = stmt.to_sql(dialect)?;
+        return Ok(Prepared {
+            sql: SqlText::Rendered(r.sql),
+            binds: r.binds,
+        });
+    };
+    let mut key = SqlKey::new();
+    let described = stmt.sql_key(&mut key);
+    if described
+        && let Some(hit) = cache.get(key.words())
+        && hit.binds == key.bind_count()
+    {
+        let sql = Arc::clone(&hit.sql);
+        #[cfg(debug_assertions)]
+        {
+            let fresh = stmt.to_sql(dialect)?;
+            assert_eq!(
+                *fresh.sql, *sql,
+                "the SQL cache returned another statement's text"
+            );
+            assert!(
+                same_binds(&fresh.binds, key.binds()),
+                "the key walk collected other binds than rendering: {:?} vs {:?}",
+                key.binds(),
+                fresh.binds
+            );
+        }
+        return Ok(Prepared {
+            sql: SqlText::Cached(sql),
+            binds: key.into_binds(),
+        });
+    }
+    let r = stmt.to_sql(dialect)?;
+    if described && same_binds(&r.binds, key.binds()) {
+        cache.insert(key.words(), r.sql.as_str().into(), r.binds.len());
+    }
+    Ok(Prepared {
+        sql: SqlText::Rendered(r.sql),
+        binds: r.binds,
     })
 }

@@ -4,7 +4,7 @@ use super::clause::{AndPredicate, Clause, MaybeClause, Predicate, Selection};
 use super::run::Query;
 use crate::error::Error;
 use crate::expr::OrderBy;
-use crate::render::{Render, SqlWriter, Statement, TableRef, TableSet, add_table};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet, add_table};
 use crate::schema::QuerySource;
 use crate::value::ValueRef;
 
@@ -60,6 +60,12 @@ pub trait FromClause {
     fn joined(&self, out: &mut TableSet<'_>);
     /// Writes the JOIN clauses.
     fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>);
+    /// The clause's [`sql_key`](Render::sql_key): the base, then each
+    /// join. `false` (the default): not described.
+    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 impl FromClause for Inferred {
@@ -69,6 +75,11 @@ impl FromClause for Inferred {
     fn write_base<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn joined(&self, _: &mut TableSet<'_>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static INFERRED: NodeTag = NodeTag::new("inferred FROM");
+        key.tag(&INFERRED);
+        true
+    }
 }
 
 impl<T: QuerySource> FromClause for From<T> {
@@ -80,6 +91,11 @@ impl<T: QuerySource> FromClause for From<T> {
     }
     fn joined(&self, _: &mut TableSet<'_>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static FROM: NodeTag = NodeTag::new("FROM");
+        key.tag(&FROM);
+        self.0.source_key(key)
+    }
 }
 
 impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
@@ -99,6 +115,15 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
         self.table.write_from(w);
         w.push_sql(" ON ");
         self.on.render(w);
+    }
+    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static JOIN: NodeTag = NodeTag::new("JOIN");
+        if !self.left.join_key(key) {
+            return false;
+        }
+        key.tag(&JOIN);
+        key.word(self.kind as usize);
+        self.table.source_key(key) && self.on.sql_key(key)
     }
 }
 
@@ -348,6 +373,31 @@ where
                 offset: m.offset.as_ref(),
             },
         );
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static SELECT: NodeTag = NodeTag::new("SELECT");
+        let m = &self.modifiers;
+        key.tag(&SELECT);
+        key.word(
+            usize::from(m.distinct)
+                | usize::from(m.limit.is_some()) << 1
+                | usize::from(m.offset.is_some()) << 2,
+        );
+        // In the order `render_select` binds.
+        let described = m.distinct_on.clause_key(key)
+            && self.selection.sql_key(key)
+            && self.from.join_key(key)
+            && self.filter.clause_key(key)
+            && m.group.clause_key(key)
+            && m.having.clause_key(key)
+            && m.order.clause_key(key);
+        if let Some(l) = m.limit {
+            key.bind(ValueRef::Int(l));
+        }
+        if let Some(o) = m.offset {
+            key.bind(ValueRef::Int(o));
+        }
+        described
     }
 }
 

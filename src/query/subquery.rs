@@ -5,7 +5,9 @@ use std::marker::PhantomData;
 
 use super::run::Query;
 use crate::expr::Expression;
-use crate::render::{Render, SqlWriter, Statement, TableRef, TableSet, add_table, precedence};
+use crate::render::{
+    NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet, add_table, precedence,
+};
 use crate::schema::{Column, QuerySource, Table};
 use crate::types::{Bool, IntoNullable, SingleValue};
 
@@ -21,6 +23,11 @@ impl<Q: Render> Render for ScalarSubquery<Q> {
         w.push_sql("(");
         self.query.render(w);
         w.push_sql(")");
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static SCALAR: NodeTag = NodeTag::new("scalar subquery");
+        key.tag(&SCALAR);
+        self.query.sql_key(key)
     }
 }
 
@@ -43,6 +50,11 @@ impl<Q: Render> Render for Exists<Q> {
         w.push_sql("EXISTS (");
         self.query.render(w);
         w.push_sql(")");
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static EXISTS: NodeTag = NodeTag::new("EXISTS");
+        key.tag(&EXISTS);
+        self.query.sql_key(key)
     }
 }
 
@@ -85,6 +97,12 @@ impl<E: Render, Q: Render> Render for InSubquery<E, Q> {
     }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static IN_SUBQUERY: NodeTag = NodeTag::new("IN (SELECT ...)");
+        key.tag(&IN_SUBQUERY);
+        key.word(usize::from(self.negated));
+        self.expr.sql_key(key) && self.query.sql_key(key)
     }
 }
 
@@ -160,6 +178,12 @@ impl<Q: Statement> QuerySource for Derived<Q> {
         w.push_sql(") AS ");
         w.push_ident(self.name);
     }
+    fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static DERIVED: NodeTag = NodeTag::new("derived table");
+        key.tag(&DERIVED);
+        key.name(self.name);
+        self.query.sql_key(key)
+    }
 }
 
 /// A table under another name, so it can appear twice in one query
@@ -212,6 +236,13 @@ impl<T: Table> QuerySource for Alias<T> {
             alias: Some(self.name),
         }
     }
+    fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static ALIAS: NodeTag = NodeTag::new("alias");
+        key.tag(&ALIAS);
+        key.name(T::NAME);
+        key.name(self.name);
+        true
+    }
 }
 
 /// A column of an alias, a derived table or a CTE, typed as `ST`.
@@ -250,6 +281,17 @@ impl<ST> Render for SourceColumn<ST> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         add_table(out, self.table);
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static SOURCE_COLUMN: NodeTag = NodeTag::new("source column");
+        key.tag(&SOURCE_COLUMN);
+        key.name(self.table.name);
+        key.word(usize::from(self.table.alias.is_some()));
+        if let Some(alias) = self.table.alias {
+            key.name(alias);
+        }
+        key.name(self.column);
+        true
     }
 }
 

@@ -1,7 +1,7 @@
 //! UPDATE and DELETE.
 
 use super::clause::{AndPredicate, Assignments, MaybeClause, Predicate};
-use crate::render::{Render, SqlWriter, Statement};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement};
 use crate::schema::{QuerySource, Table};
 
 /// `UPDATE table`, waiting for `set`.
@@ -76,6 +76,14 @@ impl<T: Table, A: Assignments<T>, W: MaybeClause> Render for Update<T, A, W> {
         self.assignments.write_set(w);
         self.filter.write_clause(w, " WHERE ");
     }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static UPDATE: NodeTag = NodeTag::new("UPDATE");
+        key.tag(&UPDATE);
+        key.name(T::NAME);
+        self.assignments.columns_key(key)
+            && self.assignments.values_key(key)
+            && self.filter.clause_key(key)
+    }
 }
 impl<T: Table, A: Assignments<T>, W: MaybeClause> Statement for Update<T, A, W> {}
 
@@ -126,6 +134,12 @@ impl<T: Table, W: MaybeClause> Render for Delete<T, W> {
         w.push_sql("DELETE FROM ");
         w.push_ident(self.table.table_ref().name);
         self.filter.write_clause(w, " WHERE ");
+    }
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static DELETE: NodeTag = NodeTag::new("DELETE");
+        key.tag(&DELETE);
+        key.name(T::NAME);
+        self.filter.clause_key(key)
     }
 }
 impl<T: Table, W: MaybeClause> Statement for Delete<T, W> {}

@@ -2,8 +2,11 @@
 //! [`Dialect`] and collects its bind values.
 
 mod dialect;
+mod key;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
+pub(crate) use key::same_binds;
+pub use key::{NodeTag, SqlCache, SqlKey};
 
 use smallvec::SmallVec;
 
@@ -111,6 +114,20 @@ pub trait Render {
     /// ORDER BY may refer to.
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.render(w);
+    }
+
+    /// Describes this node's SQL text for the rendered-SQL cache (see
+    /// [`SqlKey`]): records its [`NodeTag`], every run-time datum its text
+    /// depends on and its children's keys, and collects its bind values in
+    /// the order [`render`](Render::render) binds them.
+    ///
+    /// Returns `false`, the default, when the text cannot be described this
+    /// way; a statement holding such a node is rendered on every run. A
+    /// node that returns `true` must record everything that makes its text
+    /// differ from that of another value of the same kind.
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
     }
 }
 

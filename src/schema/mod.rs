@@ -40,7 +40,7 @@ pub use meta::{
 };
 pub use reflect::{AnyRow, DynColumn, DynColumnDef, DynColumns, DynTable, MetaData, reflect};
 
-use crate::render::{SqlWriter, TableRef};
+use crate::render::{NodeTag, SqlKey, SqlWriter, TableRef};
 use crate::types::SqlType;
 
 /// A table: implement it on a unit struct.
@@ -187,11 +187,24 @@ pub trait QuerySource {
     fn write_from<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_table(self.table_ref());
     }
+
+    /// The source's [`sql_key`](crate::render::Render::sql_key) as it
+    /// stands in FROM. `false` (the default): not described.
+    fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 impl<T: Table> QuerySource for T {
     fn table_ref(&self) -> TableRef<'static> {
         TableRef::new(T::NAME)
+    }
+    fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static TABLE: NodeTag = NodeTag::new("table");
+        key.tag(&TABLE);
+        key.name(T::NAME);
+        true
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Params, Value};
-use sqlalgebra::render::Dialect;
+use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::{Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -34,6 +34,8 @@ pub struct MysqlConnection {
     /// [`batch_execute`](Connection::batch_execute) without a matching
     /// `COMMIT` or `ROLLBACK` yet.
     open_transaction: bool,
+    /// The SQL rendered for statements run before.
+    sql_cache: SqlCache,
 }
 
 impl std::fmt::Debug for MysqlConnection {
@@ -63,6 +65,7 @@ impl MysqlConnection {
             depth: 0,
             broken: false,
             open_transaction: false,
+            sql_cache: SqlCache::default(),
         }
     }
 
@@ -659,6 +662,10 @@ impl Connection for MysqlConnection {
 
     fn transaction_depth(&mut self) -> &mut u32 {
         &mut self.depth
+    }
+
+    fn sql_cache(&mut self) -> Option<&mut SqlCache> {
+        Some(&mut self.sql_cache)
     }
 
     fn last_insert_id(&mut self) -> Result<Option<i64>> {

@@ -6,7 +6,7 @@ use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::Type;
 use postgres::{Client, Statement};
-use sqlalgebra::render::Dialect;
+use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::{Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -48,6 +48,8 @@ pub struct PgConnection {
     in_transaction: bool,
     /// Whether an error said the connection is gone.
     broken: bool,
+    /// The SQL rendered for statements run before.
+    sql_cache: SqlCache,
 }
 
 impl std::fmt::Debug for PgConnection {
@@ -81,6 +83,7 @@ impl PgConnection {
             depth: 0,
             in_transaction: false,
             broken: false,
+            sql_cache: SqlCache::default(),
         }
     }
 
@@ -542,6 +545,10 @@ impl Connection for PgConnection {
     /// (identity and serial columns draw from sequences); `None` when no
     /// sequence was used yet. Inside a transaction the question is asked
     /// under a savepoint, so that "not yet defined" does not abort it.
+    fn sql_cache(&mut self) -> Option<&mut SqlCache> {
+        Some(&mut self.sql_cache)
+    }
+
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         const SQL: &str = "SELECT lastval()";
         let guarded = self.depth > 0 || self.in_transaction;

@@ -2,7 +2,7 @@
 
 use rusqlite::types::{ToSqlOutput, ValueRef as SqliteValue};
 use rusqlite::{ErrorCode, ToSql, ffi};
-use sqlalgebra::render::Dialect;
+use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::{Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -15,6 +15,8 @@ const STATEMENT_CACHE: usize = 128;
 pub struct SqliteConnection {
     conn: rusqlite::Connection,
     depth: u32,
+    /// The SQL rendered for statements run before.
+    sql_cache: SqlCache,
 }
 
 impl std::fmt::Debug for SqliteConnection {
@@ -36,7 +38,11 @@ impl SqliteConnection {
     /// ```
     pub fn new(conn: rusqlite::Connection) -> Self {
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        SqliteConnection { conn, depth: 0 }
+        SqliteConnection {
+            conn,
+            depth: 0,
+            sql_cache: SqlCache::default(),
+        }
     }
 
     /// The rusqlite connection underneath.
@@ -228,6 +234,10 @@ impl Connection for SqliteConnection {
 
     fn transaction_depth(&mut self) -> &mut u32 {
         &mut self.depth
+    }
+
+    fn sql_cache(&mut self) -> Option<&mut SqlCache> {
+        Some(&mut self.sql_cache)
     }
 
     fn last_insert_id(&mut self) -> Result<Option<i64>> {

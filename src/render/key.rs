@@ -1,0 +1,239 @@
+//! The rendered-SQL cache: a statement describes its SQL text as a short
+//! list of words ([`SqlKey`]) without writing it, and a connection keeps
+//! the text it rendered for each description ([`SqlCache`]).
+//!
+//! A statement's text is a function of its node types (column and table
+//! names, operators), of a little run-time data (the length of an IN list,
+//! whether a LIMIT is set, an alias's name) and of the dialect; its bind
+//! values never change it. The key walk ([`Render::sql_key`]) records
+//! exactly that data, and collects the bind values in the order rendering
+//! would bind them. Running a statement a second time then costs the walk
+//! and a hash lookup instead of rendering.
+//!
+//! Every node of this crate that describes itself pushes its own
+//! [`NodeTag`]; a node that does not (the default, for instance `text()`,
+//! boxed queries and your own nodes) makes the whole statement uncached,
+//! so a key never stands for two different texts.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use smallvec::SmallVec;
+
+use super::Binds;
+use crate::value::ValueRef;
+
+/// Identifies one kind of node in a [`SqlKey`]: a `static` of this type,
+/// one per node kind, is recorded by its address, which no other static
+/// shares.
+///
+/// ```
+/// use sqlalgebra::render::{NodeTag, SqlKey};
+/// static UPPER: NodeTag = NodeTag::new("UPPER");
+/// let mut key = SqlKey::new();
+/// key.tag(&UPPER);
+/// assert_eq!(key.words().len(), 1);
+/// assert_eq!(UPPER.name(), "UPPER");
+/// ```
+#[derive(Debug)]
+pub struct NodeTag {
+    name: &'static str,
+}
+
+impl NodeTag {
+    /// A tag; `name` is for debugging only (two tags with the same name are
+    /// still different tags).
+    pub const fn new(name: &'static str) -> Self {
+        NodeTag { name }
+    }
+
+    /// The name given to [`new`](NodeTag::new).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+/// The description of a statement's SQL text, and its bind values in
+/// order: what [`Render::sql_key`] fills in.
+///
+/// Words are node tags, lengths, flags and `'static` names (recorded by
+/// address and length: a `'static` string never changes, so an equal
+/// address and length means equal text).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::render::{Render, SqlKey};
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// let (q1, q2) = (select(A).filter(A.eq(1)), select(A).filter(A.eq(2)));
+/// let (mut k1, mut k2) = (SqlKey::new(), SqlKey::new());
+/// assert!(q1.sql_key(&mut k1) && q2.sql_key(&mut k2));
+/// assert_eq!(k1.words(), k2.words()); // the same SQL text...
+/// assert_ne!(k1.binds(), k2.binds()); // ...with other values
+/// ```
+#[derive(Debug, Default)]
+pub struct SqlKey<'a> {
+    words: SmallVec<[usize; 32]>,
+    binds: Binds<'a>,
+}
+
+impl<'a> SqlKey<'a> {
+    /// An empty key.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a node kind.
+    #[inline]
+    pub fn tag(&mut self, tag: &'static NodeTag) {
+        self.words.push(std::ptr::from_ref(tag).addr());
+    }
+
+    /// Records a number (a list's length, a flag, an enum's discriminant).
+    #[inline]
+    pub fn word(&mut self, word: usize) {
+        self.words.push(word);
+    }
+
+    /// Records a `'static` name (a table's, a column's, an alias's).
+    #[inline]
+    pub fn name(&mut self, name: &'static str) {
+        self.words.push(name.as_ptr().addr());
+        self.words.push(name.len());
+    }
+
+    /// Records a bind value, in the order rendering binds it.
+    #[inline]
+    pub fn bind(&mut self, value: ValueRef<'a>) {
+        self.binds.push(value);
+    }
+
+    /// The words recorded so far.
+    pub fn words(&self) -> &[usize] {
+        &self.words
+    }
+
+    /// The bind values recorded so far.
+    pub fn binds(&self) -> &[ValueRef<'a>] {
+        &self.binds
+    }
+
+    /// How many bind values are recorded; with [`truncate_binds`](Self::truncate_binds),
+    /// for a node that records a child's key but does not render its binds.
+    pub fn bind_count(&self) -> usize {
+        self.binds.len()
+    }
+
+    /// Forgets the bind values recorded after the first `n`.
+    pub fn truncate_binds(&mut self, n: usize) {
+        self.binds.truncate(n);
+    }
+
+    pub(crate) fn into_binds(self) -> Binds<'a> {
+        self.binds
+    }
+}
+
+/// One cached text: the SQL and how many binds it has.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedSql {
+    pub(crate) sql: Arc<str>,
+    pub(crate) binds: usize,
+}
+
+/// A connection's cache of rendered SQL, by [`SqlKey`] words.
+///
+/// Backends keep one per connection and hand it out through
+/// [`Connection::sql_cache`](crate::Connection::sql_cache); the dialect of
+/// a connection never changes, so it is not part of the key. It holds at
+/// most [`SqlCache::CAPACITY`] texts and starts over when full.
+///
+/// ```
+/// let cache = sqlalgebra::render::SqlCache::default();
+/// assert!(cache.is_empty());
+/// ```
+#[derive(Debug, Default)]
+pub struct SqlCache {
+    texts: HashMap<Box<[usize]>, CachedSql, BuildHasherDefault<WordHasher>>,
+}
+
+impl SqlCache {
+    /// How many texts a cache holds before it starts over.
+    pub const CAPACITY: usize = 512;
+
+    /// How many texts are cached.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether no text is cached.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Forgets every text.
+    pub fn clear(&mut self) {
+        self.texts.clear();
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, words: &[usize]) -> Option<&CachedSql> {
+        self.texts.get(words)
+    }
+
+    pub(crate) fn insert(&mut self, words: &[usize], sql: Arc<str>, binds: usize) {
+        if self.texts.len() >= Self::CAPACITY {
+            self.texts.clear();
+        }
+        self.texts.insert(words.into(), CachedSql { sql, binds });
+    }
+}
+
+/// A fast hash for keys made of machine words (addresses and small
+/// numbers), in the manner of rustc's FxHash; the cache is private to a
+/// connection and its keys are not chosen by an adversary.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_ne_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Whether two bind lists are the same values in the same order (floats
+/// compared by their bits, so a NaN equals itself).
+pub(crate) fn same_binds(a: &[ValueRef<'_>], b: &[ValueRef<'_>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (ValueRef::Float(x), ValueRef::Float(y)) => x.to_bits() == y.to_bits(),
+            _ => x == y,
+        })
+}

@@ -1,0 +1,276 @@
+//! The rendered-SQL cache: a statement run a second time takes its text
+//! from the connection's cache, keyed by the statement's description
+//! (`Render::sql_key`). Run on every backend: the rows must be those of
+//! a fresh rendering whatever the run-time shape (IN-list lengths, LIMIT,
+//! aliases), and statements that cannot describe themselves are never
+//! cached. (In debug builds every cache hit is also checked against a fresh
+//! rendering, so every other test checks the cache too.)
+
+mod common;
+
+use common::schema::*;
+use common::{on_all_backends, setup};
+use sqlalgebra::prelude::*;
+use sqlalgebra::query::alias;
+use sqlalgebra::render::{Dialect, SqlKey};
+use sqlalgebra::{Backend, Connection, Engine, Result};
+use sqlalgebra_mysql::Mysql;
+use sqlalgebra_postgres::Postgres;
+use sqlalgebra_sqlite::Sqlite;
+
+fn cached<C: Connection>(conn: &mut C) -> usize {
+    conn.sql_cache()
+        .expect("the backends keep a SQL cache")
+        .len()
+}
+
+fn add_users<C: Connection>(conn: &mut C, names: &[&str]) -> Result<()> {
+    let rows: Vec<_> = names.iter().map(|n| users::Name.set(*n)).collect();
+    insert_into(Users).values(rows).execute(conn)?;
+    Ok(())
+}
+
+fn a_statement_run_again_with_other_values_reuses_its_text<B: Backend>(
+    engine: &Engine<B>,
+) -> Result<()> {
+    let mut conn = setup(engine)?;
+    add_users(&mut conn, &["ann", "bob", "cid", "dan"])?;
+    let by_name = |name: &'static str| {
+        select(users::Id)
+            .filter(users::Name.eq(name))
+            .order_by(users::Id)
+    };
+    let before = cached(&mut conn);
+    let ann: Vec<i64> = by_name("ann").load(&mut conn)?;
+    assert_eq!(cached(&mut conn), before + 1);
+    let cid: Vec<i64> = by_name("cid").load(&mut conn)?;
+    let nobody: Option<i64> = by_name("zed").first(&mut conn)?;
+    assert_eq!(cached(&mut conn), before + 1, "one text for every value");
+    assert_eq!((ann, cid, nobody), (vec![1], vec![3], None));
+
+    // Writes too.
+    for (id, name) in [(1, "anna"), (2, "bobby")] {
+        let n = update(Users)
+            .set(users::Name.set(name))
+            .filter(users::Id.eq(id))
+            .execute(&mut conn)?;
+        assert_eq!(n, 1);
+    }
+    let names: Vec<String> = select(users::Name).order_by(users::Id).load(&mut conn)?;
+    assert_eq!(names, ["anna", "bobby", "cid", "dan"]);
+    Ok(())
+}
+
+fn run_time_shapes_get_their_own_text<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    add_users(&mut conn, &["ann", "bob", "cid", "dan", "eve"])?;
+    let ids_in = |ids: Vec<i64>| {
+        select(users::Id)
+            .filter(users::Id.in_(ids))
+            .order_by(users::Id)
+    };
+    // IN lists of each length, and back: every run gives its own rows.
+    for ids in [vec![2, 4], vec![1, 3, 5], vec![], vec![5, 1], vec![4]] {
+        let mut want: Vec<i64> = ids.clone();
+        want.sort_unstable();
+        let got: Vec<i64> = ids_in(ids).load(&mut conn)?;
+        assert_eq!(got, want);
+    }
+    // With and without LIMIT / OFFSET: one statement type, four texts.
+    let page = |limit: Option<u64>, offset: Option<u64>| {
+        let mut q = select(users::Name).order_by(users::Id);
+        if let Some(n) = limit {
+            q = q.limit(n);
+        }
+        if let Some(n) = offset {
+            q = q.offset(n);
+        }
+        q
+    };
+    for _ in 0..2 {
+        let all: Vec<String> = page(None, None).load(&mut conn)?;
+        let two: Vec<String> = page(Some(2), None).load(&mut conn)?;
+        let rest: Vec<String> = page(None, Some(3)).load(&mut conn)?;
+        let mid: Vec<String> = page(Some(1), Some(1)).load(&mut conn)?;
+        assert_eq!(all, ["ann", "bob", "cid", "dan", "eve"]);
+        assert_eq!(
+            (two, rest, mid),
+            (
+                vec!["ann".to_owned(), "bob".to_owned()],
+                vec!["dan".to_owned(), "eve".to_owned()],
+                vec!["bob".to_owned()]
+            )
+        );
+    }
+    // Multi-row INSERTs of each size, and back.
+    let mut total = 0;
+    for n in [1_i32, 3, 2, 3] {
+        let rows: Vec<_> = (0..n)
+            .map(|i| {
+                (
+                    posts::UserId.set(1_i64),
+                    posts::Title.set("t"),
+                    posts::Score.set(i),
+                )
+            })
+            .collect();
+        assert_eq!(
+            insert_into(Posts).values(rows).execute(&mut conn)?,
+            n as u64
+        );
+        total += n as usize;
+        let scores: Vec<i32> = select(posts::Score).order_by(posts::Id).load(&mut conn)?;
+        assert_eq!(scores.len(), total);
+        assert_eq!(scores[total - n as usize..], (0..n).collect::<Vec<_>>());
+    }
+    Ok(())
+}
+
+fn aliases_with_other_names_are_other_texts<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    add_users(&mut conn, &["ann", "bob"])?;
+    // The same statement type under two alias names: each text names its
+    // own alias.
+    for name in ["a", "b", "a"] {
+        let u = alias(Users, name);
+        let got: Vec<String> = select(u.col(users::Name))
+            .from(u)
+            .filter(u.col(users::Id).eq(2_i64))
+            .load(&mut conn)?;
+        assert_eq!(got, ["bob"]);
+    }
+    Ok(())
+}
+
+fn statements_that_cannot_describe_themselves_are_not_cached<B: Backend>(
+    engine: &Engine<B>,
+) -> Result<()> {
+    let mut conn = setup(engine)?;
+    add_users(&mut conn, &["ann"])?;
+    let before = cached(&mut conn);
+    for table in ["users", "posts"] {
+        // Same type, other text: `text()` is never cached.
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n: i64 = text(&sql).returns::<BigInt>().get(&mut conn)?;
+        assert_eq!(n, i64::from(table == "users"));
+    }
+    let boxed: Vec<String> = select(users::Name)
+        .boxed()
+        .filter(users::Id.eq(1))
+        .load(&mut conn)?;
+    assert_eq!(boxed, ["ann"]);
+    assert_eq!(cached(&mut conn), before);
+    Ok(())
+}
+
+on_all_backends!(
+    a_statement_run_again_with_other_values_reuses_its_text,
+    run_time_shapes_get_their_own_text,
+    aliases_with_other_names_are_other_texts,
+    statements_that_cannot_describe_themselves_are_not_cached,
+);
+
+// ------------------------------------------------------------- keys alone
+
+fn key<S: Statement>(s: &S) -> Option<Vec<usize>> {
+    let mut k = SqlKey::new();
+    s.sql_key(&mut k).then(|| k.words().to_vec())
+}
+
+#[test]
+fn keys_tell_apart_what_changes_the_text() {
+    let base = key(&select(users::Id).filter(users::Id.eq(1))).unwrap();
+    let others = [
+        key(&select(users::Name).filter(users::Id.eq(1))),
+        key(&select(users::Id).filter(users::Name.eq("x"))),
+        key(&select(users::Id).filter(users::Id.ne(1))),
+        key(&select(users::Id).filter(users::Id.eq(1)).limit(1)),
+        key(&select(users::Id).filter(users::Id.eq(1)).offset(1)),
+        key(&select(users::Id).filter(users::Id.eq(1)).distinct()),
+        key(&select(users::Id)
+            .filter(users::Id.eq(1))
+            .order_by(users::Id)),
+        key(&select(users::Id).filter(users::Id.in_([1]))),
+        key(&select(users::Id).filter(users::Id.in_([1, 2]))),
+        key(&select(users::Id).filter(users::Id.eq(1)).from(Users)),
+        key(&select(posts::Id).filter(posts::Id.eq(1))),
+        key(&select(users::Id).filter(users::Id.eq(users::Id))),
+    ];
+    let mut seen = vec![base.clone()];
+    for k in others {
+        let k = k.expect("described");
+        assert!(!seen.contains(&k), "two statements with one key: {k:?}");
+        seen.push(k);
+    }
+    // Only the values differ: one key.
+    assert_eq!(
+        key(&select(users::Id).filter(users::Id.eq(7))).unwrap(),
+        base
+    );
+    let (a, b) = (alias(Users, "a"), alias(Users, "b"));
+    assert_ne!(
+        key(&select(a.col(users::Id)).from(a)),
+        key(&select(b.col(users::Id)).from(b))
+    );
+}
+
+/// The key walk binds what rendering binds, in every dialect.
+#[test]
+fn the_key_walk_collects_the_binds_rendering_does() {
+    let dialects: [&dyn Dialect; 3] = [&Sqlite, &Postgres, &Mysql];
+    let u = alias(Users, "u");
+    let sub = select(users::Id)
+        .filter(users::Name.like("a%"))
+        .subquery("s");
+    check_binds(
+        &select((users::Id, users::Name))
+            .filter(users::Id.gt(1).and(users::Name.ne("x")))
+            .limit(3)
+            .offset(4),
+        &dialects,
+    );
+    check_binds(
+        &select(users::Id).filter(users::Id.in_(Vec::<i64>::new()).or(users::Id.eq(2))),
+        &dialects,
+    );
+    check_binds(
+        &select(u.col(users::Id))
+            .from(u)
+            .left_join(
+                Posts,
+                posts::UserId.eq(u.col(users::Id)).and(posts::Id.gt(5_i64)),
+            )
+            .filter(u.col(users::Name).eq("z")),
+        &dialects,
+    );
+    check_binds(
+        &select(sub.col(users::Id))
+            .from(sub)
+            .filter(sub.col(users::Id).lt(9_i64)),
+        &dialects,
+    );
+    check_binds(
+        &insert_into(Users).values(vec![users::Name.set("a"), users::Name.set("b")]),
+        &dialects,
+    );
+    check_binds(
+        &update(Users)
+            .set(users::Name.set("n"))
+            .filter(users::Id.eq(3)),
+        &dialects,
+    );
+    check_binds(
+        &delete_from(Users).filter(users::Name.ilike("q%")),
+        &dialects,
+    );
+}
+
+#[track_caller]
+fn check_binds<S: Statement>(s: &S, dialects: &[&dyn Dialect]) {
+    let mut k = SqlKey::new();
+    assert!(s.sql_key(&mut k), "not described");
+    for d in dialects {
+        let r = s.to_sql(*d).unwrap();
+        assert_eq!(k.binds(), &r.binds[..], "{}: {}", d.name(), r.sql);
+    }
+}
