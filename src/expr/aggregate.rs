@@ -40,6 +40,7 @@ macro_rules! aggregate {
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
             }
+            #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
                 static TAG: NodeTag = NodeTag::new($sql);
                 key.tag(&TAG);
@@ -103,6 +104,7 @@ impl Render for CountStar {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("COUNT(*)");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static COUNT_STAR: NodeTag = NodeTag::new("COUNT(*)");
         key.tag(&COUNT_STAR);

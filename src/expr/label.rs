@@ -56,6 +56,7 @@ impl<E: Render> Render for Labeled<E> {
     // In ORDER BY the label renders its name alone, without the
     // expression's binds: there the key walk collects binds rendering does
     // not, and the statement is not cached.
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static LABEL: NodeTag = NodeTag::new("label");
         key.tag(&LABEL);

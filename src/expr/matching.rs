@@ -60,6 +60,7 @@ impl<L: Render, R: Render> Render for Like<L, R> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static LIKE: NodeTag = NodeTag::new("LIKE");
         key.tag(&LIKE);
@@ -106,6 +107,7 @@ impl<L: Render, R: Render> Render for ILike<L, R> {
         precedence::COMPARISON
     }
     // Both spellings render the operand before the pattern.
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static ILIKE: NodeTag = NodeTag::new("ILIKE");
         key.tag(&ILIKE);
@@ -194,6 +196,7 @@ impl<E: Render, V: Render> Render for InList<E, V> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static IN: NodeTag = NodeTag::new("IN");
         key_in(key, &IN, &self.expr, &self.values)
@@ -211,6 +214,7 @@ impl<E: Render, V: Render> Render for NotInList<E, V> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static NOT_IN: NodeTag = NodeTag::new("NOT IN");
         key_in(key, &NOT_IN, &self.expr, &self.values)
@@ -288,6 +292,7 @@ impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static BETWEEN: NodeTag = NodeTag::new("BETWEEN");
         key.tag(&BETWEEN);
@@ -320,6 +325,7 @@ macro_rules! postfix_node {
             fn precedence(&self) -> u8 {
                 precedence::COMPARISON
             }
+            #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
                 static TAG: NodeTag = NodeTag::new($sql);
                 key.tag(&TAG);

@@ -348,6 +348,7 @@ impl Render for BoolLiteral {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql(w.dialect().bool_literal(self.0));
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static BOOL: NodeTag = NodeTag::new("bool literal");
         key.tag(&BOOL);

@@ -135,6 +135,7 @@ impl<E: Render> Render for Not<E> {
     fn precedence(&self) -> u8 {
         precedence::NOT
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static NOT: NodeTag = NodeTag::new("NOT");
         key.tag(&NOT);
@@ -183,6 +184,7 @@ impl<L: Render, R: Render> Render for Concat<L, R> {
     fn precedence(&self) -> u8 {
         precedence::CONCAT
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static CONCAT: NodeTag = NodeTag::new("concat");
         key.tag(&CONCAT);

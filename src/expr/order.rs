@@ -28,6 +28,7 @@ impl<E: Render> Render for Asc<E> {
         self.expr.render_order_key(w);
         w.push_sql(" ASC");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static ASC: NodeTag = NodeTag::new("ASC");
         key.tag(&ASC);
@@ -48,6 +49,7 @@ impl<E: Render> Render for Desc<E> {
         self.expr.render_order_key(w);
         w.push_sql(" DESC");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static DESC: NodeTag = NodeTag::new("DESC");
         key.tag(&DESC);

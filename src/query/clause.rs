@@ -30,6 +30,7 @@ pub trait MaybeClause {
     }
     /// The clause's [`sql_key`](Render::sql_key): whether it is present,
     /// and its expression's key. `false` (the default): not described.
+    #[inline]
     fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
         false
@@ -42,6 +43,7 @@ impl MaybeClause for () {
     fn is_present(&self) -> bool {
         false
     }
+    #[inline]
     fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         key.word(0);
         true
@@ -66,6 +68,7 @@ impl<T: Render> MaybeClause for Clause<T> {
     fn is_present(&self) -> bool {
         true
     }
+    #[inline]
     fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         key.word(1);
         self.0.sql_key(key)
@@ -168,12 +171,14 @@ pub trait Assignments<T: Table> {
     fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// The [`sql_key`](Render::sql_key) of the column names. `false` (the
     /// default): not described.
+    #[inline]
     fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
         let _ = key;
         false
     }
     /// The [`sql_key`](Render::sql_key) of the values, in order. `false`
     /// (the default): not described.
+    #[inline]
     fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
         false
@@ -197,10 +202,12 @@ where
         w.push_sql(" = ");
         self.value.render(w);
     }
+    #[inline]
     fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
         key.name(C::NAME);
         true
     }
+    #[inline]
     fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         self.value.sql_key(key)
     }
@@ -295,12 +302,14 @@ macro_rules! tuple_impls {
                 )+
             }
             #[allow(non_snake_case)]
+            #[inline]
             fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
                 let ($($T,)+) = self;
                 key.word(Self::COUNT);
                 $($T.columns_key(key))&&+
             }
             #[allow(non_snake_case)]
+            #[inline]
             fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
                 let ($($T,)+) = self;
                 $($T.values_key(key))&&+

@@ -159,6 +159,7 @@ impl<T: Table, V: InsertValues<T>> Render for Insert<T, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.write_rows(w, 0..self.values.rows().len());
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static INSERT: NodeTag = NodeTag::new("INSERT");
         let rows = self.values.rows();
@@ -258,6 +259,7 @@ impl<T: Table, L: ColumnList, Q: Render> Render for InsertSelect<T, L, Q> {
         w.push_sql(") ");
         self.query.render(w);
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static INSERT_SELECT: NodeTag = NodeTag::new("INSERT ... SELECT");
         key.tag(&INSERT_SELECT);
@@ -380,9 +382,11 @@ impl<T: Table> Assignments<T> for DoNothing {
     fn write_columns(&self, _: &mut SqlWriter<'_>) {}
     fn write_values<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn write_set<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    #[inline]
     fn columns_key(&self, _: &mut SqlKey<'_>) -> bool {
         true
     }
+    #[inline]
     fn values_key<'a>(&'a self, _: &mut SqlKey<'a>) -> bool {
         true
     }
@@ -392,6 +396,7 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Render for 
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.write_rows(w, 0..self.insert.values.rows().len());
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static UPSERT: NodeTag = NodeTag::new("upsert");
         key.tag(&UPSERT);
@@ -451,6 +456,7 @@ impl<C: Column> Render for Excluded<C> {
             }
         }
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static EXCLUDED: NodeTag = NodeTag::new("excluded");
         key.tag(&EXCLUDED);

@@ -65,6 +65,7 @@ impl<S: Render, R: Render> Render for Returning<S, R> {
         self.returning.render_selected(w);
         w.set_unqualified(qualified);
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static RETURNING: NodeTag = NodeTag::new("RETURNING");
         key.tag(&RETURNING);

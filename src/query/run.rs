@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::{Binds, RowChunks, SqlKey, SqlWriter, Statement, same_binds};
+use crate::render::{RowChunks, SqlKey, SqlWriter, Statement, same_binds};
 use crate::value::FromRow;
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -27,9 +27,10 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let r = prepare(self, conn)?;
+        let mut key = SqlKey::new();
+        let sql = prepare(self, conn, &mut key)?;
         let mut rows = Vec::new();
-        conn.query_sql(&r.sql, &r.binds, |row| {
+        conn.query_sql(&sql, key.binds(), |row| {
             rows.push(T::from_row(row, 0)?);
             Ok(true)
         })?;
@@ -46,10 +47,11 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let r = prepare(self, conn)?;
+        let mut key = SqlKey::new();
+        let sql = prepare(self, conn, &mut key)?;
         let mut found = None;
         let mut extra = false;
-        conn.query_sql(&r.sql, &r.binds, |row| {
+        conn.query_sql(&sql, key.binds(), |row| {
             if found.is_some() {
                 extra = true;
                 return Ok(false);
@@ -73,9 +75,10 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let r = prepare(self, conn)?;
+        let mut key = SqlKey::new();
+        let sql = prepare(self, conn, &mut key)?;
         let mut found = None;
-        conn.query_sql(&r.sql, &r.binds, |row| {
+        conn.query_sql(&sql, key.binds(), |row| {
             found = Some(T::from_row(row, 0)?);
             Ok(false)
         })?;
@@ -108,8 +111,9 @@ pub trait Execute: Statement + Sized {
                 }
             }
         }
-        let r = prepare(self, conn)?;
-        conn.execute_sql(&r.sql, &r.binds)
+        let mut key = SqlKey::new();
+        let sql = prepare(self, conn, &mut key)?;
+        conn.execute_sql(&sql, key.binds())
     }
 }
 
@@ -137,12 +141,6 @@ fn execute_chunked<C: Connection>(
     })
 }
 
-/// A statement's SQL text and binds, ready to send.
-struct Prepared<'a> {
-    sql: SqlText,
-    binds: Binds<'a>,
-}
-
 /// SQL text taken from the cache, or rendered for this run.
 enum SqlText {
     Cached(Arc<str>),
@@ -162,22 +160,24 @@ impl std::ops::Deref for SqlText {
 /// Renders `stmt` for `conn`, or takes its text from the connection's
 /// [`SqlCache`](crate::render::SqlCache) when the statement describes its
 /// text ([`Render::sql_key`](crate::render::Render::sql_key)) and the
-/// same text was rendered before.
+/// same text was rendered before. The binds are left in `key` (large: it
+/// stays where the caller put it rather than being moved around).
 ///
 /// A text is cached only when the key walk collected the same binds as
 /// rendering did; in debug builds every cached text is checked against a
 /// fresh rendering.
-fn prepare<'a, S: Statement, C: Connection>(stmt: &'a S, conn: &mut C) -> Result<Prepared<'a>> {
+fn prepare<'a, S: Statement, C: Connection>(
+    stmt: &'a S,
+    conn: &mut C,
+    key: &mut SqlKey<'a>,
+) -> Result<SqlText> {
     let dialect = conn.dialect();
     let Some(cache) = conn.sql_cache() else {
         let r = stmt.to_sql(dialect)?;
-        return Ok(Prepared {
-            sql: SqlText::Rendered(r.sql),
-            binds: r.binds,
-        });
+        key.set_binds(r.binds);
+        return Ok(SqlText::Rendered(r.sql));
     };
-    let mut key = SqlKey::new();
-    let described = stmt.sql_key(&mut key);
+    let described = stmt.sql_key(key);
     if described
         && let Some(hit) = cache.get(key.words())
         && hit.binds == key.bind_count()
@@ -197,17 +197,13 @@ fn prepare<'a, S: Statement, C: Connection>(stmt: &'a S, conn: &mut C) -> Result
                 fresh.binds
             );
         }
-        return Ok(Prepared {
-            sql: SqlText::Cached(sql),
-            binds: key.into_binds(),
-        });
+        return Ok(SqlText::Cached(sql));
     }
     let r = stmt.to_sql(dialect)?;
-    if described && same_binds(&r.binds, key.binds()) {
-        cache.insert(key.words(), r.sql.as_str().into(), r.binds.len());
+    if !described || !same_binds(&r.binds, key.binds()) {
+        key.set_binds(r.binds);
+        return Ok(SqlText::Rendered(r.sql));
     }
-    Ok(Prepared {
-        sql: SqlText::Rendered(r.sql),
-        binds: r.binds,
-    })
+    cache.insert(key.words(), r.sql.as_str().into(), r.binds.len());
+    Ok(SqlText::Rendered(r.sql))
 }

@@ -62,6 +62,7 @@ pub trait FromClause {
     fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// The clause's [`sql_key`](Render::sql_key): the base, then each
     /// join. `false` (the default): not described.
+    #[inline]
     fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
         false
@@ -75,6 +76,7 @@ impl FromClause for Inferred {
     fn write_base<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn joined(&self, _: &mut TableSet<'_>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    #[inline]
     fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static INFERRED: NodeTag = NodeTag::new("inferred FROM");
         key.tag(&INFERRED);
@@ -91,6 +93,7 @@ impl<T: QuerySource> FromClause for From<T> {
     }
     fn joined(&self, _: &mut TableSet<'_>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    #[inline]
     fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static FROM: NodeTag = NodeTag::new("FROM");
         key.tag(&FROM);
@@ -116,6 +119,7 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
         w.push_sql(" ON ");
         self.on.render(w);
     }
+    #[inline]
     fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static JOIN: NodeTag = NodeTag::new("JOIN");
         if !self.left.join_key(key) {
@@ -374,6 +378,7 @@ where
             },
         );
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static SELECT: NodeTag = NodeTag::new("SELECT");
         let m = &self.modifiers;

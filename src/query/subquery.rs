@@ -24,6 +24,7 @@ impl<Q: Render> Render for ScalarSubquery<Q> {
         self.query.render(w);
         w.push_sql(")");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static SCALAR: NodeTag = NodeTag::new("scalar subquery");
         key.tag(&SCALAR);
@@ -51,6 +52,7 @@ impl<Q: Render> Render for Exists<Q> {
         self.query.render(w);
         w.push_sql(")");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static EXISTS: NodeTag = NodeTag::new("EXISTS");
         key.tag(&EXISTS);
@@ -98,6 +100,7 @@ impl<E: Render, Q: Render> Render for InSubquery<E, Q> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static IN_SUBQUERY: NodeTag = NodeTag::new("IN (SELECT ...)");
         key.tag(&IN_SUBQUERY);
@@ -178,6 +181,7 @@ impl<Q: Statement> QuerySource for Derived<Q> {
         w.push_sql(") AS ");
         w.push_ident(self.name);
     }
+    #[inline]
     fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static DERIVED: NodeTag = NodeTag::new("derived table");
         key.tag(&DERIVED);
@@ -236,6 +240,7 @@ impl<T: Table> QuerySource for Alias<T> {
             alias: Some(self.name),
         }
     }
+    #[inline]
     fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static ALIAS: NodeTag = NodeTag::new("alias");
         key.tag(&ALIAS);
@@ -282,6 +287,7 @@ impl<ST> Render for SourceColumn<ST> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         add_table(out, self.table);
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static SOURCE_COLUMN: NodeTag = NodeTag::new("source column");
         key.tag(&SOURCE_COLUMN);

@@ -76,6 +76,7 @@ impl<T: Table, A: Assignments<T>, W: MaybeClause> Render for Update<T, A, W> {
         self.assignments.write_set(w);
         self.filter.write_clause(w, " WHERE ");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static UPDATE: NodeTag = NodeTag::new("UPDATE");
         key.tag(&UPDATE);
@@ -135,6 +136,7 @@ impl<T: Table, W: MaybeClause> Render for Delete<T, W> {
         w.push_ident(self.table.table_ref().name);
         self.filter.write_clause(w, " WHERE ");
     }
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static DELETE: NodeTag = NodeTag::new("DELETE");
         key.tag(&DELETE);

@@ -19,8 +19,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use smallvec::SmallVec;
-
 use super::Binds;
 use crate::value::ValueRef;
 
@@ -74,35 +72,74 @@ impl NodeTag {
 /// assert_eq!(k1.words(), k2.words()); // the same SQL text...
 /// assert_ne!(k1.binds(), k2.binds()); // ...with other values
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SqlKey<'a> {
-    words: SmallVec<[usize; 32]>,
+    /// The words, while they fit.
+    inline: [usize; INLINE_WORDS],
+    /// How many words there are (in `inline`, or all in `spilled`).
+    len: usize,
+    /// All the words, once there are more than fit inline.
+    spilled: Vec<usize>,
     binds: Binds<'a>,
+}
+
+/// Words a key holds without allocating: a SELECT with a join, a few
+/// predicates and ORDER BY takes about 50.
+const INLINE_WORDS: usize = 64;
+
+impl Default for SqlKey<'_> {
+    fn default() -> Self {
+        SqlKey {
+            inline: [0; INLINE_WORDS],
+            len: 0,
+            spilled: Vec::new(),
+            binds: Binds::new(),
+        }
+    }
 }
 
 impl<'a> SqlKey<'a> {
     /// An empty key.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    #[inline]
+    fn push(&mut self, word: usize) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = word,
+            None => self.push_spilled(word),
+        }
+        self.len += 1;
+    }
+
+    #[cold]
+    fn push_spilled(&mut self, word: usize) {
+        if self.spilled.is_empty() {
+            self.spilled.reserve(2 * INLINE_WORDS);
+            self.spilled.extend_from_slice(&self.inline);
+        }
+        self.spilled.push(word);
     }
 
     /// Records a node kind.
     #[inline]
     pub fn tag(&mut self, tag: &'static NodeTag) {
-        self.words.push(std::ptr::from_ref(tag).addr());
+        self.push(std::ptr::from_ref(tag).addr());
     }
 
     /// Records a number (a list's length, a flag, an enum's discriminant).
     #[inline]
     pub fn word(&mut self, word: usize) {
-        self.words.push(word);
+        self.push(word);
     }
 
     /// Records a `'static` name (a table's, a column's, an alias's).
     #[inline]
     pub fn name(&mut self, name: &'static str) {
-        self.words.push(name.as_ptr().addr());
-        self.words.push(name.len());
+        self.push(name.as_ptr().addr());
+        self.push(name.len());
     }
 
     /// Records a bind value, in the order rendering binds it.
@@ -112,8 +149,13 @@ impl<'a> SqlKey<'a> {
     }
 
     /// The words recorded so far.
+    #[inline]
     pub fn words(&self) -> &[usize] {
-        &self.words
+        if self.len <= INLINE_WORDS {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
     }
 
     /// The bind values recorded so far.
@@ -132,8 +174,8 @@ impl<'a> SqlKey<'a> {
         self.binds.truncate(n);
     }
 
-    pub(crate) fn into_binds(self) -> Binds<'a> {
-        self.binds
+    pub(crate) fn set_binds(&mut self, binds: Binds<'a>) {
+        self.binds = binds;
     }
 }
 

@@ -125,6 +125,7 @@ pub trait Render {
     /// way; a statement holding such a node is rendered on every run. A
     /// node that returns `true` must record everything that makes its text
     /// differ from that of another value of the same kind.
+    #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
         false

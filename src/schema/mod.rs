@@ -190,6 +190,7 @@ pub trait QuerySource {
 
     /// The source's [`sql_key`](crate::render::Render::sql_key) as it
     /// stands in FROM. `false` (the default): not described.
+    #[inline]
     fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
         false
@@ -200,6 +201,7 @@ impl<T: Table> QuerySource for T {
     fn table_ref(&self) -> TableRef<'static> {
         TableRef::new(T::NAME)
     }
+    #[inline]
     fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static TABLE: NodeTag = NodeTag::new("table");
         key.tag(&TABLE);
