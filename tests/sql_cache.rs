@@ -274,3 +274,36 @@ fn check_binds<S: Statement>(s: &S, dialects: &[&dyn Dialect]) {
         assert_eq!(k.binds(), &r.binds[..], "{}: {}", d.name(), r.sql);
     }
 }
+
+/// Functions, CASE and CAST describe themselves too (keys distinct, binds
+/// as rendering binds them in every dialect).
+#[test]
+fn functions_case_and_cast_are_described() {
+    use sqlalgebra::expr::{cast, coalesce, func, length, lower, nullif, round, substr};
+    let dialects: [&dyn Dialect; 3] = [&Sqlite, &Postgres, &Mysql];
+    let q = select((
+        lower(users::Name),
+        length(users::Name),
+        substr(users::Name, 2, 3),
+        coalesce(users::Fullname, "none"),
+        nullif(users::Name, "x"),
+        cast::<Double, _>(users::Id),
+        round(cast::<Double, _>(users::Id), 2),
+        case_when(users::Id.gt(5), "big")
+            .when(users::Id.gt(1), "mid")
+            .otherwise("small"),
+        func::<BigInt, _>("abs", (users::Id,)),
+    ));
+    check_binds(&q, &dialects);
+    let a = key(&select(lower(users::Name))).unwrap();
+    let b = key(&select(sqlalgebra::expr::upper(users::Name))).unwrap();
+    let c = key(&select(cast::<Integer, _>(users::Id))).unwrap();
+    let d = key(&select(cast::<BigInt, _>(users::Id))).unwrap();
+    assert!(a != b && c != d);
+    let e = key(&select(case_when(users::Id.gt(1), "y").otherwise("n"))).unwrap();
+    let f = key(&select(case_when(users::Id.gt(1), "y"))).unwrap();
+    assert_ne!(e, f);
+    // A function named at run time is not described.
+    let name = String::from("abs");
+    assert!(key(&select(func::<BigInt, _>(name, (users::Id,)))).is_none());
+}

@@ -1,7 +1,7 @@
 //! `CASE WHEN ... THEN ... ELSE ... END`.
 
 use super::{Expression, IntoExpr, IntoNaturalExpr};
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{BoolLike, IntoNullable, PropagateNull, SqlType};
 
 /// The `WHEN cond THEN value` branches of a [`Case`]: the earlier branches
@@ -51,6 +51,21 @@ pub trait WhenList {
     fn write_whens<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Adds the tables the branches refer to.
     fn collect_when_tables<'a>(&'a self, out: &mut TableSet<'a>);
+    /// The [`sql_key`](Render::sql_key) of the WHEN branches. `false` (the
+    /// default): not described.
+    #[inline]
+    fn whens_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
+}
+
+/// The key of one `WHEN cond THEN value`.
+#[inline]
+fn when_key<'a>(key: &mut SqlKey<'a>, cond: &'a impl Render, value: &'a impl Render) -> bool {
+    static WHEN: NodeTag = NodeTag::new("WHEN");
+    key.tag(&WHEN);
+    cond.sql_key(key) && value.sql_key(key)
 }
 
 fn write_when<'a>(w: &mut SqlWriter<'a>, cond: &'a impl Render, value: &'a impl Render) {
@@ -70,6 +85,10 @@ impl<C: Expression, V: Expression> WhenList for When<(), C, V> {
         self.cond.collect_tables(out);
         self.value.collect_tables(out);
     }
+    #[inline]
+    fn whens_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        when_key(key, &self.cond, &self.value)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -86,6 +105,10 @@ where
         self.prev.collect_when_tables(out);
         self.cond.collect_tables(out);
         self.value.collect_tables(out);
+    }
+    #[inline]
+    fn whens_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        self.prev.whens_key(key) && when_key(key, &self.cond, &self.value)
     }
 }
 
@@ -143,6 +166,13 @@ pub trait CaseElse<ST: SqlType> {
     fn write_else<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Adds the tables the ELSE value refers to.
     fn collect_else_tables<'a>(&'a self, out: &mut TableSet<'a>);
+    /// The [`sql_key`](Render::sql_key) of the ELSE branch. `false` (the
+    /// default): not described.
+    #[inline]
+    fn else_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -150,6 +180,11 @@ impl<ST: IntoNullable> CaseElse<ST> for NoElse {
     type SqlType = ST::Nullable;
     fn write_else<'a>(&'a self, _: &mut SqlWriter<'a>) {}
     fn collect_else_tables<'a>(&'a self, _: &mut TableSet<'a>) {}
+    #[inline]
+    fn else_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        key.word(0);
+        true
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -164,6 +199,11 @@ where
     }
     fn collect_else_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.0.collect_tables(out);
+    }
+    #[inline]
+    fn else_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        key.word(1);
+        self.0.sql_key(key)
     }
 }
 
@@ -251,6 +291,12 @@ impl<W: WhenList, E: CaseElse<W::SqlType>> Render for Case<W, E> {
         self.whens.write_whens(w);
         self.otherwise.write_else(w);
         w.push_sql(" END");
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static CASE: NodeTag = NodeTag::new("CASE");
+        key.tag(&CASE);
+        self.whens.whens_key(key) && self.otherwise.else_key(key)
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.whens.collect_when_tables(out);

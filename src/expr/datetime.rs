@@ -2,7 +2,7 @@
 //! parts of a date (year, month, day) rendered portably.
 
 use super::{Expression, TakesValue};
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{
     Date, DateLike, Integer, Json, Jsonb, Nullable, Numeric, PropagateNull, Time, Timestamp,
     TimestampTz, Uuid,
@@ -95,6 +95,13 @@ impl<E: Render> Render for Extract<E> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static EXTRACT: NodeTag = NodeTag::new("EXTRACT");
+        key.tag(&EXTRACT);
+        key.word(self.part as usize);
+        self.expr.sql_key(key)
     }
 }
 

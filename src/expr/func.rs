@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use super::{Bind, Expression, IntoExpr};
 use crate::error::Error;
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::*;
 
 /// An expression, or a Rust value bound as its natural SQL type: `i64` as
@@ -105,6 +105,13 @@ impl<E: Render, ST: SqlType> Render for Cast<E, ST> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static CAST: NodeTag = NodeTag::new("CAST");
+        key.tag(&CAST);
+        key.kind(ST::KIND);
+        self.expr.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -184,6 +191,12 @@ impl<A: Render, B: Render> Render for Coalesce<A, B> {
         self.first.collect_tables(out);
         self.fallback.collect_tables(out);
     }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static COALESCE: NodeTag = NodeTag::new("COALESCE");
+        key.tag(&COALESCE);
+        self.first.sql_key(key) && self.fallback.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -261,6 +274,12 @@ impl<A: Render, B: Render> Render for NullIf<A, B> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.value.collect_tables(out);
         self.null_when.collect_tables(out);
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static NULLIF: NodeTag = NodeTag::new("NULLIF");
+        key.tag(&NULLIF);
+        self.value.sql_key(key) && self.null_when.sql_key(key)
     }
 }
 
@@ -344,6 +363,12 @@ pub struct NoArgs;
 #[diagnostic::do_not_recommend]
 impl Render for NoArgs {
     fn render<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static NO_ARGS: NodeTag = NodeTag::new("no arguments");
+        key.tag(&NO_ARGS);
+        true
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -415,6 +440,18 @@ impl<ST, Args: Render> Render for Func<ST, Args> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.args.collect_tables(out);
+    }
+    /// Described when the name is a `&'static str` (an owned name may
+    /// change from one statement to the next).
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static FUNC: NodeTag = NodeTag::new("function");
+        let Cow::Borrowed(name) = self.name else {
+            return false;
+        };
+        key.tag(&FUNC);
+        key.name(name);
+        self.args.sql_key(key)
     }
 }
 

@@ -5,7 +5,7 @@
 //! nullable argument is nullable.
 
 use super::{Bind, Expression, IntoExpr};
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{Double, Integer, NumericLike, PropagateNull, Text, TextLike};
 
 // The argument's type class (text, numeric) is checked where a node is
@@ -29,6 +29,12 @@ macro_rules! same_type_function {
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
+            }
+            #[inline]
+            fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                static TAG: NodeTag = NodeTag::new($sql);
+                key.tag(&TAG);
+                self.expr.sql_key(key)
             }
         }
 
@@ -179,6 +185,12 @@ impl<E: Render> Render for Length<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static LENGTH: NodeTag = NodeTag::new("length");
+        key.tag(&LENGTH);
+        self.expr.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -246,6 +258,12 @@ impl<E: Render, S: Render, L: Render> Render for Substr<E, S, L> {
         self.expr.collect_tables(out);
         self.start.collect_tables(out);
         self.len.collect_tables(out);
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static SUBSTR: NodeTag = NodeTag::new("substring");
+        key.tag(&SUBSTR);
+        self.expr.sql_key(key) && self.start.sql_key(key) && self.len.sql_key(key)
     }
 }
 
@@ -328,6 +346,12 @@ impl<E: Render, F: Render, T: Render> Render for Replace<E, F, T> {
         self.from.collect_tables(out);
         self.to.collect_tables(out);
     }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static REPLACE: NodeTag = NodeTag::new("REPLACE");
+        key.tag(&REPLACE);
+        self.expr.sql_key(key) && self.from.sql_key(key) && self.to.sql_key(key)
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -399,6 +423,12 @@ impl<E: Render> Render for Round<E> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static ROUND: NodeTag = NodeTag::new("ROUND");
+        key.tag(&ROUND);
+        self.expr.sql_key(key) && self.digits.sql_key(key)
     }
 }
 

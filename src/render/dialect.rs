@@ -246,6 +246,10 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// the first): `SUBSTRING(text, start, len)` by default, `SUBSTR` on
     /// SQLite; PostgreSQL casts the positions to `INTEGER` (its driver
     /// binds integers as `BIGINT`, and `SUBSTRING` takes no `BIGINT`).
+    ///
+    /// An override must render each operand once, in the order given: the
+    /// rendered-SQL cache ([`SqlKey`](super::SqlKey)) collects their binds
+    /// in that order.
     fn write_substring<'a>(
         &self,
         w: &mut SqlWriter<'a>,
@@ -266,6 +270,10 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     ///
     /// Defaults to `ROUND(value, digits)`; PostgreSQL has no `ROUND` of a
     /// double to some digits and goes through `NUMERIC`.
+    ///
+    /// An override must render each operand once, in the order given: the
+    /// rendered-SQL cache ([`SqlKey`](super::SqlKey)) collects their binds
+    /// in that order.
     fn write_round<'a>(
         &self,
         w: &mut SqlWriter<'a>,
@@ -283,6 +291,10 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     ///
     /// Defaults to standard SQL, `EXTRACT(YEAR FROM value)`; PostgreSQL
     /// casts that (a `NUMERIC` there) to `INTEGER`, SQLite uses `strftime`.
+    ///
+    /// An override must render each operand once, in the order given: the
+    /// rendered-SQL cache ([`SqlKey`](super::SqlKey)) collects their binds
+    /// in that order.
     fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {
         w.push_sql("EXTRACT(");
         w.push_sql(part.keyword());

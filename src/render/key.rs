@@ -20,6 +20,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::Binds;
+use crate::types::SqlKind;
 use crate::value::ValueRef;
 
 /// Identifies one kind of node in a [`SqlKey`]: a `static` of this type,
@@ -140,6 +141,30 @@ impl<'a> SqlKey<'a> {
     pub fn name(&mut self, name: &'static str) {
         self.push(name.as_ptr().addr());
         self.push(name.len());
+    }
+
+    /// Records a SQL type (the target of a CAST, say).
+    #[inline]
+    pub fn kind(&mut self, kind: SqlKind) {
+        self.push(match kind {
+            SqlKind::SmallInt => 0,
+            SqlKind::Integer => 1,
+            SqlKind::BigInt => 2,
+            SqlKind::Real => 3,
+            SqlKind::Double => 4,
+            SqlKind::Text => 5,
+            SqlKind::Bool => 6,
+            SqlKind::Blob => 7,
+            SqlKind::Date => 8,
+            SqlKind::Time => 9,
+            SqlKind::Timestamp => 10,
+            SqlKind::TimestampTz => 11,
+            SqlKind::Uuid => 12,
+            SqlKind::Json => 13,
+            SqlKind::Jsonb => 14,
+            SqlKind::Numeric => 15,
+            SqlKind::Varchar(n) => 16 + n as usize,
+        });
     }
 
     /// Records a bind value, in the order rendering binds it.
