@@ -3,14 +3,16 @@
 //! `valgrind --tool=callgrind target/release/profile sqlite trivial sqlalgebra 100 1000`
 //!
 //! Arguments: backend (sqlite, postgres, mysql), benchmark (trivial,
-//! medium, insert, associations), contestant (sqlalgebra, raw, diesel),
-//! size, iterations. The data is prepared first; only the loop is wrapped
+//! medium, insert, associations), contestant (sqlalgebra, raw, diesel;
+//! `orm` for associations through the ORM), size, iterations. The data is prepared first; only the loop is wrapped
 //! in `CALLGRIND` markers' worth of work (use `--toggle-collect=*run_loop*`
 //! to count it alone).
 
 use std::hint::black_box;
 
-use sqlalgebra_peers::{Contestant, mysql_arena, new_users, postgres_arena, servers, sqlite_arena};
+use sqlalgebra_peers::{
+    Associating, Contestant, mysql_arena, new_users, postgres_arena, servers, sqlite_arena,
+};
 
 #[inline(never)]
 fn run_loop(c: &mut dyn Contestant, bench: &str, size: usize, iterations: usize) {
@@ -23,6 +25,13 @@ fn run_loop(c: &mut dyn Contestant, bench: &str, size: usize, iterations: usize)
             "associations" => drop(black_box(c.associations())),
             other => panic!("unknown benchmark {other}"),
         }
+    }
+}
+
+#[inline(never)]
+fn orm_loop(orm: &mut dyn Associating, iterations: usize) {
+    for _ in 0..iterations {
+        drop(black_box(orm.associations()));
     }
 }
 
@@ -44,6 +53,12 @@ fn main() {
         "associations" => arena.fixture.associations(),
         "insert" => arena.fixture.reset(),
         _ => arena.fixture.users(size),
+    }
+    if who == "orm" {
+        assert_eq!(bench, "associations", "the ORM runs the associations only");
+        orm_loop(arena.orm.as_mut(), 1);
+        orm_loop(arena.orm.as_mut(), iterations);
+        return;
     }
     let (_, c) = arena
         .contestants
