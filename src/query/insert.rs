@@ -163,6 +163,9 @@ impl<T: Table, V: InsertValues<T>> Render for Insert<T, V> {
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static INSERT: NodeTag = NodeTag::new("INSERT");
         let rows = self.values.rows();
+        // Typically a tag and a bind per value.
+        let values = rows.len() * <V::Row as Assignments<T>>::COUNT;
+        key.reserve(8 + 2 * values, values);
         key.tag(&INSERT);
         key.name(T::NAME);
         key.word(rows.len());

@@ -77,8 +77,10 @@ impl NodeTag {
 pub struct SqlKey<'a> {
     /// The words, while they fit.
     inline: [usize; INLINE_WORDS],
-    /// How many words there are (in `inline`, or all in `spilled`).
+    /// How many words are in `inline`.
     len: usize,
+    /// Whether the words live in `spilled` instead (all of them).
+    is_spilled: bool,
     /// All the words, once there are more than fit inline.
     spilled: Vec<usize>,
     binds: Binds<'a>,
@@ -93,6 +95,7 @@ impl Default for SqlKey<'_> {
         SqlKey {
             inline: [0; INLINE_WORDS],
             len: 0,
+            is_spilled: false,
             spilled: Vec::new(),
             binds: Binds::new(),
         }
@@ -108,20 +111,31 @@ impl<'a> SqlKey<'a> {
 
     #[inline]
     fn push(&mut self, word: usize) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) => *slot = word,
-            None => self.push_spilled(word),
+        if self.is_spilled {
+            self.spilled.push(word);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = word;
+            self.len += 1;
+        } else {
+            self.spill_and_push(word);
         }
-        self.len += 1;
     }
 
     #[cold]
-    fn push_spilled(&mut self, word: usize) {
-        if self.spilled.is_empty() {
-            self.spilled.reserve(2 * INLINE_WORDS);
-            self.spilled.extend_from_slice(&self.inline);
-        }
+    fn spill_and_push(&mut self, word: usize) {
+        self.spill(2 * INLINE_WORDS);
         self.spilled.push(word);
+    }
+
+    /// Moves the words to `spilled`, with room for `more`.
+    fn spill(&mut self, more: usize) {
+        if !self.is_spilled {
+            self.is_spilled = true;
+            self.spilled.reserve(self.len + more);
+            self.spilled.extend_from_slice(&self.inline[..self.len]);
+        } else {
+            self.spilled.reserve(more);
+        }
     }
 
     /// Records a node kind.
@@ -167,6 +181,15 @@ impl<'a> SqlKey<'a> {
         });
     }
 
+    /// Makes room for `words` more words and `binds` more bind values (a
+    /// long statement, such as a many-row INSERT, grows the key once).
+    pub fn reserve(&mut self, words: usize, binds: usize) {
+        if self.is_spilled || self.len + words > INLINE_WORDS {
+            self.spill(words);
+        }
+        self.binds.reserve(binds);
+    }
+
     /// Records a bind value, in the order rendering binds it.
     #[inline]
     pub fn bind(&mut self, value: ValueRef<'a>) {
@@ -176,10 +199,10 @@ impl<'a> SqlKey<'a> {
     /// The words recorded so far.
     #[inline]
     pub fn words(&self) -> &[usize] {
-        if self.len <= INLINE_WORDS {
-            &self.inline[..self.len]
-        } else {
+        if self.is_spilled {
             &self.spilled
+        } else {
+            &self.inline[..self.len]
         }
     }
 
@@ -303,4 +326,42 @@ pub(crate) fn same_binds(a: &[ValueRef<'_>], b: &[ValueRef<'_>]) -> bool {
             (ValueRef::Float(x), ValueRef::Float(y)) => x.to_bits() == y.to_bits(),
             _ => x == y,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_stay_in_order_across_the_spill() {
+        for reserve_at in [None, Some(0), Some(10), Some(63), Some(64), Some(100)] {
+            let mut key = SqlKey::new();
+            for w in 0..200 {
+                if reserve_at == Some(w) {
+                    key.reserve(50, 3);
+                }
+                key.word(w);
+            }
+            assert_eq!(key.words(), (0..200).collect::<Vec<_>>(), "{reserve_at:?}");
+        }
+        let mut key = SqlKey::new();
+        key.reserve(1000, 0);
+        assert!(key.words().is_empty());
+        key.word(7);
+        assert_eq!(key.words(), [7]);
+    }
+
+    #[test]
+    fn the_word_hasher_sees_every_word() {
+        use std::hash::{BuildHasher, Hash};
+        let build = BuildHasherDefault::<WordHasher>::default();
+        let hash = |words: &[usize]| {
+            let mut h = build.build_hasher();
+            words.hash(&mut h);
+            h.finish()
+        };
+        assert_ne!(hash(&[1, 2]), hash(&[2, 1]));
+        assert_ne!(hash(&[1]), hash(&[1, 0]));
+        assert_eq!(hash(&[5, 6, 7]), hash(&[5, 6, 7]));
+    }
 }

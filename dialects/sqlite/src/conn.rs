@@ -173,18 +173,26 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
         ));
     }
     for (i, v) in binds.iter().enumerate() {
-        let bound = match v.text_form() {
+        let bound = match v {
+            ValueRef::Null
+            | ValueRef::Int(_)
+            | ValueRef::Float(_)
+            | ValueRef::Bool(_)
+            | ValueRef::Text(_)
+            | ValueRef::Blob(_) => stmt.raw_bind_parameter(i + 1, Param(*v)),
             // Decimals, UUIDs, dates and times are stored as their text
             // (a REAL would round a decimal), written on the stack; SQLite
             // copies it while binding.
-            Some(form) => {
-                let mut buf = [0u8; 64];
-                match form.write_into(&mut buf) {
-                    Some(text) => stmt.raw_bind_parameter(i + 1, text),
-                    None => stmt.raw_bind_parameter(i + 1, form.to_string()),
+            other => match other.text_form() {
+                Some(form) => {
+                    let mut buf = [0u8; 64];
+                    match form.write_into(&mut buf) {
+                        Some(text) => stmt.raw_bind_parameter(i + 1, text),
+                        None => stmt.raw_bind_parameter(i + 1, form.to_string()),
+                    }
                 }
-            }
-            None => stmt.raw_bind_parameter(i + 1, Param(*v)),
+                None => stmt.raw_bind_parameter(i + 1, Param(*v)),
+            },
         };
         bound.map_err(|e| error(sql, e))?;
     }
