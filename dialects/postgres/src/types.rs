@@ -202,30 +202,92 @@ fn fixed<const N: usize>(raw: &[u8], ty: &Type) -> Result<[u8; N], String> {
         .map_err(|_| format!("malformed `{ty}` value: {} bytes instead of {N}", raw.len()))
 }
 
+/// How the cells of a column are decoded, decided once per statement from
+/// the column's type (matching a [`Type`] per cell costs more than the
+/// decoding itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Int2,
+    Int4,
+    Int8,
+    Oid,
+    Float4,
+    Float8,
+    Bool,
+    Bytea,
+    Numeric,
+    Uuid,
+    Jsonb,
+    /// UTF-8 text in binary format too (see [`is_text`]).
+    Text,
+    /// `date`, `time`, `timestamp` and `timestamptz`: loaded as text (see
+    /// [`temporal_text`]).
+    Temporal,
+    /// Anything else: an error when a cell is read.
+    Unsupported,
+}
+
+impl Kind {
+    /// The kind of a column of type `ty`.
+    pub(crate) fn of(ty: &Type) -> Kind {
+        match *ty {
+            Type::INT2 => Kind::Int2,
+            Type::INT4 => Kind::Int4,
+            Type::INT8 => Kind::Int8,
+            Type::OID => Kind::Oid,
+            Type::FLOAT4 => Kind::Float4,
+            Type::FLOAT8 => Kind::Float8,
+            Type::BOOL => Kind::Bool,
+            Type::BYTEA => Kind::Bytea,
+            Type::NUMERIC => Kind::Numeric,
+            Type::UUID => Kind::Uuid,
+            Type::JSONB => Kind::Jsonb,
+            Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ => Kind::Temporal,
+            _ if is_text(ty) => Kind::Text,
+            _ => Kind::Unsupported,
+        }
+    }
+}
+
 /// Decodes a cell of type `ty` from its binary format.
 ///
 /// `Err` is a message; the caller names the column.
+#[cfg(test)]
 pub(crate) fn decode<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<ValueRef<'a>, String> {
+    decode_as(Kind::of(ty), ty, raw)
+}
+
+/// Decodes a cell of kind `kind` (that of `ty`, named in errors) from its
+/// binary format. A temporal cell is decoded here only when it is NULL;
+/// its text is made by [`temporal_text`].
+///
+/// `Err` is a message; the caller names the column.
+#[inline]
+pub(crate) fn decode_as<'a>(
+    kind: Kind,
+    ty: &Type,
+    raw: Option<&'a [u8]>,
+) -> Result<ValueRef<'a>, String> {
     let Some(raw) = raw else {
         return Ok(ValueRef::Null);
     };
-    Ok(match *ty {
-        Type::INT2 => ValueRef::Int(i16::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::INT4 => ValueRef::Int(i32::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::INT8 => ValueRef::Int(i64::from_be_bytes(fixed(raw, ty)?)),
-        Type::OID => ValueRef::Int(u32::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::FLOAT4 => ValueRef::Float(f32::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::FLOAT8 => ValueRef::Float(f64::from_be_bytes(fixed(raw, ty)?)),
-        Type::BOOL => ValueRef::Bool(fixed::<1>(raw, ty)?[0] != 0),
-        Type::BYTEA => ValueRef::Blob(raw),
-        Type::NUMERIC => numeric(raw)?,
-        Type::UUID => ValueRef::Uuid(fixed(raw, ty)?),
-        Type::JSONB => match raw.split_first() {
+    Ok(match kind {
+        Kind::Int2 => ValueRef::Int(i16::from_be_bytes(fixed(raw, ty)?).into()),
+        Kind::Int4 => ValueRef::Int(i32::from_be_bytes(fixed(raw, ty)?).into()),
+        Kind::Int8 => ValueRef::Int(i64::from_be_bytes(fixed(raw, ty)?)),
+        Kind::Oid => ValueRef::Int(u32::from_be_bytes(fixed(raw, ty)?).into()),
+        Kind::Float4 => ValueRef::Float(f32::from_be_bytes(fixed(raw, ty)?).into()),
+        Kind::Float8 => ValueRef::Float(f64::from_be_bytes(fixed(raw, ty)?)),
+        Kind::Bool => ValueRef::Bool(fixed::<1>(raw, ty)?[0] != 0),
+        Kind::Bytea => ValueRef::Blob(raw),
+        Kind::Numeric => numeric(raw)?,
+        Kind::Uuid => ValueRef::Uuid(fixed(raw, ty)?),
+        Kind::Jsonb => match raw.split_first() {
             Some((1, json)) => ValueRef::Text(utf8(json, ty)?),
             _ => return Err("malformed `jsonb` value: unknown format version".into()),
         },
-        _ if is_text(ty) => ValueRef::Text(utf8(raw, ty)?),
-        _ => {
+        Kind::Text => ValueRef::Text(utf8(raw, ty)?),
+        Kind::Temporal | Kind::Unsupported => {
             return Err(format!(
                 "PostgreSQL type `{ty}` is not supported; cast it in SQL (for example `::text`)"
             ));
