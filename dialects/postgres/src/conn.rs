@@ -1,6 +1,7 @@
 //! A PostgreSQL connection implementing [`sqlalgebra::Connection`].
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
@@ -11,7 +12,7 @@ use sqlalgebra::value::{Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Postgres;
-use crate::types::{Kind, Param, RawCell, decode_as, temporal_text};
+use crate::types::{Kind, Param, RawCell, decode_as, explain, temporal_text};
 
 /// How many prepared statements each connection keeps.
 pub const STATEMENT_CACHE: usize = 256;
@@ -29,6 +30,47 @@ struct Cached {
     used: u64,
 }
 
+/// The statement cache's hash: a multiply-rotate over 8-byte words (as
+/// rustc's `FxHasher`), several times cheaper than the standard SipHash
+/// on SQL text, which every query hashes once. Keys are the program's own
+/// SQL and the cache holds at most [`STATEMENT_CACHE`] of them, so a
+/// crafted collision costs little.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// One PostgreSQL connection, with a prepared-statement cache.
 ///
 /// Every statement is prepared once per connection and kept (up to
@@ -38,7 +80,7 @@ pub struct PgConnection {
     client: Client,
     /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
     /// was prepared with (see [`param_type`]).
-    cache: HashMap<String, Cached>,
+    cache: HashMap<String, Cached, BuildHasherDefault<KeyHasher>>,
     /// Reused to build cache keys without allocating.
     key: String,
     clock: u64,
@@ -80,7 +122,7 @@ impl PgConnection {
     pub fn new(client: Client) -> Self {
         PgConnection {
             client,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             key: String::new(),
             clock: 0,
             depth: 0,
@@ -369,7 +411,9 @@ impl PgConnection {
 /// live on the stack.
 fn with_params<T>(binds: &[ValueRef<'_>], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
     const ON_STACK: usize = 16;
-    if binds.len() <= ON_STACK {
+    if binds.is_empty() {
+        f(&[])
+    } else if binds.len() <= ON_STACK {
         let mut params = [Param(ValueRef::Null); ON_STACK];
         for (p, b) in params.iter_mut().zip(binds) {
             *p = Param(*b);
@@ -582,29 +626,68 @@ impl std::fmt::Debug for PgRow<'_> {
     }
 }
 
-impl Row for PgRow<'_> {
-    #[inline]
-    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
-        let Some(&kind) = self.kinds.get(idx) else {
+impl PgRow<'_> {
+    /// The cell at `idx` when it is not a plain binary one: a temporal
+    /// cell, or `idx` out of range.
+    #[cold]
+    fn other_value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        if let Some(Some(text)) = self.temporal.get(idx) {
+            return Ok(ValueRef::Text(text));
+        }
+        if idx >= self.kinds.len() {
             return Err(Error::Decode {
                 column: idx.to_string(),
                 message: format!("the row has only {} columns", self.row.len()),
             });
-        };
-        if kind == Kind::Temporal
-            && let Some(Some(text)) = self.temporal.get(idx)
-        {
-            return Ok(ValueRef::Text(text));
         }
-        let decode_error = |message: String| Error::Decode {
+        // A NULL temporal cell, or an error.
+        self.binary_value(Kind::Unsupported, idx)
+    }
+
+    /// The error for a cell the driver could not hand over, or that
+    /// [`decode_as`] could not decode.
+    #[cold]
+    fn decode_error(&self, kind: Kind, idx: usize, driver: Option<postgres::Error>) -> Error {
+        let message = match driver {
+            Some(e) => e.to_string(),
+            None => {
+                let raw = self
+                    .row
+                    .try_get::<_, RawCell<'_>>(idx)
+                    .ok()
+                    .and_then(|c| c.0);
+                explain(
+                    kind,
+                    self.row.columns()[idx].type_(),
+                    raw.unwrap_or_default(),
+                )
+            }
+        };
+        Error::Decode {
             column: self.column_name(idx).to_owned(),
             message,
-        };
-        let cell = self
-            .row
-            .try_get::<_, RawCell<'_>>(idx)
-            .map_err(|e| decode_error(e.to_string()))?;
-        decode_as(kind, self.row.columns()[idx].type_(), cell.0).map_err(decode_error)
+        }
+    }
+
+    #[inline]
+    fn binary_value(&self, kind: Kind, idx: usize) -> Result<ValueRef<'_>> {
+        match self.row.try_get::<_, RawCell<'_>>(idx) {
+            Ok(cell) => match decode_as(kind, cell.0) {
+                Some(v) => Ok(v),
+                None => Err(self.decode_error(kind, idx, None)),
+            },
+            Err(e) => Err(self.decode_error(kind, idx, Some(e))),
+        }
+    }
+}
+
+impl Row for PgRow<'_> {
+    #[inline]
+    fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
+        match self.kinds.get(idx) {
+            Some(&kind) if kind != Kind::Temporal => self.binary_value(kind, idx),
+            _ => self.other_value(idx),
+        }
     }
 
     fn column_name(&self, idx: usize) -> &str {

@@ -197,9 +197,14 @@ impl<'a> FromSql<'a> for RawCell<'a> {
     }
 }
 
+#[inline]
 fn fixed<const N: usize>(raw: &[u8], ty: &Type) -> Result<[u8; N], String> {
-    raw.try_into()
-        .map_err(|_| format!("malformed `{ty}` value: {} bytes instead of {N}", raw.len()))
+    raw.try_into().map_err(|_| malformed(ty, raw.len(), N))
+}
+
+#[cold]
+fn malformed(ty: &Type, len: usize, want: usize) -> String {
+    format!("malformed `{ty}` value: {len} bytes instead of {want}")
 }
 
 /// How the cells of a column are decoded, decided once per statement from
@@ -254,45 +259,64 @@ impl Kind {
 /// `Err` is a message; the caller names the column.
 #[cfg(test)]
 pub(crate) fn decode<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<ValueRef<'a>, String> {
-    decode_as(Kind::of(ty), ty, raw)
+    let kind = Kind::of(ty);
+    decode_as(kind, raw).ok_or_else(|| explain(kind, ty, raw.unwrap_or_default()))
 }
 
-/// Decodes a cell of kind `kind` (that of `ty`, named in errors) from its
-/// binary format. A temporal cell is decoded here only when it is NULL;
-/// its text is made by [`temporal_text`].
-///
-/// `Err` is a message; the caller names the column.
+/// Decodes a cell of kind `kind` from its binary format; `None` when it
+/// cannot, which [`explain`] then puts into words. A temporal cell is
+/// decoded here only when it is NULL; its text is made by
+/// [`temporal_text`].
 #[inline]
-pub(crate) fn decode_as<'a>(
-    kind: Kind,
-    ty: &Type,
-    raw: Option<&'a [u8]>,
-) -> Result<ValueRef<'a>, String> {
+pub(crate) fn decode_as(kind: Kind, raw: Option<&[u8]>) -> Option<ValueRef<'_>> {
     let Some(raw) = raw else {
-        return Ok(ValueRef::Null);
+        return Some(ValueRef::Null);
     };
-    Ok(match kind {
-        Kind::Int2 => ValueRef::Int(i16::from_be_bytes(fixed(raw, ty)?).into()),
-        Kind::Int4 => ValueRef::Int(i32::from_be_bytes(fixed(raw, ty)?).into()),
-        Kind::Int8 => ValueRef::Int(i64::from_be_bytes(fixed(raw, ty)?)),
-        Kind::Oid => ValueRef::Int(u32::from_be_bytes(fixed(raw, ty)?).into()),
-        Kind::Float4 => ValueRef::Float(f32::from_be_bytes(fixed(raw, ty)?).into()),
-        Kind::Float8 => ValueRef::Float(f64::from_be_bytes(fixed(raw, ty)?)),
-        Kind::Bool => ValueRef::Bool(fixed::<1>(raw, ty)?[0] != 0),
+    Some(match kind {
+        Kind::Int2 => ValueRef::Int(i16::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Int4 => ValueRef::Int(i32::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Int8 => ValueRef::Int(i64::from_be_bytes(raw.try_into().ok()?)),
+        Kind::Oid => ValueRef::Int(u32::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Float4 => ValueRef::Float(f32::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Float8 => ValueRef::Float(f64::from_be_bytes(raw.try_into().ok()?)),
+        Kind::Bool => ValueRef::Bool(<[u8; 1]>::try_from(raw).ok()?[0] != 0),
         Kind::Bytea => ValueRef::Blob(raw),
-        Kind::Numeric => numeric(raw)?,
-        Kind::Uuid => ValueRef::Uuid(fixed(raw, ty)?),
+        Kind::Numeric => numeric(raw).ok()?,
+        Kind::Uuid => ValueRef::Uuid(raw.try_into().ok()?),
         Kind::Jsonb => match raw.split_first() {
-            Some((1, json)) => ValueRef::Text(utf8(json, ty)?),
-            _ => return Err("malformed `jsonb` value: unknown format version".into()),
+            Some((1, json)) => ValueRef::Text(std::str::from_utf8(json).ok()?),
+            _ => return None,
         },
-        Kind::Text => ValueRef::Text(utf8(raw, ty)?),
-        Kind::Temporal | Kind::Unsupported => {
-            return Err(format!(
-                "PostgreSQL type `{ty}` is not supported; cast it in SQL (for example `::text`)"
-            ));
-        }
+        Kind::Text => ValueRef::Text(std::str::from_utf8(raw).ok()?),
+        Kind::Temporal | Kind::Unsupported => return None,
     })
+}
+
+/// Why [`decode_as`] could not decode `raw`, a cell of kind `kind` and
+/// type `ty`. The caller names the column.
+#[cold]
+pub(crate) fn explain(kind: Kind, ty: &Type, raw: &[u8]) -> String {
+    let size = match kind {
+        Kind::Bool => 1,
+        Kind::Int2 => 2,
+        Kind::Int4 | Kind::Oid | Kind::Float4 => 4,
+        Kind::Int8 | Kind::Float8 => 8,
+        Kind::Uuid => 16,
+        Kind::Numeric => return numeric(raw).err().unwrap_or_default(),
+        Kind::Jsonb => {
+            return match raw.split_first() {
+                Some((1, json)) => not_utf8(ty, json),
+                _ => "malformed `jsonb` value: unknown format version".into(),
+            };
+        }
+        Kind::Text | Kind::Bytea => return not_utf8(ty, raw),
+        Kind::Temporal | Kind::Unsupported => {
+            return format!(
+                "PostgreSQL type `{ty}` is not supported; cast it in SQL (for example `::text`)"
+            );
+        }
+    };
+    malformed(ty, raw.len(), size)
 }
 
 /// The text of a `date`, `time`, `timestamp` or `timestamptz` cell (binary
@@ -384,8 +408,12 @@ fn write_time(out: &mut String, micros: i64) {
     }
 }
 
-fn utf8<'a>(raw: &'a [u8], ty: &Type) -> Result<&'a str, String> {
-    std::str::from_utf8(raw).map_err(|e| format!("`{ty}` value is not UTF-8: {e}"))
+/// Why `raw`, a cell of type `ty`, is not text.
+fn not_utf8(ty: &Type, raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(_) => format!("`{ty}` value could not be decoded"),
+        Err(e) => format!("`{ty}` value is not UTF-8: {e}"),
+    }
 }
 
 const NUMERIC_POS: u16 = 0x0000;
