@@ -452,19 +452,26 @@ fn is_stale_statement(e: &postgres::Error) -> bool {
 /// close one (`BEGIN`/`START TRANSACTION`, `COMMIT`/`END`/`ROLLBACK`/`ABORT`).
 /// Other statements, and scripts of several statements, leave it as it is.
 fn note_transaction(open: &mut bool, sql: &str) {
-    let sql = sql.trim().trim_end_matches(';').trim_end();
+    let head = sql.trim_start();
+    let first = &head[..head.bytes().take_while(u8::is_ascii_alphabetic).count()];
+    let is = |w: &str| first.eq_ignore_ascii_case(w);
+    let opens = is("BEGIN") || is("START");
+    let closes = is("COMMIT") || is("END") || is("ABORT") || is("ROLLBACK");
+    if !opens && !closes {
+        // Most statements: told by their first word alone.
+        return;
+    }
+    let sql = head.trim_end().trim_end_matches(';').trim_end();
     if sql.contains(';') {
         return;
     }
-    let mut words = sql.split_ascii_whitespace();
-    let first = words.next().unwrap_or("");
-    let is = |w: &str| first.eq_ignore_ascii_case(w);
-    if is("BEGIN") || is("START") {
+    if opens {
         *open = true;
-    } else if is("COMMIT")
-        || is("END")
-        || is("ABORT")
-        || (is("ROLLBACK") && !words.next().is_some_and(|w| w.eq_ignore_ascii_case("TO")))
+    } else if !is("ROLLBACK")
+        || !sql
+            .split_ascii_whitespace()
+            .nth(1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("TO"))
     {
         *open = false;
     }
