@@ -75,7 +75,10 @@ impl Hasher for KeyHasher {
 ///
 /// Every statement is prepared once per connection and kept (up to
 /// [`STATEMENT_CACHE`] of them; the least recently used one goes first), so
-/// running the same SQL again costs one round trip.
+/// running the same SQL again costs one round trip. A query's rows are
+/// fetched whole, in one call to the driver, unless
+/// [`set_stream_rows`](PgConnection::set_stream_rows) asks for them one at
+/// a time.
 pub struct PgConnection {
     client: Client,
     /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
