@@ -666,6 +666,81 @@ fn statement_cache_reuses_and_evicts() {
     assert_eq!(rows, [(1, 1)]);
 }
 
+/// Both ways of fetching rows: the whole result in one call (the default)
+/// and one row at a time. Same rows, same early stop, same errors, same
+/// counts; temporal columns and a large result included.
+#[test]
+fn rows_fetched_whole_or_streamed_agree() {
+    use sqlalgebra::value::decode_cell;
+
+    let engine = engine!("rows_fetched_whole_or_streamed_agree");
+    let mut conn = engine.connect().unwrap();
+    assert!(!conn.stream_rows());
+    const SQL: &str = "SELECT g::int8, 'row ' || g, DATE '2024-01-01' + g, \
+                       CASE WHEN g % 2 = 0 THEN NULL ELSE g::float8 END \
+                       FROM generate_series(1, 20000) g ORDER BY 1";
+    let read = |conn: &mut sqlalgebra::engine::Pooled<Postgres>| {
+        let mut rows = Vec::new();
+        conn.query_sql(SQL, &[], |row| {
+            let id: i64 = decode_cell(row, 0)?;
+            let name: String = decode_cell(row, 1)?;
+            let day: String = decode_cell(row, 2)?;
+            let half: Option<f64> = decode_cell(row, 3)?;
+            rows.push((id, name, day, half));
+            Ok(true)
+        })
+        .unwrap();
+        rows
+    };
+    let whole = read(&mut conn);
+    conn.set_stream_rows(true);
+    let streamed = read(&mut conn);
+    assert_eq!(whole.len(), 20_000);
+    assert_eq!(whole, streamed);
+    assert_eq!(
+        whole[1],
+        (2, "row 2".to_owned(), "2024-01-03".to_owned(), None)
+    );
+    assert_eq!(whole[19_998].3, Some(19_999.0));
+    assert_eq!(whole[19_999].3, None);
+
+    for stream in [false, true] {
+        conn.set_stream_rows(stream);
+        // The callback stops early; the connection stays usable.
+        let mut seen = 0;
+        conn.query_sql(SQL, &[], |_| {
+            seen += 1;
+            Ok(seen < 3)
+        })
+        .unwrap();
+        assert_eq!(seen, 3);
+        // A callback error is returned as it is.
+        let err = conn
+            .query_sql(SQL, &[], |_| Err(Error::NotFound))
+            .unwrap_err();
+        assert!(matches!(err, Error::NotFound), "{err:?}");
+        // A failure past the first rows (division by zero at row 10 000).
+        let err = conn
+            .query_sql(
+                "SELECT 1 / (10000 - g) FROM generate_series(1, 20000) g",
+                &[],
+                |_| Ok(true),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("division by zero"), "{err}");
+        // Counts: of changed rows, and of rows a query returns.
+        let n = conn
+            .execute_sql("SELECT g FROM generate_series(1, 5) g", &[])
+            .unwrap();
+        assert_eq!(n, 5);
+        let one: i64 = text("SELECT 1::int8")
+            .returns::<BigInt>()
+            .get(&mut conn)
+            .unwrap();
+        assert_eq!(one, 1);
+    }
+}
+
 #[test]
 fn constraint_violations_are_classified() {
     let engine = engine!("constraint_violations_are_classified");

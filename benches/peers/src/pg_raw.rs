@@ -1,9 +1,9 @@
-//! The `postgres` crate used directly: statements prepared once, rows
-//! streamed (`query_raw`) and mapped by index, `= ANY($1)` for the IN lists.
+//! The `postgres` crate used directly: statements prepared once, each
+//! result fetched whole (`query`: one runtime entry per query, where
+//! `query_raw` enters it once per row) and mapped by index, `= ANY($1)` for the IN lists.
 
 use std::collections::HashMap;
 
-use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Statement};
 
@@ -55,13 +55,12 @@ impl RawPostgres {
         params: &[&(dyn ToSql + Sync)],
         map: impl FnMut(&Row) -> T,
     ) -> Vec<T> {
-        let mut map = map;
-        let mut rows = self.client.query_raw(stmt, params.iter().copied()).unwrap();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().unwrap() {
-            out.push(map(&row));
-        }
-        out
+        self.client
+            .query(stmt, params)
+            .unwrap()
+            .iter()
+            .map(map)
+            .collect()
     }
 }
 

@@ -197,40 +197,126 @@ impl<'a> FromSql<'a> for RawCell<'a> {
     }
 }
 
+#[inline]
 fn fixed<const N: usize>(raw: &[u8], ty: &Type) -> Result<[u8; N], String> {
-    raw.try_into()
-        .map_err(|_| format!("malformed `{ty}` value: {} bytes instead of {N}", raw.len()))
+    raw.try_into().map_err(|_| malformed(ty, raw.len(), N))
+}
+
+#[cold]
+fn malformed(ty: &Type, len: usize, want: usize) -> String {
+    format!("malformed `{ty}` value: {len} bytes instead of {want}")
+}
+
+/// How the cells of a column are decoded, decided once per statement from
+/// the column's type (matching a [`Type`] per cell costs more than the
+/// decoding itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Int2,
+    Int4,
+    Int8,
+    Oid,
+    Float4,
+    Float8,
+    Bool,
+    Bytea,
+    Numeric,
+    Uuid,
+    Jsonb,
+    /// UTF-8 text in binary format too (see [`is_text`]).
+    Text,
+    /// `date`, `time`, `timestamp` and `timestamptz`: loaded as text (see
+    /// [`temporal_text`]).
+    Temporal,
+    /// Anything else: an error when a cell is read.
+    Unsupported,
+}
+
+impl Kind {
+    /// The kind of a column of type `ty`.
+    pub(crate) fn of(ty: &Type) -> Kind {
+        match *ty {
+            Type::INT2 => Kind::Int2,
+            Type::INT4 => Kind::Int4,
+            Type::INT8 => Kind::Int8,
+            Type::OID => Kind::Oid,
+            Type::FLOAT4 => Kind::Float4,
+            Type::FLOAT8 => Kind::Float8,
+            Type::BOOL => Kind::Bool,
+            Type::BYTEA => Kind::Bytea,
+            Type::NUMERIC => Kind::Numeric,
+            Type::UUID => Kind::Uuid,
+            Type::JSONB => Kind::Jsonb,
+            Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ => Kind::Temporal,
+            _ if is_text(ty) => Kind::Text,
+            _ => Kind::Unsupported,
+        }
+    }
 }
 
 /// Decodes a cell of type `ty` from its binary format.
 ///
 /// `Err` is a message; the caller names the column.
+#[cfg(test)]
 pub(crate) fn decode<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<ValueRef<'a>, String> {
+    let kind = Kind::of(ty);
+    decode_as(kind, raw).ok_or_else(|| explain(kind, ty, raw.unwrap_or_default()))
+}
+
+/// Decodes a cell of kind `kind` from its binary format; `None` when it
+/// cannot, which [`explain`] then puts into words. A temporal cell is
+/// decoded here only when it is NULL; its text is made by
+/// [`temporal_text`].
+#[inline]
+pub(crate) fn decode_as(kind: Kind, raw: Option<&[u8]>) -> Option<ValueRef<'_>> {
     let Some(raw) = raw else {
-        return Ok(ValueRef::Null);
+        return Some(ValueRef::Null);
     };
-    Ok(match *ty {
-        Type::INT2 => ValueRef::Int(i16::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::INT4 => ValueRef::Int(i32::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::INT8 => ValueRef::Int(i64::from_be_bytes(fixed(raw, ty)?)),
-        Type::OID => ValueRef::Int(u32::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::FLOAT4 => ValueRef::Float(f32::from_be_bytes(fixed(raw, ty)?).into()),
-        Type::FLOAT8 => ValueRef::Float(f64::from_be_bytes(fixed(raw, ty)?)),
-        Type::BOOL => ValueRef::Bool(fixed::<1>(raw, ty)?[0] != 0),
-        Type::BYTEA => ValueRef::Blob(raw),
-        Type::NUMERIC => numeric(raw)?,
-        Type::UUID => ValueRef::Uuid(fixed(raw, ty)?),
-        Type::JSONB => match raw.split_first() {
-            Some((1, json)) => ValueRef::Text(utf8(json, ty)?),
-            _ => return Err("malformed `jsonb` value: unknown format version".into()),
+    Some(match kind {
+        Kind::Int2 => ValueRef::Int(i16::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Int4 => ValueRef::Int(i32::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Int8 => ValueRef::Int(i64::from_be_bytes(raw.try_into().ok()?)),
+        Kind::Oid => ValueRef::Int(u32::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Float4 => ValueRef::Float(f32::from_be_bytes(raw.try_into().ok()?).into()),
+        Kind::Float8 => ValueRef::Float(f64::from_be_bytes(raw.try_into().ok()?)),
+        Kind::Bool => ValueRef::Bool(<[u8; 1]>::try_from(raw).ok()?[0] != 0),
+        Kind::Bytea => ValueRef::Blob(raw),
+        Kind::Numeric => numeric(raw).ok()?,
+        Kind::Uuid => ValueRef::Uuid(raw.try_into().ok()?),
+        Kind::Jsonb => match raw.split_first() {
+            Some((1, json)) => ValueRef::Text(std::str::from_utf8(json).ok()?),
+            _ => return None,
         },
-        _ if is_text(ty) => ValueRef::Text(utf8(raw, ty)?),
-        _ => {
-            return Err(format!(
-                "PostgreSQL type `{ty}` is not supported; cast it in SQL (for example `::text`)"
-            ));
-        }
+        Kind::Text => ValueRef::Text(std::str::from_utf8(raw).ok()?),
+        Kind::Temporal | Kind::Unsupported => return None,
     })
+}
+
+/// Why [`decode_as`] could not decode `raw`, a cell of kind `kind` and
+/// type `ty`. The caller names the column.
+#[cold]
+pub(crate) fn explain(kind: Kind, ty: &Type, raw: &[u8]) -> String {
+    let size = match kind {
+        Kind::Bool => 1,
+        Kind::Int2 => 2,
+        Kind::Int4 | Kind::Oid | Kind::Float4 => 4,
+        Kind::Int8 | Kind::Float8 => 8,
+        Kind::Uuid => 16,
+        Kind::Numeric => return numeric(raw).err().unwrap_or_default(),
+        Kind::Jsonb => {
+            return match raw.split_first() {
+                Some((1, json)) => not_utf8(ty, json),
+                _ => "malformed `jsonb` value: unknown format version".into(),
+            };
+        }
+        Kind::Text | Kind::Bytea => return not_utf8(ty, raw),
+        Kind::Temporal | Kind::Unsupported => {
+            return format!(
+                "PostgreSQL type `{ty}` is not supported; cast it in SQL (for example `::text`)"
+            );
+        }
+    };
+    malformed(ty, raw.len(), size)
 }
 
 /// The text of a `date`, `time`, `timestamp` or `timestamptz` cell (binary
@@ -322,8 +408,12 @@ fn write_time(out: &mut String, micros: i64) {
     }
 }
 
-fn utf8<'a>(raw: &'a [u8], ty: &Type) -> Result<&'a str, String> {
-    std::str::from_utf8(raw).map_err(|e| format!("`{ty}` value is not UTF-8: {e}"))
+/// Why `raw`, a cell of type `ty`, is not text.
+fn not_utf8(ty: &Type, raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(_) => format!("`{ty}` value could not be decoded"),
+        Err(e) => format!("`{ty}` value is not UTF-8: {e}"),
+    }
 }
 
 const NUMERIC_POS: u16 = 0x0000;
