@@ -500,6 +500,12 @@ impl Row for PgRow<'_> {
     fn len(&self) -> usize {
         self.row.len()
     }
+
+    /// Whether the driver's raw cell is absent: nothing is decoded.
+    #[inline]
+    fn is_null(&self, idx: usize) -> bool {
+        matches!(self.row.try_get::<_, RawCell<'_>>(idx), Ok(RawCell(None)))
+    }
 }
 
 impl Connection for PgConnection {
@@ -517,12 +523,12 @@ impl Connection for PgConnection {
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
     where
-        F: FnMut(&PgRow<'_>) -> Result<bool>,
+        F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
         let mut temporal = Vec::new();
         self.run(sql, binds, |row| {
             fill_temporal(row, &mut temporal)?;
-            each(&PgRow {
+            each(&mut PgRow {
                 row,
                 temporal: &temporal,
             })
