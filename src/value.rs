@@ -210,8 +210,10 @@ pub trait FromSqlValue: Sized {
     /// Reads the cell at `idx` of `row`, naming the column in the error.
     ///
     /// The default reads the cell in place ([`Row::value`]) and converts it
-    /// with [`from_value`](FromSqlValue::from_value). `String`, `Vec<u8>`
-    /// and `Option` of them override it to take the cell out of the row
+    /// with [`from_value`](FromSqlValue::from_value). `String` and
+    /// `Vec<u8>` override it (and
+    /// [`from_nullable_cell`](FromSqlValue::from_nullable_cell), which
+    /// `Option` loads through) to take the cell out of the row
     /// ([`Row::take_string`], [`Row::take_bytes`]) when the backend holds it
     /// as an owned buffer, which saves a copy (MySQL). [`decode_cell`] calls
     /// this.
@@ -238,12 +240,44 @@ pub trait FromSqlValue: Sized {
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
         decode_in_place(row, idx)
     }
+
+    /// Reads the cell at `idx` of `row`, `None` for NULL: what
+    /// `Option<Self>` loads through, reading the cell once. Overridden
+    /// with [`from_row_cell`](FromSqlValue::from_row_cell).
+    ///
+    /// ```
+    /// use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
+    /// # struct Cells(Vec<Option<i64>>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "n" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let mut row = Cells(vec![Some(3), None]);
+    /// assert_eq!(i32::from_nullable_cell(&mut row, 0).unwrap(), Some(3));
+    /// assert_eq!(i32::from_nullable_cell(&mut row, 1).unwrap(), None);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column.
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+        decode_in_place(row, idx)
+    }
 }
 
 /// Reads one cell in place and converts it, naming the column in the error.
 #[inline]
 fn decode_in_place<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
     T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
+}
+
+/// A cell taken out of the row that must not be NULL.
+#[inline]
+fn not_null<T, R: Row + ?Sized>(row: &R, idx: usize, cell: Option<T>) -> Result<T> {
+    cell.ok_or_else(|| DecodeError::Null.with_column(row.column_name(idx)))
 }
 
 /// Why a cell could not be converted.
@@ -356,6 +390,11 @@ impl FromSqlValue for String {
     }
     #[inline]
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        let cell = row.take_string(idx)?;
+        not_null(row, idx, cell)
+    }
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
         row.take_string(idx)
     }
 }
@@ -371,6 +410,11 @@ impl FromSqlValue for Vec<u8> {
     }
     #[inline]
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        let cell = row.take_bytes(idx)?;
+        not_null(row, idx, cell)
+    }
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
         row.take_bytes(idx)
     }
 }
@@ -383,11 +427,7 @@ impl<T: FromSqlValue> FromSqlValue for Option<T> {
     }
     #[inline]
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        if row.is_null(idx) {
-            Ok(None)
-        } else {
-            T::from_row_cell(row, idx).map(Some)
-        }
+        T::from_nullable_cell(row, idx)
     }
 }
 
@@ -510,12 +550,12 @@ pub trait Row {
         matches!(self.value(idx), Ok(ValueRef::Null))
     }
 
-    /// The cell at `idx` as a `String`, taken out of the row when the
-    /// backend holds it as an owned buffer (no copy), read in place and
-    /// copied otherwise. A cell taken out cannot be read again: decoding
-    /// reads each cell once.
+    /// The cell at `idx` as a `String`, `None` for NULL: taken out of the
+    /// row when the backend holds it as an owned buffer (no copy), read in
+    /// place and copied otherwise. A cell taken out cannot be read again:
+    /// decoding reads each cell once.
     ///
-    /// The default reads it in place, as `String::from_value(row.value(idx)?)`
+    /// The default reads it in place, as `Option::<String>::from_value`
     /// does. It accepts what [`FromSqlValue::from_value`] accepts for a
     /// `String` (text; decimals, UUIDs, dates and times in their text form).
     ///
@@ -530,19 +570,20 @@ pub trait Row {
     /// #     fn len(&self) -> usize { self.0.len() }
     /// # }
     /// let mut row = Cells(vec!["ann"]);
-    /// assert_eq!(row.take_string(0).unwrap(), "ann");
+    /// assert_eq!(row.take_string(0).unwrap().as_deref(), Some("ann"));
     /// ```
     ///
     /// # Errors
-    /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+    /// [`Error::Decode`] naming the column.
     #[inline]
-    fn take_string(&mut self, idx: usize) -> Result<String> {
+    fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
         decode_in_place(self, idx)
     }
 
-    /// The cell at `idx` as bytes, taken out of the row when the backend
-    /// holds it as an owned buffer, read in place and copied otherwise (see
-    /// [`take_string`](Row::take_string)). Accepts blobs, text and UUIDs.
+    /// The cell at `idx` as bytes, `None` for NULL: taken out of the row
+    /// when the backend holds it as an owned buffer, read in place and
+    /// copied otherwise (see [`take_string`](Row::take_string)). Accepts
+    /// blobs, text and UUIDs.
     ///
     /// ```
     /// # use sqlalgebra::value::{Row, ValueRef};
@@ -555,13 +596,13 @@ pub trait Row {
     /// #     fn len(&self) -> usize { self.0.len() }
     /// # }
     /// let mut row = Cells(vec![b"\x00\x01"]);
-    /// assert_eq!(row.take_bytes(0).unwrap(), vec![0, 1]);
+    /// assert_eq!(row.take_bytes(0).unwrap(), Some(vec![0, 1]));
     /// ```
     ///
     /// # Errors
-    /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+    /// [`Error::Decode`] naming the column.
     #[inline]
-    fn take_bytes(&mut self, idx: usize) -> Result<Vec<u8>> {
+    fn take_bytes(&mut self, idx: usize) -> Result<Option<Vec<u8>>> {
         decode_in_place(self, idx)
     }
 }

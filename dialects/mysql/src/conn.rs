@@ -399,6 +399,22 @@ fn decimal(text: &str) -> Option<ValueRef<'static>> {
     })
 }
 
+/// Whether the binary protocol sends the column's cells as
+/// `Value::Date` or `Value::Time`.
+fn is_temporal(column: &mysql::Column) -> bool {
+    matches!(
+        column.column_type(),
+        ColumnType::MYSQL_TYPE_DATE
+            | ColumnType::MYSQL_TYPE_NEWDATE
+            | ColumnType::MYSQL_TYPE_TIME
+            | ColumnType::MYSQL_TYPE_TIME2
+            | ColumnType::MYSQL_TYPE_DATETIME
+            | ColumnType::MYSQL_TYPE_DATETIME2
+            | ColumnType::MYSQL_TYPE_TIMESTAMP
+            | ColumnType::MYSQL_TYPE_TIMESTAMP2
+    )
+}
+
 /// A result row, read in place; text and blob cells are taken out of it
 /// (moved, not copied) when they load into a `String` or a `Vec<u8>`.
 pub struct MysqlRow<'r> {
@@ -618,9 +634,10 @@ impl Row for MysqlRow<'_> {
 
     /// A text cell is moved out of the row (checked to be UTF-8, not
     /// copied); any other cell is converted in place.
-    fn take_string(&mut self, idx: usize) -> Result<String> {
+    fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
         match self.take_held(idx, |h| h == Held::Text) {
             Some(bytes) => String::from_utf8(bytes)
+                .map(Some)
                 .map_err(|_| decode_error(self, idx, "expected text, found blob".into())),
             None => self.decode_in_place(idx),
         }
@@ -628,9 +645,9 @@ impl Row for MysqlRow<'_> {
 
     /// A text or blob cell is moved out of the row; any other cell is
     /// converted in place.
-    fn take_bytes(&mut self, idx: usize) -> Result<Vec<u8>> {
+    fn take_bytes(&mut self, idx: usize) -> Result<Option<Vec<u8>>> {
         match self.take_held(idx, |h| matches!(h, Held::Text | Held::Blob)) {
-            Some(bytes) => Ok(bytes),
+            Some(bytes) => Ok(Some(bytes)),
             None => self.decode_in_place(idx),
         }
     }
@@ -683,12 +700,18 @@ where
     let mut wanted = true;
     let mut temporal = Vec::new();
     while let Some(set) = result.iter() {
+        // Only a result set with a temporal column has cells to write as
+        // text; the others skip the per-row scan.
+        let has_temporal = set.columns().as_ref().iter().any(is_temporal);
+        temporal.clear();
         for row in set {
             let mut row = row.map_err(|e| error(sql, e))?;
             // Rows after the caller stopped are still read off the wire,
             // so the connection stays usable.
             if wanted {
-                temporal_text(&row, &mut temporal);
+                if has_temporal {
+                    temporal_text(&row, &mut temporal);
+                }
                 wanted = each(&mut MysqlRow {
                     row: &mut row,
                     temporal: &temporal,
