@@ -428,16 +428,22 @@ pub struct PgRow<'r> {
     temporal: &'r [Option<String>],
 }
 
+/// Whether the column is a `date`, `time`, `timestamp` or `timestamptz`,
+/// whose cells [`fill_temporal`] writes as text.
+fn is_temporal(column: &postgres::Column) -> bool {
+    matches!(
+        *column.type_(),
+        Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ
+    )
+}
+
 /// Writes the `date`, `time`, `timestamp` and `timestamptz` cells of `row` into `out` as
 /// text (see [`temporal_text`]): a `ValueRef` cannot borrow text that the
 /// binary format does not hold. `out` is left empty for a row without any.
 fn fill_temporal(row: &postgres::Row, out: &mut Vec<Option<String>>) -> Result<()> {
     out.clear();
     for (idx, column) in row.columns().iter().enumerate() {
-        if !matches!(
-            *column.type_(),
-            Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ
-        ) {
+        if !is_temporal(column) {
             continue;
         }
         let decode_error = |message: String| Error::Decode {
@@ -526,8 +532,13 @@ impl Connection for PgConnection {
         F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
         let mut temporal = Vec::new();
+        // Whether the result has a temporal column, from its first row: the
+        // others skip the per-row scan.
+        let mut has_temporal = None;
         self.run(sql, binds, |row| {
-            fill_temporal(row, &mut temporal)?;
+            if *has_temporal.get_or_insert_with(|| row.columns().iter().any(is_temporal)) {
+                fill_temporal(row, &mut temporal)?;
+            }
             each(&mut PgRow {
                 row,
                 temporal: &temporal,
