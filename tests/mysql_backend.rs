@@ -1050,6 +1050,26 @@ fn cells_taken_out_of_the_row_decode_as_in_place() -> Result<()> {
         matches!(&err, Error::UnexpectedNull { column } if column == "nothing"),
         "{err:?}"
     );
+
+    // A text cell loads once: reading it again says so.
+    struct Twice;
+    impl FromRow<(Text,)> for Twice {
+        const WIDTH: usize = 1;
+        fn from_row<R: sqlalgebra::value::Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
+            sqlalgebra::value::decode_cell::<String, _>(row, at)?;
+            sqlalgebra::value::decode_cell::<String, _>(row, at)?;
+            Ok(Twice)
+        }
+    }
+    let err = text("SELECT 'once' AS word")
+        .returns::<(Text,)>()
+        .get::<Twice, _>(&mut conn)
+        .err()
+        .expect("a second read fails");
+    assert!(
+        matches!(&err, Error::Decode { column, message } if column == "word" && message.contains("already taken")),
+        "{err:?}"
+    );
     Ok(())
 }
 

@@ -586,6 +586,13 @@ impl Row for MysqlRow<'_> {
     #[inline]
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
         let Some(v) = self.row.as_ref(idx) else {
+            if idx < self.row.len() {
+                return Err(decode_error(
+                    self,
+                    idx,
+                    "the cell was already taken out of the row (it loads once)".into(),
+                ));
+            }
             return Err(Error::Decode {
                 column: idx.to_string(),
                 message: format!("no column {idx}: the row has {}", self.row.len()),
