@@ -179,11 +179,8 @@ impl<'a> SqlWriter<'a> {
 
     /// The SQL buffer's first capacity: a three-column SELECT with a join,
     /// three predicates, ORDER BY and LIMIT over long quoted names is about
-    /// 400 bytes. Kept under 1 KiB: glibc serves requests of 1 KiB and more
-    /// from its large bins, after merging every free small chunk first,
-    /// which cost ~3 k instructions per query once the previous result's
-    /// strings were freed.
-    pub const INITIAL_CAPACITY: usize = 1000;
+    /// 400 bytes; 1 KiB costs one allocation all the same.
+    pub const INITIAL_CAPACITY: usize = 1024;
 
     /// A writer that appends to `buf` (cleared first), so a caller can
     /// reuse one allocation across statements.
