@@ -35,7 +35,7 @@ pub trait Connection {
     /// When the database refuses the statement or `each` fails.
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
-        F: FnMut(&Self::Row<'_>) -> Result<bool>;
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool>;
 
     /// Runs SQL without binds or results (DDL, transaction control).
     ///

@@ -221,7 +221,7 @@ impl<B: Backend> Connection for Pooled<B> {
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
-        F: FnMut(&Self::Row<'_>) -> Result<bool>,
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
     {
         if self.echo {
             echo(sql, binds);

@@ -103,6 +103,75 @@ pub trait SqlType: 'static {
 /// ```
 pub trait SingleValue: SqlType {}
 
+/// The SQL types of a group of result columns: one SQL type, or a tuple of
+/// them (nested tuples too).
+///
+/// Loading an optional group (`Option<T>` over the columns of an outer
+/// join) reads it: a column whose type is not [`Nullable`] is NULL only
+/// when the join found nothing, so that one cell decides; a group of
+/// nullable columns only is absent when all of its cells are NULL.
+///
+/// ```
+/// use sqlalgebra::types::{BigInt, ColumnTypes, Nullable, Text};
+/// assert_eq!(<(Nullable<Text>, BigInt, Text) as ColumnTypes>::FIRST_NOT_NULL, Some(1));
+/// assert_eq!(<(Nullable<Text>, (Nullable<BigInt>, Text)) as ColumnTypes>::FIRST_NOT_NULL, Some(2));
+/// assert_eq!(<(Nullable<Text>, Nullable<BigInt>) as ColumnTypes>::FIRST_NOT_NULL, None);
+/// assert_eq!(<(Text, (BigInt, Text)) as ColumnTypes>::COLUMNS, Some(3));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a SQL type or a tuple of SQL types",
+    note = "SQL types are the markers in `sqlalgebra::types` (BigInt, Text, Nullable<T>, ...)"
+)]
+pub trait ColumnTypes {
+    /// How many columns the group has; `None` when only known at run time
+    /// (a row of run-time shape).
+    const COLUMNS: Option<usize>;
+    /// The position in the group of the first column whose type is not
+    /// `Nullable`, if there is one (and no column of unknown count comes
+    /// before it).
+    const FIRST_NOT_NULL: Option<usize>;
+}
+
+impl<T: SingleValue> ColumnTypes for T {
+    const COLUMNS: Option<usize> = Some(1);
+    const FIRST_NOT_NULL: Option<usize> = if T::NULLABLE { None } else { Some(0) };
+}
+
+macro_rules! tuple_column_types {
+    ($($T:ident $S:ident),+) => {
+        impl<$($S: ColumnTypes),+> ColumnTypes for ($($S,)+) {
+            const COLUMNS: Option<usize> = {
+                let mut n = Some(0);
+                $(n = match (n, $S::COLUMNS) {
+                    (Some(n), Some(m)) => Some(n + m),
+                    _ => None,
+                };)+
+                n
+            };
+            #[allow(unused_assignments)]
+            const FIRST_NOT_NULL: Option<usize> = {
+                // `at` is the position of the next member; `None` once a
+                // member of unknown count has been passed.
+                let mut at = Some(0);
+                let mut found = None;
+                $(if found.is_none() {
+                    if let Some(a) = at {
+                        if let Some(i) = $S::FIRST_NOT_NULL {
+                            found = Some(a + i);
+                        }
+                        at = match $S::COLUMNS {
+                            Some(m) => Some(a + m),
+                            None => None,
+                        };
+                    }
+                })+
+                found
+            };
+        }
+    };
+}
+crate::macros::for_tuples!(tuple_column_types);
+
 macro_rules! sql_types {
     ($($(#[$doc:meta])* $name:ident => $kind:expr;)*) => {$(
         $(#[$doc])*

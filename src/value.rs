@@ -206,6 +206,78 @@ pub trait FromSqlValue: Sized {
     /// Converts the cell. A NULL for a type that cannot hold it is
     /// `Err(DecodeError::Null)`.
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError>;
+
+    /// Reads the cell at `idx` of `row`, naming the column in the error.
+    ///
+    /// The default reads the cell in place ([`Row::value`]) and converts it
+    /// with [`from_value`](FromSqlValue::from_value). `String` and
+    /// `Vec<u8>` override it (and
+    /// [`from_nullable_cell`](FromSqlValue::from_nullable_cell), which
+    /// `Option` loads through) to take the cell out of the row
+    /// ([`Row::take_string`], [`Row::take_bytes`]) when the backend holds it
+    /// as an owned buffer, which saves a copy (MySQL). [`decode_cell`] calls
+    /// this.
+    ///
+    /// ```
+    /// use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
+    /// struct Cells(Vec<Option<String>>);
+    /// impl Row for Cells {
+    ///     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    ///         Ok(self.0[idx].as_deref().map_or(ValueRef::Null, ValueRef::Text))
+    ///     }
+    ///     fn column_name(&self, _: usize) -> &str { "c" }
+    ///     fn len(&self) -> usize { self.0.len() }
+    /// }
+    /// let mut row = Cells(vec![Some("7".into()), None]);
+    /// assert_eq!(String::from_row_cell(&mut row, 0).unwrap(), "7");
+    /// assert_eq!(Option::<String>::from_row_cell(&mut row, 1).unwrap(), None);
+    /// assert!(i64::from_row_cell(&mut row, 0).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+    #[inline]
+    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        decode_in_place(row, idx)
+    }
+
+    /// Reads the cell at `idx` of `row`, `None` for NULL: what
+    /// `Option<Self>` loads through, reading the cell once. Overridden
+    /// with [`from_row_cell`](FromSqlValue::from_row_cell).
+    ///
+    /// ```
+    /// use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
+    /// # struct Cells(Vec<Option<i64>>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "n" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let mut row = Cells(vec![Some(3), None]);
+    /// assert_eq!(i32::from_nullable_cell(&mut row, 0).unwrap(), Some(3));
+    /// assert_eq!(i32::from_nullable_cell(&mut row, 1).unwrap(), None);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column.
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+        decode_in_place(row, idx)
+    }
+}
+
+/// Reads one cell in place and converts it, naming the column in the error.
+#[inline]
+fn decode_in_place<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
+    T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
+}
+
+/// A cell taken out of the row that must not be NULL.
+#[inline]
+fn not_null<T, R: Row + ?Sized>(row: &R, idx: usize, cell: Option<T>) -> Result<T> {
+    cell.ok_or_else(|| DecodeError::Null.with_column(row.column_name(idx)))
 }
 
 /// Why a cell could not be converted.
@@ -316,6 +388,15 @@ impl FromSqlValue for String {
             },
         }
     }
+    #[inline]
+    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        let cell = row.take_string(idx)?;
+        not_null(row, idx, cell)
+    }
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+        row.take_string(idx)
+    }
 }
 impl FromSqlValue for Vec<u8> {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
@@ -327,6 +408,15 @@ impl FromSqlValue for Vec<u8> {
             other => Err(DecodeError::mismatch("a blob", other)),
         }
     }
+    #[inline]
+    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        let cell = row.take_bytes(idx)?;
+        not_null(row, idx, cell)
+    }
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+        row.take_bytes(idx)
+    }
 }
 impl<T: FromSqlValue> FromSqlValue for Option<T> {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
@@ -334,6 +424,10 @@ impl<T: FromSqlValue> FromSqlValue for Option<T> {
             ValueRef::Null => Ok(None),
             v => T::from_value(v).map(Some),
         }
+    }
+    #[inline]
+    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        T::from_nullable_cell(row, idx)
     }
 }
 
@@ -396,7 +490,26 @@ impl<const N: u32> Decode<Nullable<Varchar<N>>> for Option<String> {}
 
 /// One row of a result, read in place from the driver.
 ///
-/// Each backend implements this for its row type.
+/// Each backend implements this for its row type: the three required
+/// methods read it; the provided ones ([`is_null`](Row::is_null),
+/// [`take_string`](Row::take_string), [`take_bytes`](Row::take_bytes)) have
+/// defaults built on [`value`](Row::value), which a backend overrides when
+/// it can do better.
+///
+/// ```
+/// use sqlalgebra::value::{Row, ValueRef};
+/// struct Cells(Vec<Option<i64>>);
+/// impl Row for Cells {
+///     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+///         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+///     }
+///     fn column_name(&self, _: usize) -> &str { "n" }
+///     fn len(&self) -> usize { self.0.len() }
+/// }
+/// let row = Cells(vec![Some(1), None]);
+/// assert_eq!(row.value(0).unwrap(), ValueRef::Int(1));
+/// assert!(row.is_null(1));
+/// ```
 pub trait Row {
     /// The cell at `idx` (0-based).
     ///
@@ -411,15 +524,116 @@ pub trait Row {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Whether the cell at `idx` is NULL; `false` when it cannot be read
+    /// (out of range), so that decoding it reports the error.
+    ///
+    /// The default reads the cell with [`value`](Row::value); backends
+    /// override it with the driver's cheapest check.
+    ///
+    /// ```
+    /// # use sqlalgebra::value::{Row, ValueRef};
+    /// # struct Cells(Vec<Option<i64>>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "n" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let row = Cells(vec![Some(1), None]);
+    /// assert!(!row.is_null(0));
+    /// assert!(row.is_null(1));
+    /// ```
+    #[inline]
+    fn is_null(&self, idx: usize) -> bool {
+        matches!(self.value(idx), Ok(ValueRef::Null))
+    }
+
+    /// The cell at `idx` as a `String`, `None` for NULL: taken out of the
+    /// row when the backend holds it as an owned buffer (no copy), read in
+    /// place and copied otherwise. A cell taken out cannot be read again:
+    /// decoding reads each cell once.
+    ///
+    /// The default reads it in place, as `Option::<String>::from_value`
+    /// does. It accepts what [`FromSqlValue::from_value`] accepts for a
+    /// `String` (text; decimals, UUIDs, dates and times in their text form).
+    ///
+    /// ```
+    /// # use sqlalgebra::value::{Row, ValueRef};
+    /// # struct Cells(Vec<&'static str>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(ValueRef::Text(self.0[idx]))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "name" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let mut row = Cells(vec!["ann"]);
+    /// assert_eq!(row.take_string(0).unwrap().as_deref(), Some("ann"));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column.
+    #[inline]
+    fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
+        decode_in_place(self, idx)
+    }
+
+    /// The cell at `idx` as bytes, `None` for NULL: taken out of the row
+    /// when the backend holds it as an owned buffer, read in place and
+    /// copied otherwise (see [`take_string`](Row::take_string)). Accepts
+    /// blobs, text and UUIDs.
+    ///
+    /// ```
+    /// # use sqlalgebra::value::{Row, ValueRef};
+    /// # struct Cells(Vec<&'static [u8]>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(ValueRef::Blob(self.0[idx]))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "data" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let mut row = Cells(vec![b"\x00\x01"]);
+    /// assert_eq!(row.take_bytes(0).unwrap(), Some(vec![0, 1]));
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column.
+    #[inline]
+    fn take_bytes(&mut self, idx: usize) -> Result<Option<Vec<u8>>> {
+        decode_in_place(self, idx)
+    }
 }
 
-/// Reads one cell of `row` as a `T`, naming the column in the error.
+/// Reads one cell of `row` as a `T`, naming the column in the error: what
+/// [`FromRow`] does for each single column. Text and blob cells are taken
+/// out of the row when the backend can give them away
+/// ([`FromSqlValue::from_row_cell`]).
+///
+/// ```
+/// use sqlalgebra::value::{Row, ValueRef, decode_cell};
+/// # struct Cells(Vec<Option<i64>>);
+/// # impl Row for Cells {
+/// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+/// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+/// #     }
+/// #     fn column_name(&self, _: usize) -> &str { "n" }
+/// #     fn len(&self) -> usize { self.0.len() }
+/// # }
+/// let mut row = Cells(vec![Some(5), None]);
+/// assert_eq!(decode_cell::<i32, _>(&mut row, 0).unwrap(), 5);
+/// assert_eq!(decode_cell::<Option<i64>, _>(&mut row, 1).unwrap(), None);
+/// let e = decode_cell::<i64, _>(&mut row, 1).unwrap_err();
+/// assert_eq!(e.to_string(), sqlalgebra::Error::UnexpectedNull { column: "n".into() }.to_string());
+/// ```
 ///
 /// # Errors
 /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
 #[inline]
-pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
-    T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
+pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<T> {
+    T::from_row_cell(row, idx)
 }
 
 /// A Rust value built from (part of) a result row whose SQL types are `ST`:
@@ -435,7 +649,7 @@ pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Res
 /// struct User { id: i64, name: String }
 /// impl FromRow<(BigInt, Text)> for User {
 ///     const WIDTH: usize = 2;
-///     fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> sqlalgebra::Result<Self> {
+///     fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> sqlalgebra::Result<Self> {
 ///         let (id, name) = <(i64, String) as FromRow<(BigInt, Text)>>::from_row(row, at)?;
 ///         Ok(User { id, name })
 ///     }
@@ -453,13 +667,13 @@ pub trait FromRow<ST>: Sized {
     ///
     /// # Errors
     /// When a cell does not fit its Rust type.
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self>;
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self>;
 }
 
 impl<T: Decode<ST>, ST: SingleValue> FromRow<ST> for T {
     const WIDTH: usize = 1;
     #[inline]
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
         decode_cell(row, at)
     }
 }
@@ -471,7 +685,7 @@ macro_rules! tuple_from_row {
             const WIDTH: usize = 0 $(+ $T::WIDTH)+;
             #[inline]
             #[allow(unused_assignments)]
-            fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {
+            fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
                 let mut i = at;
                 Ok(($({
                     let v = $T::from_row(row, i)?;
@@ -483,18 +697,37 @@ macro_rules! tuple_from_row {
 
         /// A group of columns that is entirely NULL (an outer join that
         /// found nothing) loads as `None`.
+        ///
+        /// When the group's SQL types have a column that is not `Nullable`,
+        /// that cell alone decides (such a column is NULL only when the
+        /// join found nothing); otherwise every cell is checked.
         #[diagnostic::do_not_recommend]
-        impl<T: FromRow<($($S,)+)>, $($S,)+> FromRow<($($S,)+)> for Option<T> {
+        impl<T: FromRow<($($S,)+)>, $($S: ColumnTypes,)+> FromRow<($($S,)+)> for Option<T> {
             const WIDTH: usize = T::WIDTH;
-            fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {
-                for i in at..at + T::WIDTH {
-                    if row.value(i)? != ValueRef::Null {
-                        return T::from_row(row, at).map(Some);
-                    }
+            #[inline]
+            fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
+                if group_is_null::<($($S,)+), R>(row, at, T::WIDTH) {
+                    Ok(None)
+                } else {
+                    T::from_row(row, at).map(Some)
                 }
-                Ok(None)
             }
         }
     };
 }
 crate::macros::for_tuples!(tuple_from_row);
+
+/// Whether the `width` columns of `row` from `at`, of SQL types `ST`, are
+/// an absent outer-join group: the first column whose type is not
+/// `Nullable` is NULL, or, when there is none, every cell is.
+#[inline]
+pub(crate) fn group_is_null<ST: ColumnTypes, R: Row + ?Sized>(
+    row: &R,
+    at: usize,
+    width: usize,
+) -> bool {
+    match ST::FIRST_NOT_NULL {
+        Some(i) if i < width => row.is_null(at + i),
+        _ => (at..at + width).all(|i| row.is_null(i)),
+    }
+}

@@ -373,6 +373,102 @@ fn joins<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+/// An `Option` over a group of outer-join columns is `None` when the join
+/// found nothing: a column whose SQL type is not `Nullable` decides alone,
+/// wherever it is in the group; a group of nullable columns only is `None`
+/// when all of its cells are NULL.
+fn optional_groups_of_an_outer_join<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    let (alice, bob, _) = blog(&mut conn)?;
+    update(Posts)
+        .set(posts::Body.set(Some("first")))
+        .filter(posts::Title.eq("a1"))
+        .execute(&mut conn)?;
+
+    // The not-NULL column (the title) is second: bob's post has a NULL
+    // body and is still there; carol has no post.
+    let rows: Vec<(String, Option<(Option<String>, String)>)> =
+        select((users::Name, (posts::Body, posts::Title)))
+            .left_join(Posts, posts::UserId.eq(users::Id))
+            .order_by((users::Name, posts::Id))
+            .load(&mut conn)?;
+    let got: Vec<(&str, Option<(Option<&str>, &str)>)> = rows
+        .iter()
+        .map(|(n, p)| {
+            (
+                n.as_str(),
+                p.as_ref().map(|(b, t)| (b.as_deref(), t.as_str())),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("alice", Some((Some("first"), "a1"))),
+            ("alice", Some((None, "a2"))),
+            ("alice", Some((None, "a3"))),
+            ("bob", Some((None, "b1"))),
+            ("carol", None),
+        ]
+    );
+
+    // Nested: the first not-NULL column is the third of the group.
+    let rows: Vec<Option<((Option<String>, Option<String>), i64)>> =
+        select(((posts::Body, users::Fullname), posts::UserId))
+            .from(Users)
+            .left_join(Posts, posts::UserId.eq(users::Id))
+            .order_by((users::Name, posts::Id))
+            .load(&mut conn)?;
+    let owners: Vec<Option<i64>> = rows.iter().map(|r| r.as_ref().map(|r| r.1)).collect();
+    assert_eq!(
+        owners,
+        [Some(alice), Some(alice), Some(alice), Some(bob), None]
+    );
+    // bob has no full name and his post no body: both NULL, still there.
+    assert_eq!(rows[3], Some(((None, None), bob)));
+
+    // Only nullable columns: `None` when every cell is NULL, whatever the
+    // join found (bob's post has no body and bob no full name).
+    let rows: Vec<(String, Option<(Option<String>, Option<String>)>)> =
+        select((users::Name, (posts::Body, users::Fullname)))
+            .left_join(Posts, posts::UserId.eq(users::Id))
+            .order_by((users::Name, posts::Id))
+            .load(&mut conn)?;
+    let got: Vec<(&str, Option<(Option<&str>, Option<&str>)>)> = rows
+        .iter()
+        .map(|(n, p)| {
+            (
+                n.as_str(),
+                p.as_ref().map(|(b, f)| (b.as_deref(), f.as_deref())),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("alice", Some((Some("first"), Some("Alice Smith")))),
+            ("alice", Some((None, Some("Alice Smith")))),
+            ("alice", Some((None, Some("Alice Smith")))),
+            ("bob", None),
+            ("carol", Some((None, Some("Carol Jones")))),
+        ]
+    );
+
+    // The not-NULL column alone decides: a NULL there is `None` even when
+    // a nullable cell of the group has a value.
+    let row: (i64, Option<(Option<String>, String)>) =
+        text("SELECT 1 AS n, 'body' AS body, NULL AS title")
+            .returns::<(BigInt, (Nullable<Text>, Text))>()
+            .get(&mut conn)?;
+    assert_eq!(row, (1, None));
+    let row: (i64, Option<(Option<String>, String)>) =
+        text("SELECT 1 AS n, NULL AS body, 'title' AS title")
+            .returns::<(BigInt, (Nullable<Text>, Text))>()
+            .get(&mut conn)?;
+    assert_eq!(row, (1, Some((None, "title".to_owned()))));
+    Ok(())
+}
+
 // ---------------------------------------------------------------- update, delete
 
 fn updates_and_deletes_report_rows<B: Backend>(engine: &Engine<B>) -> Result<()> {
@@ -1313,6 +1409,7 @@ on_all_backends!(
     selects_with_order_limit_offset_and_distinct,
     groups_and_aggregates,
     joins,
+    optional_groups_of_an_outer_join,
     updates_and_deletes_report_rows,
     empty_in_lists,
     matching_helpers_match_literally,

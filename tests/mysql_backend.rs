@@ -981,6 +981,98 @@ fn last_insert_id_and_matched_row_counts() -> Result<()> {
     Ok(())
 }
 
+/// Text and blob cells are moved out of the driver's row into `String`s and
+/// `Vec<u8>`s; every other cell converts in place, and a mismatch names the
+/// column as before.
+#[test]
+fn cells_taken_out_of_the_row_decode_as_in_place() -> Result<()> {
+    let Some(engine) = common::mysql("cells_taken_out_of_the_row") else {
+        return Ok(());
+    };
+    let mut conn = engine.connect()?;
+    type Cells = (
+        String,
+        Vec<u8>,
+        Vec<u8>,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Cells = text(
+        "SELECT 'h\u{e9}llo' AS t, x'00ff' AS b, 'abc' AS tb, JSON_OBJECT('a', 1) AS j, \
+         CAST(1.5 AS DECIMAL(4, 2)) AS d, CAST('2024-03-31' AS DATE) AS day, \
+         NULL AS n, 'x' AS o",
+    )
+    .returns::<(
+        Text,
+        Blob,
+        Blob,
+        Json,
+        Numeric,
+        Date,
+        Nullable<Text>,
+        Nullable<Text>,
+    )>()
+    .get(&mut conn)?;
+    let (t, b, tb, j, d, day, n, o) = row;
+    assert_eq!(t, "h\u{e9}llo");
+    assert_eq!(b, [0x00, 0xff]);
+    assert_eq!(tb, b"abc");
+    assert_eq!(j.replace(' ', ""), r#"{"a":1}"#);
+    assert_eq!(d, "1.50");
+    assert_eq!(day, "2024-03-31");
+    assert_eq!((n, o.as_deref()), (None, Some("x")));
+
+    // A blob is not text, a number is not text: the column is named.
+    let err = text("SELECT x'fffe' AS raw")
+        .returns::<Text>()
+        .get::<String, _>(&mut conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { column, message } if column == "raw" && message == "expected text, found blob"),
+        "{err:?}"
+    );
+    let err = text("SELECT 5 AS five")
+        .returns::<Text>()
+        .get::<String, _>(&mut conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { column, message } if column == "five" && message.contains("expected text")),
+        "{err:?}"
+    );
+    let err = text("SELECT NULL AS nothing")
+        .returns::<Text>()
+        .get::<String, _>(&mut conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnexpectedNull { column } if column == "nothing"),
+        "{err:?}"
+    );
+
+    // A text cell loads once: reading it again says so.
+    struct Twice;
+    impl FromRow<(Text,)> for Twice {
+        const WIDTH: usize = 1;
+        fn from_row<R: sqlalgebra::value::Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
+            sqlalgebra::value::decode_cell::<String, _>(row, at)?;
+            sqlalgebra::value::decode_cell::<String, _>(row, at)?;
+            Ok(Twice)
+        }
+    }
+    let err = text("SELECT 'once' AS word")
+        .returns::<(Text,)>()
+        .get::<Twice, _>(&mut conn)
+        .err()
+        .expect("a second read fails");
+    assert!(
+        matches!(&err, Error::Decode { column, message } if column == "word" && message.contains("already taken")),
+        "{err:?}"
+    );
+    Ok(())
+}
+
 /// Savepoints: an inner failure undoes only the inner work (runs on every
 /// backend through the shared harness).
 fn savepoints_undo_only_inner_work<B: Backend>(engine: &sqlalgebra::Engine<B>) -> Result<()> {

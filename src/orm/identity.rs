@@ -74,7 +74,7 @@ impl<C: Connection> Db<'_, C> {
 
     pub(crate) fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
     where
-        F: FnMut(&C::Row<'_>) -> Result<bool>,
+        F: FnMut(&mut C::Row<'_>) -> Result<bool>,
     {
         self.begin()?;
         *self.statements += 1;

@@ -17,7 +17,8 @@ use crate::expr::OrderBy;
 use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate};
 use crate::render::{Render, SqlWriter, TableRef, TableSet};
 use crate::schema::{Column, QuerySource, Table};
-use crate::value::{FromRow, Row, ValueRef};
+use crate::types::ColumnTypes;
+use crate::value::{FromRow, ValueRef, group_is_null};
 
 /// A loader run on the objects a query returned.
 type Loader<'c, C> = fn(&mut Session<'c, C>, &[u32]) -> Result<()>;
@@ -429,6 +430,7 @@ where
     C: Connection,
     M: HasMany<Ch>,
     Ch: BelongsTo<M>,
+    SqlRow<Ch>: ColumnTypes,
     J: JoinList,
     W: MaybeClause,
     O: MaybeClause,
@@ -489,16 +491,12 @@ where
         let mut rows: Vec<(M, Option<Ch>)> = Vec::new();
         db.query(&r, |row| {
             let p = M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(row, 0)?);
-            let mut present = false;
-            for i in width..width + child_width {
-                present |= row.value(i)? != ValueRef::Null;
-            }
-            let c = if present {
+            let c = if group_is_null::<SqlRow<Ch>, _>(row, width, child_width) {
+                None
+            } else {
                 Some(Ch::from_row(<Ch::Row as FromRow<SqlRow<Ch>>>::from_row(
                     row, width,
                 )?))
-            } else {
-                None
             };
             rows.push((p, c));
             Ok(true)

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::expr::Expression;
 use crate::query::{RunQuery, Selection, Value, text};
 use crate::render::{Render, SqlWriter, TableRef, TableSet, add_table};
-use crate::types::{Any, BigInt, SqlKind, Text};
+use crate::types::{Any, BigInt, ColumnTypes, SqlKind, Text};
 use crate::value::{DecodeError, FromRow, FromSqlValue, Row, ValueRef};
 
 /// The tables of a database, as read by [`reflect`].
@@ -182,6 +182,13 @@ impl Selection for DynColumns<'_> {
     type SqlType = AnyRow;
 }
 
+/// As many columns as the row has from where it starts, of any type.
+#[diagnostic::do_not_recommend]
+impl ColumnTypes for AnyRow {
+    const COLUMNS: Option<usize> = None;
+    const FIRST_NOT_NULL: Option<usize> = None;
+}
+
 #[diagnostic::do_not_recommend]
 impl FromSqlValue for Value {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
@@ -193,7 +200,7 @@ impl FromSqlValue for Value {
 #[diagnostic::do_not_recommend]
 impl FromRow<AnyRow> for Vec<Value> {
     const WIDTH: usize = 0;
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
         (at..row.len())
             .map(|i| row.value(i).map(Value::from_ref))
             .collect()

@@ -226,7 +226,7 @@ pub type KindSql = (SmallInt, Integer, BigInt, Real, Double, Text, Bool, Blob);
 
 impl FromRow<KindSql> for Kind {
     const WIDTH: usize = 8;
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> Result<Self> {
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {
         let (small, int, big, real, double, text, flag, blob) =
             <(i16, i32, i64, f32, f64, String, bool, Vec<u8>) as FromRow<KindSql>>::from_row(
                 row, at,

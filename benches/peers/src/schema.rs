@@ -67,7 +67,7 @@ pub mod comments {
 impl FromRow<(Integer, Text, Nullable<Text>)> for User {
     const WIDTH: usize = 3;
     #[inline]
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> sqlalgebra::Result<Self> {
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> sqlalgebra::Result<Self> {
         let (id, name, hair_color) =
             <(i32, String, Option<String>) as FromRow<(Integer, Text, Nullable<Text>)>>::from_row(
                 row, at,
@@ -83,7 +83,7 @@ impl FromRow<(Integer, Text, Nullable<Text>)> for User {
 impl FromRow<(Integer, Integer, Text, Nullable<Text>)> for Post {
     const WIDTH: usize = 4;
     #[inline]
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> sqlalgebra::Result<Self> {
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> sqlalgebra::Result<Self> {
         let (id, user_id, title, body) = <(i32, i32, String, Option<String>) as FromRow<(
             Integer,
             Integer,
@@ -102,7 +102,7 @@ impl FromRow<(Integer, Integer, Text, Nullable<Text>)> for Post {
 impl FromRow<(Integer, Integer, Text)> for Comment {
     const WIDTH: usize = 3;
     #[inline]
-    fn from_row<R: Row + ?Sized>(row: &R, at: usize) -> sqlalgebra::Result<Self> {
+    fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> sqlalgebra::Result<Self> {
         let (id, post_id, text) =
             <(i32, i32, String) as FromRow<(Integer, Integer, Text)>>::from_row(row, at)?;
         Ok(Comment { id, post_id, text })

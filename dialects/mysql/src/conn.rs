@@ -6,7 +6,7 @@ use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Params, Value};
 use sqlalgebra::render::{Dialect, SqlCache};
-use sqlalgebra::value::{Row, ValueRef};
+use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Mysql;
@@ -402,9 +402,26 @@ fn decimal(text: &str) -> Option<ValueRef<'static>> {
     })
 }
 
-/// A result row, read in place.
+/// Whether the binary protocol sends the column's cells as
+/// `Value::Date` or `Value::Time`.
+fn is_temporal(column: &mysql::Column) -> bool {
+    matches!(
+        column.column_type(),
+        ColumnType::MYSQL_TYPE_DATE
+            | ColumnType::MYSQL_TYPE_NEWDATE
+            | ColumnType::MYSQL_TYPE_TIME
+            | ColumnType::MYSQL_TYPE_TIME2
+            | ColumnType::MYSQL_TYPE_DATETIME
+            | ColumnType::MYSQL_TYPE_DATETIME2
+            | ColumnType::MYSQL_TYPE_TIMESTAMP
+            | ColumnType::MYSQL_TYPE_TIMESTAMP2
+    )
+}
+
+/// A result row, read in place; text and blob cells are taken out of it
+/// (moved, not copied) when they load into a `String` or a `Vec<u8>`.
 pub struct MysqlRow<'r> {
-    row: &'r mysql::Row,
+    row: &'r mut mysql::Row,
     /// The row's DATE, TIME, DATETIME and TIMESTAMP cells as ISO text, by
     /// column (empty when the row has none).
     temporal: &'r [Option<String>],
@@ -452,6 +469,46 @@ fn temporal_text(row: &mysql::Row, out: &mut Vec<Option<String>>) {
     }
 }
 
+/// What a cell that arrives as bytes holds, by its column.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// An integer in text form.
+    Integer,
+    /// A float in text form.
+    Float,
+    /// A DECIMAL in text form.
+    Decimal,
+    /// Bytes (the binary character set).
+    Blob,
+    /// Text, or bytes when it is not UTF-8.
+    Text,
+}
+
+fn held(column: &mysql::Column) -> Held {
+    match column.column_type() {
+        ColumnType::MYSQL_TYPE_TINY
+        | ColumnType::MYSQL_TYPE_SHORT
+        | ColumnType::MYSQL_TYPE_INT24
+        | ColumnType::MYSQL_TYPE_LONG
+        | ColumnType::MYSQL_TYPE_LONGLONG
+        | ColumnType::MYSQL_TYPE_YEAR => Held::Integer,
+        ColumnType::MYSQL_TYPE_FLOAT | ColumnType::MYSQL_TYPE_DOUBLE => Held::Float,
+        ColumnType::MYSQL_TYPE_DECIMAL | ColumnType::MYSQL_TYPE_NEWDECIMAL => Held::Decimal,
+        ColumnType::MYSQL_TYPE_DATE
+        | ColumnType::MYSQL_TYPE_NEWDATE
+        | ColumnType::MYSQL_TYPE_TIME
+        | ColumnType::MYSQL_TYPE_TIME2
+        | ColumnType::MYSQL_TYPE_DATETIME
+        | ColumnType::MYSQL_TYPE_DATETIME2
+        | ColumnType::MYSQL_TYPE_TIMESTAMP
+        | ColumnType::MYSQL_TYPE_TIMESTAMP2 => Held::Text,
+        // MySQL reports JSON with the binary character set; it is text.
+        ColumnType::MYSQL_TYPE_JSON => Held::Text,
+        _ if column.character_set() == BINARY_CHARSET => Held::Blob,
+        _ => Held::Text,
+    }
+}
+
 impl MysqlRow<'_> {
     /// A cell that arrived as bytes: a string or blob, or a number or
     /// DECIMAL in text form.
@@ -464,13 +521,8 @@ impl MysqlRow<'_> {
         let unsigned = column
             .flags()
             .contains(mysql::consts::ColumnFlags::UNSIGNED_FLAG);
-        match column.column_type() {
-            ColumnType::MYSQL_TYPE_TINY
-            | ColumnType::MYSQL_TYPE_SHORT
-            | ColumnType::MYSQL_TYPE_INT24
-            | ColumnType::MYSQL_TYPE_LONG
-            | ColumnType::MYSQL_TYPE_LONGLONG
-            | ColumnType::MYSQL_TYPE_YEAR => {
+        match held(column) {
+            Held::Integer => {
                 let text = numeric(self)?;
                 let parsed = if unsigned {
                     text.parse::<u64>().ok().and_then(|u| i64::try_from(u).ok())
@@ -481,30 +533,40 @@ impl MysqlRow<'_> {
                     decode_error(self, idx, format!("integer {text} does not fit in i64"))
                 })
             }
-            ColumnType::MYSQL_TYPE_FLOAT | ColumnType::MYSQL_TYPE_DOUBLE => {
+            Held::Float => {
                 let text = numeric(self)?;
                 text.parse::<f64>()
                     .map(ValueRef::Float)
                     .map_err(|_| decode_error(self, idx, format!("malformed float {text:?}")))
             }
-            ColumnType::MYSQL_TYPE_DECIMAL | ColumnType::MYSQL_TYPE_NEWDECIMAL => {
+            Held::Decimal => {
                 let text = numeric(self)?;
                 decimal(text)
                     .ok_or_else(|| decode_error(self, idx, format!("malformed decimal {text:?}")))
             }
-            ColumnType::MYSQL_TYPE_DATE
-            | ColumnType::MYSQL_TYPE_NEWDATE
-            | ColumnType::MYSQL_TYPE_TIME
-            | ColumnType::MYSQL_TYPE_TIME2
-            | ColumnType::MYSQL_TYPE_DATETIME
-            | ColumnType::MYSQL_TYPE_DATETIME2
-            | ColumnType::MYSQL_TYPE_TIMESTAMP
-            | ColumnType::MYSQL_TYPE_TIMESTAMP2 => Ok(text_or_blob(bytes)),
-            // MySQL reports JSON with the binary character set; it is text.
-            ColumnType::MYSQL_TYPE_JSON => Ok(text_or_blob(bytes)),
-            _ if column.character_set() == BINARY_CHARSET => Ok(ValueRef::Blob(bytes)),
-            _ => Ok(text_or_blob(bytes)),
+            Held::Blob => Ok(ValueRef::Blob(bytes)),
+            Held::Text => Ok(text_or_blob(bytes)),
         }
+    }
+
+    /// Takes the bytes of the cell at `idx` out of the row when they arrived
+    /// as bytes of a column that holds `wanted`; `None` (the cell left in
+    /// place) otherwise.
+    fn take_held(&mut self, idx: usize, wanted: fn(Held) -> bool) -> Option<Vec<u8>> {
+        if !matches!(self.row.as_ref(idx), Some(Value::Bytes(_)))
+            || !wanted(held(&self.row.columns_ref()[idx]))
+        {
+            return None;
+        }
+        match self.row.take_opt::<Vec<u8>, _>(idx) {
+            Some(Ok(bytes)) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Converts the cell at `idx` in place, naming the column in the error.
+    fn decode_in_place<T: FromSqlValue>(&self, idx: usize) -> Result<T> {
+        T::from_value(self.value(idx)?).map_err(|e| e.with_column(self.column_name(idx)))
     }
 }
 
@@ -527,6 +589,13 @@ impl Row for MysqlRow<'_> {
     #[inline]
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
         let Some(v) = self.row.as_ref(idx) else {
+            if idx < self.row.len() {
+                return Err(decode_error(
+                    self,
+                    idx,
+                    "the cell was already taken out of the row (it loads once)".into(),
+                ));
+            }
             return Err(Error::Decode {
                 column: idx.to_string(),
                 message: format!("no column {idx}: the row has {}", self.row.len()),
@@ -566,6 +635,31 @@ impl Row for MysqlRow<'_> {
 
     fn len(&self) -> usize {
         self.row.len()
+    }
+
+    #[inline]
+    fn is_null(&self, idx: usize) -> bool {
+        matches!(self.row.as_ref(idx), Some(Value::NULL))
+    }
+
+    /// A text cell is moved out of the row (checked to be UTF-8, not
+    /// copied); any other cell is converted in place.
+    fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
+        match self.take_held(idx, |h| h == Held::Text) {
+            Some(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| decode_error(self, idx, "expected text, found blob".into())),
+            None => self.decode_in_place(idx),
+        }
+    }
+
+    /// A text or blob cell is moved out of the row; any other cell is
+    /// converted in place.
+    fn take_bytes(&mut self, idx: usize) -> Result<Option<Vec<u8>>> {
+        match self.take_held(idx, |h| matches!(h, Held::Text | Held::Blob)) {
+            Some(bytes) => Ok(Some(bytes)),
+            None => self.decode_in_place(idx),
+        }
     }
 }
 
@@ -608,7 +702,7 @@ fn query<F>(
     mut each: F,
 ) -> Result<()>
 where
-    F: FnMut(&MysqlRow<'_>) -> Result<bool>,
+    F: FnMut(&mut MysqlRow<'_>) -> Result<bool>,
 {
     let params = params(sql, binds)?;
     let stmt = statement(conn, cache, sql)?;
@@ -616,14 +710,20 @@ where
     let mut wanted = true;
     let mut temporal = Vec::new();
     while let Some(set) = result.iter() {
+        // Only a result set with a temporal column has cells to write as
+        // text; the others skip the per-row scan.
+        let has_temporal = set.columns().as_ref().iter().any(is_temporal);
+        temporal.clear();
         for row in set {
-            let row = row.map_err(|e| error(sql, e))?;
+            let mut row = row.map_err(|e| error(sql, e))?;
             // Rows after the caller stopped are still read off the wire,
             // so the connection stays usable.
             if wanted {
-                temporal_text(&row, &mut temporal);
-                wanted = each(&MysqlRow {
-                    row: &row,
+                if has_temporal {
+                    temporal_text(&row, &mut temporal);
+                }
+                wanted = each(&mut MysqlRow {
+                    row: &mut row,
                     temporal: &temporal,
                 })?;
             }
@@ -646,7 +746,7 @@ impl Connection for MysqlConnection {
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
-        F: FnMut(&MysqlRow<'_>) -> Result<bool>,
+        F: FnMut(&mut MysqlRow<'_>) -> Result<bool>,
     {
         let result = query(&mut self.conn, self.statements.as_mut(), sql, binds, each);
         self.note(result)

@@ -360,7 +360,7 @@ impl PgConnection {
     /// way). Each row is read with its columns' [`Kind`]s.
     fn query<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
     where
-        F: FnMut(&PgRow<'_>) -> Result<bool>,
+        F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
         let stream = self.stream_rows;
         let mut kinds = std::mem::take(&mut self.kinds);
@@ -373,7 +373,7 @@ impl PgConnection {
                 if any_temporal {
                     fill_temporal(row, &kinds, &mut temporal)?;
                 }
-                each(&PgRow {
+                each(&mut PgRow {
                     row,
                     kinds: &kinds,
                     temporal: &temporal,
@@ -713,6 +713,12 @@ impl Row for PgRow<'_> {
     fn len(&self) -> usize {
         self.row.len()
     }
+
+    /// Whether the driver's raw cell is absent: nothing is decoded.
+    #[inline]
+    fn is_null(&self, idx: usize) -> bool {
+        matches!(self.row.try_get::<_, RawCell<'_>>(idx), Ok(RawCell(None)))
+    }
 }
 
 impl Connection for PgConnection {
@@ -728,7 +734,7 @@ impl Connection for PgConnection {
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
-        F: FnMut(&PgRow<'_>) -> Result<bool>,
+        F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
         self.query(sql, binds, each)
     }

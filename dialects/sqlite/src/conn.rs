@@ -159,6 +159,12 @@ impl Row for SqliteRow<'_> {
     fn len(&self) -> usize {
         self.row.as_ref().column_count()
     }
+
+    /// The cell's storage class alone: no text is read or checked.
+    #[inline]
+    fn is_null(&self, idx: usize) -> bool {
+        matches!(self.row.get_ref(idx), Ok(SqliteValue::Null))
+    }
 }
 
 fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>]) -> Result<()> {
@@ -223,13 +229,13 @@ impl Connection for SqliteConnection {
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
     where
-        F: FnMut(&SqliteRow<'_>) -> Result<bool>,
+        F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
     {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
         bind_all(&mut stmt, sql, binds)?;
         let mut rows = stmt.raw_query();
         while let Some(row) = rows.next().map_err(|e| error(sql, e))? {
-            if !each(&SqliteRow { row })? {
+            if !each(&mut SqliteRow { row })? {
                 break;
             }
         }
