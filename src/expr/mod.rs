@@ -114,9 +114,7 @@ impl<C: Column> Render for C {
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static COLUMN: NodeTag = NodeTag::new("column");
-        key.tag(&COLUMN);
-        key.name(<C::Table as Table>::NAME);
-        key.name(C::NAME);
+        key.column(&COLUMN, <C::Table as Table>::NAME, C::NAME);
         true
     }
 }

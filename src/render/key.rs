@@ -86,8 +86,8 @@ pub struct SqlKey<'a> {
     binds: Binds<'a>,
 }
 
-/// Words a key holds without allocating: a SELECT with a join, a few
-/// predicates and ORDER BY takes about 50.
+/// Words a key holds without allocating: a SELECT of seven columns with
+/// a join, a few predicates and ORDER BY takes about 50.
 const INLINE_WORDS: usize = 64;
 
 impl Default for SqlKey<'_> {
@@ -190,6 +190,32 @@ impl<'a> SqlKey<'a> {
         self.binds.reserve(binds);
     }
 
+    /// Records a column: its tag, its table's name and its own name, in
+    /// four words when both names are shorter than 64 KiB (as they are).
+    #[inline]
+    pub(crate) fn column(
+        &mut self,
+        tag: &'static NodeTag,
+        table: &'static str,
+        name: &'static str,
+    ) {
+        static LONG_NAMES: NodeTag = NodeTag::new("column with long names");
+        match (u16::try_from(table.len()), u16::try_from(name.len())) {
+            (Ok(t), Ok(n)) => {
+                self.tag(tag);
+                self.push(table.as_ptr().addr());
+                self.push(name.as_ptr().addr());
+                self.push(usize::from(t) << 16 | usize::from(n));
+            }
+            _ => {
+                self.tag(&LONG_NAMES);
+                self.tag(tag);
+                self.name(table);
+                self.name(name);
+            }
+        }
+    }
+
     /// Records a bind value, in the order rendering binds it.
     #[inline]
     pub fn bind(&mut self, value: ValueRef<'a>) {
@@ -247,7 +273,7 @@ pub(crate) struct CachedSql {
 /// ```
 #[derive(Debug, Default)]
 pub struct SqlCache {
-    texts: HashMap<Box<[usize]>, CachedSql, BuildHasherDefault<WordHasher>>,
+    texts: HashMap<Box<[usize]>, CachedSql, BuildHasherDefault<FastHasher>>,
 }
 
 impl SqlCache {
@@ -282,31 +308,51 @@ impl SqlCache {
     }
 }
 
-/// A fast hash for keys made of machine words (addresses and small
-/// numbers), in the manner of rustc's FxHash; the cache is private to a
-/// connection and its keys are not chosen by an adversary.
-#[derive(Default)]
-struct WordHasher(u64);
+/// A fast, non-cryptographic hash for caches keyed by the program's own
+/// SQL: a multiply-rotate over 8-byte words, as rustc's `FxHasher`,
+/// several times cheaper than the standard SipHash. The rendered-SQL
+/// cache hashes [`SqlKey`] words with it, and the backends their
+/// statement caches' SQL text (which every query hashes once). Their keys
+/// are not chosen by an adversary, and the caches are bounded, so a
+/// crafted collision costs little.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::hash::BuildHasherDefault;
+/// use sqlalgebra::render::FastHasher;
+/// let mut m: HashMap<&str, u8, BuildHasherDefault<FastHasher>> = HashMap::default();
+/// m.insert("SELECT 1", 1);
+/// assert_eq!(m["SELECT 1"], 1);
+/// ```
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
 
-impl WordHasher {
+impl FastHasher {
     #[inline]
     fn add(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
-impl Hasher for WordHasher {
+impl Hasher for FastHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut word = [0; 8];
             word.copy_from_slice(c);
-            self.add(u64::from_ne_bytes(word));
+            self.add(u64::from_le_bytes(word));
         }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
         }
+    }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
     }
     #[inline]
     fn write_usize(&mut self, n: usize) {
@@ -354,7 +400,7 @@ mod tests {
     #[test]
     fn the_word_hasher_sees_every_word() {
         use std::hash::BuildHasher;
-        let build = BuildHasherDefault::<WordHasher>::default();
+        let build = BuildHasherDefault::<FastHasher>::default();
         let hash = |words: &[usize]| build.hash_one(words);
         assert_ne!(hash(&[1, 2]), hash(&[2, 1]));
         assert_ne!(hash(&[1]), hash(&[1, 0]));

@@ -6,7 +6,7 @@ mod key;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
 pub(crate) use key::same_binds;
-pub use key::{NodeTag, SqlCache, SqlKey};
+pub use key::{FastHasher, NodeTag, SqlCache, SqlKey};
 
 use smallvec::SmallVec;
 

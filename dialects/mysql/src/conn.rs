@@ -1,11 +1,12 @@
 //! A MySQL / MariaDB connection implementing [`sqlalgebra::Connection`].
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Params, Value};
-use sqlalgebra::render::{Dialect, SqlCache};
+use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
 use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -165,7 +166,7 @@ fn transaction_control(sql: &str) -> Option<bool> {
 
 /// Prepared statements by SQL text, the least recently used closed first.
 struct StatementCache {
-    map: HashMap<Box<str>, Cached>,
+    map: HashMap<Box<str>, Cached, BuildHasherDefault<FastHasher>>,
     capacity: usize,
     clock: u64,
 }
@@ -178,7 +179,7 @@ struct Cached {
 impl StatementCache {
     fn new(capacity: usize) -> Self {
         StatementCache {
-            map: HashMap::new(),
+            map: HashMap::default(),
             capacity,
             clock: 0,
         }

@@ -1,13 +1,13 @@
 //! A PostgreSQL connection implementing [`sqlalgebra::Connection`].
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Statement};
-use sqlalgebra::render::{Dialect, SqlCache};
+use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
 use sqlalgebra::value::{Row, ValueRef};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -30,47 +30,6 @@ struct Cached {
     used: u64,
 }
 
-/// The statement cache's hash: a multiply-rotate over 8-byte words (as
-/// rustc's `FxHasher`), several times cheaper than the standard SipHash
-/// on SQL text, which every query hashes once. Keys are the program's own
-/// SQL and the cache holds at most [`STATEMENT_CACHE`] of them, so a
-/// crafted collision costs little.
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl KeyHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for KeyHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.add(u64::from_le_bytes(w.try_into().unwrap_or_default()));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// One PostgreSQL connection, with a prepared-statement cache.
 ///
 /// Every statement is prepared once per connection and kept (up to
@@ -83,7 +42,7 @@ pub struct PgConnection {
     client: Client,
     /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
     /// was prepared with (see [`param_type`]).
-    cache: HashMap<String, Cached, BuildHasherDefault<KeyHasher>>,
+    cache: HashMap<String, Cached, BuildHasherDefault<FastHasher>>,
     /// Reused to build cache keys without allocating.
     key: String,
     clock: u64,
