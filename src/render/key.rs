@@ -192,7 +192,7 @@ impl<'a> SqlKey<'a> {
 
     /// Records a column: its tag, its table's name and its own name, in
     /// four words when both names are shorter than 64 KiB (as they are).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn column(
         &mut self,
         tag: &'static NodeTag,
