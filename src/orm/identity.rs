@@ -141,8 +141,7 @@ impl<C: Connection> IdentityMap<C> {
 
     /// The database key of the object in slot `i` when the database has it.
     pub(crate) fn db_key<M: Model>(&self, i: u32) -> Option<M::Key> {
-        let slot = self.arena::<M>()?.slot(i as usize)?;
-        matches!(slot.state, State::Clean | State::Dirty | State::Deleted).then(|| slot.db_key())
+        self.arena::<M>()?.db_key(i)
     }
 
     pub(crate) fn state<M: Model>(&self, i: u32) -> Option<State> {

@@ -56,6 +56,17 @@ impl Collections {
         need
     }
 
+    /// The loaded collections of `parents`, concatenated.
+    pub(crate) fn loaded_of(&self, parents: &[u32]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for &p in parents {
+            if let Coll::Loaded(v) = self.get(p) {
+                out.extend_from_slice(v);
+            }
+        }
+        out
+    }
+
     pub(crate) fn set(&mut self, parent: u32, coll: Coll) {
         let i = parent as usize;
         if self.by_parent.len() <= i {
