@@ -1116,6 +1116,13 @@ fn take_moves_objects_out<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .order_by(books::Id.asc())
         .load(s.connection())?;
     assert_eq!(titles, ["b0", "b1", "b2", "b3", "b4", "b5"]);
+    // Several at once, in the order asked.
+    let mut s2 = Session::new(s.connection());
+    let all = s2.query::<Book>().order_by(books::Id.desc()).all()?;
+    let titles: Vec<String> = s2.take_all(all).into_iter().map(|b| b.title).collect();
+    assert_eq!(titles, ["b5", "b4", "b3", "b2", "b1", "b0"]);
+    assert_eq!(s2.count::<Book>(), 0);
+    drop(s2);
     // After a rollback, a taken object does not come back.
     let a = s.add(Author::new("z"));
     s.flush()?;

@@ -302,6 +302,11 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
 /// | joined | [`joined_children`](ModelQuery::joined_children) | the same one, with a LEFT JOIN |
 /// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`Error::NotLoaded`] |
+///
+/// The `_with` forms of the selectin strategies
+/// ([`selectin_children_with`](ModelQuery::selectin_children_with), ...)
+/// nest: they choose how the relationships of the objects they load load
+/// in turn (see [`Loaders`]).
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
 pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
     session: &'s mut Session<'c, C>,

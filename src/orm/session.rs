@@ -297,8 +297,14 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # }
     /// let mut s = Session::new(conn);
     /// let handles = s.query::<User>().all()?;
-    /// let users: Vec<User> = handles.into_iter().map(|h| s.take(h)).collect();
+    /// if let Some(&first) = handles.first() {
+    ///     let user: User = s.take(first);
+    ///     assert!(!s.contains(first));
+    /// #   let _ = user;
+    /// }
+    /// let rest: Vec<User> = s.take_all(handles.into_iter().skip(1));
     /// assert_eq!(s.count::<User>(), 0);
+    /// # let _ = rest;
     /// # Ok(()) }
     /// ```
     ///
@@ -316,6 +322,22 @@ impl<'c, C: Connection> Session<'c, C> {
     /// to an object.
     pub fn try_take<M: Model>(&mut self, h: Handle<M>) -> Option<M> {
         self.map.arena_mut::<M>().expunge(h.index())
+    }
+
+    /// [`take`](Session::take)s several objects, in the order of the
+    /// handles: a loaded collection, say.
+    ///
+    /// # Panics
+    /// When a handle no longer refers to an object.
+    pub fn take_all<M: Model>(&mut self, handles: impl IntoIterator<Item = Handle<M>>) -> Vec<M> {
+        let arena = self.map.arena_mut::<M>();
+        handles
+            .into_iter()
+            .map(|h| match arena.expunge(h.index()) {
+                Some(m) => m,
+                None => stale(h),
+            })
+            .collect()
     }
 
     /// The object with primary key `key`: from the identity map without

@@ -115,8 +115,7 @@ impl<C: Connection> crate::Associating for Orm<C> {
                     .into_iter()
                     .map(|p| {
                         let comments = s.related::<Post, Comment>(p).expect("comments, loaded");
-                        let comments = comments.into_iter().map(|c| s.take(c)).collect();
-                        (s.take(p), comments)
+                        (s.take(p), s.take_all(comments))
                     })
                     .collect();
                 (s.take(u), posts)
