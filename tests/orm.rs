@@ -957,6 +957,183 @@ fn column_defaults_timestamps_and_versions<B: Backend>(engine: &Engine<B>) -> Re
     Ok(())
 }
 
+/// 3 authors with 2 books each; book `n` is in genre `n % 2`; each author
+/// has an expertise in genre 0.
+fn three_authors<C: Connection>(conn: &mut C) -> Result<()> {
+    let mut s = Session::new(conn);
+    let genres = [s.add(Genre::new("g0")), s.add(Genre::new("g1"))];
+    let mut n = 0;
+    for a in 0..3 {
+        let author = s.add(Author::new(&format!("a{a}")));
+        for _ in 0..2 {
+            let b = s.add(Book::new(&format!("b{n}")));
+            s.attach(author, b);
+            s.link(b, genres[n % 2]);
+            n += 1;
+        }
+    }
+    s.flush()?;
+    let g0 = s[genres[0]].id;
+    for a in s.query::<Author>().all()? {
+        let author_id = s[a].id;
+        s.add(Expertise {
+            author_id,
+            genre_id: g0,
+            level: 1,
+        });
+    }
+    s.commit()
+}
+
+fn nested_selectin_loading<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    setup(&mut *conn)?;
+    three_authors(&mut *conn)?;
+
+    // Authors -> books -> the books' genres: one statement per level.
+    let mut s = Session::new(&mut *conn);
+    let authors = s
+        .query::<Author>()
+        .order_by(authors::Id.asc())
+        .selectin_children_with::<Book>(|books| books.selectin_linked::<Genre>())
+        .all()?;
+    assert_eq!(s.statement_count(), 3);
+    let mut seen = Vec::new();
+    for &a in &authors {
+        for b in s.related::<Author, Book>(a)? {
+            assert_eq!(s[b].author_id, s[a].id);
+            for g in s.linked::<Book, Genre>(b)? {
+                seen.push((s[b].title.clone(), s[g].name.clone()));
+            }
+        }
+    }
+    seen.sort();
+    let expected: Vec<(String, String)> = (0..6)
+        .map(|n| (format!("b{n}"), format!("g{}", n % 2)))
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(s.statement_count(), 3, "everything was loaded");
+    // Again: every collection is loaded, only the authors are queried.
+    s.query::<Author>()
+        .selectin_children_with::<Book>(|books| books.selectin_linked::<Genre>())
+        .all()?;
+    assert_eq!(s.statement_count(), 4);
+    drop(s);
+
+    // Nested under a many-to-one and a many-to-many load.
+    let mut s = Session::new(&mut *conn);
+    let books = s
+        .query::<Book>()
+        .selectin_parents_with::<Author>(|authors| authors.selectin_children::<Expertise>())
+        .selectin_linked_with::<Genre>(|genres| genres.selectin_children::<Expertise>())
+        .all()?;
+    assert_eq!(books.len(), 6);
+    assert_eq!(s.statement_count(), 5);
+    for &b in &books {
+        let a = s.parent::<Book, Author>(b)?.expect("loaded");
+        assert_eq!(s.related::<Author, Expertise>(a)?.len(), 1);
+        for g in s.linked::<Book, Genre>(b)? {
+            let n = if s[g].name == "g0" { 3 } else { 0 };
+            assert_eq!(s.related::<Genre, Expertise>(g)?.len(), n);
+        }
+    }
+    assert_eq!(s.statement_count(), 5, "everything was loaded");
+    drop(s);
+
+    // Raise below selectin; batches at every level.
+    let mut s = Session::new(&mut *conn);
+    s.set_batch_size(2);
+    let authors = s
+        .query::<Author>()
+        .selectin_children_with::<Book>(|books| {
+            books.raise_linked::<Genre>().selectin_parents::<Author>()
+        })
+        .all()?;
+    assert_eq!(s.statement_count(), 1 + 2, "3 authors in batches of 2");
+    let b = s.related::<Author, Book>(authors[0])?[0];
+    assert!(matches!(
+        s.linked::<Book, Genre>(b),
+        Err(Error::NotLoaded { .. })
+    ));
+    assert_eq!(s.parent::<Book, Author>(b)?, Some(authors[0]));
+    let books = s
+        .query::<Book>()
+        .selectin_linked_with::<Genre>(|genres| genres.selectin_linked::<Book>())
+        .all()?;
+    assert_eq!(
+        s.statement_count(),
+        3 + 1 + 3 + 1,
+        "6 books in 3 batches, 2 genres in 1"
+    );
+    for &b in &books {
+        for g in s.linked::<Book, Genre>(b)? {
+            assert_eq!(s.linked::<Genre, Book>(g)?.len(), 3);
+        }
+    }
+    assert_eq!(s.statement_count(), 8);
+    Ok(())
+}
+
+fn take_moves_objects_out<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    setup(&mut *conn)?;
+    three_authors(&mut *conn)?;
+    let mut s = Session::new(&mut *conn);
+    let authors = s
+        .query::<Author>()
+        .order_by(authors::Id.asc())
+        .selectin_children::<Book>()
+        .all()?;
+    let books = s.related::<Author, Book>(authors[0])?;
+    assert_eq!(books.len(), 2);
+    let taken = s.take(books[0]);
+    assert_eq!(taken.title, "b0");
+    assert!(!s.contains(books[0]));
+    assert_eq!(s.try_take(books[0]), None);
+    assert_eq!(s.state(books[0]), ObjectState::Detached);
+    assert_eq!(s.count::<Book>(), 5);
+    assert_eq!(
+        s.related::<Author, Book>(authors[0])?,
+        [books[1]],
+        "gone from the collection"
+    );
+    // The identity map forgot its key: `get` loads it into a new slot.
+    let n = s.statement_count();
+    let again = s.get::<Book>(taken.id)?.expect("still in the database");
+    assert_ne!(again, books[0]);
+    assert_eq!(s[again], taken);
+    assert_eq!(s.statement_count(), n + 1);
+    // A taken object's changes are not written.
+    s[again].title = "changed".into();
+    let mut changed = s.take(again);
+    assert_eq!(changed.title, "changed");
+    changed.title = "b0".into();
+    // A pending object taken is not inserted.
+    let pending = s.add(Book::new("never"));
+    assert_eq!(s.take(pending).title, "never");
+    s.commit()?;
+    let titles: Vec<String> = select(books::Title)
+        .order_by(books::Id.asc())
+        .load(s.connection())?;
+    assert_eq!(titles, ["b0", "b1", "b2", "b3", "b4", "b5"]);
+    // Several at once, in the order asked.
+    let mut s2 = Session::new(s.connection());
+    let all = s2.query::<Book>().order_by(books::Id.desc()).all()?;
+    let titles: Vec<String> = s2.take_all(all).into_iter().map(|b| b.title).collect();
+    assert_eq!(titles, ["b5", "b4", "b3", "b2", "b1", "b0"]);
+    assert_eq!(s2.count::<Book>(), 0);
+    drop(s2);
+    // After a rollback, a taken object does not come back.
+    let a = s.add(Author::new("z"));
+    s.flush()?;
+    let z = s.take(a);
+    s.rollback()?;
+    assert!(!s.contains(a));
+    assert_eq!(z.name, "z");
+    assert_eq!(count(s.connection(), Authors)?, 3);
+    Ok(())
+}
+
 on_all_backends!(
     crud_and_identity_map,
     queries_reuse_the_identity_map,
@@ -971,4 +1148,6 @@ on_all_backends!(
     cascades_in_a_fresh_session,
     many_to_many_loading,
     column_defaults_timestamps_and_versions,
+    nested_selectin_loading,
+    take_moves_objects_out,
 );

@@ -172,12 +172,19 @@ impl<M: Model> Arena<M> {
         self.index.get(key).copied()
     }
 
+    /// The database key of the object in slot `i` when the database has
+    /// it.
+    pub(crate) fn db_key(&self, i: u32) -> Option<M::Key> {
+        let slot = self.slot(i as usize)?;
+        slot.state.indexed().then(|| slot.db_key())
+    }
+
     fn unindex(&mut self, i: u32) {
-        if let Some(slot) = self.slot(i as usize) {
-            let key = slot.db_key();
-            if self.index.get(&key) == Some(&i) {
-                self.index.remove(&key);
-            }
+        if let Some(slot) = self.slot(i as usize)
+            && let MapEntry::Occupied(e) = self.index.entry(slot.db_key())
+            && *e.get() == i
+        {
+            e.remove();
         }
     }
 
@@ -321,15 +328,15 @@ impl<M: Model> Arena<M> {
         }
     }
 
-    /// Removes the object from the session without touching the database.
-    pub(crate) fn expunge(&mut self, i: u32) {
+    /// Removes the object from the session without touching the database,
+    /// and returns it.
+    pub(crate) fn expunge(&mut self, i: u32) -> Option<M> {
         self.unindex(i);
-        if let Some(s) = self.slots.get_mut(i as usize) {
-            *s = None;
-        }
         for (_, entries) in &mut self.journal {
             entries.retain(|e| e.slot != i);
         }
+        let slot = self.slots.get_mut(i as usize)?.take()?;
+        Some(slot.value)
     }
 
     /// The slots the next flush may have work for, in the order they were

@@ -3,7 +3,7 @@
 
 use std::any::{Any, TypeId};
 
-use super::arena::{Arena, FastMap, State};
+use super::arena::{Arena, State};
 use super::flush::ErasedArena;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::sql;
@@ -105,31 +105,40 @@ impl<C: Connection> Db<'_, C> {
 /// The arenas of a session, one per model type, type-erased.
 pub(crate) struct IdentityMap<C: Connection> {
     pub(crate) arenas: Vec<Box<dyn ErasedArena<C>>>,
-    by_type: FastMap<TypeId, usize>,
+    /// The model type of each arena: a session has few, so a scan beats
+    /// hashing.
+    types: Vec<TypeId>,
 }
 
 impl<C: Connection> IdentityMap<C> {
     pub(crate) fn new() -> Self {
         IdentityMap {
             arenas: Vec::new(),
-            by_type: FastMap::default(),
+            types: Vec::new(),
         }
     }
 
+    #[inline]
+    fn position<M: Model>(&self) -> Option<usize> {
+        let t = TypeId::of::<M>();
+        self.types.iter().position(|&x| x == t)
+    }
+
+    #[inline]
     pub(crate) fn arena<M: Model>(&self) -> Option<&Arena<M>> {
-        let i = *self.by_type.get(&TypeId::of::<M>())?;
+        let i = self.position::<M>()?;
         let any: &dyn Any = self.arenas[i].as_any();
         any.downcast_ref()
     }
 
+    #[inline]
     pub(crate) fn arena_mut<M: Model>(&mut self) -> &mut Arena<M> {
-        let i = match self.by_type.get(&TypeId::of::<M>()) {
-            Some(&i) => i,
+        let i = match self.position::<M>() {
+            Some(i) => i,
             None => {
                 self.arenas.push(Box::new(Arena::<M>::new()));
-                let i = self.arenas.len() - 1;
-                self.by_type.insert(TypeId::of::<M>(), i);
-                i
+                self.types.push(TypeId::of::<M>());
+                self.arenas.len() - 1
             }
         };
         let any: &mut dyn Any = self.arenas[i].as_any_mut();
@@ -141,8 +150,7 @@ impl<C: Connection> IdentityMap<C> {
 
     /// The database key of the object in slot `i` when the database has it.
     pub(crate) fn db_key<M: Model>(&self, i: u32) -> Option<M::Key> {
-        let slot = self.arena::<M>()?.slot(i as usize)?;
-        matches!(slot.state, State::Clean | State::Dirty | State::Deleted).then(|| slot.db_key())
+        self.arena::<M>()?.db_key(i)
     }
 
     pub(crate) fn state<M: Model>(&self, i: u32) -> Option<State> {

@@ -56,6 +56,17 @@ impl Collections {
         need
     }
 
+    /// The loaded collections of `parents`, concatenated.
+    pub(crate) fn loaded_of(&self, parents: &[u32]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for &p in parents {
+            if let Coll::Loaded(v) = self.get(p) {
+                out.extend_from_slice(v);
+            }
+        }
+        out
+    }
+
     pub(crate) fn set(&mut self, parent: u32, coll: Coll) {
         let i = parent as usize;
         if self.by_parent.len() <= i {
@@ -130,7 +141,9 @@ pub(crate) struct LinkStore<L, R> {
 /// The relationship stores of a session.
 pub(crate) struct Relations<C: Connection> {
     stores: Vec<Box<dyn ErasedRel<C>>>,
-    by_type: FastMap<TypeId, usize>,
+    /// The relationship type of each store: a session has few, so a scan
+    /// beats hashing.
+    types: Vec<TypeId>,
     /// The models whose [`Model::relationships`] were registered.
     registered: FastMap<TypeId, ()>,
 }
@@ -216,7 +229,7 @@ impl<C: Connection> Relations<C> {
     pub(crate) fn new() -> Self {
         Relations {
             stores: Vec::new(),
-            by_type: FastMap::default(),
+            types: Vec::new(),
             registered: FastMap::default(),
         }
     }
@@ -232,12 +245,12 @@ impl<C: Connection> Relations<C> {
     }
 
     fn store<S: ErasedRel<C> + 'static>(&mut self, make: impl FnOnce() -> S) -> &mut S {
-        let i = match self.by_type.get(&TypeId::of::<S>()) {
-            Some(&i) => i,
+        let t = TypeId::of::<S>();
+        let i = match self.types.iter().position(|&x| x == t) {
+            Some(i) => i,
             None => {
                 self.stores.push(Box::new(make()));
-                self.by_type
-                    .insert(TypeId::of::<S>(), self.stores.len() - 1);
+                self.types.push(t);
                 self.stores.len() - 1
             }
         };

@@ -33,7 +33,7 @@ mod transaction;
 pub use handle::Handle;
 pub use loading::Relationships;
 pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};
-pub use query::{JoinList, JoinedQuery, ModelQuery, Parts, QueryJoin};
+pub use query::{JoinList, JoinedQuery, Loaders, ModelQuery, Parts, QueryJoin};
 pub use relation::{BelongsTo, Cascade, HasMany, HasOne, ManyToMany};
 pub use session::{DEFAULT_BATCH_SIZE, ObjectState, Session};
 pub use transaction::Savepoint;

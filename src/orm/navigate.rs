@@ -3,6 +3,7 @@
 
 use super::arena::State;
 use super::handle::Handle;
+use super::identity::IdentityMap;
 use super::loading::{Coll, alive};
 use super::model::Model;
 use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany, relation_name};
@@ -27,10 +28,7 @@ impl<C: Connection> Session<'_, C> {
     {
         let p = parent.index();
         match self.rels.children::<P, Ch>().colls.get(p) {
-            Coll::Loaded(children) => {
-                let children = children.clone();
-                return Ok(self.alive_handles::<Ch>(&children));
-            }
+            Coll::Loaded(children) => return Ok(alive_handles::<Ch, C>(&self.map, children)),
             Coll::Raise => {
                 return Err(Error::NotLoaded {
                     relation: relation_name::<P, Ch>(),
@@ -46,12 +44,14 @@ impl<C: Connection> Session<'_, C> {
         let batch = self.config.batch_size;
         let (map, mut db) = split!(self);
         let fetched = fetch_children::<P, Ch, C>(map, &mut db, &[p], batch)?;
-        let children = fetched.get(&p).cloned().unwrap_or_default();
+        let children = fetched.into_iter().next().map(|(_, c)| c);
+        let children = children.unwrap_or_default();
+        let handles = alive_handles::<Ch, C>(&self.map, &children);
         self.rels
             .children::<P, Ch>()
             .colls
-            .set(p, Coll::Loaded(children.clone()));
-        Ok(self.alive_handles::<Ch>(&children))
+            .set(p, Coll::Loaded(children));
+        Ok(handles)
     }
 
     /// The child of `parent` in a one-to-one relationship, loaded on demand
@@ -96,10 +96,7 @@ impl<C: Connection> Session<'_, C> {
     {
         let l = source.index();
         match self.rels.links::<L, R>().colls.get(l) {
-            Coll::Loaded(targets) => {
-                let targets = targets.clone();
-                return Ok(self.alive_handles::<R>(&targets));
-            }
+            Coll::Loaded(targets) => return Ok(alive_handles::<R, C>(&self.map, targets)),
             Coll::Raise => {
                 return Err(Error::NotLoaded {
                     relation: relation_name::<L, R>(),
@@ -115,11 +112,12 @@ impl<C: Connection> Session<'_, C> {
         let (map, mut db) = split!(self);
         let fetched = fetch_linked::<L, R, C>(map, &mut db, &[l], batch)?;
         let targets = fetched.get(&l).cloned().unwrap_or_default();
+        let handles = alive_handles::<R, C>(&self.map, &targets);
         self.rels
             .links::<L, R>()
             .colls
-            .set(l, Coll::Loaded(targets.clone()));
-        Ok(self.alive_handles::<R>(&targets))
+            .set(l, Coll::Loaded(targets));
+        Ok(handles)
     }
 
     /// Makes `child` a child of `parent` (cascade save-update): its foreign
@@ -241,13 +239,22 @@ impl<C: Connection> Session<'_, C> {
         store.ops.push((l, r, false));
         store.colls.remove(l, r);
     }
+}
 
-    fn alive_handles<M: Model>(&self, slots: &[u32]) -> Vec<Handle<M>> {
-        slots
-            .iter()
-            .copied()
-            .filter(|&i| alive::<M, C>(&self.map, i))
-            .map(Handle::from_index)
-            .collect()
+/// The handles of the slots whose object is alive (not deleted, not
+/// expunged).
+fn alive_handles<M: Model, C: Connection>(map: &IdentityMap<C>, slots: &[u32]) -> Vec<Handle<M>> {
+    let Some(arena) = map.arena::<M>() else {
+        return Vec::new();
+    };
+    let mut handles = Vec::with_capacity(slots.len());
+    for &i in slots {
+        if arena
+            .slot(i as usize)
+            .is_some_and(|s| matches!(s.state, State::New | State::Clean | State::Dirty))
+        {
+            handles.push(Handle::from_index(i));
+        }
     }
+    handles
 }

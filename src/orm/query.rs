@@ -20,8 +20,212 @@ use crate::schema::{Column, QuerySource, Table};
 use crate::types::ColumnTypes;
 use crate::value::{FromRow, ValueRef, group_is_null};
 
-/// A loader run on the objects a query returned.
-type Loader<'c, C> = fn(&mut Session<'c, C>, &[u32]) -> Result<()>;
+/// A strategy of [`strategy`]: it loads (or marks) a relationship of the
+/// objects in the slots given, and returns the related objects' slots when
+/// asked to (for nested loaders).
+type LoadFn<'c, C> = fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
+
+/// A loader run on the objects a query returned, and the loaders to run
+/// then on the objects it loaded.
+struct Loader<'c, C: Connection> {
+    load: LoadFn<'c, C>,
+    then: Vec<Loader<'c, C>>,
+}
+
+impl<'c, C: Connection> Loader<'c, C> {
+    fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
+        let related = (self.load)(s, slots, !self.then.is_empty())?;
+        for nested in self.then {
+            nested.run(s, &related)?;
+        }
+        Ok(())
+    }
+}
+
+/// How the relationships of the objects of model `M` load: the strategies
+/// of a [`ModelQuery`], and of the objects one of its selectin loads
+/// brings (see [`ModelQuery::selectin_children_with`]), as SQLAlchemy's
+/// `selectinload(User.posts).selectinload(Post.comments)`.
+///
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::schema::ForeignKey;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
+/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Posts;
+/// # impl Table for Posts { const NAME: &'static str = "posts"; type Columns = (PostId, PostUser); type PrimaryKey = PostId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct PostId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct PostUser;
+/// # impl Column for PostId { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for PostUser { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct Comments;
+/// # impl Table for Comments { const NAME: &'static str = "comments"; type Columns = (CommentId, CommentPost); type PrimaryKey = CommentId; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct CommentId;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct CommentPost;
+/// # impl Column for CommentId { type Table = Comments; type SqlType = BigInt; const NAME: &'static str = "id"; }
+/// # impl Column for CommentPost { type Table = Comments; type SqlType = BigInt; const NAME: &'static str = "post_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<PostId>()); }
+/// # #[derive(Clone)] pub struct User { id: i64 }
+/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
+/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone)] pub struct Post { id: i64, user_id: i64 }
+/// # impl Model for Post { type Table = Posts; type Columns = (PostId, PostUser); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, user_id): Self::Row) -> Self { Post { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
+/// # #[derive(Clone)] pub struct Comment { id: i64, post_id: i64 }
+/// # impl Model for Comment { type Table = Comments; type Columns = (CommentId, CommentPost); type Row = (i64, i64); type Key = i64;
+/// #     fn from_row((id, post_id): Self::Row) -> Self { Comment { id, post_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.post_id) } fn key(&self) -> i64 { self.id } }
+/// # impl BelongsTo<User> for Post { type ForeignKey = PostUser;
+/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) } fn set_parent_key(&mut self, key: i64) { self.user_id = key; } }
+/// # impl BelongsTo<Post> for Comment { type ForeignKey = CommentPost;
+/// #     fn parent_key(&self) -> Option<i64> { Some(self.post_id) } fn set_parent_key(&mut self, key: i64) { self.post_id = key; } }
+/// # impl HasMany<Post> for User {}
+/// # impl HasMany<Comment> for Post {}
+/// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+/// let mut s = Session::new(conn);
+/// // Three statements: the users, their posts, and those posts' comments.
+/// let users = s
+///     .query::<User>()
+///     .selectin_children_with::<Post>(|posts| posts.selectin_children::<Comment>())
+///     .all()?;
+/// for u in users {
+///     for p in s.related::<User, Post>(u)? {
+///         let comments = s.related::<Post, Comment>(p)?; // no SQL
+///         # let _ = comments;
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "loaders do nothing unless returned to the query"]
+pub struct Loaders<'c, C: Connection, M> {
+    list: Vec<Loader<'c, C>>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<C: Connection, M> std::fmt::Debug for Loaders<'_, C, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaders")
+            .field("model", &std::any::type_name::<M>())
+            .field("loaders", &self.list.len())
+            .finish()
+    }
+}
+
+impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
+    fn new() -> Self {
+        Loaders {
+            list: Vec::new(),
+            _model: PhantomData,
+        }
+    }
+
+    fn push<R: Model>(
+        mut self,
+        load: LoadFn<'c, C>,
+        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
+    ) -> Self {
+        let then = then(Loaders::new()).list;
+        self.list.push(Loader { load, then });
+        self
+    }
+
+    fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
+        for loader in self.list {
+            loader.run(s, slots)?;
+        }
+        Ok(())
+    }
+
+    /// Loads the children `Ch` of the objects with one more `IN (...)`
+    /// query per batch of parents (*selectin*).
+    pub fn selectin_children<Ch>(self) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.push::<Ch>(strategy::selectin_children::<M, Ch, C>, |l| l)
+    }
+
+    /// [`selectin_children`](Loaders::selectin_children), then the loaders
+    /// `then` adds on the children (of every object, loaded now or
+    /// before).
+    pub fn selectin_children_with<Ch>(
+        self,
+        then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
+    ) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.push(strategy::selectin_children::<M, Ch, C>, then)
+    }
+
+    /// Makes asking for the children `Ch`, when not loaded, an
+    /// [`Error::NotLoaded`] instead of a lazy query (*raise*).
+    pub fn raise_children<Ch>(self) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.push::<Ch>(strategy::raise_children::<M, Ch, C>, |l| l)
+    }
+
+    /// Loads the parents `P` of the objects that are not in the identity
+    /// map, with one `IN (...)` query per batch; then [`Session::parent`]
+    /// answers without SQL.
+    pub fn selectin_parents<P>(self) -> Self
+    where
+        M: BelongsTo<P>,
+        P: Model,
+    {
+        self.push::<P>(strategy::selectin_parents::<M, P, C>, |l| l)
+    }
+
+    /// [`selectin_parents`](Loaders::selectin_parents), then the loaders
+    /// `then` adds on the parents.
+    pub fn selectin_parents_with<P>(
+        self,
+        then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
+    ) -> Self
+    where
+        M: BelongsTo<P>,
+        P: Model,
+    {
+        self.push(strategy::selectin_parents::<M, P, C>, then)
+    }
+
+    /// Loads the many-to-many targets `R` with one more query per batch
+    /// (*selectin*).
+    pub fn selectin_linked<R>(self) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.push::<R>(strategy::selectin_linked::<M, R, C>, |l| l)
+    }
+
+    /// [`selectin_linked`](Loaders::selectin_linked), then the loaders
+    /// `then` adds on the targets.
+    pub fn selectin_linked_with<R>(
+        self,
+        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
+    ) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.push(strategy::selectin_linked::<M, R, C>, then)
+    }
+
+    /// Refuses lazy loads of the many-to-many targets `R` (*raise*).
+    pub fn raise_linked<R>(self) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.push::<R>(strategy::raise_linked::<M, R, C>, |l| l)
+    }
+}
 
 /// The clauses of a [`ModelQuery`]: joins `J`, WHERE `W`, ORDER BY `O`,
 /// and LIMIT / OFFSET.
@@ -99,11 +303,16 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
 /// | joined | [`joined_children`](ModelQuery::joined_children) | the same one, with a LEFT JOIN |
 /// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`Error::NotLoaded`] |
+///
+/// The `_with` forms of the selectin strategies
+/// ([`selectin_children_with`](ModelQuery::selectin_children_with), ...)
+/// nest: they choose how the relationships of the objects they load load
+/// in turn (see [`Loaders`]).
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
 pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
     session: &'s mut Session<'c, C>,
     parts: Q,
-    loaders: Vec<Loader<'c, C>>,
+    loaders: Loaders<'c, C, M>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -112,7 +321,7 @@ impl<'s, 'c, C: Connection, M: Model> ModelQuery<'s, 'c, C, M> {
         ModelQuery {
             session,
             parts: Parts::default(),
-            loaders: Vec::new(),
+            loaders: Loaders::new(),
             _model: PhantomData,
         }
     }
@@ -122,7 +331,7 @@ impl<C: Connection, M: Model, Q> std::fmt::Debug for ModelQuery<'_, '_, C, M, Q>
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelQuery")
             .field("model", &std::any::type_name::<M>())
-            .field("loaders", &self.loaders.len())
+            .field("loaders", &self.loaders.list.len())
             .finish()
     }
 }
@@ -236,7 +445,23 @@ where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.loaders.push(strategy::selectin_children::<M, Ch, C>);
+        self.loaders = self.loaders.selectin_children::<Ch>();
+        self
+    }
+
+    /// [`selectin_children`](ModelQuery::selectin_children), then the
+    /// loaders `then` adds on the children: nested loading, as
+    /// `selectinload(User.posts).selectinload(Post.comments)` in
+    /// SQLAlchemy (see [`Loaders`]).
+    pub fn selectin_children_with<Ch>(
+        mut self,
+        then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
+    ) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.loaders = self.loaders.selectin_children_with::<Ch>(then);
         self
     }
 
@@ -247,7 +472,7 @@ where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.loaders.push(strategy::raise_children::<M, Ch, C>);
+        self.loaders = self.loaders.raise_children::<Ch>();
         self
     }
 
@@ -259,7 +484,21 @@ where
         M: BelongsTo<P>,
         P: Model,
     {
-        self.loaders.push(strategy::selectin_parents::<M, P, C>);
+        self.loaders = self.loaders.selectin_parents::<P>();
+        self
+    }
+
+    /// [`selectin_parents`](ModelQuery::selectin_parents), then the
+    /// loaders `then` adds on the parents.
+    pub fn selectin_parents_with<P>(
+        mut self,
+        then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
+    ) -> Self
+    where
+        M: BelongsTo<P>,
+        P: Model,
+    {
+        self.loaders = self.loaders.selectin_parents_with::<P>(then);
         self
     }
 
@@ -270,7 +509,21 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders.push(strategy::selectin_linked::<M, R, C>);
+        self.loaders = self.loaders.selectin_linked::<R>();
+        self
+    }
+
+    /// [`selectin_linked`](ModelQuery::selectin_linked), then the loaders
+    /// `then` adds on the targets.
+    pub fn selectin_linked_with<R>(
+        mut self,
+        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
+    ) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.loaders = self.loaders.selectin_linked_with::<R>(then);
         self
     }
 
@@ -280,7 +533,7 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders.push(strategy::raise_linked::<M, R, C>);
+        self.loaders = self.loaders.raise_linked::<R>();
         self
     }
 
@@ -320,9 +573,7 @@ where
         if J::ANY {
             dedup(&mut slots);
         }
-        for load in loaders {
-            load(s, &slots)?;
-        }
+        loaders.run(s, &slots)?;
         Ok(slots.into_iter().map(Handle::from_index).collect())
     }
 
@@ -519,9 +770,7 @@ where
         for (p, children) in colls {
             store.colls.set(p, Coll::Loaded(children));
         }
-        for load in loaders {
-            load(s, &order)?;
-        }
+        loaders.run(s, &order)?;
         Ok(order.into_iter().map(Handle::from_index).collect())
     }
 }

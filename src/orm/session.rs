@@ -271,7 +271,73 @@ impl<'c, C: Connection> Session<'c, C> {
     /// its pending changes are forgotten and the handle no longer refers
     /// to anything.
     pub fn expunge<M: Model>(&mut self, h: Handle<M>) {
-        self.map.arena_mut::<M>().expunge(h.index());
+        drop(self.map.arena_mut::<M>().expunge(h.index()));
+    }
+
+    /// Moves the object out of the session: [`expunge`](Session::expunge)
+    /// that hands the value back, as it is in memory (unflushed changes
+    /// included, but they are no longer written). The way to return owned
+    /// objects from a unit of work without cloning them.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
+    /// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (Id, Name); type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Name;
+    /// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// # impl Column for Name { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
+    /// # #[derive(Clone, Debug)] pub struct User { id: i64, name: String }
+    /// # impl Model for User {
+    /// #     type Table = Users; type Columns = (Id, Name); type Row = (i64, String); type Key = i64;
+    /// #     fn from_row((id, name): Self::Row) -> Self { User { id, name } }
+    /// #     fn values(&self) -> (&i64, &String) { (&self.id, &self.name) }
+    /// #     fn key(&self) -> i64 { self.id }
+    /// # }
+    /// let mut s = Session::new(conn);
+    /// let handles = s.query::<User>().all()?;
+    /// if let Some(&first) = handles.first() {
+    ///     let user: User = s.take(first);
+    ///     assert!(!s.contains(first));
+    /// #   let _ = user;
+    /// }
+    /// let rest: Vec<User> = s.take_all(handles.into_iter().skip(1));
+    /// assert_eq!(s.count::<User>(), 0);
+    /// # let _ = rest;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Panics
+    /// When the handle no longer refers to an object (see
+    /// [`try_take`](Session::try_take)).
+    pub fn take<M: Model>(&mut self, h: Handle<M>) -> M {
+        match self.try_take(h) {
+            Some(m) => m,
+            None => stale(h),
+        }
+    }
+
+    /// [`take`](Session::take), or `None` when the handle no longer refers
+    /// to an object.
+    pub fn try_take<M: Model>(&mut self, h: Handle<M>) -> Option<M> {
+        self.map.arena_mut::<M>().expunge(h.index())
+    }
+
+    /// [`take`](Session::take)s several objects, in the order of the
+    /// handles: a loaded collection, say.
+    ///
+    /// # Panics
+    /// When a handle no longer refers to an object.
+    pub fn take_all<M: Model>(&mut self, handles: impl IntoIterator<Item = Handle<M>>) -> Vec<M> {
+        let arena = self.map.arena_mut::<M>();
+        handles
+            .into_iter()
+            .map(|h| match arena.expunge(h.index()) {
+                Some(m) => m,
+                None => stale(h),
+            })
+            .collect()
     }
 
     /// The object with primary key `key`: from the identity map without

@@ -15,24 +15,31 @@ use crate::schema::{Column, Table};
 use crate::value::{FromRow, Row};
 
 /// Loads the children of `parents` (`WHERE fk IN (...)`, in batches) and
-/// groups them by parent slot; every persistent parent gets an entry.
+/// groups them by parent slot, in the order of `parents`; every persistent
+/// parent gets an entry.
 pub(crate) fn fetch_children<P, Ch, C>(
     map: &mut IdentityMap<C>,
     db: &mut Db<'_, C>,
     parents: &[u32],
     batch: usize,
-) -> Result<FastMap<u32, Vec<u32>>>
+) -> Result<Vec<(u32, Vec<u32>)>>
 where
     P: Model,
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    let keys: Vec<P::Key> = parents.iter().filter_map(|&p| map.db_key::<P>(p)).collect();
-    let mut grouped: FastMap<u32, Vec<u32>> = parents
-        .iter()
-        .filter(|&&p| map.db_key::<P>(p).is_some())
-        .map(|&p| (p, Vec::new()))
-        .collect();
+    let mut keys: Vec<P::Key> = Vec::with_capacity(parents.len());
+    let mut grouped: Vec<(u32, Vec<u32>)> = Vec::with_capacity(parents.len());
+    if let Some(arena) = map.arena::<P>() {
+        for &p in parents {
+            if let Some(key) = arena.db_key(p) {
+                keys.push(key);
+                grouped.push((p, Vec::new()));
+            }
+        }
+    }
+    // The group of each key sent (a child's foreign key is one of them).
+    let group: FastMap<&P::Key, usize> = keys.iter().zip(0..).collect();
     let cols = Ch::Columns::columns();
     for chunk in keys.chunks(batch.max(1)) {
         let cells: Cells<'_> = chunk.iter().map(Ch::ForeignKey::encode_key).collect();
@@ -45,17 +52,39 @@ where
             key_names::<Ch>(),
         )?;
         let slots = db.load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)?;
-        let (Some(children), Some(parents)) = (map.arena::<Ch>(), map.arena::<P>()) else {
+        let Some(children) = map.arena::<Ch>() else {
             continue;
         };
+        // Each child's group; rows usually come grouped by parent, so the
+        // last parent is remembered.
+        let mut owners: Vec<(u32, usize)> = Vec::with_capacity(slots.len());
+        let mut counts = vec![0usize; grouped.len()];
+        let mut last: Option<(P::Key, Option<usize>)> = None;
         for c in slots {
-            let Some(child) = children.slot(c as usize) else {
+            let Some(key) = children
+                .slot(c as usize)
+                .and_then(|child| child.value.parent_key())
+            else {
                 continue;
             };
-            let parent = child.value.parent_key().and_then(|k| parents.lookup(&k));
-            if let Some(list) = parent.and_then(|p| grouped.get_mut(&p)) {
-                list.push(c);
+            let g = match &last {
+                Some((k, g)) if *k == key => *g,
+                _ => {
+                    let g = group.get(&key).copied();
+                    last = Some((key, g));
+                    g
+                }
+            };
+            if let Some(g) = g {
+                owners.push((c, g));
+                counts[g] += 1;
             }
+        }
+        for ((_, list), n) in grouped.iter_mut().zip(counts) {
+            list.reserve_exact(n);
+        }
+        for (c, g) in owners {
+            grouped[g].1.push(c);
         }
     }
     Ok(grouped)
@@ -113,8 +142,13 @@ where
 }
 
 /// Selectin loading of `P`'s children: one `IN` query per batch for the
-/// parents whose collection is not loaded yet.
-pub(crate) fn selectin_children<P, Ch, C>(s: &mut Session<'_, C>, parents: &[u32]) -> Result<()>
+/// parents whose collection is not loaded yet. Returns the children of
+/// `parents` when `related` (for nested loaders).
+pub(crate) fn selectin_children<P, Ch, C>(
+    s: &mut Session<'_, C>,
+    parents: &[u32],
+    related: bool,
+) -> Result<Vec<u32>>
 where
     P: HasMany<Ch>,
     Ch: BelongsTo<P>,
@@ -122,22 +156,29 @@ where
 {
     let store = s.rels.children::<P, Ch>();
     let need = store.colls.unloaded(parents);
-    if need.is_empty() {
-        return Ok(());
+    if !need.is_empty() {
+        let batch = s.config.batch_size;
+        let (map, mut db) = split!(s);
+        let fetched = fetch_children::<P, Ch, C>(map, &mut db, &need, batch)?;
+        let store = s.rels.children::<P, Ch>();
+        for (p, children) in fetched {
+            store.colls.set(p, Coll::Loaded(children));
+        }
     }
-    let batch = s.config.batch_size;
-    let (map, mut db) = split!(s);
-    let fetched = fetch_children::<P, Ch, C>(map, &mut db, &need, batch)?;
-    let store = s.rels.children::<P, Ch>();
-    for (p, children) in fetched {
-        store.colls.set(p, Coll::Loaded(children));
-    }
-    Ok(())
+    Ok(if related {
+        s.rels.children::<P, Ch>().colls.loaded_of(parents)
+    } else {
+        Vec::new()
+    })
 }
 
 /// Raise loading of `P`'s children: unloaded collections refuse lazy
-/// loads.
-pub(crate) fn raise_children<P, Ch, C>(s: &mut Session<'_, C>, parents: &[u32]) -> Result<()>
+/// loads. Returns the children already loaded when `related`.
+pub(crate) fn raise_children<P, Ch, C>(
+    s: &mut Session<'_, C>,
+    parents: &[u32],
+    related: bool,
+) -> Result<Vec<u32>>
 where
     P: HasMany<Ch>,
     Ch: BelongsTo<P>,
@@ -149,12 +190,21 @@ where
             store.colls.set(p, Coll::Raise);
         }
     }
-    Ok(())
+    Ok(if related {
+        store.colls.loaded_of(parents)
+    } else {
+        Vec::new()
+    })
 }
 
 /// Selectin loading of the parents of `Ch` objects: one `IN` query per
-/// batch for the parents not in the identity map.
-pub(crate) fn selectin_parents<Ch, P, C>(s: &mut Session<'_, C>, children: &[u32]) -> Result<()>
+/// batch for the parents not in the identity map. Returns the parents'
+/// slots when `related`.
+pub(crate) fn selectin_parents<Ch, P, C>(
+    s: &mut Session<'_, C>,
+    children: &[u32],
+    related: bool,
+) -> Result<Vec<u32>>
 where
     Ch: BelongsTo<P>,
     P: Model,
@@ -179,17 +229,31 @@ where
             }
         }
     }
-    if keys.is_empty() {
-        return Ok(());
+    if !keys.is_empty() {
+        let batch = s.config.batch_size;
+        let (map, mut db) = split!(s);
+        load_keys::<P, C>(map.arena_mut::<P>(), &mut db, &keys, batch)?;
     }
-    let batch = s.config.batch_size;
-    let (map, mut db) = split!(s);
-    load_keys::<P, C>(map.arena_mut::<P>(), &mut db, &keys, batch)?;
-    Ok(())
+    if !related {
+        return Ok(Vec::new());
+    }
+    let (Some(arena), Some(parents)) = (s.map.arena::<Ch>(), s.map.arena::<P>()) else {
+        return Ok(Vec::new());
+    };
+    Ok(children
+        .iter()
+        .filter_map(|&c| arena.slot(c as usize)?.value.parent_key())
+        .filter_map(|key| parents.lookup(&key))
+        .collect())
 }
 
-/// Selectin loading of many-to-many targets.
-pub(crate) fn selectin_linked<L, R, C>(s: &mut Session<'_, C>, sources: &[u32]) -> Result<()>
+/// Selectin loading of many-to-many targets. Returns the targets of
+/// `sources` when `related`.
+pub(crate) fn selectin_linked<L, R, C>(
+    s: &mut Session<'_, C>,
+    sources: &[u32],
+    related: bool,
+) -> Result<Vec<u32>>
 where
     L: ManyToMany<R>,
     R: Model,
@@ -197,21 +261,29 @@ where
 {
     let store = s.rels.links::<L, R>();
     let need = store.colls.unloaded(sources);
-    if need.is_empty() {
-        return Ok(());
+    if !need.is_empty() {
+        let batch = s.config.batch_size;
+        let (map, mut db) = split!(s);
+        let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch)?;
+        let store = s.rels.links::<L, R>();
+        for (p, targets) in fetched {
+            store.colls.set(p, Coll::Loaded(targets));
+        }
     }
-    let batch = s.config.batch_size;
-    let (map, mut db) = split!(s);
-    let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch)?;
-    let store = s.rels.links::<L, R>();
-    for (p, targets) in fetched {
-        store.colls.set(p, Coll::Loaded(targets));
-    }
-    Ok(())
+    Ok(if related {
+        s.rels.links::<L, R>().colls.loaded_of(sources)
+    } else {
+        Vec::new()
+    })
 }
 
-/// Raise loading of many-to-many targets.
-pub(crate) fn raise_linked<L, R, C>(s: &mut Session<'_, C>, sources: &[u32]) -> Result<()>
+/// Raise loading of many-to-many targets. Returns the targets already
+/// loaded when `related`.
+pub(crate) fn raise_linked<L, R, C>(
+    s: &mut Session<'_, C>,
+    sources: &[u32],
+    related: bool,
+) -> Result<Vec<u32>>
 where
     L: ManyToMany<R>,
     R: Model,
@@ -223,5 +295,9 @@ where
             store.colls.set(p, Coll::Raise);
         }
     }
-    Ok(())
+    Ok(if related {
+        store.colls.loaded_of(sources)
+    } else {
+        Vec::new()
+    })
 }

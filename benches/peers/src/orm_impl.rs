@@ -1,7 +1,6 @@
-//! The sqlalgebra ORM loading the associations: a session, the posts by
-//! selectin loading, then the posts' comments with one more `IN` query.
-
-use std::collections::HashMap;
+//! The sqlalgebra ORM loading the associations: a session, the users with
+//! their posts and the posts' comments by nested selectin loading, moved
+//! out of the session.
 
 use sqlalgebra::orm::{BelongsTo, HasMany, Model, Session};
 use sqlalgebra::prelude::*;
@@ -104,37 +103,22 @@ impl<C: Connection> crate::Associating for Orm<C> {
         let mut s = Session::new(&mut self.conn);
         let users = s
             .query::<User>()
-            .selectin_children::<Post>()
+            .selectin_children_with::<Post>(|posts| posts.selectin_children::<Comment>())
             .all()
-            .expect("users with their posts");
-        let mut posts_of = Vec::with_capacity(users.len());
-        for &u in &users {
-            posts_of.push(s.related::<User, Post>(u).expect("posts, loaded"));
-        }
-        let post_ids: Vec<i32> = posts_of.iter().flatten().map(|&p| s[p].id).collect();
-        let comments = s
-            .query::<Comment>()
-            .filter(comments::PostId.in_(post_ids))
-            .all()
-            .expect("comments");
-        let mut comments_of: HashMap<i32, Vec<Comment>> = HashMap::new();
-        for c in comments {
-            let c = &s[c];
-            comments_of.entry(c.post_id).or_default().push(c.clone());
-        }
+            .expect("users, their posts and the posts' comments");
+        // Owned results: the objects move out of the session.
         users
-            .iter()
-            .zip(posts_of)
-            .map(|(&u, ps)| {
-                let ps = ps
+            .into_iter()
+            .map(|u| {
+                let posts = s.related::<User, Post>(u).expect("posts, loaded");
+                let posts = posts
                     .into_iter()
                     .map(|p| {
-                        let p = s[p].clone();
-                        let cs = comments_of.remove(&p.id).unwrap_or_default();
-                        (p, cs)
+                        let comments = s.related::<Post, Comment>(p).expect("comments, loaded");
+                        (s.take(p), s.take_all(comments))
                     })
                     .collect();
-                (s[u].clone(), ps)
+                (s.take(u), posts)
             })
             .collect()
     }
