@@ -96,7 +96,11 @@ impl<C: Connection> SqlalgebraFixture<C> {
 }
 
 fn hair(i: usize) -> &'static str {
-    if i.is_multiple_of(2) { "black" } else { "brown" }
+    if i.is_multiple_of(2) {
+        "black"
+    } else {
+        "brown"
+    }
 }
 
 impl<C: Connection> Fixture for SqlalgebraFixture<C> {
