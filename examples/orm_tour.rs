@@ -594,6 +594,27 @@ fn relationships<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
     println!("bob follows {} since {}", s[tag].name, s[follow].since);
     drop(s);
 
+    // Nested selectin: the users, their follows, and the tags followed,
+    // one `IN` query per level (SQLAlchemy's
+    // `selectinload(User.follows).selectinload(Follow.tag)`).
+    let mut s = Session::new(&mut *conn);
+    let users = s
+        .query::<User>()
+        .selectin_children_with::<Follow>(|follows| follows.selectin_parents::<Tag>())
+        .all()?;
+    let mut followed = Vec::new();
+    for &u in &users {
+        for f in s.related::<User, Follow>(u)? {
+            let tag = s.parent::<Follow, Tag>(f)?.expect("loaded");
+            followed.push(format!("{} -> {}", s[u].name, s[tag].name));
+        }
+    }
+    println!(
+        "nested selectin: {followed:?} in {} statements",
+        s.statement_count()
+    );
+    drop(s);
+
     // Cascades: deleting bob, in a fresh session, deletes his addresses,
     // profile and follows, and his tag links, before him.
     let mut s = Session::new(conn);
@@ -648,6 +669,14 @@ fn loading_strategies<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
         users.len(),
         s.statement_count()
     );
+    drop(s);
+
+    // `take` moves an object out of the session (an expunge that hands it
+    // back), instead of cloning it.
+    let mut s = Session::new(&mut *conn);
+    let users = s.query::<User>().all()?;
+    let first: User = s.take(users[0]);
+    println!("taken out of the session: {}", first.name);
     drop(s);
 
     // Joined: one statement with a LEFT JOIN.

@@ -25,7 +25,8 @@ use crate::value::ValueRef;
 
 /// Identifies one kind of node in a [`SqlKey`]: a `static` of this type,
 /// one per node kind, is recorded by its address, which no other static
-/// shares.
+/// shares. (Declare a `static`: a borrowed constant, `&NodeTag::new(..)`,
+/// may share its address with an equal one elsewhere.)
 ///
 /// ```
 /// use sqlalgebra::render::{NodeTag, SqlKey};
