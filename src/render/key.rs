@@ -161,7 +161,7 @@ impl<'a> SqlKey<'a> {
     /// Records a SQL type (the target of a CAST, say).
     #[inline]
     pub fn kind(&mut self, kind: SqlKind) {
-        self.push(match kind {
+        let word = match kind {
             SqlKind::SmallInt => 0,
             SqlKind::Integer => 1,
             SqlKind::BigInt => 2,
@@ -178,8 +178,13 @@ impl<'a> SqlKey<'a> {
             SqlKind::Json => 13,
             SqlKind::Jsonb => 14,
             SqlKind::Numeric => 15,
-            SqlKind::Varchar(n) => 16 + n as usize,
-        });
+            SqlKind::Varchar(n) => {
+                // The length follows its own word.
+                self.push(16);
+                n as usize
+            }
+        };
+        self.push(word);
     }
 
     /// Makes room for `words` more words and `binds` more bind values (a
