@@ -99,20 +99,27 @@ pub trait Execute: Statement + Sized {
     /// split into several statements, run in one transaction.
     fn execute<C: Connection>(&self, conn: &mut C) -> Result<u64> {
         let dialect = conn.dialect();
+        let mut key = SqlKey::new();
+        let described = describe(self, conn, &mut key);
         if let Some(chunks) = self.row_chunks() {
             let rows = chunks.row_count();
             if rows > 1 {
-                let mut w = SqlWriter::new(dialect);
-                chunks.render_rows(&mut w, 0..1);
-                let per_row = w.bind_count().max(1);
-                let per_chunk = (dialect.max_binds() / per_row).max(1);
+                // Binds per row: from the key walk when it ran, else by
+                // rendering the first row.
+                let per_row = if described {
+                    key.bind_count().div_ceil(rows)
+                } else {
+                    let mut w = SqlWriter::new(dialect);
+                    chunks.render_rows(&mut w, 0..1);
+                    w.bind_count()
+                };
+                let per_chunk = (dialect.max_binds() / per_row.max(1)).max(1);
                 if rows > per_chunk {
                     return execute_chunked(conn, chunks, rows, per_chunk);
                 }
             }
         }
-        let mut key = SqlKey::new();
-        let sql = prepare(self, conn, &mut key)?;
+        let sql = prepare_described(self, conn, &mut key, described)?;
         conn.execute_sql(&sql, key.binds())
     }
 }
@@ -171,13 +178,33 @@ fn prepare<'a, S: Statement, C: Connection>(
     conn: &mut C,
     key: &mut SqlKey<'a>,
 ) -> Result<SqlText> {
+    let described = describe(stmt, conn, key);
+    prepare_described(stmt, conn, key, described)
+}
+
+/// Runs the key walk of `stmt` into `key` when `conn` keeps a SQL cache;
+/// whether the statement described itself.
+fn describe<'a, S: Statement, C: Connection>(
+    stmt: &'a S,
+    conn: &mut C,
+    key: &mut SqlKey<'a>,
+) -> bool {
+    conn.sql_cache().is_some() && stmt.sql_key(key)
+}
+
+/// [`prepare`] after [`describe`].
+fn prepare_described<'a, S: Statement, C: Connection>(
+    stmt: &'a S,
+    conn: &mut C,
+    key: &mut SqlKey<'a>,
+    described: bool,
+) -> Result<SqlText> {
     let dialect = conn.dialect();
     let Some(cache) = conn.sql_cache() else {
         let r = stmt.to_sql(dialect)?;
         key.set_binds(r.binds);
         return Ok(SqlText::Rendered(r.sql));
     };
-    let described = stmt.sql_key(key);
     if described
         && let Some(hit) = cache.get(key.words())
         && hit.binds == key.bind_count()
