@@ -268,9 +268,30 @@ pub trait FromSqlValue: Sized {
     }
 }
 
-/// Reads one cell in place and converts it, naming the column in the error.
+/// Reads the cell at `idx` in place ([`Row::value`]) and converts it with
+/// [`FromSqlValue::from_value`], naming the column in the error: the
+/// general path that the typed readers of [`Row`] default to, and that a
+/// backend's override falls back to for a cell it has no shortcut for.
+///
+/// ```
+/// use sqlalgebra::value::{Row, ValueRef, decode_in_place};
+/// # struct Cells(Vec<Option<i64>>);
+/// # impl Row for Cells {
+/// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+/// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+/// #     }
+/// #     fn column_name(&self, _: usize) -> &str { "n" }
+/// #     fn len(&self) -> usize { self.0.len() }
+/// # }
+/// let row = Cells(vec![Some(5), None]);
+/// assert_eq!(decode_in_place::<Option<i16>, _>(&row, 0).unwrap(), Some(5));
+/// assert!(decode_in_place::<i16, _>(&row, 1).is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
 #[inline]
-fn decode_in_place<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
+pub fn decode_in_place<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
     T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
 }
 
@@ -325,9 +346,7 @@ macro_rules! from_int {
         impl FromSqlValue for $t {
             fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
                 match v {
-                    ValueRef::Int(i) => <$t>::try_from(i).map_err(|_| {
-                        DecodeError::Mismatch(format!("{i} does not fit in {}", stringify!($t)))
-                    }),
+                    ValueRef::Int(i) => <$t>::try_from(i).map_err(|_| int_too_big(i, stringify!($t))),
                     // `SUM(bigint)` is a NUMERIC on PostgreSQL, a DECIMAL on MySQL.
                     ValueRef::Decimal { mantissa, scale } => text::decimal_integer(mantissa, scale)
                         .and_then(|i| <$t>::try_from(i).ok())
@@ -343,10 +362,32 @@ macro_rules! from_int {
                     other => Err(DecodeError::mismatch("an integer", other)),
                 }
             }
+            /// Through [`Row::get_i64`], the backend's shortcut for integers.
+            #[inline]
+            fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+                let cell = Self::from_nullable_cell(row, idx)?;
+                not_null(row, idx, cell)
+            }
+            #[inline]
+            fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+                match row.get_i64(idx)? {
+                    Some(i) => match <$t>::try_from(i) {
+                        Ok(v) => Ok(Some(v)),
+                        Err(_) => Err(int_too_big(i, stringify!($t)).with_column(row.column_name(idx))),
+                    },
+                    None => Ok(None),
+                }
+            }
         }
     )*};
 }
 from_int!(i16, i32, i64);
+
+/// The error for an integer cell that does not fit the Rust type.
+#[cold]
+fn int_too_big(i: i64, ty: &str) -> DecodeError {
+    DecodeError::Mismatch(format!("{i} does not fit in {ty}"))
+}
 
 impl FromSqlValue for f64 {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
@@ -359,10 +400,29 @@ impl FromSqlValue for f64 {
             other => Err(DecodeError::mismatch("a float", other)),
         }
     }
+    /// Through [`Row::get_f64`], the backend's shortcut for floats.
+    #[inline]
+    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        let cell = row.get_f64(idx)?;
+        not_null(row, idx, cell)
+    }
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+        row.get_f64(idx)
+    }
 }
 impl FromSqlValue for f32 {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
         f64::from_value(v).map(|f| f as f32)
+    }
+    #[inline]
+    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
+        let cell = row.get_f64(idx)?;
+        not_null(row, idx, cell).map(|f| f as f32)
+    }
+    #[inline]
+    fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
+        Ok(row.get_f64(idx)?.map(|f| f as f32))
     }
 }
 impl FromSqlValue for bool {
@@ -492,6 +552,7 @@ impl<const N: u32> Decode<Nullable<Varchar<N>>> for Option<String> {}
 ///
 /// Each backend implements this for its row type: the three required
 /// methods read it; the provided ones ([`is_null`](Row::is_null),
+/// [`get_i64`](Row::get_i64), [`get_f64`](Row::get_f64),
 /// [`take_string`](Row::take_string), [`take_bytes`](Row::take_bytes)) have
 /// defaults built on [`value`](Row::value), which a backend overrides when
 /// it can do better.
@@ -548,6 +609,64 @@ pub trait Row {
     #[inline]
     fn is_null(&self, idx: usize) -> bool {
         matches!(self.value(idx), Ok(ValueRef::Null))
+    }
+
+    /// The cell at `idx` as an `i64`, `None` for NULL. Accepts what
+    /// [`FromSqlValue::from_value`] accepts for an `i64` (integers, whole
+    /// decimals, booleans); the integer types load through it.
+    ///
+    /// The default reads the cell with [`value`](Row::value)
+    /// ([`decode_in_place`]); backends override it to read a plain integer
+    /// cell straight from the driver, and fall back to the default for
+    /// anything else.
+    ///
+    /// ```
+    /// # use sqlalgebra::value::{Row, ValueRef};
+    /// # struct Cells(Vec<Option<i64>>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "n" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let row = Cells(vec![Some(7), None]);
+    /// assert_eq!(row.get_i64(0).unwrap(), Some(7));
+    /// assert_eq!(row.get_i64(1).unwrap(), None);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column.
+    #[inline]
+    fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
+        decode_in_place(self, idx)
+    }
+
+    /// The cell at `idx` as an `f64`, `None` for NULL. Accepts what
+    /// [`FromSqlValue::from_value`] accepts for an `f64` (floats, integers,
+    /// decimals as the nearest float); `f64` and `f32` load through it.
+    /// Backends override it as [`get_i64`](Row::get_i64).
+    ///
+    /// ```
+    /// # use sqlalgebra::value::{Row, ValueRef};
+    /// # struct Cells(Vec<Option<i64>>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "n" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// let row = Cells(vec![Some(2), None]);
+    /// assert_eq!(row.get_f64(0).unwrap(), Some(2.0));
+    /// assert_eq!(row.get_f64(1).unwrap(), None);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the column.
+    #[inline]
+    fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
+        decode_in_place(self, idx)
     }
 
     /// The cell at `idx` as a `String`, `None` for NULL: taken out of the

@@ -7,7 +7,7 @@ use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Params, Value};
 use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
-use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
+use sqlalgebra::value::{Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Mysql;
@@ -565,10 +565,6 @@ impl MysqlRow<'_> {
         }
     }
 
-    /// Converts the cell at `idx` in place, naming the column in the error.
-    fn decode_in_place<T: FromSqlValue>(&self, idx: usize) -> Result<T> {
-        T::from_value(self.value(idx)?).map_err(|e| e.with_column(self.column_name(idx)))
-    }
 }
 
 fn text_or_blob(bytes: &[u8]) -> ValueRef<'_> {
@@ -643,6 +639,29 @@ impl Row for MysqlRow<'_> {
         matches!(self.row.as_ref(idx), Some(Value::NULL))
     }
 
+    /// A signed integer cell straight from the row; anything else through
+    /// [`value`](Row::value).
+    #[inline]
+    fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
+        match self.row.as_ref(idx) {
+            Some(Value::Int(i)) => Ok(Some(*i)),
+            Some(Value::NULL) => Ok(None),
+            _ => decode_in_place(self, idx),
+        }
+    }
+
+    /// A DOUBLE or FLOAT cell straight from the row; anything else through
+    /// [`value`](Row::value).
+    #[inline]
+    fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
+        match self.row.as_ref(idx) {
+            Some(Value::Double(f)) => Ok(Some(*f)),
+            Some(Value::Float(f)) => Ok(Some(f64::from(*f))),
+            Some(Value::NULL) => Ok(None),
+            _ => decode_in_place(self, idx),
+        }
+    }
+
     /// A text cell is moved out of the row (checked to be UTF-8, not
     /// copied); any other cell is converted in place.
     fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
@@ -650,7 +669,7 @@ impl Row for MysqlRow<'_> {
             Some(bytes) => String::from_utf8(bytes)
                 .map(Some)
                 .map_err(|_| decode_error(self, idx, "expected text, found blob".into())),
-            None => self.decode_in_place(idx),
+            None => decode_in_place(self, idx),
         }
     }
 
@@ -659,7 +678,7 @@ impl Row for MysqlRow<'_> {
     fn take_bytes(&mut self, idx: usize) -> Result<Option<Vec<u8>>> {
         match self.take_held(idx, |h| matches!(h, Held::Text | Held::Blob)) {
             Some(bytes) => Ok(Some(bytes)),
-            None => self.decode_in_place(idx),
+            None => decode_in_place(self, idx),
         }
     }
 }

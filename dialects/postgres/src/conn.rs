@@ -8,7 +8,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Statement};
 use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
-use sqlalgebra::value::{Row, ValueRef};
+use sqlalgebra::value::{Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Postgres;
@@ -641,6 +641,20 @@ impl PgRow<'_> {
         }
     }
 
+    /// The kind and raw bytes (`None` for NULL) of a cell in binary
+    /// format; `None` for a temporal cell, an index out of range, or a
+    /// cell the driver cannot hand over.
+    #[inline]
+    fn raw(&self, idx: usize) -> Option<(Kind, Option<&[u8]>)> {
+        match self.kinds.get(idx) {
+            Some(&kind) if kind != Kind::Temporal => match self.row.try_get::<_, RawCell<'_>>(idx) {
+                Ok(cell) => Some((kind, cell.0)),
+                Err(_) => None,
+            },
+            _ => None,
+        }
+    }
+
     #[inline]
     fn binary_value(&self, kind: Kind, idx: usize) -> Result<ValueRef<'_>> {
         match self.row.try_get::<_, RawCell<'_>>(idx) {
@@ -677,6 +691,59 @@ impl Row for PgRow<'_> {
     #[inline]
     fn is_null(&self, idx: usize) -> bool {
         matches!(self.row.try_get::<_, RawCell<'_>>(idx), Ok(RawCell(None)))
+    }
+
+    /// An `int2`, `int4` or `int8` cell decoded straight from its bytes;
+    /// anything else through [`value`](Row::value).
+    #[inline]
+    fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
+        let Some((kind, raw)) = self.raw(idx) else {
+            return decode_in_place(self, idx);
+        };
+        let Some(raw) = raw else { return Ok(None) };
+        let int = match kind {
+            Kind::Int4 => raw.try_into().ok().map(|b| i64::from(i32::from_be_bytes(b))),
+            Kind::Int8 => raw.try_into().ok().map(i64::from_be_bytes),
+            Kind::Int2 => raw.try_into().ok().map(|b| i64::from(i16::from_be_bytes(b))),
+            _ => None,
+        };
+        match int {
+            Some(i) => Ok(Some(i)),
+            None => decode_in_place(self, idx),
+        }
+    }
+
+    /// A `float8` or `float4` cell decoded straight from its bytes;
+    /// anything else through [`value`](Row::value).
+    #[inline]
+    fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
+        let Some((kind, raw)) = self.raw(idx) else {
+            return decode_in_place(self, idx);
+        };
+        let Some(raw) = raw else { return Ok(None) };
+        let float = match kind {
+            Kind::Float8 => raw.try_into().ok().map(f64::from_be_bytes),
+            Kind::Float4 => raw.try_into().ok().map(|b| f64::from(f32::from_be_bytes(b))),
+            _ => None,
+        };
+        match float {
+            Some(f) => Ok(Some(f)),
+            None => decode_in_place(self, idx),
+        }
+    }
+
+    /// A text cell copied straight from its bytes once it is checked to be
+    /// UTF-8; anything else through [`value`](Row::value).
+    #[inline]
+    fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
+        match self.raw(idx) {
+            Some((_, None)) => Ok(None),
+            Some((Kind::Text, Some(raw))) => match std::str::from_utf8(raw) {
+                Ok(s) => Ok(Some(s.to_owned())),
+                Err(_) => decode_in_place(self, idx),
+            },
+            _ => decode_in_place(self, idx),
+        }
     }
 }
 

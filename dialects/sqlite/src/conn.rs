@@ -3,7 +3,7 @@
 use rusqlite::types::{ToSqlOutput, ValueRef as SqliteValue};
 use rusqlite::{ErrorCode, ToSql, ffi};
 use sqlalgebra::render::{Dialect, SqlCache};
-use sqlalgebra::value::{Row, ValueRef};
+use sqlalgebra::value::{Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Sqlite;
@@ -164,6 +164,43 @@ impl Row for SqliteRow<'_> {
     #[inline]
     fn is_null(&self, idx: usize) -> bool {
         matches!(self.row.get_ref(idx), Ok(SqliteValue::Null))
+    }
+
+    /// An INTEGER cell straight from SQLite; anything else through
+    /// [`value`](Row::value).
+    #[inline]
+    fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
+        match self.row.get_ref(idx) {
+            Ok(SqliteValue::Integer(i)) => Ok(Some(i)),
+            Ok(SqliteValue::Null) => Ok(None),
+            _ => decode_in_place(self, idx),
+        }
+    }
+
+    /// A REAL or INTEGER cell straight from SQLite; anything else through
+    /// [`value`](Row::value).
+    #[inline]
+    fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
+        match self.row.get_ref(idx) {
+            Ok(SqliteValue::Real(f)) => Ok(Some(f)),
+            Ok(SqliteValue::Integer(i)) => Ok(Some(i as f64)),
+            Ok(SqliteValue::Null) => Ok(None),
+            _ => decode_in_place(self, idx),
+        }
+    }
+
+    /// A TEXT cell copied straight from SQLite once it is checked to be
+    /// UTF-8; anything else through [`value`](Row::value).
+    #[inline]
+    fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
+        match self.row.get_ref(idx) {
+            Ok(SqliteValue::Text(t)) => match std::str::from_utf8(t) {
+                Ok(s) => Ok(Some(s.to_owned())),
+                Err(_) => decode_in_place(self, idx),
+            },
+            Ok(SqliteValue::Null) => Ok(None),
+            _ => decode_in_place(self, idx),
+        }
     }
 }
 
