@@ -19,6 +19,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use super::Binds;
 use crate::types::SqlKind;
 use crate::value::ValueRef;
@@ -74,34 +76,16 @@ impl NodeTag {
 /// assert_eq!(k1.words(), k2.words()); // the same SQL text...
 /// assert_ne!(k1.binds(), k2.binds()); // ...with other values
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct SqlKey<'a> {
-    /// The words, while they fit.
-    inline: [usize; INLINE_WORDS],
-    /// How many words are in `inline`.
-    len: usize,
-    /// Whether the words live in `spilled` instead (all of them).
-    is_spilled: bool,
-    /// All the words, once there are more than fit inline.
-    spilled: Vec<usize>,
+    /// The words; on the stack while they fit (not zeroed beforehand).
+    words: SmallVec<[usize; INLINE_WORDS]>,
     binds: Binds<'a>,
 }
 
 /// Words a key holds without allocating: a SELECT of seven columns with
 /// a join, a few predicates and ORDER BY takes about 50.
 const INLINE_WORDS: usize = 64;
-
-impl Default for SqlKey<'_> {
-    fn default() -> Self {
-        SqlKey {
-            inline: [0; INLINE_WORDS],
-            len: 0,
-            is_spilled: false,
-            spilled: Vec::new(),
-            binds: Binds::new(),
-        }
-    }
-}
 
 impl<'a> SqlKey<'a> {
     /// An empty key.
@@ -112,31 +96,7 @@ impl<'a> SqlKey<'a> {
 
     #[inline]
     fn push(&mut self, word: usize) {
-        if self.is_spilled {
-            self.spilled.push(word);
-        } else if let Some(slot) = self.inline.get_mut(self.len) {
-            *slot = word;
-            self.len += 1;
-        } else {
-            self.spill_and_push(word);
-        }
-    }
-
-    #[cold]
-    fn spill_and_push(&mut self, word: usize) {
-        self.spill(2 * INLINE_WORDS);
-        self.spilled.push(word);
-    }
-
-    /// Moves the words to `spilled`, with room for `more`.
-    fn spill(&mut self, more: usize) {
-        if !self.is_spilled {
-            self.is_spilled = true;
-            self.spilled.reserve(self.len + more);
-            self.spilled.extend_from_slice(&self.inline[..self.len]);
-        } else {
-            self.spilled.reserve(more);
-        }
+        self.words.push(word);
     }
 
     /// Records a node kind.
@@ -190,9 +150,7 @@ impl<'a> SqlKey<'a> {
     /// Makes room for `words` more words and `binds` more bind values (a
     /// long statement, such as a many-row INSERT, grows the key once).
     pub fn reserve(&mut self, words: usize, binds: usize) {
-        if self.is_spilled || self.len + words > INLINE_WORDS {
-            self.spill(words);
-        }
+        self.words.reserve(words);
         self.binds.reserve(binds);
     }
 
@@ -231,11 +189,7 @@ impl<'a> SqlKey<'a> {
     /// The words recorded so far.
     #[inline]
     pub fn words(&self) -> &[usize] {
-        if self.is_spilled {
-            &self.spilled
-        } else {
-            &self.inline[..self.len]
-        }
+        &self.words
     }
 
     /// The bind values recorded so far.
