@@ -611,6 +611,28 @@ pub trait Row {
         matches!(self.value(idx), Ok(ValueRef::Null))
     }
 
+    /// How many rows the whole result has, when the backend fetched it at
+    /// once (PostgreSQL does by default); `None` (the default) when rows
+    /// stream from the driver. [`load`](crate::query::RunQuery::load)
+    /// sizes its `Vec` by it.
+    ///
+    /// ```
+    /// # use sqlalgebra::value::{Row, ValueRef};
+    /// # struct Cells(Vec<Option<i64>>);
+    /// # impl Row for Cells {
+    /// #     fn value(&self, idx: usize) -> sqlalgebra::Result<ValueRef<'_>> {
+    /// #         Ok(self.0[idx].map_or(ValueRef::Null, ValueRef::Int))
+    /// #     }
+    /// #     fn column_name(&self, _: usize) -> &str { "n" }
+    /// #     fn len(&self) -> usize { self.0.len() }
+    /// # }
+    /// assert_eq!(Cells(vec![Some(1)]).result_len(), None);
+    /// ```
+    #[inline]
+    fn result_len(&self) -> Option<usize> {
+        None
+    }
+
     /// The cell at `idx` as an `i64`, `None` for NULL. Accepts what
     /// [`FromSqlValue::from_value`] accepts for an `i64` (integers, whole
     /// decimals, booleans); the integer types load through it.

@@ -1074,6 +1074,50 @@ fn nested_selectin_loading<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+/// Keys of taken objects stay in the identity map's index until it would
+/// grow; whether or not it was swept, lookups must find exactly the
+/// objects still in the session.
+fn keys_of_taken_objects_are_forgotten<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    setup(&mut *conn)?;
+    let mut s = Session::new(&mut *conn);
+    let author = s.add(Author::new("a"));
+    for n in 0..40 {
+        let b = s.add(Book::new(&format!("old{n}")));
+        s.attach(author, b);
+    }
+    s.commit()?;
+    drop(s);
+    let mut s = Session::new(&mut *conn);
+    let loaded = s.query::<Book>().order_by(books::Id.asc()).all()?;
+    assert_eq!(loaded.len(), 40);
+    let (taken, kept) = loaded.split_at(30);
+    let taken: Vec<Book> = s.take_all(taken.iter().copied());
+    // Many new keys: the index fills up and drops the taken ones.
+    let author = s.query::<Author>().one()?;
+    for n in 0..100 {
+        let b = s.add(Book::new(&format!("new{n}")));
+        s.attach(author, b);
+    }
+    s.flush()?;
+    assert_eq!(s.count::<Book>(), 110);
+    let n = s.statement_count();
+    for &h in kept {
+        let id = s[h].id;
+        assert_eq!(s.get::<Book>(id)?, Some(h), "still in the map");
+    }
+    assert_eq!(s.statement_count(), n, "no SQL for objects in the map");
+    for book in &taken {
+        let again = s.get::<Book>(book.id)?.expect("still in the database");
+        assert!(!loaded.contains(&again), "a new slot");
+        assert_eq!(s[again].title, book.title);
+    }
+    assert_eq!(s.statement_count(), n + 30, "each taken one loaded again");
+    assert_eq!(s.count::<Book>(), 140);
+    s.rollback()?;
+    Ok(())
+}
+
 fn take_moves_objects_out<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = engine.connect()?;
     setup(&mut *conn)?;
@@ -1119,9 +1163,19 @@ fn take_moves_objects_out<B: Backend>(engine: &Engine<B>) -> Result<()> {
     // Several at once, in the order asked.
     let mut s2 = Session::new(s.connection());
     let all = s2.query::<Book>().order_by(books::Id.desc()).all()?;
-    let titles: Vec<String> = s2.take_all(all).into_iter().map(|b| b.title).collect();
+    let titles: Vec<String> = s2
+        .take_all(all.iter().copied())
+        .into_iter()
+        .map(|b| b.title)
+        .collect();
     assert_eq!(titles, ["b5", "b4", "b3", "b2", "b1", "b0"]);
     assert_eq!(s2.count::<Book>(), 0);
+    // Loaded again, they come back as new objects in new slots.
+    let reloaded = s2.query::<Book>().order_by(books::Id.desc()).all()?;
+    assert_eq!(reloaded.len(), 6);
+    assert!(reloaded.iter().all(|h| !all.contains(h)));
+    assert_eq!(s2[reloaded[0]].title, "b5");
+    assert_eq!(s2.count::<Book>(), 6);
     drop(s2);
     // After a rollback, a taken object does not come back.
     let a = s.add(Author::new("z"));
@@ -1150,4 +1204,5 @@ on_all_backends!(
     column_defaults_timestamps_and_versions,
     nested_selectin_loading,
     take_moves_objects_out,
+    keys_of_taken_objects_are_forgotten,
 );

@@ -136,6 +136,9 @@ struct Saved<M> {
 pub(crate) struct Arena<M: Model> {
     pub(crate) slots: Vec<Option<Slot<M>>>,
     pub(crate) index: FastMap<M::Key, u32>,
+    /// How many keys in `index` point at slots emptied by
+    /// [`expunge`](Arena::expunge) (swept when they outnumber the rest).
+    dead_keys: usize,
     /// Per open transaction level (by id), the slots' states at its start.
     journal: Vec<(u64, Vec<Saved<M>>)>,
     /// Slots that may have work for the next flush.
@@ -151,11 +154,18 @@ impl<M: Model> Arena<M> {
         Arena {
             slots: Vec::new(),
             index: FastMap::default(),
+            dead_keys: 0,
             journal: Vec::new(),
             pending: Vec::new(),
             def: TableDef::of::<M::Table>(),
             columns: <M::Columns as ColumnList>::defs(),
         }
+    }
+
+    /// Makes room for `n` more loaded objects (slots and key index).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
+        self.index.reserve(n);
     }
 
     #[inline]
@@ -169,7 +179,8 @@ impl<M: Model> Arena<M> {
     }
 
     pub(crate) fn lookup(&self, key: &M::Key) -> Option<u32> {
-        self.index.get(key).copied()
+        let i = *self.index.get(key)?;
+        self.slot(i as usize).is_some().then_some(i)
     }
 
     /// The database key of the object in slot `i` when the database has
@@ -180,11 +191,13 @@ impl<M: Model> Arena<M> {
     }
 
     fn unindex(&mut self, i: u32) {
-        if let Some(slot) = self.slot(i as usize)
-            && let MapEntry::Occupied(e) = self.index.entry(slot.db_key())
-            && *e.get() == i
-        {
-            e.remove();
+        // Not `entry`: it makes room for an insert, and the index would
+        // grow before `sweep_dead_keys` could drop keys instead.
+        if let Some(slot) = self.slot(i as usize) {
+            let key = slot.db_key();
+            if self.index.get(&key) == Some(&i) {
+                self.index.remove(&key);
+            }
         }
     }
 
@@ -193,6 +206,7 @@ impl<M: Model> Arena<M> {
             && slot.state.indexed()
         {
             let key = slot.db_key();
+            self.sweep_dead_keys();
             self.index.insert(key, i);
         }
     }
@@ -276,17 +290,26 @@ impl<M: Model> Arena<M> {
     /// else a new slot.
     #[inline]
     pub(crate) fn load(&mut self, value: M) -> u32 {
+        self.sweep_dead_keys();
         match self.index.entry(value.key()) {
-            MapEntry::Occupied(e) => {
+            MapEntry::Occupied(mut e) => {
                 let i = *e.get();
-                if let Some(Some(slot)) = self.slots.get_mut(i as usize)
-                    && slot.expired
-                    && slot.state == State::Clean
-                {
-                    slot.value = value;
-                    slot.expired = false;
+                match self.slots.get_mut(i as usize) {
+                    Some(Some(slot)) => {
+                        if slot.expired && slot.state == State::Clean {
+                            slot.value = value;
+                            slot.expired = false;
+                        }
+                        i
+                    }
+                    // The key of an expunged object: a new slot.
+                    _ => {
+                        let i = self.slots.len() as u32;
+                        e.insert(i);
+                        self.slots.push(Some(Slot::new(value, State::Clean, 0)));
+                        i
+                    }
                 }
-                i
             }
             MapEntry::Vacant(e) => {
                 let i = self.slots.len() as u32;
@@ -330,13 +353,36 @@ impl<M: Model> Arena<M> {
 
     /// Removes the object from the session without touching the database,
     /// and returns it.
+    ///
+    /// Its key stays in the index, pointing at the empty slot, until the
+    /// index would have to grow while such keys make up more than half of
+    /// it ([`sweep_dead_keys`](Arena::sweep_dead_keys)): taking every
+    /// object out of a session then costs no hashing.
+    /// [`lookup`](Arena::lookup) and [`load`](Arena::load) see through
+    /// them.
+    #[inline]
     pub(crate) fn expunge(&mut self, i: u32) -> Option<M> {
-        self.unindex(i);
-        for (_, entries) in &mut self.journal {
-            entries.retain(|e| e.slot != i);
+        if !self.journal.is_empty() {
+            for (_, entries) in &mut self.journal {
+                entries.retain(|e| e.slot != i);
+            }
         }
         let slot = self.slots.get_mut(i as usize)?.take()?;
+        self.dead_keys += usize::from(slot.state.indexed());
         Some(slot.value)
+    }
+
+    /// Before a key is added to the index: when the index is full and more
+    /// than half of it are keys of expunged objects, drops those instead
+    /// of letting the index grow.
+    #[inline]
+    fn sweep_dead_keys(&mut self) {
+        if self.dead_keys > self.index.len() / 2 && self.index.len() == self.index.capacity() {
+            let slots = &self.slots;
+            self.index
+                .retain(|_, i| matches!(slots.get(*i as usize), Some(Some(_))));
+            self.dead_keys = 0;
+        }
     }
 
     /// The slots the next flush may have work for, in the order they were

@@ -11,7 +11,7 @@ use crate::conn::{Connection, begin_transaction};
 use crate::error::Result;
 use crate::render::{Dialect, Rendered};
 use crate::schema::{ColumnList, Table};
-use crate::value::FromRow;
+use crate::value::{FromRow, Row};
 
 /// The transaction levels of a session.
 #[derive(Debug)]
@@ -94,6 +94,12 @@ impl<C: Connection> Db<'_, C> {
     {
         let mut slots = Vec::new();
         self.query(r, |row| {
+            if slots.capacity() == 0
+                && let Some(n) = row.result_len()
+            {
+                slots.reserve_exact(n);
+                arena.reserve(n);
+            }
             let values = <M::Row as FromRow<ST>>::from_row(row, 0)?;
             slots.push(arena.load(M::from_row(values)));
             Ok(true)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::render::{RowChunks, SqlKey, SqlWriter, Statement, same_binds};
-use crate::value::FromRow;
+use crate::value::{FromRow, Row};
 
 /// A statement that returns rows of SQL type `SqlType`.
 pub trait Query: Statement {
@@ -31,6 +31,11 @@ pub trait RunQuery: Query + Sized {
         let sql = prepare(self, conn, &mut key)?;
         let mut rows = Vec::new();
         conn.query_sql(&sql, key.binds(), |row| {
+            if rows.capacity() == 0
+                && let Some(n) = row.result_len()
+            {
+                rows.reserve_exact(n);
+            }
             rows.push(T::from_row(row, 0)?);
             Ok(true)
         })?;

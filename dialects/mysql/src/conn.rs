@@ -564,7 +564,6 @@ impl MysqlRow<'_> {
             _ => None,
         }
     }
-
 }
 
 fn text_or_blob(bytes: &[u8]) -> ValueRef<'_> {

@@ -328,7 +328,7 @@ impl PgConnection {
             kinds.clear();
             kinds.extend(statement.columns().iter().map(|c| Kind::of(c.type_())));
             let any_temporal = kinds.contains(&Kind::Temporal);
-            let mut one = |row: &postgres::Row| {
+            let mut one = |row: &postgres::Row, total: Option<usize>| {
                 if any_temporal {
                     fill_temporal(row, &kinds, &mut temporal)?;
                 }
@@ -336,6 +336,7 @@ impl PgConnection {
                     row,
                     kinds: &kinds,
                     temporal: &temporal,
+                    total,
                 })
             };
             if stream {
@@ -344,7 +345,7 @@ impl PgConnection {
                 })
                 .map_err(Failure::Driver)?;
                 while let Some(row) = rows.next().map_err(Failure::Driver)? {
-                    if !one(&row).map_err(Failure::Caller)? {
+                    if !one(&row, None).map_err(Failure::Caller)? {
                         break;
                     }
                 }
@@ -352,7 +353,7 @@ impl PgConnection {
                 let rows = with_params(binds, |params| client.query(statement, params))
                     .map_err(Failure::Driver)?;
                 for row in &rows {
-                    if !one(row).map_err(Failure::Caller)? {
+                    if !one(row, Some(rows.len())).map_err(Failure::Caller)? {
                         break;
                     }
                 }
@@ -561,6 +562,8 @@ pub struct PgRow<'r> {
     /// The row's `date`, `time`, `timestamp` and `timestamptz` cells as
     /// text, by column (empty when the row has none).
     temporal: &'r [Option<String>],
+    /// How many rows the result has, when it was fetched whole.
+    total: Option<usize>,
 }
 
 /// Writes the `date`, `time`, `timestamp` and `timestamptz` cells of `row`
@@ -647,10 +650,12 @@ impl PgRow<'_> {
     #[inline]
     fn raw(&self, idx: usize) -> Option<(Kind, Option<&[u8]>)> {
         match self.kinds.get(idx) {
-            Some(&kind) if kind != Kind::Temporal => match self.row.try_get::<_, RawCell<'_>>(idx) {
-                Ok(cell) => Some((kind, cell.0)),
-                Err(_) => None,
-            },
+            Some(&kind) if kind != Kind::Temporal => {
+                match self.row.try_get::<_, RawCell<'_>>(idx) {
+                    Ok(cell) => Some((kind, cell.0)),
+                    Err(_) => None,
+                }
+            }
             _ => None,
         }
     }
@@ -687,6 +692,13 @@ impl Row for PgRow<'_> {
         self.row.len()
     }
 
+    /// The length of a result fetched whole (not with
+    /// [`set_stream_rows`](crate::PgConnection::set_stream_rows)).
+    #[inline]
+    fn result_len(&self) -> Option<usize> {
+        self.total
+    }
+
     /// Whether the driver's raw cell is absent: nothing is decoded.
     #[inline]
     fn is_null(&self, idx: usize) -> bool {
@@ -702,9 +714,15 @@ impl Row for PgRow<'_> {
         };
         let Some(raw) = raw else { return Ok(None) };
         let int = match kind {
-            Kind::Int4 => raw.try_into().ok().map(|b| i64::from(i32::from_be_bytes(b))),
+            Kind::Int4 => raw
+                .try_into()
+                .ok()
+                .map(|b| i64::from(i32::from_be_bytes(b))),
             Kind::Int8 => raw.try_into().ok().map(i64::from_be_bytes),
-            Kind::Int2 => raw.try_into().ok().map(|b| i64::from(i16::from_be_bytes(b))),
+            Kind::Int2 => raw
+                .try_into()
+                .ok()
+                .map(|b| i64::from(i16::from_be_bytes(b))),
             _ => None,
         };
         match int {
@@ -723,7 +741,10 @@ impl Row for PgRow<'_> {
         let Some(raw) = raw else { return Ok(None) };
         let float = match kind {
             Kind::Float8 => raw.try_into().ok().map(f64::from_be_bytes),
-            Kind::Float4 => raw.try_into().ok().map(|b| f64::from(f32::from_be_bytes(b))),
+            Kind::Float4 => raw
+                .try_into()
+                .ok()
+                .map(|b| f64::from(f32::from_be_bytes(b))),
             _ => None,
         };
         match float {
