@@ -163,7 +163,47 @@ fn statements_that_cannot_describe_themselves_are_not_cached<B: Backend>(
     Ok(())
 }
 
+/// A many-row INSERT whose rows differ in shape at run time (an IN list
+/// of another length in one row) gets its own text, whatever came before.
+fn rows_of_another_shape_get_their_own_text<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    use sqlalgebra::expr::bind;
+    let mut conn = setup(engine)?;
+    // "in<v>" when `v` is in `list`, else "out<v>".
+    let row = |v: i64, list: Vec<i64>| {
+        users::Name.set(
+            case_when(bind::<BigInt, _>(v).in_(list), format!("in{v}"))
+                .otherwise(format!("out{v}")),
+        )
+    };
+    let runs = [
+        vec![row(1, vec![1]), row(2, vec![1]), row(3, vec![3])],
+        vec![row(1, vec![1]), row(2, vec![1, 2]), row(3, vec![3])],
+        vec![row(1, vec![1]), row(2, vec![1]), row(3, vec![2, 3])],
+        vec![row(1, vec![2]), row(2, vec![2]), row(3, vec![2])],
+        vec![row(1, vec![1]), row(2, vec![1]), row(3, vec![3])],
+    ];
+    let mut got = Vec::new();
+    for rows in runs {
+        delete_from(Users).execute(&mut conn)?;
+        insert_into(Users).values(rows).execute(&mut conn)?;
+        let names: Vec<String> = select(users::Name).order_by(users::Id).load(&mut conn)?;
+        got.push(names.join(" "));
+    }
+    assert_eq!(
+        got,
+        [
+            "in1 out2 in3",
+            "in1 in2 in3",
+            "in1 out2 in3",
+            "out1 in2 out3",
+            "in1 out2 in3"
+        ]
+    );
+    Ok(())
+}
+
 on_all_backends!(
+    rows_of_another_shape_get_their_own_text,
     a_statement_run_again_with_other_values_reuses_its_text,
     run_time_shapes_get_their_own_text,
     aliases_with_other_names_are_other_texts,

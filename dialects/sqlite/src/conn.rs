@@ -216,13 +216,14 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
         ));
     }
     for (i, v) in binds.iter().enumerate() {
-        let bound = match v {
-            ValueRef::Null
-            | ValueRef::Int(_)
-            | ValueRef::Float(_)
-            | ValueRef::Bool(_)
-            | ValueRef::Text(_)
-            | ValueRef::Blob(_) => stmt.raw_bind_parameter(i + 1, Param(*v)),
+        let bound = match *v {
+            // The common kinds bound as themselves: no conversion to check.
+            ValueRef::Int(n) => stmt.raw_bind_parameter(i + 1, n),
+            ValueRef::Text(s) => stmt.raw_bind_parameter(i + 1, s),
+            ValueRef::Null => stmt.raw_bind_parameter(i + 1, rusqlite::types::Null),
+            ValueRef::Float(_) | ValueRef::Bool(_) | ValueRef::Blob(_) => {
+                stmt.raw_bind_parameter(i + 1, Param(*v))
+            }
             // Decimals, UUIDs, dates and times are stored as their text
             // (a REAL would round a decimal), written on the stack; SQLite
             // copies it while binding.
