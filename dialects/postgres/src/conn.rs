@@ -42,9 +42,9 @@ pub struct PgConnection {
     client: Client,
     /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
     /// was prepared with (see [`param_type`]).
-    cache: HashMap<String, Cached, BuildHasherDefault<FastHasher>>,
+    cache: HashMap<Vec<u8>, Cached, BuildHasherDefault<FastHasher>>,
     /// Reused to build cache keys without allocating.
-    key: String,
+    key: Vec<u8>,
     clock: u64,
     depth: u32,
     /// Whether a transaction is open on the server, as far as the
@@ -87,7 +87,7 @@ impl PgConnection {
         PgConnection {
             client,
             cache: HashMap::default(),
-            key: String::new(),
+            key: Vec::new(),
             clock: 0,
             depth: 0,
             in_transaction: false,
@@ -178,10 +178,11 @@ impl PgConnection {
         self.clock += 1;
         let mut key = std::mem::take(&mut self.key);
         key.clear();
-        key.push_str(sql);
-        key.push('\0');
-        key.extend(binds.iter().map(|b| param_type(b).0));
-        if let Some(c) = self.cache.get_mut(key.as_str()) {
+        key.reserve(sql.len() + 1 + binds.len());
+        key.extend_from_slice(sql.as_bytes());
+        key.push(0);
+        key.extend(binds.iter().map(param_letter));
+        if let Some(c) = self.cache.get_mut(key.as_slice()) {
             c.used = self.clock;
             let statement = c.statement.clone();
             self.key = key;
@@ -228,13 +229,13 @@ impl PgConnection {
     /// the transaction; this costs two round trips, once per statement and
     /// connection (the statement is cached).
     fn prepare(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<Statement, postgres::Error> {
-        let typed: Vec<Type> = binds.iter().map(|b| param_type(b).1).collect();
+        let typed: Vec<Type> = binds.iter().map(|b| param_type(b)).collect();
         if binds.iter().any(|b| matches!(b, ValueRef::Int(_))) {
             let inferred: Vec<Type> = binds
                 .iter()
                 .map(|b| match b {
                     ValueRef::Int(_) => Type::UNKNOWN,
-                    b => param_type(b).1,
+                    b => param_type(b),
                 })
                 .collect();
             let guarded = self.depth > 0 || self.in_transaction;
@@ -265,7 +266,7 @@ impl PgConnection {
     /// Forgets every prepared form of `sql`.
     fn forget(&mut self, sql: &str) {
         self.cache
-            .retain(|k, _| !(k.starts_with(sql) && k.as_bytes().get(sql.len()) == Some(&0)));
+            .retain(|k, _| !(k.starts_with(sql.as_bytes()) && k.get(sql.len()) == Some(&0)));
     }
 
     /// Prepares `sql` (from the cache) and calls `op` with the client and
@@ -840,20 +841,37 @@ impl From<postgres::Error> for PgError {
     }
 }
 
-/// The type a bind is prepared with, and its letter in cache keys.
-fn param_type(v: &ValueRef<'_>) -> (char, Type) {
+/// The type a bind is prepared with.
+fn param_type(v: &ValueRef<'_>) -> Type {
     match v {
-        ValueRef::Int(_) => ('i', Type::INT8),
-        ValueRef::Float(_) => ('f', Type::FLOAT8),
-        ValueRef::Bool(_) => ('b', Type::BOOL),
-        ValueRef::Blob(_) => ('y', Type::BYTEA),
-        ValueRef::Decimal { .. } => ('n', Type::NUMERIC),
-        ValueRef::Uuid(_) => ('g', Type::UUID),
-        ValueRef::Date(_) => ('d', Type::DATE),
-        ValueRef::Time(_) => ('t', Type::TIME),
-        ValueRef::Timestamp(_) => ('s', Type::TIMESTAMP),
-        ValueRef::TimestampTz(_) => ('z', Type::TIMESTAMPTZ),
-        _ => ('u', Type::UNKNOWN),
+        ValueRef::Int(_) => Type::INT8,
+        ValueRef::Float(_) => Type::FLOAT8,
+        ValueRef::Bool(_) => Type::BOOL,
+        ValueRef::Blob(_) => Type::BYTEA,
+        ValueRef::Decimal { .. } => Type::NUMERIC,
+        ValueRef::Uuid(_) => Type::UUID,
+        ValueRef::Date(_) => Type::DATE,
+        ValueRef::Time(_) => Type::TIME,
+        ValueRef::Timestamp(_) => Type::TIMESTAMP,
+        ValueRef::TimestampTz(_) => Type::TIMESTAMPTZ,
+        _ => Type::UNKNOWN,
+    }
+}
+
+/// The letter of a bind's [`param_type`] in statement cache keys.
+fn param_letter(v: &ValueRef<'_>) -> u8 {
+    match v {
+        ValueRef::Int(_) => b'i',
+        ValueRef::Float(_) => b'f',
+        ValueRef::Bool(_) => b'b',
+        ValueRef::Blob(_) => b'y',
+        ValueRef::Decimal { .. } => b'n',
+        ValueRef::Uuid(_) => b'g',
+        ValueRef::Date(_) => b'd',
+        ValueRef::Time(_) => b't',
+        ValueRef::Timestamp(_) => b's',
+        ValueRef::TimestampTz(_) => b'z',
+        _ => b'u',
     }
 }
 
