@@ -1074,6 +1074,51 @@ fn nested_selectin_loading<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+/// Collections list their objects in key order, whatever order the
+/// database returns them in: PostgreSQL moves a changed row to the end of
+/// its table, so a plain scan returns it last.
+fn collections_are_in_key_order<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    setup(&mut *conn)?;
+    three_authors(&mut *conn)?;
+    // The first book of each author, and the first book of genre g0.
+    for title in ["b0", "b2", "b4"] {
+        let n = update(Books)
+            .set(books::Pages.set(99))
+            .filter(books::Title.eq(title))
+            .execute(&mut *conn)?;
+        assert_eq!(n, 1);
+    }
+    let ids =
+        |s: &Session<'_, _>, hs: &[Handle<Book>]| hs.iter().map(|&h| s[h].id).collect::<Vec<i64>>();
+    let sorted = |v: &[i64]| v.windows(2).all(|w| w[0] < w[1]);
+    // Selectin and lazy loading of children.
+    let mut s = Session::new(&mut *conn);
+    let authors = s.query::<Author>().selectin_children::<Book>().all()?;
+    for &a in &authors {
+        let hs = s.related::<Author, Book>(a)?;
+        let books = ids(&s, &hs);
+        assert_eq!(books.len(), 2);
+        assert!(sorted(&books), "{books:?}");
+    }
+    drop(s);
+    let mut s = Session::new(&mut *conn);
+    let first = s
+        .query::<Author>()
+        .order_by(authors::Id.asc())
+        .first()?
+        .expect("an author");
+    let hs = s.related::<Author, Book>(first)?;
+    let books = ids(&s, &hs);
+    assert!(books.len() == 2 && sorted(&books), "{books:?}");
+    // Many-to-many.
+    let g0 = s.query::<Genre>().filter(genres::Name.eq("g0")).one()?;
+    let hs = s.linked::<Genre, Book>(g0)?;
+    let linked = ids(&s, &hs);
+    assert!(linked.len() == 3 && sorted(&linked), "{linked:?}");
+    Ok(())
+}
+
 /// Keys of taken objects stay in the identity map's index until it would
 /// grow; whether or not it was swept, lookups must find exactly the
 /// objects still in the session.
@@ -1205,4 +1250,5 @@ on_all_backends!(
     nested_selectin_loading,
     take_moves_objects_out,
     keys_of_taken_objects_are_forgotten,
+    collections_are_in_key_order,
 );

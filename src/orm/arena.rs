@@ -162,6 +162,17 @@ impl<M: Model> Arena<M> {
         }
     }
 
+    /// Sorts `slots` by their objects' database keys (objects the database
+    /// does not have last): the order of a loaded collection.
+    pub(crate) fn sort_by_key(&self, slots: &mut [u32]) {
+        // Presorted (as the database usually returns them) costs one
+        // comparison per object.
+        slots.sort_by(|&a, &b| match (self.db_key(a), self.db_key(b)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            (a, b) => b.is_some().cmp(&a.is_some()),
+        });
+    }
+
     /// Makes room for `n` more loaded objects (slots and key index).
     pub(crate) fn reserve(&mut self, n: usize) {
         self.slots.reserve(n);

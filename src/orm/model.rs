@@ -221,13 +221,14 @@ crate::macros::for_tuples!(tuple_model_impls);
 
 /// A primary-key value for the key column or columns `PK`: one value whose
 /// Rust type loads from the column's SQL type, or a tuple of them for a
-/// composite key.
+/// composite key. Keys are ordered (`Ord`): loaded collections list their
+/// objects in key order.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a key for the primary key `{PK}`",
     label = "the key must have the Rust types of the primary-key columns",
     note = "BigInt -> i64, Integer -> i32, Text/Varchar -> String; a tuple for a composite key"
 )]
-pub trait KeyFor<PK>: Hash + Eq + Clone + Debug + 'static {
+pub trait KeyFor<PK>: Hash + Ord + Clone + Debug + 'static {
     /// Appends the key's values, one per key column.
     #[doc(hidden)]
     fn key_cells<'a>(&'a self, out: &mut Cells<'a>);
@@ -235,7 +236,7 @@ pub trait KeyFor<PK>: Hash + Eq + Clone + Debug + 'static {
 
 impl<C: Column, K> KeyFor<C> for K
 where
-    K: Decode<<C::SqlType as SqlType>::NotNull> + Encode + Hash + Eq + Clone + Debug + 'static,
+    K: Decode<<C::SqlType as SqlType>::NotNull> + Encode + Hash + Ord + Clone + Debug + 'static,
 {
     fn key_cells<'a>(&'a self, out: &mut Cells<'a>) {
         out.push(self.encode());

@@ -63,14 +63,6 @@ pub(crate) fn write_key_match<'a>(
         }
     }
 }
-
-fn order_by(w: &mut SqlWriter<'_>, table: &str, names: &[&str], first: bool) {
-    for (i, name) in names.iter().enumerate() {
-        w.push_sql(if i == 0 && first { " ORDER BY " } else { ", " });
-        w.push_qualified(table, name);
-    }
-}
-
 /// `SELECT cols FROM t WHERE <key match>`
 pub(crate) fn select_by_keys<'a, S: Render>(
     d: &'a dyn Dialect,
@@ -90,14 +82,15 @@ pub(crate) fn select_by_keys<'a, S: Render>(
     w.finish()
 }
 
-/// `SELECT cols FROM t WHERE "t"."column" IN (...) ORDER BY <order>`
+/// `SELECT cols FROM t WHERE "t"."column" IN (...)`: in no particular
+/// order (the caller sorts what it groups, which the database would have
+/// to do without an index).
 pub(crate) fn select_where_in<'a, S: Render>(
     d: &'a dyn Dialect,
     cols: &'a S,
     table: &str,
     column: &str,
     cells: &[ValueRef<'a>],
-    order: &[&str],
 ) -> Result<Rendered<'a>> {
     let mut w = SqlWriter::new(d);
     w.push_sql("SELECT ");
@@ -106,13 +99,13 @@ pub(crate) fn select_where_in<'a, S: Render>(
     w.push_ident(table);
     w.push_sql(" WHERE ");
     write_key_match(&mut w, table, &[column], cells, cells.len());
-    order_by(&mut w, table, order, true);
     w.finish()
 }
 
 /// The targets of many-to-many links, with the source key first:
 /// `SELECT "l"."left", cols FROM "r" INNER JOIN "l" ON "l"."right" = "r"."pk"
-/// WHERE "l"."left" IN (...) ORDER BY "l"."left", "r"."pk"`
+/// WHERE "l"."left" IN (...)`, in no particular order (see
+/// [`select_where_in`])
 pub(crate) struct LinkSelect<'n> {
     pub(crate) link: &'n str,
     pub(crate) left: &'n str,
@@ -143,8 +136,6 @@ impl LinkSelect<'_> {
         w.push_qualified(self.target, self.target_key.first().copied().unwrap_or(""));
         w.push_sql(" WHERE ");
         write_key_match(&mut w, self.link, &[self.left], cells, cells.len());
-        order_by(&mut w, self.link, &[self.left], true);
-        order_by(&mut w, self.target, self.target_key, false);
         w.finish()
     }
 }

@@ -49,7 +49,6 @@ where
             Ch::Table::NAME,
             Ch::ForeignKey::NAME,
             &cells,
-            key_names::<Ch>(),
         )?;
         let slots = db.load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)?;
         let Some(children) = map.arena::<Ch>() else {
@@ -85,6 +84,11 @@ where
         }
         for (c, g) in owners {
             grouped[g].1.push(c);
+        }
+    }
+    if let Some(children) = map.arena::<Ch>() {
+        for (_, list) in &mut grouped {
+            children.sort_by_key(list);
         }
     }
     Ok(grouped)
@@ -136,6 +140,11 @@ where
             if let Some(list) = left_arena.lookup(&key).and_then(|s| grouped.get_mut(&s)) {
                 list.push(r);
             }
+        }
+    }
+    if let Some(targets) = map.arena::<R>() {
+        for list in grouped.values_mut() {
+            targets.sort_by_key(list);
         }
     }
     Ok(grouped)
