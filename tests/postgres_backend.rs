@@ -703,6 +703,18 @@ fn rows_fetched_whole_or_streamed_agree() {
     );
     assert_eq!(whole[19_998].3, Some(19_999.0));
     assert_eq!(whole[19_999].3, None);
+    // A result fetched whole tells its length (what `load` sizes by).
+    for (stream, len) in [(false, Some(20_000)), (true, None)] {
+        use sqlalgebra::value::Row;
+        conn.set_stream_rows(stream);
+        let mut lens = Vec::new();
+        conn.query_sql(SQL, &[], |row| {
+            lens.push(row.result_len());
+            Ok(lens.len() < 2)
+        })
+        .unwrap();
+        assert_eq!(lens, [len, len], "stream: {stream}");
+    }
 
     for stream in [false, true] {
         conn.set_stream_rows(stream);
