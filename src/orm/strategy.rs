@@ -41,6 +41,9 @@ where
     // The group of each key sent (a child's foreign key is one of them).
     let group: FastMap<&P::Key, usize> = keys.iter().zip(0..).collect();
     let cols = Ch::Columns::columns();
+    // Collections are in key order: sorted below unless every batch's rows
+    // came that way (as SQLite and MySQL usually return them).
+    let mut in_key_order = true;
     for chunk in keys.chunks(batch.max(1)) {
         let cells: Cells<'_> = chunk.iter().map(Ch::ForeignKey::encode_key).collect();
         let r = sql::select_where_in(
@@ -59,11 +62,18 @@ where
         let mut owners: Vec<(u32, usize)> = Vec::with_capacity(slots.len());
         let mut counts = vec![0usize; grouped.len()];
         let mut last: Option<(P::Key, Option<usize>)> = None;
+        // Whether the rows came in key order (then so did each group).
+        let mut previous: Option<Ch::Key> = None;
         for c in slots {
-            let Some(key) = children
-                .slot(c as usize)
-                .and_then(|child| child.value.parent_key())
-            else {
+            let Some(child) = children.slot(c as usize) else {
+                continue;
+            };
+            if in_key_order {
+                let key = child.db_key();
+                in_key_order = previous.as_ref().is_none_or(|p| *p < key);
+                previous = Some(key);
+            }
+            let Some(key) = child.value.parent_key() else {
                 continue;
             };
             let g = match &last {
@@ -86,7 +96,7 @@ where
             grouped[g].1.push(c);
         }
     }
-    if let Some(children) = map.arena::<Ch>() {
+    if !in_key_order && let Some(children) = map.arena::<Ch>() {
         for (_, list) in &mut grouped {
             children.sort_by_key(list);
         }
