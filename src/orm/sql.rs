@@ -63,6 +63,7 @@ pub(crate) fn write_key_match<'a>(
         }
     }
 }
+
 /// `SELECT cols FROM t WHERE <key match>`
 pub(crate) fn select_by_keys<'a, S: Render>(
     d: &'a dyn Dialect,
@@ -105,7 +106,7 @@ pub(crate) fn select_where_in<'a, S: Render>(
 /// The targets of many-to-many links, with the source key first:
 /// `SELECT "l"."left", cols FROM "r" INNER JOIN "l" ON "l"."right" = "r"."pk"
 /// WHERE "l"."left" IN (...)`, in no particular order (see
-/// [`select_where_in`])
+/// [`select_where_in`]).
 pub(crate) struct LinkSelect<'n> {
     pub(crate) link: &'n str,
     pub(crate) left: &'n str,

@@ -41,7 +41,7 @@ struct Cached {
 pub struct PgConnection {
     client: Client,
     /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
-    /// was prepared with (see [`param_type`]).
+    /// was prepared with (see [`param_letter`]).
     cache: HashMap<Vec<u8>, Cached, BuildHasherDefault<FastHasher>>,
     /// Reused to build cache keys without allocating.
     key: Vec<u8>,
