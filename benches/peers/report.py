@@ -5,6 +5,9 @@ Usage (from benches/peers, after `cargo bench`):
 
     python3 report.py            # rewrites the generated section of ../../BENCHMARKS.md
     python3 report.py --stdout   # prints it instead
+    python3 report.py --baselines run1,run2,run3
+                                 # the median over runs saved with
+                                 # `cargo bench --bench peers -- --save-baseline runN`
 
 It reads target/criterion/**/new/{benchmark,estimates}.json (the median of
 each benchmark) and target/peers-allocs.json (written by
@@ -36,11 +39,12 @@ TARGET_RAW = 1.05
 TARGET_DIESEL = 1.0
 
 
-def load():
-    """{(group, function, value): median ns}"""
+def load(run="new"):
+    """{(group, function, value): median ns} of one run: criterion's latest
+    (`new`) or a baseline saved with `--save-baseline NAME`."""
     out = {}
     for dirpath, _dirs, files in os.walk(CRITERION):
-        if os.path.basename(dirpath) != "new" or "estimates.json" not in files:
+        if os.path.basename(dirpath) != run or "estimates.json" not in files:
             continue
         with open(os.path.join(dirpath, "benchmark.json")) as f:
             meta = json.load(f)
@@ -49,6 +53,28 @@ def load():
         key = (meta["group_id"], meta.get("function_id"), meta.get("value_str"))
         out[key] = est["median"]["point_estimate"]
     return out
+
+
+def load_runs(runs):
+    """The median, over the saved baselines `runs`, of each benchmark's
+    median: a run whose server or heap had a bad moment moves it less."""
+    per_run = [load(r) for r in runs]
+    out = {}
+    for key in set().union(*per_run):
+        values = sorted(d[key] for d in per_run if key in d)
+        mid = len(values) // 2
+        out[key] = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return out
+
+
+def baselines():
+    """The names given with `--baselines a,b,c`, or None."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--baselines" and i + 1 < len(sys.argv):
+            return [b for b in sys.argv[i + 1].split(",") if b]
+        if arg.startswith("--baselines="):
+            return [b for b in arg.split("=", 1)[1].split(",") if b]
+    return None
 
 
 def fmt_time(ns):
@@ -215,14 +241,20 @@ def allocs_table():
 
 
 def main():
-    data = load()
+    runs = baselines()
+    data = load_runs(runs) if runs else load()
     m = machine()
     v = locked_versions()
     lines = [BEGIN, "", "### Measured", ""]
+    what = (
+        f"The median over {len(runs)} runs (criterion baselines {', '.join(runs)}) of each benchmark's median"
+        if runs
+        else "Median of criterion's samples"
+    )
     lines.append(
         f"{m['date']}, commit {m['commit']}, {m['nproc']} × {m['cpu']} ({m['os']}), {m['rustc']}; "
         + ", ".join(f"{k} {v[k]}" for k in sorted(v))
-        + ". Median of criterion's samples; ratios above the targets (1.05 × raw, 1.00 × Diesel) in bold."
+        + f". {what}; ratios above the targets (1.05 × raw, 1.00 × Diesel) in bold."
     )
     lines.append("")
     lines += summary(data)
