@@ -57,14 +57,10 @@ def load(run="new"):
 
 def load_runs(runs):
     """The median, over the saved baselines `runs`, of each benchmark's
-    median: a run whose server or heap had a bad moment moves it less."""
-    per_run = [load(r) for r in runs]
-    out = {}
-    for key in set().union(*per_run):
-        values = sorted(d[key] for d in per_run if key in d)
-        mid = len(values) // 2
-        out[key] = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-    return out
+    median (and the runs themselves in `RUNS`, for the ratios): a run
+    whose server or heap had a bad moment moves it less."""
+    RUNS[:] = [load(r) for r in runs]
+    return {key: median([d[key] for d in RUNS if key in d]) for key in set().union(*RUNS)}
 
 
 def baselines():
@@ -86,10 +82,31 @@ def fmt_time(ns):
     return f"{ns:.0f} ns"
 
 
-def fmt_ratio(a, b, target):
-    if a is None or b is None:
+# The runs of `--baselines`, each {(group, function, value): median ns};
+# empty for criterion's latest run alone.
+RUNS = []
+
+
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def ratio(data, key, other):
+    """`key`'s time over `other`'s: within one run, or over several runs the
+    median of the per-run ratios (each pairs measurements taken minutes
+    apart, under the same conditions)."""
+    if RUNS:
+        rs = [run[key] / run[other] for run in RUNS if key in run and other in run]
+        return median(rs) if rs else None
+    a, b = data.get(key), data.get(other)
+    return a / b if a is not None and b else None
+
+
+def fmt_ratio(r, target):
+    if r is None:
         return "–"
-    r = a / b
     text = f"{r:.2f}"
     return f"**{text}**" if r > target + 1e-9 else text
 
@@ -155,13 +172,14 @@ def bench_tables(data):
                 variants = [("sqlalgebra", " (Core)"), ("sqlalgebra_orm", " (ORM, selectin)")]
             for size in sizes:
                 for ours, label in variants:
-                    m = {c: data.get((group, c, str(size))) for c in (ours, "raw", "diesel")}
+                    k = {c: (group, c, str(size)) for c in (ours, "raw", "diesel")}
+                    m = {c: data.get(key) for c, key in k.items()}
                     if m[ours] is None:
                         continue
                     lines.append(
                         f"| {size}{label} | {fmt_time(m[ours])} | {fmt_time(m['raw'])} | {fmt_time(m['diesel'])} "
-                        f"| {fmt_ratio(m[ours], m['raw'], TARGET_RAW)} "
-                        f"| {fmt_ratio(m[ours], m['diesel'], TARGET_DIESEL)} |"
+                        f"| {fmt_ratio(ratio(data, k[ours], k['raw']), TARGET_RAW)} "
+                        f"| {fmt_ratio(ratio(data, k[ours], k['diesel']), TARGET_DIESEL)} |"
                     )
             lines.append("")
     return lines
@@ -171,14 +189,14 @@ def summary(data):
     """Worst and geometric-mean ratios over every benchmark and size."""
     import math
     worst = {}
-    for (group, func, value), ns in data.items():
+    for (group, func, value) in data:
         if func not in ("sqlalgebra", "sqlalgebra_orm") or group.split("/")[0] not in BENCHES:
             continue
         for peer in ("raw", "diesel"):
-            other = data.get((group, peer, value))
-            if other:
+            r = ratio(data, (group, func, value), (group, peer, value))
+            if r is not None:
                 name = f"{group}/{value}" + (" ORM" if func == "sqlalgebra_orm" else "")
-                worst.setdefault(peer, []).append((ns / other, name))
+                worst.setdefault(peer, []).append((r, name))
     lines = []
     for peer, target in (("raw", TARGET_RAW), ("diesel", TARGET_DIESEL)):
         rs = worst.get(peer)
@@ -210,7 +228,8 @@ def render_table(data):
     for g in groups:
         a = data.get((g, "sqlalgebra", None))
         b = data.get((g, "sea_query", None))
-        lines.append(f"| {g.split('/', 1)[1]} | {fmt_time(a)} | {fmt_time(b)} | {fmt_ratio(a, b, 1.0)} |")
+        r = ratio(data, (g, "sqlalgebra", None), (g, "sea_query", None))
+        lines.append(f"| {g.split('/', 1)[1]} | {fmt_time(a)} | {fmt_time(b)} | {fmt_ratio(r, 1.0)} |")
     lines.append("")
     return lines
 
@@ -247,7 +266,8 @@ def main():
     v = locked_versions()
     lines = [BEGIN, "", "### Measured", ""]
     what = (
-        f"The median over {len(runs)} runs (criterion baselines {', '.join(runs)}) of each benchmark's median"
+        f"Times: the median over {len(runs)} runs (criterion baselines {', '.join(runs)}) of each "
+        "benchmark's median; ratios: the median of the runs' ratios"
         if runs
         else "Median of criterion's samples"
     )
