@@ -417,12 +417,11 @@ impl FromSqlValue for f32 {
     }
     #[inline]
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        let cell = row.get_f64(idx)?;
-        not_null(row, idx, cell).map(|f| f as f32)
+        f64::from_row_cell(row, idx).map(|f| f as f32)
     }
     #[inline]
     fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
-        Ok(row.get_f64(idx)?.map(|f| f as f32))
+        Ok(f64::from_nullable_cell(row, idx)?.map(|f| f as f32))
     }
 }
 impl FromSqlValue for bool {

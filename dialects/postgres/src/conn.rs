@@ -8,7 +8,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Statement};
 use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
-use sqlalgebra::value::{Row, ValueRef, decode_in_place};
+use sqlalgebra::value::{FromSqlValue, Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Postgres;
@@ -661,6 +661,26 @@ impl PgRow<'_> {
         }
     }
 
+    /// The cell at `idx` as `decode` reads it from its kind and bytes,
+    /// `None` for NULL; a cell `decode` refuses (another kind, a wrong
+    /// length) goes through [`value`](Row::value), which converts it or
+    /// names the error.
+    #[inline]
+    fn fixed_width<T: FromSqlValue>(
+        &self,
+        idx: usize,
+        decode: impl FnOnce(Kind, &[u8]) -> Option<T>,
+    ) -> Result<Option<T>> {
+        match self.raw(idx) {
+            Some((_, None)) => Ok(None),
+            Some((kind, Some(raw))) => match decode(kind, raw) {
+                Some(v) => Ok(Some(v)),
+                None => decode_in_place(self, idx),
+            },
+            None => decode_in_place(self, idx),
+        }
+    }
+
     #[inline]
     fn binary_value(&self, kind: Kind, idx: usize) -> Result<ValueRef<'_>> {
         match self.row.try_get::<_, RawCell<'_>>(idx) {
@@ -710,11 +730,7 @@ impl Row for PgRow<'_> {
     /// anything else through [`value`](Row::value).
     #[inline]
     fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
-        let Some((kind, raw)) = self.raw(idx) else {
-            return decode_in_place(self, idx);
-        };
-        let Some(raw) = raw else { return Ok(None) };
-        let int = match kind {
+        self.fixed_width(idx, |kind, raw| match kind {
             Kind::Int4 => raw
                 .try_into()
                 .ok()
@@ -725,33 +741,21 @@ impl Row for PgRow<'_> {
                 .ok()
                 .map(|b| i64::from(i16::from_be_bytes(b))),
             _ => None,
-        };
-        match int {
-            Some(i) => Ok(Some(i)),
-            None => decode_in_place(self, idx),
-        }
+        })
     }
 
     /// A `float8` or `float4` cell decoded straight from its bytes;
     /// anything else through [`value`](Row::value).
     #[inline]
     fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
-        let Some((kind, raw)) = self.raw(idx) else {
-            return decode_in_place(self, idx);
-        };
-        let Some(raw) = raw else { return Ok(None) };
-        let float = match kind {
+        self.fixed_width(idx, |kind, raw| match kind {
             Kind::Float8 => raw.try_into().ok().map(f64::from_be_bytes),
             Kind::Float4 => raw
                 .try_into()
                 .ok()
                 .map(|b| f64::from(f32::from_be_bytes(b))),
             _ => None,
-        };
-        match float {
-            Some(f) => Ok(Some(f)),
-            None => decode_in_place(self, idx),
-        }
+        })
     }
 
     /// A text cell copied straight from its bytes once it is checked to be
