@@ -209,13 +209,9 @@ pub trait FromSqlValue: Sized {
 
     /// Reads the cell at `idx` of `row`, naming the column in the error.
     ///
-    /// The default reads the cell in place ([`Row::value`]) and converts it
-    /// with [`from_value`](FromSqlValue::from_value). `String` and
-    /// `Vec<u8>` override it (and
-    /// [`from_nullable_cell`](FromSqlValue::from_nullable_cell), which
-    /// `Option` loads through) to take the cell out of the row
-    /// ([`Row::take_string`], [`Row::take_bytes`]) when the backend holds it
-    /// as an owned buffer, which saves a copy (MySQL). [`decode_cell`] calls
+    /// It reads the cell with
+    /// [`from_nullable_cell`](FromSqlValue::from_nullable_cell) and refuses
+    /// NULL; a type overrides that one, not this. [`decode_cell`] calls
     /// this.
     ///
     /// ```
@@ -238,12 +234,19 @@ pub trait FromSqlValue: Sized {
     /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
     #[inline]
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        decode_in_place(row, idx)
+        let cell = Self::from_nullable_cell(row, idx)?;
+        not_null(row, idx, cell)
     }
 
-    /// Reads the cell at `idx` of `row`, `None` for NULL: what
-    /// `Option<Self>` loads through, reading the cell once. Overridden
-    /// with [`from_row_cell`](FromSqlValue::from_row_cell).
+    /// Reads the cell at `idx` of `row`, `None` for NULL: what `Self` and
+    /// `Option<Self>` load through, reading the cell once.
+    ///
+    /// The default reads the cell in place ([`Row::value`]) and converts it
+    /// with [`from_value`](FromSqlValue::from_value). The integer and float
+    /// types override it to ask the row for their kind ([`Row::get_i64`],
+    /// [`Row::get_f64`]), `String` and `Vec<u8>` to take the cell out of
+    /// the row ([`Row::take_string`], [`Row::take_bytes`]), which saves a
+    /// copy where the backend holds it as an owned buffer (MySQL).
     ///
     /// ```
     /// use sqlalgebra::value::{FromSqlValue, Row, ValueRef};
@@ -364,11 +367,6 @@ macro_rules! from_int {
             }
             /// Through [`Row::get_i64`], the backend's shortcut for integers.
             #[inline]
-            fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-                let cell = Self::from_nullable_cell(row, idx)?;
-                not_null(row, idx, cell)
-            }
-            #[inline]
             fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
                 match row.get_i64(idx)? {
                     Some(i) => match <$t>::try_from(i) {
@@ -402,11 +400,6 @@ impl FromSqlValue for f64 {
     }
     /// Through [`Row::get_f64`], the backend's shortcut for floats.
     #[inline]
-    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        let cell = row.get_f64(idx)?;
-        not_null(row, idx, cell)
-    }
-    #[inline]
     fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
         row.get_f64(idx)
     }
@@ -414,10 +407,6 @@ impl FromSqlValue for f64 {
 impl FromSqlValue for f32 {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
         f64::from_value(v).map(|f| f as f32)
-    }
-    #[inline]
-    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        f64::from_row_cell(row, idx).map(|f| f as f32)
     }
     #[inline]
     fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
@@ -448,11 +437,6 @@ impl FromSqlValue for String {
         }
     }
     #[inline]
-    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        let cell = row.take_string(idx)?;
-        not_null(row, idx, cell)
-    }
-    #[inline]
     fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
         row.take_string(idx)
     }
@@ -466,11 +450,6 @@ impl FromSqlValue for Vec<u8> {
             ValueRef::Null => Err(DecodeError::Null),
             other => Err(DecodeError::mismatch("a blob", other)),
         }
-    }
-    #[inline]
-    fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
-        let cell = row.take_bytes(idx)?;
-        not_null(row, idx, cell)
     }
     #[inline]
     fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
