@@ -63,6 +63,27 @@ pub enum ValueRef<'a> {
     /// An instant: microseconds since 1970-01-01 00:00:00 UTC.
     /// `chrono::DateTime` binds as it.
     TimestampTz(i64),
+    /// Not a value but a marker in a bind list: the next `n` values are the
+    /// elements of one array parameter. On PostgreSQL an `IN` list of
+    /// bound values renders as `= ANY($1)` with one array parameter (one
+    /// statement for every list length, and a hashed lookup on the
+    /// server), and its binds are `Array(n)` followed by the `n` values.
+    /// The other dialects never render one, and their backends refuse it
+    /// with [`Error::Unsupported`].
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::ValueRef;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// let q = select(A).filter(A.in_([1, 2]));
+    /// let r = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
+    /// assert_eq!(r.sql, r#"SELECT "t"."a" FROM "t" WHERE "t"."a" = ANY($1)"#);
+    /// assert_eq!(r.binds[..], [ValueRef::Array(2), ValueRef::Int(1), ValueRef::Int(2)]);
+    /// ```
+    Array(usize),
 }
 
 impl ValueRef<'_> {
@@ -85,6 +106,7 @@ impl ValueRef<'_> {
             ValueRef::Time(_) => "time",
             ValueRef::Timestamp(_) => "timestamp",
             ValueRef::TimestampTz(_) => "timestamp with time zone",
+            ValueRef::Array(_) => "array",
         }
     }
 

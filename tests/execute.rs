@@ -8,6 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use common::schema::*;
 use common::{expect_err, on_all_backends, setup};
 use sqlalgebra::prelude::*;
+use sqlalgebra::query::Predicate;
 use sqlalgebra::{Backend, ConstraintKind, Engine, Error, Result};
 
 // ---------------------------------------------------------------- schema
@@ -550,6 +551,195 @@ fn empty_in_lists<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .filter(users::Id.in_(none))
         .execute(&mut conn)?;
     assert_eq!(n, 0);
+    Ok(())
+}
+
+/// `IN` and `NOT IN` over lists of bound values, for every kind of column.
+/// PostgreSQL binds each list as one array (`= ANY($1)`, `<> ALL($1)`);
+/// the others bind every value. The rows found must be the same.
+fn in_lists_of_every_kind<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    let rows = [
+        (
+            1i16,
+            10i32,
+            -(1i64 << 40),
+            1.5f32,
+            0.25f64,
+            "a",
+            true,
+            &b"\x00"[..],
+        ),
+        (2, 20, 0, -2.5, -0.5, "b,\"{}\\", false, &[0, 255, b'"'][..]),
+        (3, 30, 1 << 40, 4.0, 1e300, "NULL", true, &b""[..]),
+    ];
+    let mut ids = Vec::new();
+    for (small, int, big, real, double, text, flag, blob) in rows {
+        insert_into(Kinds)
+            .values((
+                kinds::Small.set(small),
+                kinds::Int.set(int),
+                kinds::Big.set(big),
+                kinds::Real.set(real),
+                kinds::Double.set(double),
+                kinds::Text.set(text),
+                kinds::Flag.set(flag),
+                kinds::Blob.set(blob),
+            ))
+            .execute(&mut conn)?;
+        ids.push(
+            select(max(kinds::Id))
+                .get::<Option<i64>, _>(&mut conn)?
+                .unwrap(),
+        );
+    }
+    let (first, second, third) = (ids[0], ids[1], ids[2]);
+    // The ids of the rows matching `p`, in order.
+    fn found<C: Connection, P: Predicate>(conn: &mut C, p: P) -> Result<Vec<i64>> {
+        select(kinds::Id).filter(p).order_by(kinds::Id).load(conn)
+    }
+    assert_eq!(
+        found(&mut conn, kinds::Small.in_([1i16, 3, 99]))?,
+        [first, third]
+    );
+    assert_eq!(found(&mut conn, kinds::Int.in_([20, 99]))?, [second]);
+    assert_eq!(
+        found(&mut conn, kinds::Big.in_([1i64 << 40, -(1 << 40)]))?,
+        [first, third]
+    );
+    assert_eq!(
+        found(&mut conn, kinds::Real.in_([4.0f32, -2.5]))?,
+        [second, third]
+    );
+    assert_eq!(
+        found(&mut conn, kinds::Double.in_([0.25, 1e300]))?,
+        [first, third]
+    );
+    assert_eq!(
+        found(&mut conn, kinds::Text.in_(["b,\"{}\\", "NULL"]))?,
+        [second, third]
+    );
+    assert_eq!(found(&mut conn, kinds::Flag.in_([false]))?, [second]);
+    let blobs: [&[u8]; 2] = [b"\x00", b""];
+    assert_eq!(found(&mut conn, kinds::Blob.in_(blobs))?, [first, third]);
+    assert_eq!(found(&mut conn, kinds::Id.in_([second]))?, [second]);
+    assert_eq!(found(&mut conn, kinds::Int.not_in([10, 30, 99]))?, [second]);
+    assert_eq!(
+        found(&mut conn, kinds::Text.not_in(["a"]))?,
+        [second, third]
+    );
+    // Lists next to other binds, and the same statement with lists of
+    // other lengths (one text on PostgreSQL: the binds must still line up).
+    for n in [1, 2, 3, 50, 2000] {
+        let list: Vec<i64> = ids.iter().copied().cycle().take(n).collect();
+        let got = found(
+            &mut conn,
+            kinds::Text
+                .ne("zzz")
+                .and(kinds::Id.in_(list))
+                .and(kinds::Int.gt(15)),
+        )?;
+        let want: &[i64] = match n {
+            1 => &[],
+            2 => &[second],
+            _ => &[second, third],
+        };
+        assert_eq!(got, want, "{n} values");
+    }
+
+    // NULLs: `IN` finds only equal values, and a NULL in a `NOT IN` list
+    // makes it match nothing, on every backend.
+    for v in [Some(1), Some(2), None] {
+        insert_into(NullKinds)
+            .values(null_kinds::Int.set(v))
+            .execute(&mut conn)?;
+    }
+    fn ints<C: Connection, P: Predicate>(conn: &mut C, p: P) -> Result<Vec<Option<i32>>> {
+        select(null_kinds::Int)
+            .filter(p)
+            .order_by(null_kinds::Id)
+            .load(conn)
+    }
+    assert_eq!(
+        ints(&mut conn, null_kinds::Int.in_([Some(1), None]))?,
+        [Some(1)]
+    );
+    assert_eq!(ints(&mut conn, null_kinds::Int.in_([None::<i32>]))?, []);
+    assert_eq!(
+        ints(&mut conn, null_kinds::Int.not_in([Some(1)]))?,
+        [Some(2)]
+    );
+    assert!(ints(&mut conn, null_kinds::Int.not_in([Some(1), None]))?.is_empty());
+    Ok(())
+}
+
+/// Hostile strings in an `IN` list (on PostgreSQL, the elements of one
+/// array parameter) each find their own row, and only it.
+fn hostile_strings_in_lists<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    // Not " ": MySQL's PAD SPACE collations compare it equal to "".
+    let strings: Vec<String> = hostile_strings()
+        .into_iter()
+        .filter(|s| !s.ends_with(' '))
+        .collect();
+    for s in &strings {
+        insert_into(Kinds)
+            .values((
+                kinds::Small.set(0),
+                kinds::Int.set(0),
+                kinds::Big.set(0),
+                kinds::Real.set(0.0),
+                kinds::Double.set(0.0),
+                kinds::Text.set(s),
+                kinds::Flag.set(false),
+                kinds::Blob.set(s.as_bytes()),
+            ))
+            .execute(&mut conn)?;
+    }
+    let every_other: Vec<&str> = strings.iter().step_by(2).map(String::as_str).collect();
+    let got: Vec<String> = select(kinds::Text)
+        .filter(kinds::Text.in_(every_other.iter().copied()))
+        .order_by(kinds::Id)
+        .load(&mut conn)?;
+    assert!(got == every_other, "IN found other strings");
+    let rest: Vec<String> = select(kinds::Text)
+        .filter(kinds::Text.not_in(every_other.iter().copied()))
+        .order_by(kinds::Id)
+        .load(&mut conn)?;
+    let want: Vec<&String> = strings.iter().skip(1).step_by(2).collect();
+    assert!(rest.iter().eq(want), "NOT IN found other strings");
+    let blobs: Vec<&[u8]> = every_other.iter().map(|s| s.as_bytes()).collect();
+    let n: i64 = select(count_star())
+        .from(Kinds)
+        .filter(kinds::Blob.in_(blobs))
+        .get(&mut conn)?;
+    assert_eq!(n, every_other.len() as i64);
+    Ok(())
+}
+
+/// An array parameter ([`ValueRef::Array`]) binds on PostgreSQL, whose
+/// dialect renders them; the other backends refuse one with a typed error.
+fn array_parameters_bind_only_where_the_dialect_renders_them<B: Backend>(
+    engine: &Engine<B>,
+) -> Result<()> {
+    use sqlalgebra::value::{Row, ValueRef};
+    let mut conn = engine.connect()?;
+    let binds = [ValueRef::Array(2), ValueRef::Int(1), ValueRef::Int(3)];
+    let mut found = Vec::new();
+    if conn.dialect().binds_arrays() {
+        conn.query_sql("SELECT 3 = ANY($1::int8[])", &binds, |row| {
+            found.push(row.value(0)? == ValueRef::Bool(true));
+            Ok(true)
+        })?;
+        assert_eq!(found, [true]);
+    } else {
+        let err = expect_err(conn.query_sql("SELECT 3 IN (?)", &binds, |_| Ok(true)));
+        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+        let err = expect_err(conn.query_sql("SELECT ?, ?, ?", &binds, |_| Ok(true)));
+        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+        let err = expect_err(conn.execute_sql("SELECT ?, ?, ?", &binds));
+        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+    }
     Ok(())
 }
 
@@ -1412,6 +1602,9 @@ on_all_backends!(
     optional_groups_of_an_outer_join,
     updates_and_deletes_report_rows,
     empty_in_lists,
+    in_lists_of_every_kind,
+    hostile_strings_in_lists,
+    array_parameters_bind_only_where_the_dialect_renders_them,
     matching_helpers_match_literally,
     hostile_strings_round_trip,
     hostile_names_in_keyed_columns,

@@ -269,19 +269,36 @@ const DIALECTS: [&dyn Dialect; 3] = [&Sqlite, &Postgres, &Mysql];
 /// binds (the same in every dialect).
 #[track_caller]
 fn assert_sql<S: Statement>(stmt: &S, sqlite: &str, postgres: &str, mysql: &str, binds: &[V<'_>]) {
-    for (dialect, expected) in DIALECTS.into_iter().zip([sqlite, postgres, mysql]) {
+    assert_sql_binds(stmt, [sqlite, postgres, mysql], binds, binds);
+}
+
+/// Like [`assert_sql`], where PostgreSQL binds `pg_binds` (an `IN` list
+/// of values is one array parameter there).
+#[track_caller]
+fn assert_sql_binds<S: Statement>(stmt: &S, sql: [&str; 3], binds: &[V<'_>], pg_binds: &[V<'_>]) {
+    for (dialect, expected) in DIALECTS.into_iter().zip(sql) {
         let r = match stmt.to_sql(dialect) {
             Ok(r) => r,
             Err(e) => panic!("{}: rendering failed: {e}", dialect.name()),
         };
         assert_eq!(r.sql, expected, "SQL for {}", dialect.name());
-        assert_eq!(&r.binds[..], binds, "binds for {}", dialect.name());
-    }
-    // A statement that describes itself for the SQL cache collects the same
-    // binds in its key walk.
-    let mut key = SqlKey::new();
-    if stmt.sql_key(&mut key) {
-        assert_eq!(key.binds(), binds, "binds of the key walk");
+        let want = if dialect.binds_arrays() {
+            pg_binds
+        } else {
+            binds
+        };
+        assert_eq!(&r.binds[..], want, "binds for {}", dialect.name());
+        // A statement that describes itself for the SQL cache collects the
+        // same binds in its key walk.
+        let mut key = SqlKey::for_dialect(dialect);
+        if stmt.sql_key(&mut key) {
+            assert_eq!(
+                key.binds(),
+                want,
+                "binds of the key walk for {}",
+                dialect.name()
+            );
+        }
     }
 }
 
@@ -295,13 +312,27 @@ fn check_where<P: Predicate>(
     mysql: &str,
     binds: &[V<'_>],
 ) {
+    check_where_binds(predicate, [sqlite, postgres, mysql], binds, binds);
+}
+
+/// Like [`check_where`], where PostgreSQL binds `pg_binds`.
+#[track_caller]
+fn check_where_binds<P: Predicate>(
+    predicate: P,
+    [sqlite, postgres, mysql]: [&str; 3],
+    binds: &[V<'_>],
+    pg_binds: &[V<'_>],
+) {
     let q = select(users::Id).filter(predicate);
-    assert_sql(
+    assert_sql_binds(
         &q,
-        &format!(r#"SELECT "users"."id" FROM "users" WHERE {sqlite}"#),
-        &format!(r#"SELECT "users"."id" FROM "users" WHERE {postgres}"#),
-        &format!("SELECT `users`.`id` FROM `users` WHERE {mysql}"),
+        [
+            &format!(r#"SELECT "users"."id" FROM "users" WHERE {sqlite}"#),
+            &format!(r#"SELECT "users"."id" FROM "users" WHERE {postgres}"#),
+            &format!("SELECT `users`.`id` FROM `users` WHERE {mysql}"),
+        ],
         binds,
+        pg_binds,
     );
 }
 
@@ -537,19 +568,56 @@ fn starts_ends_contains_escape_the_hostile_literal() {
 
 #[test]
 fn in_and_not_in() {
-    check_where(
+    // PostgreSQL binds a list of values as one array: one text for every
+    // length of the list.
+    check_where_binds(
         users::Id.in_([1, 2, 3]),
-        r#""users"."id" IN (?, ?, ?)"#,
-        r#""users"."id" IN ($1, $2, $3)"#,
-        "`users`.`id` IN (?, ?, ?)",
+        [
+            r#""users"."id" IN (?, ?, ?)"#,
+            r#""users"."id" = ANY($1)"#,
+            "`users`.`id` IN (?, ?, ?)",
+        ],
         &[V::Int(1), V::Int(2), V::Int(3)],
+        &[V::Array(3), V::Int(1), V::Int(2), V::Int(3)],
     );
-    check_where(
+    check_where_binds(
         users::Name.not_in(vec!["a".to_string(), "b".to_string()]),
-        r#""users"."name" NOT IN (?, ?)"#,
-        r#""users"."name" NOT IN ($1, $2)"#,
-        "`users`.`name` NOT IN (?, ?)",
+        [
+            r#""users"."name" NOT IN (?, ?)"#,
+            r#""users"."name" <> ALL($1)"#,
+            "`users`.`name` NOT IN (?, ?)",
+        ],
         &[V::Text("a"), V::Text("b")],
+        &[V::Array(2), V::Text("a"), V::Text("b")],
+    );
+    // NULLs stay elements; binds around the array keep their numbers.
+    check_where_binds(
+        users::Fullname
+            .in_([Some("a"), None])
+            .and(users::Fullname.ne("b"))
+            .and(users::Id.not_in([7])),
+        [
+            r#""users"."fullname" IN (?, ?) AND "users"."fullname" <> ? AND "users"."id" NOT IN (?)"#,
+            r#""users"."fullname" = ANY($1) AND "users"."fullname" <> $2 AND "users"."id" <> ALL($3)"#,
+            "`users`.`fullname` IN (?, ?) AND `users`.`fullname` <> ? AND `users`.`id` NOT IN (?)",
+        ],
+        &[V::Text("a"), V::Null, V::Text("b"), V::Int(7)],
+        &[
+            V::Array(2),
+            V::Text("a"),
+            V::Null,
+            V::Text("b"),
+            V::Array(1),
+            V::Int(7),
+        ],
+    );
+    // A bound operand would leave the array's type to guess: a plain list.
+    check_where(
+        bind::<BigInt, _>(2).in_([1, 2]),
+        "? IN (?, ?)",
+        "$1 IN ($2, $3)",
+        "? IN (?, ?)",
+        &[V::Int(2), V::Int(1), V::Int(2)],
     );
     check_where(
         users::Id.in_([users::Id.add(1)]),
@@ -1244,14 +1312,17 @@ fn delete_with_and_without_filter() {
         "DELETE FROM `users`",
         &[],
     );
-    assert_sql(
+    assert_sql_binds(
         &delete_from(Users)
             .filter(users::Fullname.is_null())
             .filter(users::Id.in_([1, 2])),
-        r#"DELETE FROM "users" WHERE "users"."fullname" IS NULL AND "users"."id" IN (?, ?)"#,
-        r#"DELETE FROM "users" WHERE "users"."fullname" IS NULL AND "users"."id" IN ($1, $2)"#,
-        "DELETE FROM `users` WHERE `users`.`fullname` IS NULL AND `users`.`id` IN (?, ?)",
+        [
+            r#"DELETE FROM "users" WHERE "users"."fullname" IS NULL AND "users"."id" IN (?, ?)"#,
+            r#"DELETE FROM "users" WHERE "users"."fullname" IS NULL AND "users"."id" = ANY($1)"#,
+            "DELETE FROM `users` WHERE `users`.`fullname` IS NULL AND `users`.`id` IN (?, ?)",
+        ],
         &[V::Int(1), V::Int(2)],
+        &[V::Array(2), V::Int(1), V::Int(2)],
     );
 }
 
@@ -1387,12 +1458,15 @@ fn hostile_values_are_bound_never_spliced() {
             assert!(!r.sql.contains("DROP"), "{}: {}", d.name(), r.sql);
             assert!(!r.sql.contains('\''), "{}: {}", d.name(), r.sql);
             assert!(
-                r.binds.iter().all(|b| *b == V::Text(hostile)),
+                r.binds
+                    .iter()
+                    .all(|b| *b == V::Text(hostile) || *b == V::Array(1)),
                 "{:?}",
                 r.binds
             );
         }
-        assert_eq!(rendered[0].binds.len(), 3);
+        let values = rendered[0].binds.iter().filter(|b| **b == V::Text(hostile));
+        assert_eq!(values.count(), 3);
     }
     // And the same for the escaped LIKE helpers.
     let q = select(users::Id).filter(users::Name.contains(hostile));

@@ -70,12 +70,17 @@ fn run_time_shapes_get_their_own_text<B: Backend>(engine: &Engine<B>) -> Result<
             .order_by(users::Id)
     };
     // IN lists of each length, and back: every run gives its own rows.
+    let before = cached(&mut conn);
     for ids in [vec![2, 4], vec![1, 3, 5], vec![], vec![5, 1], vec![4]] {
         let mut want: Vec<i64> = ids.clone();
         want.sort_unstable();
         let got: Vec<i64> = ids_in(ids).load(&mut conn)?;
         assert_eq!(got, want);
     }
+    // One text per length (and one for the empty list); where the list is
+    // one array parameter, one text for all but the empty list.
+    let texts = if conn.dialect().binds_arrays() { 2 } else { 4 };
+    assert_eq!(cached(&mut conn), before + texts);
     // With and without LIMIT / OFFSET: one statement type, four texts.
     let page = |limit: Option<u64>, offset: Option<u64>| {
         let mut q = select(users::Name).order_by(users::Id);
@@ -303,13 +308,50 @@ fn the_key_walk_collects_the_binds_rendering_does() {
         &delete_from(Users).filter(users::Name.ilike("q%")),
         &dialects,
     );
+    // An IN list of values is one array parameter on PostgreSQL, between
+    // the binds before and after it.
+    check_binds(
+        &select(users::Id).filter(
+            users::Name
+                .eq("a")
+                .and(users::Id.in_([1, 2, 3]))
+                .and(users::Name.not_in(["x"]))
+                .and(users::Id.in_([users::Id]))
+                .and(users::Id.ne(4)),
+        ),
+        &dialects,
+    );
+}
+
+/// Where the dialect binds arrays, an IN list of values has one key for
+/// every length; elsewhere each length has its own.
+#[test]
+fn in_lists_have_one_key_where_arrays_bind() {
+    let key_for = |d: &dyn Dialect, ids: &[i64]| {
+        key_in(d, &select(users::Id).filter(users::Id.in_(ids.to_vec())))
+    };
+    assert_eq!(key_for(&Postgres, &[1]), key_for(&Postgres, &[1, 2, 3]));
+    assert_ne!(key_for(&Sqlite, &[1]), key_for(&Sqlite, &[1, 2, 3]));
+    assert_ne!(key_for(&Mysql, &[1]), key_for(&Mysql, &[1, 2, 3]));
+    // The empty list renders as a literal: a key of its own.
+    assert_ne!(key_for(&Postgres, &[]), key_for(&Postgres, &[1]));
+    // NOT IN is another text.
+    let not_in = key_in(&Postgres, &select(users::Id).filter(users::Id.not_in([1])));
+    assert_ne!(not_in, key_for(&Postgres, &[1]));
+}
+
+/// The key of `s` for `dialect`.
+fn key_in<S: Statement>(dialect: &dyn Dialect, s: &S) -> Vec<usize> {
+    let mut k = SqlKey::for_dialect(dialect);
+    assert!(s.sql_key(&mut k), "not described");
+    k.words().to_vec()
 }
 
 #[track_caller]
 fn check_binds<S: Statement>(s: &S, dialects: &[&dyn Dialect]) {
-    let mut k = SqlKey::new();
-    assert!(s.sql_key(&mut k), "not described");
     for d in dialects {
+        let mut k = SqlKey::for_dialect(*d);
+        assert!(s.sql_key(&mut k), "not described");
         let r = s.to_sql(*d).unwrap();
         assert_eq!(k.binds(), &r.binds[..], "{}: {}", d.name(), r.sql);
     }

@@ -287,6 +287,24 @@ fn chrono_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
         ids_where(&|r| r.5.is_none_or(|m| m < kiribati.to_utc()))
     );
     assert_eq!(found, [1, 2, 5]);
+    // IN lists of every type (one array parameter on PostgreSQL).
+    let found: Vec<i64> = select(Id)
+        .filter(
+            Day.in_([leap_day, ymd(1999, 1, 1)])
+                .or(Tod.in_([last_micro]))
+                .or(At.in_(rows.iter().skip(4).map(|r| r.3)))
+                .or(Instant.not_in(rows.iter().skip(2).map(|r| r.4))),
+        )
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    let expected = ids_where(&|r| {
+        [leap_day, ymd(1999, 1, 1)].contains(&r.1)
+            || r.2 == last_micro
+            || rows.iter().skip(4).any(|o| o.3 == r.3)
+            || !rows.iter().skip(2).any(|o| o.4 == r.4)
+    });
+    assert_eq!(found, expected);
+    assert!(found.len() > 1 && found.len() < rows.len(), "{found:?}");
 
     // chrono's nanoseconds are cut to the microseconds the databases keep.
     let precise = hms_micro(1, 2, 3, 0) + chrono::TimeDelta::nanoseconds(456_789);
@@ -362,6 +380,15 @@ fn uuid_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .collect();
     assert_eq!(found, expected);
     assert_eq!(found, [2, 3]);
+    let found: Vec<i64> = select(Id)
+        .filter(Uid.in_([values[3], values[0]]))
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(found, [0, 3]);
+    let found: Vec<i64> = select(Id)
+        .filter(Uid.not_in(values[1..].iter().copied()))
+        .load(&mut conn)?;
+    assert_eq!(found, [0]);
     let found: Vec<i64> = select(Id)
         .filter(Maybe.is_null())
         .order_by(Id.asc())
@@ -462,6 +489,16 @@ fn json_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .order_by(Id.asc())
         .load(&mut conn)?;
     assert_eq!(found, [0, 2, 4, 6]);
+    if postgres {
+        // `jsonb` compares documents. A list of them is one array, sent as
+        // a text literal: quotes, backslashes and control characters
+        // inside the elements must survive its escaping.
+        let found: Vec<i64> = select(Id)
+            .filter(Docb.in_([&values[1], &values[5], &values[3]]))
+            .order_by(Id.asc())
+            .load(&mut conn)?;
+        assert_eq!(found, [1, 3, 5]);
+    }
 
     // Raw SQL takes the serialized text.
     let doc = sqlalgebra::integrations::serde_json::JsonText::new(&values[2]);
@@ -538,6 +575,17 @@ fn decimal_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .order_by(Id.asc())
         .load(&mut conn)?;
     assert_eq!(found, [1, 2]);
+    // On PostgreSQL an array of decimals goes as a text literal.
+    let found: Vec<i64> = select(Id)
+        .filter(Amount.in_([dec("1.10"), values[2], dec("7")]))
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(found, [2, 4]);
+    let found: Vec<i64> = select(Id)
+        .filter(Maybe.in_([Some(values[1]), None, Some(values[3])]))
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(found, [1, 3]);
 
     if name != "sqlite" {
         // Ranges and sums are numeric on PostgreSQL and MySQL (on SQLite

@@ -3,6 +3,7 @@
 use super::{Expression, IntoExpr};
 use crate::render::{IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
 use crate::types::Bool;
+use crate::value::ValueRef;
 
 const OPERAND: u8 = precedence::COMPARISON + 1;
 
@@ -149,9 +150,31 @@ fn render_in<'a, E: Render, V: Render>(
         return;
     }
     w.push_operand(expr, OPERAND);
-    w.push_sql(if negated { " NOT IN (" } else { " IN (" });
-    w.push_list(values, ", ");
+    if as_array(w.dialect().binds_arrays(), expr, values) {
+        w.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
+        w.push_array_bind(values.iter().map(bound_or_null));
+    } else {
+        w.push_sql(if negated { " NOT IN (" } else { " IN (" });
+        w.push_list(values, ", ");
+    }
     w.push_sql(")");
+}
+
+/// The value `v` binds (checked by [`as_array`]).
+fn bound_or_null<V: Render>(v: &V) -> ValueRef<'_> {
+    v.bound_value().unwrap_or(ValueRef::Null)
+}
+
+/// Whether `expr IN (values)` binds its values as one array (`= ANY($1)`):
+/// when the dialect binds arrays, the list is not empty, every value is a
+/// bind parameter, and `expr` is not one (the server infers the array's
+/// type from `expr`). `= ANY` and `<> ALL` treat NULLs as `IN` and `NOT IN`
+/// do.
+fn as_array<E: Render, V: Render>(binds_arrays: bool, expr: &E, values: &[V]) -> bool {
+    binds_arrays
+        && !values.is_empty()
+        && expr.bound_value().is_none()
+        && values.iter().all(|v| v.bound_value().is_some())
 }
 
 /// The tables of the operand and of the values (a value may be a column).
@@ -166,6 +189,17 @@ fn key_in<'a, E: Render, V: Render>(
     expr: &'a E,
     values: &'a [V],
 ) -> bool {
+    static ARRAY: NodeTag = NodeTag::new("IN array");
+    if as_array(key.binds_arrays(), expr, values) {
+        // One text for every length.
+        key.tag(&ARRAY);
+        key.tag(tag);
+        if !expr.sql_key(key) {
+            return false;
+        }
+        key.bind_array(values.iter().map(bound_or_null));
+        return true;
+    }
     key.tag(tag);
     key.word(values.len());
     let binds = key.bind_count();

@@ -87,7 +87,7 @@ use std::marker::PhantomData;
 use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table};
 use crate::schema::{Column, Table};
 use crate::types::*;
-use crate::value::Encode;
+use crate::value::{Encode, ValueRef};
 
 /// A SQL expression with a SQL type.
 ///
@@ -176,6 +176,10 @@ impl<T: Encode, ST> Render for Bind<T, ST> {
         key.tag(&BIND);
         key.bind(self.value.encode());
         true
+    }
+    #[inline]
+    fn bound_value(&self) -> Option<ValueRef<'_>> {
+        Some(self.value.encode())
     }
 }
 

@@ -17,7 +17,8 @@ fn list<'a>(w: &mut SqlWriter<'a>, cells: impl IntoIterator<Item = ValueRef<'a>>
     }
 }
 
-/// `"t"."k" = ?`, `"t"."k" IN (?, ...)`, or for a composite key
+/// `"t"."k" = ?`, `"t"."k" IN (?, ...)` (`"t"."k" = ANY($1)` where the
+/// dialect binds arrays), or for a composite key
 /// `("t"."a" = ? AND "t"."b" = ?) OR ...`, over `n` keys whose cells are
 /// `cells` (`names.len()` per key).
 pub(crate) fn write_key_match<'a>(
@@ -28,6 +29,12 @@ pub(crate) fn write_key_match<'a>(
     n: usize,
 ) {
     match names {
+        [name] if n > 1 && w.dialect().binds_arrays() => {
+            w.push_qualified(table, name);
+            w.push_sql(" = ANY(");
+            w.push_array_bind(cells.iter().copied());
+            w.push_sql(")");
+        }
         [name] => {
             w.push_qualified(table, name);
             if n == 1 {
@@ -343,6 +350,37 @@ mod tests {
         assert_eq!(
             r.sql,
             r#"SELECT TRUE FROM "m" WHERE ("m"."a" = ? AND "m"."b" = ?) OR ("m"."a" = ? AND "m"."b" = ?)"#
+        );
+    }
+
+    #[test]
+    fn key_lists_bind_one_array_where_the_dialect_can() {
+        #[derive(Debug)]
+        struct Arrays;
+        impl Dialect for Arrays {
+            fn name(&self) -> &'static str {
+                "arrays"
+            }
+            fn binds_arrays(&self) -> bool {
+                true
+            }
+        }
+        let cells = [ValueRef::Int(1), ValueRef::Int(2), ValueRef::Int(3)];
+        let all = crate::expr::BoolLiteral(true);
+        let r = select_where_in(&Arrays, &all, "p", "u", &cells).unwrap();
+        assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" = ANY(?)"#);
+        assert_eq!(r.binds[0], ValueRef::Array(3));
+        assert_eq!(r.binds[1..], cells);
+        let r = select_where_in(&Ansi, &all, "p", "u", &cells).unwrap();
+        assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" IN (?, ?, ?)"#);
+        assert_eq!(r.binds[..], cells);
+        // One key is an equality; composite keys stay ORs of ANDs.
+        let r = select_where_in(&Arrays, &all, "p", "u", &cells[..1]).unwrap();
+        assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" = ?"#);
+        let r = select_by_keys(&Arrays, &all, "m", &["a", "b"], &cells[..2], 1).unwrap();
+        assert_eq!(
+            r.sql,
+            r#"SELECT TRUE FROM "m" WHERE "m"."a" = ? AND "m"."b" = ?"#
         );
     }
 

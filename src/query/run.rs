@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::{RowChunks, SqlKey, SqlWriter, Statement, same_binds};
+use crate::render::{RowChunks, SqlKey, SqlWriter, Statement, param_count, same_binds};
 use crate::value::{FromRow, Row};
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -194,7 +194,11 @@ fn describe<'a, S: Statement, C: Connection>(
     conn: &mut C,
     key: &mut SqlKey<'a>,
 ) -> bool {
-    conn.sql_cache().is_some() && stmt.sql_key(key)
+    if conn.sql_cache().is_none() {
+        return false;
+    }
+    key.set_binds_arrays(conn.dialect().binds_arrays());
+    stmt.sql_key(key)
 }
 
 /// [`prepare`] after [`describe`].
@@ -212,7 +216,7 @@ fn prepare_described<'a, S: Statement, C: Connection>(
     };
     if described
         && let Some(hit) = cache.get(key.words())
-        && hit.binds == key.bind_count()
+        && hit.params == key.param_count()
     {
         let sql = Arc::clone(&hit.sql);
         #[cfg(debug_assertions)]
@@ -236,6 +240,6 @@ fn prepare_described<'a, S: Statement, C: Connection>(
         key.set_binds(r.binds);
         return Ok(SqlText::Rendered(r.sql));
     }
-    cache.insert(key.words(), r.sql.as_str().into(), r.binds.len());
+    cache.insert(key.words(), r.sql.as_str().into(), param_count(&r.binds));
     Ok(SqlText::Rendered(r.sql))
 }

@@ -49,6 +49,8 @@ pub enum Value {
     Timestamp(i64),
     /// An instant; see [`ValueRef::TimestampTz`].
     TimestampTz(i64),
+    /// The marker of an array parameter; see [`ValueRef::Array`].
+    Array(usize),
 }
 
 impl Value {
@@ -67,6 +69,7 @@ impl Value {
             ValueRef::Time(t) => Value::Time(t),
             ValueRef::Timestamp(t) => Value::Timestamp(t),
             ValueRef::TimestampTz(t) => Value::TimestampTz(t),
+            ValueRef::Array(n) => Value::Array(n),
         }
     }
 
@@ -88,6 +91,7 @@ impl Value {
             Value::Time(t) => ValueRef::Time(*t),
             Value::Timestamp(t) => ValueRef::Timestamp(*t),
             Value::TimestampTz(t) => ValueRef::TimestampTz(*t),
+            Value::Array(n) => ValueRef::Array(*n),
         }
     }
 }

@@ -137,6 +137,14 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         ConcatStyle::Operator
     }
 
+    /// Whether one bind parameter may hold an array of values
+    /// ([`ValueRef::Array`](crate::value::ValueRef::Array)): then an `IN`
+    /// list of bound values renders as `= ANY($1)` (and `NOT IN` as
+    /// `<> ALL($1)`) with one array parameter. PostgreSQL only.
+    fn binds_arrays(&self) -> bool {
+        false
+    }
+
     /// The most bind parameters one statement may carry.
     fn max_binds(&self) -> usize {
         65_535

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::Binds;
+use super::{Binds, Dialect};
 use crate::types::SqlKind;
 use crate::value::ValueRef;
 
@@ -81,6 +81,10 @@ pub struct SqlKey<'a> {
     /// The words; on the stack while they fit (not zeroed beforehand).
     words: SmallVec<[usize; INLINE_WORDS]>,
     binds: Binds<'a>,
+    /// Whether the dialect binds arrays ([`Dialect::binds_arrays`]).
+    binds_arrays: bool,
+    /// How many of the binds are elements of array parameters.
+    array_elements: usize,
 }
 
 /// Words a key holds without allocating: a SELECT of seven columns with
@@ -88,10 +92,37 @@ pub struct SqlKey<'a> {
 const INLINE_WORDS: usize = 64;
 
 impl<'a> SqlKey<'a> {
-    /// An empty key.
+    /// An empty key, for a dialect that does not bind arrays.
     #[inline]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty key for statements rendered by `dialect`: nodes whose text
+    /// depends on [`Dialect::binds_arrays`] ask [`binds_arrays`](Self::binds_arrays).
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlKey;
+    /// assert!(SqlKey::for_dialect(&sqlalgebra_postgres::Postgres).binds_arrays());
+    /// assert!(!SqlKey::for_dialect(&sqlalgebra_sqlite::Sqlite).binds_arrays());
+    /// ```
+    #[inline]
+    pub fn for_dialect(dialect: &dyn Dialect) -> Self {
+        SqlKey {
+            binds_arrays: dialect.binds_arrays(),
+            ..Self::default()
+        }
+    }
+
+    #[inline]
+    pub(crate) fn set_binds_arrays(&mut self, binds_arrays: bool) {
+        self.binds_arrays = binds_arrays;
+    }
+
+    /// Whether the dialect this key is for binds arrays.
+    #[inline]
+    pub fn binds_arrays(&self) -> bool {
+        self.binds_arrays
     }
 
     #[inline]
@@ -186,6 +217,20 @@ impl<'a> SqlKey<'a> {
         self.binds.push(value);
     }
 
+    /// Records one array parameter of `values`, in the order rendering binds
+    /// it ([`SqlWriter::push_array_bind`](super::SqlWriter::push_array_bind)).
+    pub fn bind_array<I>(&mut self, values: I)
+    where
+        I: IntoIterator<Item = ValueRef<'a>>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let values = values.into_iter();
+        self.binds.reserve(values.len() + 1);
+        self.binds.push(ValueRef::Array(values.len()));
+        self.array_elements += values.len();
+        self.binds.extend(values);
+    }
+
     /// The words recorded so far.
     #[inline]
     pub fn words(&self) -> &[usize] {
@@ -205,19 +250,46 @@ impl<'a> SqlKey<'a> {
 
     /// Forgets the bind values recorded after the first `n`.
     pub fn truncate_binds(&mut self, n: usize) {
+        if let Some(dropped) = self.binds.get(n..) {
+            self.array_elements -= array_elements(dropped);
+        }
         self.binds.truncate(n);
     }
 
+    /// How many placeholders the binds fill: an array parameter is one.
+    #[inline]
+    pub(crate) fn param_count(&self) -> usize {
+        self.binds.len() - self.array_elements
+    }
+
     pub(crate) fn set_binds(&mut self, binds: Binds<'a>) {
+        self.array_elements = array_elements(&binds);
         self.binds = binds;
     }
 }
 
-/// One cached text: the SQL and how many binds it has.
+/// How many of `binds` are elements of array parameters.
+fn array_elements(binds: &[ValueRef<'_>]) -> usize {
+    binds
+        .iter()
+        .map(|b| match b {
+            ValueRef::Array(n) => *n,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// How many placeholders `binds` fill: an array parameter
+/// ([`ValueRef::Array`]) and its elements are one.
+pub(crate) fn param_count(binds: &[ValueRef<'_>]) -> usize {
+    binds.len() - array_elements(binds)
+}
+
+/// One cached text: the SQL and how many placeholders it has.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedSql {
     pub(crate) sql: Arc<str>,
-    pub(crate) binds: usize,
+    pub(crate) params: usize,
 }
 
 /// A connection's cache of rendered SQL, by [`SqlKey`] words.
@@ -260,11 +332,11 @@ impl SqlCache {
         self.texts.get(words)
     }
 
-    pub(crate) fn insert(&mut self, words: &[usize], sql: Arc<str>, binds: usize) {
+    pub(crate) fn insert(&mut self, words: &[usize], sql: Arc<str>, params: usize) {
         if self.texts.len() >= Self::CAPACITY {
             self.texts.clear();
         }
-        self.texts.insert(words.into(), CachedSql { sql, binds });
+        self.texts.insert(words.into(), CachedSql { sql, params });
     }
 }
 

@@ -5,8 +5,8 @@ mod dialect;
 mod key;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
-pub(crate) use key::same_binds;
 pub use key::{FastHasher, NodeTag, SqlCache, SqlKey};
+pub(crate) use key::{param_count, same_binds};
 
 use smallvec::SmallVec;
 
@@ -130,6 +130,22 @@ pub trait Render {
         let _ = key;
         false
     }
+
+    /// The value this node binds when it is a lone bind parameter (as the
+    /// values of `is_in([..])` are), else `None`, the default. An `IN`
+    /// list whose values are all bind parameters renders as one array
+    /// parameter on the dialects that [bind arrays](Dialect::binds_arrays).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::Render;
+    /// use sqlalgebra::value::ValueRef;
+    /// assert_eq!(bind::<BigInt, _>(7i64).bound_value(), Some(ValueRef::Int(7)));
+    /// ```
+    #[inline]
+    fn bound_value(&self) -> Option<ValueRef<'_>> {
+        None
+    }
 }
 
 /// The output of rendering: SQL text and the values bound to its
@@ -185,6 +201,9 @@ pub struct SqlWriter<'a> {
     /// subquery that refers to them is correlated and does not list them.
     scope: TableSet<'a>,
     unqualified: bool,
+    /// Placeholders written so far: the binds but for the elements of
+    /// array parameters ([`ValueRef::Array`]).
+    params: usize,
 }
 
 impl<'a> SqlWriter<'a> {
@@ -212,6 +231,7 @@ impl<'a> SqlWriter<'a> {
             error: None,
             scope: TableSet::new(),
             unqualified: false,
+            params: 0,
         }
     }
 
@@ -292,8 +312,37 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn push_bind(&mut self, value: ValueRef<'a>) {
         self.binds.push(value);
-        self.dialect
-            .write_placeholder(&mut self.sql, self.binds.len());
+        self.params += 1;
+        self.dialect.write_placeholder(&mut self.sql, self.params);
+    }
+
+    /// Appends one placeholder for an array of `values`, recorded as
+    /// [`ValueRef::Array`] followed by the values. Only for dialects that
+    /// [bind arrays](Dialect::binds_arrays).
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// use sqlalgebra::value::ValueRef;
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// w.push_sql("x = ANY(");
+    /// w.push_array_bind([ValueRef::Int(1), ValueRef::Int(2)]);
+    /// w.push_sql(") AND y = ");
+    /// w.push_bind(ValueRef::Int(3));
+    /// let r = w.finish().unwrap();
+    /// assert_eq!(r.sql, "x = ANY($1) AND y = $2");
+    /// assert_eq!(r.binds.len(), 4);
+    /// ```
+    pub fn push_array_bind<I>(&mut self, values: I)
+    where
+        I: IntoIterator<Item = ValueRef<'a>>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let values = values.into_iter();
+        self.binds.reserve(values.len() + 1);
+        self.binds.push(ValueRef::Array(values.len()));
+        self.binds.extend(values);
+        self.params += 1;
+        self.dialect.write_placeholder(&mut self.sql, self.params);
     }
 
     /// Appends a decimal integer literal (for lengths and counts in DDL,
@@ -349,7 +398,8 @@ impl<'a> SqlWriter<'a> {
         &self.sql
     }
 
-    /// How many values are bound so far.
+    /// How many values are bound so far (an array parameter counts as its
+    /// marker and its elements).
     pub fn bind_count(&self) -> usize {
         self.binds.len()
     }

@@ -251,6 +251,13 @@ fn params(sql: &str, binds: &[ValueRef<'_>]) -> Result<Params> {
             ValueRef::Bool(b) => Value::Int(i64::from(b)),
             ValueRef::Text(s) => Value::Bytes(s.as_bytes().to_vec()),
             ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+            // Only PostgreSQL's rendering writes array parameters.
+            ValueRef::Array(_) => {
+                return Err(Error::Unsupported {
+                    dialect: "mysql",
+                    feature: "array bind parameters",
+                });
+            }
             // Decimals, UUIDs, dates and times as the text MySQL parses
             // (a DECIMAL from its digits, exactly; a UUID for a CHAR(36);
             // a TimestampTz as its UTC date and time, for a DATETIME).

@@ -12,7 +12,7 @@ use sqlalgebra::value::{FromSqlValue, Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Postgres;
-use crate::types::{Kind, Param, RawCell, decode_as, explain, temporal_text};
+use crate::types::{Kind, Param, RawCell, decode_as, explain, params_of, temporal_text};
 
 /// How many prepared statements each connection keeps.
 pub const STATEMENT_CACHE: usize = 256;
@@ -181,7 +181,7 @@ impl PgConnection {
         key.reserve(sql.len() + 1 + binds.len());
         key.extend_from_slice(sql.as_bytes());
         key.push(0);
-        key.extend(binds.iter().map(param_letter));
+        key.extend(params_of(binds).map(|p| param_letter(&p)));
         if let Some(c) = self.cache.get_mut(key.as_slice()) {
             c.used = self.clock;
             let statement = c.statement.clone();
@@ -229,14 +229,11 @@ impl PgConnection {
     /// the transaction; this costs two round trips, once per statement and
     /// connection (the statement is cached).
     fn prepare(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<Statement, postgres::Error> {
-        let typed: Vec<Type> = binds.iter().map(|b| param_type(b)).collect();
-        if binds.iter().any(|b| matches!(b, ValueRef::Int(_))) {
-            let inferred: Vec<Type> = binds
-                .iter()
-                .map(|b| match b {
-                    ValueRef::Int(_) => Type::UNKNOWN,
-                    b => param_type(b),
-                })
+        let typed: Vec<Type> = params_of(binds).map(|p| param_type(&p)).collect();
+        if params_of(binds).any(|p| is_int(&p)) {
+            let inferred: Vec<Type> = params_of(binds)
+                .zip(&typed)
+                .map(|(p, t)| if is_int(&p) { Type::UNKNOWN } else { t.clone() })
                 .collect();
             let guarded = self.depth > 0 || self.in_transaction;
             if !guarded || self.client.batch_execute(PREPARE_SAVEPOINT).is_ok() {
@@ -250,9 +247,18 @@ impl PgConnection {
                     self.client.batch_execute(undo)?;
                 }
                 if let Ok(s) = attempt {
-                    let numeric = binds.iter().zip(s.params()).all(|(b, t)| {
-                        !matches!(b, ValueRef::Int(_))
-                            || matches!(*t, Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC)
+                    let numeric = params_of(binds).zip(s.params()).all(|(p, t)| match p {
+                        _ if !is_int(&p) => true,
+                        Param::Value(_) => {
+                            matches!(*t, Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC)
+                        }
+                        Param::Array(_) => matches!(
+                            *t,
+                            Type::INT2_ARRAY
+                                | Type::INT4_ARRAY
+                                | Type::INT8_ARRAY
+                                | Type::NUMERIC_ARRAY
+                        ),
                     });
                     if numeric {
                         return Ok(s);
@@ -374,24 +380,28 @@ impl PgConnection {
     }
 }
 
-/// Calls `f` with `binds` as the driver's parameter list; up to 16 binds
-/// live on the stack.
+/// Calls `f` with `binds` as the driver's parameter list (an array marker
+/// and its elements are one parameter); up to 16 parameters live on the
+/// stack.
 fn with_params<T>(binds: &[ValueRef<'_>], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
     const ON_STACK: usize = 16;
+    const NULL: Param<'static> = Param::Value(ValueRef::Null);
     if binds.is_empty() {
         f(&[])
     } else if binds.len() <= ON_STACK {
-        let mut params = [Param(ValueRef::Null); ON_STACK];
-        for (p, b) in params.iter_mut().zip(binds) {
-            *p = Param(*b);
+        let mut params = [NULL; ON_STACK];
+        let mut n = 0;
+        for (p, b) in params.iter_mut().zip(params_of(binds)) {
+            *p = b;
+            n += 1;
         }
-        let mut refs: [&(dyn ToSql + Sync); ON_STACK] = [&Param(ValueRef::Null); ON_STACK];
+        let mut refs: [&(dyn ToSql + Sync); ON_STACK] = [&NULL; ON_STACK];
         for (r, p) in refs.iter_mut().zip(&params) {
             *r = p;
         }
-        f(&refs[..binds.len()])
+        f(&refs[..n])
     } else {
-        let params: Vec<Param<'_>> = binds.iter().map(|b| Param(*b)).collect();
+        let params: Vec<Param<'_>> = params_of(binds).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         f(&refs)
     }
@@ -845,8 +855,8 @@ impl From<postgres::Error> for PgError {
     }
 }
 
-/// The type a bind is prepared with.
-fn param_type(v: &ValueRef<'_>) -> Type {
+/// The type a scalar bind is prepared with.
+fn value_type(v: &ValueRef<'_>) -> Type {
     match v {
         ValueRef::Int(_) => Type::INT8,
         ValueRef::Float(_) => Type::FLOAT8,
@@ -862,9 +872,55 @@ fn param_type(v: &ValueRef<'_>) -> Type {
     }
 }
 
-/// The letter of a bind's [`param_type`] in statement cache keys.
-fn param_letter(v: &ValueRef<'_>) -> u8 {
-    match v {
+/// The array type of elements of type `of`, or `unknown`.
+fn array_type(of: &Type) -> Type {
+    match *of {
+        Type::INT8 => Type::INT8_ARRAY,
+        Type::FLOAT8 => Type::FLOAT8_ARRAY,
+        Type::BOOL => Type::BOOL_ARRAY,
+        Type::BYTEA => Type::BYTEA_ARRAY,
+        Type::NUMERIC => Type::NUMERIC_ARRAY,
+        Type::UUID => Type::UUID_ARRAY,
+        Type::DATE => Type::DATE_ARRAY,
+        Type::TIME => Type::TIME_ARRAY,
+        Type::TIMESTAMP => Type::TIMESTAMP_ARRAY,
+        Type::TIMESTAMPTZ => Type::TIMESTAMPTZ_ARRAY,
+        _ => Type::UNKNOWN,
+    }
+}
+
+/// The first element of an array that is not NULL: it decides the type the
+/// array is prepared with.
+fn first_element<'a>(elements: &[ValueRef<'a>]) -> ValueRef<'a> {
+    elements
+        .iter()
+        .copied()
+        .find(|e| !matches!(e, ValueRef::Null))
+        .unwrap_or(ValueRef::Null)
+}
+
+/// The type a parameter is prepared with: its value's, or the array type
+/// of its elements' (text and NULL left to the server to infer).
+fn param_type(p: &Param<'_>) -> Type {
+    match p {
+        Param::Value(v) => value_type(v),
+        Param::Array(elements) => array_type(&value_type(&first_element(elements))),
+    }
+}
+
+/// Whether a parameter holds integers, which are first left to the server
+/// to type (see [`PgConnection::prepare`]).
+fn is_int(p: &Param<'_>) -> bool {
+    match p {
+        Param::Value(v) => matches!(v, ValueRef::Int(_)),
+        Param::Array(elements) => matches!(first_element(elements), ValueRef::Int(_)),
+    }
+}
+
+/// The letter of a parameter's [`param_type`] in statement cache keys
+/// (upper case for an array).
+fn param_letter(p: &Param<'_>) -> u8 {
+    let letter = |v: &ValueRef<'_>| match v {
         ValueRef::Int(_) => b'i',
         ValueRef::Float(_) => b'f',
         ValueRef::Bool(_) => b'b',
@@ -876,6 +932,10 @@ fn param_letter(v: &ValueRef<'_>) -> u8 {
         ValueRef::Timestamp(_) => b's',
         ValueRef::TimestampTz(_) => b'z',
         _ => b'u',
+    };
+    match p {
+        Param::Value(v) => letter(v),
+        Param::Array(elements) => letter(&first_element(elements)).to_ascii_uppercase(),
     }
 }
 

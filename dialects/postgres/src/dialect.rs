@@ -36,6 +36,10 @@ impl Dialect for Postgres {
         )
     }
 
+    fn binds_arrays(&self) -> bool {
+        true
+    }
+
     fn supports_distinct_on(&self) -> bool {
         true
     }

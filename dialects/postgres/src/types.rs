@@ -39,8 +39,37 @@ fn is_text(ty: &Type) -> bool {
 /// - NULL goes anywhere.
 ///
 /// Anything else is an error that names both sides.
+///
+/// An array parameter ([`ValueRef::Array`]) goes to an array type, each
+/// element converted as above to the element type: in binary format when
+/// every element is, else as an array literal in text format (`{"1.10",NULL}`).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Param<'a>(pub(crate) ValueRef<'a>);
+pub(crate) enum Param<'a> {
+    /// One value.
+    Value(ValueRef<'a>),
+    /// The elements of an array.
+    Array(&'a [ValueRef<'a>]),
+}
+
+/// The parameters of a bind list: each value on its own, and each
+/// [`ValueRef::Array`] marker with the elements that follow it as one.
+pub(crate) fn params_of<'a>(binds: &'a [ValueRef<'a>]) -> impl Iterator<Item = Param<'a>> {
+    let mut rest = binds;
+    std::iter::from_fn(move || {
+        let (first, tail) = rest.split_first()?;
+        Some(match *first {
+            ValueRef::Array(n) => {
+                let (elements, tail) = tail.split_at(n.min(tail.len()));
+                rest = tail;
+                Param::Array(elements)
+            }
+            v => {
+                rest = tail;
+                Param::Value(v)
+            }
+        })
+    })
+}
 
 fn refuse(v: ValueRef<'_>, ty: &Type) -> BoxError {
     format!(
@@ -81,82 +110,103 @@ fn write_float(out: &mut BytesMut, f: f64) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// Writes one value in the format [`value_format`] chose for `ty`.
+fn encode_value(value: ValueRef<'_>, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+    match value {
+        ValueRef::Null => return Ok(IsNull::Yes),
+        ValueRef::Int(i) => match *ty {
+            Type::INT2 => {
+                let v = i16::try_from(i).map_err(|_| out_of_range(i, ty))?;
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+            Type::INT4 => {
+                let v = i32::try_from(i).map_err(|_| out_of_range(i, ty))?;
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+            Type::INT8 => out.extend_from_slice(&i.to_be_bytes()),
+            Type::OID => {
+                let v = u32::try_from(i).map_err(|_| out_of_range(i, ty))?;
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+            Type::FLOAT4 => out.extend_from_slice(&(i as f32).to_be_bytes()),
+            Type::FLOAT8 => out.extend_from_slice(&(i as f64).to_be_bytes()),
+            // Sent in text format; see `encode_format`.
+            Type::NUMERIC => write!(out, "{i}")?,
+            _ if is_text(ty) => write!(out, "{i}")?,
+            _ => return Err(refuse(value, ty)),
+        },
+        ValueRef::Float(f) => match *ty {
+            Type::FLOAT4 => {
+                let v = f as f32;
+                if f.is_finite() && !v.is_finite() {
+                    return Err(format!(
+                        "float {f} is out of range for a parameter of PostgreSQL type `{ty}`"
+                    )
+                    .into());
+                }
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+            Type::FLOAT8 => out.extend_from_slice(&f.to_be_bytes()),
+            Type::NUMERIC => write_float(out, f)?,
+            _ if is_text(ty) => write_float(out, f)?,
+            _ => return Err(refuse(value, ty)),
+        },
+        ValueRef::Bool(b) => match *ty {
+            Type::BOOL => out.extend_from_slice(&[u8::from(b)]),
+            _ if is_text(ty) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+            _ => return Err(refuse(value, ty)),
+        },
+        // BYTEA takes the bytes; every other type takes the text, in
+        // binary format for text types and in text format otherwise.
+        ValueRef::Text(s) => out.extend_from_slice(s.as_bytes()),
+        ValueRef::Blob(b) => match *ty {
+            Type::BYTEA => out.extend_from_slice(b),
+            _ => return Err(refuse(value, ty)),
+        },
+        // Sent in text format; see `encode_format`.
+        ValueRef::Decimal { .. } if *ty == Type::NUMERIC => write_text_form(out, value)?,
+        ValueRef::Uuid(b) if *ty == Type::UUID => out.extend_from_slice(&b),
+        ValueRef::Date(days) if *ty == Type::DATE => {
+            let v = i64::from(days) - PG_EPOCH_DAYS;
+            let v = i32::try_from(v).map_err(|_| out_of_range(v, ty))?;
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        ValueRef::Time(micros) if *ty == Type::TIME => {
+            out.extend_from_slice(&micros.to_be_bytes());
+        }
+        ValueRef::Timestamp(micros) | ValueRef::TimestampTz(micros)
+            if matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ) =>
+        {
+            let v = micros
+                .checked_sub(PG_EPOCH_MICROS)
+                .ok_or_else(|| out_of_range(micros, ty))?;
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        other if is_text(ty) && other.text_form().is_some() => write_text_form(out, other)?,
+        other => return Err(refuse(other, ty)),
+    }
+    Ok(IsNull::No)
+}
+
 impl ToSql for Param<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
-        match self.0 {
-            ValueRef::Null => return Ok(IsNull::Yes),
-            ValueRef::Int(i) => match *ty {
-                Type::INT2 => {
-                    let v = i16::try_from(i).map_err(|_| out_of_range(i, ty))?;
-                    out.extend_from_slice(&v.to_be_bytes());
+        match *self {
+            Param::Value(v) => encode_value(v, ty, out),
+            Param::Array(elements) => {
+                let postgres::types::Kind::Array(of) = ty.kind() else {
+                    return Err(format!(
+                        "cannot bind an array to a parameter of PostgreSQL type `{ty}`"
+                    )
+                    .into());
+                };
+                if array_as_text(elements, of) {
+                    encode_text_array(elements, of, out)?;
+                } else {
+                    encode_binary_array(elements, of, out)?;
                 }
-                Type::INT4 => {
-                    let v = i32::try_from(i).map_err(|_| out_of_range(i, ty))?;
-                    out.extend_from_slice(&v.to_be_bytes());
-                }
-                Type::INT8 => out.extend_from_slice(&i.to_be_bytes()),
-                Type::OID => {
-                    let v = u32::try_from(i).map_err(|_| out_of_range(i, ty))?;
-                    out.extend_from_slice(&v.to_be_bytes());
-                }
-                Type::FLOAT4 => out.extend_from_slice(&(i as f32).to_be_bytes()),
-                Type::FLOAT8 => out.extend_from_slice(&(i as f64).to_be_bytes()),
-                // Sent in text format; see `encode_format`.
-                Type::NUMERIC => write!(out, "{i}")?,
-                _ if is_text(ty) => write!(out, "{i}")?,
-                _ => return Err(refuse(self.0, ty)),
-            },
-            ValueRef::Float(f) => match *ty {
-                Type::FLOAT4 => {
-                    let v = f as f32;
-                    if f.is_finite() && !v.is_finite() {
-                        return Err(format!(
-                            "float {f} is out of range for a parameter of PostgreSQL type `{ty}`"
-                        )
-                        .into());
-                    }
-                    out.extend_from_slice(&v.to_be_bytes());
-                }
-                Type::FLOAT8 => out.extend_from_slice(&f.to_be_bytes()),
-                Type::NUMERIC => write_float(out, f)?,
-                _ if is_text(ty) => write_float(out, f)?,
-                _ => return Err(refuse(self.0, ty)),
-            },
-            ValueRef::Bool(b) => match *ty {
-                Type::BOOL => out.extend_from_slice(&[u8::from(b)]),
-                _ if is_text(ty) => out.extend_from_slice(if b { b"true" } else { b"false" }),
-                _ => return Err(refuse(self.0, ty)),
-            },
-            // BYTEA takes the bytes; every other type takes the text, in
-            // binary format for text types and in text format otherwise.
-            ValueRef::Text(s) => out.extend_from_slice(s.as_bytes()),
-            ValueRef::Blob(b) => match *ty {
-                Type::BYTEA => out.extend_from_slice(b),
-                _ => return Err(refuse(self.0, ty)),
-            },
-            // Sent in text format; see `encode_format`.
-            ValueRef::Decimal { .. } if *ty == Type::NUMERIC => write_text_form(out, self.0)?,
-            ValueRef::Uuid(b) if *ty == Type::UUID => out.extend_from_slice(&b),
-            ValueRef::Date(days) if *ty == Type::DATE => {
-                let v = i64::from(days) - PG_EPOCH_DAYS;
-                let v = i32::try_from(v).map_err(|_| out_of_range(v, ty))?;
-                out.extend_from_slice(&v.to_be_bytes());
+                Ok(IsNull::No)
             }
-            ValueRef::Time(micros) if *ty == Type::TIME => {
-                out.extend_from_slice(&micros.to_be_bytes());
-            }
-            ValueRef::Timestamp(micros) | ValueRef::TimestampTz(micros)
-                if matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ) =>
-            {
-                let v = micros
-                    .checked_sub(PG_EPOCH_MICROS)
-                    .ok_or_else(|| out_of_range(micros, ty))?;
-                out.extend_from_slice(&v.to_be_bytes());
-            }
-            other if is_text(ty) && other.text_form().is_some() => write_text_form(out, other)?,
-            other => return Err(refuse(other, ty)),
         }
-        Ok(IsNull::No)
     }
 
     /// Every type: whether a value fits is decided per value in `to_sql`
@@ -168,15 +218,100 @@ impl ToSql for Param<'_> {
     to_sql_checked!();
 
     fn encode_format(&self, ty: &Type) -> Format {
-        let text = match self.0 {
-            ValueRef::Int(_) | ValueRef::Float(_) | ValueRef::Decimal { .. } => {
-                *ty == Type::NUMERIC
-            }
-            ValueRef::Text(_) => !is_text(ty) && *ty != Type::BYTEA,
-            _ => false,
-        };
-        if text { Format::Text } else { Format::Binary }
+        match *self {
+            Param::Value(v) => value_format(v, ty),
+            Param::Array(elements) => match ty.kind() {
+                postgres::types::Kind::Array(of) if array_as_text(elements, of) => Format::Text,
+                _ => Format::Binary,
+            },
+        }
     }
+}
+
+/// The format a value is sent in for a parameter of type `ty`: numbers
+/// go to `numeric` and text to non-text types as text, which the server
+/// parses; everything else in binary format.
+fn value_format(value: ValueRef<'_>, ty: &Type) -> Format {
+    let text = match value {
+        ValueRef::Int(_) | ValueRef::Float(_) | ValueRef::Decimal { .. } => *ty == Type::NUMERIC,
+        ValueRef::Text(_) => !is_text(ty) && *ty != Type::BYTEA,
+        _ => false,
+    };
+    if text { Format::Text } else { Format::Binary }
+}
+
+/// Whether an array of `elements` of type `of` is sent as a text literal:
+/// when any element is sent in text format.
+fn array_as_text(elements: &[ValueRef<'_>], of: &Type) -> bool {
+    elements
+        .iter()
+        .any(|e| matches!(value_format(*e, of), Format::Text))
+}
+
+/// Writes an array in PostgreSQL's binary format: dimensions, a NULL flag,
+/// the element type, then each element's length and bytes.
+fn encode_binary_array(
+    elements: &[ValueRef<'_>],
+    of: &Type,
+    out: &mut BytesMut,
+) -> Result<(), BoxError> {
+    let len = i32::try_from(elements.len()).map_err(|_| "an array of more than 2^31 elements")?;
+    let has_null = elements.iter().any(|e| matches!(e, ValueRef::Null));
+    out.extend_from_slice(&1i32.to_be_bytes()); // one dimension
+    out.extend_from_slice(&i32::from(has_null).to_be_bytes());
+    out.extend_from_slice(&of.oid().to_be_bytes());
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&1i32.to_be_bytes()); // the lower bound
+    for &e in elements {
+        let at = out.len();
+        out.extend_from_slice(&[0; 4]);
+        let length = match encode_value(e, of, out)? {
+            IsNull::Yes => -1,
+            IsNull::No => i32::try_from(out.len() - at - 4)
+                .map_err(|_| "an array element of more than 2 GiB")?,
+        };
+        out[at..at + 4].copy_from_slice(&length.to_be_bytes());
+    }
+    Ok(())
+}
+
+/// Writes an array as a text literal, `{"a","b\\c",NULL}`: each element
+/// in its text form, quoted, with `"` and `\` escaped.
+fn encode_text_array(
+    elements: &[ValueRef<'_>],
+    of: &Type,
+    out: &mut BytesMut,
+) -> Result<(), BoxError> {
+    let mut one = BytesMut::new();
+    out.extend_from_slice(b"{");
+    for (i, &e) in elements.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",");
+        }
+        if matches!(e, ValueRef::Null) {
+            out.extend_from_slice(b"NULL");
+            continue;
+        }
+        if matches!(value_format(e, of), Format::Binary) {
+            return Err(format!(
+                "cannot bind an array mixing {} values with values sent as text",
+                e.kind()
+            )
+            .into());
+        }
+        one.clear();
+        encode_value(e, of, &mut one)?;
+        out.extend_from_slice(b"\"");
+        for &b in one.iter() {
+            if b == b'"' || b == b'\\' {
+                out.extend_from_slice(b"\\");
+            }
+            out.extend_from_slice(&[b]);
+        }
+        out.extend_from_slice(b"\"");
+    }
+    out.extend_from_slice(b"}");
+    Ok(())
 }
 
 /// One result cell as the driver holds it: its bytes in binary format, or

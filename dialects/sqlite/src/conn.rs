@@ -204,9 +204,21 @@ impl Row for SqliteRow<'_> {
     }
 }
 
+/// The error for an array parameter ([`ValueRef::Array`]), which only
+/// PostgreSQL's rendering writes.
+fn no_arrays() -> Error {
+    Error::Unsupported {
+        dialect: "sqlite",
+        feature: "array bind parameters",
+    }
+}
+
 fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>]) -> Result<()> {
     let expected = stmt.parameter_count();
     if expected != binds.len() {
+        if binds.iter().any(|b| matches!(b, ValueRef::Array(_))) {
+            return Err(no_arrays());
+        }
         return Err(Error::query(
             sql,
             format!(
@@ -224,6 +236,7 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
             ValueRef::Float(_) | ValueRef::Bool(_) | ValueRef::Blob(_) => {
                 stmt.raw_bind_parameter(i + 1, Param(*v))
             }
+            ValueRef::Array(_) => return Err(no_arrays()),
             // Decimals, UUIDs, dates and times are stored as their text
             // (a REAL would round a decimal), written on the stack; SQLite
             // copies it while binding.
