@@ -731,7 +731,20 @@ fn array_parameters_bind_only_where_the_dialect_renders_them<B: Backend>(
             found.push(row.value(0)? == ValueRef::Bool(true));
             Ok(true)
         })?;
-        assert_eq!(found, [true]);
+        // A marker without elements is an empty array.
+        conn.query_sql("SELECT 3 = ANY($1::int8[])", &binds[..1], |row| {
+            found.push(row.value(0)? == ValueRef::Bool(true));
+            Ok(true)
+        })?;
+        conn.query_sql(
+            "SELECT cardinality($1::int8[])",
+            &[ValueRef::Array(0)],
+            |row| {
+                assert_eq!(row.value(0)?, ValueRef::Int(0));
+                Ok(true)
+            },
+        )?;
+        assert_eq!(found, [true, false]);
     } else {
         let err = expect_err(conn.query_sql("SELECT 3 IN (?)", &binds, |_| Ok(true)));
         assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");

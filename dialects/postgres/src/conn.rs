@@ -12,7 +12,9 @@ use sqlalgebra::value::{FromSqlValue, Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
 use crate::Postgres;
-use crate::types::{Kind, Param, RawCell, decode_as, explain, params_of, temporal_text};
+use crate::types::{
+    ArrayParam, Kind, Param, RawCell, ValueParam, decode_as, explain, params_of, temporal_text,
+};
 
 /// How many prepared statements each connection keeps.
 pub const STATEMENT_CACHE: usize = 256;
@@ -181,7 +183,13 @@ impl PgConnection {
         key.reserve(sql.len() + 1 + binds.len());
         key.extend_from_slice(sql.as_bytes());
         key.push(0);
-        key.extend(params_of(binds).map(|p| param_letter(&p)));
+        let letters = key.len();
+        key.extend(binds.iter().map(value_letter));
+        if key[letters..].contains(&ARRAY_LETTER) {
+            // One letter per parameter, not per value.
+            key.truncate(letters);
+            key.extend(params_of(binds).map(|p| param_letter(&p)));
+        }
         if let Some(c) = self.cache.get_mut(key.as_slice()) {
             c.used = self.clock;
             let statement = c.statement.clone();
@@ -314,7 +322,10 @@ impl PgConnection {
     /// for a query), reading any rows it returns to the end.
     fn execute(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
         self.with_statement(sql, binds, |client, statement| {
-            with_params(binds, |params| client.execute(statement, params)).map_err(Failure::Driver)
+            with_params(binds, statement.params().len(), |params| {
+                client.execute(statement, params)
+            })
+            .map_err(Failure::Driver)
         })
     }
 
@@ -347,7 +358,7 @@ impl PgConnection {
                 })
             };
             if stream {
-                let mut rows = with_params(binds, |params| {
+                let mut rows = with_params(binds, statement.params().len(), |params| {
                     client.query_raw(statement, params.iter().copied())
                 })
                 .map_err(Failure::Driver)?;
@@ -357,8 +368,10 @@ impl PgConnection {
                     }
                 }
             } else {
-                let rows = with_params(binds, |params| client.query(statement, params))
-                    .map_err(Failure::Driver)?;
+                let rows = with_params(binds, statement.params().len(), |params| {
+                    client.query(statement, params)
+                })
+                .map_err(Failure::Driver)?;
                 for row in &rows {
                     if !one(row, Some(rows.len())).map_err(Failure::Caller)? {
                         break;
@@ -383,28 +396,62 @@ impl PgConnection {
 /// Calls `f` with `binds` as the driver's parameter list (an array marker
 /// and its elements are one parameter); up to 16 parameters live on the
 /// stack.
-fn with_params<T>(binds: &[ValueRef<'_>], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T) -> T {
+///
+/// `params` is how many parameters the statement has: a bind list of that
+/// many values has no array with elements (an empty array, a lone
+/// marker, binds as a value: see [`Param`]).
+fn with_params<T>(
+    binds: &[ValueRef<'_>],
+    params: usize,
+    f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T,
+) -> T {
     const ON_STACK: usize = 16;
-    const NULL: Param<'static> = Param::Value(ValueRef::Null);
+    const NULL: ValueParam<'static> = ValueParam(ValueRef::Null);
     if binds.is_empty() {
         f(&[])
+    } else if binds.len() != params {
+        with_grouped_params(binds, f)
     } else if binds.len() <= ON_STACK {
         let mut params = [NULL; ON_STACK];
-        let mut n = 0;
-        for (p, b) in params.iter_mut().zip(params_of(binds)) {
-            *p = b;
-            n += 1;
+        for (p, b) in params.iter_mut().zip(binds) {
+            *p = ValueParam(*b);
         }
         let mut refs: [&(dyn ToSql + Sync); ON_STACK] = [&NULL; ON_STACK];
         for (r, p) in refs.iter_mut().zip(&params) {
             *r = p;
         }
-        f(&refs[..n])
+        f(&refs[..binds.len()])
     } else {
-        let params: Vec<Param<'_>> = params_of(binds).collect();
+        let params: Vec<ValueParam<'_>> = binds.iter().map(|b| ValueParam(*b)).collect();
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         f(&refs)
     }
+}
+
+/// [`with_params`] for a bind list that holds arrays.
+#[inline(never)]
+fn with_grouped_params<T>(
+    binds: &[ValueRef<'_>],
+    f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> T,
+) -> T {
+    let grouped: Vec<Param<'_>> = params_of(binds).collect();
+    let mut values = Vec::new();
+    let mut arrays = Vec::new();
+    for p in &grouped {
+        match *p {
+            Param::Value(v) => values.push(ValueParam(v)),
+            Param::Array(elements) => arrays.push(ArrayParam(elements)),
+        }
+    }
+    let (mut v, mut a) = (values.iter(), arrays.iter());
+    let refs: Vec<&(dyn ToSql + Sync)> = grouped
+        .iter()
+        .filter_map(|p| match p {
+            Param::Value(_) => v.next().map(|x| x as _),
+            Param::Array(_) => a.next().map(|x| x as _),
+        })
+        .collect();
+    f(&refs)
 }
 
 /// Where a failure of [`PgConnection::run`] came from.
@@ -920,7 +967,20 @@ fn is_int(p: &Param<'_>) -> bool {
 /// The letter of a parameter's [`param_type`] in statement cache keys
 /// (upper case for an array).
 fn param_letter(p: &Param<'_>) -> u8 {
-    let letter = |v: &ValueRef<'_>| match v {
+    match p {
+        Param::Value(v) => value_letter(v),
+        Param::Array(elements) => value_letter(&first_element(elements)).to_ascii_uppercase(),
+    }
+}
+
+/// What [`value_letter`] gives an array marker: no parameter type letter
+/// is `A` (arrays have the upper case of their elements').
+const ARRAY_LETTER: u8 = b'A';
+
+/// The letter of a scalar bind's [`value_type`].
+fn value_letter(v: &ValueRef<'_>) -> u8 {
+    match v {
+        ValueRef::Array(_) => ARRAY_LETTER,
         ValueRef::Int(_) => b'i',
         ValueRef::Float(_) => b'f',
         ValueRef::Bool(_) => b'b',
@@ -932,10 +992,6 @@ fn param_letter(p: &Param<'_>) -> u8 {
         ValueRef::Timestamp(_) => b's',
         ValueRef::TimestampTz(_) => b'z',
         _ => b'u',
-    };
-    match p {
-        Param::Value(v) => letter(v),
-        Param::Array(elements) => letter(&first_element(elements)).to_ascii_uppercase(),
     }
 }
 

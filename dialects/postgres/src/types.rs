@@ -40,9 +40,19 @@ fn is_text(ty: &Type) -> bool {
 ///
 /// Anything else is an error that names both sides.
 ///
-/// An array parameter ([`ValueRef::Array`]) goes to an array type, each
-/// element converted as above to the element type: in binary format when
-/// every element is, else as an array literal in text format (`{"1.10",NULL}`).
+/// A marker of an array ([`ValueRef::Array`]) that stands alone as a
+/// value is an empty array.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ValueParam<'a>(pub(crate) ValueRef<'a>);
+
+/// An array parameter: a [`ValueRef::Array`] marker's elements, bound to an
+/// array type, each element converted as [`ValueParam`] converts a value to
+/// the element type: in binary format when every element goes so, else as
+/// an array literal in text format (`{"1.10",NULL}`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArrayParam<'a>(pub(crate) &'a [ValueRef<'a>]);
+
+/// One parameter of a bind list: a value, or the elements of an array.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Param<'a> {
     /// One value.
@@ -53,22 +63,39 @@ pub(crate) enum Param<'a> {
 
 /// The parameters of a bind list: each value on its own, and each
 /// [`ValueRef::Array`] marker with the elements that follow it as one.
-pub(crate) fn params_of<'a>(binds: &'a [ValueRef<'a>]) -> impl Iterator<Item = Param<'a>> {
-    let mut rest = binds;
-    std::iter::from_fn(move || {
-        let (first, tail) = rest.split_first()?;
+#[inline]
+pub(crate) fn params_of<'a>(binds: &'a [ValueRef<'a>]) -> ParamsOf<'a> {
+    ParamsOf { rest: binds }
+}
+
+/// The iterator of [`params_of`].
+pub(crate) struct ParamsOf<'a> {
+    rest: &'a [ValueRef<'a>],
+}
+
+impl<'a> Iterator for ParamsOf<'a> {
+    type Item = Param<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Param<'a>> {
+        let (first, tail) = self.rest.split_first()?;
         Some(match *first {
             ValueRef::Array(n) => {
                 let (elements, tail) = tail.split_at(n.min(tail.len()));
-                rest = tail;
+                self.rest = tail;
                 Param::Array(elements)
             }
             v => {
-                rest = tail;
+                self.rest = tail;
                 Param::Value(v)
             }
         })
-    })
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (usize::from(!self.rest.is_empty()), Some(self.rest.len()))
+    }
 }
 
 fn refuse(v: ValueRef<'_>, ty: &Type) -> BoxError {
@@ -111,6 +138,7 @@ fn write_float(out: &mut BytesMut, f: f64) -> Result<(), BoxError> {
 }
 
 /// Writes one value in the format [`value_format`] chose for `ty`.
+#[inline(always)]
 fn encode_value(value: ValueRef<'_>, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
     match value {
         ValueRef::Null => return Ok(IsNull::Yes),
@@ -182,31 +210,17 @@ fn encode_value(value: ValueRef<'_>, ty: &Type, out: &mut BytesMut) -> Result<Is
                 .ok_or_else(|| out_of_range(micros, ty))?;
             out.extend_from_slice(&v.to_be_bytes());
         }
+        // A lone marker: an empty array (see `Param`).
+        ValueRef::Array(_) => return encode_array(&[], ty, out),
         other if is_text(ty) && other.text_form().is_some() => write_text_form(out, other)?,
         other => return Err(refuse(other, ty)),
     }
     Ok(IsNull::No)
 }
 
-impl ToSql for Param<'_> {
+impl ToSql for ValueParam<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
-        match *self {
-            Param::Value(v) => encode_value(v, ty, out),
-            Param::Array(elements) => {
-                let postgres::types::Kind::Array(of) = ty.kind() else {
-                    return Err(format!(
-                        "cannot bind an array to a parameter of PostgreSQL type `{ty}`"
-                    )
-                    .into());
-                };
-                if array_as_text(elements, of) {
-                    encode_text_array(elements, of, out)?;
-                } else {
-                    encode_binary_array(elements, of, out)?;
-                }
-                Ok(IsNull::No)
-            }
-        }
+        encode_value(self.0, ty, out)
     }
 
     /// Every type: whether a value fits is decided per value in `to_sql`
@@ -218,14 +232,49 @@ impl ToSql for Param<'_> {
     to_sql_checked!();
 
     fn encode_format(&self, ty: &Type) -> Format {
-        match *self {
-            Param::Value(v) => value_format(v, ty),
-            Param::Array(elements) => match ty.kind() {
-                postgres::types::Kind::Array(of) if array_as_text(elements, of) => Format::Text,
-                _ => Format::Binary,
-            },
+        value_format(self.0, ty)
+    }
+}
+
+impl ToSql for ArrayParam<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        encode_array(self.0, ty, out)
+    }
+
+    /// Every type: a parameter that is not an array is refused in `to_sql`.
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+
+    fn encode_format(&self, ty: &Type) -> Format {
+        match ty.kind() {
+            postgres::types::Kind::Array(of) if array_as_text(self.0, of) => Format::Text,
+            _ => Format::Binary,
         }
     }
+}
+
+/// Writes an array parameter of type `ty`: in binary format, or as a text
+/// literal when an element goes as text.
+#[inline(never)]
+fn encode_array(
+    elements: &[ValueRef<'_>],
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<IsNull, BoxError> {
+    let postgres::types::Kind::Array(of) = ty.kind() else {
+        return Err(
+            format!("cannot bind an array to a parameter of PostgreSQL type `{ty}`").into(),
+        );
+    };
+    if array_as_text(elements, of) {
+        encode_text_array(elements, of, out)?;
+    } else {
+        encode_binary_array(elements, of, out)?;
+    }
+    Ok(IsNull::No)
 }
 
 /// The format a value is sent in for a parameter of type `ty`: numbers
