@@ -251,7 +251,7 @@ impl<'a> SqlKey<'a> {
     /// Forgets the bind values recorded after the first `n`.
     pub fn truncate_binds(&mut self, n: usize) {
         if let Some(dropped) = self.binds.get(n..) {
-            self.array_elements -= array_elements(dropped);
+            self.array_elements = self.array_elements.saturating_sub(array_elements(dropped));
         }
         self.binds.truncate(n);
     }
@@ -259,7 +259,7 @@ impl<'a> SqlKey<'a> {
     /// How many placeholders the binds fill: an array parameter is one.
     #[inline]
     pub(crate) fn param_count(&self) -> usize {
-        self.binds.len() - self.array_elements
+        self.binds.len().saturating_sub(self.array_elements)
     }
 
     pub(crate) fn set_binds(&mut self, binds: Binds<'a>) {
@@ -276,13 +276,13 @@ fn array_elements(binds: &[ValueRef<'_>]) -> usize {
             ValueRef::Array(n) => *n,
             _ => 0,
         })
-        .sum()
+        .fold(0, usize::saturating_add)
 }
 
 /// How many placeholders `binds` fill: an array parameter
 /// ([`ValueRef::Array`]) and its elements are one.
 pub(crate) fn param_count(binds: &[ValueRef<'_>]) -> usize {
-    binds.len() - array_elements(binds)
+    binds.len().saturating_sub(array_elements(binds))
 }
 
 /// One cached text: the SQL and how many placeholders it has.
@@ -427,6 +427,27 @@ mod tests {
         assert!(key.words().is_empty());
         key.word(7);
         assert_eq!(key.words(), [7]);
+    }
+
+    #[test]
+    fn an_array_parameter_is_one_placeholder() {
+        let mut key = SqlKey::new();
+        key.bind(ValueRef::Int(0));
+        key.bind_array([ValueRef::Int(1), ValueRef::Int(2)]);
+        assert_eq!(key.binds().len(), 4);
+        assert_eq!(key.param_count(), 2);
+        assert_eq!(param_count(key.binds()), 2);
+        key.truncate_binds(1);
+        assert_eq!(key.param_count(), 1);
+        // Markers that claim more elements than follow them (a node of
+        // one's own may bind one) count without overflowing.
+        key.bind_array([ValueRef::Int(1), ValueRef::Int(2)]);
+        key.truncate_binds(3);
+        assert!(key.param_count() <= 3);
+        assert_eq!(
+            param_count(&[ValueRef::Array(usize::MAX), ValueRef::Array(9)]),
+            0
+        );
     }
 
     #[test]

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Instructions per execution, counted by callgrind, for the table
+"Instructions per execution" of BENCHMARKS.md.
+
+Needs valgrind and the profile binary (`cargo build --profile bench --bin
+profile`), and the servers for their rows. Each row runs `profile` under
+callgrind for each contestant, counting `run_loop` (`orm_loop` for the ORM):
+the iterations plus one warm-up iteration, divided by their number. Only
+the client's instructions are counted, not the server's.
+
+    python3 instructions.py            # every row
+    python3 instructions.py sqlite     # rows whose backend matches
+"""
+
+import re
+import subprocess
+import sys
+
+PROFILE = "target/release/profile"
+
+# (label, backend, benchmark, size, iterations)
+ROWS = [
+    ("SQLite, trivial, 1 row", "sqlite", "trivial", 1, 2000),
+    ("SQLite, trivial, 10 000 rows", "sqlite", "trivial", 10000, 3),
+    ("SQLite, medium, 1 000 users", "sqlite", "medium", 1000, 20),
+    ("SQLite, insert, 100 users", "sqlite", "insert", 100, 200),
+    ("SQLite, associations", "sqlite", "associations", 100, 5),
+    ("PostgreSQL, trivial, 1 row", "postgres", "trivial", 1, 1000),
+    ("PostgreSQL, trivial, 1 000 rows", "postgres", "trivial", 1000, 20),
+    ("PostgreSQL, medium, 1 000 users", "postgres", "medium", 1000, 20),
+    ("PostgreSQL, insert, 100 users", "postgres", "insert", 100, 200),
+    ("PostgreSQL, associations", "postgres", "associations", 100, 5),
+    ("MySQL, trivial, 1 row", "mysql", "trivial", 1, 1000),
+    ("MySQL, trivial, 1 000 rows", "mysql", "trivial", 1000, 20),
+    ("MySQL, medium, 1 000 users", "mysql", "medium", 1000, 20),
+    ("MySQL, insert, 100 users", "mysql", "insert", 100, 200),
+    ("MySQL, associations", "mysql", "associations", 100, 5),
+]
+
+
+def count(backend, bench, who, size, iterations):
+    """Instructions per iteration of one contestant."""
+    loop = "*orm_loop*" if who == "orm" else "*run_loop*"
+    out = subprocess.run(
+        [
+            "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+            f"--toggle-collect={loop}",
+            PROFILE, backend, bench, who, str(size), str(iterations),
+        ],
+        capture_output=True, text=True, check=True,
+    ).stderr
+    collected = int(re.search(r"Collected : (\d+)", out).group(1))
+    return collected / (iterations + 1)
+
+
+def human(n):
+    """Three significant digits, in k or M."""
+    unit, div = ("M", 1e6) if n >= 1e6 else ("k", 1e3) if n >= 1e3 else ("", 1)
+    v = n / div
+    digits = 2 if v < 10 else 1 if v < 100 else 0
+    return f"{v:.{digits}f} {unit}".strip()
+
+
+def main():
+    only = sys.argv[1] if len(sys.argv) > 1 else None
+    print("| | sqlalgebra | raw | Diesel | / raw | / Diesel |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, backend, bench, size, iterations in ROWS:
+        if only and only != backend:
+            continue
+        n = {w: count(backend, bench, w, size, iterations) for w in ("sqlalgebra", "raw", "diesel")}
+        if bench == "associations":
+            n["orm"] = count(backend, bench, "orm", size, iterations)
+            ours = f"{human(n['sqlalgebra'])} / {human(n['orm'])}"
+            to_raw = f"{n['sqlalgebra'] / n['raw']:.2f} / {n['orm'] / n['raw']:.2f}"
+            to_diesel = f"{n['sqlalgebra'] / n['diesel']:.2f} / {n['orm'] / n['diesel']:.2f}"
+            label += ", Core / ORM"
+        else:
+            ours = human(n["sqlalgebra"])
+            to_raw = f"{n['sqlalgebra'] / n['raw']:.2f}"
+            to_diesel = f"{n['sqlalgebra'] / n['diesel']:.2f}"
+        print(f"| {label} | {ours} | {human(n['raw'])} | {human(n['diesel'])} | {to_raw} | {to_diesel} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
