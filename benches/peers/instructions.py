@@ -24,17 +24,17 @@ ROWS = [
     ("SQLite, trivial, 10 000 rows", "sqlite", "trivial", 10000, 3),
     ("SQLite, medium, 1 000 users", "sqlite", "medium", 1000, 20),
     ("SQLite, insert, 100 users", "sqlite", "insert", 100, 200),
-    ("SQLite, associations", "sqlite", "associations", 100, 5),
+    ("SQLite, associations", "sqlite", "associations", 100, 20),
     ("PostgreSQL, trivial, 1 row", "postgres", "trivial", 1, 1000),
     ("PostgreSQL, trivial, 1 000 rows", "postgres", "trivial", 1000, 20),
     ("PostgreSQL, medium, 1 000 users", "postgres", "medium", 1000, 20),
     ("PostgreSQL, insert, 100 users", "postgres", "insert", 100, 200),
-    ("PostgreSQL, associations", "postgres", "associations", 100, 5),
+    ("PostgreSQL, associations", "postgres", "associations", 100, 20),
     ("MySQL, trivial, 1 row", "mysql", "trivial", 1, 1000),
     ("MySQL, trivial, 1 000 rows", "mysql", "trivial", 1000, 20),
     ("MySQL, medium, 1 000 users", "mysql", "medium", 1000, 20),
     ("MySQL, insert, 100 users", "mysql", "insert", 100, 200),
-    ("MySQL, associations", "mysql", "associations", 100, 5),
+    ("MySQL, associations", "mysql", "associations", 100, 20),
 ]
 
 
