@@ -397,9 +397,9 @@ impl PgConnection {
 /// and its elements are one parameter); up to 16 parameters live on the
 /// stack.
 ///
-/// `params` is how many parameters the statement has: a bind list of that
-/// many values has no array with elements (an empty array, a lone
-/// marker, binds as a value: see [`Param`]).
+/// `params` is how many parameters the statement has: a bind list of
+/// exactly that many values holds no array with elements and binds value by
+/// value (a lone marker binds as an empty array; see [`ValueParam`]).
 fn with_params<T>(
     binds: &[ValueRef<'_>],
     params: usize,
