@@ -4,7 +4,7 @@
 
 use super::arena::FastMap;
 use super::identity::{Db, IdentityMap, key_names, load_keys};
-use super::loading::Coll;
+use super::loading::{Coll, Collections, Relations};
 use super::model::{Cells, ForeignKeyTo, Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::{Session, split};
@@ -173,22 +173,13 @@ where
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    let store = s.rels.children::<P, Ch>();
-    let need = store.colls.unloaded(parents);
-    if !need.is_empty() {
-        let batch = s.config.batch_size;
-        let (map, mut db) = split!(s);
-        let fetched = fetch_children::<P, Ch, C>(map, &mut db, &need, batch)?;
-        let store = s.rels.children::<P, Ch>();
-        for (p, children) in fetched {
-            store.colls.set(p, Coll::Loaded(children));
-        }
-    }
-    Ok(if related {
-        s.rels.children::<P, Ch>().colls.loaded_of(parents)
-    } else {
-        Vec::new()
-    })
+    selectin_into(
+        s,
+        parents,
+        related,
+        |r| &mut r.children::<P, Ch>().colls,
+        fetch_children::<P, Ch, C>,
+    )
 }
 
 /// Raise loading of `P`'s children: unloaded collections refuse lazy
@@ -203,17 +194,11 @@ where
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    let store = s.rels.children::<P, Ch>();
-    for &p in parents {
-        if matches!(store.colls.get(p), Coll::Unloaded) {
-            store.colls.set(p, Coll::Raise);
-        }
-    }
-    Ok(if related {
-        store.colls.loaded_of(parents)
-    } else {
-        Vec::new()
-    })
+    Ok(mark_raise(
+        &mut s.rels.children::<P, Ch>().colls,
+        parents,
+        related,
+    ))
 }
 
 /// Selectin loading of the parents of `Ch` objects: one `IN` query per
@@ -278,22 +263,13 @@ where
     R: Model,
     C: Connection,
 {
-    let store = s.rels.links::<L, R>();
-    let need = store.colls.unloaded(sources);
-    if !need.is_empty() {
-        let batch = s.config.batch_size;
-        let (map, mut db) = split!(s);
-        let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch)?;
-        let store = s.rels.links::<L, R>();
-        for (p, targets) in fetched {
-            store.colls.set(p, Coll::Loaded(targets));
-        }
-    }
-    Ok(if related {
-        s.rels.links::<L, R>().colls.loaded_of(sources)
-    } else {
-        Vec::new()
-    })
+    selectin_into(
+        s,
+        sources,
+        related,
+        |r| &mut r.links::<L, R>().colls,
+        fetch_linked::<L, R, C>,
+    )
 }
 
 /// Raise loading of many-to-many targets. Returns the targets already
@@ -308,15 +284,57 @@ where
     R: Model,
     C: Connection,
 {
-    let store = s.rels.links::<L, R>();
-    for &p in sources {
-        if matches!(store.colls.get(p), Coll::Unloaded) {
-            store.colls.set(p, Coll::Raise);
+    Ok(mark_raise(
+        &mut s.rels.links::<L, R>().colls,
+        sources,
+        related,
+    ))
+}
+
+/// Selectin loading into the collections `colls` picks from a session's
+/// relations: `fetch` loads those of `owners` not loaded yet (one `IN`
+/// query per batch) and gives each owner's list. Returns the collected
+/// members of `owners` when `related` (for nested loaders).
+fn selectin_into<C, G, F>(
+    s: &mut Session<'_, C>,
+    owners: &[u32],
+    related: bool,
+    colls: fn(&mut Relations<C>) -> &mut Collections,
+    fetch: F,
+) -> Result<Vec<u32>>
+where
+    C: Connection,
+    G: IntoIterator<Item = (u32, Vec<u32>)>,
+    F: FnOnce(&mut IdentityMap<C>, &mut Db<'_, C>, &[u32], usize) -> Result<G>,
+{
+    let need = colls(&mut s.rels).unloaded(owners);
+    if !need.is_empty() {
+        let batch = s.config.batch_size;
+        let (map, mut db) = split!(s);
+        let fetched = fetch(map, &mut db, &need, batch)?;
+        let store = colls(&mut s.rels);
+        for (owner, members) in fetched {
+            store.set(owner, Coll::Loaded(members));
         }
     }
     Ok(if related {
-        store.colls.loaded_of(sources)
+        colls(&mut s.rels).loaded_of(owners)
     } else {
         Vec::new()
     })
+}
+
+/// Raise loading: the collections of `owners` not loaded yet refuse lazy
+/// loads. Returns the members already loaded when `related`.
+fn mark_raise(colls: &mut Collections, owners: &[u32], related: bool) -> Vec<u32> {
+    for &owner in owners {
+        if matches!(colls.get(owner), Coll::Unloaded) {
+            colls.set(owner, Coll::Raise);
+        }
+    }
+    if related {
+        colls.loaded_of(owners)
+    } else {
+        Vec::new()
+    }
 }
