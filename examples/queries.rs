@@ -193,5 +193,16 @@ fn main() -> sqlalgebra::Result<()> {
     println!("SQLite: {}", q.to_sql(&Sqlite)?);
     println!("PostgreSQL: {}", q.to_sql(&sqlalgebra_postgres::Postgres)?);
     println!("MySQL: {}", q.to_sql(&sqlalgebra_mysql::Mysql)?);
+    // A list of values: a placeholder per value, but on PostgreSQL one
+    // array parameter, `= ANY($1)`, whatever the list's length.
+    let ids = [1_i64, 3, 4];
+    let named: Vec<String> = select(emp::Name)
+        .filter(emp::Id.in_(ids))
+        .order_by(emp::Id)
+        .load(&mut conn)?;
+    println!("employees {ids:?}: {named:?}");
+    let q = select(emp::Name).filter(emp::Id.in_(ids));
+    println!("SQLite: {}", q.to_sql(&Sqlite)?);
+    println!("PostgreSQL: {}", q.to_sql(&sqlalgebra_postgres::Postgres)?);
     Ok(())
 }
