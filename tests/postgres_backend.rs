@@ -572,11 +572,9 @@ fn aggregates_and_numeric_decode() {
     assert_eq!(json, r#"{"k": 5}"#);
 }
 
-#[test]
-fn placeholders_are_numbered_in_order() {
-    let engine = engine!("placeholders_are_numbered_in_order");
-    let mut conn = engine.connect().unwrap();
-    create_all::<Ints>(&mut conn).unwrap();
+/// Creates `ints` with rows 1 to 10: `small` i, `int` 10 i, `big` 100 i.
+fn ten_ints<C: Connection>(conn: &mut C) {
+    create_all::<Ints>(conn).unwrap();
     for i in 1..=10i64 {
         insert_into(Ints)
             .values((
@@ -584,9 +582,16 @@ fn placeholders_are_numbered_in_order() {
                 IInt.set(i as i32 * 10),
                 IBig.set(i * 100),
             ))
-            .execute(&mut conn)
+            .execute(conn)
             .unwrap();
     }
+}
+
+#[test]
+fn placeholders_are_numbered_in_order() {
+    let engine = engine!("placeholders_are_numbered_in_order");
+    let mut conn = engine.connect().unwrap();
+    ten_ints(&mut conn);
     let q = select(IBig)
         .filter(
             IBig.between(200, 900)
@@ -623,17 +628,7 @@ fn placeholders_are_numbered_in_order() {
 fn in_lists_bind_one_array_of_any_length() {
     let engine = engine!("in_lists_bind_one_array_of_any_length");
     let mut conn = engine.connect().unwrap();
-    create_all::<Ints>(&mut conn).unwrap();
-    for i in 1..=10i64 {
-        insert_into(Ints)
-            .values((
-                ISmall.set(i as i16),
-                IInt.set(i as i32 * 10),
-                IBig.set(i * 100),
-            ))
-            .execute(&mut conn)
-            .unwrap();
-    }
+    ten_ints(&mut conn);
     let before = conn.cached_statements();
     for n in [1, 3, 70_000, 2] {
         let tens = (1..=n).map(|i| i * 10);

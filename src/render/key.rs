@@ -224,11 +224,7 @@ impl<'a> SqlKey<'a> {
         I: IntoIterator<Item = ValueRef<'a>>,
         I::IntoIter: ExactSizeIterator,
     {
-        let values = values.into_iter();
-        self.binds.reserve(values.len() + 1);
-        self.binds.push(ValueRef::Array(values.len()));
-        self.array_elements += values.len();
-        self.binds.extend(values);
+        self.array_elements += super::push_array(&mut self.binds, values);
     }
 
     /// The words recorded so far.

@@ -65,6 +65,21 @@ impl<'a> TableRef<'a> {
     }
 }
 
+/// Pushes an array parameter onto `binds`: its [`ValueRef::Array`] marker,
+/// then the values; returns how many values.
+pub(crate) fn push_array<'a, I>(binds: &mut Binds<'a>, values: I) -> usize
+where
+    I: IntoIterator<Item = ValueRef<'a>>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let values = values.into_iter();
+    let n = values.len();
+    binds.reserve(n + 1);
+    binds.push(ValueRef::Array(n));
+    binds.extend(values);
+    n
+}
+
 /// The tables a statement refers to, in order of first reference.
 pub type TableSet<'a> = SmallVec<[TableRef<'a>; 4]>;
 
@@ -337,10 +352,7 @@ impl<'a> SqlWriter<'a> {
         I: IntoIterator<Item = ValueRef<'a>>,
         I::IntoIter: ExactSizeIterator,
     {
-        let values = values.into_iter();
-        self.binds.reserve(values.len() + 1);
-        self.binds.push(ValueRef::Array(values.len()));
-        self.binds.extend(values);
+        push_array(&mut self.binds, values);
         self.params += 1;
         self.dialect.write_placeholder(&mut self.sql, self.params);
     }
