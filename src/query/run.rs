@@ -27,7 +27,7 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let mut key = SqlKey::new();
+        let mut key = SqlKey::for_dialect(conn.dialect());
         let sql = prepare(self, conn, &mut key)?;
         let mut rows = Vec::new();
         conn.query_sql(&sql, key.binds(), |row| {
@@ -52,7 +52,7 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let mut key = SqlKey::new();
+        let mut key = SqlKey::for_dialect(conn.dialect());
         let sql = prepare(self, conn, &mut key)?;
         let mut found = None;
         let mut extra = false;
@@ -80,7 +80,7 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let mut key = SqlKey::new();
+        let mut key = SqlKey::for_dialect(conn.dialect());
         let sql = prepare(self, conn, &mut key)?;
         let mut found = None;
         conn.query_sql(&sql, key.binds(), |row| {
@@ -104,7 +104,7 @@ pub trait Execute: Statement + Sized {
     /// split into several statements, run in one transaction.
     fn execute<C: Connection>(&self, conn: &mut C) -> Result<u64> {
         let dialect = conn.dialect();
-        let mut key = SqlKey::new();
+        let mut key = SqlKey::for_dialect(dialect);
         let described = describe(self, conn, &mut key);
         if let Some(chunks) = self.row_chunks() {
             let rows = chunks.row_count();
@@ -194,11 +194,7 @@ fn describe<'a, S: Statement, C: Connection>(
     conn: &mut C,
     key: &mut SqlKey<'a>,
 ) -> bool {
-    if conn.sql_cache().is_none() {
-        return false;
-    }
-    key.set_binds_arrays(conn.dialect().binds_arrays());
-    stmt.sql_key(key)
+    conn.sql_cache().is_some() && stmt.sql_key(key)
 }
 
 /// [`prepare`] after [`describe`].

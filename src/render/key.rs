@@ -114,11 +114,6 @@ impl<'a> SqlKey<'a> {
         }
     }
 
-    #[inline]
-    pub(crate) fn set_binds_arrays(&mut self, binds_arrays: bool) {
-        self.binds_arrays = binds_arrays;
-    }
-
     /// Whether the dialect this key is for binds arrays.
     #[inline]
     pub fn binds_arrays(&self) -> bool {
