@@ -19,8 +19,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use smallvec::SmallVec;
-
+use super::words::Words;
 use super::{Binds, Dialect};
 use crate::types::SqlKind;
 use crate::value::ValueRef;
@@ -78,18 +77,14 @@ impl NodeTag {
 /// ```
 #[derive(Debug, Default)]
 pub struct SqlKey<'a> {
-    /// The words; on the stack while they fit (not zeroed beforehand).
-    words: SmallVec<[usize; INLINE_WORDS]>,
+    /// The words; on the stack while they fit.
+    words: Words,
     binds: Binds<'a>,
     /// Whether the dialect binds arrays ([`Dialect::binds_arrays`]).
     binds_arrays: bool,
     /// How many of the binds are elements of array parameters.
     array_elements: usize,
 }
-
-/// Words a key holds without allocating: a SELECT of seven columns with
-/// a join, a few predicates and ORDER BY takes about 50.
-const INLINE_WORDS: usize = 64;
 
 impl<'a> SqlKey<'a> {
     /// An empty key, for a dialect that does not bind arrays.
@@ -140,8 +135,7 @@ impl<'a> SqlKey<'a> {
     /// Records a `'static` name (a table's, a column's, an alias's).
     #[inline]
     pub fn name(&mut self, name: &'static str) {
-        self.push(name.as_ptr().addr());
-        self.push(name.len());
+        self.words.extend(&[name.as_ptr().addr(), name.len()]);
     }
 
     /// Records a SQL type (the target of a CAST, say).
@@ -166,8 +160,8 @@ impl<'a> SqlKey<'a> {
             SqlKind::Numeric => 15,
             SqlKind::Varchar(n) => {
                 // The length follows its own word.
-                self.push(16);
-                n as usize
+                self.words.extend(&[16, n as usize]);
+                return;
             }
         };
         self.push(word);
@@ -191,12 +185,12 @@ impl<'a> SqlKey<'a> {
     ) {
         static LONG_NAMES: NodeTag = NodeTag::new("column with long names");
         match (u16::try_from(table.len()), u16::try_from(name.len())) {
-            (Ok(t), Ok(n)) => {
-                self.tag(tag);
-                self.push(table.as_ptr().addr());
-                self.push(name.as_ptr().addr());
-                self.push(usize::from(t) << 16 | usize::from(n));
-            }
+            (Ok(t), Ok(n)) => self.words.extend(&[
+                std::ptr::from_ref(tag).addr(),
+                table.as_ptr().addr(),
+                name.as_ptr().addr(),
+                usize::from(t) << 16 | usize::from(n),
+            ]),
             _ => {
                 self.tag(&LONG_NAMES);
                 self.tag(tag);
@@ -225,7 +219,7 @@ impl<'a> SqlKey<'a> {
     /// The words recorded so far.
     #[inline]
     pub fn words(&self) -> &[usize] {
-        &self.words
+        self.words.as_slice()
     }
 
     /// The bind values recorded so far.

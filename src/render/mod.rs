@@ -3,6 +3,7 @@
 
 mod dialect;
 mod key;
+mod words;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
 pub use key::{FastHasher, NodeTag, SqlCache, SqlKey};
