@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::error::{Error, Result};
-use crate::render::{Dialect, SqlCache};
+use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::{Row, ValueRef};
 
 /// A live database connection.
@@ -62,6 +62,40 @@ pub trait Connection {
     /// is none.
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {
         None
+    }
+
+    /// Runs a statement that returns no rows, whose text this connection's
+    /// [`sql_cache`](Connection::sql_cache) holds under `id`; returns the
+    /// number of rows it changed. [`Execute`](crate::query::Execute) runs
+    /// every statement whose text is cached this way.
+    ///
+    /// The default takes the text out of the cache and calls
+    /// [`execute_sql`](Connection::execute_sql). Backends override it to use
+    /// the text where it is, and to find what they prepared for it by
+    /// [`SqlId::slot`] rather than by its text.
+    ///
+    /// # Errors
+    /// [`Error::InvalidStatement`] when the cache holds no text under `id`;
+    /// otherwise as [`execute_sql`](Connection::execute_sql).
+    fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let sql = cached_sql(self.sql_cache(), id)?;
+        self.execute_sql(&sql, binds)
+    }
+
+    /// [`query_sql`](Connection::query_sql) for a query whose text this
+    /// connection's [`sql_cache`](Connection::sql_cache) holds under `id`,
+    /// as [`execute_cached`](Connection::execute_cached) is for
+    /// [`execute_sql`](Connection::execute_sql).
+    ///
+    /// # Errors
+    /// [`Error::InvalidStatement`] when the cache holds no text under `id`;
+    /// otherwise as [`query_sql`](Connection::query_sql).
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
+    {
+        let sql = cached_sql(self.sql_cache(), id)?;
+        self.query_sql(&sql, binds, each)
     }
 
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
@@ -162,6 +196,26 @@ pub fn rollback_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     };
     *conn.transaction_depth() = level;
     rollback(conn, level)
+}
+
+/// The text `cache` holds under `id`, or the error for an id it does not
+/// know.
+fn cached_sql(cache: Option<&mut SqlCache>, id: SqlId) -> Result<std::sync::Arc<str>> {
+    cache
+        .and_then(|c| c.shared_sql(id))
+        .ok_or_else(unknown_sql_error)
+}
+
+/// The error of [`Connection::query_cached`] and
+/// [`Connection::execute_cached`] for an id their cache does not know (an
+/// id from another connection, or from before the cache started over).
+///
+/// ```
+/// let e = sqlalgebra::conn::unknown_sql_error();
+/// assert!(matches!(e, sqlalgebra::Error::InvalidStatement(_)));
+/// ```
+pub fn unknown_sql_error() -> Error {
+    Error::InvalidStatement("the connection's SQL cache holds no text under this id".into())
 }
 
 fn savepoint_name(out: &mut String, depth: u32) {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::Dialect;
+use crate::render::{Dialect, SqlId};
 use crate::value::ValueRef;
 
 /// A database backend: its connection type and how the pool makes them.
@@ -202,6 +202,15 @@ fn echo(sql: &str, binds: &[ValueRef<'_>]) {
     log::info!(target: "sqlalgebra::echo", "{sql} {binds:?}");
 }
 
+impl<B: Backend> Pooled<B> {
+    /// Echoes the text cached under `id`.
+    fn echo_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) {
+        if let Some(sql) = self.conn.sql_cache().and_then(|c| c.sql(id)) {
+            echo(sql, binds);
+        }
+    }
+}
+
 impl<B: Backend> Connection for Pooled<B> {
     type Row<'r>
         = <B::Connection as Connection>::Row<'r>
@@ -227,6 +236,23 @@ impl<B: Backend> Connection for Pooled<B> {
             echo(sql, binds);
         }
         self.conn.query_sql(sql, binds, each)
+    }
+
+    fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        if self.echo {
+            self.echo_cached(id, binds);
+        }
+        self.conn.execute_cached(id, binds)
+    }
+
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
+    {
+        if self.echo {
+            self.echo_cached(id, binds);
+        }
+        self.conn.query_cached(id, binds, each)
     }
 
     fn batch_execute(&mut self, sql: &str) -> Result<()> {

@@ -538,6 +538,55 @@ fn a_full_statement_cache_closes_what_it_evicts() -> Result<()> {
     Ok(())
 }
 
+/// Rendered statements find their prepared statement by their SQL cache
+/// slot, and a use through the slot counts as a use: the statement evicted
+/// is the least recently used one however it was found, and one evicted
+/// is never run again.
+#[test]
+fn statements_used_by_slot_are_evicted_last() -> Result<()> {
+    let Some(engine) = common::mysql("statements_used_by_slot_are_evicted_last") else {
+        return Ok(());
+    };
+    create_all::<Parents>(&mut engine.connect()?)?;
+    let url = common::mysql_url_with_database(
+        &common::mysql_url(),
+        &common::mysql_database("statements_used_by_slot_are_evicted_last"),
+    );
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let mut conn = MysqlConnection::open(&format!("{url}{sep}stmt_cache_size=3"))?;
+    insert_into(Parents)
+        .values((parents::Id.set(1), parents::Name.set("a")))
+        .execute(&mut conn)?; // prepares I
+    let a = || select(parents::Id).filter(parents::Name.eq("a"));
+    let b = || select(parents::Name).filter(parents::Id.eq(1));
+    let c = || select(count_star()).from(Parents);
+    let check = |conn: &mut MysqlConnection, which: char| -> Result<()> {
+        match which {
+            'a' => assert_eq!(a().get::<i64, _>(conn)?, 1),
+            'b' => assert_eq!(b().get::<String, _>(conn)?, "a"),
+            _ => assert_eq!(c().get::<i64, _>(conn)?, 1),
+        }
+        Ok(())
+    };
+
+    let prepared = status(&mut conn, Counter::Prepared)?; // prepares P
+    check(&mut conn, 'a')?; // prepares A
+    check(&mut conn, 'b')?; // prepares B, evicts I
+    status(&mut conn, Counter::Prepared)?; // P is used after A and B
+    for _ in 0..10 {
+        check(&mut conn, 'a')?; // A, found by its slot
+    }
+    // C evicts B, the least recently used: A was used since, by its slot.
+    check(&mut conn, 'c')?;
+    check(&mut conn, 'a')?; // by its slot still
+    check(&mut conn, 'b')?; // prepared again, evicts P
+    // Since P was read: A, B, C, B again, and P (which evicts C).
+    assert_eq!(status(&mut conn, Counter::Prepared)? - prepared, 5);
+    // C was closed when evicted; its slot is not used again.
+    check(&mut conn, 'c')?;
+    Ok(())
+}
+
 /// Parents, with a UNIQUE name.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Parents;

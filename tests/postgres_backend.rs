@@ -667,6 +667,42 @@ fn in_lists_bind_one_array_of_any_length() {
     .unwrap();
 }
 
+/// Rendered statements find their prepared statement by their SQL cache
+/// slot: one per type of binds, and prepared again when the table changed
+/// under it.
+#[test]
+fn rendered_statements_keep_their_prepared_statements() {
+    let engine = engine!("rendered_statements_keep_their_prepared_statements");
+    let mut conn = engine.connect().unwrap();
+    create_all::<Opts>(&mut conn).unwrap();
+    insert_into(Opts)
+        .values(OBig.set(Some(1i64)))
+        .execute(&mut conn)
+        .unwrap();
+    let before = conn.cached_statements();
+    let row = || select(OBig).filter(OId.eq(1));
+    for v in [Some(5i64), None, Some(7), None, None, Some(9), Some(10)] {
+        update(Opts)
+            .set(OBig.set(v))
+            .filter(OId.eq(1))
+            .execute(&mut conn)
+            .unwrap();
+        let got: Option<i64> = row().get(&mut conn).unwrap();
+        assert_eq!(got, v);
+    }
+    // The UPDATE with an int8 and with a NULL, and the SELECT.
+    assert_eq!(conn.cached_statements(), before + 3);
+
+    // The column's type changes under the SELECT's prepared statement: it
+    // is prepared again (on its own, the statement runs again).
+    conn.batch_execute("ALTER TABLE opts ALTER COLUMN big TYPE integer")
+        .unwrap();
+    let got: Option<i64> = row().get(&mut conn).unwrap();
+    assert_eq!(got, Some(10));
+    let got: Option<i64> = row().get(&mut conn).unwrap();
+    assert_eq!(got, Some(10));
+}
+
 #[test]
 fn statement_cache_reuses_and_evicts() {
     let engine = engine!("statement_cache_reuses_and_evicts");

@@ -12,8 +12,9 @@ use common::schema::*;
 use common::{on_all_backends, setup};
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::alias;
-use sqlalgebra::render::{Dialect, SqlKey};
-use sqlalgebra::{Backend, Connection, Engine, Result};
+use sqlalgebra::render::{Dialect, SqlCache, SqlId, SqlKey};
+use sqlalgebra::value::ValueRef;
+use sqlalgebra::{Backend, Connection, Engine, Error, Result};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -207,7 +208,172 @@ fn rows_of_another_shape_get_their_own_text<B: Backend>(engine: &Engine<B>) -> R
     Ok(())
 }
 
+/// A connection of one's own that implements only what `Connection`
+/// requires, over one of ours, and notes every SQL text it is given: the
+/// provided `query_cached`/`execute_cached` take the cached text out of the
+/// cache and run it through `query_sql`/`execute_sql`.
+struct Noting<C> {
+    inner: C,
+    texts: Vec<String>,
+}
+
+impl<C: Connection + 'static> Connection for Noting<C> {
+    type Row<'r>
+        = C::Row<'r>
+    where
+        Self: 'r;
+    fn dialect(&self) -> &'static dyn Dialect {
+        self.inner.dialect()
+    }
+    fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+        self.texts.push(sql.to_owned());
+        self.inner.execute_sql(sql, binds)
+    }
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
+    {
+        self.texts.push(sql.to_owned());
+        self.inner.query_sql(sql, binds, each)
+    }
+    fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        self.inner.batch_execute(sql)
+    }
+    fn transaction_depth(&mut self) -> &mut u32 {
+        self.inner.transaction_depth()
+    }
+    fn last_insert_id(&mut self) -> Result<Option<i64>> {
+        self.inner.last_insert_id()
+    }
+    fn sql_cache(&mut self) -> Option<&mut SqlCache> {
+        self.inner.sql_cache()
+    }
+}
+
+fn a_connection_of_ones_own_runs_cached_texts_by_default<B: Backend>(
+    engine: &Engine<B>,
+) -> Result<()> {
+    let mut conn = Noting {
+        inner: setup(engine)?,
+        texts: Vec::new(),
+    };
+    let before = cached(&mut conn);
+    for name in ["ann", "bob"] {
+        insert_into(Users)
+            .values(users::Name.set(name))
+            .execute(&mut conn)?;
+    }
+    let by_id = |id: i64| select(users::Name).filter(users::Id.eq(id));
+    let names = [
+        by_id(1).get::<String, _>(&mut conn)?,
+        by_id(2).get(&mut conn)?,
+    ];
+    assert_eq!(names, ["ann", "bob"]);
+    assert_eq!(cached(&mut conn), before + 2, "one INSERT, one SELECT");
+    // Every run, the first and those from the cache, gave the rendered text.
+    let dialect = conn.dialect();
+    let insert = insert_into(Users).values(users::Name.set("x"));
+    let insert = insert.to_sql(dialect)?.sql;
+    let query = by_id(0);
+    let query = query.to_sql(dialect)?.sql;
+    assert_eq!(conn.texts, [insert.clone(), insert, query.clone(), query]);
+    Ok(())
+}
+
+/// The id of a cached text names it in its own cache only, and only until
+/// the cache starts over; backends refuse other ids with an error.
+fn unknown_ids_are_refused<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    /// Notes the ids of the cached texts it runs.
+    struct Ids<C> {
+        inner: C,
+        ids: Vec<SqlId>,
+    }
+    impl<C: Connection + 'static> Connection for Ids<C> {
+        type Row<'r>
+            = C::Row<'r>
+        where
+            Self: 'r;
+        fn dialect(&self) -> &'static dyn Dialect {
+            self.inner.dialect()
+        }
+        fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+            self.inner.execute_sql(sql, binds)
+        }
+        fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+        where
+            F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
+        {
+            self.inner.query_sql(sql, binds, each)
+        }
+        fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+        where
+            F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
+        {
+            self.ids.push(id);
+            self.inner.query_cached(id, binds, each)
+        }
+        fn batch_execute(&mut self, sql: &str) -> Result<()> {
+            self.inner.batch_execute(sql)
+        }
+        fn transaction_depth(&mut self) -> &mut u32 {
+            self.inner.transaction_depth()
+        }
+        fn last_insert_id(&mut self) -> Result<Option<i64>> {
+            self.inner.last_insert_id()
+        }
+        fn sql_cache(&mut self) -> Option<&mut SqlCache> {
+            self.inner.sql_cache()
+        }
+    }
+
+    let mut noting = Ids {
+        inner: setup(engine)?,
+        ids: Vec::new(),
+    };
+    add_users(&mut noting, &["ann"])?;
+    let q = select(users::Name).filter(users::Id.eq(1));
+    for _ in 0..2 {
+        assert_eq!(q.get::<String, _>(&mut noting)?, "ann");
+    }
+    let Ids {
+        inner: mut first,
+        ids,
+    } = noting;
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1], "the second run found the first one's text");
+    let id = ids[0];
+    let binds = [ValueRef::Int(1)];
+    let mut rows = 0;
+    first.query_cached(id, &binds, |_| {
+        rows += 1;
+        Ok(true)
+    })?;
+    assert_eq!(rows, 1);
+
+    // Another connection's cache does not know the id.
+    let mut second = engine.connect()?;
+    let e = second.query_cached(id, &binds, |_| Ok(true)).unwrap_err();
+    assert!(matches!(e, Error::InvalidStatement(_)), "{e}");
+    let e = second.execute_cached(id, &binds).unwrap_err();
+    assert!(matches!(e, Error::InvalidStatement(_)), "{e}");
+
+    // Nor does the first one's once it started over; the statement is
+    // then rendered and cached again, under a new id.
+    first.sql_cache().expect("a cache").clear();
+    let e = first.query_cached(id, &binds, |_| Ok(true)).unwrap_err();
+    assert!(matches!(e, Error::InvalidStatement(_)), "{e}");
+    let mut noting = Ids {
+        inner: first,
+        ids: Vec::new(),
+    };
+    assert_eq!(q.get::<String, _>(&mut noting)?, "ann");
+    assert_ne!(noting.ids, [id]);
+    Ok(())
+}
+
 on_all_backends!(
+    a_connection_of_ones_own_runs_cached_texts_by_default,
+    unknown_ids_are_refused,
     rows_of_another_shape_get_their_own_text,
     a_statement_run_again_with_other_values_reuses_its_text,
     run_time_shapes_get_their_own_text,

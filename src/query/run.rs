@@ -1,11 +1,9 @@
 //! Running statements on a connection.
 
-use std::sync::Arc;
-
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::{RowChunks, SqlKey, SqlWriter, Statement, param_count, same_binds};
-use crate::value::{FromRow, Row};
+use crate::render::{RowChunks, SqlId, SqlKey, SqlWriter, Statement, param_count, same_binds};
+use crate::value::{FromRow, Row, ValueRef};
 
 /// A statement that returns rows of SQL type `SqlType`.
 pub trait Query: Statement {
@@ -30,7 +28,7 @@ pub trait RunQuery: Query + Sized {
         let mut key = SqlKey::for_dialect(conn.dialect());
         let sql = prepare(self, conn, &mut key)?;
         let mut rows = Vec::new();
-        conn.query_sql(&sql, key.binds(), |row| {
+        run_query(conn, sql, key.binds(), |row| {
             if rows.capacity() == 0
                 && let Some(n) = row.result_len()
             {
@@ -56,7 +54,7 @@ pub trait RunQuery: Query + Sized {
         let sql = prepare(self, conn, &mut key)?;
         let mut found = None;
         let mut extra = false;
-        conn.query_sql(&sql, key.binds(), |row| {
+        run_query(conn, sql, key.binds(), |row| {
             if found.is_some() {
                 extra = true;
                 return Ok(false);
@@ -83,7 +81,7 @@ pub trait RunQuery: Query + Sized {
         let mut key = SqlKey::for_dialect(conn.dialect());
         let sql = prepare(self, conn, &mut key)?;
         let mut found = None;
-        conn.query_sql(&sql, key.binds(), |row| {
+        run_query(conn, sql, key.binds(), |row| {
             found = Some(T::from_row(row, 0)?);
             Ok(false)
         })?;
@@ -124,8 +122,10 @@ pub trait Execute: Statement + Sized {
                 }
             }
         }
-        let sql = prepare_described(self, conn, &mut key, described)?;
-        conn.execute_sql(&sql, key.binds())
+        match prepare_described(self, conn, &mut key, described)? {
+            SqlText::Cached(id) => conn.execute_cached(id, key.binds()),
+            SqlText::Rendered(sql) => conn.execute_sql(&sql, key.binds()),
+        }
     }
 }
 
@@ -153,19 +153,22 @@ fn execute_chunked<C: Connection>(
     })
 }
 
-/// SQL text taken from the cache, or rendered for this run.
+/// SQL text in the connection's cache, or rendered for this run only.
 enum SqlText {
-    Cached(Arc<str>),
+    Cached(SqlId),
     Rendered(String),
 }
 
-impl std::ops::Deref for SqlText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        match self {
-            SqlText::Cached(s) => s,
-            SqlText::Rendered(s) => s,
-        }
+/// Runs the query `sql` with `binds`, calling `each` with every row.
+#[inline]
+fn run_query<C, F>(conn: &mut C, sql: SqlText, binds: &[ValueRef<'_>], each: F) -> Result<()>
+where
+    C: Connection,
+    F: FnMut(&mut C::Row<'_>) -> Result<bool>,
+{
+    match sql {
+        SqlText::Cached(id) => conn.query_cached(id, binds, each),
+        SqlText::Rendered(sql) => conn.query_sql(&sql, binds, each),
     }
 }
 
@@ -211,15 +214,15 @@ fn prepare_described<'a, S: Statement, C: Connection>(
         return Ok(SqlText::Rendered(r.sql));
     };
     if described
-        && let Some(hit) = cache.get(key.words())
-        && hit.params == key.param_count()
+        && let Some((id, params)) = cache.get(key.words())
+        && params == key.param_count()
     {
-        let sql = Arc::clone(&hit.sql);
         #[cfg(debug_assertions)]
         {
             let fresh = stmt.to_sql(dialect)?;
             assert_eq!(
-                *fresh.sql, *sql,
+                Some(&*fresh.sql),
+                cache.sql(id),
                 "the SQL cache returned another statement's text"
             );
             assert!(
@@ -229,13 +232,13 @@ fn prepare_described<'a, S: Statement, C: Connection>(
                 fresh.binds
             );
         }
-        return Ok(SqlText::Cached(sql));
+        return Ok(SqlText::Cached(id));
     }
     let r = stmt.to_sql(dialect)?;
     if !described || !same_binds(&r.binds, key.binds()) {
         key.set_binds(r.binds);
         return Ok(SqlText::Rendered(r.sql));
     }
-    cache.insert(key.words(), r.sql.as_str().into(), param_count(&r.binds));
-    Ok(SqlText::Rendered(r.sql))
+    let id = cache.insert(key.words(), r.sql.into(), param_count(&r.binds));
+    Ok(SqlText::Cached(id))
 }

@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::words::Words;
 use super::{Binds, Dialect};
@@ -272,9 +273,56 @@ pub(crate) fn param_count(binds: &[ValueRef<'_>]) -> usize {
 
 /// One cached text: the SQL and how many placeholders it has.
 #[derive(Debug, Clone)]
-pub(crate) struct CachedSql {
-    pub(crate) sql: Arc<str>,
-    pub(crate) params: usize,
+struct CachedSql {
+    sql: Arc<str>,
+    params: usize,
+}
+
+/// Where a text is in a connection's [`SqlCache`]: what
+/// [`Connection::query_cached`](crate::Connection::query_cached) and
+/// [`execute_cached`](crate::Connection::execute_cached) are given.
+///
+/// Ids are never reused: a cache that starts over, or another cache,
+/// gives out ids of another [`generation`](SqlId::generation), so a
+/// backend may keep what it prepared for a text in a table indexed by
+/// [`slot`](SqlId::slot) and trust it while the generation is the same.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::Connection;
+/// # let mut conn = sqlalgebra_sqlite::SqliteConnection::new(rusqlite::Connection::open_in_memory().unwrap());
+/// # conn.batch_execute("CREATE TABLE t (a INTEGER)").unwrap();
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// let rows: Vec<i64> = select(A).load(&mut conn).unwrap(); // rendered and cached
+/// assert_eq!(conn.sql_cache().unwrap().len(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SqlId {
+    slot: u32,
+    generation: u64,
+}
+
+impl SqlId {
+    /// The text's index in its cache, below [`SqlCache::CAPACITY`].
+    #[inline]
+    pub fn slot(self) -> usize {
+        self.slot as usize
+    }
+
+    /// Which filling of which cache the id is from: unique in the process.
+    #[inline]
+    pub fn generation(self) -> u64 {
+        self.generation
+    }
+}
+
+/// A generation no cache had before.
+fn new_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A connection's cache of rendered SQL, by [`SqlKey`] words.
@@ -288,9 +336,22 @@ pub(crate) struct CachedSql {
 /// let cache = sqlalgebra::render::SqlCache::default();
 /// assert!(cache.is_empty());
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SqlCache {
-    texts: HashMap<Box<[usize]>, CachedSql, BuildHasherDefault<FastHasher>>,
+    /// Each text's slot in `texts`, by its key's words.
+    slots: HashMap<Box<[usize]>, u32, BuildHasherDefault<FastHasher>>,
+    texts: Vec<CachedSql>,
+    generation: u64,
+}
+
+impl Default for SqlCache {
+    fn default() -> Self {
+        SqlCache {
+            slots: HashMap::default(),
+            texts: Vec::new(),
+            generation: new_generation(),
+        }
+    }
 }
 
 impl SqlCache {
@@ -307,21 +368,60 @@ impl SqlCache {
         self.texts.is_empty()
     }
 
-    /// Forgets every text.
+    /// Forgets every text; the ids given out so far no longer name any.
     pub fn clear(&mut self) {
+        self.slots.clear();
         self.texts.clear();
+        self.generation = new_generation();
+    }
+
+    /// The text cached under `id`, if this cache gave `id` out and has
+    /// not started over since. (Ids come from running statements: a
+    /// backend is given one by [`Connection::query_cached`](crate::Connection::query_cached).)
+    #[inline]
+    pub fn sql(&self, id: SqlId) -> Option<&str> {
+        self.text(id).map(|t| &*t.sql)
+    }
+
+    /// [`sql`](SqlCache::sql), shared: for a backend that needs the text
+    /// while it changes the cache's owner.
+    pub fn shared_sql(&self, id: SqlId) -> Option<Arc<str>> {
+        self.text(id).map(|t| Arc::clone(&t.sql))
     }
 
     #[inline]
-    pub(crate) fn get(&self, words: &[usize]) -> Option<&CachedSql> {
-        self.texts.get(words)
+    fn text(&self, id: SqlId) -> Option<&CachedSql> {
+        if id.generation == self.generation {
+            self.texts.get(id.slot())
+        } else {
+            None
+        }
     }
 
-    pub(crate) fn insert(&mut self, words: &[usize], sql: Arc<str>, params: usize) {
-        if self.texts.len() >= Self::CAPACITY {
-            self.texts.clear();
+    #[inline]
+    fn id(&self, slot: u32) -> SqlId {
+        SqlId {
+            slot,
+            generation: self.generation,
         }
-        self.texts.insert(words.into(), CachedSql { sql, params });
+    }
+
+    /// The id of the text cached for `words`, and its placeholder count.
+    #[inline]
+    pub(crate) fn get(&self, words: &[usize]) -> Option<(SqlId, usize)> {
+        let slot = *self.slots.get(words)?;
+        let params = self.texts.get(slot as usize)?.params;
+        Some((self.id(slot), params))
+    }
+
+    pub(crate) fn insert(&mut self, words: &[usize], sql: Arc<str>, params: usize) -> SqlId {
+        if self.texts.len() >= Self::CAPACITY {
+            self.clear();
+        }
+        let slot = self.texts.len() as u32;
+        self.texts.push(CachedSql { sql, params });
+        self.slots.insert(words.into(), slot);
+        self.id(slot)
     }
 }
 

@@ -6,7 +6,7 @@ mod key;
 mod words;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
-pub use key::{FastHasher, NodeTag, SqlCache, SqlKey};
+pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
 pub(crate) use key::{param_count, same_binds};
 
 use smallvec::SmallVec;

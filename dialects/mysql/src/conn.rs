@@ -6,7 +6,8 @@ use std::hash::BuildHasherDefault;
 use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
 use mysql::{DriverError, Params, Value};
-use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
+use sqlalgebra::conn::unknown_sql_error;
+use sqlalgebra::render::{Dialect, FastHasher, SqlCache, SqlId};
 use sqlalgebra::value::{Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -164,11 +165,17 @@ fn transaction_control(sql: &str) -> Option<bool> {
     }
 }
 
-/// Prepared statements by SQL text, the least recently used closed first.
+/// Prepared statements by SQL text, the least recently used closed first;
+/// those of texts in the SQL cache also by their [`SqlId`] slot.
 struct StatementCache {
     map: HashMap<Box<str>, Cached, BuildHasherDefault<FastHasher>>,
     capacity: usize,
     clock: u64,
+    /// The statements of the SQL cache's texts, by [`SqlId::slot`]: found
+    /// without hashing the text. Clones of statements in `map`.
+    slots: Vec<Option<Cached>>,
+    /// The [`SqlId::generation`] the slots are of.
+    slots_generation: u64,
 }
 
 struct Cached {
@@ -182,24 +189,91 @@ impl StatementCache {
             map: HashMap::default(),
             capacity,
             clock: 0,
+            slots: Vec::new(),
+            slots_generation: 0,
         }
+    }
+
+    /// The statement kept for `id`, if any.
+    #[inline]
+    fn by_slot(&mut self, id: SqlId) -> Option<mysql::Statement> {
+        if id.generation() != self.slots_generation {
+            self.slots.clear();
+            self.slots_generation = id.generation();
+            return None;
+        }
+        let kept = self.slots.get_mut(id.slot())?.as_mut()?;
+        kept.used = self.clock;
+        Some(kept.statement.clone())
+    }
+
+    /// Keeps `statement` (which `map` holds) for `id`.
+    fn keep(&mut self, id: SqlId, statement: &mysql::Statement) {
+        if self.slots.len() <= id.slot() {
+            self.slots.resize_with(id.slot() + 1, || None);
+        }
+        self.slots[id.slot()] = Some(Cached {
+            statement: statement.clone(),
+            used: self.clock,
+        });
+    }
+
+    /// Removes the least recently used statement (used through its text or
+    /// its slot) from the cache, to be closed.
+    fn evict(&mut self) -> Option<mysql::Statement> {
+        let by_slot: HashMap<u32, u64> = self
+            .slots
+            .iter()
+            .flatten()
+            .map(|c| (c.statement.id(), c.used))
+            .collect();
+        let used = |c: &Cached| {
+            let slot = by_slot.get(&c.statement.id()).copied().unwrap_or(0);
+            c.used.max(slot)
+        };
+        let oldest = self
+            .map
+            .iter()
+            .min_by_key(|(_, c)| used(c))
+            .map(|(k, _)| k.clone())?;
+        let evicted = self.map.remove(&oldest)?.statement;
+        for slot in &mut self.slots {
+            if slot
+                .as_ref()
+                .is_some_and(|c| c.statement.id() == evicted.id())
+            {
+                *slot = None;
+            }
+        }
+        Some(evicted)
     }
 }
 
-/// The prepared statement for `sql`: from `cache`, or prepared now (and
-/// kept, closing the least recently used one when the cache is full).
+/// The prepared statement for `sql` (the text the SQL cache holds under
+/// `id`, if any): from `cache`, or prepared now (and kept, closing the
+/// least recently used one when the cache is full).
 fn statement(
     conn: &mut mysql::Conn,
     cache: Option<&mut StatementCache>,
     sql: &str,
+    id: Option<SqlId>,
 ) -> Result<mysql::Statement> {
     let Some(cache) = cache else {
         return conn.prep(sql).map_err(|e| error(sql, e));
     };
     cache.clock += 1;
+    if let Some(id) = id
+        && let Some(statement) = cache.by_slot(id)
+    {
+        return Ok(statement);
+    }
     if let Some(c) = cache.map.get_mut(sql) {
         c.used = cache.clock;
-        return Ok(c.statement.clone());
+        let statement = c.statement.clone();
+        if let Some(id) = id {
+            cache.keep(id, &statement);
+        }
+        return Ok(statement);
     }
     let statement = conn.prep(sql).map_err(|e| error(sql, e))?;
     if cache.capacity == 0 {
@@ -212,15 +286,13 @@ fn statement(
             used: cache.clock,
         },
     );
-    if cache.map.len() > cache.capacity {
-        let oldest = cache
-            .map
-            .iter()
-            .min_by_key(|(_, c)| c.used)
-            .map(|(k, _)| k.clone());
-        if let Some(evicted) = oldest.and_then(|k| cache.map.remove(&k)) {
-            conn.close(evicted.statement).map_err(|e| error(sql, e))?;
-        }
+    if let Some(id) = id {
+        cache.keep(id, &statement);
+    }
+    if cache.map.len() > cache.capacity
+        && let Some(evicted) = cache.evict()
+    {
+        conn.close(evicted).map_err(|e| error(sql, e))?;
     }
     Ok(statement)
 }
@@ -692,11 +764,11 @@ impl Row for MysqlRow<'_> {
 fn execute(
     conn: &mut mysql::Conn,
     cache: Option<&mut StatementCache>,
-    sql: &str,
+    (sql, id): (&str, Option<SqlId>),
     binds: &[ValueRef<'_>],
 ) -> Result<u64> {
     let params = params(sql, binds)?;
-    let stmt = statement(conn, cache, sql)?;
+    let stmt = statement(conn, cache, sql, id)?;
     let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
     if result.columns().as_ref().is_empty() {
         let n = result.affected_rows();
@@ -723,7 +795,7 @@ fn execute(
 fn query<F>(
     conn: &mut mysql::Conn,
     cache: Option<&mut StatementCache>,
-    sql: &str,
+    (sql, id): (&str, Option<SqlId>),
     binds: &[ValueRef<'_>],
     mut each: F,
 ) -> Result<()>
@@ -731,7 +803,7 @@ where
     F: FnMut(&mut MysqlRow<'_>) -> Result<bool>,
 {
     let params = params(sql, binds)?;
-    let stmt = statement(conn, cache, sql)?;
+    let stmt = statement(conn, cache, sql, id)?;
     let mut result = conn.exec_iter(&stmt, params).map_err(|e| error(sql, e))?;
     let mut wanted = true;
     let mut temporal = Vec::new();
@@ -766,7 +838,37 @@ impl Connection for MysqlConnection {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let result = execute(&mut self.conn, self.statements.as_mut(), sql, binds);
+        let result = execute(&mut self.conn, self.statements.as_mut(), (sql, None), binds);
+        self.note(result)
+    }
+
+    /// Runs the text where the SQL cache holds it, with the statement kept
+    /// for its slot.
+    fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        let result = execute(
+            &mut self.conn,
+            self.statements.as_mut(),
+            (sql, Some(id)),
+            binds,
+        );
+        self.note(result)
+    }
+
+    /// Runs the text where the SQL cache holds it, with the statement kept
+    /// for its slot.
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&mut MysqlRow<'_>) -> Result<bool>,
+    {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        let result = query(
+            &mut self.conn,
+            self.statements.as_mut(),
+            (sql, Some(id)),
+            binds,
+            each,
+        );
         self.note(result)
     }
 
@@ -774,7 +876,13 @@ impl Connection for MysqlConnection {
     where
         F: FnMut(&mut MysqlRow<'_>) -> Result<bool>,
     {
-        let result = query(&mut self.conn, self.statements.as_mut(), sql, binds, each);
+        let result = query(
+            &mut self.conn,
+            self.statements.as_mut(),
+            (sql, None),
+            binds,
+            each,
+        );
         self.note(result)
     }
 

@@ -2,12 +2,15 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Statement};
-use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
+use sqlalgebra::conn::unknown_sql_error;
+use sqlalgebra::render::{Dialect, FastHasher, SqlCache, SqlId};
 use sqlalgebra::value::{FromSqlValue, Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -26,10 +29,11 @@ const PREPARE_RELEASE: &str = "RELEASE SAVEPOINT sqlalgebra_prepare";
 const PREPARE_ROLLBACK: &str =
     "ROLLBACK TO SAVEPOINT sqlalgebra_prepare; RELEASE SAVEPOINT sqlalgebra_prepare";
 
-/// A prepared statement and when it was last used.
+/// A prepared statement and when it was last used (shared with the slot
+/// that holds it, if any, which uses it without looking it up here).
 struct Cached {
     statement: Statement,
-    used: u64,
+    used: Arc<AtomicU64>,
 }
 
 /// One PostgreSQL connection, with a prepared-statement cache.
@@ -41,6 +45,14 @@ struct Cached {
 /// [`set_stream_rows`](PgConnection::set_stream_rows) asks for them one at
 /// a time.
 pub struct PgConnection {
+    driver: Driver,
+    /// The SQL rendered for statements run before.
+    sql_cache: SqlCache,
+}
+
+/// Everything of a [`PgConnection`] but its SQL cache, so that a query can
+/// borrow its text from the cache while it runs.
+struct Driver {
     client: Client,
     /// Keyed by the SQL, a NUL, and one letter per bind saying the type it
     /// was prepared with (see [`param_letter`]).
@@ -54,22 +66,34 @@ pub struct PgConnection {
     in_transaction: bool,
     /// Whether an error said the connection is gone.
     broken: bool,
-    /// The SQL rendered for statements run before.
-    sql_cache: SqlCache,
     /// Whether rows are fetched one at a time (see
     /// [`set_stream_rows`](PgConnection::set_stream_rows)).
     stream_rows: bool,
     /// Reused for the column kinds of each query.
     kinds: Vec<Kind>,
+    /// The statements of the SQL cache's texts, by [`SqlId::slot`]: found
+    /// without building and hashing a key of the text.
+    slots: Vec<Option<SlotStatement>>,
+    /// The [`SqlId::generation`] the slots are of.
+    slots_generation: u64,
+}
+
+/// A statement kept for a slot of the SQL cache, and the letters of the
+/// binds it was prepared for (see [`param_letter`]).
+struct SlotStatement {
+    letters: Box<[u8]>,
+    statement: Statement,
+    /// The `used` of the statement's entry in the statement cache.
+    used: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for PgConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgConnection")
-            .field("cached_statements", &self.cache.len())
-            .field("transaction_depth", &self.depth)
-            .field("in_transaction", &self.in_transaction)
-            .field("closed", &self.client.is_closed())
+            .field("cached_statements", &self.driver.cache.len())
+            .field("transaction_depth", &self.driver.depth)
+            .field("in_transaction", &self.driver.in_transaction)
+            .field("closed", &self.driver.client.is_closed())
             .finish()
     }
 }
@@ -87,16 +111,20 @@ impl PgConnection {
     /// ```
     pub fn new(client: Client) -> Self {
         PgConnection {
-            client,
-            cache: HashMap::default(),
-            key: Vec::new(),
-            clock: 0,
-            depth: 0,
-            in_transaction: false,
-            broken: false,
+            driver: Driver {
+                client,
+                cache: HashMap::default(),
+                key: Vec::new(),
+                clock: 0,
+                depth: 0,
+                in_transaction: false,
+                broken: false,
+                stream_rows: false,
+                kinds: Vec::new(),
+                slots: Vec::new(),
+                slots_generation: 0,
+            },
             sql_cache: SqlCache::default(),
-            stream_rows: false,
-            kinds: Vec::new(),
         }
     }
 
@@ -105,7 +133,7 @@ impl PgConnection {
     /// Statements run on it directly bypass the statement cache and the
     /// transaction bookkeeping of this connection.
     pub fn raw(&mut self) -> &mut Client {
-        &mut self.client
+        &mut self.driver.client
     }
 
     /// Whether queries fetch their rows one at a time as they arrive
@@ -137,27 +165,32 @@ impl PgConnection {
     /// .unwrap();
     /// ```
     pub fn set_stream_rows(&mut self, on: bool) {
-        self.stream_rows = on;
+        self.driver.stream_rows = on;
     }
 
     /// Whether queries fetch their rows one at a time; see
     /// [`set_stream_rows`](PgConnection::set_stream_rows).
     pub fn stream_rows(&self) -> bool {
-        self.stream_rows
+        self.driver.stream_rows
     }
 
     /// How many prepared statements the cache holds now (at most
     /// [`STATEMENT_CACHE`]).
     pub fn cached_statements(&self) -> usize {
-        self.cache.len()
+        self.driver.cache.len()
     }
 
     /// Whether the pool must not hand this connection out again: it is
     /// closed, or a transaction is still open on it.
     pub(crate) fn is_broken(&self) -> bool {
-        self.broken || self.client.is_closed() || self.depth != 0 || self.in_transaction
+        self.driver.broken
+            || self.driver.client.is_closed()
+            || self.driver.depth != 0
+            || self.driver.in_transaction
     }
+}
 
+impl Driver {
     /// Classifies `e`, noting a lost connection.
     fn fail(&mut self, sql: &str, e: postgres::Error) -> Error {
         let e = error(sql, e);
@@ -176,53 +209,119 @@ impl PgConnection {
     /// `timestamp`, `timestamptz`), so `SELECT $1` or `$1 + $2` mean what
     /// the Rust values say; text and NULL are left to the server to infer
     /// from the context, so a string can fill a `date` or `json` column.
-    fn statement(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<Statement> {
+    ///
+    /// `id` is where the SQL cache holds `sql`, if it does: the statement
+    /// is then also kept for that slot, and found there next time without
+    /// building and hashing a key of the text.
+    fn statement(
+        &mut self,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+        id: Option<SqlId>,
+    ) -> Result<Statement> {
         self.clock += 1;
+        if let Some(id) = id
+            && let Some(statement) = self.by_slot(id, binds)
+        {
+            return Ok(statement);
+        }
         let mut key = std::mem::take(&mut self.key);
         key.clear();
         key.reserve(sql.len() + 1 + binds.len());
         key.extend_from_slice(sql.as_bytes());
         key.push(0);
         let letters = key.len();
-        key.extend(binds.iter().map(value_letter));
-        if key[letters..].contains(&ARRAY_LETTER) {
-            // One letter per parameter, not per value.
-            key.truncate(letters);
-            key.extend(params_of(binds).map(|p| param_letter(&p)));
+        push_letters(&mut key, binds);
+        let found = self.cache.get(key.as_slice()).map(|c| {
+            c.used.store(self.clock, Ordering::Relaxed);
+            (c.statement.clone(), id.map(|_| Arc::clone(&c.used)))
+        });
+        let (statement, used) = match found {
+            Some(found) => found,
+            None => match self.prepare_and_keep(sql, binds, &key) {
+                Ok((statement, used)) => (statement, Some(used)),
+                Err(e) => {
+                    self.key = key;
+                    return Err(e);
+                }
+            },
+        };
+        if let (Some(id), Some(used)) = (id, used) {
+            if self.slots.len() <= id.slot() {
+                self.slots.resize_with(id.slot() + 1, || None);
+            }
+            self.slots[id.slot()] = Some(SlotStatement {
+                letters: key[letters..].into(),
+                statement: statement.clone(),
+                used,
+            });
         }
-        if let Some(c) = self.cache.get_mut(key.as_slice()) {
-            c.used = self.clock;
-            let statement = c.statement.clone();
-            self.key = key;
-            return Ok(statement);
+        self.key = key;
+        Ok(statement)
+    }
+
+    /// The statement kept for slot `id` if it was prepared for binds like
+    /// `binds`.
+    #[inline]
+    fn by_slot(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Option<Statement> {
+        if id.generation() != self.slots_generation {
+            self.slots.clear();
+            self.slots_generation = id.generation();
+            return None;
         }
+        let kept = self.slots.get(id.slot())?.as_ref()?;
+        let mut letters = std::mem::take(&mut self.key);
+        letters.clear();
+        push_letters(&mut letters, binds);
+        let same = *kept.letters == *letters;
+        self.key = letters;
+        if !same {
+            return None;
+        }
+        kept.used.store(self.clock, Ordering::Relaxed);
+        Some(kept.statement.clone())
+    }
+
+    /// Prepares `sql` for `binds` and caches it under `key`, closing the
+    /// least recently used statement when the cache is full; the statement
+    /// and its entry's `used`.
+    fn prepare_and_keep(
+        &mut self,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+        key: &[u8],
+    ) -> Result<(Statement, Arc<AtomicU64>)> {
         let statement = match self.prepare(sql, binds) {
             Ok(s) => s,
-            Err(e) => {
-                self.key = key;
-                return Err(self.fail(sql, e));
-            }
+            Err(e) => return Err(self.fail(sql, e)),
         };
         if self.cache.len() >= STATEMENT_CACHE {
-            // Dropping the statement closes it on the server.
             let oldest = self
                 .cache
                 .iter()
-                .min_by_key(|(_, c)| c.used)
+                .min_by_key(|(_, c)| c.used.load(Ordering::Relaxed))
                 .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                self.cache.remove(&k);
+            if let Some(evicted) = oldest.and_then(|k| self.cache.remove(&k)) {
+                // Dropping the last handle closes it on the server.
+                for slot in &mut self.slots {
+                    if slot
+                        .as_ref()
+                        .is_some_and(|s| Arc::ptr_eq(&s.used, &evicted.used))
+                    {
+                        *slot = None;
+                    }
+                }
             }
         }
+        let used = Arc::new(AtomicU64::new(self.clock));
         self.cache.insert(
-            key.clone(),
+            key.to_vec(),
             Cached {
                 statement: statement.clone(),
-                used: self.clock,
+                used: Arc::clone(&used),
             },
         );
-        self.key = key;
-        Ok(statement)
+        Ok((statement, used))
     }
 
     /// Prepares `sql` for binds like `binds`.
@@ -279,6 +378,8 @@ impl PgConnection {
 
     /// Forgets every prepared form of `sql`.
     fn forget(&mut self, sql: &str) {
+        // The slots do not know their texts.
+        self.slots.clear();
         self.cache
             .retain(|k, _| !(k.starts_with(sql.as_bytes()) && k.get(sql.len()) == Some(&0)));
     }
@@ -287,16 +388,22 @@ impl PgConnection {
     /// the statement. When the server says the cached statement no longer
     /// fits the schema, it is prepared again and, outside a transaction,
     /// `op` runs once more.
+    ///
+    /// `id` is where the SQL cache holds `sql`, if it does (the rendered
+    /// statements of this crate, none of which opens or closes a
+    /// transaction).
     fn with_statement<T>(
         &mut self,
-        sql: &str,
+        (sql, id): (&str, Option<SqlId>),
         binds: &[ValueRef<'_>],
         mut op: impl FnMut(&mut Client, &Statement) -> Result<T, Failure>,
     ) -> Result<T> {
-        note_transaction(&mut self.in_transaction, sql);
+        if id.is_none() {
+            note_transaction(&mut self.in_transaction, sql);
+        }
         let mut retried = false;
         loop {
-            let statement = self.statement(sql, binds)?;
+            let statement = self.statement(sql, binds, id)?;
             match op(&mut self.client, &statement) {
                 Ok(n) => return Ok(n),
                 Err(Failure::Caller(e)) => return Err(e),
@@ -320,7 +427,7 @@ impl PgConnection {
 
     /// Runs `sql` and returns the number of rows it changed (or returned,
     /// for a query), reading any rows it returns to the end.
-    fn execute(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+    fn execute(&mut self, sql: (&str, Option<SqlId>), binds: &[ValueRef<'_>]) -> Result<u64> {
         self.with_statement(sql, binds, |client, statement| {
             with_params(binds, statement.params().len(), |params| {
                 client.execute(statement, params)
@@ -335,7 +442,12 @@ impl PgConnection {
     /// The whole result is fetched in one call to the driver (see
     /// [`set_stream_rows`](PgConnection::set_stream_rows) for the other
     /// way). Each row is read with its columns' [`Kind`]s.
-    fn query<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+    fn query<F>(
+        &mut self,
+        sql: (&str, Option<SqlId>),
+        binds: &[ValueRef<'_>],
+        mut each: F,
+    ) -> Result<()>
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
@@ -838,22 +950,39 @@ impl Connection for PgConnection {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
-        self.execute(sql, binds)
+        self.driver.execute((sql, None), binds)
+    }
+
+    /// Runs the text where the SQL cache holds it, with the statement kept
+    /// for its slot.
+    fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        self.driver.execute((sql, Some(id)), binds)
+    }
+
+    /// Runs the text where the SQL cache holds it, with the statement kept
+    /// for its slot.
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&mut PgRow<'_>) -> Result<bool>,
+    {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        self.driver.query((sql, Some(id)), binds, each)
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
-        self.query(sql, binds, each)
+        self.driver.query((sql, None), binds, each)
     }
 
     fn batch_execute(&mut self, sql: &str) -> Result<()> {
-        self.simple(sql)
+        self.driver.simple(sql)
     }
 
     fn transaction_depth(&mut self) -> &mut u32 {
-        &mut self.depth
+        &mut self.driver.depth
     }
 
     /// `lastval()`: the value the last `nextval` of this session returned
@@ -866,32 +995,33 @@ impl Connection for PgConnection {
 
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         const SQL: &str = "SELECT lastval()";
-        let guarded = self.depth > 0 || self.in_transaction;
+        let guarded = self.driver.depth > 0 || self.driver.in_transaction;
         if guarded {
-            self.simple("SAVEPOINT sqlalgebra_lastval")?;
+            self.driver.simple("SAVEPOINT sqlalgebra_lastval")?;
         }
-        let statement = self.statement(SQL, &[])?;
+        let statement = self.driver.statement(SQL, &[], None)?;
         let outcome = self
+            .driver
             .client
             .query_one(&statement, &[])
             .and_then(|row| row.try_get::<_, i64>(0));
         match outcome {
             Ok(id) => {
                 if guarded {
-                    self.simple("RELEASE SAVEPOINT sqlalgebra_lastval")?;
+                    self.driver.simple("RELEASE SAVEPOINT sqlalgebra_lastval")?;
                 }
                 Ok(Some(id))
             }
             Err(e) if e.code() == Some(&SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE) => {
                 if guarded {
-                    self.simple(
+                    self.driver.simple(
                         "ROLLBACK TO SAVEPOINT sqlalgebra_lastval; \
                          RELEASE SAVEPOINT sqlalgebra_lastval",
                     )?;
                 }
                 Ok(None)
             }
-            Err(e) => Err(self.fail(SQL, e)),
+            Err(e) => Err(self.driver.fail(SQL, e)),
         }
     }
 }
@@ -976,6 +1106,18 @@ fn param_letter(p: &Param<'_>) -> u8 {
 /// What [`value_letter`] gives an array marker: no parameter type letter
 /// is `A` (arrays have the upper case of their elements').
 const ARRAY_LETTER: u8 = b'A';
+
+/// Appends a letter per parameter of `binds` (see [`param_letter`]): what
+/// a statement is prepared for besides its text.
+fn push_letters(out: &mut Vec<u8>, binds: &[ValueRef<'_>]) {
+    let start = out.len();
+    out.extend(binds.iter().map(value_letter));
+    if out[start..].contains(&ARRAY_LETTER) {
+        // One letter per parameter, not per value.
+        out.truncate(start);
+        out.extend(params_of(binds).map(|p| param_letter(&p)));
+    }
+}
 
 /// The letter of a scalar bind's [`value_type`].
 fn value_letter(v: &ValueRef<'_>) -> u8 {

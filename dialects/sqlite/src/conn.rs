@@ -2,7 +2,8 @@
 
 use rusqlite::types::{ToSqlOutput, ValueRef as SqliteValue};
 use rusqlite::{ErrorCode, ToSql, ffi};
-use sqlalgebra::render::{Dialect, SqlCache};
+use sqlalgebra::conn::unknown_sql_error;
+use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::{Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
@@ -256,6 +257,46 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
     Ok(())
 }
 
+/// Runs `sql`, a statement that returns no rows (or whose rows are not
+/// wanted); the number of rows it changed.
+fn execute(conn: &rusqlite::Connection, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
+    bind_all(&mut stmt, sql, binds)?;
+    // A statement that returns rows (say, with RETURNING) is stepped
+    // to the end so its work is done.
+    if stmt.column_count() > 0 {
+        let mut rows = stmt.raw_query();
+        while rows.next().map_err(|e| error(sql, e))?.is_some() {}
+        drop(rows);
+        return Ok(conn.changes());
+    }
+    let n = stmt.raw_execute().map_err(|e| error(sql, e))?;
+    Ok(n as u64)
+}
+
+/// Runs the query `sql`, calling `each` with every row until it returns
+/// `Ok(false)`.
+#[inline]
+fn query<F>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+    mut each: F,
+) -> Result<()>
+where
+    F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
+{
+    let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
+    bind_all(&mut stmt, sql, binds)?;
+    let mut rows = stmt.raw_query();
+    while let Some(row) = rows.next().map_err(|e| error(sql, e))? {
+        if !each(&mut SqliteRow { row })? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 impl Connection for SqliteConnection {
     type Row<'r> = SqliteRow<'r>;
 
@@ -264,33 +305,29 @@ impl Connection for SqliteConnection {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
-        bind_all(&mut stmt, sql, binds)?;
-        // A statement that returns rows (say, with RETURNING) is stepped
-        // to the end so its work is done.
-        if stmt.column_count() > 0 {
-            let mut rows = stmt.raw_query();
-            while rows.next().map_err(|e| error(sql, e))?.is_some() {}
-            drop(rows);
-            return Ok(self.conn.changes());
-        }
-        let n = stmt.raw_execute().map_err(|e| error(sql, e))?;
-        Ok(n as u64)
+        execute(&self.conn, sql, binds)
     }
 
-    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
         F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
     {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
-        bind_all(&mut stmt, sql, binds)?;
-        let mut rows = stmt.raw_query();
-        while let Some(row) = rows.next().map_err(|e| error(sql, e))? {
-            if !each(&mut SqliteRow { row })? {
-                break;
-            }
-        }
-        Ok(())
+        query(&self.conn, sql, binds, each)
+    }
+
+    /// Runs the text where the SQL cache holds it.
+    fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        execute(&self.conn, sql, binds)
+    }
+
+    /// Runs the text where the SQL cache holds it.
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    where
+        F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
+    {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        query(&self.conn, sql, binds, each)
     }
 
     fn batch_execute(&mut self, sql: &str) -> Result<()> {
