@@ -170,7 +170,7 @@ impl<T: Encode, ST> Render for Bind<T, ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_bind(self.value.encode());
     }
-    #[inline]
+    #[inline(always)]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static BIND: NodeTag = NodeTag::new("bind");
         key.tag(&BIND);

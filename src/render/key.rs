@@ -202,7 +202,7 @@ impl<'a> SqlKey<'a> {
     }
 
     /// Records a bind value, in the order rendering binds it.
-    #[inline]
+    #[inline(always)]
     pub fn bind(&mut self, value: ValueRef<'a>) {
         self.binds.push(value);
     }

@@ -4,6 +4,11 @@
 //! Benchmark ids are `<benchmark>/<backend>/<contestant>/<size>`, e.g.
 //! `trivial_query/sqlite/raw/100`. `cargo bench --bench peers -- FILTER`
 //! runs the matching ones only (and prepares only their data).
+//!
+//! Within a benchmark the contestants run one after the other, sqlalgebra
+//! first; `PEERS_ROTATE=k` rotates that order by `k` (the ORM's
+//! associations always run last), so that the runs of a report
+//! (`report.py --baselines`) can give each contestant the first turn.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -198,7 +203,13 @@ fn check<T: PartialEq + std::fmt::Debug>(expected: &mut Option<T>, got: T, name:
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     let f = Filter(filter());
+    let rotate: usize = std::env::var("PEERS_ROTATE").map_or(0, |k| {
+        k.parse()
+            .expect("PEERS_ROTATE is how far to rotate the contestants")
+    });
     for mut arena in arenas() {
+        let n = arena.contestants.len();
+        arena.contestants.rotate_left(rotate % n);
         trivial_query(&mut c, &f, &mut arena);
         medium_complex_query(&mut c, &f, &mut arena);
         insert(&mut c, &f, &mut arena);

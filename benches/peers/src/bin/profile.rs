@@ -67,5 +67,9 @@ fn main() {
         .expect("contestant: sqlalgebra, raw or diesel");
     // One run outside the loop: statements prepared, caches warm.
     run_loop(c.as_mut(), bench, size, 1);
+    let start = std::time::Instant::now();
     run_loop(c.as_mut(), bench, size, iterations);
+    if std::env::var_os("PROFILE_TIME").is_some() {
+        eprintln!("{who}: {:?} per iteration", start.elapsed() / iterations as u32);
+    }
 }
