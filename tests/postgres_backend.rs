@@ -703,6 +703,40 @@ fn rendered_statements_keep_their_prepared_statements() {
     assert_eq!(got, Some(10));
 }
 
+/// A statement found by its SQL cache slot counts as used: while more
+/// statements than the cache holds come and go, one run by slot in between
+/// is never evicted (nor prepared again).
+#[test]
+fn statements_used_by_slot_stay_prepared() {
+    let engine = engine!("statements_used_by_slot_stay_prepared");
+    let mut conn = engine.connect().unwrap();
+    create_all::<Ints>(&mut conn).unwrap();
+    let hot = || select(count_star()).from(Ints);
+    let prepared_at = |conn: &mut sqlalgebra::Pooled<Postgres>| -> String {
+        text(
+            "SELECT prepare_time::text FROM pg_prepared_statements \
+             WHERE statement = 'SELECT COUNT(*) FROM \"ints\"'",
+        )
+        .returns::<Text>()
+        .get(conn)
+        .unwrap()
+    };
+    assert_eq!(hot().get::<i64, _>(&mut conn).unwrap(), 0);
+    let first = prepared_at(&mut conn);
+    for k in 0..STATEMENT_CACHE + 50 {
+        let got: i64 = text(format!("SELECT :v::int8 AS c{k}"))
+            .bind("v", k as i64)
+            .returns::<BigInt>()
+            .get(&mut conn)
+            .unwrap();
+        assert_eq!(got, k as i64);
+        if k % 10 == 0 {
+            assert_eq!(hot().get::<i64, _>(&mut conn).unwrap(), 0);
+        }
+    }
+    assert_eq!(prepared_at(&mut conn), first);
+}
+
 #[test]
 fn statement_cache_reuses_and_evicts() {
     let engine = engine!("statement_cache_reuses_and_evicts");

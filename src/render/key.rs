@@ -57,7 +57,7 @@ impl NodeTag {
 }
 
 /// The description of a statement's SQL text, and its bind values in
-/// order: what [`Render::sql_key`] fills in.
+/// order: what [`Render::sql_key`](super::Render::sql_key) fills in.
 ///
 /// Words are node tags, lengths, flags and `'static` names (recorded by
 /// address and length: a `'static` string never changes, so an equal

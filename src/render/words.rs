@@ -10,7 +10,7 @@ const INLINE: usize = 64;
 /// A push while the words fit is a compare, a store and an increment
 /// (`SmallVec` also asks whether it has spilled, on every push): the key
 /// walk pushes a few words per node of every statement run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct Words {
     /// How many words were pushed.
     len: usize,

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use mysql::consts::ColumnType;
 use mysql::prelude::Queryable;
@@ -172,15 +174,19 @@ struct StatementCache {
     capacity: usize,
     clock: u64,
     /// The statements of the SQL cache's texts, by [`SqlId::slot`]: found
-    /// without hashing the text. Clones of statements in `map`.
+    /// without hashing the text. Clones of entries of `map`, sharing their
+    /// `used`.
     slots: Vec<Option<Cached>>,
     /// The [`SqlId::generation`] the slots are of.
     slots_generation: u64,
 }
 
+/// A prepared statement and when it was last used (shared with the slot
+/// that holds it, if any, which uses it without looking it up in `map`).
+#[derive(Clone)]
 struct Cached {
     statement: mysql::Statement,
-    used: u64,
+    used: Arc<AtomicU64>,
 }
 
 impl StatementCache {
@@ -202,50 +208,37 @@ impl StatementCache {
             self.slots_generation = id.generation();
             return None;
         }
-        let kept = self.slots.get_mut(id.slot())?.as_mut()?;
-        kept.used = self.clock;
+        let kept = self.slots.get(id.slot())?.as_ref()?;
+        kept.used.store(self.clock, Ordering::Relaxed);
         Some(kept.statement.clone())
     }
 
-    /// Keeps `statement` (which `map` holds) for `id`.
-    fn keep(&mut self, id: SqlId, statement: &mysql::Statement) {
+    /// Keeps `cached` (an entry of `map`) for `id`.
+    fn keep(&mut self, id: SqlId, cached: Cached) {
         if self.slots.len() <= id.slot() {
             self.slots.resize_with(id.slot() + 1, || None);
         }
-        self.slots[id.slot()] = Some(Cached {
-            statement: statement.clone(),
-            used: self.clock,
-        });
+        self.slots[id.slot()] = Some(cached);
     }
 
     /// Removes the least recently used statement (used through its text or
-    /// its slot) from the cache, to be closed.
+    /// its slot) from the cache and its slot, to be closed.
     fn evict(&mut self) -> Option<mysql::Statement> {
-        let by_slot: HashMap<u32, u64> = self
-            .slots
-            .iter()
-            .flatten()
-            .map(|c| (c.statement.id(), c.used))
-            .collect();
-        let used = |c: &Cached| {
-            let slot = by_slot.get(&c.statement.id()).copied().unwrap_or(0);
-            c.used.max(slot)
-        };
         let oldest = self
             .map
             .iter()
-            .min_by_key(|(_, c)| used(c))
+            .min_by_key(|(_, c)| c.used.load(Ordering::Relaxed))
             .map(|(k, _)| k.clone())?;
-        let evicted = self.map.remove(&oldest)?.statement;
+        let evicted = self.map.remove(&oldest)?;
         for slot in &mut self.slots {
             if slot
                 .as_ref()
-                .is_some_and(|c| c.statement.id() == evicted.id())
+                .is_some_and(|c| Arc::ptr_eq(&c.used, &evicted.used))
             {
                 *slot = None;
             }
         }
-        Some(evicted)
+        Some(evicted.statement)
     }
 }
 
@@ -267,11 +260,12 @@ fn statement(
     {
         return Ok(statement);
     }
-    if let Some(c) = cache.map.get_mut(sql) {
-        c.used = cache.clock;
+    if let Some(c) = cache.map.get(sql) {
+        c.used.store(cache.clock, Ordering::Relaxed);
         let statement = c.statement.clone();
         if let Some(id) = id {
-            cache.keep(id, &statement);
+            let c = c.clone();
+            cache.keep(id, c);
         }
         return Ok(statement);
     }
@@ -279,15 +273,13 @@ fn statement(
     if cache.capacity == 0 {
         return Ok(statement);
     }
-    cache.map.insert(
-        sql.into(),
-        Cached {
-            statement: statement.clone(),
-            used: cache.clock,
-        },
-    );
+    let cached = Cached {
+        statement: statement.clone(),
+        used: Arc::new(AtomicU64::new(cache.clock)),
+    };
+    cache.map.insert(sql.into(), cached.clone());
     if let Some(id) = id {
-        cache.keep(id, &statement);
+        cache.keep(id, cached);
     }
     if cache.map.len() > cache.capacity
         && let Some(evicted) = cache.evict()

@@ -985,14 +985,14 @@ impl Connection for PgConnection {
         &mut self.driver.depth
     }
 
-    /// `lastval()`: the value the last `nextval` of this session returned
-    /// (identity and serial columns draw from sequences); `None` when no
-    /// sequence was used yet. Inside a transaction the question is asked
-    /// under a savepoint, so that "not yet defined" does not abort it.
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {
         Some(&mut self.sql_cache)
     }
 
+    /// `lastval()`: the value the last `nextval` of this session returned
+    /// (identity and serial columns draw from sequences); `None` when no
+    /// sequence was used yet. Inside a transaction the question is asked
+    /// under a savepoint, so that "not yet defined" does not abort it.
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         const SQL: &str = "SELECT lastval()";
         let guarded = self.driver.depth > 0 || self.driver.in_transaction;
