@@ -703,6 +703,17 @@ fn rendered_statements_keep_their_prepared_statements() {
     assert_eq!(got, Some(10));
 }
 
+/// Runs the `k`th of as many distinct statements as wanted (a statement
+/// of its own for the statement cache) and checks its result.
+fn run_distinct_text(conn: &mut impl Connection, k: usize) {
+    let got: i64 = text(format!("SELECT :v::int8 AS c{k}"))
+        .bind("v", k as i64)
+        .returns::<BigInt>()
+        .get(conn)
+        .unwrap();
+    assert_eq!(got, k as i64);
+}
+
 /// A statement found by its SQL cache slot counts as used: while more
 /// statements than the cache holds come and go, one run by slot in between
 /// is never evicted (nor prepared again).
@@ -724,12 +735,7 @@ fn statements_used_by_slot_stay_prepared() {
     assert_eq!(hot().get::<i64, _>(&mut conn).unwrap(), 0);
     let first = prepared_at(&mut conn);
     for k in 0..STATEMENT_CACHE + 50 {
-        let got: i64 = text(format!("SELECT :v::int8 AS c{k}"))
-            .bind("v", k as i64)
-            .returns::<BigInt>()
-            .get(&mut conn)
-            .unwrap();
-        assert_eq!(got, k as i64);
+        run_distinct_text(&mut conn, k);
         if k % 10 == 0 {
             assert_eq!(hot().get::<i64, _>(&mut conn).unwrap(), 0);
         }
@@ -757,12 +763,7 @@ fn statement_cache_reuses_and_evicts() {
     // More distinct statements than the cache holds: all run, the cache
     // stays bounded, and evicted statements are closed on the server.
     for k in 0..STATEMENT_CACHE + 50 {
-        let got: i64 = text(format!("SELECT :v::int8 AS c{k}"))
-            .bind("v", k as i64)
-            .returns::<BigInt>()
-            .get(&mut conn)
-            .unwrap();
-        assert_eq!(got, k as i64);
+        run_distinct_text(&mut conn, k);
     }
     assert_eq!(conn.cached_statements(), STATEMENT_CACHE);
     let on_server: i64 = text("SELECT count(*) FROM pg_prepared_statements")
