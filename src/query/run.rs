@@ -29,10 +29,10 @@ pub trait RunQuery: Query + Sized {
         let sql = prepare(self, conn, &mut key)?;
         let mut rows = Vec::new();
         run_query(conn, sql, key.binds(), |row| {
-            if rows.capacity() == 0
-                && let Some(n) = row.result_len()
-            {
-                rows.reserve_exact(n);
+            if rows.capacity() == 0 {
+                // The whole result where the backend knows its length,
+                // else as many rows as a first push would make room for.
+                rows = Vec::with_capacity(row.result_len().unwrap_or(4));
             }
             rows.push(T::from_row(row, 0)?);
             Ok(true)
@@ -197,7 +197,13 @@ fn describe<'a, S: Statement, C: Connection>(
     conn: &mut C,
     key: &mut SqlKey<'a>,
 ) -> bool {
-    conn.sql_cache().is_some() && stmt.sql_key(key)
+    match conn.sql_cache() {
+        Some(cache) => {
+            key.borrow_words(cache);
+            stmt.sql_key(key)
+        }
+        None => false,
+    }
 }
 
 /// [`prepare`] after [`describe`].
@@ -232,13 +238,21 @@ fn prepare_described<'a, S: Statement, C: Connection>(
                 fresh.binds
             );
         }
+        key.return_words(cache);
         return Ok(SqlText::Cached(id));
     }
-    let r = stmt.to_sql(dialect)?;
-    if !described || !same_binds(&r.binds, key.binds()) {
-        key.set_binds(r.binds);
-        return Ok(SqlText::Rendered(r.sql));
-    }
-    let id = cache.insert(key.words(), r.sql.into(), param_count(&r.binds));
-    Ok(SqlText::Cached(id))
+    let r = stmt.to_sql(dialect);
+    let text = match r {
+        Ok(r) if described && same_binds(&r.binds, key.binds()) => {
+            let id = cache.insert(key.words(), r.sql.into(), param_count(&r.binds));
+            Ok(SqlText::Cached(id))
+        }
+        Ok(r) => {
+            key.set_binds(r.binds);
+            Ok(SqlText::Rendered(r.sql))
+        }
+        Err(e) => Err(e),
+    };
+    key.return_words(cache);
+    text
 }

@@ -15,12 +15,10 @@
 //! boxed queries and your own nodes) makes the whole statement uncached,
 //! so a key never stands for two different texts.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::words::Words;
 use super::{Binds, Dialect};
 use crate::types::SqlKind;
 use crate::value::ValueRef;
@@ -78,8 +76,9 @@ impl NodeTag {
 /// ```
 #[derive(Debug, Default)]
 pub struct SqlKey<'a> {
-    /// The words; on the stack while they fit.
-    words: Words,
+    /// The words: in a buffer the connection's `SqlCache` lends each key
+    /// it looks up, so that a key neither allocates nor zeroes its words.
+    words: Vec<usize>,
     binds: Binds<'a>,
     /// Whether the dialect binds arrays ([`Dialect::binds_arrays`]).
     binds_arrays: bool,
@@ -121,6 +120,12 @@ impl<'a> SqlKey<'a> {
         self.words.push(word);
     }
 
+    /// Appends a node's few words at once (one capacity check for all).
+    #[inline(always)]
+    fn extend<const N: usize>(&mut self, words: [usize; N]) {
+        self.words.extend_from_slice(&words);
+    }
+
     /// Records a node kind.
     #[inline]
     pub fn tag(&mut self, tag: &'static NodeTag) {
@@ -136,7 +141,7 @@ impl<'a> SqlKey<'a> {
     /// Records a `'static` name (a table's, a column's, an alias's).
     #[inline]
     pub fn name(&mut self, name: &'static str) {
-        self.words.extend(&[name.as_ptr().addr(), name.len()]);
+        self.extend([name.as_ptr().addr(), name.len()]);
     }
 
     /// Records a SQL type (the target of a CAST, say).
@@ -161,7 +166,7 @@ impl<'a> SqlKey<'a> {
             SqlKind::Numeric => 15,
             SqlKind::Varchar(n) => {
                 // The length follows its own word.
-                self.words.extend(&[16, n as usize]);
+                self.extend([16, n as usize]);
                 return;
             }
         };
@@ -186,7 +191,7 @@ impl<'a> SqlKey<'a> {
     ) {
         static LONG_NAMES: NodeTag = NodeTag::new("column with long names");
         match (u16::try_from(table.len()), u16::try_from(name.len())) {
-            (Ok(t), Ok(n)) => self.words.extend(&[
+            (Ok(t), Ok(n)) => self.extend([
                 std::ptr::from_ref(tag).addr(),
                 table.as_ptr().addr(),
                 name.as_ptr().addr(),
@@ -220,7 +225,22 @@ impl<'a> SqlKey<'a> {
     /// The words recorded so far.
     #[inline]
     pub fn words(&self) -> &[usize] {
-        self.words.as_slice()
+        &self.words
+    }
+
+    /// Takes `cache`'s spare words' buffer (empty, with the capacity earlier
+    /// keys gave it): the walk that follows neither allocates nor zeroes.
+    #[inline]
+    pub(crate) fn borrow_words(&mut self, cache: &mut SqlCache) {
+        self.words = std::mem::take(&mut cache.spare_words);
+    }
+
+    /// Gives the words' buffer back to `cache`, emptied.
+    #[inline]
+    pub(crate) fn return_words(&mut self, cache: &mut SqlCache) {
+        let mut words = std::mem::take(&mut self.words);
+        words.clear();
+        cache.spare_words = words;
     }
 
     /// The bind values recorded so far.
@@ -271,9 +291,11 @@ pub(crate) fn param_count(binds: &[ValueRef<'_>]) -> usize {
     binds.len().saturating_sub(array_elements(binds))
 }
 
-/// One cached text: the SQL and how many placeholders it has.
+/// One cached text: the words it was cached under, the SQL and how many
+/// placeholders it has.
 #[derive(Debug, Clone)]
 struct CachedSql {
+    words: Box<[usize]>,
     sql: Arc<str>,
     params: usize,
 }
@@ -338,18 +360,27 @@ fn new_generation() -> u64 {
 /// ```
 #[derive(Debug)]
 pub struct SqlCache {
-    /// Each text's slot in `texts`, by its key's words.
-    slots: HashMap<Box<[usize]>, u32, BuildHasherDefault<FastHasher>>,
+    /// Each text's slot in `texts`, by its key's words: an open-addressed
+    /// table of `slot + 1` (0 is an empty place), a text at the place its
+    /// words hash to or after it ([`SqlCache::INDEX`] places, twice as many
+    /// as texts, so a search ends at an empty place soon). Empty until the
+    /// first text is cached.
+    index: Vec<u32>,
     texts: Vec<CachedSql>,
     generation: u64,
+    /// The buffer the next key walk records its words in: lent to each
+    /// key and given back emptied, it keeps its capacity from one
+    /// statement to the next.
+    spare_words: Vec<usize>,
 }
 
 impl Default for SqlCache {
     fn default() -> Self {
         SqlCache {
-            slots: HashMap::default(),
+            index: Vec::new(),
             texts: Vec::new(),
             generation: new_generation(),
+            spare_words: Vec::new(),
         }
     }
 }
@@ -357,6 +388,9 @@ impl Default for SqlCache {
 impl SqlCache {
     /// How many texts a cache holds before it starts over.
     pub const CAPACITY: usize = 512;
+
+    /// Places in the index: a power of two, twice [`CAPACITY`](Self::CAPACITY).
+    const INDEX: usize = 2 * Self::CAPACITY;
 
     /// How many texts are cached.
     pub fn len(&self) -> usize {
@@ -370,7 +404,7 @@ impl SqlCache {
 
     /// Forgets every text; the ids given out so far no longer name any.
     pub fn clear(&mut self) {
-        self.slots.clear();
+        self.index.fill(0);
         self.texts.clear();
         self.generation = new_generation();
     }
@@ -409,20 +443,51 @@ impl SqlCache {
     /// The id of the text cached for `words`, and its placeholder count.
     #[inline]
     pub(crate) fn get(&self, words: &[usize]) -> Option<(SqlId, usize)> {
-        let slot = *self.slots.get(words)?;
-        let params = self.texts.get(slot as usize)?.params;
-        Some((self.id(slot), params))
+        let mut place = index_place(words);
+        loop {
+            let slot = self.index.get(place)?.checked_sub(1)?;
+            let text = self.texts.get(slot as usize)?;
+            if *text.words == *words {
+                return Some((self.id(slot), text.params));
+            }
+            place = (place + 1) % Self::INDEX;
+        }
     }
 
     pub(crate) fn insert(&mut self, words: &[usize], sql: Arc<str>, params: usize) -> SqlId {
         if self.texts.len() >= Self::CAPACITY {
             self.clear();
         }
+        if self.index.is_empty() {
+            self.index = vec![0; Self::INDEX];
+        }
         let slot = self.texts.len() as u32;
-        self.texts.push(CachedSql { sql, params });
-        self.slots.insert(words.into(), slot);
+        self.texts.push(CachedSql {
+            words: words.into(),
+            sql,
+            params,
+        });
+        // A place is free: at most half of them are taken.
+        let mut place = index_place(words);
+        while self.index.get(place).is_some_and(|&taken| taken != 0) {
+            place = (place + 1) % Self::INDEX;
+        }
+        if let Some(free) = self.index.get_mut(place) {
+            *free = slot + 1;
+        }
         self.id(slot)
     }
+}
+
+/// Where a key's words start their search in [`SqlCache`]'s index: the
+/// top bits of their [`FastHasher`] hash (the best mixed).
+#[inline]
+fn index_place(words: &[usize]) -> usize {
+    let mut hasher = FastHasher::default();
+    for &word in words {
+        hasher.add(word as u64);
+    }
+    (hasher.finish() >> (64 - SqlCache::INDEX.trailing_zeros())) as usize
 }
 
 /// A fast, non-cryptographic hash for caches keyed by the program's own
@@ -535,9 +600,66 @@ mod tests {
         );
     }
 
+    /// Keys of `n` words each, all different, many sharing a prefix.
+    fn distinct_keys(count: usize) -> Vec<Vec<usize>> {
+        (0..count).map(|i| vec![7, 7, i % 3, i]).collect()
+    }
+
+    #[test]
+    fn a_full_cache_finds_every_text_and_starts_over_past_it() {
+        let mut cache = SqlCache::default();
+        let keys = distinct_keys(SqlCache::CAPACITY);
+        let ids: Vec<SqlId> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| cache.insert(k, format!("SELECT {i}").into(), i))
+            .collect();
+        assert_eq!(cache.len(), SqlCache::CAPACITY);
+        // Half the index is taken: searches walk past other keys' places.
+        for (i, (k, id)) in keys.iter().zip(&ids).enumerate() {
+            assert_eq!(cache.get(k), Some((*id, i)), "key {i}");
+            assert_eq!(cache.sql(*id), Some(&*format!("SELECT {i}")));
+        }
+        assert_eq!(cache.get(&[7, 7]), None);
+        assert_eq!(cache.get(&[7, 7, 0, 0, 0]), None);
+        assert_eq!(cache.get(&[]), None);
+        // One more starts over: the old ids name nothing, the old keys
+        // are gone, the new one is found.
+        let extra = cache.insert(&[1], "SELECT 'extra'".into(), 0);
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.sql(ids[0]), None);
+        assert_eq!(cache.get(&keys[0]), None);
+        assert_eq!(cache.get(&[1]), Some((extra, 0)));
+    }
+
+    #[test]
+    fn an_empty_cache_finds_nothing() {
+        let mut cache = SqlCache::default();
+        assert_eq!(cache.get(&[1, 2, 3]), None);
+        cache.clear();
+        assert_eq!(cache.get(&[]), None);
+        let id = cache.insert(&[], "SELECT 1".into(), 0);
+        assert_eq!(cache.get(&[]), Some((id, 0)));
+    }
+
+    #[test]
+    fn keys_record_their_words_in_the_caches_spare_buffer() {
+        let mut cache = SqlCache::default();
+        let mut key = SqlKey::new();
+        key.borrow_words(&mut cache);
+        (0..100).for_each(|w| key.word(w));
+        key.return_words(&mut cache);
+        let kept = cache.spare_words.capacity();
+        assert!(kept >= 100 && cache.spare_words.is_empty());
+        let mut key = SqlKey::new();
+        key.borrow_words(&mut cache);
+        assert!(key.words().is_empty());
+        assert_eq!(key.words.capacity(), kept, "the buffer was not lent");
+    }
+
     #[test]
     fn the_word_hasher_sees_every_word() {
-        use std::hash::BuildHasher;
+        use std::hash::{BuildHasher, BuildHasherDefault};
         let build = BuildHasherDefault::<FastHasher>::default();
         let hash = |words: &[usize]| build.hash_one(words);
         assert_ne!(hash(&[1, 2]), hash(&[2, 1]));

@@ -3,7 +3,6 @@
 
 mod dialect;
 mod key;
-mod words;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
