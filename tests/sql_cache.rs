@@ -425,6 +425,34 @@ fn keys_tell_apart_what_changes_the_text() {
     );
 }
 
+/// The same expression in another clause is another text: which clauses
+/// a statement has is part of its key.
+#[test]
+fn keys_tell_apart_which_clause_an_expression_is_in() {
+    let p = || users::Id.eq(1);
+    let keys = [
+        key(&select(users::Id)),
+        key(&select(users::Id).group_by(users::Id)),
+        key(&select(users::Id).order_by(users::Id)),
+        key(&select(users::Id).distinct_on(users::Id)),
+        key(&select(users::Id).filter(p())),
+        key(&select(users::Id).group_by(users::Id).having(p())),
+        key(&select(users::Id).group_by(users::Id).filter(p())),
+        key(&select(users::Id).group_by(users::Id).order_by(users::Id)),
+        key(&select(users::Id).filter(p()).order_by(users::Id)),
+        key(&delete_from(Users)),
+        key(&delete_from(Users).filter(p())),
+        key(&update(Users).set(users::Name.set("x"))),
+        key(&update(Users).set(users::Name.set("x")).filter(p())),
+    ];
+    let mut seen = Vec::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        let k = k.expect("described");
+        assert!(!seen.contains(&k), "statement {i} has another's key: {k:?}");
+        seen.push(k);
+    }
+}
+
 /// The key walk binds what rendering binds, in every dialect.
 #[test]
 fn the_key_walk_collects_the_binds_rendering_does() {

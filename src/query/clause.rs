@@ -28,8 +28,10 @@ pub trait MaybeClause {
     fn write_order_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
         self.write_clause(w, keyword);
     }
-    /// The clause's [`sql_key`](Render::sql_key): whether it is present,
-    /// and its expression's key. `false` (the default): not described.
+    /// The clause's [`sql_key`](Render::sql_key): its expression's key, no
+    /// word at all for an absent clause (the statement records which
+    /// clauses are present, [`is_present`](MaybeClause::is_present), in a
+    /// word of its own). `false` (the default): not described.
     #[inline]
     fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
@@ -40,12 +42,12 @@ pub trait MaybeClause {
 impl MaybeClause for () {
     fn write_clause<'a>(&'a self, _: &mut SqlWriter<'a>, _: &str) {}
     fn collect_clause_tables<'a>(&'a self, _: &mut TableSet<'a>) {}
+    #[inline]
     fn is_present(&self) -> bool {
         false
     }
     #[inline]
-    fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
-        key.word(0);
+    fn clause_key<'a>(&'a self, _: &mut SqlKey<'a>) -> bool {
         true
     }
 }
@@ -65,12 +67,12 @@ impl<T: Render> MaybeClause for Clause<T> {
     fn collect_clause_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.0.collect_tables(out);
     }
+    #[inline]
     fn is_present(&self) -> bool {
         true
     }
     #[inline]
     fn clause_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
-        key.word(1);
         self.0.sql_key(key)
     }
 }

@@ -383,10 +383,16 @@ where
         static SELECT: NodeTag = NodeTag::new("SELECT");
         let m = &self.modifiers;
         key.tag(&SELECT);
+        // The flags, and which clauses are present (their keys follow).
         key.word(
             usize::from(m.distinct)
                 | usize::from(m.limit.is_some()) << 1
-                | usize::from(m.offset.is_some()) << 2,
+                | usize::from(m.offset.is_some()) << 2
+                | usize::from(m.distinct_on.is_present()) << 3
+                | usize::from(self.filter.is_present()) << 4
+                | usize::from(m.group.is_present()) << 5
+                | usize::from(m.having.is_present()) << 6
+                | usize::from(m.order.is_present()) << 7,
         );
         // In the order `render_select` binds.
         let described = m.distinct_on.clause_key(key)

@@ -81,6 +81,7 @@ impl<T: Table, A: Assignments<T>, W: MaybeClause> Render for Update<T, A, W> {
         static UPDATE: NodeTag = NodeTag::new("UPDATE");
         key.tag(&UPDATE);
         key.name(T::NAME);
+        key.word(usize::from(self.filter.is_present()));
         self.assignments.columns_key(key)
             && self.assignments.values_key(key)
             && self.filter.clause_key(key)
@@ -141,6 +142,7 @@ impl<T: Table, W: MaybeClause> Render for Delete<T, W> {
         static DELETE: NodeTag = NodeTag::new("DELETE");
         key.tag(&DELETE);
         key.name(T::NAME);
+        key.word(usize::from(self.filter.is_present()));
         self.filter.clause_key(key)
     }
 }
