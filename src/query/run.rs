@@ -2,7 +2,9 @@
 
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::{RowChunks, SqlId, SqlKey, SqlWriter, Statement, param_count, same_binds};
+use crate::render::{
+    Dialect, RowChunks, SqlCache, SqlId, SqlKey, SqlWriter, Statement, param_count, same_binds,
+};
 use crate::value::{FromRow, Row, ValueRef};
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -207,6 +209,7 @@ fn describe<'a, S: Statement, C: Connection>(
 }
 
 /// [`prepare`] after [`describe`].
+#[inline]
 fn prepare_described<'a, S: Statement, C: Connection>(
     stmt: &'a S,
     conn: &mut C,
@@ -215,9 +218,7 @@ fn prepare_described<'a, S: Statement, C: Connection>(
 ) -> Result<SqlText> {
     let dialect = conn.dialect();
     let Some(cache) = conn.sql_cache() else {
-        let r = stmt.to_sql(dialect)?;
-        key.set_binds(r.binds);
-        return Ok(SqlText::Rendered(r.sql));
+        return render_uncached(stmt, dialect, key);
     };
     if described
         && let Some((id, params)) = cache.get(key.words())
@@ -241,8 +242,38 @@ fn prepare_described<'a, S: Statement, C: Connection>(
         key.return_words(cache);
         return Ok(SqlText::Cached(id));
     }
-    let r = stmt.to_sql(dialect);
-    let text = match r {
+    render_into_cache(stmt, dialect, cache, key, described)
+}
+
+/// Renders `stmt` for a connection without a SQL cache; the binds go to
+/// `key`. Out of line, as [`render_into_cache`].
+#[cold]
+#[inline(never)]
+fn render_uncached<'a, S: Statement>(
+    stmt: &'a S,
+    dialect: &'static dyn Dialect,
+    key: &mut SqlKey<'a>,
+) -> Result<SqlText> {
+    let r = stmt.to_sql(dialect)?;
+    key.set_binds(r.binds);
+    Ok(SqlText::Rendered(r.sql))
+}
+
+/// Renders `stmt` and caches its text under `key`'s words when the walk
+/// described it and collected rendering's binds (else the binds go to
+/// `key` and the text is for this run only). Out of line: it runs once
+/// per statement shape and connection, and the hit path above stays
+/// small.
+#[cold]
+#[inline(never)]
+fn render_into_cache<'a, S: Statement>(
+    stmt: &'a S,
+    dialect: &'static dyn Dialect,
+    cache: &mut SqlCache,
+    key: &mut SqlKey<'a>,
+    described: bool,
+) -> Result<SqlText> {
+    let text = match stmt.to_sql(dialect) {
         Ok(r) if described && same_binds(&r.binds, key.binds()) => {
             let id = cache.insert(key.words(), r.sql.into(), param_count(&r.binds));
             Ok(SqlText::Cached(id))
