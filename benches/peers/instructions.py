@@ -22,6 +22,7 @@ PROFILE = "target/release/profile"
 ROWS = [
     ("SQLite, trivial, 1 row", "sqlite", "trivial", 1, 2000),
     ("SQLite, trivial, 10 000 rows", "sqlite", "trivial", 10000, 3),
+    ("SQLite, medium, 1 user", "sqlite", "medium", 1, 2000),
     ("SQLite, medium, 1 000 users", "sqlite", "medium", 1000, 20),
     ("SQLite, insert, 100 users", "sqlite", "insert", 100, 200),
     ("SQLite, associations", "sqlite", "associations", 100, 20),
