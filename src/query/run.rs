@@ -273,17 +273,14 @@ fn render_into_cache<'a, S: Statement>(
     key: &mut SqlKey<'a>,
     described: bool,
 ) -> Result<SqlText> {
-    let text = match stmt.to_sql(dialect) {
-        Ok(r) if described && same_binds(&r.binds, key.binds()) => {
-            let id = cache.insert(key.words(), r.sql.into(), param_count(&r.binds));
-            Ok(SqlText::Cached(id))
-        }
-        Ok(r) => {
+    let text = stmt.to_sql(dialect).map(|r| {
+        if described && same_binds(&r.binds, key.binds()) {
+            SqlText::Cached(cache.insert(key.words(), r.sql.into(), param_count(&r.binds)))
+        } else {
             key.set_binds(r.binds);
-            Ok(SqlText::Rendered(r.sql))
+            SqlText::Rendered(r.sql)
         }
-        Err(e) => Err(e),
-    };
+    });
     key.return_words(cache);
     text
 }
