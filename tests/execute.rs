@@ -1263,6 +1263,35 @@ fn text_queries_with_named_binds<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+/// A backslash in a string literal escapes the next character where the
+/// dialect says so (MySQL), and in PostgreSQL's `E'...'` strings; `text()`
+/// finds the names outside literals either way.
+fn text_literals_with_backslashes<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    let name = conn.dialect().name();
+    let mut cases = Vec::new();
+    if conn.dialect().backslash_escapes() {
+        // `\'` keeps the literal open: `:x` is inside it.
+        cases.push((r"SELECT 'it\'s :x' AS lit, :y AS y", "it's :x"));
+        cases.push((r"SELECT 'a\\' AS lit, :y AS y", r"a\"));
+    } else {
+        // The backslash is a character, the quote after it ends the
+        // literal, and `:y` is outside.
+        cases.push((r"SELECT 'a\' AS lit, :y AS y", r"a\"));
+    }
+    if name == "postgresql" {
+        cases.push((r"SELECT E'it\'s :x' AS lit, :y AS y", "it's :x"));
+    }
+    for (sql, lit) in cases {
+        let got: (String, i64) = text(sql)
+            .bind("y", 5i64)
+            .returns::<(Text, BigInt)>()
+            .get(&mut conn)?;
+        assert_eq!(got, (lit.to_string(), 5), "{name}: {sql}");
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------- transactions
 
 #[derive(Debug)]
@@ -1627,6 +1656,7 @@ on_all_backends!(
     booleans_round_trip_and_filter,
     options_round_trip,
     text_queries_with_named_binds,
+    text_literals_with_backslashes,
     transaction_commits_on_ok,
     transaction_rolls_back_on_err,
     transaction_rolls_back_on_panic,

@@ -1376,6 +1376,35 @@ fn text_leaves_quotes_comments_and_casts_alone() {
 }
 
 #[test]
+fn text_backslashes_escape_in_mysql_and_escape_strings() {
+    // `'a\'` is a whole literal in standard SQL; in MySQL the literal goes
+    // on, and `:b` is inside it.
+    let q = text(r"SELECT 'a\', :b").bind("b", 1i64);
+    for (dialect, sql) in [
+        (&Sqlite as &dyn Dialect, r"SELECT 'a\', ?"),
+        (&Postgres, r"SELECT 'a\', $1"),
+    ] {
+        let r = q.to_sql(dialect).unwrap();
+        assert_eq!(
+            (r.sql.as_str(), r.binds.as_slice()),
+            (sql, &[V::Int(1)][..])
+        );
+    }
+    match q.to_sql(&Mysql) {
+        Err(Error::UnusedBind { name }) => assert_eq!(name, "b"),
+        other => panic!("expected UnusedBind on MySQL, got {other:?}"),
+    }
+    // An escape string keeps `\'` inside in every dialect.
+    assert_sql(
+        &text(r"SELECT E'it\'s :x', :y").bind("y", 2i64),
+        r"SELECT E'it\'s :x', ?",
+        r"SELECT E'it\'s :x', $1",
+        r"SELECT E'it\'s :x', ?",
+        &[V::Int(2)],
+    );
+}
+
+#[test]
 fn text_without_binds_is_unchanged() {
     assert_sql(&text("SELECT 1"), "SELECT 1", "SELECT 1", "SELECT 1", &[]);
 }

@@ -155,7 +155,10 @@ enum Piece<'s> {
     Param(&'s str),
 }
 
-fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
+/// `backslash_escapes`: whether a backslash in a quoted string escapes the
+/// next character ([`Dialect::backslash_escapes`]); it always does in an
+/// escape string, `E'...'`.
+fn pieces(sql: &str, backslash_escapes: bool) -> impl Iterator<Item = Piece<'_>> {
     let bytes = sql.as_bytes();
     let mut i = 0;
     let mut start = 0;
@@ -167,8 +170,13 @@ fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
         while i < bytes.len() {
             match bytes[i] {
                 q @ (b'\'' | b'"' | b'`') => {
+                    let escapes = q != b'`' && (backslash_escapes || is_escape_string(bytes, i));
                     i += 1;
                     while i < bytes.len() {
+                        if escapes && bytes[i] == b'\\' {
+                            i += 2;
+                            continue;
+                        }
                         if bytes[i] == q {
                             // A doubled quote stays inside the literal.
                             if bytes.get(i + 1) == Some(&q) {
@@ -225,10 +233,25 @@ fn pieces(sql: &str) -> impl Iterator<Item = Piece<'_>> {
     })
 }
 
+/// Whether the quote at `quote` opens a PostgreSQL escape string: `E'`
+/// (or `e'`) where the `E` does not end a longer word.
+fn is_escape_string(bytes: &[u8], quote: usize) -> bool {
+    let word_char = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    bytes[quote] == b'\''
+        && quote
+            .checked_sub(1)
+            .and_then(|e| bytes.get(e))
+            .is_some_and(|e| e.eq_ignore_ascii_case(&b'e'))
+        && !quote
+            .checked_sub(2)
+            .and_then(|b| bytes.get(b))
+            .is_some_and(word_char)
+}
+
 impl<ST> Render for TextQuery<ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         let mut used: SmallVec<[bool; 16]> = SmallVec::from_elem(false, self.binds.len());
-        for piece in pieces(&self.sql) {
+        for piece in pieces(&self.sql, w.dialect().backslash_escapes()) {
             match piece {
                 Piece::Sql(s) => w.push_sql(s),
                 Piece::Param(name) => match self.binds.iter().position(|(n, _)| n == name) {
@@ -270,7 +293,11 @@ mod tests {
     use super::*;
 
     fn split(sql: &str) -> Vec<String> {
-        pieces(sql)
+        split_with(sql, false)
+    }
+
+    fn split_with(sql: &str, backslash_escapes: bool) -> Vec<String> {
+        pieces(sql, backslash_escapes)
             .map(|p| match p {
                 Piece::Sql(s) => s.to_owned(),
                 Piece::Param(n) => format!("<{n}>"),
@@ -296,6 +323,38 @@ mod tests {
     #[test]
     fn doubled_quotes_stay_inside_literals() {
         assert_eq!(split("'it'':s' :x"), ["'it'':s' ", "<x>"]);
+    }
+
+    #[test]
+    fn backslashes_escape_where_the_dialect_says_so() {
+        // MySQL: `\'` stays inside the literal.
+        assert_eq!(
+            split_with(r"SELECT 'it\'s :x', :y", true),
+            [r"SELECT 'it\'s :x', ", "<y>"]
+        );
+        assert_eq!(
+            split_with(r#"SELECT "a\" :x", :y"#, true),
+            [r#"SELECT "a\" :x", "#, "<y>"]
+        );
+        assert_eq!(split_with(r"'\\' :x", true), [r"'\\' ", "<x>"]);
+        // Standard strings: the backslash is a character, the quote ends it.
+        assert_eq!(
+            split_with(r"SELECT 'a\', :y", false),
+            [r"SELECT 'a\', ", "<y>"]
+        );
+        // Backticks never escape.
+        assert_eq!(split_with(r"`a\` :x", true), [r"`a\` ", "<x>"]);
+    }
+
+    #[test]
+    fn escape_strings_escape_in_every_dialect() {
+        assert_eq!(
+            split(r"SELECT E'it\'s :x', e'\'', :y"),
+            [r"SELECT E'it\'s :x', e'\'', ", "<y>"]
+        );
+        // An `e` that ends a word does not make an escape string.
+        assert_eq!(split(r"SELECT name'a\', :y"), [r"SELECT name'a\', ", "<y>"]);
+        assert!(split(r"E'\").len() == 1, "unterminated, no panic");
     }
 
     #[test]

@@ -116,6 +116,21 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         out.push('\'');
     }
 
+    /// Whether a backslash inside a quoted string escapes the character
+    /// after it (`'it\'s'`), as in MySQL without `NO_BACKSLASH_ESCAPES`;
+    /// [`text()`](crate::query::text) then finds no `:name` in `'it\'s :x'`.
+    /// Standard SQL strings (SQLite, PostgreSQL) keep a backslash as it is;
+    /// `text()` knows PostgreSQL's escape strings (`E'it\'s'`) by their `E`.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_mysql::Mysql.backslash_escapes());
+    /// assert!(!sqlalgebra_postgres::Postgres.backslash_escapes());
+    /// ```
+    fn backslash_escapes(&self) -> bool {
+        false
+    }
+
     /// The boolean literal.
     fn bool_literal(&self, value: bool) -> &'static str {
         if value { "TRUE" } else { "FALSE" }

@@ -55,6 +55,11 @@ impl Dialect for Mysql {
         UpsertStyle::OnDuplicateKey
     }
 
+    /// The session's `sql_mode` leaves out `NO_BACKSLASH_ESCAPES`.
+    fn backslash_escapes(&self) -> bool {
+        true
+    }
+
     fn write_string_literal(&self, out: &mut String, text: &str) {
         out.push('\'');
         for c in text.chars() {
