@@ -932,6 +932,65 @@ fn hostile_names_in_keyed_columns<B: Backend>(engine: &Engine<B>) -> Result<()> 
     Ok(())
 }
 
+/// `tokens`: a unique BLOB column (a key of bytes, as a hash or a token).
+#[derive(Clone, Copy, Debug, Default)]
+struct Tokens;
+impl Table for Tokens {
+    const NAME: &'static str = "tokens";
+    type Columns = (TokenId, Token);
+    type PrimaryKey = TokenId;
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct TokenId;
+impl Column for TokenId {
+    type Table = Tokens;
+    type SqlType = BigInt;
+    const NAME: &'static str = "id";
+    const AUTOINCREMENT: bool = true;
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct Token;
+impl Column for Token {
+    type Table = Tokens;
+    type SqlType = Blob;
+    const NAME: &'static str = "token";
+    const UNIQUE: bool = true;
+}
+
+/// Bytes in a keyed column stay bytes: compared byte for byte (no text
+/// collation folding case), any byte allowed (MySQL keys them as
+/// VARBINARY, not VARCHAR).
+fn keyed_blobs_are_compared_as_bytes<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    create_all::<(Tokens,)>(&mut conn)?;
+    let tokens: [&[u8]; 5] = [b"ab", b"AB", b"ab ", b"\xff\x00\xfe", b""];
+    for t in tokens {
+        insert_into(Tokens)
+            .values(Token.set(t))
+            .execute(&mut conn)?;
+    }
+    for t in tokens {
+        let got: Vec<Vec<u8>> = select(Token).filter(Token.eq(t)).load(&mut conn)?;
+        assert_eq!(got, [t.to_vec()], "{t:?}");
+    }
+    let err = expect_err(
+        insert_into(Tokens)
+            .values(Token.set(&b"AB"[..]))
+            .execute(&mut conn),
+    );
+    assert!(
+        matches!(
+            err,
+            Error::Constraint {
+                kind: ConstraintKind::Unique,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    Ok(())
+}
+
 fn blobs_round_trip<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = setup(engine)?;
     let blobs: Vec<Vec<u8>> = vec![
@@ -1651,6 +1710,7 @@ on_all_backends!(
     hostile_strings_round_trip,
     hostile_names_in_keyed_columns,
     blobs_round_trip,
+    keyed_blobs_are_compared_as_bytes,
     integer_extremes_round_trip,
     float_extremes_round_trip,
     booleans_round_trip_and_filter,

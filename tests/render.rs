@@ -232,6 +232,35 @@ mod weird {
     }
 }
 
+/// A unique BLOB column with a default: a key of bytes.
+#[derive(Clone, Copy, Debug, Default)]
+struct Digests;
+impl Table for Digests {
+    const NAME: &'static str = "digests";
+    type Columns = (digests::Digest, digests::Raw);
+    type PrimaryKey = digests::Digest;
+}
+
+mod digests {
+    use sqlalgebra::prelude::*;
+    #[derive(Clone, Copy, Debug, Default)]
+    pub(crate) struct Digest;
+    #[derive(Clone, Copy, Debug, Default)]
+    pub(crate) struct Raw;
+    impl Column for Digest {
+        type Table = super::Digests;
+        type SqlType = Blob;
+        const NAME: &'static str = "digest";
+    }
+    impl Column for Raw {
+        type Table = super::Digests;
+        type SqlType = Blob;
+        const NAME: &'static str = "raw";
+        const UNIQUE: bool = true;
+        const DEFAULT: Option<ColumnDefault> = Some(ColumnDefault::Text("x"));
+    }
+}
+
 /// An autoincrement column inside a composite key: no dialect can say it.
 #[derive(Clone, Copy, Debug, Default)]
 struct BadKey;
@@ -1556,6 +1585,24 @@ fn create_table_with_composite_key_and_text_defaults() {
         // unbounded TEXT column must be a parenthesized expression.
         &[
             "CREATE TABLE IF NOT EXISTS `memberships` (`user_id` BIGINT NOT NULL, `tag` VARCHAR(255) NOT NULL, `joined_at` LONGTEXT NOT NULL DEFAULT (CURRENT_TIMESTAMP), `note` LONGTEXT DEFAULT ('it''s new'), `rank` SMALLINT NOT NULL DEFAULT (1 + 1), `weight` FLOAT NOT NULL DEFAULT 1.5, `avatar` LONGBLOB, PRIMARY KEY (`user_id`, `tag`), FOREIGN KEY (`user_id`) REFERENCES `users` (`id`))",
+        ],
+    );
+}
+
+#[test]
+fn keyed_blobs_stay_binary() {
+    check_ddl::<Digests>(
+        &[
+            r#"CREATE TABLE IF NOT EXISTS "digests" ("digest" BLOB NOT NULL, "raw" BLOB NOT NULL DEFAULT 'x' UNIQUE, PRIMARY KEY ("digest"))"#,
+        ],
+        &[
+            r#"CREATE TABLE IF NOT EXISTS "digests" ("digest" BYTEA NOT NULL, "raw" BYTEA NOT NULL DEFAULT 'x' UNIQUE, PRIMARY KEY ("digest"))"#,
+        ],
+        // MySQL keys bytes as VARBINARY (not VARCHAR: bytes are compared
+        // as bytes, and any byte is allowed); a bounded column's DEFAULT is
+        // a plain literal.
+        &[
+            "CREATE TABLE IF NOT EXISTS `digests` (`digest` VARBINARY(255) NOT NULL, `raw` VARBINARY(255) NOT NULL DEFAULT 'x' UNIQUE, PRIMARY KEY (`digest`))",
         ],
     );
 }

@@ -237,6 +237,26 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// Writes the type of a TEXT or BLOB column that is a key (primary
+    /// key, unique, indexed, referenced) where the dialect cannot index
+    /// unbounded ones ([`can_index_unbounded_text`](Dialect::can_index_unbounded_text)):
+    /// `VARBINARY(255)` for bytes, so that they stay bytes (compared as
+    /// bytes, any byte allowed), and a `VARCHAR(255)` for text.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// use sqlalgebra::types::SqlKind;
+    /// let mut out = String::new();
+    /// sqlalgebra_mysql::Mysql.write_bounded_key_type(&mut out, SqlKind::Blob);
+    /// assert_eq!(out, "VARBINARY(255)");
+    /// ```
+    fn write_bounded_key_type(&self, out: &mut String, kind: SqlKind) {
+        match kind {
+            SqlKind::Blob => out.push_str("VARBINARY(255)"),
+            _ => self.write_type(out, SqlKind::Varchar(255)),
+        }
+    }
+
     /// Whether a DEFAULT on a TEXT or BLOB column must be an expression in
     /// parentheses, `DEFAULT ('x')`: MySQL 8 refuses a literal there.
     fn parenthesize_unbounded_defaults(&self) -> bool {

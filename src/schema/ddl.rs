@@ -242,15 +242,15 @@ fn write_column(
         dialect.write_autoincrement_key(sql, col.kind);
         return Ok(true);
     }
-    let kind = match col.kind {
-        SqlKind::Text | SqlKind::Blob
-            if !dialect.can_index_unbounded_text() && is_keyed(def, col) =>
-        {
-            SqlKind::Varchar(255)
-        }
-        k => k,
-    };
-    dialect.write_type(sql, kind);
+    let kind = col.kind;
+    let bounded_key = matches!(kind, SqlKind::Text | SqlKind::Blob)
+        && !dialect.can_index_unbounded_text()
+        && is_keyed(def, col);
+    if bounded_key {
+        dialect.write_bounded_key_type(sql, kind);
+    } else {
+        dialect.write_type(sql, kind);
+    }
     if !col.nullable {
         sql.push_str(" NOT NULL");
     }
@@ -259,7 +259,8 @@ fn write_column(
         let parens = matches!(
             kind,
             SqlKind::Text | SqlKind::Blob | SqlKind::Json | SqlKind::Jsonb
-        ) && !matches!(d, ColumnDefault::Sql(_))
+        ) && !bounded_key
+            && !matches!(d, ColumnDefault::Sql(_))
             && dialect.parenthesize_unbounded_defaults();
         if parens {
             sql.push('(');
