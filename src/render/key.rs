@@ -358,7 +358,6 @@ fn new_generation() -> u64 {
 /// let cache = sqlalgebra::render::SqlCache::default();
 /// assert!(cache.is_empty());
 /// ```
-#[derive(Debug)]
 pub struct SqlCache {
     /// Each text's slot in `texts`, by its key's words: an open-addressed
     /// table of `slot + 1` (0 is an empty place), a text at the place its
@@ -372,6 +371,19 @@ pub struct SqlCache {
     /// key and given back emptied, it keeps its capacity from one
     /// statement to the next.
     spare_words: Vec<usize>,
+}
+
+/// The texts, not the index and buffers around them.
+impl std::fmt::Debug for SqlCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlCache")
+            .field("generation", &self.generation)
+            .field(
+                "texts",
+                &self.texts.iter().map(|t| &*t.sql).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
 }
 
 impl Default for SqlCache {
@@ -640,6 +652,12 @@ mod tests {
         assert_eq!(cache.get(&[]), None);
         let id = cache.insert(&[], "SELECT 1".into(), 0);
         assert_eq!(cache.get(&[]), Some((id, 0)));
+        // Debug shows the texts, not the 1 024 places of the index.
+        let shown = format!("{cache:?}");
+        assert!(
+            shown.contains(r#"texts: ["SELECT 1"]"#) && shown.len() < 100,
+            "{shown}"
+        );
     }
 
     #[test]
