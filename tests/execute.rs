@@ -932,6 +932,15 @@ fn hostile_names_in_keyed_columns<B: Backend>(engine: &Engine<B>) -> Result<()> 
     Ok(())
 }
 
+/// Asserts that `err` is a violation of a constraint of kind `kind`.
+#[track_caller]
+fn assert_violates(err: &Error, kind: ConstraintKind) {
+    assert!(
+        matches!(err, Error::Constraint { kind: k, .. } if *k == kind),
+        "expected a {kind:?} violation, got {err:?}"
+    );
+}
+
 /// `tokens`: a unique BLOB column (a key of bytes, as a hash or a token).
 #[derive(Clone, Copy, Debug, Default)]
 struct Tokens;
@@ -978,16 +987,7 @@ fn keyed_blobs_are_compared_as_bytes<B: Backend>(engine: &Engine<B>) -> Result<(
             .values(Token.set(&b"AB"[..]))
             .execute(&mut conn),
     );
-    assert!(
-        matches!(
-            err,
-            Error::Constraint {
-                kind: ConstraintKind::Unique,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_violates(&err, ConstraintKind::Unique);
     Ok(())
 }
 
@@ -1629,44 +1629,17 @@ fn constraint_violations_are_classified<B: Backend>(engine: &Engine<B>) -> Resul
     assert!(err.sql().is_some());
 
     let err = expect_err(add_post(&mut conn, alice + 1000, "orphan", 1));
-    assert!(
-        matches!(
-            err,
-            Error::Constraint {
-                kind: ConstraintKind::ForeignKey,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_violates(&err, ConstraintKind::ForeignKey);
 
     let err = expect_err(
         text("INSERT INTO users (name) VALUES (:n)")
             .bind("n", None::<&str>)
             .execute(&mut conn),
     );
-    assert!(
-        matches!(
-            err,
-            Error::Constraint {
-                kind: ConstraintKind::NotNull,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_violates(&err, ConstraintKind::NotNull);
 
     let err = expect_err(add_post(&mut conn, alice, "negative", -5));
-    assert!(
-        matches!(
-            err,
-            Error::Constraint {
-                kind: ConstraintKind::Check,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_violates(&err, ConstraintKind::Check);
 
     // An UPDATE can violate them too.
     let bob = add_user(&mut conn, "bob", None)?;
@@ -1676,16 +1649,7 @@ fn constraint_violations_are_classified<B: Backend>(engine: &Engine<B>) -> Resul
             .filter(users::Id.eq(bob))
             .execute(&mut conn),
     );
-    assert!(
-        matches!(
-            err,
-            Error::Constraint {
-                kind: ConstraintKind::Unique,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_violates(&err, ConstraintKind::Unique);
     assert_eq!(user_names(&mut conn)?, ["alice", "bob"]);
     assert_eq!(count_rows(&mut conn, Posts)?, 0);
     Ok(())
