@@ -204,6 +204,8 @@ fn echo(sql: &str, binds: &[ValueRef<'_>]) {
 
 impl<B: Backend> Pooled<B> {
     /// Echoes the text cached under `id`.
+    #[cold]
+    #[inline(never)]
     fn echo_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) {
         if let Some(sql) = self.conn.sql_cache().and_then(|c| c.sql(id)) {
             echo(sql, binds);
@@ -217,6 +219,7 @@ impl<B: Backend> Connection for Pooled<B> {
     where
         Self: 'r;
 
+    #[inline]
     fn dialect(&self) -> &'static dyn Dialect {
         self.conn.dialect()
     }
@@ -238,6 +241,7 @@ impl<B: Backend> Connection for Pooled<B> {
         self.conn.query_sql(sql, binds, each)
     }
 
+    #[inline]
     fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
         if self.echo {
             self.echo_cached(id, binds);
@@ -245,6 +249,7 @@ impl<B: Backend> Connection for Pooled<B> {
         self.conn.execute_cached(id, binds)
     }
 
+    #[inline]
     fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
@@ -266,6 +271,7 @@ impl<B: Backend> Connection for Pooled<B> {
         self.conn.transaction_depth()
     }
 
+    #[inline]
     fn sql_cache(&mut self) -> Option<&mut crate::render::SqlCache> {
         self.conn.sql_cache()
     }

@@ -84,6 +84,7 @@ impl ToSql for Param<'_> {
 
 /// Turns a rusqlite error into a sqlalgebra one, classifying constraint
 /// violations, and lock waits that gave up as conflicts.
+#[cold]
 pub(crate) fn error(sql: &str, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(code, msg) = &e {
         // SQLITE_BUSY once the busy timeout is over (or a stale snapshot),
@@ -214,19 +215,10 @@ fn no_arrays() -> Error {
     }
 }
 
+#[inline]
 fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>]) -> Result<()> {
-    let expected = stmt.parameter_count();
-    if expected != binds.len() {
-        if binds.iter().any(|b| matches!(b, ValueRef::Array(_))) {
-            return Err(no_arrays());
-        }
-        return Err(Error::query(
-            sql,
-            format!(
-                "the statement has {expected} placeholders but {} values",
-                binds.len()
-            ),
-        ));
+    if stmt.parameter_count() != binds.len() {
+        return Err(count_mismatch(stmt.parameter_count(), sql, binds));
     }
     for (i, v) in binds.iter().enumerate() {
         let bound = match *v {
@@ -234,27 +226,57 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
             ValueRef::Int(n) => stmt.raw_bind_parameter(i + 1, n),
             ValueRef::Text(s) => stmt.raw_bind_parameter(i + 1, s),
             ValueRef::Null => stmt.raw_bind_parameter(i + 1, rusqlite::types::Null),
-            ValueRef::Float(_) | ValueRef::Bool(_) | ValueRef::Blob(_) => {
-                stmt.raw_bind_parameter(i + 1, Param(*v))
-            }
             ValueRef::Array(_) => return Err(no_arrays()),
-            // Decimals, UUIDs, dates and times are stored as their text
-            // (a REAL would round a decimal), written on the stack; SQLite
-            // copies it while binding.
-            other => match other.text_form() {
-                Some(form) => {
-                    let mut buf = [0u8; 64];
-                    match form.write_into(&mut buf) {
-                        Some(text) => stmt.raw_bind_parameter(i + 1, text),
-                        None => stmt.raw_bind_parameter(i + 1, form.to_string()),
-                    }
-                }
-                None => stmt.raw_bind_parameter(i + 1, Param(*v)),
-            },
+            other => bind_other(stmt, i + 1, other),
         };
         bound.map_err(|e| error(sql, e))?;
     }
     Ok(())
+}
+
+/// The error for a statement given another number of values than it has
+/// placeholders.
+#[cold]
+#[inline(never)]
+fn count_mismatch(expected: usize, sql: &str, binds: &[ValueRef<'_>]) -> Error {
+    if binds.iter().any(|b| matches!(b, ValueRef::Array(_))) {
+        return no_arrays();
+    }
+    Error::query(
+        sql,
+        format!(
+            "the statement has {expected} placeholders but {} values",
+            binds.len()
+        ),
+    )
+}
+
+/// Binds a value of the less common kinds at `at` (1-based): out of line,
+/// so that binding integers and text stays small.
+#[inline(never)]
+fn bind_other(
+    stmt: &mut rusqlite::Statement<'_>,
+    at: usize,
+    v: ValueRef<'_>,
+) -> rusqlite::Result<()> {
+    match v {
+        ValueRef::Float(_) | ValueRef::Bool(_) | ValueRef::Blob(_) => {
+            stmt.raw_bind_parameter(at, Param(v))
+        }
+        // Decimals, UUIDs, dates and times are stored as their text (a
+        // REAL would round a decimal), written on the stack; SQLite copies
+        // it while binding.
+        other => match other.text_form() {
+            Some(form) => {
+                let mut buf = [0u8; 64];
+                match form.write_into(&mut buf) {
+                    Some(text) => stmt.raw_bind_parameter(at, text),
+                    None => stmt.raw_bind_parameter(at, form.to_string()),
+                }
+            }
+            None => stmt.raw_bind_parameter(at, Param(other)),
+        },
+    }
 }
 
 /// Runs `sql`, a statement that returns no rows (or whose rows are not
@@ -300,6 +322,7 @@ where
 impl Connection for SqliteConnection {
     type Row<'r> = SqliteRow<'r>;
 
+    #[inline]
     fn dialect(&self) -> &'static dyn Dialect {
         &Sqlite
     }
@@ -316,12 +339,14 @@ impl Connection for SqliteConnection {
     }
 
     /// Runs the text where the SQL cache holds it.
+    #[inline]
     fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
         let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
         execute(&self.conn, sql, binds)
     }
 
     /// Runs the text where the SQL cache holds it.
+    #[inline]
     fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
         F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
@@ -338,6 +363,7 @@ impl Connection for SqliteConnection {
         &mut self.depth
     }
 
+    #[inline]
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {
         Some(&mut self.sql_cache)
     }
