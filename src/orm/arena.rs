@@ -388,12 +388,21 @@ impl<M: Model> Arena<M> {
     /// of letting the index grow.
     #[inline]
     fn sweep_dead_keys(&mut self) {
-        if self.dead_keys > self.index.len() / 2 && self.index.len() == self.index.capacity() {
-            let slots = &self.slots;
-            self.index
-                .retain(|_, i| matches!(slots.get(*i as usize), Some(Some(_))));
-            self.dead_keys = 0;
+        if self.dead_keys != 0
+            && self.dead_keys > self.index.len() / 2
+            && self.index.len() == self.index.capacity()
+        {
+            self.drop_dead_keys();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn drop_dead_keys(&mut self) {
+        let slots = &self.slots;
+        self.index
+            .retain(|_, i| matches!(slots.get(*i as usize), Some(Some(_))));
+        self.dead_keys = 0;
     }
 
     /// The slots the next flush may have work for, in the order they were

@@ -83,6 +83,11 @@ impl<C: Connection> Db<'_, C> {
 
     /// Runs `r` and puts every row, read as `ST`, in the arena of `M`;
     /// returns the slots in row order.
+    ///
+    /// Where the backend knows the result's length the arena grows once
+    /// and the rows go straight in; where rows stream (SQLite, MySQL) they
+    /// are read into a buffer first, so that the arena and its key index
+    /// grow once instead of doubling (and rehashing) row by row.
     pub(crate) fn load_into<M, ST>(
         &mut self,
         arena: &mut Arena<M>,
@@ -93,17 +98,30 @@ impl<C: Connection> Db<'_, C> {
         M::Row: FromRow<ST>,
     {
         let mut slots = Vec::new();
+        let mut streamed: Vec<M> = Vec::new();
         self.query(r, |row| {
-            if slots.capacity() == 0
-                && let Some(n) = row.result_len()
-            {
-                slots.reserve_exact(n);
-                arena.reserve(n);
+            let value = M::from_row(<M::Row as FromRow<ST>>::from_row(row, 0)?);
+            if slots.capacity() == 0 && streamed.capacity() == 0 {
+                match row.result_len() {
+                    Some(n) => {
+                        slots.reserve_exact(n);
+                        arena.reserve(n);
+                    }
+                    None => streamed.reserve(8),
+                }
             }
-            let values = <M::Row as FromRow<ST>>::from_row(row, 0)?;
-            slots.push(arena.load(M::from_row(values)));
+            if streamed.capacity() == 0 {
+                slots.push(arena.load(value));
+            } else {
+                streamed.push(value);
+            }
             Ok(true)
         })?;
+        if !streamed.is_empty() {
+            slots.reserve_exact(streamed.len());
+            arena.reserve(streamed.len());
+            slots.extend(streamed.into_iter().map(|value| arena.load(value)));
+        }
         Ok(slots)
     }
 }
