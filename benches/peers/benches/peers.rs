@@ -1,4 +1,4 @@
-//! Diesel's benchmark suite, side by side: sqlalgebra, the raw driver and
+//! Diesel's benchmark suite (and a lookup by key), side by side: sqlalgebra, the raw driver and
 //! Diesel on SQLite, PostgreSQL and MySQL/MariaDB.
 //!
 //! Benchmark ids are `<benchmark>/<backend>/<contestant>/<size>`, e.g.
@@ -87,6 +87,37 @@ fn trivial_query(c: &mut Criterion, run: &Filter, arena: &mut Arena) {
                 b.iter(|| black_box(contestant.trivial()))
             });
         }
+    }
+    group.finish();
+}
+
+/// Users looked up by key, one per iteration, going round the 100 users
+/// of the table.
+fn lookup_by_key(c: &mut Criterion, run: &Filter, arena: &mut Arena) {
+    let db = arena.db.name();
+    if !run.wanted("lookup_by_key", db, 1) {
+        return;
+    }
+    let mut group = c.benchmark_group(format!("lookup_by_key/{db}"));
+    arena.fixture.users(100);
+    let (_, first) = &mut arena.contestants[0];
+    let ids: Vec<i32> = sorted(first.trivial()).iter().map(|u| u.id).collect();
+    let absent = ids.iter().max().map_or(0, |m| m + 1);
+    let mut expected = None;
+    for (name, contestant) in &mut arena.contestants {
+        let got: Vec<_> = ids.iter().map(|&id| contestant.lookup(id)).collect();
+        assert!(
+            got.iter()
+                .zip(&ids)
+                .all(|(u, id)| u.as_ref().is_some_and(|u| u.id == *id)),
+            "{name}"
+        );
+        assert_eq!(contestant.lookup(absent), None, "{name}");
+        check(&mut expected, got, name);
+        let mut next = ids.iter().copied().cycle();
+        group.bench_function(BenchmarkId::new(*name, 1), |b| {
+            b.iter(|| black_box(contestant.lookup(black_box(next.next().unwrap_or(0)))))
+        });
     }
     group.finish();
 }
@@ -211,6 +242,7 @@ fn main() {
         let n = arena.contestants.len();
         arena.contestants.rotate_left(rotate % n);
         trivial_query(&mut c, &f, &mut arena);
+        lookup_by_key(&mut c, &f, &mut arena);
         medium_complex_query(&mut c, &f, &mut arena);
         insert(&mut c, &f, &mut arena);
         loading_associations(&mut c, &f, &mut arena);

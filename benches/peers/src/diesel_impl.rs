@@ -69,6 +69,14 @@ macro_rules! diesel_contestant {
                 users::table.load::<User>(&mut self.conn).unwrap()
             }
 
+            fn lookup(&mut self, id: i32) -> Option<User> {
+                users::table
+                    .find(id)
+                    .first::<User>(&mut self.conn)
+                    .optional()
+                    .unwrap()
+            }
+
             fn medium(&mut self) -> Vec<(User, Option<Post>)> {
                 users::table
                     .left_join(posts::table)

@@ -62,10 +62,14 @@ pub struct NewUser {
 /// Users with their posts, each with its comments.
 pub type Associations = Vec<(User, Vec<(Post, Vec<Comment>)>)>;
 
-/// One way of running the four benchmarks against one database.
+/// One way of running the benchmarks against one database.
 pub trait Contestant {
     /// `SELECT id, name, hair_color FROM users`.
     fn trivial(&mut self) -> Vec<User>;
+    /// `SELECT id, name, hair_color FROM users WHERE id = ?`: the user with
+    /// the key `id`, if any (not one of Diesel's benchmarks: the commonest
+    /// query of a service, with a bind).
+    fn lookup(&mut self, id: i32) -> Option<User>;
     /// `users LEFT JOIN posts ON posts.user_id = users.id WHERE users.hair_color = 'black'`.
     fn medium(&mut self) -> Vec<(User, Option<Post>)>;
     /// All of `users` in one multi-row INSERT; returns the rows inserted.

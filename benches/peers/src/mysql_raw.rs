@@ -13,6 +13,7 @@ use crate::{Associations, Comment, Contestant, NewUser, Post, User, group_associ
 pub struct RawMysql {
     conn: Conn,
     trivial: Statement,
+    lookup: Statement,
     medium: Statement,
     /// Keyed by (which statement, how many values).
     sized: HashMap<(u8, usize), Statement>,
@@ -38,6 +39,9 @@ impl RawMysql {
     pub fn connect(url: &str) -> Self {
         let mut conn = Conn::new(Opts::from_url(url).unwrap()).expect("connect to MySQL");
         let trivial = conn.prep("SELECT id, name, hair_color FROM users").unwrap();
+        let lookup = conn
+            .prep("SELECT id, name, hair_color FROM users WHERE id = ?")
+            .unwrap();
         let medium = conn
             .prep(
                 "SELECT users.id, users.name, users.hair_color, \
@@ -49,6 +53,7 @@ impl RawMysql {
         RawMysql {
             conn,
             trivial,
+            lookup,
             medium,
             sized: HashMap::new(),
         }
@@ -99,6 +104,17 @@ impl Contestant for RawMysql {
                 hair_color,
             })
             .unwrap()
+    }
+
+    fn lookup(&mut self, id: i32) -> Option<User> {
+        self.conn
+            .exec_first(&self.lookup, (id,))
+            .unwrap()
+            .map(|(id, name, hair_color)| User {
+                id,
+                name,
+                hair_color,
+            })
     }
 
     fn medium(&mut self) -> Vec<(User, Option<Post>)> {

@@ -13,6 +13,7 @@ use crate::{Associations, Comment, Contestant, NewUser, Post, User, group_associ
 pub struct RawPostgres {
     client: Client,
     trivial: Statement,
+    lookup: Statement,
     medium: Statement,
     posts: Statement,
     comments: Statement,
@@ -25,6 +26,9 @@ impl RawPostgres {
     pub fn connect(url: &str) -> Self {
         let mut c = Client::connect(url, NoTls).expect("connect to PostgreSQL");
         let trivial = c.prepare("SELECT id, name, hair_color FROM users").unwrap();
+        let lookup = c
+            .prepare("SELECT id, name, hair_color FROM users WHERE id = $1")
+            .unwrap();
         let medium = c
             .prepare(
                 "SELECT users.id, users.name, users.hair_color, \
@@ -42,6 +46,7 @@ impl RawPostgres {
         RawPostgres {
             client: c,
             trivial,
+            lookup,
             medium,
             posts,
             comments,
@@ -85,6 +90,13 @@ impl Contestant for RawPostgres {
     fn trivial(&mut self) -> Vec<User> {
         let stmt = self.trivial.clone();
         self.rows(&stmt, &[], user)
+    }
+
+    fn lookup(&mut self, id: i32) -> Option<User> {
+        self.client
+            .query_opt(&self.lookup, &[&id])
+            .unwrap()
+            .map(|r| user(&r))
     }
 
     fn medium(&mut self) -> Vec<(User, Option<Post>)> {

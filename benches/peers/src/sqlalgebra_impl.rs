@@ -21,6 +21,13 @@ impl<C: Connection> Contestant for Algebra<C> {
         select(users::ALL).load(&mut self.conn).expect("trivial")
     }
 
+    fn lookup(&mut self, id: i32) -> Option<User> {
+        select(users::ALL)
+            .filter(users::Id.eq(id))
+            .first(&mut self.conn)
+            .expect("lookup")
+    }
+
     fn medium(&mut self) -> Vec<(User, Option<Post>)> {
         select((users::ALL, posts::ALL))
             .left_join(posts::Posts, posts::UserId.eq(users::Id))

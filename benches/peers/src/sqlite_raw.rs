@@ -1,10 +1,11 @@
 //! rusqlite used directly: cached prepared statements, rows mapped by index.
 
-use rusqlite::{OpenFlags, ToSql, params_from_iter};
+use rusqlite::{OpenFlags, OptionalExtension, ToSql, params_from_iter};
 
 use crate::{Associations, Comment, Contestant, NewUser, Post, User, group_associations};
 
 const TRIVIAL: &str = "SELECT id, name, hair_color FROM users";
+const LOOKUP: &str = "SELECT id, name, hair_color FROM users WHERE id = ?";
 const MEDIUM: &str = "SELECT users.id, users.name, users.hair_color, \
     posts.id, posts.user_id, posts.title, posts.body \
     FROM users LEFT JOIN posts ON posts.user_id = users.id WHERE users.hair_color = ?";
@@ -66,6 +67,11 @@ impl Contestant for RawSqlite {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
+    }
+
+    fn lookup(&mut self, id: i32) -> Option<User> {
+        let mut stmt = self.conn.prepare_cached(LOOKUP).unwrap();
+        stmt.query_row([id], user).optional().unwrap()
     }
 
     fn medium(&mut self) -> Vec<(User, Option<Post>)> {

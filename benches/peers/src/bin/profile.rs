@@ -3,7 +3,7 @@
 //! `valgrind --tool=callgrind target/release/profile sqlite trivial sqlalgebra 100 1000`
 //!
 //! Arguments: backend (sqlite, postgres, mysql), benchmark (trivial,
-//! medium, insert, associations), contestant (sqlalgebra, raw, diesel;
+//! lookup, medium, insert, associations), contestant (sqlalgebra, raw, diesel;
 //! `orm` for associations through the ORM), size, iterations. The data is prepared first; only the loop is wrapped
 //! in `CALLGRIND` markers' worth of work (use `--toggle-collect=*run_loop*`
 //! to count it alone).
@@ -17,9 +17,16 @@ use sqlalgebra_peers::{
 #[inline(never)]
 fn run_loop(c: &mut dyn Contestant, bench: &str, size: usize, iterations: usize) {
     let rows = new_users(size);
+    // The keys looked up, in turn: the table's users.
+    let ids: Vec<i32> = match bench {
+        "lookup" => c.trivial().iter().map(|u| u.id).collect(),
+        _ => Vec::new(),
+    };
+    let mut next = ids.iter().copied().cycle();
     for _ in 0..iterations {
         match bench {
             "trivial" => drop(black_box(c.trivial())),
+            "lookup" => drop(black_box(c.lookup(black_box(next.next().unwrap_or(0))))),
             "medium" => drop(black_box(c.medium())),
             "insert" => drop(black_box(c.insert(&rows))),
             "associations" => drop(black_box(c.associations())),
@@ -77,6 +84,9 @@ fn main() {
 /// With `PROFILE_TIME` set, prints the loop's time per iteration.
 fn print_time(who: &str, start: std::time::Instant, iterations: usize) {
     if std::env::var_os("PROFILE_TIME").is_some() {
-        eprintln!("{who}: {:?} per iteration", start.elapsed() / iterations as u32);
+        eprintln!(
+            "{who}: {:?} per iteration",
+            start.elapsed() / iterations as u32
+        );
     }
 }
