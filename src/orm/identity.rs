@@ -99,18 +99,19 @@ impl<C: Connection> Db<'_, C> {
     {
         let mut slots = Vec::new();
         let mut streamed: Vec<M> = Vec::new();
+        // Decided at the first row: whether the result's length is known.
+        let mut straight_in = None;
         self.query(r, |row| {
             let value = M::from_row(<M::Row as FromRow<ST>>::from_row(row, 0)?);
-            if slots.capacity() == 0 && streamed.capacity() == 0 {
-                match row.result_len() {
-                    Some(n) => {
-                        slots.reserve_exact(n);
-                        arena.reserve(n);
-                    }
-                    None => streamed.reserve(8),
+            let known = *straight_in.get_or_insert_with(|| match row.result_len() {
+                Some(n) => {
+                    slots.reserve_exact(n);
+                    arena.reserve(n);
+                    true
                 }
-            }
-            if streamed.capacity() == 0 {
+                None => false,
+            });
+            if known {
                 slots.push(arena.load(value));
             } else {
                 streamed.push(value);
