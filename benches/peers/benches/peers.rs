@@ -232,6 +232,14 @@ fn check<T: PartialEq + std::fmt::Debug>(expected: &mut Option<T>, got: T, name:
 }
 
 fn main() {
+    if std::env::var_os("PEERS_PINNED").is_none() {
+        eprintln!(
+            "peers: not pinned to one CPU: on a small virtual machine the servers' \
+             round trips take ~4x as long when the scheduler puts the client and the \
+             server on different CPUs, which it does at random (run ./pinned.sh for \
+             ratios that hold from run to run)"
+        );
+    }
     let mut c = Criterion::default().configure_from_args();
     let f = Filter(filter());
     let rotate: usize = std::env::var("PEERS_ROTATE").map_or(0, |k| {
