@@ -15,7 +15,9 @@
 # On one CPU each round trip costs the same for every contestant, and the
 # client's own work is not hidden behind the server's.
 #
-# PEERS_CPU picks the CPU (default: the last one). The servers' CPU
+# PEERS_CPU picks the CPU (default: the last one); PEERS_SERVER_CPU puts
+# the servers on another one instead (client and server then overlap, and
+# every round trip pays the wake-up of the other CPU). The servers' CPU
 # affinity is set for the run (new PostgreSQL backends inherit it from the
 # postmaster) and put back afterwards. Changing another user's processes
 # needs root, as on the project's machines; scripts/db-up.sh starts the
@@ -23,6 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 cpu=${PEERS_CPU:-$(($(nproc) - 1))}
+server_cpu=${PEERS_SERVER_CPU:-$cpu}
 
 # Built first, on every CPU.
 cargo bench --bench peers --no-run
@@ -36,10 +39,10 @@ restore() {
 trap restore EXIT
 for p in $(pgrep -x 'postgres|mariadbd|mysqld' || true); do
   saved[$p]=$(taskset -c -p "$p" | awk '{print $NF}')
-  if ! taskset -a -c -p "$cpu" "$p" >/dev/null; then
+  if ! taskset -a -c -p "$server_cpu" "$p" >/dev/null; then
     echo "pinned.sh: cannot set the CPU of server process $p (root needed)" >&2
     exit 1
   fi
 done
-echo "pinned.sh: the benchmark and ${#saved[@]} server processes on CPU $cpu" >&2
+echo "pinned.sh: the benchmark on CPU $cpu, ${#saved[@]} server processes on CPU $server_cpu" >&2
 PEERS_PINNED=$cpu taskset -c "$cpu" cargo bench --bench peers -- "$@"
