@@ -85,6 +85,25 @@ pub enum Error {
     /// A statement was built in a way that cannot be rendered (for example an
     /// INSERT without values).
     InvalidStatement(String),
+    /// A grouped SELECT (with GROUP BY, HAVING or an aggregate) refers,
+    /// outside any aggregate, to a column that is neither grouped nor of a
+    /// table whose whole primary key is grouped: SQLite would return the
+    /// value of an arbitrary row of each group, and the servers refuse it.
+    /// Found before anything is sent.
+    ///
+    /// ```
+    /// # use sqlalgebra::Error;
+    /// let e = Error::Ungrouped { table: "users".into(), column: "name".into(), clause: "SELECT" };
+    /// assert!(e.to_string().contains(r#""users"."name""#));
+    /// ```
+    Ungrouped {
+        /// The column's table, or the alias it is referred to by.
+        table: String,
+        /// The column.
+        column: String,
+        /// The clause it is in: `SELECT`, `HAVING` or `ORDER BY`.
+        clause: &'static str,
+    },
     /// No pooled connection became free within the pool's checkout timeout.
     PoolTimeout(String),
     /// The connection to the database could not be made or was lost.
@@ -213,6 +232,15 @@ impl fmt::Display for Error {
                 write!(f, "{dialect} does not support {feature}")
             }
             Error::InvalidStatement(m) => write!(f, "invalid statement: {m}"),
+            Error::Ungrouped {
+                table,
+                column,
+                clause,
+            } => write!(
+                f,
+                "column \"{table}\".\"{column}\" in {clause} is neither grouped nor \
+                 aggregated: add it to GROUP BY, or aggregate it (MIN, MAX, ...)"
+            ),
             Error::PoolTimeout(m) => write!(f, "timed out waiting for a pooled connection: {m}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Transaction(m) => write!(f, "transaction error: {m}"),

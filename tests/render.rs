@@ -958,14 +958,14 @@ fn select_a_16_tuple() {
         users::Name.concat("!"),
         users::Age.is_null(),
         users::Active.eq(true),
-        count_star(),
-        max(addresses::Id),
+        lower(users::Name),
+        abs(addresses::Id),
     ));
     assert_sql(
         &q,
-        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + ?, "users"."score" * ?, "users"."name" || ?, "users"."age" IS NULL, "users"."active" = ?, COUNT(*), MAX("addresses"."id") FROM "users", "addresses""#,
-        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + $1, "users"."score" * $2, "users"."name" || $3, "users"."age" IS NULL, "users"."active" = $4, COUNT(*), MAX("addresses"."id") FROM "users", "addresses""#,
-        "SELECT `users`.`id`, `users`.`name`, `users`.`fullname`, `users`.`age`, `users`.`active`, `users`.`score`, `addresses`.`id`, `addresses`.`user_id`, `addresses`.`email`, `users`.`id` + ?, `users`.`score` * ?, CONCAT(`users`.`name`, ?), `users`.`age` IS NULL, `users`.`active` = ?, COUNT(*), MAX(`addresses`.`id`) FROM `users`, `addresses`",
+        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + ?, "users"."score" * ?, "users"."name" || ?, "users"."age" IS NULL, "users"."active" = ?, LOWER("users"."name"), ABS("addresses"."id") FROM "users", "addresses""#,
+        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + $1, "users"."score" * $2, "users"."name" || $3, "users"."age" IS NULL, "users"."active" = $4, LOWER("users"."name"), ABS("addresses"."id") FROM "users", "addresses""#,
+        "SELECT `users`.`id`, `users`.`name`, `users`.`fullname`, `users`.`age`, `users`.`active`, `users`.`score`, `addresses`.`id`, `addresses`.`user_id`, `addresses`.`email`, `users`.`id` + ?, `users`.`score` * ?, CONCAT(`users`.`name`, ?), `users`.`age` IS NULL, `users`.`active` = ?, LOWER(`users`.`name`), ABS(`addresses`.`id`) FROM `users`, `addresses`",
         &[V::Int(1), V::Float(2.0), V::Text("!"), V::Bool(true)],
     );
 }

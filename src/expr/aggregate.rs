@@ -4,7 +4,7 @@
 //! `MAX` are nullable, since over no rows they are NULL.
 
 use super::Expression;
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{BigInt, Double, IntoNullable, Nullable, NumericLike};
 
 macro_rules! aggregate {
@@ -39,6 +39,12 @@ macro_rules! aggregate {
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
+            }
+            fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+                // The argument of a window's aggregate is per group.
+                if c.aggregate() {
+                    c.operand(&self.expr);
+                }
             }
             #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -103,6 +109,9 @@ pub struct CountStar;
 impl Render for CountStar {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("COUNT(*)");
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.aggregate();
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

@@ -1,7 +1,7 @@
 //! `CASE WHEN ... THEN ... ELSE ... END`.
 
 use super::{Expression, IntoExpr, IntoNaturalExpr};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{BoolLike, IntoNullable, PropagateNull, SqlType};
 
 /// The `WHEN cond THEN value` branches of a [`Case`]: the earlier branches
@@ -51,6 +51,11 @@ pub trait WhenList {
     fn write_whens<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Adds the tables the branches refer to.
     fn collect_when_tables<'a>(&'a self, out: &mut TableSet<'a>);
+    /// Visits the branches for the GROUP BY check
+    /// ([`Render::check_grouping`]); the default visits nothing.
+    fn check_whens<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        let _ = check;
+    }
     /// The [`sql_key`](Render::sql_key) of the WHEN branches. `false` (the
     /// default): not described.
     #[inline]
@@ -85,6 +90,10 @@ impl<C: Expression, V: Expression> WhenList for When<(), C, V> {
         self.cond.collect_tables(out);
         self.value.collect_tables(out);
     }
+    fn check_whens<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.cond);
+        c.operand(&self.value);
+    }
     #[inline]
     fn whens_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         when_key(key, &self.cond, &self.value)
@@ -105,6 +114,11 @@ where
         self.prev.collect_when_tables(out);
         self.cond.collect_tables(out);
         self.value.collect_tables(out);
+    }
+    fn check_whens<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        self.prev.check_whens(c);
+        c.operand(&self.cond);
+        c.operand(&self.value);
     }
     #[inline]
     fn whens_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -166,6 +180,11 @@ pub trait CaseElse<ST: SqlType> {
     fn write_else<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Adds the tables the ELSE value refers to.
     fn collect_else_tables<'a>(&'a self, out: &mut TableSet<'a>);
+    /// Visits the ELSE value for the GROUP BY check
+    /// ([`Render::check_grouping`]); the default visits nothing.
+    fn check_else<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        let _ = check;
+    }
     /// The [`sql_key`](Render::sql_key) of the ELSE branch. `false` (the
     /// default): not described.
     #[inline]
@@ -199,6 +218,9 @@ where
     }
     fn collect_else_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.0.collect_tables(out);
+    }
+    fn check_else<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.0);
     }
     #[inline]
     fn else_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -301,6 +323,10 @@ impl<W: WhenList, E: CaseElse<W::SqlType>> Render for Case<W, E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.whens.collect_when_tables(out);
         self.otherwise.collect_else_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        self.whens.check_whens(c);
+        self.otherwise.check_else(c);
     }
 }
 

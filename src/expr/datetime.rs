@@ -2,7 +2,7 @@
 //! parts of a date (year, month, day) rendered portably.
 
 use super::{Expression, TakesValue};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{
     Date, DateLike, Integer, Json, Jsonb, Nullable, Numeric, PropagateNull, Time, Timestamp,
     TimestampTz, Uuid,
@@ -95,6 +95,9 @@ impl<E: Render> Render for Extract<E> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

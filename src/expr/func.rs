@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use super::{Bind, Expression, IntoExpr};
 use crate::error::Error;
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::*;
 
 /// An expression, or a Rust value bound as its natural SQL type: `i64` as
@@ -105,6 +105,9 @@ impl<E: Render, ST: SqlType> Render for Cast<E, ST> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+    }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static CAST: NodeTag = NodeTag::new("CAST");
@@ -191,6 +194,10 @@ impl<A: Render, B: Render> Render for Coalesce<A, B> {
         self.first.collect_tables(out);
         self.fallback.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.first);
+        c.operand(&self.fallback);
+    }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static COALESCE: NodeTag = NodeTag::new("COALESCE");
@@ -274,6 +281,10 @@ impl<A: Render, B: Render> Render for NullIf<A, B> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.value.collect_tables(out);
         self.null_when.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.value);
+        c.operand(&self.null_when);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

@@ -1,13 +1,18 @@
 //! `expr AS "name"`.
 
 use super::Expression;
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 
 /// An expression with a name in the SELECT list: `expr AS "name"`.
 ///
 /// In ORDER BY it is written as its name (`ORDER BY "n" DESC`); anywhere
 /// else (WHERE, GROUP BY, HAVING, inside other expressions) as the bare
-/// expression, since SQL does not let those refer to output names.
+/// expression, since SQL does not let those refer to output names. When
+/// the expression binds values and the SELECT selects it, GROUP BY and
+/// HAVING refer to that item instead of binding the values again, which
+/// the servers would refuse: with the same placeholders on PostgreSQL
+/// (`GROUP BY CASE WHEN .. $1 .. END`), by position in GROUP BY elsewhere
+/// (`GROUP BY 1`), by name in MySQL's HAVING.
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
@@ -37,10 +42,16 @@ impl<E> Labeled<E> {
 
 impl<E: Render> Render for Labeled<E> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.expr.render(w);
+        w.push_labelled(self.name, &self.expr);
+    }
+    fn label_name(&self) -> Option<&'static str> {
+        Some(self.name)
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
     }
     fn precedence(&self) -> u8 {
         self.expr.precedence()

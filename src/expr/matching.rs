@@ -1,7 +1,9 @@
 //! Predicates that match: LIKE / ILIKE, IN, BETWEEN, IS NULL.
 
 use super::{Expression, IntoExpr};
-use crate::render::{IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
+use crate::render::{
+    GroupCheck, IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
+};
 use crate::types::Bool;
 use crate::value::ValueRef;
 
@@ -58,6 +60,10 @@ impl<L: Render, R: Render> Render for Like<L, R> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect2(&self.left, &self.pattern, out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.left);
+        c.operand(&self.pattern);
+    }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
@@ -103,6 +109,10 @@ impl<L: Render, R: Render> Render for ILike<L, R> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect2(&self.left, &self.pattern, out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.left);
+        c.operand(&self.pattern);
     }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
@@ -227,6 +237,12 @@ impl<E: Render, V: Render> Render for InList<E, V> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect_in(&self.expr, &self.values, out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+        for v in self.values.iter() {
+            c.operand(v);
+        }
+    }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
@@ -244,6 +260,12 @@ impl<E: Render, V: Render> Render for NotInList<E, V> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect_in(&self.expr, &self.values, out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+        for v in self.values.iter() {
+            c.operand(v);
+        }
     }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
@@ -323,6 +345,11 @@ impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
         self.expr.collect_tables(out);
         collect2(&self.low, &self.high, out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+        c.operand(&self.low);
+        c.operand(&self.high);
+    }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
@@ -355,6 +382,9 @@ macro_rules! postfix_node {
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
+            }
+            fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+                c.operand(&self.expr);
             }
             fn precedence(&self) -> u8 {
                 precedence::COMPARISON

@@ -84,7 +84,9 @@ pub use window::{
 
 use std::marker::PhantomData;
 
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table};
+use crate::render::{
+    GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table,
+};
 use crate::schema::{Column, Table};
 use crate::types::*;
 use crate::value::{Encode, ValueRef};
@@ -110,6 +112,10 @@ impl<C: Column> Render for C {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         add_table(out, TableRef::new(<C::Table as Table>::NAME));
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        let key = <<C::Table as Table>::PrimaryKey as crate::schema::ColumnList>::NAMES;
+        c.column(TableRef::new(<C::Table as Table>::NAME), C::NAME, key);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

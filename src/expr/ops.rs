@@ -2,7 +2,9 @@
 //! string concatenation.
 
 use super::Expression;
-use crate::render::{ConcatStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
+use crate::render::{
+    ConcatStyle, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
+};
 use crate::types::{Bool, BoolLike};
 
 // `$prec` is the node's own precedence; `$left_min` and `$right_min` are the
@@ -42,6 +44,10 @@ macro_rules! binary_node {
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.left.collect_tables(out);
                 self.right.collect_tables(out);
+            }
+            fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+                c.operand(&self.left);
+                c.operand(&self.right);
             }
             fn precedence(&self) -> u8 {
                 $prec
@@ -132,6 +138,9 @@ impl<E: Render> Render for Not<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+    }
     fn precedence(&self) -> u8 {
         precedence::NOT
     }
@@ -180,6 +189,10 @@ impl<L: Render, R: Render> Render for Concat<L, R> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.left.collect_tables(out);
         self.right.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.left);
+        c.operand(&self.right);
     }
     fn precedence(&self) -> u8 {
         precedence::CONCAT

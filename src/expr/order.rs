@@ -1,7 +1,7 @@
 //! ORDER BY terms.
 
 use super::Expression;
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence};
 
 /// `expr ASC`
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,8 +24,11 @@ impl<E: Render> Render for Asc<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+    }
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.expr.render_order_key(w);
+        w.push_order_key(&self.expr);
         w.push_sql(" ASC");
     }
     #[inline]
@@ -45,8 +48,11 @@ impl<E: Render> Render for Desc<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+    }
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.expr.render_order_key(w);
+        w.push_order_key(&self.expr);
         w.push_sql(" DESC");
     }
     #[inline]
@@ -200,6 +206,9 @@ impl<E: Render> Render for NullsOrder<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+    }
 }
 
 impl<E: Render> NullsOrder<E> {
@@ -208,7 +217,7 @@ impl<E: Render> NullsOrder<E> {
     fn write<'a>(&'a self, w: &mut SqlWriter<'a>, as_key: bool) {
         let key = |w: &mut SqlWriter<'a>| {
             if as_key {
-                self.expr.render_order_key(w);
+                w.push_order_key(&self.expr);
             } else {
                 self.expr.render(w);
             }

@@ -5,7 +5,7 @@
 //! nullable argument is nullable.
 
 use super::{Bind, Expression, IntoExpr};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{Double, Integer, NumericLike, PropagateNull, Text, TextLike};
 
 // The argument's type class (text, numeric) is checked where a node is
@@ -29,6 +29,9 @@ macro_rules! same_type_function {
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
+            }
+            fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+                c.operand(&self.expr);
             }
             #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -185,6 +188,9 @@ impl<E: Render> Render for Length<E> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+    }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static LENGTH: NodeTag = NodeTag::new("length");
@@ -258,6 +264,11 @@ impl<E: Render, S: Render, L: Render> Render for Substr<E, S, L> {
         self.expr.collect_tables(out);
         self.start.collect_tables(out);
         self.len.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+        c.operand(&self.start);
+        c.operand(&self.len);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -346,6 +357,11 @@ impl<E: Render, F: Render, T: Render> Render for Replace<E, F, T> {
         self.from.collect_tables(out);
         self.to.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
+        c.operand(&self.from);
+        c.operand(&self.to);
+    }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static REPLACE: NodeTag = NodeTag::new("REPLACE");
@@ -423,6 +439,9 @@ impl<E: Render> Render for Round<E> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

@@ -9,7 +9,7 @@
 use super::{Avg, Count, CountStar, Expression, Func, Max, Min, OrderBy, Sum};
 use crate::error::Error;
 use crate::query::{Clause, MaybeClause};
-use crate::render::{Render, SqlWriter, TableSet};
+use crate::render::{GroupCheck, Render, SqlWriter, TableSet};
 use crate::types::{BigInt, IntoNullable, SqlType};
 
 /// A function that can be computed over a window of rows:
@@ -108,6 +108,11 @@ impl<F: WindowFunction, P: MaybeClause, O: MaybeClause> Render for Over<F, Windo
         self.func.collect_tables(out);
         self.window.partition.collect_clause_tables(out);
         self.window.order.collect_clause_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.window_function(&self.func);
+        self.window.partition.check_clause(c);
+        self.window.order.check_clause(c);
     }
 }
 
@@ -532,6 +537,9 @@ macro_rules! offset_function {
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);
+            }
+            fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+                c.operand(&self.expr);
             }
         }
 

@@ -8,7 +8,9 @@ use super::clause::{MaybeClause, Predicate, Selection};
 use super::run::Query;
 use super::select::{FromClause, JoinKind, Modifiers, Select, SelectParts, render_select};
 use crate::expr::{Expression, OrderBy};
-use crate::render::{Render, SqlWriter, Statement, TableRef, TableSet, add_table, precedence};
+use crate::render::{
+    GroupCheck, Render, SqlWriter, Statement, TableRef, TableSet, add_table, precedence,
+};
 use crate::schema::QuerySource;
 use crate::types::SqlType;
 
@@ -54,6 +56,15 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     }
     fn render_order_key<'b>(&'b self, w: &mut SqlWriter<'b>) {
         self.inner.render_order_key(w);
+    }
+    fn check_grouping<'b>(&'b self, c: &mut GroupCheck<'_, 'b>) {
+        self.inner.check_grouping(c);
+    }
+    fn each_term<'b>(&'b self, each: &mut dyn FnMut(&'b dyn Render)) -> bool {
+        self.inner.each_term(each)
+    }
+    fn label_name(&self) -> Option<&'static str> {
+        self.inner.label_name()
     }
 }
 
@@ -117,6 +128,12 @@ impl MaybeClause for Conjunction<'_> {
             p.collect_tables(out);
         }
     }
+    fn check_clause<'b>(&'b self, c: &mut GroupCheck<'_, 'b>) {
+        self.first.check_clause(c);
+        for p in &self.more {
+            c.operand(&**p);
+        }
+    }
     fn is_present(&self) -> bool {
         self.first.is_present() || !self.more.is_empty()
     }
@@ -149,7 +166,7 @@ impl List<'_> {
             }
             first = false;
             if order {
-                t.render_order_key(w);
+                w.push_order_terms(&**t);
             } else {
                 t.render(w);
             }
@@ -168,6 +185,12 @@ impl MaybeClause for List<'_> {
         self.first.collect_clause_tables(out);
         for t in &self.more {
             t.collect_tables(out);
+        }
+    }
+    fn check_clause<'b>(&'b self, c: &mut GroupCheck<'_, 'b>) {
+        self.first.check_clause(c);
+        for t in &self.more {
+            c.operand(&**t);
         }
     }
     fn is_present(&self) -> bool {

@@ -2,7 +2,7 @@
 //! assignments.
 
 use crate::expr::{And, Expression, IntoExpr};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::schema::{Column, SameTable, Table};
 use crate::types::{BoolLike, SqlType};
 
@@ -26,6 +26,20 @@ pub trait MaybeClause {
     /// Writes `keyword` and the clause as ORDER BY terms (labelled
     /// expressions by name), if present.
     fn write_order_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
+        self.write_clause(w, keyword);
+    }
+    /// Visits the clause's expression for the GROUP BY check, if present
+    /// (see [`Render::check_grouping`]).
+    fn check_clause<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        let _ = check;
+    }
+    /// The clause's expression, if present.
+    fn clause_expr(&self) -> Option<&dyn Render> {
+        None
+    }
+    /// Writes `keyword` and the clause as GROUP BY terms (a repeated
+    /// expression of the SELECT list as a reference to it), if present.
+    fn write_group_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
         self.write_clause(w, keyword);
     }
     /// The clause's [`sql_key`](Render::sql_key): its expression's key, no
@@ -62,7 +76,17 @@ impl<T: Render> MaybeClause for Clause<T> {
     }
     fn write_order_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
         w.push_sql(keyword);
-        self.0.render_order_key(w);
+        w.push_order_terms(&self.0);
+    }
+    fn write_group_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
+        w.push_sql(keyword);
+        w.push_group_terms(&self.0);
+    }
+    fn check_clause<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        check.operand(&self.0);
+    }
+    fn clause_expr(&self) -> Option<&dyn Render> {
+        Some(&self.0)
     }
     fn collect_clause_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.0.collect_tables(out);
@@ -243,15 +267,16 @@ macro_rules! tuple_impls {
                     $T.render_selected(w);
                 )+
             }
-            #[allow(non_snake_case, unused_assignments)]
-            fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+            #[allow(non_snake_case)]
+            fn check_grouping<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
                 let ($($T,)+) = self;
-                let mut first = true;
-                $(
-                    if !first { w.push_sql(", "); }
-                    first = false;
-                    $T.render_order_key(w);
-                )+
+                $(check.operand($T);)+
+            }
+            #[allow(non_snake_case)]
+            fn each_term<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+                let ($($T,)+) = self;
+                $(each($T);)+
+                true
             }
             #[allow(non_snake_case)]
             #[inline]

@@ -4,7 +4,10 @@ use super::clause::{AndPredicate, Clause, MaybeClause, Predicate, Selection};
 use super::run::Query;
 use crate::error::Error;
 use crate::expr::OrderBy;
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet, add_table};
+use crate::render::{
+    Dependent, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet,
+    TermClause, add_table, for_each_leaf,
+};
 use crate::schema::QuerySource;
 use crate::value::ValueRef;
 
@@ -394,14 +397,28 @@ where
                 | usize::from(m.having.is_present()) << 6
                 | usize::from(m.order.is_present()) << 7,
         );
-        // In the order `render_select` binds.
-        let described = m.distinct_on.clause_key(key)
-            && self.selection.sql_key(key)
-            && self.from.join_key(key)
-            && self.filter.clause_key(key)
-            && m.group.clause_key(key)
-            && m.having.clause_key(key)
-            && m.order.clause_key(key);
+        // In the order `render_select` binds. A term of GROUP BY, HAVING
+        // or ORDER BY that repeats an expression of the SELECT list with
+        // the same bind values refers to it (see `render/terms.rs`), and
+        // the GROUP BY check compares them too: the text then depends on
+        // the values, which the words do not record. So a statement with
+        // bind values in two of those clauses is not described.
+        let mut with_binds = 0;
+        let mut described = m.distinct_on.clause_key(key);
+        let before = key.bind_count();
+        described = described && self.selection.sql_key(key);
+        with_binds += usize::from(key.bind_count() > before);
+        described = described && self.from.join_key(key) && self.filter.clause_key(key);
+        let before = key.bind_count();
+        described = described && m.group.clause_key(key);
+        with_binds += usize::from(key.bind_count() > before);
+        let before = key.bind_count();
+        described = described && m.having.clause_key(key);
+        with_binds += usize::from(key.bind_count() > before);
+        let before = key.bind_count();
+        described = described && m.order.clause_key(key);
+        with_binds += usize::from(key.bind_count() > before);
+        let described = described && with_binds < 2;
         if let Some(l) = m.limit {
             key.bind(ValueRef::Int(l));
         }
@@ -446,6 +463,9 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     if base.is_some() || referenced.iter().any(|t| !w.is_outer_table(t)) {
         referenced.retain(|t| !w.is_outer_table(t));
     }
+    // A SELECT nested in GROUP BY, HAVING or ORDER BY has clauses of its
+    // own.
+    let outer_terms = w.take_terms();
     let mark = w.enter_scope_iter(
         referenced
             .iter()
@@ -453,6 +473,8 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
             .chain(base)
             .chain(joined.iter().copied()),
     );
+
+    let dependent = check_grouping(w, &p);
 
     w.push_sql(if p.distinct && !p.distinct_on.is_present() {
         "SELECT DISTINCT "
@@ -466,7 +488,9 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
         p.distinct_on.write_clause(w, "DISTINCT ON (");
         w.push_sql(") ");
     }
+    let params_before_selection = w.params();
     p.selection.render_selected(w);
+    let selection_params = params_before_selection..w.params();
     let mut rest = referenced.iter();
     let first_inferred = if base.is_some() { None } else { rest.next() };
     if base.is_some() || first_inferred.is_some() {
@@ -487,11 +511,40 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     }
 
     p.filter.write_clause(w, " WHERE ");
-    p.group.write_clause(w, " GROUP BY ");
+    w.begin_terms(p.selection, selection_params);
+    p.group.write_group_clause(w, " GROUP BY ");
+    if w.dialect().groups_dependent_columns() {
+        for (table, column) in dependent {
+            w.push_sql(", ");
+            w.push_qualified(table.exposed_name(), column);
+        }
+    }
+    w.set_term_clause(TermClause::Having);
     p.having.write_clause(w, " HAVING ");
+    w.set_term_clause(TermClause::OrderBy);
     p.order.write_order_clause(w, " ORDER BY ");
+    w.end_terms(outer_terms);
     write_limit_offset(w, p.limit, p.offset);
     w.leave_scope(mark);
+}
+
+/// Records [`Error::Ungrouped`] when the SELECT is grouped and refers to
+/// a column outside aggregates and groups (see `render/group_check.rs`);
+/// returns the columns that depend on a grouped primary key.
+fn check_grouping<'a>(w: &mut SqlWriter<'a>, p: &SelectParts<'a>) -> Dependent<'a> {
+    let mut check = GroupCheck::new(w, p.group.clause_expr());
+    for_each_leaf(p.selection, &mut |item| check.operand(item));
+    check.set_clause("HAVING");
+    p.having.check_clause(&mut check);
+    check.set_clause("ORDER BY");
+    p.order.check_clause(&mut check);
+    match check.finish(p.group.is_present() || p.having.is_present()) {
+        Ok(dependent) => dependent,
+        Err(e) => {
+            w.fail(e);
+            Dependent::new()
+        }
+    }
 }
 
 /// Writes `LIMIT ? OFFSET ?` with the values bound, in the dialect's form.

@@ -6,7 +6,8 @@ use std::marker::PhantomData;
 use super::run::Query;
 use crate::expr::Expression;
 use crate::render::{
-    NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet, add_table, precedence,
+    GroupCheck, NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet, add_table,
+    precedence,
 };
 use crate::schema::{Column, QuerySource, Table};
 use crate::types::{Bool, IntoNullable, SingleValue};
@@ -96,6 +97,9 @@ impl<E: Render, Q: Render> Render for InSubquery<E, Q> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.operand(&self.expr);
     }
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
@@ -228,6 +232,7 @@ impl<T: Table> Alias<T> {
                 alias: Some(self.name),
             },
             column: C::NAME,
+            primary_key: <T::PrimaryKey as crate::schema::ColumnList>::NAMES,
             sql_type: PhantomData,
         }
     }
@@ -254,6 +259,9 @@ impl<T: Table> QuerySource for Alias<T> {
 pub struct SourceColumn<ST> {
     table: TableRef<'static>,
     column: &'static str,
+    /// The columns of the source's primary key, where known (an alias of
+    /// a table), for the GROUP BY check.
+    primary_key: &'static [&'static str],
     sql_type: PhantomData<fn() -> ST>,
 }
 
@@ -263,6 +271,7 @@ impl<ST> SourceColumn<ST> {
         SourceColumn {
             table: TableRef::new(source),
             column,
+            primary_key: &[],
             sql_type: PhantomData,
         }
     }
@@ -286,6 +295,9 @@ impl<ST> Render for SourceColumn<ST> {
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         add_table(out, self.table);
+    }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.column(self.table, self.column, self.primary_key);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

@@ -351,6 +351,49 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     fn supports_nulls_first_last(&self) -> bool {
         true
     }
+
+    /// Whether a placeholder may stand twice in a statement for one value
+    /// (`$1 ... $1`, PostgreSQL). Then a GROUP BY, HAVING or ORDER BY term
+    /// that repeats an expression of the SELECT list with bound values is
+    /// written with that expression's own placeholders, so that the server
+    /// sees one expression; otherwise GROUP BY and ORDER BY refer to it by
+    /// its position (`GROUP BY 1`). `false` by default.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_postgres::Postgres.repeats_placeholders());
+    /// assert!(!sqlalgebra_mysql::Mysql.repeats_placeholders());
+    /// ```
+    fn repeats_placeholders(&self) -> bool {
+        false
+    }
+
+    /// Whether HAVING may name a label of the SELECT list (MySQL), so that
+    /// a labelled expression with bound values is written there as its
+    /// label; where it may not, it is bound again. `false` by default.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_mysql::Mysql.having_names_labels());
+    /// assert!(!sqlalgebra_sqlite::Sqlite.having_names_labels());
+    /// ```
+    fn having_names_labels(&self) -> bool {
+        false
+    }
+
+    /// Whether GROUP BY must also list the columns a SELECT takes from a
+    /// table whose primary key is grouped (MariaDB, which does not know
+    /// that they depend on it). They are appended to GROUP BY there: the
+    /// groups stay the same. `false` by default.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_mysql::Mysql.groups_dependent_columns());
+    /// assert!(!sqlalgebra_postgres::Postgres.groups_dependent_columns());
+    /// ```
+    fn groups_dependent_columns(&self) -> bool {
+        false
+    }
 }
 
 /// Writes a decimal integer without going through `format!`.

@@ -2,11 +2,16 @@
 //! [`Dialect`] and collects its bind values.
 
 mod dialect;
+mod group_check;
 mod key;
+mod terms;
 
 pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
+pub(crate) use group_check::Dependent;
+pub use group_check::GroupCheck;
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
 pub(crate) use key::{param_count, same_binds};
+pub(crate) use terms::{SelectTerms, TermClause, for_each_leaf};
 
 use smallvec::SmallVec;
 
@@ -131,6 +136,62 @@ pub trait Render {
         self.render(w);
     }
 
+    /// For a tuple (a SELECT list, or GROUP BY or ORDER BY terms): calls
+    /// `each` with every element, in order, and returns `true`. `false`,
+    /// the default: the node is a single term.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::Render;
+    /// let mut n = 0;
+    /// assert!((bind::<BigInt, _>(1i64), bind::<Text, _>("a")).each_term(&mut |_| n += 1));
+    /// assert_eq!(n, 2);
+    /// assert!(!bind::<BigInt, _>(1i64).each_term(&mut |_| n += 1));
+    /// ```
+    fn each_term<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+        let _ = each;
+        false
+    }
+
+    /// Visits this node for the check that a grouped SELECT refers to
+    /// columns only inside aggregates or grouped expressions (see
+    /// [`GroupCheck`]): a node calls [`GroupCheck::operand`] with each of
+    /// its expressions (not the SELECTs of subqueries),
+    /// [`GroupCheck::column`] if it is a column and
+    /// [`GroupCheck::aggregate`] if it is an aggregate.
+    ///
+    /// The default visits nothing: the node is taken as allowed anywhere
+    /// (a node of your own, `func(..)`, which may name an aggregate).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+    /// # impl Column for B { type Table = T; type SqlType = BigInt; const NAME: &'static str = "b"; }
+    /// use sqlalgebra_postgres::Postgres;
+    /// // `B` is in GROUP BY, `A` only inside an aggregate.
+    /// let q = select((B.mul(2), max(A))).group_by(B);
+    /// assert!(q.to_sql(&Postgres).is_ok());
+    /// ```
+    fn check_grouping<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        let _ = check;
+    }
+
+    /// The label of a labelled expression (`expr.label("n")`), else
+    /// `None`, the default.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::Render;
+    /// assert_eq!(bind::<BigInt, _>(1i64).label("n").label_name(), Some("n"));
+    /// ```
+    fn label_name(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Describes this node's SQL text for the rendered-SQL cache (see
     /// [`SqlKey`]): records its [`NodeTag`], every run-time datum its text
     /// depends on and its children's keys, and collects its bind values in
@@ -219,6 +280,12 @@ pub struct SqlWriter<'a> {
     /// Placeholders written so far: the binds but for the elements of
     /// array parameters ([`ValueRef::Array`]).
     params: usize,
+    /// The SELECT list whose GROUP BY, HAVING or ORDER BY is being
+    /// written (see `terms.rs`).
+    terms: Option<SelectTerms<'a>>,
+    /// While an expression of the SELECT list is written again with its
+    /// own placeholders: the placeholders before the next one.
+    replay: Option<usize>,
 }
 
 impl<'a> SqlWriter<'a> {
@@ -247,6 +314,8 @@ impl<'a> SqlWriter<'a> {
             scope: TableSet::new(),
             unqualified: false,
             params: 0,
+            terms: None,
+            replay: None,
         }
     }
 
@@ -326,6 +395,9 @@ impl<'a> SqlWriter<'a> {
     /// Appends a placeholder and records the value bound to it.
     #[inline]
     pub fn push_bind(&mut self, value: ValueRef<'a>) {
+        if self.write_replayed() {
+            return;
+        }
         self.binds.push(value);
         self.params += 1;
         self.dialect.write_placeholder(&mut self.sql, self.params);
@@ -352,9 +424,26 @@ impl<'a> SqlWriter<'a> {
         I: IntoIterator<Item = ValueRef<'a>>,
         I::IntoIter: ExactSizeIterator,
     {
+        if self.write_replayed() {
+            return;
+        }
         push_array(&mut self.binds, values);
         self.params += 1;
         self.dialect.write_placeholder(&mut self.sql, self.params);
+    }
+
+    /// While a repeated expression is written with the placeholders it
+    /// had before: writes the next of them and returns `true`.
+    #[inline]
+    fn write_replayed(&mut self) -> bool {
+        match self.replay {
+            Some(n) => {
+                self.replay = Some(n + 1);
+                self.dialect.write_placeholder(&mut self.sql, n + 1);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Appends a decimal integer literal (for lengths and counts in DDL,

@@ -51,6 +51,19 @@ impl Dialect for Mysql {
         false
     }
 
+    /// HAVING resolves a name to a FROM column first, but a name that is
+    /// both a column and a label is refused as ambiguous: never another
+    /// meaning.
+    fn having_names_labels(&self) -> bool {
+        true
+    }
+
+    /// MariaDB refuses a column that depends on a grouped primary key
+    /// (MySQL 8 accepts it, and the listed column changes no group).
+    fn groups_dependent_columns(&self) -> bool {
+        true
+    }
+
     fn upsert_style(&self) -> UpsertStyle {
         UpsertStyle::OnDuplicateKey
     }

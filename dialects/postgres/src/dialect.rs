@@ -44,6 +44,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn repeats_placeholders(&self) -> bool {
+        true
+    }
+
     fn write_placeholder(&self, out: &mut String, n: usize) {
         out.push('$');
         push_int(out, n as i64);
