@@ -453,6 +453,12 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
             .chain(base)
             .chain(joined.iter().copied()),
     );
+    for t in referenced.iter().chain(&base).chain(&joined) {
+        w.check_readable(t);
+    }
+    // A subquery in RETURNING or in the ORDER BY of a UNION qualifies its
+    // columns all the same: its own FROM may name several tables.
+    let unqualified = w.set_unqualified(false);
 
     w.push_sql(if p.distinct && !p.distinct_on.is_present() {
         "SELECT DISTINCT "
@@ -491,6 +497,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     p.having.write_clause(w, " HAVING ");
     p.order.write_order_clause(w, " ORDER BY ");
     write_limit_offset(w, p.limit, p.offset);
+    w.set_unqualified(unqualified);
     w.leave_scope(mark);
 }
 
