@@ -15,6 +15,20 @@ use crate::schema::{QuerySource, Table};
 
 /// The other tables an UPDATE or DELETE reads: `()` for none, a table
 /// (or an [`alias`](super::alias), a derived table), or a tuple of them.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::query::{WriteSources, alias};
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// fn reads_others<S: WriteSources>(_: &S) -> bool {
+///     S::ANY
+/// }
+/// assert!(!reads_others(&()));
+/// assert!(reads_others(&(T, alias(T, "t2"))));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read by an UPDATE or DELETE",
     label = "expected a table, an alias, a derived table, or a tuple of them"
