@@ -104,6 +104,24 @@ pub enum Error {
         /// The clause it is in: `SELECT`, `HAVING` or `ORDER BY`.
         clause: &'static str,
     },
+    /// An UPDATE or DELETE (or its RETURNING) refers to a column of a table
+    /// that the statement neither targets nor names in its FROM / USING
+    /// list; add the table with `update(..).from(..)` or
+    /// `delete_from(..).using(..)`.
+    ///
+    /// ```
+    /// let e = sqlalgebra::Error::TableNotInStatement {
+    ///     table: "posts".into(),
+    ///     column: "user_id".into(),
+    /// };
+    /// assert!(e.to_string().starts_with("column `posts`.`user_id`"));
+    /// ```
+    TableNotInStatement {
+        /// The table (or alias) the column belongs to.
+        table: String,
+        /// The column.
+        column: String,
+    },
     /// No pooled connection became free within the pool's checkout timeout.
     PoolTimeout(String),
     /// The connection to the database could not be made or was lost.
@@ -240,6 +258,12 @@ impl fmt::Display for Error {
                 f,
                 "column \"{table}\".\"{column}\" in {clause} is neither grouped nor \
                  aggregated: add it to GROUP BY, or aggregate it (MIN, MAX, ...)"
+            ),
+            Error::TableNotInStatement { table, column } => write!(
+                f,
+                "column `{table}`.`{column}` belongs to table `{table}`, which the UPDATE or \
+                 DELETE neither targets nor names: add it with `update(..).from({table})` or \
+                 `delete_from(..).using({table})`"
             ),
             Error::PoolTimeout(m) => write!(f, "timed out waiting for a pooled connection: {m}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),

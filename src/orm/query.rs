@@ -626,24 +626,29 @@ fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
 }
 
 /// `FROM "t" <joins>`, plus any other table the clauses name (as the core
-/// SELECT infers its FROM).
+/// SELECT infers its FROM). These tables become the scope of the
+/// subqueries in the clauses written until the returned mark is left, so
+/// that they are correlated as in the core SELECT.
 fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
     w: &mut SqlWriter<'a>,
     parts: &'a Parts<J, W, O>,
-) {
-    w.push_sql(" FROM ");
-    w.push_ident(M::Table::NAME);
-    parts.joins.write_joins(w);
+) -> usize {
     let mut named = TableSet::new();
     parts.filter.collect_clause_tables(&mut named);
     parts.order.collect_clause_tables(&mut named);
     let mut joined = TableSet::new();
     joined.push(TableRef::new(M::Table::NAME));
     parts.joins.joined(&mut joined);
-    for t in named.iter().filter(|t| !joined.contains(t)) {
+    named.retain(|t| !joined.contains(t));
+    let mark = w.enter_scope_iter(joined.iter().chain(&named).copied());
+    w.push_sql(" FROM ");
+    w.push_ident(M::Table::NAME);
+    parts.joins.write_joins(w);
+    for t in &named {
         w.push_sql(", ");
         write_table(w, *t);
     }
+    mark
 }
 
 fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
@@ -653,10 +658,11 @@ fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
 ) {
     w.push_sql("SELECT ");
     cols.render(w);
-    write_from::<M, J, W, O>(w, parts);
+    let mark = write_from::<M, J, W, O>(w, parts);
     parts.filter.write_clause(w, " WHERE ");
     parts.order.write_clause(w, " ORDER BY ");
     write_limit(w, parts.limit, parts.offset);
+    w.leave_scope(mark);
 }
 
 /// A [`ModelQuery`] that also loads the children `Ch` with a LEFT JOIN:
@@ -709,14 +715,18 @@ where
         w.push_sql(", ");
         child_cols.render(&mut w);
         let windowed = parts.limit.is_some() || parts.offset.is_some();
-        if windowed {
+        // The eagerly joined children are not in the scope of the query's
+        // own clauses: a subquery there that names the children's table
+        // reads it afresh, correlated to the parents.
+        let mark = if windowed {
             w.push_sql(" FROM (");
             write_select::<M, J, W, O>(&mut w, &parent_cols, &parts);
             w.push_sql(") AS ");
             w.push_ident(parent);
+            None
         } else {
-            write_from::<M, J, W, O>(&mut w, &parts);
-        }
+            Some(write_from::<M, J, W, O>(&mut w, &parts))
+        };
         w.push_sql(" LEFT JOIN ");
         w.push_ident(child);
         w.push_sql(" ON ");
@@ -734,6 +744,9 @@ where
                 first = false;
                 w.push_qualified(table, name);
             }
+        }
+        if let Some(mark) = mark {
+            w.leave_scope(mark);
         }
         let r = w.finish()?;
 

@@ -195,6 +195,12 @@ pub trait Assignments<T: Table> {
     fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>);
     /// Writes `"col" = value, ...` for UPDATE.
     fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>);
+    /// Writes `"table"."col" = value, ...`, for an UPDATE of several
+    /// tables on MySQL. By default as [`write_set`](Assignments::write_set).
+    fn write_set_qualified<'a>(&'a self, w: &mut SqlWriter<'a>, table: &str) {
+        let _ = table;
+        self.write_set(w);
+    }
     /// The [`sql_key`](Render::sql_key) of the column names. `false` (the
     /// default): not described.
     #[inline]
@@ -227,6 +233,11 @@ where
         w.push_ident(C::NAME);
         w.push_sql(" = ");
         self.value.render(w);
+    }
+    fn write_set_qualified<'a>(&'a self, w: &mut SqlWriter<'a>, table: &str) {
+        w.push_ident(table);
+        w.push_sql(".");
+        self.write_set(w);
     }
     #[inline]
     fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {
@@ -326,6 +337,16 @@ macro_rules! tuple_impls {
                     if !first { w.push_sql(", "); }
                     first = false;
                     $T.write_set(w);
+                )+
+            }
+            #[allow(non_snake_case, unused_assignments)]
+            fn write_set_qualified<'a>(&'a self, w: &mut SqlWriter<'a>, table: &str) {
+                let ($($T,)+) = self;
+                let mut first = true;
+                $(
+                    if !first { w.push_sql(", "); }
+                    first = false;
+                    $T.write_set_qualified(w, table);
                 )+
             }
             #[allow(non_snake_case)]

@@ -142,8 +142,11 @@ impl<L: Render, R: Render, O: MaybeClause> Render for Compound<L, R, O> {
         self.left.render(w);
         w.push_sql(self.op.sql());
         self.right.render(w);
+        // The result's column names, which belong to no table in scope.
         let qualified = w.set_unqualified(true);
+        let strict = w.set_strict(false);
         self.order.write_order_clause(w, " ORDER BY ");
+        w.set_strict(strict);
         w.set_unqualified(qualified);
         write_limit_offset(w, self.limit.as_ref(), self.offset.as_ref());
     }

@@ -73,7 +73,11 @@ impl<Q: Render> Render for CteDef<Q> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_ident(self.name);
         w.push_sql(" AS (");
+        // A CTE's body stands on its own, like a derived table: tables of
+        // an enclosing statement stay in its FROM.
+        let outer = w.isolate_scope();
         self.query.render(w);
+        w.restore_scope(outer);
         w.push_sql(")");
     }
 }

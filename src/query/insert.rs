@@ -7,7 +7,9 @@ use super::clause::{Assign, Assignments, Selection};
 use super::run::Query;
 use crate::error::Error;
 use crate::expr::Expression;
-use crate::render::{NodeTag, Render, RowChunks, SqlKey, SqlWriter, Statement, UpsertStyle};
+use crate::render::{
+    NodeTag, Render, RowChunks, SqlKey, SqlWriter, Statement, TableRef, UpsertStyle,
+};
 use crate::schema::{Column, ColumnList, QuerySource, Table};
 use crate::types::Compatible;
 
@@ -344,6 +346,10 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Upsert<T, V
     fn write_rows<'a>(&'a self, w: &mut SqlWriter<'a>, rows: Range<usize>) {
         let _ = &self.target;
         self.insert.write_rows(w, rows);
+        // The update sees the table's existing row: a subquery there is
+        // correlated to it, and a column of another table is refused.
+        let mark = w.enter_scope(&[TableRef::new(T::NAME)]);
+        let strict = w.set_strict(true);
         match w.dialect().upsert_style() {
             UpsertStyle::OnConflict => {
                 w.push_sql(" ON CONFLICT (");
@@ -373,6 +379,8 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Upsert<T, V
                 }
             }
         }
+        w.set_strict(strict);
+        w.leave_scope(mark);
     }
 }
 

@@ -31,4 +31,4 @@ pub use subquery::{
     exists,
 };
 pub use text::{TextQuery, Value, text};
-pub use write::{Delete, Update, UpdateTable, delete_from, update};
+pub use write::{Delete, Update, UpdateTable, WriteSources, delete_from, update};

@@ -5,7 +5,7 @@ use super::clause::{Assignments, MaybeClause};
 use super::insert::{Insert, InsertValues, Upsert};
 use super::run::Query;
 use super::write::{Delete, Update};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef};
 use crate::schema::{ColumnList, Table};
 
 /// A write statement that returns rows: `... RETURNING columns`.
@@ -19,16 +19,45 @@ pub struct Returning<S, R> {
     returning: R,
 }
 
-/// INSERT, UPDATE and DELETE: the statements that can take RETURNING.
-pub trait WriteStatement: Statement {}
+/// INSERT, UPDATE and DELETE of one table: the statements that can take
+/// RETURNING.
+pub trait WriteStatement: Statement {
+    /// The table written, whose columns RETURNING may name.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::query::WriteStatement;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// assert_eq!(delete_from(T).target_table(), "t");
+    /// ```
+    fn target_table(&self) -> &'static str;
+}
 
-impl<T: Table, V: InsertValues<T>> WriteStatement for Insert<T, V> {}
+impl<T: Table, V: InsertValues<T>> WriteStatement for Insert<T, V> {
+    fn target_table(&self) -> &'static str {
+        T::NAME
+    }
+}
 impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> WriteStatement
     for Upsert<T, V, L, A>
 {
+    fn target_table(&self) -> &'static str {
+        T::NAME
+    }
 }
-impl<T: Table, A: Assignments<T>, W: MaybeClause> WriteStatement for Update<T, A, W> {}
-impl<T: Table, W: MaybeClause> WriteStatement for Delete<T, W> {}
+impl<T: Table, A: Assignments<T>, W: MaybeClause> WriteStatement for Update<T, A, W> {
+    fn target_table(&self) -> &'static str {
+        T::NAME
+    }
+}
+impl<T: Table, W: MaybeClause> WriteStatement for Delete<T, W> {
+    fn target_table(&self) -> &'static str {
+        T::NAME
+    }
+}
 
 /// `returning`: for INSERT, UPDATE and DELETE.
 ///
@@ -54,16 +83,22 @@ pub trait ReturningMethods: WriteStatement + Sized {
 
 impl<S: WriteStatement> ReturningMethods for S {}
 
-impl<S: Render, R: Render> Render for Returning<S, R> {
+impl<S: WriteStatement, R: Render> Render for Returning<S, R> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if !w.dialect().supports_returning() {
             w.unsupported("RETURNING");
         }
         self.statement.render(w);
         w.push_sql(" RETURNING ");
+        // RETURNING sees the written table only: a subquery there is
+        // correlated to it, and a column of another table is refused.
+        let mark = w.enter_scope(&[TableRef::new(self.statement.target_table())]);
+        let strict = w.set_strict(true);
         let qualified = w.set_unqualified(true);
         self.returning.render_selected(w);
         w.set_unqualified(qualified);
+        w.set_strict(strict);
+        w.leave_scope(mark);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -73,8 +108,8 @@ impl<S: Render, R: Render> Render for Returning<S, R> {
     }
 }
 
-impl<S: Render, R: Render> Statement for Returning<S, R> {}
+impl<S: WriteStatement, R: Render> Statement for Returning<S, R> {}
 
-impl<S: Render, R: Selection> Query for Returning<S, R> {
+impl<S: WriteStatement, R: Selection> Query for Returning<S, R> {
     type SqlType = R::SqlType;
 }

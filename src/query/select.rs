@@ -473,6 +473,12 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
             .chain(base)
             .chain(joined.iter().copied()),
     );
+    for t in referenced.iter().chain(&base).chain(&joined) {
+        w.check_readable(t);
+    }
+    // A subquery in RETURNING or in the ORDER BY of a UNION qualifies its
+    // columns all the same: its own FROM may name several tables.
+    let unqualified = w.set_unqualified(false);
 
     let dependent = check_grouping(w, &p);
 
@@ -525,6 +531,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     p.order.write_order_clause(w, " ORDER BY ");
     w.end_terms(outer_terms);
     write_limit_offset(w, p.limit, p.offset);
+    w.set_unqualified(unqualified);
     w.leave_scope(mark);
 }
 

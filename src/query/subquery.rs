@@ -181,7 +181,11 @@ impl<Q: Statement> QuerySource for Derived<Q> {
     }
     fn write_from<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sql("(");
+        // A derived table is not correlated (it is not LATERAL): tables of
+        // the enclosing statements stay in its own FROM.
+        let outer = w.isolate_scope();
         self.query.render(w);
+        w.restore_scope(outer);
         w.push_sql(") AS ");
         w.push_ident(self.name);
     }

@@ -48,6 +48,26 @@ pub enum UpsertStyle {
     OnDuplicateKey,
 }
 
+/// How a dialect spells an UPDATE or DELETE that reads other tables
+/// (`update(..).from(..)`, `delete_from(..).using(..)`).
+///
+/// ```
+/// use sqlalgebra::render::MultiTableStyle;
+/// assert_ne!(MultiTableStyle::FromUsing, MultiTableStyle::TableList);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MultiTableStyle {
+    /// `UPDATE t SET ... FROM u WHERE ...` and
+    /// `DELETE FROM t USING u WHERE ...` (PostgreSQL).
+    FromUsing,
+    /// `UPDATE t SET ... FROM u WHERE ...`, and for want of `USING`,
+    /// `DELETE FROM t WHERE EXISTS (SELECT 1 FROM u WHERE ...)` (SQLite).
+    FromExists,
+    /// `UPDATE t, u SET t.c = ... WHERE ...` and
+    /// `DELETE t FROM t, u WHERE ...` (MySQL, MariaDB).
+    TableList,
+}
+
 /// A SQL dialect: identifier quoting, placeholders, and the spelling of every
 /// construct that is not the same everywhere.
 ///
@@ -187,6 +207,11 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// How an upsert is spelled.
     fn upsert_style(&self) -> UpsertStyle {
         UpsertStyle::OnConflict
+    }
+
+    /// How an UPDATE or DELETE that reads other tables is spelled.
+    fn multi_table_style(&self) -> MultiTableStyle {
+        MultiTableStyle::FromUsing
     }
 
     /// The name of the proposed row in `ON CONFLICT DO UPDATE`.

@@ -6,7 +6,9 @@ mod group_check;
 mod key;
 mod terms;
 
-pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
+pub use dialect::{
+    ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, push_int, write_standard_type,
+};
 pub(crate) use group_check::Dependent;
 pub use group_check::GroupCheck;
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
@@ -277,6 +279,12 @@ pub struct SqlWriter<'a> {
     /// subquery that refers to them is correlated and does not list them.
     scope: TableSet<'a>,
     unqualified: bool,
+    /// Whether a column must belong to a table in [`scope`](Self::scope)
+    /// (inside UPDATE and DELETE, whose tables are not inferred).
+    strict: bool,
+    /// A table that no SELECT inside may read: the target of a MySQL
+    /// UPDATE or DELETE of several tables (its error 1093).
+    unreadable: Option<&'static str>,
     /// Placeholders written so far: the binds but for the elements of
     /// array parameters ([`ValueRef::Array`]).
     params: usize,
@@ -313,6 +321,8 @@ impl<'a> SqlWriter<'a> {
             error: None,
             scope: TableSet::new(),
             unqualified: false,
+            strict: false,
+            unreadable: None,
             params: 0,
             terms: None,
             replay: None,
@@ -338,8 +348,17 @@ impl<'a> SqlWriter<'a> {
 
     /// Appends `table.column`, both quoted, or only `column` where
     /// columns are written unqualified (see [`set_unqualified`](Self::set_unqualified)).
+    ///
+    /// Inside an UPDATE or DELETE, a column of a table that the statement
+    /// does not name records [`Error::TableNotInStatement`].
     #[inline]
     pub fn push_qualified(&mut self, table: &str, column: &str) {
+        if self.strict && !self.scope.iter().any(|t| t.exposed_name() == table) {
+            self.fail(Error::TableNotInStatement {
+                table: table.to_owned(),
+                column: column.to_owned(),
+            });
+        }
         if !self.unqualified {
             self.push_ident(table);
             self.sql.push('.');
@@ -352,6 +371,42 @@ impl<'a> SqlWriter<'a> {
     /// setting, to restore afterwards.
     pub fn set_unqualified(&mut self, on: bool) -> bool {
         std::mem::replace(&mut self.unqualified, on)
+    }
+
+    /// Switches the check that every column belongs to a table in scope
+    /// (see [`push_qualified`](Self::push_qualified)) on or off; returns
+    /// the previous setting, to restore afterwards.
+    pub(crate) fn set_strict(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.strict, on)
+    }
+
+    /// Makes `table` one that no SELECT inside may read (or lifts that);
+    /// returns the previous setting, to restore afterwards.
+    pub(crate) fn set_unreadable(&mut self, table: Option<&'static str>) -> Option<&'static str> {
+        std::mem::replace(&mut self.unreadable, table)
+    }
+
+    /// Records [`Error::Unsupported`] when a SELECT inside reads `table`
+    /// although it may not (see [`set_unreadable`](Self::set_unreadable)).
+    pub(crate) fn check_readable(&mut self, table: &TableRef<'_>) {
+        if self.unreadable == Some(table.name) {
+            self.unsupported(
+                "a subquery that reads the table an UPDATE or DELETE of several tables writes \
+                 (MySQL error 1093)",
+            );
+        }
+    }
+
+    /// Hides every enclosing table, for a query that may not be correlated
+    /// (a derived table, a CTE's body); give the result back to
+    /// [`restore_scope`](Self::restore_scope) afterwards.
+    pub(crate) fn isolate_scope(&mut self) -> TableSet<'a> {
+        std::mem::take(&mut self.scope)
+    }
+
+    /// Ends [`isolate_scope`](Self::isolate_scope).
+    pub(crate) fn restore_scope(&mut self, scope: TableSet<'a>) {
+        self.scope = scope;
     }
 
     /// Whether `table` is in the FROM clause of an enclosing SELECT.

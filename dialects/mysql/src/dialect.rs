@@ -1,6 +1,8 @@
 //! The MySQL / MariaDB [`Dialect`].
 
-use sqlalgebra::render::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int};
+use sqlalgebra::render::{
+    ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, push_int,
+};
 use sqlalgebra::types::SqlKind;
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
@@ -66,6 +68,10 @@ impl Dialect for Mysql {
 
     fn upsert_style(&self) -> UpsertStyle {
         UpsertStyle::OnDuplicateKey
+    }
+
+    fn multi_table_style(&self) -> MultiTableStyle {
+        MultiTableStyle::TableList
     }
 
     /// The session's `sql_mode` leaves out `NO_BACKSLASH_ESCAPES`.

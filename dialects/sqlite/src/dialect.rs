@@ -1,7 +1,7 @@
 //! The SQLite dialect.
 
 use sqlalgebra::expr::DatePart;
-use sqlalgebra::render::{Dialect, IlikeStyle, Render, SqlWriter};
+use sqlalgebra::render::{Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter};
 use sqlalgebra::types::SqlKind;
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
@@ -54,6 +54,12 @@ impl Dialect for Sqlite {
 
     fn excluded_table(&self) -> &'static str {
         "excluded"
+    }
+
+    /// `UPDATE ... FROM` since SQLite 3.33 (the bundled library is newer);
+    /// no `DELETE ... USING`.
+    fn multi_table_style(&self) -> MultiTableStyle {
+        MultiTableStyle::FromExists
     }
 
     fn write_type(&self, out: &mut String, kind: SqlKind) {
