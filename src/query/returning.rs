@@ -5,13 +5,18 @@ use super::clause::{Assignments, MaybeClause};
 use super::insert::{Insert, InsertValues, Upsert};
 use super::run::Query;
 use super::write::{Delete, Update};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement};
+#[cfg(doc)]
+use crate::render::Dialect;
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement, WriteKind};
 use crate::schema::{ColumnList, Table};
 
 /// A write statement that returns rows: `... RETURNING columns`.
 ///
-/// SQLite and PostgreSQL have RETURNING; on MySQL rendering fails with
-/// [`Error::Unsupported`](crate::Error::Unsupported).
+/// SQLite and PostgreSQL have RETURNING on every write; MariaDB from 10.5
+/// on INSERT and DELETE (and on an upsert that updates); MySQL has none.
+/// Where the dialect lacks it ([`Dialect::supports_returning`]), rendering
+/// fails with [`Error::Unsupported`](crate::Error::Unsupported) before
+/// anything is sent.
 #[derive(Debug, Clone, Copy)]
 #[must_use = "a statement does nothing until it is run with `load`, `get` or `first`"]
 pub struct Returning<S, R> {
@@ -20,15 +25,48 @@ pub struct Returning<S, R> {
 }
 
 /// INSERT, UPDATE and DELETE: the statements that can take RETURNING.
-pub trait WriteStatement: Statement {}
+pub trait WriteStatement: Statement {
+    /// Which kind of write this is, for [`Dialect::supports_returning`].
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::query::WriteStatement;
+    /// use sqlalgebra::render::WriteKind;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = Id; type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # impl Column for Id { type Table = T; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// assert_eq!(delete_from(T).write_kind(), WriteKind::Delete);
+    /// ```
+    fn write_kind(&self) -> WriteKind;
+}
 
-impl<T: Table, V: InsertValues<T>> WriteStatement for Insert<T, V> {}
+impl<T: Table, V: InsertValues<T>> WriteStatement for Insert<T, V> {
+    fn write_kind(&self) -> WriteKind {
+        WriteKind::Insert
+    }
+}
 impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> WriteStatement
     for Upsert<T, V, L, A>
 {
+    fn write_kind(&self) -> WriteKind {
+        if self.updates() {
+            WriteKind::UpsertDoUpdate
+        } else {
+            WriteKind::UpsertDoNothing
+        }
+    }
 }
-impl<T: Table, A: Assignments<T>, W: MaybeClause> WriteStatement for Update<T, A, W> {}
-impl<T: Table, W: MaybeClause> WriteStatement for Delete<T, W> {}
+impl<T: Table, A: Assignments<T>, W: MaybeClause> WriteStatement for Update<T, A, W> {
+    fn write_kind(&self) -> WriteKind {
+        WriteKind::Update
+    }
+}
+impl<T: Table, W: MaybeClause> WriteStatement for Delete<T, W> {
+    fn write_kind(&self) -> WriteKind {
+        WriteKind::Delete
+    }
+}
 
 /// `returning`: for INSERT, UPDATE and DELETE.
 ///
@@ -54,10 +92,11 @@ pub trait ReturningMethods: WriteStatement + Sized {
 
 impl<S: WriteStatement> ReturningMethods for S {}
 
-impl<S: Render, R: Render> Render for Returning<S, R> {
+impl<S: WriteStatement, R: Render> Render for Returning<S, R> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        if !w.dialect().supports_returning() {
-            w.unsupported("RETURNING");
+        let kind = self.statement.write_kind();
+        if !w.dialect().supports_returning(kind) {
+            w.unsupported(kind.returning_feature());
         }
         self.statement.render(w);
         w.push_sql(" RETURNING ");
@@ -73,8 +112,8 @@ impl<S: Render, R: Render> Render for Returning<S, R> {
     }
 }
 
-impl<S: Render, R: Render> Statement for Returning<S, R> {}
+impl<S: WriteStatement, R: Render> Statement for Returning<S, R> {}
 
-impl<S: Render, R: Selection> Query for Returning<S, R> {
+impl<S: WriteStatement, R: Selection> Query for Returning<S, R> {
     type SqlType = R::SqlType;
 }

@@ -4,7 +4,9 @@
 mod dialect;
 mod key;
 
-pub use dialect::{ConcatStyle, Dialect, IlikeStyle, UpsertStyle, push_int, write_standard_type};
+pub use dialect::{
+    ConcatStyle, Dialect, IlikeStyle, UpsertStyle, WriteKind, push_int, write_standard_type,
+};
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
 pub(crate) use key::{param_count, same_binds};
 
