@@ -55,6 +55,9 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     fn render_order_key<'b>(&'b self, w: &mut SqlWriter<'b>) {
         self.inner.render_order_key(w);
     }
+    fn render_assigned<'b>(&'b self, w: &mut SqlWriter<'b>) {
+        self.inner.render_assigned(w);
+    }
 }
 
 impl<ST: SqlType> Expression for BoxedExpr<'_, ST> {

@@ -197,12 +197,12 @@ where
         w.push_ident(C::NAME);
     }
     fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.value.render(w);
+        self.value.render_assigned(w);
     }
     fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_ident(C::NAME);
         w.push_sql(" = ");
-        self.value.render(w);
+        self.value.render_assigned(w);
     }
     #[inline]
     fn columns_key(&self, key: &mut SqlKey<'_>) -> bool {

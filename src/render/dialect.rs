@@ -203,6 +203,27 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         false
     }
 
+    /// The type a bound `Numeric` value is cast to where it is compared
+    /// or computed with (not where it is stored: see
+    /// [`Render::render_assigned`]), or `None`, the default, to bind it
+    /// as it is.
+    ///
+    /// SQLite answers `NUMERIC`: a decimal is bound as text there, and
+    /// SQLite compares text with a number as text (`'9' > '10.5'`) and
+    /// ranks any text above any number (`SUM(price) > '10.5'` is false
+    /// whatever the sum); `CAST(? AS NUMERIC)` is a number, and its
+    /// NUMERIC affinity makes SQLite compare a text column's value with
+    /// it as a number too.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert_eq!(sqlalgebra_sqlite::Sqlite.numeric_bind_cast(), Some("NUMERIC"));
+    /// assert_eq!(sqlalgebra_postgres::Postgres.numeric_bind_cast(), None);
+    /// ```
+    fn numeric_bind_cast(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The most bind parameters one statement may carry.
     fn max_binds(&self) -> usize {
         65_535

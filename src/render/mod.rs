@@ -126,6 +126,15 @@ pub trait Render {
         self.render(w);
     }
 
+    /// Writes this node as the value of an assignment (an INSERT's
+    /// VALUES, an UPDATE's or upsert's SET): as [`render`](Render::render),
+    /// except that a bound decimal is bound as it is, to be stored as
+    /// written, where rendering elsewhere makes it a number
+    /// ([`Dialect::numeric_bind_cast`]).
+    fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.render(w);
+    }
+
     /// Writes this node as an ORDER BY term: as [`render`](Render::render),
     /// except that a labelled expression is written as its name, which
     /// ORDER BY may refer to.
