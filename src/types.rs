@@ -23,7 +23,7 @@
 //! | [`Uuid`] | `TEXT` (hyphenated) | `UUID` | `CHAR(36)` (hyphenated) | `String`; `uuid::Uuid` |
 //! | [`Json`] | `TEXT` | `JSON` | `JSON` | `String`; `serde_json::Value` |
 //! | [`Jsonb`] | `TEXT` | `JSONB` | `JSON` | `String`; `serde_json::Value` |
-//! | [`Numeric`] | `TEXT` (exact digits) | `NUMERIC` | `DECIMAL(65, 30)` | `String`; `rust_decimal::Decimal` |
+//! | [`Numeric`] | `TEXT` (exact digits; see [`Numeric`]) | `NUMERIC` | `DECIMAL(65, 30)` | `String`; `rust_decimal::Decimal` |
 //! | [`Nullable<T>`] | (NULL allowed) | | | `Option<T>` |
 //!
 //! The Rust types after a `;` come with the cargo feature of the same name
@@ -269,13 +269,28 @@ sql_types! {
     /// after; every value then has 30 decimals); SQLite the decimal text as
     /// given, since a `REAL` would lose digits.
     ///
-    /// On SQLite the value is text, so comparisons and `ORDER BY` compare
-    /// the text, and arithmetic converts it to a float: compare and sort
-    /// `Numeric` columns on PostgreSQL and MySQL only, and test equality
-    /// on SQLite only against values written the same way.
+    /// On SQLite, where there is no decimal type:
+    /// - A bound decimal compared or computed with is cast to a number,
+    ///   `CAST(? AS NUMERIC)` (one stored by INSERT or SET is bound as
+    ///   written), and so is the left side of an `IN` list: `price >
+    ///   "10.5"`, `price = "1.1"` (true for `1.10`), `price IN (..)`,
+    ///   `sum(price) > "100"` compare numbers, for the library's text
+    ///   columns and for columns of NUMERIC affinity (`price NUMERIC`, as
+    ///   other tools create them) alike. The numbers are floats: digits
+    ///   past the 15th do not count.
+    /// - `cast::<Numeric, _>(x)` is `CAST(x AS NUMERIC)`, a number.
+    /// - `ORDER BY`, `MIN`/`MAX` and a comparison of two columns see the
+    ///   text of the library's columns: sort or compare
+    ///   `cast::<Numeric, _>(price)` to have numbers.
+    /// - `SUM`, arithmetic and NUMERIC-affinity columns give INTEGER and
+    ///   REAL cells, which load into a `String` as their digits (an
+    ///   integer) or as the shortest decimal that reads back as the same
+    ///   float, without an exponent (`120.6`, `0.30000000000000004`,
+    ///   `0.0000001`): no trailing zeros, so compare such texts as numbers.
     ///
     /// Loads into a `String` (the digits) and, with the `rust_decimal`
-    /// feature, into `rust_decimal::Decimal`.
+    /// feature, into `rust_decimal::Decimal` (a float as the decimal that
+    /// same text spells).
     ///
     /// ```
     /// use sqlalgebra::types::{Numeric, SqlKind, SqlType};

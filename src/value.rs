@@ -7,7 +7,7 @@
 //! value and the driver reads it through the `ValueRef`. Decoding reads the
 //! driver's row in place and converts each cell straight into the Rust type.
 
-mod text;
+pub(crate) mod text;
 
 pub use text::TextForm;
 
@@ -446,11 +446,30 @@ impl FromSqlValue for bool {
         }
     }
 }
+/// Text as it is; decimals, UUIDs, dates and times in their
+/// [text form](ValueRef::text_form); and numbers, which SQLite gives for a
+/// `Numeric` (a column of NUMERIC affinity, `SUM`, arithmetic): an integer
+/// as its digits (`-42`), a float as the shortest decimal that parses
+/// back to the same float, never with an exponent (`0.1`,
+/// `0.30000000000000004`, `0.0000001`, `3` for `3.0`). A
+/// `rust_decimal::Decimal` loads a float as that same text, and parsing
+/// the text as an `f64` gives the float back.
+///
+/// ```
+/// use sqlalgebra::value::{FromSqlValue, ValueRef};
+/// assert_eq!(String::from_value(ValueRef::Int(-42)).unwrap(), "-42");
+/// assert_eq!(String::from_value(ValueRef::Float(1e-7)).unwrap(), "0.0000001");
+/// assert_eq!(String::from_value(ValueRef::Float(0.1 + 0.2)).unwrap(), "0.30000000000000004");
+/// assert!(String::from_value(ValueRef::Float(f64::INFINITY)).is_err());
+/// ```
 impl FromSqlValue for String {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
         match v {
             ValueRef::Text(s) => Ok(s.to_owned()),
             ValueRef::Null => Err(DecodeError::Null),
+            ValueRef::Int(i) => Ok(i.to_string()),
+            ValueRef::Float(f) => text::float_text(f)
+                .ok_or_else(|| DecodeError::Mismatch(format!("{f} is not a decimal number"))),
             // Decimals, UUIDs, dates and times in their text form.
             other => match other.text_form() {
                 Some(t) => Ok(t.to_string()),

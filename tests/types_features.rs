@@ -143,7 +143,7 @@ fn chrono_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
     use moments::*;
     let mut conn = engine.connect()?;
     create_all::<Moments>(&mut conn)?;
-    let mysql = backend(&mut conn) == "mysql";
+    let mysql = matches!(backend(&mut conn), "mysql" | "mariadb");
     let postgres = backend(&mut conn) == "postgresql";
 
     // MySQL's DATE and DATETIME start at the year 1000.
@@ -554,7 +554,7 @@ fn decimal_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
     // value's scale. MySQL's DECIMAL(65, 30) gives every value 30
     // decimals, 28 of which a Decimal keeps.
     let shown: Vec<String> = back.iter().map(|r| r.1.to_string()).collect();
-    if name == "mysql" {
+    if matches!(name, "mysql" | "mariadb") {
         assert_eq!(shown[4], "1.1000000000000000000000000000");
         assert_eq!(shown[0], texts[0]);
         assert_eq!(shown[2], texts[2]);

@@ -7,7 +7,7 @@ mod common;
 use common::on_all_backends;
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::excluded;
-use sqlalgebra::render::Dialect;
+use sqlalgebra::render::{Dialect, WriteKind};
 use sqlalgebra::{Backend, Engine, Error, Result};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
@@ -129,7 +129,7 @@ fn returning_renders_or_is_refused_on_mysql() {
     assert!(matches!(
         m,
         Err(Error::Unsupported {
-            feature: "RETURNING",
+            feature: "INSERT ... RETURNING",
             ..
         })
     ));
@@ -190,7 +190,7 @@ fn returning_runs_where_supported<B: Backend>(engine: &Engine<B>) -> Result<()> 
             (stock::Sku.set("b"), stock::Qty.set(2)),
         ])
         .returning((stock::Id, stock::Sku));
-    if c.dialect().supports_returning() {
+    if c.dialect().supports_returning(WriteKind::Insert) {
         let mut rows: Vec<(i64, String)> = q.load(&mut c)?;
         rows.sort();
         assert_eq!(rows.len(), 2);

@@ -4,7 +4,7 @@ use super::{Expression, IntoExpr};
 use crate::render::{
     GroupCheck, IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
 };
-use crate::types::Bool;
+use crate::types::{Bool, SqlKind, SqlType};
 use crate::value::ValueRef;
 
 const OPERAND: u8 = precedence::COMPARISON + 1;
@@ -146,7 +146,20 @@ pub struct NotInList<E, V> {
     pub(crate) values: Vec<V>,
 }
 
-fn render_in<'a, E: Render, V: Render>(
+/// Whether `expr IN (...)` casts `expr` to a number: when `expr` is a
+/// `Numeric` and the dialect casts bound decimals
+/// ([`Dialect::numeric_bind_cast`](crate::render::Dialect::numeric_bind_cast)).
+/// SQLite gives the values of an IN list the affinity of its left side, so
+/// a decimal stored as text would be compared as text (`'1.10'` with
+/// `'1.1'`): the cast makes both sides numbers, as `=` compares them.
+fn numeric_cast<E: Expression>(w: &SqlWriter<'_>) -> Option<&'static str> {
+    match <E::SqlType as SqlType>::KIND {
+        SqlKind::Numeric => w.dialect().numeric_bind_cast(),
+        _ => None,
+    }
+}
+
+fn render_in<'a, E: Expression, V: Render>(
     w: &mut SqlWriter<'a>,
     expr: &'a E,
     values: &'a [V],
@@ -159,7 +172,16 @@ fn render_in<'a, E: Render, V: Render>(
         w.push_sql(if negated { "1 = 1" } else { "1 = 0" });
         return;
     }
-    w.push_operand(expr, OPERAND);
+    match numeric_cast::<E>(w) {
+        Some(ty) => {
+            w.push_sql("CAST(");
+            expr.render(w);
+            w.push_sql(" AS ");
+            w.push_sql(ty);
+            w.push_sql(")");
+        }
+        None => w.push_operand(expr, OPERAND),
+    }
     if as_array(w.dialect().binds_arrays(), expr, values) {
         w.push_sql(if negated { " <> ALL(" } else { " = ANY(" });
         w.push_array_bind(values.iter().map(bound_or_null));
@@ -193,7 +215,7 @@ fn as_array<E: Render, V: Render>(binds_arrays: bool, expr: &E, values: &[V]) ->
 /// the operand's table.
 /// The key of `expr IN (values)`: an empty list renders neither the operand
 /// nor its binds, but its tables still count in FROM.
-fn key_in<'a, E: Render, V: Render>(
+fn key_in<'a, E: Expression, V: Render>(
     key: &mut SqlKey<'a>,
     tag: &'static NodeTag,
     expr: &'a E,
@@ -212,6 +234,10 @@ fn key_in<'a, E: Render, V: Render>(
     }
     key.tag(tag);
     key.word(values.len());
+    // Whether `numeric_cast` may apply (the dialect decides the rest).
+    key.word(usize::from(
+        <E::SqlType as SqlType>::KIND == SqlKind::Numeric,
+    ));
     let binds = key.bind_count();
     if !expr.sql_key(key) {
         return false;
@@ -230,7 +256,7 @@ fn collect_in<'a, E: Render, V: Render>(expr: &'a E, values: &'a [V], out: &mut 
 }
 
 #[diagnostic::do_not_recommend]
-impl<E: Render, V: Render> Render for InList<E, V> {
+impl<E: Expression, V: Render> Render for InList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, false);
     }
@@ -254,7 +280,7 @@ impl<E: Render, V: Render> Render for InList<E, V> {
 }
 
 #[diagnostic::do_not_recommend]
-impl<E: Render, V: Render> Render for NotInList<E, V> {
+impl<E: Expression, V: Render> Render for NotInList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, true);
     }

@@ -170,16 +170,41 @@ impl<T: std::fmt::Debug, ST> std::fmt::Debug for Bind<T, ST> {
     }
 }
 
+/// A bound `Numeric` is cast on the dialects that ask for it
+/// ([`Dialect::numeric_bind_cast`](crate::render::Dialect::numeric_bind_cast)),
+/// except as the value of an assignment.
 #[diagnostic::do_not_recommend]
-impl<T: Encode, ST> Render for Bind<T, ST> {
+impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        let cast = match ST::KIND {
+            SqlKind::Numeric => w.dialect().numeric_bind_cast(),
+            _ => None,
+        };
+        match cast {
+            Some(ty) => {
+                w.push_sql("CAST(");
+                w.push_bind(self.value.encode());
+                w.push_sql(" AS ");
+                w.push_sql(ty);
+                w.push_sql(")");
+            }
+            None => w.push_bind(self.value.encode()),
+        }
+    }
+    #[inline]
+    fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_bind(self.value.encode());
     }
     #[inline(always)]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static BIND: NodeTag = NodeTag::new("bind");
-        key.tag(&BIND);
+        // Its text depends on the dialect: not the same words as a bind.
+        static NUMERIC_BIND: NodeTag = NodeTag::new("numeric bind");
+        key.tag(match ST::KIND {
+            SqlKind::Numeric => &NUMERIC_BIND,
+            _ => &BIND,
+        });
         key.bind(self.value.encode());
         true
     }

@@ -20,8 +20,10 @@
 //!   than 28 decimals that are not zeros, or beyond ±79228162514264337593543950335)
 //!   is an error, not rounded.
 //! - A float cell loads as the decimal its shortest text spells (`0.1`, not
-//!   `0.1000000000000000055511151231257827`): it comes from arithmetic on
-//!   SQLite, where `SUM` of text is a float, and was rounded already.
+//!   `0.1000000000000000055511151231257827`), the text a `String` loads
+//!   too: it comes from arithmetic on SQLite, where `SUM` of text is a
+//!   float, and was rounded already. One whose text has more than 28
+//!   decimals (`1e-30`) is an error, as that text would be.
 //!
 //! ```
 //! use rust_decimal::Decimal;
@@ -107,24 +109,30 @@ impl FromSqlValue for Decimal {
         let d = match v {
             ValueRef::Decimal { mantissa, scale } => fit(mantissa, scale),
             ValueRef::Int(i) => Some(Decimal::from(i)),
-            ValueRef::Text(s) => {
-                let s = s.trim();
-                match Decimal::from_str_exact(s) {
-                    Ok(d) => Some(d),
-                    // Trailing zeros past 28 decimals.
-                    Err(_) => parse_long(s),
+            ValueRef::Text(s) => parse(s.trim()),
+            // The text a `String` loads (the shortest that round-trips),
+            // parsed as text is.
+            ValueRef::Float(f) => match crate::value::text::float_text(f) {
+                Some(text) => parse(&text),
+                None => {
+                    return Err(DecodeError::Mismatch(format!(
+                        "{f} is not a number rust_decimal::Decimal can hold"
+                    )));
                 }
-            }
-            ValueRef::Float(f) if f.is_finite() => f.to_string().parse::<Decimal>().ok(),
-            ValueRef::Float(f) => {
-                return Err(DecodeError::Mismatch(format!(
-                    "{f} is not a number rust_decimal::Decimal can hold"
-                )));
-            }
+            },
             ValueRef::Null => return Err(DecodeError::Null),
             other => return Err(DecodeError::mismatch("a decimal", other)),
         };
         d.ok_or_else(|| too_big(v))
+    }
+}
+
+/// Decimal text, exactly.
+fn parse(s: &str) -> Option<Decimal> {
+    match Decimal::from_str_exact(s) {
+        Ok(d) => Some(d),
+        // Trailing zeros past 28 decimals.
+        Err(_) => parse_long(s),
     }
 }
 

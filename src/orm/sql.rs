@@ -169,11 +169,7 @@ pub(crate) fn insert<'a>(
     };
     if kept().next().is_none() {
         // Every column is left to the database.
-        w.push_sql(if d.name() == "mysql" {
-            " () VALUES ()"
-        } else {
-            " DEFAULT VALUES"
-        });
+        w.push_sql(d.insert_default_values());
         return w.finish();
     }
     w.push_sql(" (");

@@ -66,6 +66,9 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     fn label_name(&self) -> Option<&'static str> {
         self.inner.label_name()
     }
+    fn render_assigned<'b>(&'b self, w: &mut SqlWriter<'b>) {
+        self.inner.render_assigned(w);
+    }
 }
 
 impl<ST: SqlType> Expression for BoxedExpr<'_, ST> {

@@ -227,12 +227,12 @@ where
         w.push_ident(C::NAME);
     }
     fn write_values<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.value.render(w);
+        self.value.render_assigned(w);
     }
     fn write_set<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_ident(C::NAME);
         w.push_sql(" = ");
-        self.value.render(w);
+        self.value.render_assigned(w);
     }
     fn write_set_qualified<'a>(&'a self, w: &mut SqlWriter<'a>, table: &str) {
         w.push_ident(table);

@@ -343,6 +343,11 @@ pub struct Upsert<T, V, L, A> {
 }
 
 impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Upsert<T, V, L, A> {
+    /// Whether a conflicting row is updated (`do_update`), not skipped.
+    pub(crate) fn updates(&self) -> bool {
+        self.update.is_some()
+    }
+
     fn write_rows<'a>(&'a self, w: &mut SqlWriter<'a>, rows: Range<usize>) {
         let _ = &self.target;
         self.insert.write_rows(w, rows);

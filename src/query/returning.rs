@@ -5,13 +5,18 @@ use super::clause::{Assignments, MaybeClause};
 use super::insert::{Insert, InsertValues, Upsert};
 use super::run::Query;
 use super::write::{Delete, Update};
-use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef};
+#[cfg(doc)]
+use crate::render::Dialect;
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, WriteKind};
 use crate::schema::{ColumnList, Table};
 
 /// A write statement that returns rows: `... RETURNING columns`.
 ///
-/// SQLite and PostgreSQL have RETURNING; on MySQL rendering fails with
-/// [`Error::Unsupported`](crate::Error::Unsupported).
+/// SQLite and PostgreSQL have RETURNING on every write; MariaDB from 10.5
+/// on INSERT and DELETE (and on an upsert that updates); MySQL has none.
+/// Where the dialect lacks it ([`Dialect::supports_returning`]), rendering
+/// fails with [`Error::Unsupported`](crate::Error::Unsupported) before
+/// anything is sent.
 #[derive(Debug, Clone, Copy)]
 #[must_use = "a statement does nothing until it is run with `load`, `get` or `first`"]
 pub struct Returning<S, R> {
@@ -34,11 +39,28 @@ pub trait WriteStatement: Statement {
     /// assert_eq!(delete_from(T).target_table(), "t");
     /// ```
     fn target_table(&self) -> &'static str;
+
+    /// Which kind of write this is, for [`Dialect::supports_returning`].
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::query::WriteStatement;
+    /// use sqlalgebra::render::WriteKind;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = Id; type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # impl Column for Id { type Table = T; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// assert_eq!(delete_from(T).write_kind(), WriteKind::Delete);
+    /// ```
+    fn write_kind(&self) -> WriteKind;
 }
 
 impl<T: Table, V: InsertValues<T>> WriteStatement for Insert<T, V> {
     fn target_table(&self) -> &'static str {
         T::NAME
+    }
+    fn write_kind(&self) -> WriteKind {
+        WriteKind::Insert
     }
 }
 impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> WriteStatement
@@ -47,15 +69,28 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> WriteStatem
     fn target_table(&self) -> &'static str {
         T::NAME
     }
+    fn write_kind(&self) -> WriteKind {
+        if self.updates() {
+            WriteKind::UpsertDoUpdate
+        } else {
+            WriteKind::UpsertDoNothing
+        }
+    }
 }
 impl<T: Table, A: Assignments<T>, W: MaybeClause> WriteStatement for Update<T, A, W> {
     fn target_table(&self) -> &'static str {
         T::NAME
     }
+    fn write_kind(&self) -> WriteKind {
+        WriteKind::Update
+    }
 }
 impl<T: Table, W: MaybeClause> WriteStatement for Delete<T, W> {
     fn target_table(&self) -> &'static str {
         T::NAME
+    }
+    fn write_kind(&self) -> WriteKind {
+        WriteKind::Delete
     }
 }
 
@@ -85,8 +120,9 @@ impl<S: WriteStatement> ReturningMethods for S {}
 
 impl<S: WriteStatement, R: Render> Render for Returning<S, R> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        if !w.dialect().supports_returning() {
-            w.unsupported("RETURNING");
+        let kind = self.statement.write_kind();
+        if !w.dialect().supports_returning(kind) {
+            w.unsupported(kind.returning_feature());
         }
         self.statement.render(w);
         w.push_sql(" RETURNING ");

@@ -68,6 +68,49 @@ pub enum MultiTableStyle {
     TableList,
 }
 
+/// The write statement a RETURNING clause is added to, for
+/// [`Dialect::supports_returning`].
+///
+/// ```
+/// use sqlalgebra::render::{Dialect, WriteKind};
+/// let mariadb = sqlalgebra_mysql::MariaDb::new(10, 11);
+/// assert!(mariadb.supports_returning(WriteKind::Insert));
+/// assert!(!mariadb.supports_returning(WriteKind::Update));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WriteKind {
+    /// `INSERT ... VALUES`.
+    Insert,
+    /// An upsert that skips conflicting rows (`ON CONFLICT DO NOTHING`).
+    UpsertDoNothing,
+    /// An upsert that updates conflicting rows (`ON CONFLICT DO UPDATE`).
+    UpsertDoUpdate,
+    /// `UPDATE`.
+    Update,
+    /// `DELETE`.
+    Delete,
+}
+
+impl WriteKind {
+    /// What [`Error::Unsupported`](crate::Error::Unsupported) names when
+    /// the dialect lacks RETURNING for this statement.
+    ///
+    /// ```
+    /// use sqlalgebra::render::WriteKind;
+    /// assert_eq!(WriteKind::Update.returning_feature(), "UPDATE ... RETURNING");
+    /// ```
+    pub fn returning_feature(self) -> &'static str {
+        match self {
+            WriteKind::Insert => "INSERT ... RETURNING",
+            WriteKind::UpsertDoNothing => "RETURNING on an upsert that does nothing on conflict",
+            WriteKind::UpsertDoUpdate => "RETURNING on an upsert",
+            WriteKind::Update => "UPDATE ... RETURNING",
+            WriteKind::Delete => "DELETE ... RETURNING",
+        }
+    }
+}
+
 /// A SQL dialect: identifier quoting, placeholders, and the spelling of every
 /// construct that is not the same everywhere.
 ///
@@ -180,14 +223,54 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         false
     }
 
+    /// The type a bound `Numeric` value is cast to where it is compared
+    /// or computed with (not where it is stored: see
+    /// [`Render::render_assigned`]), or `None`, the default, to bind it
+    /// as it is.
+    ///
+    /// SQLite answers `NUMERIC`: a decimal is bound as text there, and
+    /// SQLite compares text with a number as text (`'9' > '10.5'`) and
+    /// ranks any text above any number (`SUM(price) > '10.5'` is false
+    /// whatever the sum); `CAST(? AS NUMERIC)` is a number, and its
+    /// NUMERIC affinity makes SQLite compare a text column's value with
+    /// it as a number too.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert_eq!(sqlalgebra_sqlite::Sqlite.numeric_bind_cast(), Some("NUMERIC"));
+    /// assert_eq!(sqlalgebra_postgres::Postgres.numeric_bind_cast(), None);
+    /// ```
+    fn numeric_bind_cast(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The most bind parameters one statement may carry.
     fn max_binds(&self) -> usize {
         65_535
     }
 
-    /// Whether INSERT / UPDATE / DELETE ... RETURNING works.
-    fn supports_returning(&self) -> bool {
+    /// Whether `statement ... RETURNING` works (everywhere by default).
+    ///
+    /// ```
+    /// use sqlalgebra::render::{Dialect, WriteKind};
+    /// assert!(sqlalgebra_sqlite::Sqlite.supports_returning(WriteKind::Update));
+    /// assert!(!sqlalgebra_mysql::Mysql.supports_returning(WriteKind::Insert));
+    /// ```
+    fn supports_returning(&self, statement: WriteKind) -> bool {
+        let _ = statement;
         true
+    }
+
+    /// What follows `INSERT INTO t` for a row whose every column takes its
+    /// default: ` DEFAULT VALUES`, or ` () VALUES ()` on MySQL.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert_eq!(sqlalgebra_postgres::Postgres.insert_default_values(), " DEFAULT VALUES");
+    /// assert_eq!(sqlalgebra_mysql::Mysql.insert_default_values(), " () VALUES ()");
+    /// ```
+    fn insert_default_values(&self) -> &'static str {
+        " DEFAULT VALUES"
     }
 
     /// A query listing the columns of every table of the current database,

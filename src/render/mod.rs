@@ -7,7 +7,8 @@ mod key;
 mod terms;
 
 pub use dialect::{
-    ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, push_int, write_standard_type,
+    ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, WriteKind, push_int,
+    write_standard_type,
 };
 pub(crate) use group_check::Dependent;
 pub use group_check::GroupCheck;
@@ -128,6 +129,15 @@ pub trait Render {
     /// as [`render`](Render::render), except that a labelled expression is
     /// written `expr AS "name"` there (and only there).
     fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.render(w);
+    }
+
+    /// Writes this node as the value of an assignment (an INSERT's
+    /// VALUES, an UPDATE's or upsert's SET): as [`render`](Render::render),
+    /// except that a bound decimal is bound as it is, to be stored as
+    /// written, where rendering elsewhere makes it a number
+    /// ([`Dialect::numeric_bind_cast`]).
+    fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.render(w);
     }
 

@@ -223,9 +223,47 @@ pub(crate) fn decimal_to_f64(mantissa: i128, scale: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// The text a float cell loads as into a `String` (or a `Decimal`):
+/// the shortest decimal that parses back to the same `f64`, in plain
+/// notation, never with an exponent (`0.1`, `0.30000000000000004`,
+/// `0.0000001`, `1000000000000000000000`, `3` for `3.0`), and `0` for
+/// `-0.0`. `None` for infinities and NaN, which are no decimal.
+pub(crate) fn float_text(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    // `Display` for `f64` writes the shortest round-tripping digits and
+    // never an exponent.
+    Some(if f == 0.0 {
+        "0".to_owned()
+    } else {
+        f.to_string()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_texts_are_plain_and_round_trip() {
+        for (f, want) in [
+            (0.1, "0.1"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e-7, "0.0000001"),
+            (1e21, "1000000000000000000000"),
+            (3.0, "3"),
+            (-2.5, "-2.5"),
+            (-0.0, "0"),
+            (120.6, "120.6"),
+        ] {
+            let t = float_text(f).unwrap();
+            assert_eq!(t, want);
+            assert_eq!(t.parse::<f64>().unwrap(), f);
+        }
+        assert_eq!(float_text(f64::INFINITY), None);
+        assert_eq!(float_text(f64::NAN), None);
+    }
 
     fn text(v: ValueRef<'_>) -> String {
         v.text_form().unwrap().to_string()

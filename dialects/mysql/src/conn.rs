@@ -40,6 +40,10 @@ pub struct MysqlConnection {
     open_transaction: bool,
     /// The SQL rendered for statements run before.
     sql_cache: SqlCache,
+    /// The server's dialect ([`Mysql`] or [`MariaDb`](crate::MariaDb)),
+    /// found when the connection is wrapped and never changed after: the
+    /// texts in `sql_cache` are all rendered for it.
+    dialect: &'static dyn Dialect,
 }
 
 impl std::fmt::Debug for MysqlConnection {
@@ -57,14 +61,26 @@ impl MysqlConnection {
     /// [`open`](MysqlConnection::open) or an [`Engine`](sqlalgebra::Engine),
     /// which also set the session up (strict mode, `utf8mb4`).
     ///
+    /// Asks the server's version (`SELECT VERSION()`) to pick its dialect
+    /// ([`for_server_version`](crate::for_server_version)): MariaDB from
+    /// 10.5 on then runs INSERT and DELETE ... RETURNING.
+    ///
     /// ```no_run
     /// use sqlalgebra_mysql::{MysqlConnection, mysql};
     /// let raw = mysql::Conn::new(mysql::Opts::from_url("mysql://root@127.0.0.1/test").unwrap()).unwrap();
     /// let conn = MysqlConnection::new(raw);
     /// ```
-    pub fn new(conn: mysql::Conn) -> Self {
+    pub fn new(mut conn: mysql::Conn) -> Self {
+        // The handshake's version does not say MariaDB when the server
+        // announces itself as `5.5.5-10.x-MariaDB`: ask. A server that
+        // cannot answer is taken for MySQL, which allows the least.
+        let dialect = match conn.query_first::<String, _>("SELECT VERSION()") {
+            Ok(Some(version)) => crate::for_server_version(&version),
+            _ => &Mysql,
+        };
         MysqlConnection {
             conn,
+            dialect,
             statements: None,
             depth: 0,
             broken: false,
@@ -826,7 +842,7 @@ impl Connection for MysqlConnection {
     type Row<'r> = MysqlRow<'r>;
 
     fn dialect(&self) -> &'static dyn Dialect {
-        &Mysql
+        self.dialect
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {

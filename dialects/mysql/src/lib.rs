@@ -30,6 +30,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A connection asks the server's version when it opens and renders in
+//! its dialect: [`Mysql`] for MySQL (no RETURNING), [`MariaDb`] for
+//! MariaDB, which from 10.5 on runs `INSERT ... RETURNING` and `DELETE ...
+//! RETURNING` (never `UPDATE ... RETURNING`: that stays
+//! [`Error::Unsupported`](sqlalgebra::Error::Unsupported), before anything
+//! is sent). To render without a connection, pick the value:
+//! `q.to_sql(&Mysql)` or `q.to_sql(&MariaDb::new(10, 11))`.
+//!
 //! Every connection runs in strict mode
 //! (`STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY`)
 //! with `utf8mb4`, and `UPDATE` counts the rows it matched, not only those
@@ -42,7 +50,7 @@ mod dialect;
 mod engine;
 
 pub use conn::{MysqlConnection, MysqlRow};
-pub use dialect::Mysql;
+pub use dialect::{MariaDb, Mysql, for_server_version};
 pub use engine::MysqlManager;
 /// The `mysql` driver underneath, for [`MysqlConnection::raw`] and
 /// [`MysqlManager::from_opts`].

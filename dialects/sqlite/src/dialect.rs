@@ -91,11 +91,20 @@ impl Dialect for Sqlite {
         out.push_str("INTEGER PRIMARY KEY AUTOINCREMENT");
     }
 
+    fn numeric_bind_cast(&self) -> Option<&'static str> {
+        Some("NUMERIC")
+    }
+
     fn write_cast_type(&self, out: &mut String, kind: SqlKind) {
         match kind {
             // Dates are text here; `CAST(x AS DATE)` would take NUMERIC
             // affinity and turn '2024-03-31' into 2024.
             SqlKind::Date | SqlKind::Time | SqlKind::Timestamp => out.push_str("TEXT"),
+            // A number (an INTEGER when the value is a whole number that
+            // fits, else a REAL): `CAST('1.50' AS NUMERIC)` is 1.5, and
+            // compares and multiplies as one. TEXT, the storage type,
+            // would compare as text.
+            SqlKind::Numeric => out.push_str("NUMERIC"),
             other => self.write_type(out, other),
         }
     }
