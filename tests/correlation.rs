@@ -304,7 +304,10 @@ fn corr_returning_subquery<B: Backend>(engine: &Engine<B>) -> Result<()> {
                 .filter(posts::UserId.eq(users::Id))
                 .as_scalar(),
         ));
-    if !c.dialect().supports_returning(sqlalgebra::render::WriteKind::Update) {
+    if !c
+        .dialect()
+        .supports_returning(sqlalgebra::render::WriteKind::Update)
+    {
         assert!(matches!(
             q.load::<(String, Option<i64>), _>(&mut *c),
             Err(Error::Unsupported { .. })

@@ -966,11 +966,15 @@ impl Builder {
         }
     }
 
-    /// The text a `starts_with` / `contains` argument stands for.
+    /// The text a `starts_with` / `contains` argument stands for, without
+    /// NUL characters: PostgreSQL refuses a needle with one
+    /// (`Error::Unsupported`), an outcome that depends on the value, which
+    /// the blanking invariant rules out. tests/literal_matching.rs covers
+    /// NUL needles on every backend.
     fn pattern_text(&self, v: &TextVal) -> String {
         match v {
             TextVal::Null => String::new(),
-            TextVal::Str(s) | TextVal::Owned(s) => self.string(s),
+            TextVal::Str(s) | TextVal::Owned(s) => self.string(s).replace('\0', ""),
         }
     }
 

@@ -9,41 +9,24 @@ use crate::value::ValueRef;
 
 const OPERAND: u8 = precedence::COMPARISON + 1;
 
-/// The escape character of the patterns built by `starts_with`,
-/// `ends_with` and `contains`. Not a backslash: MySQL reads backslashes in
-/// string literals itself.
-pub const LIKE_ESCAPE: char = '/';
-
-/// Escapes `%`, `_` and the escape character itself, so that `text`
-/// matches literally inside a LIKE pattern with `ESCAPE '/'`.
-///
-/// ```
-/// use sqlalgebra::expr::like_escape_literal;
-/// let mut p = String::new();
-/// like_escape_literal(&mut p, "50%_off/now");
-/// assert_eq!(p, "50/%/_off//now");
-/// ```
-pub fn like_escape_literal(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
-            out.push(LIKE_ESCAPE);
-        }
-        out.push(c);
-    }
-}
-
 fn collect2<'a>(a: &'a impl Render, b: &'a impl Render, out: &mut TableSet<'a>) {
     a.collect_tables(out);
     b.collect_tables(out);
 }
 
-/// `expr LIKE pattern` (with `ESCAPE '/'` when built by `starts_with`,
-/// `ends_with` or `contains`); `NOT LIKE` when negated.
+/// `expr LIKE pattern`, or `NOT LIKE` when negated, with the database's
+/// own semantics: `%` and `_` are wildcards, and each database compares
+/// the other characters its way. SQLite ignores the case of ASCII letters
+/// and ends the text at a NUL; MySQL and MariaDB compare by the collation
+/// (`utf8mb4_general_ci`, a common default, ignores case and accents and
+/// takes every emoji for every other); PostgreSQL compares exactly under a
+/// deterministic collation. For exact matching of a plain
+/// string, use `starts_with`, `ends_with` or `contains`
+/// ([`LiteralMatch`](super::LiteralMatch)).
 #[derive(Debug, Clone, Copy)]
 pub struct Like<L, R> {
     pub(crate) left: L,
     pub(crate) pattern: R,
-    pub(crate) escape: bool,
     pub(crate) negated: bool,
 }
 
@@ -53,9 +36,6 @@ impl<L: Render, R: Render> Render for Like<L, R> {
         w.push_operand(&self.left, OPERAND);
         w.push_sql(if self.negated { " NOT LIKE " } else { " LIKE " });
         w.push_operand(&self.pattern, OPERAND);
-        if self.escape {
-            w.push_sql(" ESCAPE '/'");
-        }
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect2(&self.left, &self.pattern, out);
@@ -71,7 +51,7 @@ impl<L: Render, R: Render> Render for Like<L, R> {
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static LIKE: NodeTag = NodeTag::new("LIKE");
         key.tag(&LIKE);
-        key.word(usize::from(self.escape) | usize::from(self.negated) << 1);
+        key.word(usize::from(self.negated));
         self.left.sql_key(key) && self.pattern.sql_key(key)
     }
 }
@@ -82,7 +62,8 @@ impl<L: Expression, R: Expression> Expression for Like<L, R> {
 }
 
 /// Case-insensitive LIKE: `ILIKE` on PostgreSQL, `lower(a) LIKE lower(b)`
-/// elsewhere.
+/// elsewhere, with the database's own semantics (see [`Like`]; SQLite's
+/// `lower` folds only ASCII letters).
 #[derive(Debug, Clone, Copy)]
 pub struct ILike<L, R> {
     pub(crate) left: L,

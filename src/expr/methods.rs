@@ -1,8 +1,7 @@
 //! The operator methods on every expression (and so on every column).
 
-use super::matching::like_escape_literal;
 use super::*;
-use crate::types::{BoolLike, NumericLike, Text, TextLike};
+use crate::types::{BoolLike, NumericLike, TextLike};
 
 /// Comparison, NULL tests, IN, BETWEEN and ordering: for every expression.
 ///
@@ -125,32 +124,20 @@ pub trait BoolExpressionMethods: Expression + Sized {
 // satisfied".
 impl<E: Expression> BoolExpressionMethods for E {}
 
-/// `left LIKE pattern ESCAPE '/'` for a pattern escaped by [`pattern`].
-fn like_literal<L>(left: L, escaped: String) -> Like<L, Bind<String, Text>> {
-    Like {
-        left,
-        pattern: Bind::new(escaped),
-        escape: true,
-        negated: false,
+fn literal_match<E>(text: E, needle: &str, kind: MatchKind) -> LiteralMatch<E> {
+    LiteralMatch {
+        text,
+        needle: needle.to_owned(),
+        kind,
     }
-}
-
-fn pattern(prefix: bool, text: &str, suffix: bool) -> String {
-    let mut p = String::with_capacity(text.len() + 4);
-    if prefix {
-        p.push('%');
-    }
-    like_escape_literal(&mut p, text);
-    if suffix {
-        p.push('%');
-    }
-    p
 }
 
 /// LIKE and friends, and concatenation: for text expressions.
 ///
-/// `starts_with`, `ends_with` and `contains` match their argument
-/// literally: `%` and `_` in it are escaped.
+/// `like`, `not_like` and `ilike` take a pattern and keep the database's
+/// own semantics, which differ (see [`Like`]); `starts_with`, `ends_with`
+/// and `contains` match their argument literally and exactly on every
+/// database and collation (see [`LiteralMatch`]).
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
@@ -161,7 +148,12 @@ fn pattern(prefix: bool, text: &str, suffix: bool) -> String {
 /// let p = A.starts_with("50%_off").or(A.ilike("%SALE%"));
 /// ```
 pub trait TextExpressionMethods: Expression + Sized {
-    /// `self LIKE pattern`
+    /// `self LIKE pattern`: `%` and `_` in `pattern` are wildcards, and
+    /// the database's own rules compare the rest (SQLite ignores ASCII
+    /// case and stops at a NUL; MySQL and MariaDB use the collation, which
+    /// may fold case, accents and emoji; see [`Like`]). For a plain string
+    /// matched exactly, use [`starts_with`](Self::starts_with),
+    /// [`ends_with`](Self::ends_with) or [`contains`](Self::contains).
     fn like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr>
     where
         Self::SqlType: TextLike,
@@ -169,11 +161,11 @@ pub trait TextExpressionMethods: Expression + Sized {
         Like {
             left: self,
             pattern: pattern.into_expr(),
-            escape: false,
             negated: false,
         }
     }
-    /// `self NOT LIKE pattern`
+    /// `self NOT LIKE pattern`, with the database's own semantics, as
+    /// [`like`](Self::like).
     fn not_like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr>
     where
         Self::SqlType: TextLike,
@@ -181,11 +173,13 @@ pub trait TextExpressionMethods: Expression + Sized {
         Like {
             left: self,
             pattern: pattern.into_expr(),
-            escape: false,
             negated: true,
         }
     }
-    /// Case-insensitive LIKE.
+    /// Case-insensitive LIKE, with the database's own semantics:
+    /// `self ILIKE pattern` on PostgreSQL, `lower(self) LIKE
+    /// lower(pattern)` on SQLite (ASCII letters only) and MySQL (see
+    /// [`ILike`]).
     fn ilike<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> ILike<Self, R::Expr>
     where
         Self::SqlType: TextLike,
@@ -195,26 +189,110 @@ pub trait TextExpressionMethods: Expression + Sized {
             pattern: pattern.into_expr(),
         }
     }
-    /// `self LIKE 'text%' ESCAPE '/'`, with `text` matched literally.
-    fn starts_with(self, text: &str) -> Like<Self, Bind<String, Text>>
+    /// Whether the text begins with `text`, compared exactly: case,
+    /// accents (precomposed `é` is not `e` + U+0301), emoji, NUL and
+    /// trailing spaces count, whatever the collation, and `%`, `_`, `\`
+    /// are plain characters. Every text starts with `""`; a NULL text gives
+    /// NULL. The needle is bound twice (for its length, then compared):
+    ///
+    /// | dialect | SQL |
+    /// |---|---|
+    /// | SQLite | `SUBSTR(CAST(X'00' \|\| s AS BLOB), 2, LENGTH(CAST(? AS BLOB))) = CAST(? AS BLOB)` |
+    /// | PostgreSQL | `LEFT(CAST(s AS TEXT) COLLATE "C", CHAR_LENGTH($1)) = $2` |
+    /// | MySQL | `LEFT(CAST(CONVERT(s USING utf8mb4) AS BINARY), LENGTH(?)) = CAST(? AS BINARY)` |
+    ///
+    /// # Errors
+    /// On PostgreSQL, whose text cannot hold a NUL, a `text` with one makes
+    /// the statement fail with [`Error::Unsupported`](crate::Error::Unsupported)
+    /// before it is sent.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::ValueRef;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = S; type PrimaryKey = S; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+    /// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+    /// let q = select(count_star()).filter(S.starts_with("50%"));
+    /// let r = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
+    /// assert_eq!(
+    ///     r.sql,
+    ///     r#"SELECT COUNT(*) FROM "t" WHERE LEFT(CAST("t"."s" AS TEXT) COLLATE "C", CHAR_LENGTH($1)) = $2"#
+    /// );
+    /// assert_eq!(r.binds[..], [ValueRef::Text("50%"), ValueRef::Text("50%")]);
+    /// ```
+    fn starts_with(self, text: &str) -> LiteralMatch<Self>
     where
         Self::SqlType: TextLike,
     {
-        like_literal(self, pattern(false, text, true))
+        literal_match(self, text, MatchKind::StartsWith)
     }
-    /// `self LIKE '%text' ESCAPE '/'`, with `text` matched literally.
-    fn ends_with(self, text: &str) -> Like<Self, Bind<String, Text>>
+    /// Whether the text ends with `text`, compared exactly as
+    /// [`starts_with`](Self::starts_with) does. Every text ends with `""`;
+    /// a NULL text gives NULL. The needle is bound twice:
+    ///
+    /// | dialect | SQL |
+    /// |---|---|
+    /// | SQLite | `SUBSTR(CAST(s \|\| X'00' AS BLOB), -1 - LENGTH(CAST(? AS BLOB))) = CAST(? \|\| X'00' AS BLOB)` |
+    /// | PostgreSQL | `RIGHT(CAST(s AS TEXT) COLLATE "C", CHAR_LENGTH($1)) = $2` |
+    /// | MySQL | `RIGHT(CAST(CONVERT(s USING utf8mb4) AS BINARY), LENGTH(?)) = CAST(? AS BINARY)` |
+    ///
+    /// (SQLite compares bytes: its `SUBSTR` of an empty blob is NULL and
+    /// `SUBSTR(b, -0)` is all of `b`, so a NUL byte is put before the text
+    /// for a prefix, after text and needle for a suffix.)
+    ///
+    /// # Errors
+    /// As [`starts_with`](Self::starts_with): a NUL in `text` on PostgreSQL.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = S; type PrimaryKey = S; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+    /// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+    /// let q = select(count_star()).filter(not(S.ends_with(" ")));
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_mysql::Mysql).unwrap().sql,
+    ///     "SELECT COUNT(*) FROM `t` WHERE NOT (RIGHT(CAST(CONVERT(`t`.`s` USING utf8mb4) AS BINARY), LENGTH(?)) = CAST(? AS BINARY))"
+    /// );
+    /// ```
+    fn ends_with(self, text: &str) -> LiteralMatch<Self>
     where
         Self::SqlType: TextLike,
     {
-        like_literal(self, pattern(true, text, false))
+        literal_match(self, text, MatchKind::EndsWith)
     }
-    /// `self LIKE '%text%' ESCAPE '/'`, with `text` matched literally.
-    fn contains(self, text: &str) -> Like<Self, Bind<String, Text>>
+    /// Whether `text` occurs in the text, compared exactly as
+    /// [`starts_with`](Self::starts_with) does. Every text contains `""`;
+    /// a NULL text gives NULL. The needle is bound once:
+    ///
+    /// | dialect | SQL |
+    /// |---|---|
+    /// | SQLite | `INSTR(CAST(s AS BLOB), CAST(? AS BLOB)) > 0` |
+    /// | PostgreSQL | `STRPOS(CAST(s AS TEXT) COLLATE "C", $1) > 0` |
+    /// | MySQL | `INSTR(CAST(CONVERT(s USING utf8mb4) AS BINARY), CAST(? AS BINARY)) > 0` |
+    ///
+    /// # Errors
+    /// As [`starts_with`](Self::starts_with): a NUL in `text` on PostgreSQL.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = S; type PrimaryKey = S; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct S;
+    /// # impl Column for S { type Table = T; type SqlType = Text; const NAME: &'static str = "s"; }
+    /// let q = select(count_star()).filter(S.contains("\0"));
+    /// assert!(q.to_sql(&sqlalgebra_sqlite::Sqlite).is_ok());
+    /// assert!(matches!(
+    ///     q.to_sql(&sqlalgebra_postgres::Postgres),
+    ///     Err(sqlalgebra::Error::Unsupported { .. })
+    /// ));
+    /// ```
+    fn contains(self, text: &str) -> LiteralMatch<Self>
     where
         Self::SqlType: TextLike,
     {
-        like_literal(self, pattern(true, text, true))
+        literal_match(self, text, MatchKind::Contains)
     }
     /// `self || rhs` (`CONCAT(self, rhs)` on MySQL).
     fn concat<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Concat<Self, R::Expr>

@@ -50,6 +50,7 @@ mod case;
 mod datetime;
 mod func;
 mod label;
+mod literal;
 mod matching;
 mod methods;
 mod ops;
@@ -64,10 +65,8 @@ pub use func::{
     Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NoArgs, NullIf, cast, coalesce, func, nullif,
 };
 pub use label::Labeled;
-pub use matching::{
-    Between, ILike, InList, InOperand, IsNotNull, IsNull, LIKE_ESCAPE, Like, NotInList,
-    like_escape_literal,
-};
+pub use literal::{LiteralMatch, MatchKind};
+pub use matching::{Between, ILike, InList, InOperand, IsNotNull, IsNull, Like, NotInList};
 pub use methods::{
     BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,
 };

@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 
 use super::{Render, SqlWriter};
-use crate::expr::DatePart;
+use crate::expr::{DatePart, MatchKind};
 use crate::types::SqlKind;
 
 /// How a dialect spells a case-insensitive LIKE.
@@ -452,6 +452,60 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         w.push_sql(" FROM ");
         value.render(w);
         w.push_sql(")");
+    }
+
+    /// Writes a literal match of `needle` in `text` ([`MatchKind`]): exact
+    /// characters, whatever the collation of `text` (no case or accent
+    /// folding, no padding of trailing spaces), every text matching the
+    /// empty needle, and NULL for a NULL text.
+    ///
+    /// Defaults to PostgreSQL's spelling, which compares in the `"C"`
+    /// collation (a nondeterministic collation would fold case or refuse
+    /// the comparison) on `text` cast to `TEXT` (`citext` would fold case):
+    ///
+    /// | kind | SQL |
+    /// |---|---|
+    /// | `StartsWith` | `LEFT(CAST(text AS TEXT) COLLATE "C", CHAR_LENGTH($1)) = $2` |
+    /// | `EndsWith` | `RIGHT(CAST(text AS TEXT) COLLATE "C", CHAR_LENGTH($1)) = $2` |
+    /// | `Contains` | `STRPOS(CAST(text AS TEXT) COLLATE "C", $1) > 0` |
+    ///
+    /// PostgreSQL text cannot hold a NUL character, so a needle with one is
+    /// refused with [`Error::Unsupported`](crate::Error::Unsupported)
+    /// before anything is sent. SQLite and MySQL compare bytes instead.
+    ///
+    /// An override must render `text` once and then bind `needle`
+    /// [`needle_binds`](MatchKind::needle_binds) times, as
+    /// [`ValueRef::Text`](crate::value::ValueRef::Text): the rendered-SQL
+    /// cache ([`SqlKey`](super::SqlKey)) collects the binds so. The SQL
+    /// must not depend on the needle's value.
+    fn write_literal_match<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        kind: MatchKind,
+        text: &'a dyn Render,
+        needle: &'a str,
+    ) {
+        if needle.contains('\0') {
+            w.unsupported("a NUL character in text (PostgreSQL text cannot hold one)");
+        }
+        w.push_sql(match kind {
+            MatchKind::StartsWith => "LEFT(",
+            MatchKind::EndsWith => "RIGHT(",
+            MatchKind::Contains => "STRPOS(",
+        });
+        w.push_sql("CAST(");
+        text.render(w);
+        w.push_sql(" AS TEXT) COLLATE \"C\", ");
+        let needle = crate::value::ValueRef::Text(needle);
+        if kind == MatchKind::Contains {
+            w.push_bind(needle);
+            w.push_sql(") > 0");
+        } else {
+            w.push_sql("CHAR_LENGTH(");
+            w.push_bind(needle);
+            w.push_sql(")) = ");
+            w.push_bind(needle);
+        }
     }
 
     /// Whether ORDER BY terms take `NULLS FIRST` / `NULLS LAST`; when they

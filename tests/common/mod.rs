@@ -241,6 +241,7 @@ macro_rules! on_all_backends {
 }
 pub(crate) use on_all_backends;
 
+pub mod collation;
 pub mod schema;
 
 /// A connection of `engine` with the shared [`schema`] created.

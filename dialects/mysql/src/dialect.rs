@@ -3,10 +3,13 @@
 
 use std::sync::Mutex;
 
+use sqlalgebra::expr::MatchKind;
 use sqlalgebra::render::{
-    ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, WriteKind, push_int,
+    ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, UpsertStyle, WriteKind,
+    push_int,
 };
 use sqlalgebra::types::SqlKind;
+use sqlalgebra::value::ValueRef;
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
 /// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.
@@ -243,6 +246,39 @@ macro_rules! mysql_spelling {
                 SqlKind::Json | SqlKind::Jsonb => out.push_str("CHAR"),
                 SqlKind::Numeric => out.push_str("DECIMAL(65, 30)"),
                 other => self.write_type(out, other),
+            }
+        }
+
+        // Bytes of the text in utf8mb4 (the session's character set, so the
+        // needle's too), not LIKE or `=` under the column's collation:
+        // `utf8mb4_general_ci` folds case and accents and takes every emoji for
+        // every other, PAD SPACE collations ignore trailing spaces.
+        fn write_literal_match<'a>(
+            &self,
+            w: &mut SqlWriter<'a>,
+            kind: MatchKind,
+            text: &'a dyn Render,
+            needle: &'a str,
+        ) {
+            let needle = ValueRef::Text(needle);
+            w.push_sql(match kind {
+                MatchKind::StartsWith => "LEFT(",
+                MatchKind::EndsWith => "RIGHT(",
+                MatchKind::Contains => "INSTR(",
+            });
+            w.push_sql("CAST(CONVERT(");
+            text.render(w);
+            w.push_sql(" USING utf8mb4) AS BINARY), ");
+            if kind == MatchKind::Contains {
+                w.push_sql("CAST(");
+                w.push_bind(needle);
+                w.push_sql(" AS BINARY)) > 0");
+            } else {
+                w.push_sql("LENGTH(");
+                w.push_bind(needle);
+                w.push_sql(")) = CAST(");
+                w.push_bind(needle);
+                w.push_sql(" AS BINARY)");
             }
         }
 

@@ -1,8 +1,9 @@
 //! The SQLite dialect.
 
-use sqlalgebra::expr::DatePart;
-use sqlalgebra::render::{Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter};
+use sqlalgebra::expr::{DatePart, MatchKind};
+use sqlalgebra::render::{Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, precedence};
 use sqlalgebra::types::SqlKind;
+use sqlalgebra::value::ValueRef;
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
 /// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`,
@@ -129,6 +130,48 @@ impl Dialect for Sqlite {
         w.push_sql(", ");
         len.render(w);
         w.push_sql(")");
+    }
+
+    // Bytes, not LIKE (which ignores ASCII case and stops at a NUL) nor
+    // text functions (which stop at a NUL too). `SUBSTR` of an empty blob
+    // is NULL, and `SUBSTR(b, -0)` all of `b`: so a NUL byte goes before
+    // the text for a prefix and after text and needle for a suffix (`||`
+    // makes text, cast back to a blob).
+    fn write_literal_match<'a>(
+        &self,
+        w: &mut SqlWriter<'a>,
+        kind: MatchKind,
+        text: &'a dyn Render,
+        needle: &'a str,
+    ) {
+        let needle = ValueRef::Text(needle);
+        match kind {
+            MatchKind::StartsWith => {
+                w.push_sql("SUBSTR(CAST(X'00' || ");
+                w.push_operand(text, precedence::CONCAT);
+                w.push_sql(" AS BLOB), 2, LENGTH(CAST(");
+                w.push_bind(needle);
+                w.push_sql(" AS BLOB))) = CAST(");
+                w.push_bind(needle);
+                w.push_sql(" AS BLOB)");
+            }
+            MatchKind::EndsWith => {
+                w.push_sql("SUBSTR(CAST(");
+                w.push_operand(text, precedence::CONCAT);
+                w.push_sql(" || X'00' AS BLOB), -1 - LENGTH(CAST(");
+                w.push_bind(needle);
+                w.push_sql(" AS BLOB))) = CAST(");
+                w.push_bind(needle);
+                w.push_sql(" || X'00' AS BLOB)");
+            }
+            MatchKind::Contains => {
+                w.push_sql("INSTR(CAST(");
+                text.render(w);
+                w.push_sql(" AS BLOB), CAST(");
+                w.push_bind(needle);
+                w.push_sql(" AS BLOB)) > 0");
+            }
+        }
     }
 
     fn write_date_part<'a>(&self, w: &mut SqlWriter<'a>, part: DatePart, value: &'a dyn Render) {
