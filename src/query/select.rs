@@ -487,7 +487,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     }
 
     p.filter.write_clause(w, " WHERE ");
-    p.group.write_clause(w, " GROUP BY ");
+    w.push_sort_key(|w| p.group.write_clause(w, " GROUP BY "));
     p.having.write_clause(w, " HAVING ");
     p.order.write_order_clause(w, " ORDER BY ");
     write_limit_offset(w, p.limit, p.offset);
