@@ -30,6 +30,7 @@ impl Table for Items {
     type PrimaryKey = ItemId;
 }
 
+/// `lost_items.id`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ItemId;
 impl Column for ItemId {
@@ -38,6 +39,7 @@ impl Column for ItemId {
     const NAME: &'static str = "id";
 }
 
+/// `lost_items.name`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ItemName;
 impl Column for ItemName {
