@@ -107,7 +107,7 @@ pub trait Connection {
     /// replace it, and [`Error::is_retryable`] says the transaction may be
     /// run again. A connection lost during `COMMIT` is an
     /// [`Error::Connection`] whose source is a
-    /// [`CommitInDoubt`](crate::CommitInDoubt) (not retryable: it may have
+    /// [`CommitInDoubt`] (not retryable: it may have
     /// been committed).
     ///
     /// # Errors
@@ -176,7 +176,7 @@ pub fn begin_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 /// [`Error::Transaction`] when no transaction is open; the database's error
 /// when it refuses to commit. A connection lost during `COMMIT` is an
 /// [`Error::Connection`] whose source is a
-/// [`CommitInDoubt`](crate::CommitInDoubt).
+/// [`CommitInDoubt`].
 pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     let depth = *conn.transaction_depth();
     let Some(level) = depth.checked_sub(1) else {
