@@ -3,7 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::error::{Error, Result};
+use crate::error::{CommitInDoubt, Error, Result};
 use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::{Row, ValueRef};
 
@@ -102,8 +102,17 @@ pub trait Connection {
     /// when it returns `Err` or panics (the panic then continues). Nested
     /// calls use savepoints, so an inner failure undoes only the inner work.
     ///
+    /// When `f` fails because the connection was lost, its error is
+    /// returned as it is: the rollback, which then fails too, does not
+    /// replace it, and [`Error::is_retryable`] says the transaction may be
+    /// run again. A connection lost during `COMMIT` is an
+    /// [`Error::Connection`] whose source is a
+    /// [`CommitInDoubt`] (not retryable: it may have
+    /// been committed).
+    ///
     /// # Errors
-    /// Whatever `f` returns, or a failure to begin or commit.
+    /// Whatever `f` returns, or a failure to begin or commit; a failure to
+    /// roll back after `f` failed, unless it is a lost connection.
     fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         Self: Sized,
@@ -118,16 +127,14 @@ pub trait Connection {
         match outcome {
             Ok(Ok(value)) => match commit(self, depth) {
                 Ok(()) => Ok(value),
-                Err(e) => {
-                    // A failed COMMIT may leave the transaction open.
-                    let _ = rollback(self, depth);
-                    Err(e.into())
-                }
+                Err(e) => Err(after_failed_commit(self, depth, e).into()),
             },
-            Ok(Err(e)) => {
-                rollback(self, depth)?;
-                Err(e)
-            }
+            Ok(Err(e)) => match rollback(self, depth) {
+                // On a lost connection the rollback fails too, and the
+                // server rolls back by itself: `e` says what happened.
+                Ok(()) | Err(Error::Connection(_)) => Err(e),
+                Err(failed) => Err(failed.into()),
+            },
             Err(panic) => {
                 let _ = rollback(self, depth);
                 resume_unwind(panic)
@@ -167,7 +174,9 @@ pub fn begin_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::Transaction`] when no transaction is open; the database's error
-/// when it refuses to commit.
+/// when it refuses to commit. A connection lost during `COMMIT` is an
+/// [`Error::Connection`] whose source is a
+/// [`CommitInDoubt`].
 pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     let depth = *conn.transaction_depth();
     let Some(level) = depth.checked_sub(1) else {
@@ -176,9 +185,7 @@ pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
         ));
     };
     *conn.transaction_depth() = level;
-    commit(conn, level).inspect_err(|_| {
-        let _ = rollback(conn, level);
-    })
+    commit(conn, level).map_err(|e| after_failed_commit(conn, level, e))
 }
 
 /// Rolls back the innermost open transaction level (`ROLLBACK`, or
@@ -186,7 +193,8 @@ pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::Transaction`] when no transaction is open or the rollback
-/// fails; the level is closed either way.
+/// fails, except on a lost connection: that stays an [`Error::Connection`]
+/// (the server rolls back by itself). The level is closed either way.
 pub fn rollback_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     let depth = *conn.transaction_depth();
     let Some(level) = depth.checked_sub(1) else {
@@ -255,5 +263,22 @@ fn rollback<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
         c.batch_execute(&to)
             .and_then(|()| c.batch_execute(&release))
     };
-    result.map_err(|e| Error::Transaction(format!("rollback failed: {e}")))
+    result.map_err(|e| match e {
+        Error::Connection(_) => e,
+        e => Error::Transaction(format!("rollback failed: {e}")),
+    })
+}
+
+/// The error to report for a `COMMIT` (or `RELEASE SAVEPOINT`) at `depth`
+/// that failed with `e`, after rolling back what it may have left open. A
+/// connection lost during the outermost `COMMIT` leaves its outcome
+/// unknown: it becomes a [`CommitInDoubt`], with the rollback's error
+/// attached.
+fn after_failed_commit<C: Connection>(c: &mut C, depth: u32, e: Error) -> Error {
+    let rolled_back = rollback(c, depth);
+    if depth == 0 && matches!(e, Error::Connection(_)) {
+        CommitInDoubt::wrap(e, rolled_back.err())
+    } else {
+        e
+    }
 }

@@ -124,7 +124,11 @@ pub enum Error {
     },
     /// No pooled connection became free within the pool's checkout timeout.
     PoolTimeout(String),
-    /// The connection to the database could not be made or was lost.
+    /// The connection to the database could not be made or was lost. A
+    /// transaction function that meets it keeps it as it is (a failed
+    /// rollback on the lost connection does not replace it); one lost
+    /// during `COMMIT` has a [`CommitInDoubt`] source. See
+    /// [`Error::is_retryable`].
     Connection(BoxError),
     /// A transaction could not be ended cleanly; the connection is discarded.
     Transaction(String),
@@ -145,6 +149,88 @@ pub enum Error {
         /// What was expected, in words.
         message: String,
     },
+}
+
+/// The source of an [`Error::Connection`] for a connection lost while
+/// `COMMIT` was in flight: the transaction may or may not have been
+/// committed, so [`Error::is_retryable`] says no. It wraps the driver's
+/// error (its [`source`](std::error::Error::source)) and keeps the error
+/// of the rollback that was tried after it, if that failed too.
+///
+/// ```
+/// use sqlalgebra::CommitInDoubt;
+/// use sqlalgebra::Error;
+/// let e = CommitInDoubt::wrap(Error::Connection("reset by peer".into()), None);
+/// assert!(matches!(e, Error::Connection(_)));
+/// assert!(!e.is_retryable());
+/// assert!(e.commit_in_doubt().unwrap().rollback_error().is_none());
+/// assert!(e.to_string().contains("reset by peer"));
+/// ```
+#[derive(Debug)]
+pub struct CommitInDoubt {
+    source: BoxError,
+    rollback: Option<Box<Error>>,
+}
+
+impl CommitInDoubt {
+    /// Marks a connection lost during `COMMIT` as in doubt, keeping the
+    /// error of the rollback tried after it; any other error is returned
+    /// unchanged.
+    ///
+    /// ```
+    /// use sqlalgebra::CommitInDoubt;
+    /// use sqlalgebra::Error;
+    /// let e = CommitInDoubt::wrap(Error::NotFound, None);
+    /// assert!(matches!(e, Error::NotFound));
+    /// ```
+    pub fn wrap(error: Error, rollback: Option<Error>) -> Error {
+        match error {
+            Error::Connection(source) if !source.is::<CommitInDoubt>() => {
+                Error::Connection(Box::new(CommitInDoubt {
+                    source,
+                    rollback: rollback.map(Box::new),
+                }))
+            }
+            other => other,
+        }
+    }
+
+    /// The error of the rollback tried after the failed `COMMIT`, if it
+    /// failed too (on a lost connection it does).
+    ///
+    /// ```
+    /// use sqlalgebra::CommitInDoubt;
+    /// use sqlalgebra::Error;
+    /// let e = CommitInDoubt::wrap(
+    ///     Error::Connection("reset".into()),
+    ///     Some(Error::Connection("closed".into())),
+    /// );
+    /// let doubt = e.commit_in_doubt().unwrap();
+    /// assert!(matches!(doubt.rollback_error(), Some(Error::Connection(_))));
+    /// ```
+    pub fn rollback_error(&self) -> Option<&Error> {
+        self.rollback.as_deref()
+    }
+}
+
+impl fmt::Display for CommitInDoubt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lost during COMMIT, the transaction may or may not have been committed: {}",
+            self.source
+        )?;
+        if let Some(rollback) = &self.rollback {
+            write!(f, " (the rollback tried after it failed too: {rollback})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CommitInDoubt {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
 }
 
 /// The kind of a violated constraint in [`Error::Constraint`].
@@ -181,16 +267,44 @@ impl Error {
     }
 
     /// Whether running the whole transaction again may succeed: true for
-    /// [`Error::Conflict`] (serialization failures, deadlocks) and for a
-    /// pool timeout.
+    /// [`Error::Conflict`] (serialization failures, deadlocks), for a pool
+    /// timeout, and for a lost connection ([`Error::Connection`]): the
+    /// server rolls back what its session had not committed, so the
+    /// transaction can run again on a new connection.
+    ///
+    /// Not when the connection was lost while a `COMMIT` was in flight
+    /// (its source is then a [`CommitInDoubt`]): the transaction may have
+    /// been committed, and running it again could apply it twice. The same
+    /// doubt holds for a single statement run outside a transaction whose
+    /// connection was lost: only the caller knows whether running it twice
+    /// is harmless.
     ///
     /// ```
     /// use sqlalgebra::Error;
     /// assert!(Error::PoolTimeout("busy".into()).is_retryable());
+    /// assert!(Error::Connection("reset by peer".into()).is_retryable());
     /// assert!(!Error::NotFound.is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Error::Conflict { .. } | Error::PoolTimeout(_))
+        match self {
+            Error::Conflict { .. } | Error::PoolTimeout(_) => true,
+            Error::Connection(source) => !source.is::<CommitInDoubt>(),
+            _ => false,
+        }
+    }
+
+    /// The [`CommitInDoubt`] context of a connection lost during `COMMIT`,
+    /// if this is one.
+    ///
+    /// ```
+    /// use sqlalgebra::Error;
+    /// assert!(Error::Connection("reset by peer".into()).commit_in_doubt().is_none());
+    /// ```
+    pub fn commit_in_doubt(&self) -> Option<&CommitInDoubt> {
+        match self {
+            Error::Connection(source) => source.downcast_ref(),
+            _ => None,
+        }
     }
 
     /// The SQL text of the failed statement, if this error carries one.

@@ -68,7 +68,7 @@ pub mod value;
 
 pub use conn::Connection;
 pub use engine::{Backend, Engine, PoolOptions, Pooled};
-pub use error::{BoxError, ConstraintKind, Error, Result};
+pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, Result};
 pub use schema::{Column, Table};
 
 /// Everything a user of the algebra needs, in one import.

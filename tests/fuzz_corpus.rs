@@ -208,6 +208,25 @@ fn regressions_found_by_fuzzing() {
         .sql;
     assert!(sql.ends_with("GROUP BY 1 = 0 ORDER BY 1 = 0 DESC"), "{sql}");
 
+    // A constant's NULL test as a whole ORDER BY term: SQLite 3.54 folds
+    // `1 IS NULL` into the integer 0 while parsing and refused it as a
+    // column position; a boolean literal in a sort term is `(1 = 1)`.
+    let literal_is_null = || {
+        AnyExpr::Bool(Box::new(BoolExpr::IsNull(Box::new(AnyExpr::Bool(
+            Box::new(BoolExpr::Literal(true)),
+        )))))
+    };
+    let mut q = select_of(vec![AnyExpr::Int(users_id())]);
+    q.order_by = vec![(literal_is_null(), Dir::Asc)];
+    let sql = check_everywhere(
+        &conn,
+        &Case::Select(Box::new(q)),
+        "literal IS NULL as a term",
+    )
+    .expect("renders")
+    .sql;
+    assert!(sql.ends_with("ORDER BY (1 = 1) IS NULL ASC"), "{sql}");
+
     // The same check refuses what it should: a statement the model expects
     // to fail (an INSERT of no rows) renders in no dialect.
     let none = Case::Insert(fuzz_model::InsertDesc::Users(0, Vec::new()));

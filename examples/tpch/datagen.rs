@@ -56,21 +56,26 @@ pub(crate) const NATIONS: [(&str, i64); 25] = [
     ("UNITED STATES", 1),
 ];
 
-const SEGMENTS: [&str; 5] = [
+/// The customers' market segments.
+pub(crate) const SEGMENTS: [&str; 5] = [
     "AUTOMOBILE",
     "BUILDING",
     "FURNITURE",
     "MACHINERY",
     "HOUSEHOLD",
 ];
-const PRIORITIES: [&str; 5] = ["1-URGENT", "2-HIGH", "3-MEDIUM", "4-NOT SPECIFIED", "5-LOW"];
-const INSTRUCTIONS: [&str; 4] = [
+/// The orders' priorities.
+pub(crate) const PRIORITIES: [&str; 5] =
+    ["1-URGENT", "2-HIGH", "3-MEDIUM", "4-NOT SPECIFIED", "5-LOW"];
+/// The lines' shipping instructions.
+pub(crate) const INSTRUCTIONS: [&str; 4] = [
     "DELIVER IN PERSON",
     "COLLECT COD",
     "NONE",
     "TAKE BACK RETURN",
 ];
-const MODES: [&str; 7] = ["REG AIR", "AIR", "RAIL", "SHIP", "TRUCK", "MAIL", "FOB"];
+/// The lines' shipping modes.
+pub(crate) const MODES: [&str; 7] = ["REG AIR", "AIR", "RAIL", "SHIP", "TRUCK", "MAIL", "FOB"];
 const TYPE_1: [&str; 6] = ["STANDARD", "SMALL", "MEDIUM", "LARGE", "ECONOMY", "PROMO"];
 const TYPE_2: [&str; 5] = ["ANODIZED", "BURNISHED", "PLATED", "POLISHED", "BRUSHED"];
 const TYPE_3: [&str; 5] = ["TIN", "NICKEL", "BRASS", "STEEL", "COPPER"];

@@ -122,6 +122,16 @@ pub(crate) struct Params {
     pub(crate) sf: f64,
 }
 
+impl Params {
+    /// The parameters for data with `suppliers` suppliers (10 000 per unit
+    /// of scale factor).
+    pub(crate) fn from_suppliers(suppliers: i64) -> Params {
+        Params {
+            sf: suppliers as f64 / 10_000.0,
+        }
+    }
+}
+
 /// One TPC-H query.
 pub(crate) struct TpchQuery<C> {
     /// 1 to 22.
@@ -532,21 +542,29 @@ pub(crate) fn q5<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
 // ---------------------------------------------------------------- Q6
 
 /// Q6 reference SQL (DATE = 1994-01-01, DISCOUNT = 0.06, QUANTITY = 24).
+/// `DISCOUNT - 0.01` and `DISCOUNT + 0.01` are written out as the decimal
+/// literals 0.05 and 0.07, as the dates are: computed in binary floating
+/// point, `0.06 + 0.01` is 0.06999999999999999, below the stored 0.07, and
+/// would drop every line with a 7 % discount.
 pub(crate) const Q6_SQL: &str = "
 SELECT SUM(l_extendedprice * l_discount) AS revenue
 FROM lineitem
 WHERE l_shipdate >= '1994-01-01'
   AND l_shipdate < '1995-01-01'
-  AND l_discount BETWEEN 0.06 - 0.01 AND 0.06 + 0.01
+  AND l_discount BETWEEN 0.05 AND 0.07
   AND l_quantity < 24";
 
-/// Q6: Forecasting Revenue Change.
+/// Q6: Forecasting Revenue Change. The discount bounds are computed in
+/// whole hundredths and divided once, so each is the double nearest to
+/// its decimal value (what `0.05` and `0.07` parse to), as the stored
+/// discounts are.
 pub(crate) fn q6<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
-    let (date, discount) = ("1994-01-01", 0.06);
+    let (date, discount_percent) = ("1994-01-01", 6);
+    let percent = |p: i32| f64::from(p) / 100.0;
     let q = select(sum(l::Extendedprice.mul(l::Discount)).label("revenue"))
         .filter(l::Shipdate.ge(date))
         .filter(l::Shipdate.lt(add_months(date, 12)))
-        .filter(l::Discount.between(discount - 0.01, discount + 0.01))
+        .filter(l::Discount.between(percent(discount_percent - 1), percent(discount_percent + 1)))
         .filter(l::Quantity.lt(24.0));
     type Row = Option<f64>;
     run::<Row, _, _>(c, mode, &q, text(Q6_SQL))
@@ -803,7 +821,8 @@ ORDER BY value DESC";
 /// so it is cast to multiply a `Double`; the subquery in HAVING reads the
 /// outer query's tables but nothing of its rows, so it stands on its own.
 pub(crate) fn q11<C: Connection>(c: &mut C, params: &Params, mode: Mode) -> Result<Rows> {
-    let fraction = 0.0001 / params.sf;
+    // 0.0001 / SF, as one division: the double nearest to the decimal value.
+    let fraction = 1.0 / (10_000.0 * params.sf);
     let value = sum(ps::Supplycost.mul(cast::<Double, _>(ps::Availqty))).label("value");
     let threshold = select(value.mul(fraction))
         .filter(ps::Suppkey.eq(s::Suppkey))

@@ -213,6 +213,9 @@ impl<ST> Render for Dyn<ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.node.render(w);
     }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.node.render_order_key(w);
+    }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.node.collect_tables(out);
     }

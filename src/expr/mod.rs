@@ -195,6 +195,15 @@ impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
     fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_bind(self.value.encode());
     }
+    fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        if w.dialect().reads_bound_sort_positions() {
+            w.push_sql("COALESCE(");
+            w.push_bind(self.value.encode());
+            w.push_sql(")");
+        } else {
+            w.push_bind(self.value.encode());
+        }
+    }
     #[inline(always)]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static BIND: NodeTag = NodeTag::new("bind");
@@ -378,7 +387,14 @@ pub struct BoolLiteral(pub bool);
 #[diagnostic::do_not_recommend]
 impl Render for BoolLiteral {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        w.push_sql(w.dialect().bool_literal(self.0));
+        if w.in_sort_key() {
+            // Not an integer (a column position to SQLite and MySQL, also
+            // inside `1 IS NULL` on SQLite), nor a bare boolean constant
+            // (which PostgreSQL refuses).
+            w.push_sql(if self.0 { "(1 = 1)" } else { "(1 = 0)" });
+        } else {
+            w.push_sql(w.dialect().bool_literal(self.0));
+        }
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

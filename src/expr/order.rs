@@ -201,7 +201,7 @@ impl<E: Render> Render for NullsOrder<E> {
         self.write(w, false);
     }
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.write(w, true);
+        w.push_sort_key(|w| self.write(w, true));
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);

@@ -660,7 +660,7 @@ fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
     cols.render(w);
     let mark = write_from::<M, J, W, O>(w, parts);
     parts.filter.write_clause(w, " WHERE ");
-    parts.order.write_clause(w, " ORDER BY ");
+    w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
     write_limit(w, parts.limit, parts.offset);
     w.leave_scope(mark);
 }
@@ -736,7 +736,7 @@ where
         if !windowed {
             parts.filter.write_clause(&mut w, " WHERE ");
         }
-        parts.order.write_clause(&mut w, " ORDER BY ");
+        w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
         let mut first = !parts.order.is_present();
         for (table, names) in [(parent, parent_key), (child, child_key)] {
             for name in names {

@@ -195,7 +195,8 @@ impl<C: Connection> Session<'_, C> {
     /// when it returns `Err`.
     ///
     /// # Errors
-    /// Whatever `f` returns, or a failure to open or end the savepoint.
+    /// Whatever `f` returns, or a failure to open or end the savepoint (a
+    /// failed rollback on a lost connection does not replace `f`'s error).
     pub fn nested<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut Self) -> Result<T, E>,
@@ -207,10 +208,11 @@ impl<C: Connection> Session<'_, C> {
                 self.release(sp)?;
                 Ok(v)
             }
-            Err(e) => {
-                self.rollback_to(sp)?;
-                Err(e)
-            }
+            Err(e) => match self.rollback_to(sp) {
+                // A lost connection fails the rollback too: keep `e`.
+                Ok(()) | Err(Error::Connection(_)) => Err(e),
+                Err(failed) => Err(failed.into()),
+            },
         }
     }
 
@@ -218,7 +220,9 @@ impl<C: Connection> Session<'_, C> {
     /// returns `Err` (SQLAlchemy's `with session.begin():`).
     ///
     /// # Errors
-    /// Whatever `f` returns, or a failure to commit.
+    /// Whatever `f` returns, or a failure to commit or roll back (a failed
+    /// rollback on a lost connection does not replace `f`'s error; see
+    /// [`Connection::transaction`]).
     pub fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut Self) -> Result<T, E>,
@@ -229,10 +233,11 @@ impl<C: Connection> Session<'_, C> {
                 self.commit()?;
                 Ok(v)
             }
-            Err(e) => {
-                self.rollback()?;
-                Err(e)
-            }
+            Err(e) => match self.rollback() {
+                // A lost connection fails the rollback too: keep `e`.
+                Ok(()) | Err(Error::Connection(_)) => Err(e),
+                Err(failed) => Err(failed.into()),
+            },
         }
     }
 

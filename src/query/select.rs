@@ -518,7 +518,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
 
     p.filter.write_clause(w, " WHERE ");
     w.begin_terms(p.selection, selection_params);
-    p.group.write_group_clause(w, " GROUP BY ");
+    w.push_sort_key(|w| p.group.write_group_clause(w, " GROUP BY "));
     if w.dialect().groups_dependent_columns() {
         for (table, column) in dependent {
             w.push_sql(", ");

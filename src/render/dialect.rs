@@ -215,6 +215,13 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         ConcatStyle::Operator
     }
 
+    /// Whether a bound integer that stands alone as an ORDER BY term is
+    /// read as a column position (MariaDB does: `ORDER BY ?` with 1 sorts
+    /// by the first column). Such a term is then written `COALESCE(?)`.
+    fn reads_bound_sort_positions(&self) -> bool {
+        false
+    }
+
     /// Whether one bind parameter may hold an array of values
     /// ([`ValueRef::Array`](crate::value::ValueRef::Array)): then an `IN`
     /// list of bound values renders as `= ANY($1)` (and `NOT IN` as

@@ -141,11 +141,12 @@ pub trait Render {
         self.render(w);
     }
 
-    /// Writes this node as an ORDER BY term: as [`render`](Render::render),
-    /// except that a labelled expression is written as its name, which
-    /// ORDER BY may refer to.
+    /// Writes this node as an ORDER BY term: as [`render`](Render::render)
+    /// inside [`SqlWriter::push_sort_key`], except that a labelled
+    /// expression is written as its name, which ORDER BY may refer to, and
+    /// a bound value as one that is not read as a column position.
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.render(w);
+        w.push_sort_key(|w| self.render(w));
     }
 
     /// For a tuple (a SELECT list, or GROUP BY or ORDER BY terms): calls
@@ -295,6 +296,9 @@ pub struct SqlWriter<'a> {
     /// A table that no SELECT inside may read: the target of a MySQL
     /// UPDATE or DELETE of several tables (its error 1093).
     unreadable: Option<&'static str>,
+    /// Whether a GROUP BY or ORDER BY term is being written (see
+    /// [`push_sort_key`](Self::push_sort_key)).
+    sort_key: bool,
     /// Placeholders written so far: the binds but for the elements of
     /// array parameters ([`ValueRef::Array`]).
     params: usize,
@@ -333,6 +337,7 @@ impl<'a> SqlWriter<'a> {
             unqualified: false,
             strict: false,
             unreadable: None,
+            sort_key: false,
             params: 0,
             terms: None,
             replay: None,
@@ -342,6 +347,36 @@ impl<'a> SqlWriter<'a> {
     /// The dialect being written.
     pub fn dialect(&self) -> &'a dyn Dialect {
         self.dialect
+    }
+
+    /// Writes a GROUP BY or ORDER BY term (or several) with `write`, which
+    /// [`in_sort_key`](Self::in_sort_key) then tells the nodes: there a
+    /// constant must not look like an integer literal, which SQLite and
+    /// MySQL read as a column position (SQLite folds `1 IS NULL` into one
+    /// too), and a boolean constant must not stand alone, which PostgreSQL
+    /// refuses.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_sort_key(|w| assert!(w.in_sort_key()));
+    /// assert!(!w.in_sort_key());
+    /// ```
+    pub fn push_sort_key(&mut self, write: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.sort_key, true);
+        write(self);
+        self.sort_key = outer;
+    }
+
+    /// Whether a GROUP BY or ORDER BY term is being written
+    /// ([`push_sort_key`](Self::push_sort_key)).
+    ///
+    /// ```
+    /// let w = sqlalgebra::render::SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// assert!(!w.in_sort_key());
+    /// ```
+    pub fn in_sort_key(&self) -> bool {
+        self.sort_key
     }
 
     /// Appends SQL text (keywords, punctuation). Never pass values here.

@@ -286,6 +286,10 @@ macro_rules! mysql_spelling {
             false
         }
 
+        fn reads_bound_sort_positions(&self) -> bool {
+            true
+        }
+
         fn write_autoincrement_key(&self, out: &mut String, kind: SqlKind) {
             self.write_type(out, kind);
             out.push_str(" NOT NULL AUTO_INCREMENT PRIMARY KEY");
