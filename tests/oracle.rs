@@ -120,7 +120,8 @@ fn config() -> Config {
     }
     Config {
         seed: var("SQLALGEBRA_ORACLE_SEED").map_or(1, |v| v.parse().expect("a seed number")),
-        statements: var("SQLALGEBRA_ORACLE_STATEMENTS").map_or(400, |v| v.parse().expect("a count")),
+        statements: var("SQLALGEBRA_ORACLE_STATEMENTS")
+            .map_or(400, |v| v.parse().expect("a count")),
         seconds: var("SQLALGEBRA_ORACLE_SECONDS").map(|v| v.parse().expect("seconds")),
         backends: var("SQLALGEBRA_ORACLE_BACKENDS")
             .unwrap_or_else(|| "sqlite,postgres,mysql".into())
@@ -139,7 +140,11 @@ const SHRUNK: usize = 10;
 fn mismatch_text(lib: &Outcome, reference: &Outcome) -> String {
     let cut = |o: &Outcome| {
         let s = format!("{o:?}");
-        if s.len() > 1500 { format!("{}...", &s[..s.floor_char_boundary(1500)]) } else { s }
+        if s.len() > 1500 {
+            format!("{}...", &s[..s.floor_char_boundary(1500)])
+        } else {
+            s
+        }
     };
     format!("  library:   {}\n  reference: {}", cut(lib), cut(reference))
 }
@@ -157,8 +162,7 @@ fn run_oracle<B: Backend>(fresh: Fresh<'_, B>, backend: &str, cfg: &Config) {
     let mut mismatches = Vec::new();
     let mut done = 0u64;
     let mut round = 0u64;
-    let out_of_time =
-        |start: &Instant| cfg.seconds.is_some_and(|s| start.elapsed().as_secs() >= s);
+    let out_of_time = |start: &Instant| cfg.seconds.is_some_and(|s| start.elapsed().as_secs() >= s);
     'rounds: while done < cfg.statements && !out_of_time(&start) {
         let mut rng = Rng::new(cfg.seed.wrapping_mul(0x9e37_79b9) ^ round);
         rng.next();
@@ -265,7 +269,11 @@ fn db_name(cfg: &Config) -> String {
 fn oracle_sqlite() {
     let cfg = config();
     if wants(&cfg, "sqlite") {
-        run_oracle(&|| connect(Some(common::sqlite(&db_name(&cfg)))), "sqlite", &cfg);
+        run_oracle(
+            &|| connect(Some(common::sqlite(&db_name(&cfg)))),
+            "sqlite",
+            &cfg,
+        );
     }
 }
 
@@ -294,8 +302,8 @@ fn replay<B: Backend>(fresh: Fresh<'_, B>, backend: &str) {
         if cfg.ex.has(feature) {
             continue;
         }
-        let (lib, expected) = check_case(&mut fresh(), backend, &schema, &stmt)
-            .expect("the case's schema and rows");
+        let (lib, expected) =
+            check_case(&mut fresh(), backend, &schema, &stmt).expect("the case's schema and rows");
         if !agree(&lib, &expected, ordered(&stmt)) {
             failed.push(format!(
                 "{}\n{}",

@@ -334,7 +334,11 @@ pub fn print_expr(e: &E) -> String {
         E::Or(a, b) => format!("({} OR {})", print_expr(a), print_expr(b)),
         E::Not(a) => format!("(NOT {})", print_expr(a)),
         E::IsNull(a, not) => {
-            format!("({} IS {}NULL)", print_expr(a), if *not { "NOT " } else { "" })
+            format!(
+                "({} IS {}NULL)",
+                print_expr(a),
+                if *not { "NOT " } else { "" }
+            )
         }
         E::InList(a, vals, not, _) => {
             let vals: Vec<String> = vals.iter().map(lit).collect();
@@ -346,7 +350,11 @@ pub fn print_expr(e: &E) -> String {
         }
         E::Like(a, p, not) => {
             let not = if *not { "NOT " } else { "" };
-            format!("({} {not}LIKE {})", print_expr(a), lit(&Val::Text(p.clone())))
+            format!(
+                "({} {not}LIKE {})",
+                print_expr(a),
+                lit(&Val::Text(p.clone()))
+            )
         }
         E::Match(op, a, text) => {
             // Literal matching, without LIKE: `instr` and `substr` compare
@@ -392,7 +400,11 @@ pub fn print_expr(e: &E) -> String {
             }
         }
         E::Exists(s, not) => {
-            format!("({}EXISTS ({}))", if *not { "NOT " } else { "" }, print_sub(s))
+            format!(
+                "({}EXISTS ({}))",
+                if *not { "NOT " } else { "" },
+                print_sub(s)
+            )
         }
         E::InSub(a, s, not) => format!(
             "({} {}IN ({}))",
@@ -441,13 +453,15 @@ pub fn print_sel(s: &Sel) -> String {
         out.push_str(&format!(" HAVING {}", print_expr(h)));
     }
     if s.order {
+        // By position: SQLite folds a constant term (`x IN ()`) to an
+        // integer and then reads it as a position.
         let o: Vec<String> = s
-            .items
+            .desc
             .iter()
-            .zip(&s.desc)
-            .map(|(e, d)| {
+            .enumerate()
+            .map(|(i, d)| {
                 let dir = if *d { "DESC" } else { "ASC" };
-                format!("{} {dir} NULLS FIRST", print_expr(e))
+                format!("{} {dir} NULLS FIRST", i + 1)
             })
             .collect();
         out.push_str(&format!(" ORDER BY {}", o.join(", ")));

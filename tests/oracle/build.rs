@@ -106,7 +106,11 @@ fn in_list(x: X, vals: &[Val], not: bool, typed: bool) -> X {
                     _ => unreachable!("typed lists hold one kind"),
                 })
                 .collect();
-            if not { x.not_in(v).anyx() } else { x.in_(v).anyx() }
+            if not {
+                x.not_in(v).anyx()
+            } else {
+                x.in_(v).anyx()
+            }
         }};
     }
     match (typed, vals.first()) {
@@ -117,7 +121,11 @@ fn in_list(x: X, vals: &[Val], not: bool, typed: bool) -> X {
         (true, Some(Val::Blob(_))) => list!(Blob, |x: &Vec<u8>| x.clone()),
         _ => {
             let v: Vec<X> = vals.iter().map(lit).collect();
-            if not { x.not_in(v).anyx() } else { x.in_(v).anyx() }
+            if not {
+                x.not_in(v).anyx()
+            } else {
+                x.in_(v).anyx()
+            }
         }
     }
 }
@@ -308,10 +316,7 @@ fn from_table<const T: usize, Sh: Shape>(
     }
 }
 
-fn join<const T: usize, ST>(
-    q: BoxedSelect<'static, ST>,
-    j: &Join,
-) -> BoxedSelect<'static, ST> {
+fn join<const T: usize, ST>(q: BoxedSelect<'static, ST>, j: &Join) -> BoxedSelect<'static, ST> {
     let on = ex(&j.on);
     match (j.src.alias, j.left) {
         (None, false) => q.join(Tab::<T>, on),

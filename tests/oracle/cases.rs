@@ -7,11 +7,11 @@
 
 use super::ast::SetOp;
 use super::ast::Sub;
-use super::ast::{
-    AggOp::*, ArOp::*, CmpOp::*, E::*, F1::*, MatchOp::*, SetOp::*, Stmt::*, *,
-};
+use super::ast::{AggOp::*, ArOp::*, CmpOp::*, E::*, F1::*, MatchOp::*, SetOp::*, Stmt::*, *};
 use super::model::{ColDef, Kind, Schema, TableDef, Val::*};
 
+/// The cases, as printed by the shrinker (one line each: not formatted).
+#[rustfmt::skip]
 pub fn cases() -> Vec<(&'static str, Schema, Stmt)> {
     vec![
     // UPDATE "t3" SET "c1" = -4.0 WHERE ("t3"."c1" NOT IN (SELECT "t4"."c1" FROM "t4" WHERE ("t4"."c1" <> "t3"."c1")))

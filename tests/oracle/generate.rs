@@ -196,7 +196,11 @@ impl<'a> Gen<'a> {
                     } else {
                         *self.rng.pick(&[AggOp::Min, AggOp::Max])
                     };
-                    let arg_kind = if op == AggOp::Count { self.kind() } else { kind };
+                    let arg_kind = if op == AggOp::Count {
+                        self.kind()
+                    } else {
+                        kind
+                    };
                     let sub = self.sub(d, |g, d| {
                         let mut arg = g.expr(arg_kind, d);
                         // An aggregate over outer columns only would be the
@@ -224,7 +228,12 @@ impl<'a> Gen<'a> {
                 Kind::Int => E::Func(F1::Length, self.expr(Kind::Text, 0).b()),
                 Kind::Text => E::Func(F1::CastText, self.expr(Kind::Int, 0).b()),
                 _ => E::Case(
-                    E::Cmp(CmpOp::Eq, self.expr(Kind::Int, 0).b(), E::Lit(Val::Int(0)).b()).b(),
+                    E::Cmp(
+                        CmpOp::Eq,
+                        self.expr(Kind::Int, 0).b(),
+                        E::Lit(Val::Int(0)).b(),
+                    )
+                    .b(),
                     E::Lit(literal(&mut self.rng, kind)).b(),
                     E::Lit(literal(&mut self.rng, kind)).b(),
                 ),
@@ -359,12 +368,14 @@ impl<'a> Gen<'a> {
     /// A subquery over one new source, its item made by `item`.
     fn sub(&mut self, depth: u32, item: impl FnOnce(&mut Self, u32) -> E) -> Sub {
         let src = match self.target {
-            Some(t) if self.schema.tables.len() > 1 && self.ex.has("dml_subquery_on_target") => loop {
-                let s = self.rng.below(self.schema.tables.len());
-                if s != t {
-                    break self.src_of(s);
+            Some(t) if self.schema.tables.len() > 1 && self.ex.has("dml_subquery_on_target") => {
+                loop {
+                    let s = self.rng.below(self.schema.tables.len());
+                    if s != t {
+                        break self.src_of(s);
+                    }
                 }
-            },
+            }
             _ => self.src(),
         };
         let barrier = self.barrier;
@@ -454,17 +465,21 @@ impl<'a> Gen<'a> {
         if grouped {
             let mut keys = Vec::new();
             for _ in 0..self.rng.below(3) {
-                let k = *self.rng.pick(&[Kind::Int, Kind::Text, Kind::Bool, Kind::Float]);
+                let k = *self
+                    .rng
+                    .pick(&[Kind::Int, Kind::Text, Kind::Bool, Kind::Float]);
                 let mut e = self.expr(k, 1);
                 // MariaDB's ONLY_FULL_GROUP_BY does not match expressions:
                 // plain columns there.
-                if (self.ex.has("repeated_bind_exprs") && e.has_lit())
-                    || e.has_sub()
-                    || self.mysql
+                if (self.ex.has("repeated_bind_exprs") && e.has_lit()) || e.has_sub() || self.mysql
                 {
                     e = self.col(k).unwrap_or_else(|| E::Col(from, 0));
                 }
-                let k = if matches!(e, E::Col(s, 0) if s == from) { Kind::Int } else { k };
+                let k = if matches!(e, E::Col(s, 0) if s == from) {
+                    Kind::Int
+                } else {
+                    k
+                };
                 group.push(e.clone());
                 keys.push((e, k));
             }
@@ -486,7 +501,11 @@ impl<'a> Gen<'a> {
                     .collect();
                 let (e, _) = self.grouped(&selected, Some(Kind::Int), 1);
                 let op = *self.rng.pick(&[CmpOp::Gt, CmpOp::Le, CmpOp::Ne]);
-                having = Some(E::Cmp(op, e.b(), E::Lit(Val::Int(self.rng.below(4) as i64)).b()));
+                having = Some(E::Cmp(
+                    op,
+                    e.b(),
+                    E::Lit(Val::Int(self.rng.below(4) as i64)).b(),
+                ));
             }
         } else {
             for i in 0..n {
@@ -575,5 +594,4 @@ impl<'a> Gen<'a> {
             _ => Stmt::Select(self.select(None, 2)),
         })
     }
-
 }

@@ -317,7 +317,11 @@ impl Schema {
                 }
                 cols.push(col);
             }
-            out.push(format!("CREATE TABLE {} ({})", q(TABLES[t]), cols.join(", ")));
+            out.push(format!(
+                "CREATE TABLE {} ({})",
+                q(TABLES[t]),
+                cols.join(", ")
+            ));
         }
         out
     }

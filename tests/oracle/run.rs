@@ -105,7 +105,11 @@ impl Reference {
     pub fn new(schema: &Schema) -> Option<Reference> {
         let conn = rusqlite::Connection::open_in_memory().expect("reference database");
         let mut sql = String::from("PRAGMA foreign_keys = ON;\n");
-        for s in schema.ddl("sqlite").into_iter().chain(schema.inserts("sqlite")) {
+        for s in schema
+            .ddl("sqlite")
+            .into_iter()
+            .chain(schema.inserts("sqlite"))
+        {
             sql.push_str(&s);
             sql.push_str(";\n");
         }
@@ -175,7 +179,11 @@ pub fn setup(conn: &mut impl Connection, backend: &str, schema: &Schema) -> sqla
     for t in TABLES.iter().rev() {
         sql.push_str(&format!("DROP TABLE IF EXISTS {};\n", quote(backend, t)));
     }
-    for s in schema.ddl(backend).into_iter().chain(schema.inserts(backend)) {
+    for s in schema
+        .ddl(backend)
+        .into_iter()
+        .chain(schema.inserts(backend))
+    {
         sql.push_str(&s);
         sql.push_str(";\n");
     }

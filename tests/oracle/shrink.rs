@@ -46,8 +46,16 @@ fn smaller_expr(e: &E) -> Vec<E> {
     // Shrink inside the children too.
     match e {
         E::And(a, b) => {
-            out.extend(smaller_expr(a).into_iter().map(|x| E::And(x.b(), b.clone())));
-            out.extend(smaller_expr(b).into_iter().map(|x| E::And(a.clone(), x.b())));
+            out.extend(
+                smaller_expr(a)
+                    .into_iter()
+                    .map(|x| E::And(x.b(), b.clone())),
+            );
+            out.extend(
+                smaller_expr(b)
+                    .into_iter()
+                    .map(|x| E::And(a.clone(), x.b())),
+            );
         }
         E::Or(a, b) => {
             out.extend(smaller_expr(a).into_iter().map(|x| E::Or(x.b(), b.clone())));
@@ -55,8 +63,16 @@ fn smaller_expr(e: &E) -> Vec<E> {
         }
         E::Not(a) => out.extend(smaller_expr(a).into_iter().map(|x| E::Not(x.b()))),
         E::Cmp(op, a, b) => {
-            out.extend(smaller_expr(a).into_iter().map(|x| E::Cmp(*op, x.b(), b.clone())));
-            out.extend(smaller_expr(b).into_iter().map(|x| E::Cmp(*op, a.clone(), x.b())));
+            out.extend(
+                smaller_expr(a)
+                    .into_iter()
+                    .map(|x| E::Cmp(*op, x.b(), b.clone())),
+            );
+            out.extend(
+                smaller_expr(b)
+                    .into_iter()
+                    .map(|x| E::Cmp(*op, a.clone(), x.b())),
+            );
         }
         _ => {}
     }
