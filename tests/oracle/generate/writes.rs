@@ -1,0 +1,135 @@
+//! The generator's writes: UPDATE, INSERT ... SELECT and upsert.
+
+use super::super::ast::*;
+use super::super::model::{Kind, Val, literal};
+use super::Gen;
+
+impl Gen<'_> {
+    /// Columns of `table` a write may set: not the key, not a reference.
+    fn settable(&self, table: usize) -> Vec<usize> {
+        let cols = &self.schema.tables[table].cols;
+        (1..cols.len()).filter(|c| cols[*c].fk.is_none()).collect()
+    }
+
+    /// Whether every column of `table` but `id` and `col` takes NULL.
+    fn others_nullable(&self, table: usize, col: usize) -> bool {
+        let cols = &self.schema.tables[table].cols;
+        (1..cols.len()).all(|c| c == col || cols[c].nullable)
+    }
+
+    /// `coalesce(e, lit)` for a NOT NULL column.
+    fn fit(&mut self, table: usize, col: usize, e: E) -> E {
+        let def = &self.schema.tables[table].cols[col];
+        if def.nullable || matches!(&e, E::Lit(v) if *v != Val::Null) {
+            return e;
+        }
+        let mut v = literal(&mut self.rng, def.kind);
+        if v == Val::Null {
+            v = Val::Int(0);
+        }
+        E::Coalesce(e.b(), E::Lit(v).b())
+    }
+
+    pub(super) fn update(&mut self) -> Option<Stmt> {
+        let table = self.rng.below(self.schema.tables.len());
+        let mut cols = self.settable(table);
+        if cols.is_empty() {
+            return None;
+        }
+        let n = 1 + self.rng.below(cols.len().min(2));
+        let mut sets_cols = Vec::new();
+        for _ in 0..n {
+            sets_cols.push(cols.remove(self.rng.below(cols.len())));
+        }
+        let src = self.src_of(table);
+        self.target = Some(table);
+        self.assigned = Some((table, sets_cols.clone()));
+        self.scopes.push(vec![src]);
+        let mut sets = Vec::new();
+        for c in sets_cols {
+            let kind = self.schema.kind(table, c);
+            let e = if kind == Kind::Blob && self.rng.chance(50) {
+                // SET typed by its column.
+                E::Lit(literal(&mut self.rng, kind))
+            } else {
+                self.operand(kind, 2)
+            };
+            let e = self.fit(table, c, e);
+            sets.push((c, e));
+        }
+        self.assigned = None;
+        let filter = self.rng.chance(85).then(|| self.pred(2));
+        Some(Stmt::Update {
+            table,
+            sets,
+            filter,
+        })
+    }
+
+    pub(super) fn insert_select(&mut self) -> Option<Stmt> {
+        let table = self.rng.below(self.schema.tables.len());
+        if self.rows[table] > 30 {
+            return None;
+        }
+        let settable = self.settable(table);
+        if settable.is_empty() {
+            return None;
+        }
+        let col = *self.rng.pick(&settable);
+        if !self.others_nullable(table, col) {
+            return None;
+        }
+        let kind = self.schema.kind(table, col);
+        self.insert_counter += 1;
+        let from = self.src();
+        self.scopes.push(vec![from]);
+        let id = E::Arith(
+            ArOp::Add,
+            E::Col(from, 0).b(),
+            E::Lit(Val::Int(1000 * self.insert_counter)).b(),
+        );
+        let value = self.expr(kind, 2);
+        let value = self.fit(table, col, value);
+        let filter = (0..self.rng.below(2)).map(|_| self.pred(2)).collect();
+        self.scopes.pop();
+        let src = Sel {
+            distinct: false,
+            items: vec![id, value],
+            from,
+            infer_from: self.rng.chance(30),
+            joins: Vec::new(),
+            filter,
+            group: Vec::new(),
+            having: None,
+            order: false,
+            desc: vec![false, false],
+            limit: None,
+            offset: None,
+        };
+        Some(Stmt::InsertSelect { table, col, src })
+    }
+
+    pub(super) fn upsert(&mut self) -> Option<Stmt> {
+        let table = self.rng.below(self.schema.tables.len());
+        let settable = self.settable(table);
+        if settable.is_empty() {
+            return None;
+        }
+        let col = *self.rng.pick(&settable);
+        if !self.others_nullable(table, col) {
+            return None;
+        }
+        let def = &self.schema.tables[table].cols[col];
+        let mut val = literal(&mut self.rng, def.kind);
+        if !def.nullable && val == Val::Null {
+            val = literal(&mut self.rng, def.kind);
+        }
+        Some(Stmt::Upsert {
+            table,
+            col,
+            id: 1 + self.rng.below(25) as i64,
+            val,
+            do_nothing: self.rng.chance(30),
+        })
+    }
+}
