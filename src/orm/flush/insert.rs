@@ -250,7 +250,8 @@ fn insert_chunk<M: Model, C: Connection>(
         Fetched::Ids(ids) => assign_ids(arena, shape, chunk, ids)?,
         Fetched::Rows(rows) => assign_rows(arena, shape, chunk, rows)?,
     }
-    if shape.defaults && !returning {
+    // Server defaults RETURNING did not bring (`DEFAULT VALUES` has none).
+    if shape.defaults && !(returning && kept) {
         reread(arena, db, chunk)?;
     }
     for &i in chunk {
@@ -406,4 +407,113 @@ fn reread<M: Model, C: Connection>(
         })?;
     }
     replace_by_key(arena, chunk, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Column;
+    use crate::types::{BigInt, Text};
+
+    #[derive(Clone, Copy, Debug, Default)]
+    struct T;
+    impl Table for T {
+        const NAME: &'static str = "t";
+        type Columns = (Id, N);
+        type PrimaryKey = Id;
+    }
+    #[derive(Clone, Copy, Debug, Default)]
+    struct Id;
+    #[derive(Clone, Copy, Debug, Default)]
+    struct N;
+    impl Column for Id {
+        type Table = T;
+        type SqlType = BigInt;
+        const NAME: &'static str = "id";
+        const AUTOINCREMENT: bool = true;
+    }
+    impl Column for N {
+        type Table = T;
+        type SqlType = Text;
+        const NAME: &'static str = "n";
+    }
+    #[derive(Clone, Debug, PartialEq)]
+    struct Obj {
+        id: i64,
+        n: String,
+    }
+    impl Model for Obj {
+        type Table = T;
+        type Columns = (Id, N);
+        type Row = (i64, String);
+        type Key = i64;
+        fn from_row((id, n): Self::Row) -> Self {
+            Obj { id, n }
+        }
+        fn values(&self) -> (&i64, &String) {
+            (&self.id, &self.n)
+        }
+        fn key(&self) -> i64 {
+            self.id
+        }
+        fn set_generated_key(&mut self, id: i64) {
+            self.id = id;
+        }
+    }
+    fn obj(id: i64, n: &str) -> Obj {
+        Obj { id, n: n.into() }
+    }
+
+    fn arena_of(objects: &[Obj]) -> (Arena<Obj>, Vec<u32>) {
+        let mut arena = Arena::<Obj>::new();
+        let slots = objects.iter().map(|o| arena.add(o.clone(), 1)).collect();
+        (arena, slots)
+    }
+
+    fn values(arena: &Arena<Obj>, slots: &[u32]) -> Vec<Obj> {
+        slots
+            .iter()
+            .map(|&i| arena.slot(i as usize).map(|s| s.value.clone()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn generated_keys_go_by_value_not_by_the_order_rows_come_back_in() {
+        let (mut arena, slots) = arena_of(&[obj(0, "a"), obj(0, "b"), obj(0, "c")]);
+        let shape = Shape::of(&obj(0, "a"), &arena.columns);
+        assert_eq!(shape.auto, Some(0));
+        assign_ids(&mut arena, &shape, &slots, vec![12, 10, 11]).unwrap();
+        assert_eq!(
+            values(&arena, &slots),
+            [obj(10, "a"), obj(11, "b"), obj(12, "c")]
+        );
+        // Whole rows (server defaults) the same way.
+        let (mut arena, slots) = arena_of(&[obj(0, "a"), obj(0, "b"), obj(0, "c")]);
+        let rows = vec![obj(22, "c*"), obj(20, "a*"), obj(21, "b*")];
+        assign_rows(&mut arena, &shape, &slots, rows).unwrap();
+        assert_eq!(
+            values(&arena, &slots),
+            [obj(20, "a*"), obj(21, "b*"), obj(22, "c*")]
+        );
+        // Too few rows is an error, not a guess.
+        let (mut arena, slots) = arena_of(&[obj(0, "a"), obj(0, "b")]);
+        assert!(assign_ids(&mut arena, &shape, &slots, vec![1]).is_err());
+    }
+
+    #[test]
+    fn keys_the_client_set_match_their_rows_by_key() {
+        let (mut arena, slots) = arena_of(&[obj(5, "e"), obj(3, "c"), obj(4, "d")]);
+        let shape = Shape::of(&obj(5, "e"), &arena.columns);
+        assert_eq!(shape.auto, None);
+        let rows = vec![obj(3, "c*"), obj(4, "d*"), obj(5, "e*")];
+        assign_rows(&mut arena, &shape, &slots, rows).unwrap();
+        assert_eq!(
+            values(&arena, &slots),
+            [obj(5, "e*"), obj(3, "c*"), obj(4, "d*")]
+        );
+        // A row that is not there is an error.
+        let (mut arena, slots) = arena_of(&[obj(5, "e"), obj(3, "c")]);
+        let rows = vec![obj(3, "c*"), obj(6, "f*")];
+        assert!(assign_rows(&mut arena, &shape, &slots, rows).is_err());
+    }
 }
