@@ -121,7 +121,9 @@ impl Raw for SqliteConnection {
         let tx = self.raw().unchecked_transaction().expect("BEGIN");
         {
             let mut stmt = tx
-                .prepare_cached("INSERT INTO bench_write_users (name, email, karma) VALUES (?, ?, ?)")
+                .prepare_cached(
+                    "INSERT INTO bench_write_users (name, email, karma) VALUES (?, ?, ?)",
+                )
                 .expect("prepare");
             for u in users {
                 u.id = stmt
@@ -374,11 +376,15 @@ fn main() {
         match backend.as_str() {
             "sqlite" => {
                 let mut conn = sqlite();
-                (0..n).for_each(|_| drop(once(&mut *conn, shape, who)));
+                (0..n).for_each(|_| {
+                    let _ = once(&mut *conn, shape, who);
+                });
             }
             "postgres" => {
                 let mut conn = postgres().expect("PostgreSQL");
-                (0..n).for_each(|_| drop(once(&mut *conn, shape, who)));
+                (0..n).for_each(|_| {
+                    let _ = once(&mut *conn, shape, who);
+                });
             }
             other => panic!("unknown backend {other}"),
         }
