@@ -98,6 +98,48 @@ pub trait Connection {
         self.query_sql(&sql, binds, each)
     }
 
+    /// Runs the statement whose text this connection's
+    /// [`sql_cache`](Connection::sql_cache) holds under `id` once per
+    /// `per_run` values of `binds` (row after row: an "executemany"), and
+    /// calls `each` with the run's number and the rows it changed; stops at
+    /// the first error. The ORM updates many objects this way.
+    ///
+    /// The default calls [`execute_cached`](Connection::execute_cached) per
+    /// run; SQLite overrides it to prepare the statement once for all runs.
+    ///
+    /// ```
+    /// # fn demo<C: sqlalgebra::Connection>(conn: &mut C, id: sqlalgebra::render::SqlId) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::value::ValueRef;
+    /// // UPDATE "t" SET "n" = ? WHERE "t"."id" = ?, twice
+    /// let binds = [ValueRef::Text("a"), ValueRef::Int(1), ValueRef::Text("b"), ValueRef::Int(2)];
+    /// let mut changed = 0;
+    /// conn.execute_cached_many(id, &binds, 2, |_, n| {
+    ///     changed += n;
+    ///     Ok(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`execute_cached`](Connection::execute_cached), or what `each`
+    /// returns.
+    fn execute_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, u64) -> Result<()>,
+    {
+        for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
+            let n = self.execute_cached(id, run)?;
+            each(i, n)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
     /// when it returns `Err` or panics (the panic then continues). Nested
     /// calls use savepoints, so an inner failure undoes only the inner work.

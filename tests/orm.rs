@@ -32,8 +32,12 @@ fn crud_and_identity_map<B: Backend>(engine: &Engine<B>) -> Result<()> {
         let alice = s.add(Author::new("alice"));
         let bob = s.add(Author::new("bob"));
         assert_eq!(s.state(alice), ObjectState::Pending);
+        let returning = s.connection().dialect().supports_insert_returning();
         s.flush()?;
-        assert_eq!(s.statement_count(), 2, "two INSERTs");
+        // One INSERT of both rows (MySQL first asks whether the ids it
+        // assigns to several rows are consecutive).
+        let writes = if returning { 1 } else { 2 };
+        assert_eq!(s.statement_count(), writes, "one INSERT");
         assert_eq!(s.state(alice), ObjectState::Persistent);
         let (alice_id, bob_id) = (s[alice].id, s[bob].id);
         assert!(
@@ -43,14 +47,18 @@ fn crud_and_identity_map<B: Backend>(engine: &Engine<B>) -> Result<()> {
 
         // Same key, same handle, no SQL.
         assert_eq!(s.get::<Author>(alice_id)?, Some(alice));
-        assert_eq!(s.statement_count(), 2);
+        assert_eq!(s.statement_count(), writes);
 
         // Editing without a change writes nothing.
         let same = s[alice].name.clone();
         s[alice].name = same;
         assert!(s.is_modified(alice));
         s.flush()?;
-        assert_eq!(s.statement_count(), 2, "no UPDATE when nothing changed");
+        assert_eq!(
+            s.statement_count(),
+            writes,
+            "no UPDATE when nothing changed"
+        );
         assert!(!s.is_modified(alice));
 
         s.commit()?;
@@ -874,11 +882,12 @@ fn column_defaults_timestamps_and_versions<B: Backend>(engine: &Engine<B>) -> Re
     let id = {
         let mut s = Session::new(&mut *conn);
         let a = s.add(Article::new("hello"));
+        let returning = s.connection().dialect().supports_insert_returning();
         s.flush()?;
         assert_eq!(
             s.statement_count(),
-            2,
-            "INSERT, then re-reading the server default"
+            if returning { 1 } else { 2 },
+            "INSERT ... RETURNING, or INSERT then re-reading the server default"
         );
         assert_eq!(s[a].status.as_deref(), Some("draft"), "server default");
         assert!(s[a].created_at > 0, "client default");

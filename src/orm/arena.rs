@@ -346,6 +346,18 @@ impl<M: Model> Arena<M> {
 
     /// Marks the state after a successful INSERT or UPDATE.
     pub(crate) fn mark_flushed(&mut self, i: u32) {
+        if let Some(slot) = self.slot_mut(i as usize)
+            && slot.state.indexed()
+            && slot
+                .snapshot
+                .as_deref()
+                .is_none_or(|before| before.key() == slot.value.key())
+        {
+            // The key index already has its key.
+            slot.state = State::Clean;
+            slot.snapshot = None;
+            return;
+        }
         self.unindex(i);
         if let Some(slot) = self.slot_mut(i as usize) {
             slot.state = State::Clean;
@@ -409,6 +421,15 @@ impl<M: Model> Arena<M> {
     /// queued.
     pub(crate) fn pending(&self) -> &[u32] {
         &self.pending
+    }
+
+    /// The queued slots in `state`, in the order they were queued.
+    pub(crate) fn pending_in(&self, state: State) -> Vec<u32> {
+        self.pending
+            .iter()
+            .copied()
+            .filter(|&i| self.slot(i as usize).is_some_and(|s| s.state == state))
+            .collect()
     }
 
     /// Whether any queued slot is in `state`.

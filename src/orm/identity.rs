@@ -11,7 +11,7 @@ use crate::conn::{Connection, begin_transaction};
 use crate::error::Result;
 use crate::render::{Dialect, Rendered};
 use crate::schema::{ColumnList, Table};
-use crate::value::{FromRow, Row};
+use crate::value::{FromRow, Row, ValueRef};
 
 /// The transaction levels of a session.
 #[derive(Debug)]
@@ -70,6 +70,52 @@ impl<C: Connection> Db<'_, C> {
         self.begin()?;
         *self.statements += 1;
         self.conn.execute_sql(&r.sql, &r.binds)
+    }
+
+    /// Runs a query without binds (a question to the server).
+    pub(crate) fn query_text<F>(&mut self, sql: &str, each: F) -> Result<()>
+    where
+        F: FnMut(&mut C::Row<'_>) -> Result<bool>,
+    {
+        self.begin()?;
+        *self.statements += 1;
+        self.conn.query_sql(sql, &[], each)
+    }
+
+    /// Runs one statement once per `per_run` values of `binds`, rendering
+    /// its text (`render`) only when the connection's SQL cache has none
+    /// under `words`; calls `each` with the run's number and the rows it
+    /// changed. Each run counts as a statement.
+    pub(crate) fn execute_many<F>(
+        &mut self,
+        words: &[usize],
+        render: impl FnOnce() -> Result<String>,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, u64) -> Result<()>,
+    {
+        self.begin()?;
+        let per_run = per_run.max(1);
+        *self.statements += binds.len().div_ceil(per_run) as u64;
+        let Some(cache) = self.conn.sql_cache() else {
+            let sql = render()?;
+            for (k, run) in binds.chunks(per_run).enumerate() {
+                let n = self.conn.execute_sql(&sql, run)?;
+                each(k, n)?;
+            }
+            return Ok(());
+        };
+        let id = match cache.get(words) {
+            Some((id, _)) => id,
+            None => {
+                let sql = render()?;
+                cache.insert(words, sql.into(), per_run)
+            }
+        };
+        self.conn.execute_cached_many(id, binds, per_run, each)
     }
 
     pub(crate) fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>

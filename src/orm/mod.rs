@@ -8,7 +8,10 @@
 //!   slots, a hash index maps primary keys to slots, and a [`Handle`] is a
 //!   small `Copy` id. `session[h]` reads, `&mut session[h]` marks the
 //!   object dirty; [`Session::flush`] writes INSERTs, UPDATEs (of the
-//!   changed columns only) and DELETEs in foreign-key order.
+//!   changed columns only) and DELETEs in foreign-key order, many objects
+//!   of a model per statement: multi-row INSERTs that read generated keys
+//!   and server defaults back with RETURNING, one prepared UPDATE per set
+//!   of changed columns, one `DELETE ... WHERE key IN (...)`.
 //! - **Relationships** are traits on the models ([`BelongsTo`],
 //!   [`HasMany`], [`HasOne`], [`ManyToMany`]); they load explicitly (there
 //!   is no I/O on field access): lazily with [`Session::related`], or up

@@ -15,8 +15,9 @@ use crate::query::Query;
 use crate::schema::Table;
 use crate::value::FromRow;
 
-/// The default number of keys per `IN (...)` list: under every backend's
-/// limit on bind values (SQLite 32 766, PostgreSQL and MySQL 65 535).
+/// The default number of keys per `IN (...)` list (and of rows per
+/// multi-row INSERT of a flush): under every backend's limit on bind
+/// values (SQLite 32 766, PostgreSQL and MySQL 65 535).
 pub const DEFAULT_BATCH_SIZE: usize = 30_000;
 
 /// Where an object stands in a session.
@@ -149,9 +150,10 @@ impl<'c, C: Connection> Session<'c, C> {
         self.config.autoflush = on;
     }
 
-    /// How many keys go in one `IN (...)` list of a selectin load; larger
-    /// sets are loaded in several statements. Default
-    /// [`DEFAULT_BATCH_SIZE`].
+    /// How many keys go in one `IN (...)` list of a selectin load or of a
+    /// flush's DELETE, and how many rows in one multi-row INSERT of a
+    /// flush (each also under the backend's limit on bind values); larger
+    /// sets take several statements. Default [`DEFAULT_BATCH_SIZE`].
     pub fn set_batch_size(&mut self, n: usize) {
         self.config.batch_size = n.max(1);
     }

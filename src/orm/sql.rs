@@ -4,6 +4,7 @@
 //! These are built at run time (an UPDATE names only the changed columns),
 //! always with bound values and dialect-quoted identifiers.
 
+use super::model::Cells;
 use crate::error::Result;
 use crate::render::{Dialect, Render, Rendered, SqlWriter};
 use crate::value::ValueRef;
@@ -185,6 +186,75 @@ pub(crate) fn insert<'a>(
     w.finish()
 }
 
+/// What a multi-row INSERT reads back in its `RETURNING` clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadBack<'n> {
+    /// No RETURNING.
+    Nothing,
+    /// One column (the autoincrement key).
+    Column(&'n str),
+    /// These columns (every column of the model).
+    Columns(&'n [&'n str]),
+}
+
+/// `INSERT INTO t (kept columns) VALUES (...), (...) [RETURNING ...]`:
+/// one row of values per item of `rows` (cells in column order), the
+/// columns `skip` marks left out (at least one must be kept).
+pub(crate) fn insert_rows<'a>(
+    d: &'a dyn Dialect,
+    table: &str,
+    names: &[&str],
+    skip: &[bool],
+    rows: impl IntoIterator<Item = Cells<'a>>,
+    read_back: ReadBack<'_>,
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("INSERT INTO ");
+    w.push_ident(table);
+    w.push_sql(" (");
+    let kept = names.iter().zip(skip).filter(|(_, s)| !**s);
+    for (i, (name, _)) in kept.enumerate() {
+        if i > 0 {
+            w.push_sql(", ");
+        }
+        w.push_ident(name);
+    }
+    w.push_sql(") VALUES ");
+    for (r, cells) in rows.into_iter().enumerate() {
+        w.push_sql(if r > 0 { ", (" } else { "(" });
+        let kept = cells.iter().zip(skip).filter(|(_, s)| !**s);
+        list(&mut w, kept.map(|(c, _)| *c));
+        w.push_sql(")");
+    }
+    let returning: &[&str] = match read_back {
+        ReadBack::Nothing => &[],
+        ReadBack::Column(ref c) => std::slice::from_ref(c),
+        ReadBack::Columns(cs) => cs,
+    };
+    for (i, name) in returning.iter().enumerate() {
+        w.push_sql(if i > 0 { ", " } else { " RETURNING " });
+        w.push_ident(name);
+    }
+    w.finish()
+}
+
+/// `DELETE FROM t WHERE <key match>` for `n` rows whose key cells (and
+/// version, when `names` ends with the version column) are `cells`.
+pub(crate) fn delete_rows<'a>(
+    d: &'a dyn Dialect,
+    table: &str,
+    names: &[&str],
+    cells: &[ValueRef<'a>],
+    n: usize,
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("DELETE FROM ");
+    w.push_ident(table);
+    w.push_sql(" WHERE ");
+    write_key_match(&mut w, table, names, cells, n);
+    w.finish()
+}
+
 /// The WHERE of an UPDATE or DELETE of one object: its key, and its
 /// version when it has one.
 pub(crate) struct RowMatch<'a, 'n> {
@@ -228,15 +298,6 @@ pub(crate) fn update<'a>(
         w.push_sql(" = ");
         w.push_bind(*cell);
     }
-    row.write(&mut w);
-    w.finish()
-}
-
-/// `DELETE FROM t WHERE <row>`
-pub(crate) fn delete<'a>(d: &'a dyn Dialect, row: &RowMatch<'a, '_>) -> Result<Rendered<'a>> {
-    let mut w = SqlWriter::new(d);
-    w.push_sql("DELETE FROM ");
-    w.push_ident(row.table);
     row.write(&mut w);
     w.finish()
 }
@@ -378,6 +439,76 @@ mod tests {
             r.sql,
             r#"SELECT TRUE FROM "m" WHERE "m"."a" = ? AND "m"."b" = ?"#
         );
+    }
+
+    #[test]
+    fn multi_row_inserts_and_deletes() {
+        let rows = [
+            [ValueRef::Int(0), ValueRef::Text("a")],
+            [ValueRef::Int(0), ValueRef::Text("b")],
+        ];
+        let cells = rows
+            .iter()
+            .map(|r| r.iter().copied().collect::<Cells<'_>>());
+        let names = ["id", "name"];
+        let r = insert_rows(
+            &Ansi,
+            "t",
+            &names,
+            &[true, false],
+            cells.clone(),
+            ReadBack::Column("id"),
+        )
+        .unwrap();
+        assert_eq!(
+            r.sql,
+            r#"INSERT INTO "t" ("name") VALUES (?), (?) RETURNING "id""#
+        );
+        assert_eq!(r.binds[..], [ValueRef::Text("a"), ValueRef::Text("b")]);
+        let r = insert_rows(
+            &Ansi,
+            "t",
+            &names,
+            &[false, false],
+            cells.clone(),
+            ReadBack::Nothing,
+        )
+        .unwrap();
+        assert_eq!(
+            r.sql,
+            r#"INSERT INTO "t" ("id", "name") VALUES (?, ?), (?, ?)"#
+        );
+        let r = insert_rows(
+            &Ansi,
+            "t",
+            &names,
+            &[true, false],
+            cells,
+            ReadBack::Columns(&names),
+        )
+        .unwrap();
+        assert!(
+            r.sql.ends_with(r#"(?) RETURNING "id", "name""#),
+            "{}",
+            r.sql
+        );
+
+        let keys = [ValueRef::Int(1), ValueRef::Int(2)];
+        let r = delete_rows(&Ansi, "t", &["id"], &keys, 2).unwrap();
+        assert_eq!(r.sql, r#"DELETE FROM "t" WHERE "t"."id" IN (?, ?)"#);
+        // With the version: each row's key and version.
+        let kv = [
+            ValueRef::Int(1),
+            ValueRef::Int(3),
+            ValueRef::Int(2),
+            ValueRef::Int(5),
+        ];
+        let r = delete_rows(&Ansi, "t", &["id", "version"], &kv, 2).unwrap();
+        assert_eq!(
+            r.sql,
+            r#"DELETE FROM "t" WHERE ("t"."id" = ? AND "t"."version" = ?) OR ("t"."id" = ? AND "t"."version" = ?)"#
+        );
+        assert_eq!(r.binds[..], kv);
     }
 
     #[test]

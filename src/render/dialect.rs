@@ -280,6 +280,29 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         " DEFAULT VALUES"
     }
 
+    /// Whether a multi-row `INSERT ... RETURNING` works, so that the ORM
+    /// reads generated keys and server defaults back in the statement that
+    /// inserts them. Off by default (the ORM then inserts rows whose key the
+    /// database assigns one by one, or by [`consecutive_ids_sql`]); SQLite
+    /// and PostgreSQL turn it on.
+    ///
+    /// [`consecutive_ids_sql`]: Dialect::consecutive_ids_sql
+    fn supports_insert_returning(&self) -> bool {
+        false
+    }
+
+    /// For a dialect without [`supports_insert_returning`]: a query of one
+    /// row and one integer column, non-zero when the ids a multi-row INSERT
+    /// assigns are consecutive from the id the connection reports as the
+    /// last inserted one (MySQL: `innodb_autoinc_lock_mode` 0 or 1 and an
+    /// `auto_increment_increment` of 1). `None` (the default): never
+    /// assumed.
+    ///
+    /// [`supports_insert_returning`]: Dialect::supports_insert_returning
+    fn consecutive_ids_sql(&self) -> Option<&'static str> {
+        None
+    }
+
     /// A query listing the columns of every table of the current database,
     /// for [`reflect`](crate::schema::reflect): one row per column with
     /// table name, column name, type name (all text), nullable and primary

@@ -163,6 +163,14 @@ macro_rules! mysql_spelling {
             UpsertStyle::OnDuplicateKey
         }
 
+        /// Lock modes 0 ("traditional") and 1 ("consecutive", MariaDB's
+        /// default) give a multi-row INSERT consecutive ids; mode 2
+        /// ("interleaved", MySQL 8's default) does not, nor does a step other
+        /// than 1.
+        fn consecutive_ids_sql(&self) -> Option<&'static str> {
+            Some("SELECT @@innodb_autoinc_lock_mode IN (0, 1) AND @@auto_increment_increment = 1")
+        }
+
         /// HAVING resolves a name to a FROM column first, but a name that is
         /// both a column and a label is refused as ambiguous: never another
         /// meaning.

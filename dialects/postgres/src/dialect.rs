@@ -40,6 +40,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_insert_returning(&self) -> bool {
+        true
+    }
+
     fn supports_distinct_on(&self) -> bool {
         true
     }

@@ -345,6 +345,36 @@ impl Connection for SqliteConnection {
         execute(&self.conn, sql, binds)
     }
 
+    /// Prepares the text where the SQL cache holds it once, and runs it
+    /// for each run's values.
+    fn execute_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, u64) -> Result<()>,
+    {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
+        for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
+            bind_all(&mut stmt, sql, run)?;
+            let n = if stmt.column_count() > 0 {
+                // Rows (RETURNING) are stepped to the end, as by `execute`.
+                let mut rows = stmt.raw_query();
+                while rows.next().map_err(|e| error(sql, e))?.is_some() {}
+                drop(rows);
+                self.conn.changes()
+            } else {
+                stmt.raw_execute().map_err(|e| error(sql, e))? as u64
+            };
+            each(i, n)?;
+        }
+        Ok(())
+    }
+
     /// Runs the text where the SQL cache holds it.
     #[inline]
     fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>

@@ -53,6 +53,10 @@ impl Dialect for Sqlite {
         32_766
     }
 
+    fn supports_insert_returning(&self) -> bool {
+        true
+    }
+
     fn excluded_table(&self) -> &'static str {
         "excluded"
     }

@@ -1,0 +1,78 @@
+//! DELETEs of deleted objects: one `DELETE ... WHERE key IN (...)` per
+//! model (under the bind limit), or, for a model with a version column,
+//! `WHERE (key = ? AND version = ?) OR ...`, which must delete as many rows
+//! as it names: fewer means another transaction changed or deleted one.
+
+use smallvec::SmallVec;
+
+use super::super::arena::{Arena, State};
+use super::super::identity::{Db, key_names};
+use super::super::model::{Cells, KeyFor, Model};
+use super::super::sql;
+use crate::conn::Connection;
+use crate::error::{Error, Result};
+use crate::schema::Table;
+use crate::value::ValueRef;
+
+/// DELETEs every object of the arena marked for deletion.
+pub(super) fn flush_deletes<M: Model, C: Connection>(
+    arena: &mut Arena<M>,
+    db: &mut Db<'_, C>,
+    level: u64,
+    batch: usize,
+) -> Result<()> {
+    let deleted = arena.pending_in(State::Deleted);
+    if deleted.is_empty() {
+        return Ok(());
+    }
+    // Each object's key and version as loaded.
+    let mut rows: Vec<(M::Key, Option<i64>)> = Vec::with_capacity(deleted.len());
+    let mut version_column = None;
+    for &i in &deleted {
+        arena.journal(i, level);
+        let Some(Some(slot)) = arena.slots.get_mut(i as usize) else {
+            continue;
+        };
+        let key = slot.db_key();
+        let loaded = match slot.snapshot.as_deref_mut() {
+            Some(before) => before,
+            None => &mut slot.value,
+        };
+        let version = loaded.version().map(|v| {
+            version_column = Some(v.column());
+            *v.value
+        });
+        rows.push((key, version));
+    }
+    let mut names: SmallVec<[&str; 5]> = key_names::<M>().iter().copied().collect();
+    names.extend(version_column);
+    let per_statement = (db.dialect().max_binds() / names.len().max(1)).clamp(1, batch.max(1));
+    let table = M::Table::NAME;
+    for part in rows.chunks(per_statement) {
+        let mut cells: Vec<ValueRef<'_>> = Vec::with_capacity(part.len() * names.len());
+        for (key, version) in part {
+            let mut key_cells = Cells::new();
+            key.key_cells(&mut key_cells);
+            cells.extend(key_cells);
+            if version_column.is_some() {
+                cells.push(ValueRef::Int(version.unwrap_or_default()));
+            }
+        }
+        let r = sql::delete_rows(db.dialect(), table, &names, &cells, part.len())?;
+        let n = db.execute(&r)?;
+        if version_column.is_some() && n != part.len() as u64 {
+            let keys: Vec<&M::Key> = part.iter().map(|(k, _)| k).collect();
+            return Err(Error::StaleData {
+                table,
+                message: format!(
+                    "the DELETE of the rows with keys {keys:?} at their versions deleted {n} of {}: another transaction changed or deleted them",
+                    part.len()
+                ),
+            });
+        }
+    }
+    for &i in &deleted {
+        arena.mark_removed(i);
+    }
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! UPDATEs of changed objects: the objects of one model that changed the
+//! same columns share one statement, rendered (or found in the
+//! connection's SQL cache) once and run once per object with its values
+//! ([`Connection::execute_cached_many`]).
+
+use smallvec::SmallVec;
+
+use super::super::arena::{Arena, State};
+use super::super::identity::{Db, key_names};
+use super::super::model::{Cells, KeyFor, Model, push_cells};
+use super::super::sql::{self, RowMatch};
+use crate::conn::Connection;
+use crate::error::{Error, Result};
+use crate::render::NodeTag;
+use crate::schema::{ColumnList, Table};
+use crate::value::ValueRef;
+
+type Flags = SmallVec<[bool; 16]>;
+
+/// Whether any cell differs (no allocation up to 16 columns).
+fn differs<M: Model>(now: &M, before: &M) -> bool {
+    let mut a = Cells::new();
+    let mut b = Cells::new();
+    push_cells(now, &mut a);
+    push_cells(before, &mut b);
+    a != b
+}
+
+/// Which cells differ.
+fn diff<M: Model>(now: &M, before: &M) -> Flags {
+    let mut a = Cells::new();
+    let mut b = Cells::new();
+    push_cells(now, &mut a);
+    push_cells(before, &mut b);
+    a.iter().zip(&b).map(|(x, y)| x != y).collect()
+}
+
+/// The changed objects that share one UPDATE statement.
+struct Group {
+    changed: Flags,
+    /// The version column, when the model has one.
+    version: Option<&'static str>,
+    slots: Vec<u32>,
+    /// Each object's version before this UPDATE (when versioned).
+    old_versions: Vec<i64>,
+}
+
+/// UPDATEs the changed columns of every changed object of the arena
+/// (nothing for an object whose values are as loaded), matching each
+/// object's version when the model has one.
+pub(super) fn flush_updates<M: Model, C: Connection>(
+    arena: &mut Arena<M>,
+    db: &mut Db<'_, C>,
+    level: u64,
+) -> Result<()> {
+    let dirty = arena.pending_in(State::Dirty);
+    let mut groups: Vec<Group> = Vec::new();
+    for &i in &dirty {
+        arena.journal(i, level);
+        let Some(Some(slot)) = arena.slots.get_mut(i as usize) else {
+            continue;
+        };
+        let Some(before) = slot.snapshot.as_deref_mut() else {
+            arena.mark_flushed(i);
+            continue;
+        };
+        if !differs(&slot.value, before) {
+            arena.mark_flushed(i);
+            continue;
+        }
+        slot.value.before_update();
+        let old_version = before.version().map(|v| *v.value);
+        let mut version = None;
+        if let (Some(old), Some(v)) = (old_version, slot.value.version()) {
+            *v.value = old + 1;
+            version = Some(v.column());
+        }
+        let changed = diff(&slot.value, before);
+        let group = match groups
+            .iter_mut()
+            .position(|g| g.changed == changed && g.version == version)
+        {
+            Some(p) => &mut groups[p],
+            None => {
+                groups.push(Group {
+                    changed,
+                    version,
+                    slots: Vec::new(),
+                    old_versions: Vec::new(),
+                });
+                let last = groups.len() - 1;
+                &mut groups[last]
+            }
+        };
+        group.slots.push(i);
+        if version.is_some() {
+            group.old_versions.push(old_version.unwrap_or_default());
+        }
+    }
+    for g in &groups {
+        update_group(arena, db, g)?;
+    }
+    Ok(())
+}
+
+/// The words the SQL cache knows an ORM UPDATE's text by.
+fn update_words<M: Model>(g: &Group) -> SmallVec<[usize; 16]> {
+    static ORM_UPDATE: NodeTag = NodeTag::new("ORM UPDATE");
+    let mut words = SmallVec::new();
+    let names = <M::Columns as ColumnList>::NAMES;
+    let keys = key_names::<M>();
+    let version = g.version.unwrap_or("");
+    words.extend([
+        std::ptr::from_ref(&ORM_UPDATE).addr(),
+        M::Table::NAME.as_ptr().addr(),
+        M::Table::NAME.len(),
+        names.as_ptr().addr(),
+        names.len(),
+        keys.as_ptr().addr(),
+        keys.len(),
+        version.as_ptr().addr(),
+        version.len() + usize::from(g.version.is_some()),
+    ]);
+    for bits in g.changed.chunks(usize::BITS as usize) {
+        words.push(
+            bits.iter()
+                .enumerate()
+                .fold(0, |w, (b, &c)| w | usize::from(c) << b),
+        );
+    }
+    words
+}
+
+fn update_group<M: Model, C: Connection>(
+    arena: &mut Arena<M>,
+    db: &mut Db<'_, C>,
+    g: &Group,
+) -> Result<()> {
+    let table = M::Table::NAME;
+    let names = <M::Columns as ColumnList>::NAMES;
+    let keys: Vec<M::Key> = g
+        .slots
+        .iter()
+        .filter_map(|&i| arena.slot(i as usize).map(|s| s.db_key()))
+        .collect();
+    let set = g.changed.iter().filter(|c| **c).count();
+    let per_run = set + key_names::<M>().len() + usize::from(g.version.is_some());
+    let mut binds: Vec<ValueRef<'_>> = Vec::with_capacity(per_run * g.slots.len());
+    for (k, &i) in g.slots.iter().enumerate() {
+        let Some(slot) = arena.slot(i as usize) else {
+            continue;
+        };
+        let mut cells = Cells::new();
+        push_cells(&slot.value, &mut cells);
+        binds.extend(
+            cells
+                .iter()
+                .zip(&g.changed)
+                .filter(|(_, c)| **c)
+                .map(|(v, _)| *v),
+        );
+        let mut key_cells = Cells::new();
+        keys[k].key_cells(&mut key_cells);
+        binds.extend(key_cells);
+        if g.version.is_some() {
+            binds.push(ValueRef::Int(g.old_versions[k]));
+        }
+    }
+    if binds.len() != per_run * g.slots.len() {
+        return Err(Error::InvalidStatement(format!(
+            "the changed `{table}` objects do not all have {per_run} values to write"
+        )));
+    }
+    let d = db.dialect();
+    let render = || {
+        let first = &binds[..per_run];
+        let mut cells = Cells::new();
+        let mut set_values = first[..set].iter();
+        for &c in &g.changed {
+            cells.push(match c {
+                true => set_values.next().copied().unwrap_or(ValueRef::Null),
+                false => ValueRef::Null,
+            });
+        }
+        let key_len = key_names::<M>().len();
+        let row = RowMatch {
+            table,
+            key_names: key_names::<M>(),
+            key: &first[set..set + key_len],
+            version: g.version.zip(g.old_versions.first().copied()),
+        };
+        Ok(sql::update(d, names, &cells, &g.changed, &row)?.sql)
+    };
+    let words = update_words::<M>(g);
+    db.execute_many(&words, render, &binds, per_run, |k, n| {
+        if g.version.is_some() && n == 0 {
+            return Err(Error::StaleData {
+                table,
+                message: format!(
+                    "the UPDATE of the row with key {:?} at version {} matched no row: it was changed or deleted by another transaction",
+                    keys[k], g.old_versions[k]
+                ),
+            });
+        }
+        Ok(())
+    })?;
+    drop(binds);
+    for &i in &g.slots {
+        arena.mark_flushed(i);
+    }
+    Ok(())
+}
