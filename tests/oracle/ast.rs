@@ -144,7 +144,9 @@ pub enum SetOp {
     Except,
 }
 
-/// A statement.
+/// A statement. (A test's own tree: the size of its variants does not
+/// matter.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stmt {
     Select(Sel),

@@ -473,7 +473,7 @@ impl<'a> Gen<'a> {
                 // plain columns there.
                 if (self.ex.has("repeated_bind_exprs") && e.has_lit()) || e.has_sub() || self.mysql
                 {
-                    e = self.col(k).unwrap_or_else(|| E::Col(from, 0));
+                    e = self.col(k).unwrap_or(E::Col(from, 0));
                 }
                 let k = if matches!(e, E::Col(s, 0) if s == from) {
                     Kind::Int

@@ -197,10 +197,10 @@ pub fn contents(
     schema: &Schema,
 ) -> sqlalgebra::Result<Vec<Vec<Vec<Val>>>> {
     let mut out = Vec::new();
-    for t in 0..schema.tables.len() {
+    for table in TABLES.iter().take(schema.tables.len()) {
         let sql = format!(
             "SELECT * FROM {} ORDER BY {}",
-            quote(backend, TABLES[t]),
+            quote(backend, table),
             quote(backend, COLS[0])
         );
         let rows: Vec<Vec<Value>> = text(&sql).returns::<AnyRow>().load(conn)?;
