@@ -15,71 +15,9 @@ use sqlalgebra_sqlite::Sqlite;
 
 const ROWS: usize = 10_000;
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Users;
-impl Table for Users {
-    const NAME: &'static str = "bench_users";
-    type Columns = (Id, Name, Email, Karma);
-    type PrimaryKey = Id;
-}
-#[derive(Clone, Copy, Debug, Default)]
-struct Id;
-#[derive(Clone, Copy, Debug, Default)]
-struct Name;
-#[derive(Clone, Copy, Debug, Default)]
-struct Email;
-#[derive(Clone, Copy, Debug, Default)]
-struct Karma;
-impl Column for Id {
-    type Table = Users;
-    type SqlType = BigInt;
-    const NAME: &'static str = "id";
-    const AUTOINCREMENT: bool = true;
-}
-impl Column for Name {
-    type Table = Users;
-    type SqlType = Text;
-    const NAME: &'static str = "name";
-}
-impl Column for Email {
-    type Table = Users;
-    type SqlType = Nullable<Text>;
-    const NAME: &'static str = "email";
-}
-impl Column for Karma {
-    type Table = Users;
-    type SqlType = BigInt;
-    const NAME: &'static str = "karma";
-}
+mod common;
 
-#[derive(Debug, Clone)]
-struct User {
-    id: i64,
-    name: String,
-    email: Option<String>,
-    karma: i64,
-}
-
-impl Model for User {
-    type Table = Users;
-    type Columns = (Id, Name, Email, Karma);
-    type Row = (i64, String, Option<String>, i64);
-    type Key = i64;
-    fn from_row((id, name, email, karma): Self::Row) -> Self {
-        User {
-            id,
-            name,
-            email,
-            karma,
-        }
-    }
-    fn values(&self) -> (&i64, &String, &Option<String>, &i64) {
-        (&self.id, &self.name, &self.email, &self.karma)
-    }
-    fn key(&self) -> i64 {
-        self.id
-    }
-}
+use common::{Email, Karma, Name, User, Users};
 
 fn load(c: &mut Criterion) {
     let engine = Sqlite::memory().expect("in-memory SQLite");

@@ -28,74 +28,9 @@ use sqlalgebra_sqlite::{Sqlite, SqliteConnection};
 const INSERTS: usize = 10_000;
 const CHANGES: usize = 1_000;
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Users;
-impl Table for Users {
-    const NAME: &'static str = "bench_write_users";
-    type Columns = (Id, Name, Email, Karma);
-    type PrimaryKey = Id;
-}
-#[derive(Clone, Copy, Debug, Default)]
-struct Id;
-#[derive(Clone, Copy, Debug, Default)]
-struct Name;
-#[derive(Clone, Copy, Debug, Default)]
-struct Email;
-#[derive(Clone, Copy, Debug, Default)]
-struct Karma;
-impl Column for Id {
-    type Table = Users;
-    type SqlType = BigInt;
-    const NAME: &'static str = "id";
-    const AUTOINCREMENT: bool = true;
-}
-impl Column for Name {
-    type Table = Users;
-    type SqlType = Text;
-    const NAME: &'static str = "name";
-}
-impl Column for Email {
-    type Table = Users;
-    type SqlType = Nullable<Text>;
-    const NAME: &'static str = "email";
-}
-impl Column for Karma {
-    type Table = Users;
-    type SqlType = BigInt;
-    const NAME: &'static str = "karma";
-}
+mod common;
 
-#[derive(Debug, Clone)]
-struct User {
-    id: i64,
-    name: String,
-    email: Option<String>,
-    karma: i64,
-}
-
-impl Model for User {
-    type Table = Users;
-    type Columns = (Id, Name, Email, Karma);
-    type Row = (i64, String, Option<String>, i64);
-    type Key = i64;
-    fn from_row((id, name, email, karma): Self::Row) -> Self {
-        User {
-            id,
-            name,
-            email,
-            karma,
-        }
-    }
-    fn values(&self) -> (&i64, &String, &Option<String>, &i64) {
-        (&self.id, &self.name, &self.email, &self.karma)
-    }
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn set_generated_key(&mut self, id: i64) {
-        self.id = id;
-    }
-}
+use common::{User, Users};
 
 fn new_users(n: usize) -> Vec<User> {
     (0..n as i64)
@@ -121,9 +56,7 @@ impl Raw for SqliteConnection {
         let tx = self.raw().unchecked_transaction().expect("BEGIN");
         {
             let mut stmt = tx
-                .prepare_cached(
-                    "INSERT INTO bench_write_users (name, email, karma) VALUES (?, ?, ?)",
-                )
+                .prepare_cached("INSERT INTO bench_users (name, email, karma) VALUES (?, ?, ?)")
                 .expect("prepare");
             for u in users {
                 u.id = stmt
@@ -136,7 +69,7 @@ impl Raw for SqliteConnection {
     fn raw_load(&mut self) -> Vec<User> {
         let mut stmt = self
             .raw()
-            .prepare_cached("SELECT id, name, email, karma FROM bench_write_users")
+            .prepare_cached("SELECT id, name, email, karma FROM bench_users")
             .expect("prepare");
         stmt.query_map([], |r| {
             Ok(User {
@@ -154,7 +87,7 @@ impl Raw for SqliteConnection {
         let tx = self.raw().unchecked_transaction().expect("BEGIN");
         {
             let mut stmt = tx
-                .prepare_cached("UPDATE bench_write_users SET karma = ? WHERE id = ?")
+                .prepare_cached("UPDATE bench_users SET karma = ? WHERE id = ?")
                 .expect("prepare");
             for u in users {
                 stmt.execute(rusqlite::params![u.karma, u.id])
@@ -167,7 +100,7 @@ impl Raw for SqliteConnection {
         let tx = self.raw().unchecked_transaction().expect("BEGIN");
         {
             let mut stmt = tx
-                .prepare_cached("DELETE FROM bench_write_users WHERE id = ?")
+                .prepare_cached("DELETE FROM bench_users WHERE id = ?")
                 .expect("prepare");
             for id in ids {
                 stmt.execute([id]).expect("delete");
@@ -182,7 +115,7 @@ impl Raw for PgConnection {
         let mut tx = self.raw().transaction().expect("BEGIN");
         let stmt = tx
             .prepare(
-                "INSERT INTO bench_write_users (name, email, karma) VALUES ($1, $2, $3) RETURNING id",
+                "INSERT INTO bench_users (name, email, karma) VALUES ($1, $2, $3) RETURNING id",
             )
             .expect("prepare");
         for u in users {
@@ -195,7 +128,7 @@ impl Raw for PgConnection {
     }
     fn raw_load(&mut self) -> Vec<User> {
         self.raw()
-            .query("SELECT id, name, email, karma FROM bench_write_users", &[])
+            .query("SELECT id, name, email, karma FROM bench_users", &[])
             .expect("query")
             .iter()
             .map(|r| User {
@@ -209,7 +142,7 @@ impl Raw for PgConnection {
     fn raw_update(&mut self, users: &[User]) {
         let mut tx = self.raw().transaction().expect("BEGIN");
         let stmt = tx
-            .prepare("UPDATE bench_write_users SET karma = $1 WHERE id = $2")
+            .prepare("UPDATE bench_users SET karma = $1 WHERE id = $2")
             .expect("prepare");
         for u in users {
             tx.execute(&stmt, &[&u.karma, &u.id]).expect("update");
@@ -219,7 +152,7 @@ impl Raw for PgConnection {
     fn raw_delete(&mut self, ids: &[i64]) {
         let mut tx = self.raw().transaction().expect("BEGIN");
         let stmt = tx
-            .prepare("DELETE FROM bench_write_users WHERE id = $1")
+            .prepare("DELETE FROM bench_users WHERE id = $1")
             .expect("prepare");
         for id in ids {
             tx.execute(&stmt, &[id]).expect("delete");
