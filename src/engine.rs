@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::conn::Connection;
 use crate::error::{Error, Result};
+use crate::isolation::IsolationLevel;
 use crate::render::{Dialect, SqlId};
 use crate::value::ValueRef;
 
@@ -35,6 +36,7 @@ pub struct PoolOptions {
     idle_timeout: Option<Duration>,
     pre_ping: bool,
     echo: bool,
+    isolation: Option<IsolationLevel>,
 }
 
 impl Default for PoolOptions {
@@ -47,6 +49,7 @@ impl Default for PoolOptions {
             idle_timeout: None,
             pre_ping: true,
             echo: false,
+            isolation: None,
         }
     }
 }
@@ -96,6 +99,31 @@ impl PoolOptions {
         self.echo = on;
         self
     }
+    /// The isolation level of every connection's transactions (SQLAlchemy's
+    /// `create_engine(..., isolation_level=...)`); by default the server's
+    /// own. A connection whose level was changed with
+    /// [`Connection::set_isolation_level`] gets this one back when it is
+    /// next checked out.
+    ///
+    /// ```
+    /// use sqlalgebra::{IsolationLevel, PoolOptions};
+    /// let o = PoolOptions::default().isolation_level(IsolationLevel::Serializable);
+    /// assert_eq!(o.isolation(), Some(IsolationLevel::Serializable));
+    /// ```
+    #[must_use]
+    pub fn isolation_level(mut self, level: IsolationLevel) -> Self {
+        self.isolation = Some(level);
+        self
+    }
+    /// The isolation level set with
+    /// [`isolation_level`](PoolOptions::isolation_level), if any.
+    ///
+    /// ```
+    /// assert_eq!(sqlalgebra::PoolOptions::default().isolation(), None);
+    /// ```
+    pub fn isolation(&self) -> Option<IsolationLevel> {
+        self.isolation
+    }
     /// The most connections the pool opens: `size + overflow`, at least 1.
     pub fn max_size(&self) -> u32 {
         (self.size + self.overflow).max(1)
@@ -112,6 +140,7 @@ impl PoolOptions {
 pub struct Engine<B: Backend> {
     pool: r2d2::Pool<B::Manager>,
     echo: bool,
+    isolation: Option<IsolationLevel>,
 }
 
 impl<B: Backend> Clone for Engine<B> {
@@ -119,6 +148,7 @@ impl<B: Backend> Clone for Engine<B> {
         Engine {
             pool: self.pool.clone(),
             echo: self.echo,
+            isolation: self.isolation,
         }
     }
 }
@@ -130,6 +160,7 @@ impl<B: Backend> std::fmt::Debug for Engine<B> {
             .field("connections", &state.connections)
             .field("idle", &state.idle_connections)
             .field("echo", &self.echo)
+            .field("isolation", &self.isolation)
             .finish()
     }
 }
@@ -151,10 +182,16 @@ impl<B: Backend> Engine<B> {
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build(manager)
             .map_err(|e| Error::Connection(e.to_string().into()))?;
-        Ok(Engine {
+        let engine = Engine {
             pool,
             echo: options.echo,
-        })
+            isolation: options.isolation,
+        };
+        if engine.isolation.is_some() {
+            // A level the dialect lacks fails here, not at every checkout.
+            drop(engine.connect()?);
+        }
+        Ok(engine)
     }
 
     /// A connection from the pool; it goes back when dropped.
@@ -166,10 +203,20 @@ impl<B: Backend> Engine<B> {
             .pool
             .get()
             .map_err(|e| Error::PoolTimeout(e.to_string()))?;
-        Ok(Pooled {
+        let mut conn: Pooled<B> = Pooled {
             conn,
             echo: self.echo,
-        })
+        };
+        if conn.isolation_level() != self.isolation {
+            conn.set_isolation_level(self.isolation)?;
+        }
+        Ok(conn)
+    }
+
+    /// The isolation level connections are handed out with (see
+    /// [`PoolOptions::isolation_level`]); `None`: the server's default.
+    pub fn isolation_level(&self) -> Option<IsolationLevel> {
+        self.isolation
     }
 
     /// Open and idle connection counts.
@@ -296,5 +343,10 @@ impl<B: Backend> Connection for Pooled<B> {
 
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         self.conn.last_insert_id()
+    }
+
+    #[inline]
+    fn isolation_setting(&mut self) -> Option<&mut Option<IsolationLevel>> {
+        self.conn.isolation_setting()
     }
 }

@@ -56,6 +56,7 @@
 pub mod conn;
 pub mod engine;
 mod error;
+mod isolation;
 pub mod expr;
 pub mod integrations;
 mod macros;
@@ -69,6 +70,7 @@ pub mod value;
 pub use conn::Connection;
 pub use engine::{Backend, Engine, PoolOptions, Pooled};
 pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, Result};
+pub use isolation::IsolationLevel;
 pub use schema::{Column, Table};
 
 /// Everything a user of the algebra needs, in one import.
