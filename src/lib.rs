@@ -55,6 +55,7 @@
 
 pub mod conn;
 pub mod engine;
+mod connect_failure;
 mod error;
 mod isolation;
 pub mod expr;
@@ -70,6 +71,7 @@ pub mod value;
 pub use conn::Connection;
 pub use engine::{Backend, Engine, PoolOptions, Pooled};
 pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, Result};
+pub use connect_failure::{ConnectFailure, ConnectFailureKind};
 pub use isolation::IsolationLevel;
 pub use schema::{Column, Table};
 
