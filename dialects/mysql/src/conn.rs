@@ -426,8 +426,9 @@ pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
                 };
             }
             match server.code {
-                // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK, ER_CHECKREAD
-                1205 | 1213 | 1020 => Error::Conflict {
+                // ER_LOCK_WAIT_TIMEOUT (also MariaDB's NOWAIT),
+                // ER_LOCK_DEADLOCK, ER_CHECKREAD, MySQL 8's ER_LOCK_NOWAIT
+                1205 | 1213 | 1020 | 3572 => Error::Conflict {
                     sql: sql.to_owned(),
                     source: Box::new(e),
                 },
