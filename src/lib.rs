@@ -54,12 +54,12 @@
 //! ```
 
 pub mod conn;
-pub mod engine;
 mod connect_failure;
+pub mod engine;
 mod error;
-mod isolation;
 pub mod expr;
 pub mod integrations;
+mod isolation;
 mod macros;
 pub mod orm;
 pub mod query;
@@ -69,9 +69,9 @@ pub mod types;
 pub mod value;
 
 pub use conn::Connection;
+pub use connect_failure::{ConnectFailure, ConnectFailureKind};
 pub use engine::{Backend, Engine, PoolOptions, Pooled};
 pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, Result};
-pub use connect_failure::{ConnectFailure, ConnectFailureKind};
 pub use isolation::IsolationLevel;
 pub use schema::{Column, Table};
 

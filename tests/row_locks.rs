@@ -49,27 +49,45 @@ fn skip_locked_follows_limit() {
     let q = select(Id).order_by(Id).limit(1).for_update().skip_locked();
     assert_eq!(
         sql(&q, &Postgres),
-        format!(r#"SELECT "{T}"."id" FROM "{T}" ORDER BY "{T}"."id" LIMIT $1 FOR UPDATE SKIP LOCKED"#)
+        format!(
+            r#"SELECT "{T}"."id" FROM "{T}" ORDER BY "{T}"."id" LIMIT $1 FOR UPDATE SKIP LOCKED"#
+        )
     );
-    let mysql = format!("SELECT `{T}`.`id` FROM `{T}` ORDER BY `{T}`.`id` LIMIT ? FOR UPDATE SKIP LOCKED");
+    let mysql =
+        format!("SELECT `{T}`.`id` FROM `{T}` ORDER BY `{T}`.`id` LIMIT ? FOR UPDATE SKIP LOCKED");
     assert_eq!(sql(&q, &Mysql), mysql);
     assert_eq!(sql(&q, &MariaDb::new(10, 6)), mysql);
-    assert_eq!(unsupported(&q, &MariaDb::new(10, 5)), "SKIP LOCKED (before MariaDB 10.6)");
+    assert_eq!(
+        unsupported(&q, &MariaDb::new(10, 5)),
+        "SKIP LOCKED (before MariaDB 10.6)"
+    );
     assert_eq!(unsupported(&q, &Sqlite), "SELECT ... FOR UPDATE");
     // Without a lock asked for first, SKIP LOCKED means FOR UPDATE.
-    assert_eq!(select(Id).skip_locked().lock(), Some(RowLock::update().skip_locked()));
+    assert_eq!(
+        select(Id).skip_locked().lock(),
+        Some(RowLock::update().skip_locked())
+    );
 }
 
 #[test]
 fn for_share_nowait_renders_per_dialect() {
     let q = select(Id).for_share().nowait();
-    assert_eq!(sql(&q, &Postgres), format!(r#"SELECT "{T}"."id" FROM "{T}" FOR SHARE NOWAIT"#));
-    assert_eq!(sql(&q, &Mysql), format!("SELECT `{T}`.`id` FROM `{T}` FOR SHARE NOWAIT"));
+    assert_eq!(
+        sql(&q, &Postgres),
+        format!(r#"SELECT "{T}"."id" FROM "{T}" FOR SHARE NOWAIT"#)
+    );
+    assert_eq!(
+        sql(&q, &Mysql),
+        format!("SELECT `{T}`.`id` FROM `{T}` FOR SHARE NOWAIT")
+    );
     assert_eq!(
         sql(&q, &MariaDb::new(10, 3)),
         format!("SELECT `{T}`.`id` FROM `{T}` LOCK IN SHARE MODE NOWAIT")
     );
-    assert_eq!(unsupported(&q, &MariaDb::new(10, 2)), "NOWAIT (before MariaDB 10.3)");
+    assert_eq!(
+        unsupported(&q, &MariaDb::new(10, 2)),
+        "NOWAIT (before MariaDB 10.3)"
+    );
     assert_eq!(unsupported(&q, &Sqlite), "SELECT ... FOR SHARE");
 }
 
@@ -80,14 +98,23 @@ fn of_table_renders_where_the_dialect_has_it() {
         sql(&q, &Postgres),
         format!(r#"SELECT "{T}"."id" FROM "{T}" FOR UPDATE OF "{T}" NOWAIT"#)
     );
-    assert_eq!(sql(&q, &Mysql), format!("SELECT `{T}`.`id` FROM `{T}` FOR UPDATE OF `{T}` NOWAIT"));
-    assert_eq!(unsupported(&q, &MariaDb::new(10, 11)), "SELECT ... FOR UPDATE OF table");
+    assert_eq!(
+        sql(&q, &Mysql),
+        format!("SELECT `{T}`.`id` FROM `{T}` FOR UPDATE OF `{T}` NOWAIT")
+    );
+    assert_eq!(
+        unsupported(&q, &MariaDb::new(10, 11)),
+        "SELECT ... FOR UPDATE OF table"
+    );
 }
 
 #[test]
 fn boxed_select_locks_too() {
     let q = select(Id).boxed().with_lock(RowLock::update().nowait());
-    assert_eq!(sql(&q, &Postgres), format!(r#"SELECT "{T}"."id" FROM "{T}" FOR UPDATE NOWAIT"#));
+    assert_eq!(
+        sql(&q, &Postgres),
+        format!(r#"SELECT "{T}"."id" FROM "{T}" FOR UPDATE NOWAIT"#)
+    );
     assert_eq!(unsupported(&q, &Sqlite), "SELECT ... FOR UPDATE");
 }
 
@@ -103,7 +130,16 @@ fn nowait_and_skip_locked<B: Backend>(engine: &Engine<B>) -> Result<()> {
     accounts(&mut a, 3, 100)?;
     if !locks_rows(a.dialect()) {
         let e = expect_err(select(Id).for_update().load::<i64, _>(&mut a));
-        assert!(matches!(e, Error::Unsupported { feature: "SELECT ... FOR UPDATE", .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                Error::Unsupported {
+                    feature: "SELECT ... FOR UPDATE",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         return Ok(());
     }
     let mut b = engine.connect()?;
@@ -112,13 +148,23 @@ fn nowait_and_skip_locked<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(locked, [1]);
 
     begin_transaction(&mut b)?;
-    let e = expect_err(select(Balance).filter(Id.eq(1)).for_update().nowait().load::<i64, _>(&mut b));
+    let e = expect_err(
+        select(Balance)
+            .filter(Id.eq(1))
+            .for_update()
+            .nowait()
+            .load::<i64, _>(&mut b),
+    );
     assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
     assert!(e.is_retryable());
     rollback_transaction(&mut b)?;
 
     begin_transaction(&mut b)?;
-    let free: Vec<i64> = select(Id).order_by(Id).for_update().skip_locked().load(&mut b)?;
+    let free: Vec<i64> = select(Id)
+        .order_by(Id)
+        .for_update()
+        .skip_locked()
+        .load(&mut b)?;
     assert_eq!(free, [2, 3]);
     // A plain read is not blocked.
     let all: Vec<i64> = select(Id).order_by(Id).load(&mut b)?;
@@ -150,7 +196,16 @@ fn share_locks_share<B: Backend>(engine: &Engine<B>) -> Result<()> {
     accounts(&mut a, 2, 100)?;
     if !locks_rows(a.dialect()) {
         let e = expect_err(select(Id).for_share().load::<i64, _>(&mut a));
-        assert!(matches!(e, Error::Unsupported { feature: "SELECT ... FOR SHARE", .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                Error::Unsupported {
+                    feature: "SELECT ... FOR SHARE",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         return Ok(());
     }
     let mut b = engine.connect()?;
@@ -158,11 +213,21 @@ fn share_locks_share<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let shared: Vec<i64> = select(Id).filter(Id.eq(1)).for_share().load(&mut a)?;
     assert_eq!(shared, [1]);
     begin_transaction(&mut b)?;
-    let also: Vec<i64> = select(Id).filter(Id.eq(1)).for_share().nowait().load(&mut b)?;
+    let also: Vec<i64> = select(Id)
+        .filter(Id.eq(1))
+        .for_share()
+        .nowait()
+        .load(&mut b)?;
     assert_eq!(also, [1]);
     rollback_transaction(&mut b)?;
     begin_transaction(&mut b)?;
-    let e = expect_err(select(Id).filter(Id.eq(1)).for_update().nowait().load::<i64, _>(&mut b));
+    let e = expect_err(
+        select(Id)
+            .filter(Id.eq(1))
+            .for_update()
+            .nowait()
+            .load::<i64, _>(&mut b),
+    );
     assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
     rollback_transaction(&mut b)?;
     rollback_transaction(&mut a)?;
@@ -197,11 +262,18 @@ fn orm_locking_reads<B: Backend>(engine: &Engine<B>) -> Result<()> {
         assert_eq!(changed, 1);
         let locked = s.get_for_update::<Account>(1)?.expect("row 1");
         assert_eq!(locked, stale, "the same slot");
-        assert_eq!(s[locked].balance, 70, "the row as locked, not the stale copy");
+        assert_eq!(
+            s[locked].balance, 70,
+            "the row as locked, not the stale copy"
+        );
         s[locked].balance -= 20;
         s.commit()?;
     }
-    assert!(logged.log.iter().any(|q| q.ends_with(" FOR UPDATE")), "{:?}", logged.log);
+    assert!(
+        logged.log.iter().any(|q| q.ends_with(" FOR UPDATE")),
+        "{:?}",
+        logged.log
+    );
     assert_eq!(balances(&mut a)?, [(1, 50), (2, 100), (3, 100)]);
 
     begin_transaction(&mut a)?;
@@ -238,11 +310,14 @@ fn lock_is_part_of_the_cached_text<B: Backend>(engine: &Engine<B>) -> Result<()>
     for _ in 0..2 {
         logged.log.clear();
         let plain: Vec<i64> = select(Balance).filter(Id.eq(1)).load(&mut logged)?;
-        let locked: Vec<i64> = logged.transaction(|tx| {
-            select(Balance).filter(Id.eq(1)).for_update().load(tx)
-        })?;
+        let locked: Vec<i64> =
+            logged.transaction(|tx| select(Balance).filter(Id.eq(1)).for_update().load(tx))?;
         assert_eq!((plain, locked), (vec![5], vec![5]));
-        let selects: Vec<&String> = logged.log.iter().filter(|s| s.starts_with("SELECT")).collect();
+        let selects: Vec<&String> = logged
+            .log
+            .iter()
+            .filter(|s| s.starts_with("SELECT"))
+            .collect();
         assert_eq!(selects.len(), 2, "{:?}", logged.log);
         assert!(!selects[0].contains("FOR UPDATE") && selects[1].ends_with("FOR UPDATE"));
     }

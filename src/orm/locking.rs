@@ -36,9 +36,11 @@ pub(crate) fn load_fresh<M: Model, C: Connection>(
     Ok(values
         .into_iter()
         .map(|value| {
-            let clean = arena
-                .lookup(&value.key())
-                .filter(|&i| arena.slot(i as usize).is_some_and(|s| s.state == State::Clean));
+            let clean = arena.lookup(&value.key()).filter(|&i| {
+                arena
+                    .slot(i as usize)
+                    .is_some_and(|s| s.state == State::Clean)
+            });
             match clean {
                 Some(i) => {
                     arena.overwrite(i, value, level);
@@ -99,7 +101,11 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
     /// Adds `SKIP LOCKED` (to `FOR UPDATE` if no lock was asked for): rows
     /// locked by another transaction are left out.
     pub fn skip_locked(self) -> Self {
-        let lock = self.parts.lock.unwrap_or_else(RowLock::update).skip_locked();
+        let lock = self
+            .parts
+            .lock
+            .unwrap_or_else(RowLock::update)
+            .skip_locked();
         self.with_lock(lock)
     }
 

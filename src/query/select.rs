@@ -1,7 +1,7 @@
 //! SELECT.
 
-use super::lock::RowLock;
 use super::clause::{AndPredicate, Clause, MaybeClause, Predicate, Selection};
+use super::lock::RowLock;
 use super::run::Query;
 use crate::error::Error;
 use crate::expr::OrderBy;

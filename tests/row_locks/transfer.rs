@@ -82,7 +82,11 @@ fn expected(done: &[(i64, i64, i64)]) -> Vec<(i64, i64)> {
 fn check<B: Backend>(engine: &Engine<B>, done: &[(i64, i64, i64)]) -> Result<()> {
     let mut conn = engine.connect()?;
     let now = balances(&mut conn)?;
-    assert!(done.len() as i64 > THREADS * ROUNDS / 2, "{} transfers", done.len());
+    assert!(
+        done.len() as i64 > THREADS * ROUNDS / 2,
+        "{} transfers",
+        done.len()
+    );
     assert_eq!(now, expected(done));
     assert_eq!(now.iter().map(|&(_, b)| b).sum::<i64>(), ACCOUNTS * INITIAL);
     Ok(())
@@ -99,7 +103,11 @@ fn core_transfer_keeps_the_total<B: Backend>(engine: &Engine<B>) -> Result<()> {
         conn.transaction(|tx| {
             let mut read = |id: i64| -> Result<i64> {
                 let q = select(Balance).filter(Id.eq(id));
-                if locks { q.for_update().get(tx) } else { q.get(tx) }
+                if locks {
+                    q.for_update().get(tx)
+                } else {
+                    q.get(tx)
+                }
             };
             let (low, high) = (read(from.min(to))?, read(from.max(to))?);
             let (from_balance, to_balance) = if from < to { (low, high) } else { (high, low) };
@@ -128,7 +136,11 @@ fn orm_transfer_keeps_the_total<B: Backend>(engine: &Engine<B>) -> Result<()> {
         let locks = conn.dialect().name() != "sqlite";
         let mut s = Session::new(&mut conn);
         let read = |s: &mut Session<'_, _>, id: i64| -> Result<Handle<Account>> {
-            let h = if locks { s.get_for_update::<Account>(id)? } else { s.get::<Account>(id)? };
+            let h = if locks {
+                s.get_for_update::<Account>(id)?
+            } else {
+                s.get::<Account>(id)?
+            };
             Ok(h.expect("the account exists"))
         };
         let low = read(&mut s, from.min(to))?;

@@ -5,13 +5,13 @@ use std::sync::Mutex;
 
 use sqlalgebra::expr::MatchKind;
 use sqlalgebra::query::{LockStrength, LockWait, RowLock};
-use sqlalgebra::{Error, IsolationLevel};
 use sqlalgebra::render::{
     ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, UpsertStyle, WriteKind,
     push_int,
 };
 use sqlalgebra::types::SqlKind;
 use sqlalgebra::value::ValueRef;
+use sqlalgebra::{Error, IsolationLevel};
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
 /// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.

@@ -32,13 +32,10 @@ impl Dialect for Postgres {
     ) -> Result<Option<&'static str>, Error> {
         match level {
             None => Ok(Some("RESET default_transaction_isolation")),
-            Some(level) => level
-                .set_session_sql()
-                .map(Some)
-                .ok_or(Error::Unsupported {
-                    dialect: self.name(),
-                    feature: level.feature(),
-                }),
+            Some(level) => level.set_session_sql().map(Some).ok_or(Error::Unsupported {
+                dialect: self.name(),
+                feature: level.feature(),
+            }),
         }
     }
 

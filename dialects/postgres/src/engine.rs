@@ -1,8 +1,8 @@
 //! Pooled PostgreSQL engines.
 
+use postgres::error::SqlState;
 use postgres::{Config, NoTls};
 use sqlalgebra::engine::{Backend, PoolOptions};
-use postgres::error::SqlState;
 use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, Result};
 
 use crate::{PgConnection, PgError, Postgres};

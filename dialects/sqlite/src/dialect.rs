@@ -2,10 +2,10 @@
 
 use sqlalgebra::expr::{DatePart, MatchKind};
 use sqlalgebra::query::{LockStrength, RowLock};
-use sqlalgebra::{Error, IsolationLevel};
 use sqlalgebra::render::{Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, precedence};
 use sqlalgebra::types::SqlKind;
 use sqlalgebra::value::ValueRef;
+use sqlalgebra::{Error, IsolationLevel};
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
 /// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`,
