@@ -1,18 +1,9 @@
 //! Transaction isolation levels: per engine
 //! ([`PoolOptions::isolation_level`](crate::PoolOptions::isolation_level)),
-//! per connection ([`Connection::set_isolation_level`]) and per
-//! transaction ([`Connection::transaction_with`]).
+//! per connection ([`Connection::set_isolation_level`](crate::Connection::set_isolation_level))
+//! and per transaction ([`Connection::transaction_with`](crate::Connection::transaction_with)).
 //!
-//! | level | PostgreSQL | MySQL / MariaDB | SQLite |
-//! |---|---|---|---|
-//! | [`ReadUncommitted`](IsolationLevel::ReadUncommitted) | accepted, behaves as READ COMMITTED | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
-//! | [`ReadCommitted`](IsolationLevel::ReadCommitted) | yes (the server's default) | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
-//! | [`RepeatableRead`](IsolationLevel::RepeatableRead) | yes (snapshot) | yes (InnoDB's default) | [`Error::Unsupported`](crate::Error::Unsupported) |
-//! | [`Serializable`](IsolationLevel::Serializable) | yes | yes | `BEGIN IMMEDIATE` (the default: SQLite transactions are serializable, and this one takes the write lock when it starts) |
-//! | [`Autocommit`](IsolationLevel::Autocommit) | no `BEGIN`: each statement commits | same | same |
-//!
-//! [`Connection::set_isolation_level`]: crate::Connection::set_isolation_level
-//! [`Connection::transaction_with`]: crate::Connection::transaction_with
+//! See [`IsolationLevel`] for what each dialect has.
 
 /// A transaction isolation level, or AUTOCOMMIT (as SQLAlchemy's
 /// `isolation_level="AUTOCOMMIT"`).
@@ -21,6 +12,18 @@
 /// `BEGIN`, `COMMIT`, `ROLLBACK` or `SAVEPOINT`: every statement commits on
 /// its own, so a read-only ORM session costs no round trips besides its
 /// queries, and a "rollback" undoes nothing.
+///
+/// | level | PostgreSQL | MySQL / MariaDB | SQLite |
+/// |---|---|---|---|
+/// | [`ReadUncommitted`](IsolationLevel::ReadUncommitted) | accepted, behaves as READ COMMITTED | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
+/// | [`ReadCommitted`](IsolationLevel::ReadCommitted) | yes (the server's default) | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
+/// | [`RepeatableRead`](IsolationLevel::RepeatableRead) | yes (snapshot) | yes (InnoDB's default) | [`Error::Unsupported`](crate::Error::Unsupported) |
+/// | [`Serializable`](IsolationLevel::Serializable) | yes | yes | `BEGIN IMMEDIATE` (the default: SQLite transactions are serializable, and this one takes the write lock when it starts) |
+/// | [`Autocommit`](IsolationLevel::Autocommit) | no `BEGIN`: each statement commits | same | same |
+///
+/// On MariaDB, `information_schema.innodb_trx` keeps reporting the level
+/// of a connection's first transaction; the level set is the one that
+/// applies (the tests check it by what each transaction sees).
 ///
 /// ```
 /// use sqlalgebra::IsolationLevel;

@@ -1,18 +1,7 @@
 //! Row locks of a SELECT: `FOR UPDATE` / `FOR SHARE`, `OF table`,
 //! `NOWAIT` / `SKIP LOCKED` (SQLAlchemy's `with_for_update`).
 //!
-//! | | PostgreSQL | MySQL 8 | MariaDB | SQLite |
-//! |---|---|---|---|---|
-//! | `FOR UPDATE` | yes | yes | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
-//! | `FOR SHARE` | yes | yes | `LOCK IN SHARE MODE` | unsupported |
-//! | `OF table` | yes | yes | unsupported | unsupported |
-//! | `NOWAIT` | yes | yes | from 10.3 | unsupported |
-//! | `SKIP LOCKED` | yes | yes | from 10.6 | unsupported |
-//!
-//! SQLite locks the whole database instead: a transaction begun with
-//! `BEGIN IMMEDIATE` (the default, see [`IsolationLevel`](crate::IsolationLevel))
-//! holds the write lock from its start, so a read-modify-write in one
-//! transaction is already serialized there.
+//! See [`RowLock`] for what each dialect has.
 
 /// How strongly the selected rows are locked.
 ///
@@ -50,6 +39,19 @@ pub enum LockWait {
 /// [`Select::for_update`](crate::query::Select::for_update) and its
 /// siblings, rendered by
 /// [`Dialect::write_row_lock`](crate::render::Dialect::write_row_lock).
+///
+/// | | PostgreSQL | MySQL 8 | MariaDB | SQLite |
+/// |---|---|---|---|---|
+/// | `FOR UPDATE` | yes | yes | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
+/// | `FOR SHARE` | yes | yes | `LOCK IN SHARE MODE` | unsupported |
+/// | `OF table` | yes | yes | unsupported | unsupported |
+/// | `NOWAIT` | yes | yes | from 10.3 | unsupported |
+/// | `SKIP LOCKED` | yes | yes | from 10.6 | unsupported |
+///
+/// SQLite locks the whole database instead: a transaction begun with
+/// `BEGIN IMMEDIATE` (the default, see [`IsolationLevel`](crate::IsolationLevel))
+/// holds the write lock from its start, so a read-modify-write in one
+/// transaction is already serialized there.
 ///
 /// ```
 /// use sqlalgebra::query::{LockStrength, LockWait, RowLock};
@@ -173,7 +175,7 @@ impl RowLock {
 
 use super::select::{Modifiers, Select};
 
-/// Row locks (see the [module](self) docs for what each dialect has).
+/// Row locks (see [`RowLock`] for what each dialect has).
 impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     /// `SELECT ... FOR UPDATE`: locks the selected rows until the
     /// transaction ends, so a read-modify-write cannot lose a concurrent
