@@ -251,6 +251,8 @@ impl<B: Backend> Engine<B> {
     fn wait_for_connection(&self) -> Result<r2d2::PooledConnection<B::Manager>> {
         let timeout = self.pool.connection_timeout();
         let start = Instant::now();
+        // Each slice takes the pool's last error: keep the latest one.
+        let mut message = String::new();
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             match self.pool.get_timeout(left.min(FAIL_FAST_POLL)) {
@@ -261,8 +263,12 @@ impl<B: Backend> Engine<B> {
                     {
                         return Err(failure);
                     }
+                    let text = e.to_string();
+                    if message.is_empty() || text.len() > "timed out waiting for connection".len() {
+                        message = text;
+                    }
                     if start.elapsed() >= timeout {
-                        return Err(Error::PoolTimeout(e.to_string()));
+                        return Err(Error::PoolTimeout(message));
                     }
                 }
             }
