@@ -146,6 +146,15 @@ pub trait Connection {
     /// one; the default keeps none, and
     /// [`set_isolation_level`](Connection::set_isolation_level) then
     /// refuses.
+    ///
+    /// A wrapper around another connection forwards it:
+    ///
+    /// ```
+    /// # use sqlalgebra::{Connection, IsolationLevel};
+    /// # fn forward<C: Connection>(inner: &mut C) -> Option<&mut Option<IsolationLevel>> {
+    /// inner.isolation_setting()
+    /// # }
+    /// ```
     fn isolation_setting(&mut self) -> Option<&mut Option<IsolationLevel>> {
         None
     }

@@ -277,6 +277,14 @@ impl<B: Backend> Engine<B> {
 
     /// The isolation level connections are handed out with (see
     /// [`PoolOptions::isolation_level`]); `None`: the server's default.
+    ///
+    /// ```
+    /// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::Connection;
+    /// let mut conn = engine.connect()?;
+    /// assert_eq!(conn.isolation_level(), engine.isolation_level());
+    /// # Ok(()) }
+    /// ```
     pub fn isolation_level(&self) -> Option<IsolationLevel> {
         self.isolation
     }

@@ -86,6 +86,13 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
     }
 
     /// `SELECT ... FOR SHARE` (MariaDB: `LOCK IN SHARE MODE`).
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # fn demo<C: Connection, M: Model>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
+    /// let shared = s.query::<M>().for_share().all()?;
+    /// # Ok(()) }
+    /// ```
     pub fn for_share(self) -> Self {
         self.with_lock(RowLock::share())
     }
@@ -93,6 +100,16 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
     /// Adds `NOWAIT` (to `FOR UPDATE` if no lock was asked for): a row
     /// locked by another transaction fails the query at once with
     /// [`Error::Conflict`](crate::Error::Conflict).
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # fn demo<C: Connection, M: Model>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
+    /// match s.query::<M>().for_update().nowait().all() {
+    ///     Err(sqlalgebra::Error::Conflict { .. }) => { /* someone holds a row: try later */ }
+    ///     other => { other?; }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn nowait(self) -> Self {
         let lock = self.parts.lock.unwrap_or_else(RowLock::update).nowait();
         self.with_lock(lock)
@@ -100,6 +117,14 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
 
     /// Adds `SKIP LOCKED` (to `FOR UPDATE` if no lock was asked for): rows
     /// locked by another transaction are left out.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # fn demo<C: Connection, M: Model>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
+    /// // A job queue: the next job nobody else is working on.
+    /// let next = s.query::<M>().for_update().skip_locked().first()?;
+    /// # Ok(()) }
+    /// ```
     pub fn skip_locked(self) -> Self {
         let lock = self
             .parts
@@ -111,6 +136,14 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
 
     /// Sets the whole row-locking clause (SQLAlchemy's
     /// `with_for_update(read=..., nowait=..., skip_locked=..., of=...)`).
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # fn demo<C: Connection, M: Model>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::query::RowLock;
+    /// let held = s.query::<M>().with_lock(RowLock::share().nowait()).all()?;
+    /// # Ok(()) }
+    /// ```
     pub fn with_lock(mut self, lock: RowLock) -> Self {
         self.parts.lock = Some(lock);
         self
@@ -123,7 +156,9 @@ impl<C: Connection> Session<'_, C> {
     /// (SQLAlchemy's `session.get(..., with_for_update=True)`): the row
     /// stays locked until the session's transaction ends, and an unchanged
     /// copy in the session is replaced by the row as locked. Unflushed
-    /// changes are flushed first.
+    /// changes are flushed first. (On a connection in
+    /// [`Autocommit`](crate::IsolationLevel::Autocommit) mode there is no
+    /// transaction to hold the lock: it ends with the statement.)
     ///
     /// ```
     /// # use sqlalgebra::prelude::*;

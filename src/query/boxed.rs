@@ -377,6 +377,16 @@ impl<'a, ST> BoxedSelect<'a, ST> {
 
     /// Locks the selected rows as `lock` says (`FOR UPDATE`, ...; see
     /// [`Select::with_lock`](crate::query::Select::with_lock)).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::query::RowLock;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = Id; type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # impl Column for Id { type Table = A; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// let q = select(Id).boxed().with_lock(RowLock::update().skip_locked());
+    /// ```
     pub fn with_lock(mut self, lock: RowLock) -> Self {
         self.lock = Some(lock);
         self

@@ -372,6 +372,17 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// (for the next transaction only) and `BEGIN`; SQLite has
     /// SERIALIZABLE only.
     ///
+    /// ```
+    /// # use sqlalgebra::render::Dialect;
+    /// # #[derive(Debug)] struct Ansi;
+    /// # impl Dialect for Ansi { fn name(&self) -> &'static str { "ansi" } }
+    /// use sqlalgebra::IsolationLevel;
+    /// assert_eq!(
+    ///     Ansi.begin_isolated(IsolationLevel::Serializable).unwrap(),
+    ///     (None, "START TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
+    /// );
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Unsupported`] when the dialect lacks the level.
     fn begin_isolated(
@@ -395,6 +406,16 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// TRANSACTION ISOLATION LEVEL ...`, and no way back to the server's
     /// default.
     ///
+    /// ```
+    /// # use sqlalgebra::render::Dialect;
+    /// # #[derive(Debug)] struct Ansi;
+    /// # impl Dialect for Ansi { fn name(&self) -> &'static str { "ansi" } }
+    /// use sqlalgebra::IsolationLevel;
+    /// let sql = Ansi.set_session_isolation(Some(IsolationLevel::ReadCommitted)).unwrap();
+    /// assert_eq!(sql, Some("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+    /// assert!(Ansi.set_session_isolation(None).is_err());
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Unsupported`] when the dialect lacks the level (or, for
     /// `None`, a way to restore the default).
@@ -416,6 +437,16 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// SHARE`, `OF table`, `NOWAIT` / `SKIP LOCKED`. A dialect that lacks a
     /// part records [`Error::Unsupported`] with
     /// [`SqlWriter::unsupported`] instead of dropping it.
+    ///
+    /// ```
+    /// use sqlalgebra::query::RowLock;
+    /// use sqlalgebra::render::{Dialect, SqlWriter};
+    /// # #[derive(Debug)] struct Ansi;
+    /// # impl Dialect for Ansi { fn name(&self) -> &'static str { "ansi" } }
+    /// let mut w = SqlWriter::new(&Ansi);
+    /// Ansi.write_row_lock(&mut w, &RowLock::update().of_table("t").nowait());
+    /// assert_eq!(w.sql(), r#" FOR UPDATE OF "t" NOWAIT"#);
+    /// ```
     fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &RowLock) {
         w.push_sql(match lock.strength() {
             LockStrength::Update => " FOR UPDATE",
