@@ -4,6 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::error::{CommitInDoubt, Error, Result};
+use crate::isolation::IsolationLevel;
 use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::{Row, ValueRef};
 
@@ -140,6 +141,117 @@ pub trait Connection {
         Ok(())
     }
 
+    /// Where this connection keeps its isolation level: `None` inside
+    /// means the server's default. The backends of this workspace keep
+    /// one; the default keeps none, and
+    /// [`set_isolation_level`](Connection::set_isolation_level) then
+    /// refuses.
+    ///
+    /// A wrapper around another connection forwards it:
+    ///
+    /// ```
+    /// # use sqlalgebra::{Connection, IsolationLevel};
+    /// # fn forward<C: Connection>(inner: &mut C) -> Option<&mut Option<IsolationLevel>> {
+    /// inner.isolation_setting()
+    /// # }
+    /// ```
+    fn isolation_setting(&mut self) -> Option<&mut Option<IsolationLevel>> {
+        None
+    }
+
+    /// The isolation level this connection's transactions run at, as set
+    /// by [`set_isolation_level`](Connection::set_isolation_level) (or by
+    /// the engine's
+    /// [`PoolOptions::isolation_level`](crate::PoolOptions::isolation_level));
+    /// `None`: the server's default.
+    ///
+    /// ```
+    /// # fn demo(conn: &mut impl sqlalgebra::Connection) {
+    /// assert_eq!(conn.isolation_level(), None);
+    /// # }
+    /// ```
+    fn isolation_level(&mut self) -> Option<IsolationLevel> {
+        self.isolation_setting().and_then(|l| *l)
+    }
+
+    /// Sets the isolation level of this connection's later transactions
+    /// (`None`: back to the server's default). PostgreSQL sends `SET
+    /// SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL ...`, MySQL
+    /// `SET SESSION TRANSACTION ISOLATION LEVEL ...`.
+    /// [`IsolationLevel::Autocommit`] restores the server's default level
+    /// and then sends no `BEGIN`, `COMMIT`, `ROLLBACK` or `SAVEPOINT` at
+    /// all: each statement commits on its own, and
+    /// [`transaction`](Connection::transaction) only runs its closure.
+    ///
+    /// A pooled connection returns to its engine's level when it is next
+    /// checked out.
+    ///
+    /// ```
+    /// # fn demo(conn: &mut impl sqlalgebra::Connection) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::IsolationLevel;
+    /// conn.set_isolation_level(Some(IsolationLevel::Autocommit))?;
+    /// assert_eq!(conn.isolation_level(), Some(IsolationLevel::Autocommit));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] when the dialect lacks the level (SQLite has
+    /// only SERIALIZABLE and AUTOCOMMIT) or the connection keeps no level;
+    /// [`Error::Transaction`] inside a transaction; the database's error.
+    fn set_isolation_level(&mut self, level: Option<IsolationLevel>) -> Result<()> {
+        if *self.transaction_depth() != 0 {
+            return Err(Error::Transaction(
+                "the isolation level cannot change inside a transaction".into(),
+            ));
+        }
+        if self.isolation_setting().is_none() {
+            return Err(Error::Unsupported {
+                dialect: self.dialect().name(),
+                feature: "isolation levels on this connection",
+            });
+        }
+        let session = level.filter(|l| *l != IsolationLevel::Autocommit);
+        if let Some(sql) = self.dialect().set_session_isolation(session)? {
+            self.batch_execute(sql)?;
+        }
+        if let Some(slot) = self.isolation_setting() {
+            *slot = level;
+        }
+        Ok(())
+    }
+
+    /// [`transaction`](Connection::transaction) at the isolation level
+    /// `level`, for this one transaction (PostgreSQL: `START TRANSACTION
+    /// ISOLATION LEVEL ...`; MySQL: `SET TRANSACTION ISOLATION LEVEL ...`
+    /// then `BEGIN`); the connection's own level is unchanged afterwards.
+    ///
+    /// ```
+    /// # fn demo(conn: &mut impl sqlalgebra::Connection) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::IsolationLevel;
+    /// let n = conn.transaction_with(IsolationLevel::Serializable, |tx| {
+    ///     // ... reads and writes that must not interleave with others'
+    ///     Ok::<_, sqlalgebra::Error>(1)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] when the dialect lacks `level`;
+    /// [`Error::Transaction`] inside another transaction (a level is set
+    /// on the outermost one only), for [`IsolationLevel::Autocommit`]
+    /// (a connection setting: see
+    /// [`set_isolation_level`](Connection::set_isolation_level)), and on
+    /// a connection in AUTOCOMMIT mode; otherwise as
+    /// [`transaction`](Connection::transaction).
+    fn transaction_with<T, E, F>(&mut self, level: IsolationLevel, f: F) -> Result<T, E>
+    where
+        Self: Sized,
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<Error>,
+    {
+        run_transaction(self, Some(level), f)
+    }
+
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
     /// when it returns `Err` or panics (the panic then continues). Nested
     /// calls use savepoints, so an inner failure undoes only the inner work.
@@ -161,26 +273,36 @@ pub trait Connection {
         F: FnOnce(&mut Self) -> Result<T, E>,
         E: From<Error>,
     {
-        let depth = *self.transaction_depth();
-        begin(self, depth)?;
-        *self.transaction_depth() = depth + 1;
-        let outcome = catch_unwind(AssertUnwindSafe(|| f(self)));
-        *self.transaction_depth() = depth;
-        match outcome {
-            Ok(Ok(value)) => match commit(self, depth) {
-                Ok(()) => Ok(value),
-                Err(e) => Err(after_failed_commit(self, depth, e).into()),
-            },
-            Ok(Err(e)) => match rollback(self, depth) {
-                // On a lost connection the rollback fails too, and the
-                // server rolls back by itself: `e` says what happened.
-                Ok(()) | Err(Error::Connection(_)) => Err(e),
-                Err(failed) => Err(failed.into()),
-            },
-            Err(panic) => {
-                let _ = rollback(self, depth);
-                resume_unwind(panic)
-            }
+        run_transaction(self, None, f)
+    }
+}
+
+/// [`Connection::transaction`], at `level` when one is given.
+fn run_transaction<C, T, E, F>(c: &mut C, level: Option<IsolationLevel>, f: F) -> Result<T, E>
+where
+    C: Connection,
+    F: FnOnce(&mut C) -> Result<T, E>,
+    E: From<Error>,
+{
+    let depth = *c.transaction_depth();
+    begin(c, depth, level)?;
+    *c.transaction_depth() = depth + 1;
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(c)));
+    *c.transaction_depth() = depth;
+    match outcome {
+        Ok(Ok(value)) => match commit(c, depth) {
+            Ok(()) => Ok(value),
+            Err(e) => Err(after_failed_commit(c, depth, e).into()),
+        },
+        Ok(Err(e)) => match rollback(c, depth) {
+            // On a lost connection the rollback fails too, and the
+            // server rolls back by itself: `e` says what happened.
+            Ok(()) | Err(Error::Connection(_)) => Err(e),
+            Err(failed) => Err(failed.into()),
+        },
+        Err(panic) => {
+            let _ = rollback(c, depth);
+            resume_unwind(panic)
         }
     }
 }
@@ -205,7 +327,7 @@ pub trait Connection {
 /// When the database refuses to begin.
 pub fn begin_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     let depth = *conn.transaction_depth();
-    begin(conn, depth)?;
+    begin(conn, depth, None)?;
     *conn.transaction_depth() = depth + 1;
     Ok(())
 }
@@ -273,8 +395,34 @@ fn savepoint_name(out: &mut String, depth: u32) {
     crate::render::push_int(out, i64::from(depth));
 }
 
-fn begin<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
-    if depth == 0 {
+/// Whether `c` is in AUTOCOMMIT mode: no transaction statements at all.
+fn autocommit<C: Connection>(c: &mut C) -> bool {
+    c.isolation_level() == Some(IsolationLevel::Autocommit)
+}
+
+fn begin<C: Connection>(c: &mut C, depth: u32, level: Option<IsolationLevel>) -> Result<()> {
+    if let Some(level) = level {
+        let refused = if depth != 0 {
+            Some("an isolation level is set on the outermost transaction only")
+        } else if level == IsolationLevel::Autocommit {
+            Some("AUTOCOMMIT is a connection setting: use `set_isolation_level`")
+        } else if autocommit(c) {
+            Some("the connection is in AUTOCOMMIT mode: set another isolation level first")
+        } else {
+            None
+        };
+        if let Some(why) = refused {
+            return Err(Error::Transaction(why.into()));
+        }
+        let (first, begin) = c.dialect().begin_isolated(level)?;
+        if let Some(first) = first {
+            c.batch_execute(first)?;
+        }
+        return c.batch_execute(begin);
+    }
+    if autocommit(c) {
+        Ok(())
+    } else if depth == 0 {
         let sql = c.dialect().begin_transaction();
         c.batch_execute(sql)
     } else {
@@ -285,7 +433,9 @@ fn begin<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
 }
 
 fn commit<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
-    if depth == 0 {
+    if autocommit(c) {
+        Ok(())
+    } else if depth == 0 {
         c.batch_execute("COMMIT")
     } else {
         let mut sql = String::from("RELEASE SAVEPOINT ");
@@ -295,7 +445,9 @@ fn commit<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
 }
 
 fn rollback<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
-    let result = if depth == 0 {
+    let result = if autocommit(c) {
+        Ok(())
+    } else if depth == 0 {
         c.batch_execute("ROLLBACK")
     } else {
         let mut to = String::from("ROLLBACK TO SAVEPOINT ");

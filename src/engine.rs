@@ -1,12 +1,18 @@
 //! [`Engine`]: a pool of connections to one database, over r2d2.
 
 use std::ops::{Deref, DerefMut};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::conn::Connection;
+use crate::connect_failure::LastFailure;
 use crate::error::{Error, Result};
+use crate::isolation::IsolationLevel;
 use crate::render::{Dialect, SqlId};
 use crate::value::ValueRef;
+
+/// How often a caller waiting for a pooled connection checks whether the
+/// server refuses new ones for good.
+const FAIL_FAST_POLL: Duration = Duration::from_millis(50);
 
 /// A database backend: its connection type and how the pool makes them.
 ///
@@ -35,6 +41,7 @@ pub struct PoolOptions {
     idle_timeout: Option<Duration>,
     pre_ping: bool,
     echo: bool,
+    isolation: Option<IsolationLevel>,
 }
 
 impl Default for PoolOptions {
@@ -47,6 +54,7 @@ impl Default for PoolOptions {
             idle_timeout: None,
             pre_ping: true,
             echo: false,
+            isolation: None,
         }
     }
 }
@@ -96,6 +104,31 @@ impl PoolOptions {
         self.echo = on;
         self
     }
+    /// The isolation level of every connection's transactions (SQLAlchemy's
+    /// `create_engine(..., isolation_level=...)`); by default the server's
+    /// own. A connection whose level was changed with
+    /// [`Connection::set_isolation_level`] gets this one back when it is
+    /// next checked out.
+    ///
+    /// ```
+    /// use sqlalgebra::{IsolationLevel, PoolOptions};
+    /// let o = PoolOptions::default().isolation_level(IsolationLevel::Serializable);
+    /// assert_eq!(o.isolation(), Some(IsolationLevel::Serializable));
+    /// ```
+    #[must_use]
+    pub fn isolation_level(mut self, level: IsolationLevel) -> Self {
+        self.isolation = Some(level);
+        self
+    }
+    /// The isolation level set with
+    /// [`isolation_level`](PoolOptions::isolation_level), if any.
+    ///
+    /// ```
+    /// assert_eq!(sqlalgebra::PoolOptions::default().isolation(), None);
+    /// ```
+    pub fn isolation(&self) -> Option<IsolationLevel> {
+        self.isolation
+    }
     /// The most connections the pool opens: `size + overflow`, at least 1.
     pub fn max_size(&self) -> u32 {
         (self.size + self.overflow).max(1)
@@ -112,6 +145,8 @@ impl PoolOptions {
 pub struct Engine<B: Backend> {
     pool: r2d2::Pool<B::Manager>,
     echo: bool,
+    isolation: Option<IsolationLevel>,
+    failure: LastFailure,
 }
 
 impl<B: Backend> Clone for Engine<B> {
@@ -119,6 +154,8 @@ impl<B: Backend> Clone for Engine<B> {
         Engine {
             pool: self.pool.clone(),
             echo: self.echo,
+            isolation: self.isolation,
+            failure: self.failure.clone(),
         }
     }
 }
@@ -130,17 +167,33 @@ impl<B: Backend> std::fmt::Debug for Engine<B> {
             .field("connections", &state.connections)
             .field("idle", &state.idle_connections)
             .field("echo", &self.echo)
+            .field("isolation", &self.isolation)
             .finish()
     }
 }
 
 impl<B: Backend> Engine<B> {
     /// A pool over `manager` with `options`; opens the first connections
-    /// now, so a bad address fails here.
+    /// now, so a bad address fails here: at once when the server refuses
+    /// for good (an [`Error::Connection`] whose
+    /// [`connect_failure`](Error::connect_failure) says why: wrong
+    /// password, unknown database, connection refused), else after the
+    /// pool's timeout.
     ///
     /// # Errors
-    /// When no connection can be opened within the timeout.
+    /// When no connection can be opened within the timeout, or one is
+    /// refused for good; when the engine's isolation level is one the
+    /// dialect lacks.
     pub fn build(manager: B::Manager, options: &PoolOptions) -> Result<Self> {
+        // A connection the server refuses for good (wrong password,
+        // unknown database, nothing listening) fails now, not after the
+        // pool has waited its whole timeout for one.
+        if let Err(e) = r2d2::ManageConnection::connect(&manager)
+            && e.connect_failure().is_some()
+        {
+            return Err(e);
+        }
+        let failure = LastFailure::default();
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size())
             .min_idle(Some(options.size.min(options.max_size())))
@@ -148,28 +201,92 @@ impl<B: Backend> Engine<B> {
             .max_lifetime(options.recycle)
             .idle_timeout(options.idle_timeout)
             .test_on_check_out(options.pre_ping)
-            .error_handler(Box::new(r2d2::LoggingErrorHandler))
+            .error_handler(Box::new(failure.clone()))
+            .event_handler(Box::new(failure.clone()))
             .build(manager)
             .map_err(|e| Error::Connection(e.to_string().into()))?;
-        Ok(Engine {
+        let engine = Engine {
             pool,
             echo: options.echo,
-        })
+            isolation: options.isolation,
+            failure,
+        };
+        if engine.isolation.is_some() {
+            // A level the dialect lacks fails here, not at every checkout.
+            drop(engine.connect()?);
+        }
+        Ok(engine)
     }
 
     /// A connection from the pool; it goes back when dropped.
     ///
+    /// When the pool holds no connection and the server refuses new ones
+    /// for good, the [`ConnectFailure`](crate::ConnectFailure) comes back
+    /// at once rather than after the timeout.
+    ///
     /// # Errors
-    /// [`Error::PoolTimeout`] when none becomes free within the timeout.
+    /// [`Error::PoolTimeout`] when none becomes free within the timeout;
+    /// an [`Error::Connection`] with a
+    /// [`ConnectFailure`](crate::ConnectFailure) as above; the error of
+    /// restoring the engine's isolation level.
     pub fn connect(&self) -> Result<Pooled<B>> {
-        let conn = self
-            .pool
-            .get()
-            .map_err(|e| Error::PoolTimeout(e.to_string()))?;
-        Ok(Pooled {
+        let conn = match self.pool.try_get() {
+            Some(conn) => conn,
+            None => self.wait_for_connection()?,
+        };
+        let mut conn: Pooled<B> = Pooled {
             conn,
             echo: self.echo,
-        })
+        };
+        if conn.isolation_level() != self.isolation {
+            conn.set_isolation_level(self.isolation)?;
+        }
+        Ok(conn)
+    }
+
+    /// Waits up to the pool's timeout for a connection, but returns at
+    /// once the [`ConnectFailure`](crate::ConnectFailure) of a server that
+    /// refuses new connections for good while the pool holds none that
+    /// could come back.
+    fn wait_for_connection(&self) -> Result<r2d2::PooledConnection<B::Manager>> {
+        let timeout = self.pool.connection_timeout();
+        let start = Instant::now();
+        // Each slice takes the pool's last error: keep the latest one.
+        let mut message = String::new();
+        loop {
+            let left = timeout.saturating_sub(start.elapsed());
+            match self.pool.get_timeout(left.min(FAIL_FAST_POLL)) {
+                Ok(conn) => return Ok(conn),
+                Err(e) => {
+                    if self.pool.state().connections == 0
+                        && let Some(failure) = self.failure.error()
+                    {
+                        return Err(failure);
+                    }
+                    let text = e.to_string();
+                    if message.is_empty() || text.len() > "timed out waiting for connection".len() {
+                        message = text;
+                    }
+                    if start.elapsed() >= timeout {
+                        return Err(Error::PoolTimeout(message));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The isolation level connections are handed out with (see
+    /// [`PoolOptions::isolation_level`]); `None`: the server's default.
+    ///
+    /// ```
+    /// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::Connection;
+    /// let mut conn = engine.connect()?;
+    /// assert_eq!(conn.isolation_level(), engine.isolation_level());
+    /// # Ok(()) }
+    /// ```
+    pub fn isolation_level(&self) -> Option<IsolationLevel> {
+        self.isolation
     }
 
     /// Open and idle connection counts.
@@ -296,5 +413,10 @@ impl<B: Backend> Connection for Pooled<B> {
 
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         self.conn.last_insert_id()
+    }
+
+    #[inline]
+    fn isolation_setting(&mut self) -> Option<&mut Option<IsolationLevel>> {
+        self.conn.isolation_setting()
     }
 }

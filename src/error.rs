@@ -272,6 +272,10 @@ impl Error {
     /// server rolls back what its session had not committed, so the
     /// transaction can run again on a new connection.
     ///
+    /// Not for a connection the server refused for good (its source is a
+    /// [`ConnectFailure`](crate::ConnectFailure): wrong password, unknown
+    /// database, nothing listening).
+    ///
     /// Not when the connection was lost while a `COMMIT` was in flight
     /// (its source is then a [`CommitInDoubt`]): the transaction may have
     /// been committed, and running it again could apply it twice. The same
@@ -288,7 +292,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Conflict { .. } | Error::PoolTimeout(_) => true,
-            Error::Connection(source) => !source.is::<CommitInDoubt>(),
+            Error::Connection(source) => {
+                !source.is::<CommitInDoubt>() && !source.is::<crate::ConnectFailure>()
+            }
             _ => false,
         }
     }

@@ -54,10 +54,12 @@
 //! ```
 
 pub mod conn;
+mod connect_failure;
 pub mod engine;
 mod error;
 pub mod expr;
 pub mod integrations;
+mod isolation;
 mod macros;
 pub mod orm;
 pub mod query;
@@ -67,8 +69,10 @@ pub mod types;
 pub mod value;
 
 pub use conn::Connection;
+pub use connect_failure::{ConnectFailure, ConnectFailureKind};
 pub use engine::{Backend, Engine, PoolOptions, Pooled};
 pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, Result};
+pub use isolation::IsolationLevel;
 pub use schema::{Column, Table};
 
 /// Everything a user of the algebra needs, in one import.

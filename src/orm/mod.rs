@@ -24,6 +24,7 @@ mod flush;
 mod handle;
 mod identity;
 mod loading;
+mod locking;
 mod model;
 mod navigate;
 mod query;

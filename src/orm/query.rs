@@ -7,6 +7,7 @@ use super::arena::FastMap;
 use super::handle::Handle;
 use super::identity::key_names;
 use super::loading::Coll;
+use super::locking::load_fresh;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::{Session, split};
@@ -14,7 +15,7 @@ use super::strategy;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::expr::OrderBy;
-use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate};
+use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate, RowLock};
 use crate::render::{Render, SqlWriter, TableRef, TableSet};
 use crate::schema::{Column, QuerySource, Table};
 use crate::types::ColumnTypes;
@@ -236,6 +237,7 @@ pub struct Parts<J = (), W = (), O = ()> {
     order: O,
     limit: Option<i64>,
     offset: Option<i64>,
+    pub(super) lock: Option<RowLock>,
 }
 
 /// The joins of a [`ModelQuery`]: `()` or a chain of [`QueryJoin`]s.
@@ -311,7 +313,7 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
 pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
     session: &'s mut Session<'c, C>,
-    parts: Q,
+    pub(super) parts: Q,
     loaders: Loaders<'c, C, M>,
     _model: PhantomData<fn() -> M>,
 }
@@ -370,6 +372,7 @@ where
             order: p.order,
             limit: p.limit,
             offset: p.offset,
+            lock: p.lock,
         })
     }
 
@@ -384,6 +387,7 @@ where
             order: Clause(order),
             limit: p.limit,
             offset: p.offset,
+            lock: p.lock,
         })
     }
 
@@ -435,6 +439,7 @@ where
             order: p.order,
             limit: p.limit,
             offset: p.offset,
+            lock: p.lock,
         })
     }
 
@@ -565,11 +570,16 @@ where
         } = self;
         s.autoflush()?;
         let cols = M::Columns::columns();
+        let level = s.tx.current();
         let (map, mut db) = split!(s);
         let mut w = SqlWriter::new(db.dialect());
         write_select::<M, J, W, O>(&mut w, &cols, &parts);
         let r = w.finish()?;
-        let mut slots = db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r)?;
+        let mut slots = if parts.lock.is_some() {
+            load_fresh::<M, C>(map.arena_mut::<M>(), &mut db, &r, level)?
+        } else {
+            db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r)?
+        };
         if J::ANY {
             dedup(&mut slots);
         }
@@ -662,6 +672,9 @@ fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
     parts.filter.write_clause(w, " WHERE ");
     w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
     write_limit(w, parts.limit, parts.offset);
+    if let Some(lock) = &parts.lock {
+        w.dialect().write_row_lock(w, lock);
+    }
     w.leave_scope(mark);
 }
 
@@ -714,6 +727,13 @@ where
         parent_cols.render(&mut w);
         w.push_sql(", ");
         child_cols.render(&mut w);
+        if parts.lock.is_some() {
+            w.fail(Error::InvalidStatement(
+                "a locking query cannot load children with a JOIN: lock the parents in a \
+                 query of their own, or load the children with selectin"
+                    .into(),
+            ));
+        }
         let windowed = parts.limit.is_some() || parts.offset.is_some();
         // The eagerly joined children are not in the scope of the query's
         // own clauses: a subquery there that names the children's table

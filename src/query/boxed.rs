@@ -5,6 +5,7 @@
 use std::marker::PhantomData;
 
 use super::clause::{MaybeClause, Predicate, Selection};
+use super::lock::RowLock;
 use super::run::Query;
 use super::select::{FromClause, JoinKind, Modifiers, Select, SelectParts, render_select};
 use crate::expr::{Expression, OrderBy};
@@ -270,6 +271,7 @@ pub struct BoxedSelect<'a, ST> {
     order: List<'a>,
     limit: Option<i64>,
     offset: Option<i64>,
+    lock: Option<RowLock>,
     row: PhantomData<fn() -> ST>,
 }
 
@@ -310,6 +312,7 @@ where
             },
             limit: m.limit,
             offset: m.offset,
+            lock: m.lock,
             row: PhantomData,
         }
     }
@@ -371,6 +374,23 @@ impl<'a, ST> BoxedSelect<'a, ST> {
         self.distinct = true;
         self
     }
+
+    /// Locks the selected rows as `lock` says (`FOR UPDATE`, ...; see
+    /// [`Select::with_lock`](crate::query::Select::with_lock)).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::query::RowLock;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = Id; type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # impl Column for Id { type Table = A; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// let q = select(Id).boxed().with_lock(RowLock::update().skip_locked());
+    /// ```
+    pub fn with_lock(mut self, lock: RowLock) -> Self {
+        self.lock = Some(lock);
+        self
+    }
 }
 
 impl<ST> Render for BoxedSelect<'_, ST> {
@@ -388,6 +408,7 @@ impl<ST> Render for BoxedSelect<'_, ST> {
                 order: &self.order,
                 limit: self.limit.as_ref(),
                 offset: self.offset.as_ref(),
+                lock: self.lock.as_ref(),
             },
         );
     }

@@ -6,6 +6,7 @@ mod clause;
 mod compound;
 mod cte;
 mod insert;
+mod lock;
 mod returning;
 mod run;
 mod select;
@@ -23,6 +24,7 @@ pub use insert::{
     DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,
     Upsert, excluded, insert_into,
 };
+pub use lock::{LockStrength, LockWait, RowLock};
 pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
 pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};

@@ -1,6 +1,7 @@
 //! SELECT.
 
 use super::clause::{AndPredicate, Clause, MaybeClause, Predicate, Selection};
+use super::lock::RowLock;
 use super::run::Query;
 use crate::error::Error;
 use crate::expr::OrderBy;
@@ -145,6 +146,7 @@ pub struct Modifiers<G = (), H = (), O = (), D = ()> {
     pub(crate) limit: Option<i64>,
     pub(crate) offset: Option<i64>,
     pub(crate) distinct: bool,
+    pub(crate) lock: Option<RowLock>,
 }
 
 /// A SELECT statement: what to select (`S`), from where (`F`), the WHERE
@@ -157,7 +159,7 @@ pub struct Select<S, F = Inferred, W = (), M = Modifiers> {
     selection: S,
     from: F,
     filter: W,
-    modifiers: M,
+    pub(super) modifiers: M,
 }
 
 /// `SELECT selection`: a column, an expression, or a tuple of up to 16 of
@@ -277,6 +279,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
             limit: m.limit,
             offset: m.offset,
             distinct: m.distinct,
+            lock: m.lock,
         })
     }
 
@@ -296,6 +299,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
             limit: m.limit,
             offset: m.offset,
             distinct: m.distinct,
+            lock: m.lock,
         })
     }
 
@@ -313,6 +317,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
             limit: m.limit,
             offset: m.offset,
             distinct: m.distinct,
+            lock: m.lock,
         })
     }
 
@@ -349,6 +354,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
             limit: m.limit,
             offset: m.offset,
             distinct: m.distinct,
+            lock: m.lock,
         })
     }
 }
@@ -378,6 +384,7 @@ where
                 order: &m.order,
                 limit: m.limit.as_ref(),
                 offset: m.offset.as_ref(),
+                lock: m.lock.as_ref(),
             },
         );
     }
@@ -395,8 +402,12 @@ where
                 | usize::from(self.filter.is_present()) << 4
                 | usize::from(m.group.is_present()) << 5
                 | usize::from(m.having.is_present()) << 6
-                | usize::from(m.order.is_present()) << 7,
+                | usize::from(m.order.is_present()) << 7
+                | RowLock::key_word(m.lock.as_ref()) << 8,
         );
+        if let Some(table) = m.lock.as_ref().and_then(RowLock::of) {
+            key.name(table);
+        }
         // In the order `render_select` binds. A term of GROUP BY, HAVING
         // or ORDER BY that repeats an expression of the SELECT list with
         // the same bind values refers to it (see `render/terms.rs`), and
@@ -442,6 +453,7 @@ pub(crate) struct SelectParts<'a> {
     pub(crate) order: &'a dyn MaybeClause,
     pub(crate) limit: Option<&'a i64>,
     pub(crate) offset: Option<&'a i64>,
+    pub(crate) lock: Option<&'a RowLock>,
 }
 
 pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
@@ -531,6 +543,9 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     p.order.write_order_clause(w, " ORDER BY ");
     w.end_terms(outer_terms);
     write_limit_offset(w, p.limit, p.offset);
+    if let Some(lock) = p.lock {
+        w.dialect().write_row_lock(w, lock);
+    }
     w.set_unqualified(unqualified);
     w.leave_scope(mark);
 }

@@ -3,7 +3,10 @@
 use std::fmt::Debug;
 
 use super::{Render, SqlWriter};
+use crate::error::Error;
 use crate::expr::{DatePart, MatchKind};
+use crate::isolation::IsolationLevel;
+use crate::query::{LockStrength, LockWait, RowLock};
 use crate::types::SqlKind;
 
 /// How a dialect spells a case-insensitive LIKE.
@@ -357,6 +360,107 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// with "database is locked" when it first writes after reading.
     fn begin_transaction(&self) -> &'static str {
         "BEGIN"
+    }
+
+    /// The statements that open one transaction at `level`, leaving the
+    /// connection's own level alone: a statement to run first (if any),
+    /// then the one that begins. `level` is never
+    /// [`Autocommit`](IsolationLevel::Autocommit).
+    ///
+    /// The default is standard SQL's `START TRANSACTION ISOLATION LEVEL
+    /// ...` (PostgreSQL); MySQL sends `SET TRANSACTION ISOLATION LEVEL ...`
+    /// (for the next transaction only) and `BEGIN`; SQLite has
+    /// SERIALIZABLE only.
+    ///
+    /// ```
+    /// # use sqlalgebra::render::Dialect;
+    /// # #[derive(Debug)] struct Ansi;
+    /// # impl Dialect for Ansi { fn name(&self) -> &'static str { "ansi" } }
+    /// use sqlalgebra::IsolationLevel;
+    /// assert_eq!(
+    ///     Ansi.begin_isolated(IsolationLevel::Serializable).unwrap(),
+    ///     (None, "START TRANSACTION ISOLATION LEVEL SERIALIZABLE"),
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] when the dialect lacks the level.
+    fn begin_isolated(
+        &self,
+        level: IsolationLevel,
+    ) -> Result<(Option<&'static str>, &'static str), Error> {
+        let begin = level.start_transaction_sql().ok_or(Error::Unsupported {
+            dialect: self.name(),
+            feature: level.feature(),
+        })?;
+        Ok((None, begin))
+    }
+
+    /// The statement that makes `level` the default of the connection's
+    /// later transactions, or, for `None`, restores the server's
+    /// configured default; `Ok(None)`: nothing needs sending. `level` is
+    /// never [`Autocommit`](IsolationLevel::Autocommit) (the connection
+    /// restores the default and then sends no `BEGIN`).
+    ///
+    /// The default is standard SQL's `SET SESSION CHARACTERISTICS AS
+    /// TRANSACTION ISOLATION LEVEL ...`, and no way back to the server's
+    /// default.
+    ///
+    /// ```
+    /// # use sqlalgebra::render::Dialect;
+    /// # #[derive(Debug)] struct Ansi;
+    /// # impl Dialect for Ansi { fn name(&self) -> &'static str { "ansi" } }
+    /// use sqlalgebra::IsolationLevel;
+    /// let sql = Ansi.set_session_isolation(Some(IsolationLevel::ReadCommitted)).unwrap();
+    /// assert_eq!(sql, Some("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+    /// assert!(Ansi.set_session_isolation(None).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] when the dialect lacks the level (or, for
+    /// `None`, a way to restore the default).
+    fn set_session_isolation(
+        &self,
+        level: Option<IsolationLevel>,
+    ) -> Result<Option<&'static str>, Error> {
+        match level.and_then(IsolationLevel::set_session_sql) {
+            Some(sql) => Ok(Some(sql)),
+            None => Err(Error::Unsupported {
+                dialect: self.name(),
+                feature: level.map_or("restoring the default isolation level", |l| l.feature()),
+            }),
+        }
+    }
+
+    /// Writes a SELECT's row-locking clause (`FOR UPDATE`, ...), after its
+    /// LIMIT and OFFSET. The default is PostgreSQL's: `FOR UPDATE` / `FOR
+    /// SHARE`, `OF table`, `NOWAIT` / `SKIP LOCKED`. A dialect that lacks a
+    /// part records [`Error::Unsupported`] with
+    /// [`SqlWriter::unsupported`] instead of dropping it.
+    ///
+    /// ```
+    /// use sqlalgebra::query::RowLock;
+    /// use sqlalgebra::render::{Dialect, SqlWriter};
+    /// # #[derive(Debug)] struct Ansi;
+    /// # impl Dialect for Ansi { fn name(&self) -> &'static str { "ansi" } }
+    /// let mut w = SqlWriter::new(&Ansi);
+    /// Ansi.write_row_lock(&mut w, &RowLock::update().of_table("t").nowait());
+    /// assert_eq!(w.sql(), r#" FOR UPDATE OF "t" NOWAIT"#);
+    /// ```
+    fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &RowLock) {
+        w.push_sql(match lock.strength() {
+            LockStrength::Update => " FOR UPDATE",
+            LockStrength::Share => " FOR SHARE",
+        });
+        if let Some(table) = lock.of() {
+            w.push_sql(" OF ");
+            w.push_ident(table);
+        }
+        w.push_sql(match lock.wait() {
+            LockWait::Wait => "",
+            LockWait::NoWait => " NOWAIT",
+            LockWait::SkipLocked => " SKIP LOCKED",
+        });
     }
 
     /// The SQL for the current timestamp, used by `DEFAULT now()`.

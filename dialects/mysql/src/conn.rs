@@ -32,6 +32,8 @@ pub struct MysqlConnection {
     /// statements go through the driver's cache.
     statements: Option<StatementCache>,
     depth: u32,
+    /// The isolation level set on this connection (`None`: the server's).
+    isolation: Option<sqlalgebra::IsolationLevel>,
     /// A statement failed in a way that means the connection is gone.
     broken: bool,
     /// `BEGIN` / `START TRANSACTION` ran through
@@ -83,6 +85,7 @@ impl MysqlConnection {
             dialect,
             statements: None,
             depth: 0,
+            isolation: None,
             broken: false,
             open_transaction: false,
             sql_cache: SqlCache::default(),
@@ -423,8 +426,9 @@ pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
                 };
             }
             match server.code {
-                // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK, ER_CHECKREAD
-                1205 | 1213 | 1020 => Error::Conflict {
+                // ER_LOCK_WAIT_TIMEOUT (also MariaDB's NOWAIT),
+                // ER_LOCK_DEADLOCK, ER_CHECKREAD, MySQL 8's ER_LOCK_NOWAIT
+                1205 | 1213 | 1020 | 3572 => Error::Conflict {
                     sql: sql.to_owned(),
                     source: Box::new(e),
                 },
@@ -904,6 +908,10 @@ impl Connection for MysqlConnection {
 
     fn transaction_depth(&mut self) -> &mut u32 {
         &mut self.depth
+    }
+
+    fn isolation_setting(&mut self) -> Option<&mut Option<sqlalgebra::IsolationLevel>> {
+        Some(&mut self.isolation)
     }
 
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {

@@ -4,12 +4,14 @@
 use std::sync::Mutex;
 
 use sqlalgebra::expr::MatchKind;
+use sqlalgebra::query::{LockStrength, LockWait, RowLock};
 use sqlalgebra::render::{
     ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, UpsertStyle, WriteKind,
     push_int,
 };
 use sqlalgebra::types::SqlKind;
 use sqlalgebra::value::ValueRef;
+use sqlalgebra::{Error, IsolationLevel};
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
 /// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.
@@ -97,6 +99,42 @@ impl MariaDb {
     }
 }
 
+/// `SET [SESSION] TRANSACTION ISOLATION LEVEL ...` for `level`.
+fn mysql_isolation(
+    dialect: &'static str,
+    level: IsolationLevel,
+    session: bool,
+) -> Result<&'static str, Error> {
+    Ok(match (level, session) {
+        (IsolationLevel::ReadUncommitted, false) => {
+            "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED"
+        }
+        (IsolationLevel::ReadCommitted, false) => "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        (IsolationLevel::RepeatableRead, false) => {
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+        }
+        (IsolationLevel::Serializable, false) => "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+        (IsolationLevel::ReadUncommitted, true) => {
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED"
+        }
+        (IsolationLevel::ReadCommitted, true) => {
+            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"
+        }
+        (IsolationLevel::RepeatableRead, true) => {
+            "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+        }
+        (IsolationLevel::Serializable, true) => {
+            "SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE"
+        }
+        (other, _) => {
+            return Err(Error::Unsupported {
+                dialect,
+                feature: other.feature(),
+            });
+        }
+    })
+}
+
 /// The dialect of a server, from its version string (`SELECT VERSION()`):
 /// [`MariaDb`] of that version when the string says `-MariaDB`
 /// (`10.11.19-MariaDB-0+deb12u1`, or `5.5.5-10.4.3-MariaDB` as older
@@ -133,6 +171,15 @@ fn parse_mariadb(version: &str) -> Option<MariaDb> {
 // What MySQL and MariaDB spell alike: both impls expand it.
 macro_rules! mysql_spelling {
     () => {
+        /// `SET TRANSACTION ISOLATION LEVEL ...` (the next transaction
+        /// only), then `BEGIN`.
+        fn begin_isolated(
+            &self,
+            level: IsolationLevel,
+        ) -> Result<(Option<&'static str>, &'static str), Error> {
+            Ok((Some(mysql_isolation(self.name(), level, false)?), "BEGIN"))
+        }
+
         fn quote_char(&self) -> char {
             '`'
         }
@@ -322,6 +369,18 @@ impl Dialect for Mysql {
         "mysql"
     }
 
+    /// `SET SESSION TRANSACTION ISOLATION LEVEL ...`; back to the
+    /// server's default with `SET SESSION transaction_isolation = DEFAULT`.
+    fn set_session_isolation(
+        &self,
+        level: Option<IsolationLevel>,
+    ) -> Result<Option<&'static str>, Error> {
+        match level {
+            None => Ok(Some("SET SESSION transaction_isolation = DEFAULT")),
+            Some(level) => mysql_isolation(self.name(), level, true).map(Some),
+        }
+    }
+
     fn supports_returning(&self, _statement: WriteKind) -> bool {
         false
     }
@@ -332,6 +391,39 @@ impl Dialect for Mysql {
 impl Dialect for MariaDb {
     fn name(&self) -> &'static str {
         "mariadb"
+    }
+
+    /// As MySQL's; the variable is `tx_isolation` before 11.1.
+    fn set_session_isolation(
+        &self,
+        level: Option<IsolationLevel>,
+    ) -> Result<Option<&'static str>, Error> {
+        match level {
+            None if self.version() >= (11, 1) => {
+                Ok(Some("SET SESSION transaction_isolation = DEFAULT"))
+            }
+            None => Ok(Some("SET SESSION tx_isolation = DEFAULT")),
+            Some(level) => mysql_isolation(self.name(), level, true).map(Some),
+        }
+    }
+
+    /// `FOR UPDATE`, `LOCK IN SHARE MODE`; `NOWAIT` from 10.3, `SKIP
+    /// LOCKED` from 10.6; no `OF table`.
+    fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &RowLock) {
+        w.push_sql(match lock.strength() {
+            LockStrength::Update => " FOR UPDATE",
+            LockStrength::Share => " LOCK IN SHARE MODE",
+        });
+        if lock.of().is_some() {
+            w.unsupported("SELECT ... FOR UPDATE OF table");
+        }
+        match lock.wait() {
+            LockWait::Wait => {}
+            LockWait::NoWait if self.version() >= (10, 3) => w.push_sql(" NOWAIT"),
+            LockWait::NoWait => w.unsupported("NOWAIT (before MariaDB 10.3)"),
+            LockWait::SkipLocked if self.version() >= (10, 6) => w.push_sql(" SKIP LOCKED"),
+            LockWait::SkipLocked => w.unsupported("SKIP LOCKED (before MariaDB 10.6)"),
+        }
     }
 
     /// INSERT and DELETE from 10.5 on, and an upsert that updates (its

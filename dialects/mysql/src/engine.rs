@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use mysql::consts::CapabilityFlags;
 use sqlalgebra::engine::{Backend, PoolOptions};
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, Result};
 
 use crate::{Mysql, MysqlConnection};
 
@@ -116,7 +116,33 @@ impl MysqlManager {
     pub(crate) fn open(&self) -> Result<MysqlConnection> {
         mysql::Conn::new(self.opts.clone())
             .map(|c| MysqlConnection::with_statement_cache(c, self.statements))
-            .map_err(|e| Error::Connection(Box::new(e)))
+            .map_err(connect_error)
+    }
+}
+
+/// A driver error opening a connection: a [`ConnectFailure`] when waiting
+/// cannot help (access denied, unknown database, nothing listening), else
+/// a plain [`Error::Connection`].
+fn connect_error(e: mysql::Error) -> Error {
+    use mysql::{DriverError, Error as E};
+    let refused = |kind: std::io::ErrorKind| kind == std::io::ErrorKind::ConnectionRefused;
+    let kind = match &e {
+        // ER_DBACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR,
+        // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+        E::MySqlError(m) if matches!(m.code, 1044 | 1045 | 1698) => {
+            Some(ConnectFailureKind::Authentication)
+        }
+        // ER_BAD_DB_ERROR
+        E::MySqlError(m) if m.code == 1049 => Some(ConnectFailureKind::UnknownDatabase),
+        E::IoError(io) if refused(io.kind()) => Some(ConnectFailureKind::Refused),
+        E::DriverError(DriverError::CouldNotConnect(Some((_, _, kind)))) if refused(*kind) => {
+            Some(ConnectFailureKind::Refused)
+        }
+        _ => None,
+    };
+    match kind {
+        Some(kind) => ConnectFailure::error(kind, e),
+        None => Error::Connection(Box::new(e)),
     }
 }
 

@@ -61,6 +61,8 @@ struct Driver {
     key: Vec<u8>,
     clock: u64,
     depth: u32,
+    /// The isolation level set on this connection (`None`: the server's).
+    isolation: Option<sqlalgebra::IsolationLevel>,
     /// Whether a transaction is open on the server, as far as the
     /// statements run through this connection tell.
     in_transaction: bool,
@@ -117,6 +119,7 @@ impl PgConnection {
                 key: Vec::new(),
                 clock: 0,
                 depth: 0,
+                isolation: None,
                 in_transaction: false,
                 broken: false,
                 stream_rows: false,
@@ -983,6 +986,10 @@ impl Connection for PgConnection {
 
     fn transaction_depth(&mut self) -> &mut u32 {
         &mut self.driver.depth
+    }
+
+    fn isolation_setting(&mut self) -> Option<&mut Option<sqlalgebra::IsolationLevel>> {
+        Some(&mut self.driver.isolation)
     }
 
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {

@@ -2,6 +2,7 @@
 
 use sqlalgebra::expr::DatePart;
 use sqlalgebra::render::{Dialect, Render, SqlWriter, push_int};
+use sqlalgebra::{Error, IsolationLevel};
 
 /// PostgreSQL: `"quoted"` identifiers, `$n` placeholders, native ILIKE,
 /// identity columns.
@@ -21,6 +22,21 @@ pub struct Postgres;
 impl Dialect for Postgres {
     fn name(&self) -> &'static str {
         "postgresql"
+    }
+
+    /// `SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL ...`;
+    /// back to the default with `RESET default_transaction_isolation`.
+    fn set_session_isolation(
+        &self,
+        level: Option<IsolationLevel>,
+    ) -> Result<Option<&'static str>, Error> {
+        match level {
+            None => Ok(Some("RESET default_transaction_isolation")),
+            Some(level) => level.set_session_sql().map(Some).ok_or(Error::Unsupported {
+                dialect: self.name(),
+                feature: level.feature(),
+            }),
+        }
     }
 
     fn reflect_columns_sql(&self) -> Option<&'static str> {

@@ -1,8 +1,9 @@
 //! Pooled PostgreSQL engines.
 
+use postgres::error::SqlState;
 use postgres::{Config, NoTls};
 use sqlalgebra::engine::{Backend, PoolOptions};
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, Result};
 
 use crate::{PgConnection, PgError, Postgres};
 
@@ -18,8 +19,39 @@ pub struct PgManager {
     config: Config,
 }
 
+/// A driver error opening or checking a connection: a
+/// [`ConnectFailure`] when waiting cannot help (credentials refused,
+/// unknown database, nothing listening), else a plain
+/// [`Error::Connection`].
 fn connection_error(e: postgres::Error) -> Error {
-    Error::Connection(Box::new(PgError::from(e)))
+    match failure_kind(&e) {
+        Some(kind) => ConnectFailure::error(kind, PgError::from(e)),
+        None => Error::Connection(Box::new(PgError::from(e))),
+    }
+}
+
+fn failure_kind(e: &postgres::Error) -> Option<ConnectFailureKind> {
+    if let Some(code) = e.code() {
+        return if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            Some(ConnectFailureKind::Authentication)
+        } else if *code == SqlState::INVALID_CATALOG_NAME {
+            Some(ConnectFailureKind::UnknownDatabase)
+        } else {
+            None
+        };
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            return Some(ConnectFailureKind::Refused);
+        }
+        source = s.source();
+    }
+    None
 }
 
 impl PgManager {

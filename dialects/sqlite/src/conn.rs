@@ -16,6 +16,8 @@ const STATEMENT_CACHE: usize = 128;
 pub struct SqliteConnection {
     conn: rusqlite::Connection,
     depth: u32,
+    /// The isolation level set on this connection (`None`: the server's).
+    isolation: Option<sqlalgebra::IsolationLevel>,
     /// The SQL rendered for statements run before.
     sql_cache: SqlCache,
 }
@@ -42,6 +44,7 @@ impl SqliteConnection {
         SqliteConnection {
             conn,
             depth: 0,
+            isolation: None,
             sql_cache: SqlCache::default(),
         }
     }
@@ -398,6 +401,10 @@ impl Connection for SqliteConnection {
 
     fn transaction_depth(&mut self) -> &mut u32 {
         &mut self.depth
+    }
+
+    fn isolation_setting(&mut self) -> Option<&mut Option<sqlalgebra::IsolationLevel>> {
+        Some(&mut self.isolation)
     }
 
     #[inline]

@@ -1,9 +1,11 @@
 //! The SQLite dialect.
 
 use sqlalgebra::expr::{DatePart, MatchKind};
+use sqlalgebra::query::{LockStrength, RowLock};
 use sqlalgebra::render::{Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, precedence};
 use sqlalgebra::types::SqlKind;
 use sqlalgebra::value::ValueRef;
+use sqlalgebra::{Error, IsolationLevel};
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
 /// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`,
@@ -81,6 +83,45 @@ impl Dialect for Sqlite {
             | SqlKind::Numeric => out.push_str("TEXT"),
             other => sqlalgebra::render::write_standard_type(out, other),
         }
+    }
+
+    /// SERIALIZABLE only, as `BEGIN IMMEDIATE`: SQLite's transactions
+    /// are serializable, and this one holds the write lock from its start.
+    fn begin_isolated(
+        &self,
+        level: IsolationLevel,
+    ) -> Result<(Option<&'static str>, &'static str), Error> {
+        match level {
+            IsolationLevel::Serializable => Ok((None, "BEGIN IMMEDIATE")),
+            other => Err(Error::Unsupported {
+                dialect: self.name(),
+                feature: other.feature(),
+            }),
+        }
+    }
+
+    /// SERIALIZABLE (and the default, which is the same) need nothing
+    /// sent; the other levels do not exist.
+    fn set_session_isolation(
+        &self,
+        level: Option<IsolationLevel>,
+    ) -> Result<Option<&'static str>, Error> {
+        match level {
+            None | Some(IsolationLevel::Serializable) => Ok(None),
+            Some(other) => Err(Error::Unsupported {
+                dialect: self.name(),
+                feature: other.feature(),
+            }),
+        }
+    }
+
+    /// SQLite has no row locks (a `BEGIN IMMEDIATE` transaction holds the
+    /// database's write lock instead).
+    fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &RowLock) {
+        w.unsupported(match lock.strength() {
+            LockStrength::Update => "SELECT ... FOR UPDATE",
+            LockStrength::Share => "SELECT ... FOR SHARE",
+        });
     }
 
     fn begin_transaction(&self) -> &'static str {
