@@ -4,7 +4,7 @@
 use super::{Expression, TakesValue};
 use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{
-    Date, DateLike, Integer, Json, Jsonb, Nullable, Numeric, PropagateNull, Time, Timestamp,
+    Date, DateLike, Integer, Json, Jsonb, Nullable, PropagateNull, Time, Timestamp,
     TimestampTz, Uuid,
 };
 
@@ -35,8 +35,7 @@ temporal_takes_text!(
     TimestampTz,
     Uuid,
     Json,
-    Jsonb,
-    Numeric
+    Jsonb
 );
 
 /// A part of a date, for [`extract`].

@@ -243,6 +243,7 @@ pub fn coalesce<A, B>(first: A, fallback: B) -> Coalesce<A, B::Expr>
 where
     A: Expression,
     B: IntoExpr<<A::SqlType as SqlType>::NotNull>,
+    <B::Expr as Expression>::SqlType: Compatible<<A::SqlType as SqlType>::NotNull>,
 {
     Coalesce {
         first,
