@@ -62,7 +62,8 @@ pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star
 pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
 pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};
 pub use func::{
-    Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NoArgs, NullIf, cast, coalesce, func, nullif,
+    Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NaturalType, NoArgs, NullIf, cast, coalesce,
+    func, literal, nullif,
 };
 pub use label::Labeled;
 pub use literal::{LiteralMatch, MatchKind};

@@ -14,7 +14,7 @@ enum Mode {
     #[allow(dead_code)]
     Plain,
     /// A comparison: on SQLite, whose `Numeric` is text, a decimal
-    /// compared with an integer or a float is cast to a number.
+    /// compared with a number (integer, float or decimal) is cast to one.
     Compare,
     /// A division: of two integers, an integer division on every dialect
     /// (`DIV` on MySQL); of a decimal, not one (SQLite).
@@ -30,12 +30,12 @@ fn type_bits(mode: Mode, left: SqlKind, right: SqlKind) -> usize {
     match mode {
         Mode::Plain => 0,
         Mode::Compare => {
-            if left.is_decimal() && right.is_binary_number() {
-                1
-            } else if right.is_decimal() && left.is_binary_number() {
-                2
-            } else {
-                0
+            let number = |k: SqlKind| k.is_binary_number() || k.is_decimal();
+            match (left.is_decimal(), right.is_decimal()) {
+                (true, true) => 3,
+                (true, false) if number(right) => 1,
+                (false, true) if number(left) => 2,
+                _ => 0,
             }
         }
         Mode::Divide => {
@@ -92,7 +92,7 @@ fn render_binary<'a, L: Expression, R: Expression>(
     let (cast_left, cast_right, op) = match mode {
         Mode::Compare => {
             let cast = dialect.numeric_bind_cast();
-            (cast.filter(|_| bits == 1), cast.filter(|_| bits == 2), op)
+            (cast.filter(|_| bits & 1 != 0), cast.filter(|_| bits & 2 != 0), op)
         }
         _ if bits == 4 => (None, None, dialect.integer_division_operator()),
         _ => (dialect.decimal_division_cast(), None, op),
