@@ -376,7 +376,10 @@ pub struct Numeric<const P: u32 = 0, const S: u32 = 0>;
 impl<const P: u32, const S: u32> SqlType for Numeric<P, S> {
     type NotNull = Self;
     const KIND: SqlKind = {
-        assert!(S <= P, "Numeric<P, S> needs a scale S of at most the precision P");
+        assert!(
+            S <= P,
+            "Numeric<P, S> needs a scale S of at most the precision P"
+        );
         if P == 0 {
             SqlKind::Numeric
         } else {
@@ -629,8 +632,9 @@ where
     B: Mixes + PropagateNull<<A::Same as Widen<B::Same>>::Output>,
     A::Same: Widen<B::Same>,
 {
-    type Output =
-        <A as PropagateNull<<B as PropagateNull<<A::Same as Widen<B::Same>>::Output>>::Output>>::Output;
+    type Output = <A as PropagateNull<
+        <B as PropagateNull<<A::Same as Widen<B::Same>>::Output>>::Output,
+    >>::Output;
 }
 
 macro_rules! tuple_compatible {

@@ -96,20 +96,22 @@ fn setup<B: Backend>(engine: &Engine<B>) -> Result<sqlalgebra::Pooled<B>> {
     create_all::<Items>(&mut c)?;
     let rows: Vec<_> = ROWS
         .iter()
-        .map(|&(id, qty, small, big, price, amount, ratio, code, name, note)| {
-            (
-                Id.set(id),
-                Qty.set(qty),
-                Small.set(small),
-                Big.set(big),
-                Price.set(price),
-                Amount.set(amount),
-                Ratio.set(ratio),
-                Code.set(code),
-                Name.set(name),
-                Note.set(note),
-            )
-        })
+        .map(
+            |&(id, qty, small, big, price, amount, ratio, code, name, note)| {
+                (
+                    Id.set(id),
+                    Qty.set(qty),
+                    Small.set(small),
+                    Big.set(big),
+                    Price.set(price),
+                    Amount.set(amount),
+                    Ratio.set(ratio),
+                    Code.set(code),
+                    Name.set(name),
+                    Note.set(note),
+                )
+            },
+        )
         .collect();
     assert_eq!(insert_into(Items).values(rows).execute(&mut c)?, 3);
     Ok(c)
@@ -173,7 +175,9 @@ fn numeric_division_agrees<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(halves, [1, 3, 5]);
     let mixed: Vec<i64> = select(Big.div(Qty)).order_by(Id.asc()).load(&mut c)?;
     assert_eq!(mixed, [1, 14, 0]);
-    let negative: i32 = select(literal(-7).div(Small)).filter(Id.eq(1)).get(&mut c)?;
+    let negative: i32 = select(literal(-7).div(Small))
+        .filter(Id.eq(1))
+        .get(&mut c)?;
     assert_eq!(negative, -3);
     // A decimal: not an integer division (on SQLite '7' reads as 7).
     let amounts: Vec<String> = select(Amount.div(2)).order_by(Id.asc()).load(&mut c)?;

@@ -217,9 +217,7 @@ fn key_in<'a, E: Expression, V: Render>(
     key.tag(tag);
     key.word(values.len());
     // Whether `numeric_cast` may apply (the dialect decides the rest).
-    key.word(usize::from(
-        <E::SqlType as SqlType>::KIND.is_decimal(),
-    ));
+    key.word(usize::from(<E::SqlType as SqlType>::KIND.is_decimal()));
     let binds = key.bind_count();
     if !expr.sql_key(key) {
         return false;

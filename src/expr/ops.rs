@@ -53,7 +53,12 @@ fn type_bits(mode: Mode, left: SqlKind, right: SqlKind) -> usize {
 /// Writes `operand`, cast to `cast` when given (a bound value casts
 /// itself, see [`Bind`](super::Bind)).
 #[inline(always)]
-fn push_cast_operand<'a, E: Render>(w: &mut SqlWriter<'a>, operand: &'a E, min: u8, cast: Option<&'static str>) {
+fn push_cast_operand<'a, E: Render>(
+    w: &mut SqlWriter<'a>,
+    operand: &'a E,
+    min: u8,
+    cast: Option<&'static str>,
+) {
     match cast {
         Some(ty) if operand.bound_value().is_none() => {
             w.push_sql("CAST(");
@@ -91,8 +96,22 @@ fn render_binary<'a, L: Expression, R: Expression>(
     let dialect = w.dialect();
     let (cast_left, cast_right, op) = match mode {
         Mode::Compare => {
-            let cast = dialect.numeric_bind_cast();
-            (cast.filter(|_| bits & 1 != 0), cast.filter(|_| bits & 2 != 0), op)
+            // A bound decimal casts itself, which makes SQLite compare the
+            // other side as a number too.
+            let casts_itself = |kind: SqlKind, bound: bool| bound && kind.is_decimal();
+            let cast = dialect
+                .numeric_bind_cast()
+                .filter(|_| {
+                    !casts_itself(<L::SqlType as SqlType>::KIND, left.bound_value().is_some())
+                })
+                .filter(|_| {
+                    !casts_itself(<R::SqlType as SqlType>::KIND, right.bound_value().is_some())
+                });
+            (
+                cast.filter(|_| bits & 1 != 0),
+                cast.filter(|_| bits & 2 != 0),
+                op,
+            )
         }
         _ if bits == 4 => (None, None, dialect.integer_division_operator()),
         _ => (dialect.decimal_division_cast(), None, op),
@@ -133,14 +152,21 @@ macro_rules! binary_render {
                 self.left.sql_key(key) && self.right.sql_key(key)
             }
         }
-
     };
     ($name:ident, $op:literal, $prec:expr, $left_min:expr, $right_min:expr, $mode:ident) => {
         #[diagnostic::do_not_recommend]
         impl<L: Expression, R: Expression> Render for $name<L, R> {
             #[inline]
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-                render_binary(w, &self.left, &self.right, $op, $left_min, $right_min, Mode::$mode);
+                render_binary(
+                    w,
+                    &self.left,
+                    &self.right,
+                    $op,
+                    $left_min,
+                    $right_min,
+                    Mode::$mode,
+                );
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.left.collect_tables(out);
@@ -165,7 +191,6 @@ macro_rules! binary_render {
                 self.left.sql_key(key) && self.right.sql_key(key)
             }
         }
-
     };
 }
 
@@ -358,7 +383,8 @@ where
     R::SqlType: PropagateNull<Text>,
     L::SqlType: PropagateNull<<R::SqlType as PropagateNull<Text>>::Output>,
 {
-    type SqlType = <L::SqlType as PropagateNull<<R::SqlType as PropagateNull<Text>>::Output>>::Output;
+    type SqlType =
+        <L::SqlType as PropagateNull<<R::SqlType as PropagateNull<Text>>::Output>>::Output;
 }
 
 /// `a AND b`, as a free function (like SQLAlchemy's `and_`).
