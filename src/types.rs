@@ -423,7 +423,8 @@ impl<T: SqlType<NotNull = T>> SingleValue for Nullable<T> {}
 /// ```
 #[diagnostic::on_unimplemented(
     message = "cannot use a SQL `{Self}` where a `{ST}` is expected",
-    label = "expected an expression of SQL type `{ST}`, found `{Self}`"
+    label = "expected an expression of SQL type `{ST}`, found `{Self}`",
+    note = "assignments, CASE branches and COALESCE need one SQL type; convert with `cast::<T, _>(expr)`"
 )]
 pub trait Compatible<ST> {}
 
@@ -527,7 +528,9 @@ mixes_as_itself!(
     Uuid => Uuid,
     Json => Json,
     Jsonb => Jsonb,
-    Any => Any
+    // Of run-time type: arithmetic and aggregates take it (checked when
+    // the query runs).
+    Any => Numbers
 );
 impl<const N: u32> Mixes for Varchar<N> {
     type Same = Text;
@@ -625,6 +628,29 @@ widen! {
     Any, Any => Any;
 }
 
+// Arithmetic on a text, a date, ... is refused where it is written (by
+// `NumericOperand`); the node is then typed `Any`, so that the refusal is
+// the only error, not also the query built around it.
+macro_rules! widen_to_any {
+    ($($t:ty),*) => {$(
+        impl<R> Widen<R> for $t {
+            type Output = Any;
+        }
+    )*};
+}
+widen_to_any!(
+    Text,
+    Bool,
+    Blob,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb
+);
+
 #[diagnostic::do_not_recommend]
 impl<A, B> Promote<B> for A
 where
@@ -639,6 +665,7 @@ where
 
 macro_rules! tuple_compatible {
     ($($T:ident $S:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($T: Compatible<$S>, $S),+> Compatible<($($S,)+)> for ($($T,)+) {}
     };
 }
@@ -684,8 +711,11 @@ impl<T: TextLike + SqlType<NotNull = T>> TextLike for Nullable<T> {}
     note = "cast a text column first: `cast::<Date, _>(column)`"
 )]
 pub trait DateLike: SqlType {}
+#[diagnostic::do_not_recommend]
 impl DateLike for Date {}
+#[diagnostic::do_not_recommend]
 impl DateLike for Timestamp {}
+#[diagnostic::do_not_recommend]
 impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
 
 /// Numeric SQL types: what arithmetic, `sum` and `avg` accept.
@@ -694,7 +724,7 @@ impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
     label = "`sum`, `avg` and `+ - * /` need a numeric expression",
     note = "numeric SQL types are SmallInt, Integer, BigInt, Real, Double and Numeric"
 )]
-pub trait NumericLike: SqlType {
+pub trait NumericLike: SqlType + Mixes<Family = Numbers> {
     /// The type of `SUM` over this type, before it is made nullable.
     type Sum: SqlType<NotNull = Self::Sum>;
 }
@@ -726,6 +756,50 @@ impl<const P: u32, const S: u32> NumericLike for Numeric<P, S> {
 impl<T: NumericLike + SqlType<NotNull = T>> NumericLike for Nullable<T> {
     type Sum = T::Sum;
 }
+
+/// The SQL types of `SUM` and `AVG` over a `T`, by `T`'s
+/// [`Mixes::Family`]: for numbers (`Numbers`), `T`'s
+/// [`NumericLike::Sum`] and `Double`, made nullable; for every other family,
+/// `Any`, so that `sum(text_column)`, refused by `sum` itself, is not
+/// reported again by the query built around it.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Numbers as Summed<Integer>>::Output>, None::<Nullable<BigInt>>);
+/// same(None::<<Numbers as Summed<Real>>::Average>, None::<Nullable<Double>>);
+/// same(None::<<Text as Summed<Text>>::Output>, None::<Any>);
+/// ```
+pub trait Summed<T> {
+    /// The type of `SUM`.
+    type Output: SqlType;
+    /// The type of `AVG`.
+    type Average: SqlType;
+}
+impl<T: NumericLike> Summed<T> for Numbers {
+    type Output = Nullable<T::Sum>;
+    type Average = Nullable<Double>;
+}
+macro_rules! summed_as_any {
+    ($($family:ty),*) => {$(
+        impl<T> Summed<T> for $family {
+            type Output = Any;
+            type Average = Any;
+        }
+    )*};
+}
+summed_as_any!(
+    Text,
+    Bool,
+    Blob,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb
+);
 
 /// Makes a SQL type nullable (idempotent): `Nullable<BigInt>` stays as it is.
 ///

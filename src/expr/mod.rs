@@ -69,7 +69,8 @@ pub use label::Labeled;
 pub use literal::{LiteralMatch, MatchKind};
 pub use matching::{Between, ILike, InList, InOperand, IsNotNull, IsNull, Like, NotInList};
 pub use methods::{
-    BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,
+    BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, NumericOperand,
+    TextExpressionMethods, TextOperand,
 };
 pub use ops::{Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or};
 pub use order::{Asc, Desc, NullsOrder, OrderBy};
