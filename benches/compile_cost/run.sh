@@ -2,7 +2,12 @@
 # Times `cargo check` and a debug build of a generated schema of 100 tables
 # x 10 columns with one join query per table (see gen.py). The library and
 # its dependencies are built first and not timed: only the generated crate
-# is. Not part of CI. Usage: benches/compile_cost/run.sh [TABLES] [RUNS]
+# is. Prints wall-clock seconds and CPU seconds (user + sys, which a loaded
+# machine disturbs less). Not part of CI.
+#
+# Usage: benches/compile_cost/run.sh [TABLES] [RUNS]
+# CARGO_TARGET_DIR defaults to the worktree's own target dir (dependencies
+# are shared with it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -11,18 +16,14 @@ runs="${2:-3}"
 out="$repo/target/compile-cost"
 python3 "$here/gen.py" "$out" "$tables"
 cp "$repo/Cargo.lock" "$out/Cargo.lock"
-# The worktree's own target dir: dependencies are shared with it.
-export CARGO_TARGET_DIR="$repo/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 cd "$out"
 cargo check -q 2>/dev/null || cargo check
 cargo build -q
 for kind in check build; do
   for _ in $(seq "$runs"); do
     touch src/main.rs
-    start=$(date +%s.%N)
-    cargo "$kind" -q
-    end=$(date +%s.%N)
-    echo "$kind $(echo "$end - $start" | bc)"
+    /usr/bin/time -f "$kind wall %e s, cpu %U+%S s" cargo "$kind" -q
   done
 done
 "$CARGO_TARGET_DIR/debug/compile-cost"
