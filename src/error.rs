@@ -122,6 +122,20 @@ pub enum Error {
         /// The column.
         column: String,
     },
+    /// A bound integer does not fit the SQL type it is bound as (an `i64`
+    /// bound to an `Integer` column, say). Found before anything is sent.
+    ///
+    /// ```
+    /// use sqlalgebra::{Error, types::SqlKind};
+    /// let e = Error::ValueOutOfRange { value: 1 << 40, sql_type: SqlKind::Integer };
+    /// assert_eq!(e.to_string(), "value 1099511627776 is out of range for SQL type Integer");
+    /// ```
+    ValueOutOfRange {
+        /// The value.
+        value: i64,
+        /// The SQL type it was bound as.
+        sql_type: crate::types::SqlKind,
+    },
     /// No pooled connection became free within the pool's checkout timeout.
     PoolTimeout(String),
     /// The connection to the database could not be made or was lost. A
@@ -385,6 +399,9 @@ impl fmt::Display for Error {
                  DELETE neither targets nor names: add it with `update(..).from({table})` or \
                  `delete_from(..).using({table})`"
             ),
+            Error::ValueOutOfRange { value, sql_type } => {
+                write!(f, "value {value} is out of range for SQL type {sql_type:?}")
+            }
             Error::PoolTimeout(m) => write!(f, "timed out waiting for a pooled connection: {m}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Transaction(m) => write!(f, "transaction error: {m}"),

@@ -85,8 +85,8 @@ pub mod prelude {
     };
     pub use crate::expr::{
         DatePart, FrameBound, WindowFunction, abs, case_when, cast, coalesce, dense_rank, extract,
-        extract_day, extract_month, extract_year, func, lag, lead, length, lower, ntile, nullif,
-        rank, replace, round, row_number, substr, trim, upper, window,
+        extract_day, extract_month, extract_year, func, lag, lead, length, literal, lower, ntile,
+        nullif, rank, replace, round, row_number, substr, trim, upper, window,
     };
     pub use crate::orm::{
         BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Relationships, Session,

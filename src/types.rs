@@ -78,6 +78,45 @@ pub enum SqlKind {
     Jsonb,
     /// An exact decimal number.
     Numeric,
+    /// An exact decimal number of at most `precision` digits, `scale` of
+    /// them after the point: `NUMERIC(precision, scale)`
+    /// ([`Numeric<P, S>`](Numeric)).
+    Decimal(u32, u32),
+}
+
+impl SqlKind {
+    /// Whether it is an exact decimal: `Numeric` or `Numeric<P, S>`.
+    ///
+    /// ```
+    /// use sqlalgebra::types::SqlKind;
+    /// assert!(SqlKind::Decimal(10, 2).is_decimal());
+    /// assert!(!SqlKind::Double.is_decimal());
+    /// ```
+    pub const fn is_decimal(self) -> bool {
+        matches!(self, SqlKind::Numeric | SqlKind::Decimal(..))
+    }
+
+    /// Whether it is an integer type: `SmallInt`, `Integer` or `BigInt`.
+    ///
+    /// ```
+    /// use sqlalgebra::types::SqlKind;
+    /// assert!(SqlKind::SmallInt.is_integer());
+    /// assert!(!SqlKind::Numeric.is_integer());
+    /// ```
+    pub const fn is_integer(self) -> bool {
+        matches!(self, SqlKind::SmallInt | SqlKind::Integer | SqlKind::BigInt)
+    }
+
+    /// Whether it is a binary number: an integer or a float type.
+    ///
+    /// ```
+    /// use sqlalgebra::types::SqlKind;
+    /// assert!(SqlKind::Real.is_binary_number());
+    /// assert!(!SqlKind::Numeric.is_binary_number());
+    /// ```
+    pub const fn is_binary_number(self) -> bool {
+        self.is_integer() || matches!(self, SqlKind::Real | SqlKind::Double)
+    }
 }
 
 /// A SQL type marker.
@@ -85,7 +124,7 @@ pub enum SqlKind {
     message = "`{Self}` is not a SQL type",
     note = "SQL types are the markers in `sqlalgebra::types` (BigInt, Text, Nullable<T>, ...)"
 )]
-pub trait SqlType: 'static {
+pub trait SqlType: 'static + Mixes {
     /// The same type without `Nullable`.
     type NotNull: SqlType;
     /// The kind, for DDL.
@@ -263,40 +302,6 @@ sql_types! {
     /// assert_eq!(Jsonb::KIND, SqlKind::Jsonb);
     /// ```
     Jsonb => SqlKind::Jsonb;
-    /// `NUMERIC`: an exact decimal number. PostgreSQL stores a `numeric`
-    /// of any precision, keeping each value's scale (`1.10` stays
-    /// `1.10`); MySQL a `DECIMAL(65, 30)` (35 digits before the point, 30
-    /// after; every value then has 30 decimals); SQLite the decimal text as
-    /// given, since a `REAL` would lose digits.
-    ///
-    /// On SQLite, where there is no decimal type:
-    /// - A bound decimal compared or computed with is cast to a number,
-    ///   `CAST(? AS NUMERIC)` (one stored by INSERT or SET is bound as
-    ///   written), and so is the left side of an `IN` list: `price >
-    ///   "10.5"`, `price = "1.1"` (true for `1.10`), `price IN (..)`,
-    ///   `sum(price) > "100"` compare numbers, for the library's text
-    ///   columns and for columns of NUMERIC affinity (`price NUMERIC`, as
-    ///   other tools create them) alike. The numbers are floats: digits
-    ///   past the 15th do not count.
-    /// - `cast::<Numeric, _>(x)` is `CAST(x AS NUMERIC)`, a number.
-    /// - `ORDER BY`, `MIN`/`MAX` and a comparison of two columns see the
-    ///   text of the library's columns: sort or compare
-    ///   `cast::<Numeric, _>(price)` to have numbers.
-    /// - `SUM`, arithmetic and NUMERIC-affinity columns give INTEGER and
-    ///   REAL cells, which load into a `String` as their digits (an
-    ///   integer) or as the shortest decimal that reads back as the same
-    ///   float, without an exponent (`120.6`, `0.30000000000000004`,
-    ///   `0.0000001`): no trailing zeros, so compare such texts as numbers.
-    ///
-    /// Loads into a `String` (the digits) and, with the `rust_decimal`
-    /// feature, into `rust_decimal::Decimal` (a float as the decimal that
-    /// same text spells).
-    ///
-    /// ```
-    /// use sqlalgebra::types::{Numeric, SqlKind, SqlType};
-    /// assert_eq!(Numeric::KIND, SqlKind::Numeric);
-    /// ```
-    Numeric => SqlKind::Numeric;
 }
 
 /// `VARCHAR(N)`: text of at most `N` characters. It behaves like [`Text`] in
@@ -317,6 +322,76 @@ impl<const N: u32> IntoNullable for Varchar<N> {
     type Nullable = Nullable<Self>;
 }
 
+/// `NUMERIC`: an exact decimal number; `Numeric<P, S>` is
+/// `NUMERIC(P, S)`, at most `P` digits of which `S` after the point.
+///
+/// `Numeric` (that is `Numeric<0, 0>`) has no declared precision. Every
+/// `Numeric<P, S>` mixes with `Numeric` and with the other numeric types
+/// in expressions (see [`Promote`]); only DDL differs:
+///
+/// | | SQLite | PostgreSQL | MySQL |
+/// |---|---|---|---|
+/// | `Numeric` | `TEXT` | `NUMERIC` | `DECIMAL(65, 30)` |
+/// | `Numeric<10, 2>` | `TEXT(10, 2)` | `NUMERIC(10, 2)` | `DECIMAL(10, 2)` |
+///
+/// PostgreSQL and MySQL round a value stored in a `NUMERIC(P, S)` column
+/// to `S` decimals and refuse one with too many digits; SQLite keeps the
+/// text as given (the numbers in its type name only document it). PostgreSQL stores a `numeric`
+/// of any precision, keeping each value's scale (`1.10` stays
+/// `1.10`); MySQL a `DECIMAL(65, 30)` (35 digits before the point, 30
+/// after; every value then has 30 decimals); SQLite the decimal text as
+/// given, since a `REAL` would lose digits.
+///
+/// On SQLite, where there is no decimal type:
+/// - A bound decimal compared or computed with is cast to a number,
+///   `CAST(? AS NUMERIC)` (one stored by INSERT or SET is bound as
+///   written), and so is the left side of an `IN` list: `price >
+///   "10.5"`, `price = "1.1"` (true for `1.10`), `price IN (..)`,
+///   `sum(price) > "100"` compare numbers, for the library's text
+///   columns and for columns of NUMERIC affinity (`price NUMERIC`, as
+///   other tools create them) alike. The numbers are floats: digits
+///   past the 15th do not count.
+/// - `cast::<Numeric, _>(x)` is `CAST(x AS NUMERIC)`, a number.
+/// - `ORDER BY`, `MIN`/`MAX` and a comparison of two columns see the
+///   text of the library's columns: sort or compare
+///   `cast::<Numeric, _>(price)` to have numbers.
+/// - `SUM`, arithmetic and NUMERIC-affinity columns give INTEGER and
+///   REAL cells, which load into a `String` as their digits (an
+///   integer) or as the shortest decimal that reads back as the same
+///   float, without an exponent (`120.6`, `0.30000000000000004`,
+///   `0.0000001`): no trailing zeros, so compare such texts as numbers.
+///
+/// Loads into a `String` (the digits) and, with the `rust_decimal`
+/// feature, into `rust_decimal::Decimal` (a float as the decimal that
+/// same text spells).
+///
+///
+/// ```
+/// use sqlalgebra::types::{Numeric, SqlKind, SqlType};
+/// assert_eq!(<Numeric>::KIND, SqlKind::Numeric);
+/// assert_eq!(<Numeric<10, 2>>::KIND, SqlKind::Decimal(10, 2));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Numeric<const P: u32 = 0, const S: u32 = 0>;
+impl<const P: u32, const S: u32> SqlType for Numeric<P, S> {
+    type NotNull = Self;
+    const KIND: SqlKind = {
+        assert!(
+            S <= P,
+            "Numeric<P, S> needs a scale S of at most the precision P"
+        );
+        if P == 0 {
+            SqlKind::Numeric
+        } else {
+            SqlKind::Decimal(P, S)
+        }
+    };
+}
+impl<const P: u32, const S: u32> SingleValue for Numeric<P, S> {}
+impl<const P: u32, const S: u32> IntoNullable for Numeric<P, S> {
+    type Nullable = Nullable<Self>;
+}
+
 /// A SQL type that also admits NULL; loads into `Option<T>`.
 ///
 /// ```
@@ -332,25 +407,265 @@ impl<T: SqlType<NotNull = T>> SqlType for Nullable<T> {
 }
 impl<T: SqlType<NotNull = T>> SingleValue for Nullable<T> {}
 
-/// SQL types that can be compared with, assigned from or bound as `ST`:
-/// the same type, or the same type with or without `Nullable`; `Varchar`
-/// and `Text` mix freely.
+/// SQL types that can be assigned from or bound as `ST`, and stand
+/// beside it as CASE branches, COALESCE arguments or UNION columns: the
+/// same type, or the same type with or without `Nullable`; all text types
+/// (`Text`, `Varchar<N>` of any `N`) are one type here, and so are
+/// `Numeric` and every `Numeric<P, S>`.
+///
+/// Comparisons and arithmetic accept more: see [`Comparable`].
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn compatible<A: Compatible<B>, B>() {}
+/// compatible::<Varchar<20>, Nullable<Varchar<50>>>();
+/// compatible::<Numeric<10, 2>, Numeric>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "cannot use a SQL `{Self}` where a `{ST}` is expected",
-    label = "expected an expression of SQL type `{ST}`, found `{Self}`"
+    label = "expected an expression of SQL type `{ST}`, found `{Self}`",
+    note = "assignments, CASE branches and COALESCE need one SQL type; convert with `cast::<T, _>(expr)`"
 )]
 pub trait Compatible<ST> {}
 
-impl<T: SqlType> Compatible<T> for T {}
-impl<T: SqlType<NotNull = T>> Compatible<Nullable<T>> for T {}
-impl<T: SqlType<NotNull = T>> Compatible<T> for Nullable<T> {}
-impl<const N: u32> Compatible<Text> for Varchar<N> {}
-impl<const N: u32> Compatible<Varchar<N>> for Text {}
-impl<const N: u32> Compatible<Nullable<Text>> for Varchar<N> {}
-impl<const N: u32> Compatible<Nullable<Varchar<N>>> for Text {}
+#[diagnostic::do_not_recommend]
+impl<A: Mixes, B: Mixes> Compatible<B> for A where A::Same: SameAs<B::Same> {}
+
+/// SQL types that compare with `ST` (`=`, `<`, `IN`, `BETWEEN`, ...) and
+/// take part in arithmetic with it, as SQL does: every numeric type with
+/// every other (`SmallInt`, `Integer`, `BigInt`, `Real`, `Double`,
+/// `Numeric`, `Numeric<P, S>`; the result type of arithmetic is
+/// [`Promote`]'s), every text type with every other, and otherwise what is
+/// [`Compatible`]. `Nullable` does not matter.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn comparable<A: Comparable<B>, B>() {}
+/// comparable::<Integer, Numeric<10, 2>>();
+/// comparable::<Nullable<SmallInt>, Double>();
+/// comparable::<Varchar<20>, Varchar<50>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot compare a SQL `{Self}` with a `{ST}`",
+    label = "expected an expression comparable with SQL type `{ST}`, found `{Self}`"
+)]
+pub trait Comparable<ST> {}
+
+#[diagnostic::do_not_recommend]
+impl<A: Mixes, B: Mixes> Comparable<B> for A where A::Family: SameAs<B::Family> {}
+
+/// How a SQL type mixes with others: what it counts as for
+/// [`Compatible`] (`Same`) and for [`Comparable`] (`Family`). `Nullable<T>`
+/// mixes as `T` does.
+///
+/// | type | `Same` | `Family` |
+/// |---|---|---|
+/// | `Text`, `Varchar<N>` | `Text` | `Text` |
+/// | `SmallInt`, `Integer`, `BigInt`, `Real`, `Double` | itself | [`Numbers`] |
+/// | `Numeric`, `Numeric<P, S>` | `Numeric` | [`Numbers`] |
+/// | any other | itself | itself |
+///
+/// Every [`SqlType`] has it; a SQL type of your own implements it with
+/// itself for both.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Nullable<Varchar<9>> as Mixes>::Same>, None::<Text>);
+/// same(None::<<Numeric<10, 2> as Mixes>::Family>, None::<Numbers>);
+/// ```
+pub trait Mixes {
+    /// What it is the same type as, for [`Compatible`].
+    type Same;
+    /// Its family, for [`Comparable`].
+    type Family;
+}
+
+/// The family of the numeric SQL types, for [`Mixes`]: they compare and
+/// compute with each other.
+///
+/// ```
+/// use sqlalgebra::types::{Mixes, Numbers, BigInt};
+/// fn numbers<T: Mixes<Family = Numbers>>() {}
+/// numbers::<BigInt>();
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Numbers;
+
+/// Type equality as a trait, so that a mismatch reads as the outer
+/// trait's message ([`Compatible`], [`Comparable`]) rather than as a
+/// "type mismatch resolving" error.
+///
+/// ```
+/// use sqlalgebra::types::{SameAs, Text};
+/// fn same<A: SameAs<B>, B>() {}
+/// same::<Text, Text>();
+/// ```
+pub trait SameAs<T> {}
+impl<T> SameAs<T> for T {}
+
+macro_rules! mixes_as_itself {
+    ($($t:ty => $family:ty),*) => {$(
+        impl Mixes for $t {
+            type Same = $t;
+            type Family = $family;
+        }
+    )*};
+}
+mixes_as_itself!(
+    SmallInt => Numbers,
+    Integer => Numbers,
+    BigInt => Numbers,
+    Real => Numbers,
+    Double => Numbers,
+    Text => Text,
+    Bool => Bool,
+    Blob => Blob,
+    Date => Date,
+    Time => Time,
+    Timestamp => Timestamp,
+    TimestampTz => TimestampTz,
+    Uuid => Uuid,
+    Json => Json,
+    Jsonb => Jsonb,
+    // Of run-time type: arithmetic and aggregates take it (checked when
+    // the query runs).
+    Any => Numbers
+);
+impl<const N: u32> Mixes for Varchar<N> {
+    type Same = Text;
+    type Family = Text;
+}
+impl<const P: u32, const S: u32> Mixes for Numeric<P, S> {
+    type Same = Numeric;
+    type Family = Numbers;
+}
+impl<T: SqlType<NotNull = T>> Mixes for Nullable<T> {
+    type Same = T::Same;
+    type Family = T::Family;
+}
+
+/// The SQL type of arithmetic between a `Self` and an `R`, by SQL's
+/// promotion rules: integer widths widen (`SmallInt` < `Integer` <
+/// `BigInt`); an integer with `Numeric` gives `Numeric`; anything with
+/// `Double` gives `Double` (as does `Real` with anything but `Real`); a
+/// `Numeric<P, S>` computes as `Numeric`. The result is `Nullable` when
+/// either operand is.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Integer as Promote<Numeric<10, 2>>>::Output>, None::<Numeric>);
+/// same(None::<<BigInt as Promote<Nullable<Double>>>::Output>, None::<Nullable<Double>>);
+/// same(None::<<SmallInt as Promote<Integer>>::Output>, None::<Integer>);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot do arithmetic between SQL `{Self}` and `{R}`",
+    label = "`+ - * /` need numeric expressions on both sides"
+)]
+pub trait Promote<R> {
+    /// The type of the result.
+    type Output: SqlType;
+}
+
+/// [`Promote`] on the [`Mixes::Same`] forms of two NOT NULL numeric types.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Integer as Widen<BigInt>>::Output>, None::<BigInt>);
+/// ```
+pub trait Widen<R> {
+    /// The wider of the two.
+    type Output: SqlType;
+}
+
+macro_rules! widen {
+    ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        impl Widen<$b> for $a {
+            type Output = $out;
+        }
+    )*};
+}
+// Every ordered pair of SmallInt, Integer, BigInt, Real, Double, Numeric.
+widen! {
+    SmallInt, SmallInt => SmallInt;
+    SmallInt, Integer => Integer;
+    SmallInt, BigInt => BigInt;
+    SmallInt, Real => Real;
+    SmallInt, Double => Double;
+    SmallInt, Numeric => Numeric;
+    Integer, SmallInt => Integer;
+    Integer, Integer => Integer;
+    Integer, BigInt => BigInt;
+    Integer, Real => Double;
+    Integer, Double => Double;
+    Integer, Numeric => Numeric;
+    BigInt, SmallInt => BigInt;
+    BigInt, Integer => BigInt;
+    BigInt, BigInt => BigInt;
+    BigInt, Real => Double;
+    BigInt, Double => Double;
+    BigInt, Numeric => Numeric;
+    Real, SmallInt => Real;
+    Real, Integer => Double;
+    Real, BigInt => Double;
+    Real, Real => Real;
+    Real, Double => Double;
+    Real, Numeric => Double;
+    Double, SmallInt => Double;
+    Double, Integer => Double;
+    Double, BigInt => Double;
+    Double, Real => Double;
+    Double, Double => Double;
+    Double, Numeric => Double;
+    Numeric, SmallInt => Numeric;
+    Numeric, Integer => Numeric;
+    Numeric, BigInt => Numeric;
+    Numeric, Real => Double;
+    Numeric, Double => Double;
+    Numeric, Numeric => Numeric;
+    Any, Any => Any;
+}
+
+// Arithmetic on a text, a date, ... is refused where it is written (by
+// `NumericOperand`); the node is then typed `Any`, so that the refusal is
+// the only error, not also the query built around it.
+macro_rules! widen_to_any {
+    ($($t:ty),*) => {$(
+        impl<R> Widen<R> for $t {
+            type Output = Any;
+        }
+    )*};
+}
+widen_to_any!(
+    Text,
+    Bool,
+    Blob,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb
+);
+
+#[diagnostic::do_not_recommend]
+impl<A, B> Promote<B> for A
+where
+    A: Mixes + PropagateNull<<B as PropagateNull<<A::Same as Widen<B::Same>>::Output>>::Output>,
+    B: Mixes + PropagateNull<<A::Same as Widen<B::Same>>::Output>,
+    A::Same: Widen<B::Same>,
+{
+    type Output = <A as PropagateNull<
+        <B as PropagateNull<<A::Same as Widen<B::Same>>::Output>>::Output,
+    >>::Output;
+}
 
 macro_rules! tuple_compatible {
     ($($T:ident $S:ident),+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($T: Compatible<$S>, $S),+> Compatible<($($S,)+)> for ($($T,)+) {}
     };
 }
@@ -396,8 +711,11 @@ impl<T: TextLike + SqlType<NotNull = T>> TextLike for Nullable<T> {}
     note = "cast a text column first: `cast::<Date, _>(column)`"
 )]
 pub trait DateLike: SqlType {}
+#[diagnostic::do_not_recommend]
 impl DateLike for Date {}
+#[diagnostic::do_not_recommend]
 impl DateLike for Timestamp {}
+#[diagnostic::do_not_recommend]
 impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
 
 /// Numeric SQL types: what arithmetic, `sum` and `avg` accept.
@@ -406,7 +724,7 @@ impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
     label = "`sum`, `avg` and `+ - * /` need a numeric expression",
     note = "numeric SQL types are SmallInt, Integer, BigInt, Real, Double and Numeric"
 )]
-pub trait NumericLike: SqlType {
+pub trait NumericLike: SqlType + Mixes<Family = Numbers> {
     /// The type of `SUM` over this type, before it is made nullable.
     type Sum: SqlType<NotNull = Self::Sum>;
 }
@@ -431,13 +749,57 @@ impl NumericLike for Double {
     type Sum = Double;
 }
 #[diagnostic::do_not_recommend]
-impl NumericLike for Numeric {
+impl<const P: u32, const S: u32> NumericLike for Numeric<P, S> {
     type Sum = Numeric;
 }
 #[diagnostic::do_not_recommend]
 impl<T: NumericLike + SqlType<NotNull = T>> NumericLike for Nullable<T> {
     type Sum = T::Sum;
 }
+
+/// The SQL types of `SUM` and `AVG` over a `T`, by `T`'s
+/// [`Mixes::Family`]: for numbers (`Numbers`), `T`'s
+/// [`NumericLike::Sum`] and `Double`, made nullable; for every other family,
+/// `Any`, so that `sum(text_column)`, refused by `sum` itself, is not
+/// reported again by the query built around it.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Numbers as Summed<Integer>>::Output>, None::<Nullable<BigInt>>);
+/// same(None::<<Numbers as Summed<Real>>::Average>, None::<Nullable<Double>>);
+/// same(None::<<Text as Summed<Text>>::Output>, None::<Any>);
+/// ```
+pub trait Summed<T> {
+    /// The type of `SUM`.
+    type Output: SqlType;
+    /// The type of `AVG`.
+    type Average: SqlType;
+}
+impl<T: NumericLike> Summed<T> for Numbers {
+    type Output = Nullable<T::Sum>;
+    type Average = Nullable<Double>;
+}
+macro_rules! summed_as_any {
+    ($($family:ty),*) => {$(
+        impl<T> Summed<T> for $family {
+            type Output = Any;
+            type Average = Any;
+        }
+    )*};
+}
+summed_as_any!(
+    Text,
+    Bool,
+    Blob,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb
+);
 
 /// Makes a SQL type nullable (idempotent): `Nullable<BigInt>` stays as it is.
 ///
@@ -498,12 +860,20 @@ propagate_not_null!(
     TimestampTz,
     Uuid,
     Json,
-    Jsonb,
-    Numeric
+    Jsonb
 );
 
 impl<const N: u32, Target: SqlType> PropagateNull<Target> for Varchar<N> {
     type Output = Target;
+}
+
+impl<const P: u32, const S: u32, Target: SqlType> PropagateNull<Target> for Numeric<P, S> {
+    type Output = Target;
+}
+
+/// A value of run-time type may always be NULL.
+impl<Target: IntoNullable> PropagateNull<Target> for Any {
+    type Output = Target::Nullable;
 }
 
 impl<T: SqlType<NotNull = T>, Target: IntoNullable> PropagateNull<Target> for Nullable<T> {

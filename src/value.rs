@@ -546,11 +546,27 @@ decode_as! {
     f32 => Real;
     f64 => Double, Real;
     bool => Bool;
-    String => Text, Date, Time, Timestamp, TimestampTz, Uuid, Json, Jsonb, Numeric;
+    String => Text, Date, Time, Timestamp, TimestampTz, Uuid, Json, Jsonb;
     Vec<u8> => Blob;
 }
 #[allow(unused_imports)]
 pub(crate) use decode_as;
+
+// `Numeric<P, S>` for every precision and scale. Also used by the optional
+// integrations (`crate::integrations`).
+macro_rules! decode_numeric_as {
+    ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<const P: u32, const S: u32> $crate::value::Decode<$crate::types::Numeric<P, S>> for $t {}
+        #[diagnostic::do_not_recommend]
+        impl<const P: u32, const S: u32> $crate::value::Decode<$crate::types::Numeric<P, S>> for Option<$t> {}
+        #[diagnostic::do_not_recommend]
+        impl<const P: u32, const S: u32> $crate::value::Decode<$crate::types::Nullable<$crate::types::Numeric<P, S>>> for Option<$t> {}
+    )*};
+}
+decode_numeric_as!(String);
+#[allow(unused_imports)]
+pub(crate) use decode_numeric_as;
 
 /// A column of run-time type loads into any Rust type; the cell is checked
 /// when it arrives.

@@ -783,7 +783,8 @@ fn arithmetic() {
 
 #[test]
 fn arithmetic_precedence() {
-    // a - (b - c) keeps its parentheses; (a - b) - c needs none.
+    // a - (b - c) keeps its parentheses; (a - b) - c needs none. MySQL
+    // divides integers with DIV, as `/` would give a decimal there.
     let q = select((
         users::Id.sub(users::Id.sub(users::Id)),
         users::Id.sub(users::Id).sub(users::Id),
@@ -796,7 +797,7 @@ fn arithmetic_precedence() {
         &q,
         r#"SELECT "users"."id" - ("users"."id" - "users"."id"), "users"."id" - "users"."id" - "users"."id", ("users"."id" + "users"."id") * ?, "users"."id" + "users"."id" * ?, "users"."id" / ("users"."id" * ?), "users"."id" * ? / ? FROM "users""#,
         r#"SELECT "users"."id" - ("users"."id" - "users"."id"), "users"."id" - "users"."id" - "users"."id", ("users"."id" + "users"."id") * $1, "users"."id" + "users"."id" * $2, "users"."id" / ("users"."id" * $3), "users"."id" * $4 / $5 FROM "users""#,
-        "SELECT `users`.`id` - (`users`.`id` - `users`.`id`), `users`.`id` - `users`.`id` - `users`.`id`, (`users`.`id` + `users`.`id`) * ?, `users`.`id` + `users`.`id` * ?, `users`.`id` / (`users`.`id` * ?), `users`.`id` * ? / ? FROM `users`",
+        "SELECT `users`.`id` - (`users`.`id` - `users`.`id`), `users`.`id` - `users`.`id` - `users`.`id`, (`users`.`id` + `users`.`id`) * ?, `users`.`id` + `users`.`id` * ?, `users`.`id` DIV (`users`.`id` * ?), `users`.`id` * ? DIV ? FROM `users`",
         &[V::Int(2), V::Int(2), V::Int(2), V::Int(2), V::Int(3)],
     );
     check_where(

@@ -251,7 +251,7 @@ fn string_functions() {
         (
             Text,
             Nullable<Text>,
-            Varchar<10>,
+            Text,
             Integer,
             Nullable<Integer>,
             Text,

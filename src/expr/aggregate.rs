@@ -5,10 +5,13 @@
 
 use super::Expression;
 use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
-use crate::types::{BigInt, Double, IntoNullable, Nullable, NumericLike};
+use crate::types::{BigInt, IntoNullable, Mixes, NumericLike, Summed};
 
 macro_rules! aggregate {
-    ($(#[$doc:meta])* $name:ident, $fn_name:ident, $sql:literal, |$e:ident| $st:ty $(, where $($bound:tt)*)?) => {
+    (
+        $(#[$doc:meta])* $name:ident, $fn_name:ident, $sql:literal, |$e:ident| $st:ty
+        $(, where [$($bound:tt)*])? $(, fn where [$($fn_bound:tt)*])?
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name<E> {
@@ -70,7 +73,7 @@ macro_rules! aggregate {
         /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
         #[doc = concat!("let q = select(", stringify!($fn_name), "(A));")]
         /// ```
-        pub fn $fn_name<$e: Expression>(expr: $e) -> $name<$e> $(where $($bound)*)? {
+        pub fn $fn_name<$e: Expression>(expr: $e) -> $name<$e> $(where $($fn_bound)*)? {
             $name { expr, distinct: false }
         }
     };
@@ -82,23 +85,30 @@ aggregate!(
 );
 aggregate!(
     /// `SUM(expr)`: NULL over no rows.
-    Sum, sum, "SUM(", |E| Nullable<<E::SqlType as NumericLike>::Sum>,
-    where E::SqlType: NumericLike
+    // `sum` and `avg` check that their argument is a number; the node's
+    // type is `Any` for any other (see `Summed`), so that a wrong argument
+    // is the only error, not also the query built around it.
+    Sum, sum, "SUM(", |E| <<E::SqlType as Mixes>::Family as Summed<E::SqlType>>::Output,
+    where [<E::SqlType as Mixes>::Family: Summed<E::SqlType>],
+    fn where [E::SqlType: NumericLike]
 );
 aggregate!(
     /// `AVG(expr)`: NULL over no rows.
-    Avg, avg, "AVG(", |E| Nullable<Double>,
-    where E::SqlType: NumericLike
+    Avg, avg, "AVG(", |E| <<E::SqlType as Mixes>::Family as Summed<E::SqlType>>::Average,
+    where [<E::SqlType as Mixes>::Family: Summed<E::SqlType>],
+    fn where [E::SqlType: NumericLike]
 );
 aggregate!(
     /// `MIN(expr)`: NULL over no rows.
     Min, min, "MIN(", |E| <E::SqlType as IntoNullable>::Nullable,
-    where E::SqlType: IntoNullable
+    where [E::SqlType: IntoNullable],
+    fn where [E::SqlType: IntoNullable]
 );
 aggregate!(
     /// `MAX(expr)`: NULL over no rows.
     Max, max, "MAX(", |E| <E::SqlType as IntoNullable>::Nullable,
-    where E::SqlType: IntoNullable
+    where [E::SqlType: IntoNullable],
+    fn where [E::SqlType: IntoNullable]
 );
 
 /// `COUNT(*)`: the number of rows.

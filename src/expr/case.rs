@@ -2,7 +2,7 @@
 
 use super::{Expression, IntoExpr, IntoNaturalExpr};
 use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
-use crate::types::{BoolLike, IntoNullable, PropagateNull, SqlType};
+use crate::types::{BoolLike, Compatible, IntoNullable, PropagateNull, SqlType};
 
 /// The `WHEN cond THEN value` branches of a [`Case`]: the earlier branches
 /// (`()` before the first), then one more.
@@ -272,7 +272,7 @@ impl<W: WhenList> Case<W, NoElse> {
         C: Expression,
         C::SqlType: BoolLike,
         V: IntoExpr<W::SqlType>,
-        <V::Expr as Expression>::SqlType: PropagateNull<W::SqlType>,
+        <V::Expr as Expression>::SqlType: Compatible<W::SqlType> + PropagateNull<W::SqlType>,
     {
         Case {
             whens: When {
@@ -298,6 +298,7 @@ impl<W: WhenList> Case<W, NoElse> {
     pub fn otherwise<V>(self, value: V) -> Case<W, Else<V::Expr>>
     where
         V: IntoExpr<W::SqlType>,
+        <V::Expr as Expression>::SqlType: Compatible<W::SqlType>,
     {
         Case {
             whens: self.whens,

@@ -4,8 +4,8 @@
 use super::{Expression, TakesValue};
 use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{
-    Date, DateLike, Integer, Json, Jsonb, Nullable, Numeric, PropagateNull, Time, Timestamp,
-    TimestampTz, Uuid,
+    Date, DateLike, Integer, Json, Jsonb, Nullable, PropagateNull, Time, Timestamp, TimestampTz,
+    Uuid,
 };
 
 // Without the optional features, dates and times bind as ISO text
@@ -28,16 +28,7 @@ macro_rules! temporal_takes_text {
         impl<'v> TakesValue<&'v String> for Nullable<$st> {}
     )*};
 }
-temporal_takes_text!(
-    Date,
-    Time,
-    Timestamp,
-    TimestampTz,
-    Uuid,
-    Json,
-    Jsonb,
-    Numeric
-);
+temporal_takes_text!(Date, Time, Timestamp, TimestampTz, Uuid, Json, Jsonb);
 
 /// A part of a date, for [`extract`].
 ///

@@ -74,6 +74,68 @@ natural_expr! {
     Vec<u8> => Blob;
 }
 
+/// A Rust value bound as an expression of its natural SQL type (`i32`
+/// an `Integer`, `f64` a `Double`, `&str` a `Text`, ...), for a value on
+/// the left of an operator: `1 - discount` is
+/// `literal(1).sub(Discount)`. As SQLAlchemy's `literal`, it is a bound
+/// parameter, never spliced into the SQL text. An integer literal is an
+/// `i32` unless its type says otherwise (`literal(1i64)`).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = D; type PrimaryKey = D; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct D;
+/// # impl Column for D { type Table = T; type SqlType = Double; const NAME: &'static str = "d"; }
+/// let q = select(literal(1).sub(D)); // Integer - Double: a Double
+/// let r = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
+/// assert_eq!(r.sql, r#"SELECT $1 - "t"."d" FROM "t""#);
+/// ```
+pub fn literal<T: NaturalType>(value: T) -> Bind<T, T::SqlType> {
+    Bind::new(value)
+}
+
+/// Rust values with a natural SQL type, for [`literal`]: `i16`
+/// `SmallInt`, `i32` `Integer`, `i64` `BigInt`, `f32` `Real`, `f64`
+/// `Double`, `bool` `Bool`, texts `Text`, bytes `Blob`.
+///
+/// ```
+/// use sqlalgebra::{expr::NaturalType, types::*};
+/// fn natural<T: NaturalType<SqlType = ST>, ST>() {}
+/// natural::<i32, Integer>();
+/// natural::<&str, Text>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no natural SQL type",
+    label = "expected a plain value: i16, i32, i64, f32, f64, bool, &str, String, &[u8], Vec<u8>",
+    note = "for another SQL type, bind it as one: `bind::<Numeric, _>(\"1.5\")`"
+)]
+pub trait NaturalType: crate::value::Encode {
+    /// Its SQL type.
+    type SqlType: SqlType;
+}
+
+macro_rules! natural_type {
+    ($($t:ty => $st:ty;)*) => {$(
+        impl<'v> NaturalType for $t {
+            type SqlType = $st;
+        }
+    )*};
+}
+natural_type! {
+    i16 => SmallInt;
+    i32 => Integer;
+    i64 => BigInt;
+    f32 => Real;
+    f64 => Double;
+    bool => Bool;
+    &'v str => Text;
+    String => Text;
+    &'v String => Text;
+    &'v [u8] => Blob;
+    Vec<u8> => Blob;
+}
+
 /// `CAST(expr AS type)`, made by [`cast`].
 ///
 /// ```
@@ -243,6 +305,7 @@ pub fn coalesce<A, B>(first: A, fallback: B) -> Coalesce<A, B::Expr>
 where
     A: Expression,
     B: IntoExpr<<A::SqlType as SqlType>::NotNull>,
+    <B::Expr as Expression>::SqlType: Compatible<<A::SqlType as SqlType>::NotNull>,
 {
     Coalesce {
         first,

@@ -76,6 +76,7 @@ impl<E: Render> Render for Labeled<E> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression> Expression for Labeled<E> {
     type SqlType = E::SqlType;
 }

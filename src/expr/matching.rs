@@ -4,7 +4,7 @@ use super::{Expression, IntoExpr};
 use crate::render::{
     GroupCheck, IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
 };
-use crate::types::{Bool, SqlKind, SqlType};
+use crate::types::{Bool, SqlType};
 use crate::value::ValueRef;
 
 const OPERAND: u8 = precedence::COMPARISON + 1;
@@ -134,9 +134,10 @@ pub struct NotInList<E, V> {
 /// a decimal stored as text would be compared as text (`'1.10'` with
 /// `'1.1'`): the cast makes both sides numbers, as `=` compares them.
 fn numeric_cast<E: Expression>(w: &SqlWriter<'_>) -> Option<&'static str> {
-    match <E::SqlType as SqlType>::KIND {
-        SqlKind::Numeric => w.dialect().numeric_bind_cast(),
-        _ => None,
+    if <E::SqlType as SqlType>::KIND.is_decimal() {
+        w.dialect().numeric_bind_cast()
+    } else {
+        None
     }
 }
 
@@ -216,9 +217,7 @@ fn key_in<'a, E: Expression, V: Render>(
     key.tag(tag);
     key.word(values.len());
     // Whether `numeric_cast` may apply (the dialect decides the rest).
-    key.word(usize::from(
-        <E::SqlType as SqlType>::KIND == SqlKind::Numeric,
-    ));
+    key.word(usize::from(<E::SqlType as SqlType>::KIND.is_decimal()));
     let binds = key.bind_count();
     if !expr.sql_key(key) {
         return false;

@@ -3,6 +3,67 @@
 use super::*;
 use crate::types::{BoolLike, NumericLike, TextLike};
 
+/// The right operand of `+ - * /` on a `ST`: a value or an expression
+/// [`IntoExpr<ST>`](IntoExpr), where `ST` is numeric. One bound for both,
+/// so that `name.add(1)` is one error, not two.
+///
+/// ```
+/// use sqlalgebra::{expr::NumericOperand, types::*};
+/// fn operand<R: NumericOperand<ST>, ST>() {}
+/// operand::<i64, BigInt>();
+/// operand::<i32, Numeric>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot do arithmetic between SQL `{ST}` and `{Self}`",
+    label = "`+ - * /` need numbers on both sides",
+    note = "numeric SQL types are SmallInt, Integer, BigInt, Real, Double and Numeric; they mix with each other"
+)]
+pub trait NumericOperand<ST> {
+    /// The expression it becomes.
+    type Expr: Expression;
+    /// Converts it.
+    fn into_operand(self) -> Self::Expr;
+}
+
+#[diagnostic::do_not_recommend]
+impl<R: IntoExpr<ST>, ST: NumericLike> NumericOperand<ST> for R {
+    type Expr = R::Expr;
+    #[inline]
+    fn into_operand(self) -> R::Expr {
+        self.into_expr()
+    }
+}
+
+/// The right operand of LIKE and concatenation on a `ST`: a value or an
+/// expression [`IntoExpr<ST>`](IntoExpr), where `ST` is a text type. One
+/// bound for both, so that `id.like("1%")` is one error, not two.
+///
+/// ```
+/// use sqlalgebra::{expr::TextOperand, types::*};
+/// fn operand<R: TextOperand<ST>, ST>() {}
+/// operand::<&str, Varchar<20>>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "LIKE and concatenation need text: found SQL `{ST}` and `{Self}`",
+    label = "expected text on both sides",
+    note = "text SQL types are Text and Varchar<N> (they mix with each other); cast a number first: `cast::<Text, _>(expr)`"
+)]
+pub trait TextOperand<ST> {
+    /// The expression it becomes.
+    type Expr: Expression;
+    /// Converts it.
+    fn into_operand(self) -> Self::Expr;
+}
+
+#[diagnostic::do_not_recommend]
+impl<R: IntoExpr<ST>, ST: TextLike> TextOperand<ST> for R {
+    type Expr = R::Expr;
+    #[inline]
+    fn into_operand(self) -> R::Expr {
+        self.into_expr()
+    }
+}
+
 /// Comparison, NULL tests, IN, BETWEEN and ordering: for every expression.
 ///
 /// ```
@@ -154,25 +215,19 @@ pub trait TextExpressionMethods: Expression + Sized {
     /// may fold case, accents and emoji; see [`Like`]). For a plain string
     /// matched exactly, use [`starts_with`](Self::starts_with),
     /// [`ends_with`](Self::ends_with) or [`contains`](Self::contains).
-    fn like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr>
-    where
-        Self::SqlType: TextLike,
-    {
+    fn like<R: TextOperand<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr> {
         Like {
             left: self,
-            pattern: pattern.into_expr(),
+            pattern: pattern.into_operand(),
             negated: false,
         }
     }
     /// `self NOT LIKE pattern`, with the database's own semantics, as
     /// [`like`](Self::like).
-    fn not_like<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr>
-    where
-        Self::SqlType: TextLike,
-    {
+    fn not_like<R: TextOperand<Self::SqlType>>(self, pattern: R) -> Like<Self, R::Expr> {
         Like {
             left: self,
-            pattern: pattern.into_expr(),
+            pattern: pattern.into_operand(),
             negated: true,
         }
     }
@@ -180,13 +235,10 @@ pub trait TextExpressionMethods: Expression + Sized {
     /// `self ILIKE pattern` on PostgreSQL, `lower(self) LIKE
     /// lower(pattern)` on SQLite (ASCII letters only) and MySQL (see
     /// [`ILike`]).
-    fn ilike<R: IntoExpr<Self::SqlType>>(self, pattern: R) -> ILike<Self, R::Expr>
-    where
-        Self::SqlType: TextLike,
-    {
+    fn ilike<R: TextOperand<Self::SqlType>>(self, pattern: R) -> ILike<Self, R::Expr> {
         ILike {
             left: self,
-            pattern: pattern.into_expr(),
+            pattern: pattern.into_operand(),
         }
     }
     /// Whether the text begins with `text`, compared exactly: case,
@@ -295,13 +347,10 @@ pub trait TextExpressionMethods: Expression + Sized {
         literal_match(self, text, MatchKind::Contains)
     }
     /// `self || rhs` (`CONCAT(self, rhs)` on MySQL).
-    fn concat<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Concat<Self, R::Expr>
-    where
-        Self::SqlType: TextLike,
-    {
+    fn concat<R: TextOperand<Self::SqlType>>(self, rhs: R) -> Concat<Self, R::Expr> {
         Concat {
             left: self,
-            right: rhs.into_expr(),
+            right: rhs.into_operand(),
         }
     }
 }
@@ -324,32 +373,20 @@ impl<E: Expression> TextExpressionMethods for E {}
 /// ```
 pub trait NumericExpressionMethods: Expression + Sized {
     /// `self + rhs`
-    fn add<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Add<Self, R::Expr>
-    where
-        Self::SqlType: NumericLike,
-    {
-        Add::new(self, rhs.into_expr())
+    fn add<R: NumericOperand<Self::SqlType>>(self, rhs: R) -> Add<Self, R::Expr> {
+        Add::new(self, rhs.into_operand())
     }
     /// `self - rhs`
-    fn sub<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Sub<Self, R::Expr>
-    where
-        Self::SqlType: NumericLike,
-    {
-        Sub::new(self, rhs.into_expr())
+    fn sub<R: NumericOperand<Self::SqlType>>(self, rhs: R) -> Sub<Self, R::Expr> {
+        Sub::new(self, rhs.into_operand())
     }
     /// `self * rhs`
-    fn mul<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Mul<Self, R::Expr>
-    where
-        Self::SqlType: NumericLike,
-    {
-        Mul::new(self, rhs.into_expr())
+    fn mul<R: NumericOperand<Self::SqlType>>(self, rhs: R) -> Mul<Self, R::Expr> {
+        Mul::new(self, rhs.into_operand())
     }
     /// `self / rhs`
-    fn div<R: IntoExpr<Self::SqlType>>(self, rhs: R) -> Div<Self, R::Expr>
-    where
-        Self::SqlType: NumericLike,
-    {
-        Div::new(self, rhs.into_expr())
+    fn div<R: NumericOperand<Self::SqlType>>(self, rhs: R) -> Div<Self, R::Expr> {
+        Div::new(self, rhs.into_operand())
     }
 }
 

@@ -62,13 +62,15 @@ pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star
 pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
 pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};
 pub use func::{
-    Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NoArgs, NullIf, cast, coalesce, func, nullif,
+    Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NaturalType, NoArgs, NullIf, cast, coalesce,
+    func, literal, nullif,
 };
 pub use label::Labeled;
 pub use literal::{LiteralMatch, MatchKind};
 pub use matching::{Between, ILike, InList, InOperand, IsNotNull, IsNull, Like, NotInList};
 pub use methods::{
-    BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, TextExpressionMethods,
+    BoolExpressionMethods, ExpressionMethods, NumericExpressionMethods, NumericOperand,
+    TextExpressionMethods, TextOperand,
 };
 pub use ops::{Add, And, Concat, Div, Eq, Ge, Gt, Le, Lt, Mul, Ne, Not, Or, Sub, and, not, or};
 pub use order::{Asc, Desc, NullsOrder, OrderBy};
@@ -169,39 +171,71 @@ impl<T: std::fmt::Debug, ST> std::fmt::Debug for Bind<T, ST> {
     }
 }
 
+/// Whether `value`, bound as a `ST`, does not fit it: an integer outside
+/// the range of an `Integer` or a `SmallInt`.
+#[inline(always)]
+fn out_of_range<ST: SqlType>(value: ValueRef<'_>) -> Option<i64> {
+    let fits = match (ST::KIND, value) {
+        (SqlKind::Integer, ValueRef::Int(i)) => i32::try_from(i).is_ok(),
+        (SqlKind::SmallInt, ValueRef::Int(i)) => i16::try_from(i).is_ok(),
+        _ => return None,
+    };
+    match value {
+        ValueRef::Int(i) if !fits => Some(i),
+        _ => None,
+    }
+}
+
+/// Pushes `value` as a bind, or records [`Error::ValueOutOfRange`](crate::Error::ValueOutOfRange)
+/// when it does not fit `ST`.
+#[inline(always)]
+fn push_checked<'a, ST: SqlType>(w: &mut SqlWriter<'a>, value: ValueRef<'a>) {
+    if let Some(value) = out_of_range::<ST>(value) {
+        w.fail(crate::Error::ValueOutOfRange {
+            value,
+            sql_type: ST::KIND,
+        });
+    }
+    w.push_bind(value);
+}
+
 /// A bound `Numeric` is cast on the dialects that ask for it
 /// ([`Dialect::numeric_bind_cast`](crate::render::Dialect::numeric_bind_cast)),
-/// except as the value of an assignment.
+/// except as the value of an assignment. An integer that does not fit
+/// the `Integer` or `SmallInt` it is bound as (an `i64` bound to an
+/// `Integer` column) is [`Error::ValueOutOfRange`](crate::Error::ValueOutOfRange),
+/// before anything is sent.
 #[diagnostic::do_not_recommend]
 impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        let cast = match ST::KIND {
-            SqlKind::Numeric => w.dialect().numeric_bind_cast(),
-            _ => None,
+        let cast = if ST::KIND.is_decimal() {
+            w.dialect().numeric_bind_cast()
+        } else {
+            None
         };
         match cast {
             Some(ty) => {
                 w.push_sql("CAST(");
-                w.push_bind(self.value.encode());
+                push_checked::<ST>(w, self.value.encode());
                 w.push_sql(" AS ");
                 w.push_sql(ty);
                 w.push_sql(")");
             }
-            None => w.push_bind(self.value.encode()),
+            None => push_checked::<ST>(w, self.value.encode()),
         }
     }
     #[inline]
     fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        w.push_bind(self.value.encode());
+        push_checked::<ST>(w, self.value.encode());
     }
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if w.dialect().reads_bound_sort_positions() {
             w.push_sql("COALESCE(");
-            w.push_bind(self.value.encode());
+            push_checked::<ST>(w, self.value.encode());
             w.push_sql(")");
         } else {
-            w.push_bind(self.value.encode());
+            push_checked::<ST>(w, self.value.encode());
         }
     }
     #[inline(always)]
@@ -209,16 +243,24 @@ impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
         static BIND: NodeTag = NodeTag::new("bind");
         // Its text depends on the dialect: not the same words as a bind.
         static NUMERIC_BIND: NodeTag = NodeTag::new("numeric bind");
-        key.tag(match ST::KIND {
-            SqlKind::Numeric => &NUMERIC_BIND,
-            _ => &BIND,
+        key.tag(if ST::KIND.is_decimal() {
+            &NUMERIC_BIND
+        } else {
+            &BIND
         });
-        key.bind(self.value.encode());
-        true
+        let value = self.value.encode();
+        key.bind(value);
+        // Out of range: not cached, so that rendering reports it.
+        out_of_range::<ST>(value).is_none()
     }
     #[inline]
     fn bound_value(&self) -> Option<ValueRef<'_>> {
-        Some(self.value.encode())
+        // Out of range: rendered on its own, which reports it.
+        let value = self.value.encode();
+        match out_of_range::<ST>(value) {
+            None => Some(value),
+            Some(_) => None,
+        }
     }
 }
 
@@ -228,16 +270,19 @@ impl<T: Encode, ST: SqlType> Expression for Bind<T, ST> {
 }
 
 /// A value or expression usable where SQL type `ST` is expected: Rust
-/// values become bind parameters, expressions of a compatible SQL type stay
-/// as they are.
+/// values become bind parameters of SQL type `ST` (see [`TakesValue`]),
+/// expressions of a [`Comparable`] SQL type stay as they are (every
+/// numeric type with every other, every text type with every other).
+/// Where the SQL type must be the same, not only comparable (`set`, CASE
+/// branches, COALESCE), the methods also ask for [`Compatible`].
 ///
 /// `users::Id.eq(5)` infers `i64` for `5` because `i64` is the integer type
 /// that goes with `BigInt`.
 #[diagnostic::on_unimplemented(
     message = "cannot use `{Self}` as a SQL value of type `{ST}`",
     label = "expected a value or expression of SQL type `{ST}`",
-    note = "BigInt takes i64, Integer i32, SmallInt i16, Double f64, Real f32, Text &str or String, Bool bool, Blob &[u8] or Vec<u8>, Nullable<T> also Option<..>",
-    note = "a column or expression must have the same SQL type (give or take Nullable; Text and Varchar mix)"
+    note = "BigInt takes i64, Integer i32 or i64, SmallInt i16, Double f64, Real f32, Numeric &str or an integer, Text &str or String, Bool bool, Blob &[u8] or Vec<u8>, Nullable<T> also Option<..>",
+    note = "an expression must be of a comparable SQL type: numbers mix with numbers, text with text (give or take Nullable)"
 )]
 pub trait IntoExpr<ST> {
     /// The expression it becomes.
@@ -249,7 +294,7 @@ pub trait IntoExpr<ST> {
 #[diagnostic::do_not_recommend]
 impl<E: Expression, ST> IntoExpr<ST> for E
 where
-    E::SqlType: Compatible<ST>,
+    E::SqlType: Comparable<ST>,
 {
     type Expr = E;
     #[inline]
@@ -306,6 +351,30 @@ macro_rules! text_takes_value {
     )*};
 }
 text_takes_value!(&'v str, String, &'v String);
+
+// `Numeric<P, S>` takes its digits as text, and integers (exact). Also used
+// by the optional integrations (`crate::integrations`).
+macro_rules! numeric_takes_value {
+    ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<'v, const P: u32, const S: u32> $crate::expr::TakesValue<$t> for $crate::types::Numeric<P, S> {}
+        #[diagnostic::do_not_recommend]
+        impl<'v, const P: u32, const S: u32> $crate::expr::TakesValue<$t>
+            for $crate::types::Nullable<$crate::types::Numeric<P, S>> {}
+    )*};
+}
+numeric_takes_value!(&'v str, String, &'v String, i32, i64);
+#[allow(unused_imports)]
+pub(crate) use numeric_takes_value;
+
+// An `Integer` also takes an `i64` and a `SmallInt` an `i32` or `i64`
+// (the widths keys and loading use), checked against the column's range
+// before the statement is sent (see `Bind`).
+takes_value! {
+    i64 => Integer;
+    i32 => SmallInt;
+    i64 => SmallInt;
+}
 
 macro_rules! any_takes_value {
     ($($t:ty),*) => {$(

@@ -5,34 +5,127 @@ use super::Expression;
 use crate::render::{
     ConcatStyle, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
 };
-use crate::types::{Bool, BoolLike};
+use crate::types::{Bool, BoolLike, Promote, PropagateNull, SqlKind, SqlType, Text};
 
-// `$prec` is the node's own precedence; `$left_min` and `$right_min` are the
-// least precedence an operand may have to go without parentheses. Arithmetic
-// is left-associative (`a - b - c`, but `a - (b - c)`); comparisons do not
-// chain (MySQL would read `a = b > c` as `(a = b) > c`, PostgreSQL refuses
-// it), so both of their operands need more than COMPARISON.
-macro_rules! binary_node {
-    (
-        $(#[$doc:meta])* $name:ident, $op:literal, $prec:expr, $left_min:expr, $right_min:expr,
-        sql_type: |$l:ident, $r:ident| $st:ty $(, where $($bound:tt)*)?
-    ) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct $name<L, R> {
-            pub(crate) left: L,
-            pub(crate) right: R,
-        }
+/// How a binary node's operands are written, beyond the operator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// As they are (only named by `binary_render!`).
+    #[allow(dead_code)]
+    Plain,
+    /// A comparison: on SQLite, whose `Numeric` is text, a decimal
+    /// compared with a number (integer, float or decimal) is cast to one.
+    Compare,
+    /// A division: of two integers, an integer division on every dialect
+    /// (`DIV` on MySQL); of a decimal, not one (SQLite).
+    Divide,
+}
 
-        impl<L, R> $name<L, R> {
-            /// Builds the node from its operands as they are: the
-            /// methods that build it (`eq`, `and`, `add`, ...) are the ones
-            /// that check the operands' SQL types.
-            pub fn new(left: L, right: R) -> Self {
-                $name { left, right }
+/// What the operands' SQL types ask of the rendering, as bits: a cast of
+/// the left (1) or right (2) operand, an integer division (4), a
+/// division that must not be an integer one (8). The dialect decides
+/// whether a bit means anything; the SQL cache key records them.
+#[inline(always)]
+fn type_bits(mode: Mode, left: SqlKind, right: SqlKind) -> usize {
+    match mode {
+        Mode::Plain => 0,
+        Mode::Compare => {
+            let number = |k: SqlKind| k.is_binary_number() || k.is_decimal();
+            match (left.is_decimal(), right.is_decimal()) {
+                (true, true) => 3,
+                (true, false) if number(right) => 1,
+                (false, true) if number(left) => 2,
+                _ => 0,
             }
         }
+        Mode::Divide => {
+            if left.is_integer() && right.is_integer() {
+                4
+            } else if left.is_decimal() || right.is_decimal() {
+                8
+            } else {
+                0
+            }
+        }
+    }
+}
 
+/// Writes `operand`, cast to `cast` when given (a bound value casts
+/// itself, see [`Bind`](super::Bind)).
+#[inline(always)]
+fn push_cast_operand<'a, E: Render>(
+    w: &mut SqlWriter<'a>,
+    operand: &'a E,
+    min: u8,
+    cast: Option<&'static str>,
+) {
+    match cast {
+        Some(ty) if operand.bound_value().is_none() => {
+            w.push_sql("CAST(");
+            operand.render(w);
+            w.push_sql(" AS ");
+            w.push_sql(ty);
+            w.push_sql(")");
+        }
+        _ => w.push_operand(operand, min),
+    }
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn render_binary<'a, L: Expression, R: Expression>(
+    w: &mut SqlWriter<'a>,
+    left: &'a L,
+    right: &'a R,
+    op: &'static str,
+    left_min: u8,
+    right_min: u8,
+    mode: Mode,
+) {
+    let bits = type_bits(
+        mode,
+        <L::SqlType as SqlType>::KIND,
+        <R::SqlType as SqlType>::KIND,
+    );
+    if bits == 0 {
+        w.push_operand(left, left_min);
+        w.push_sql(op);
+        w.push_operand(right, right_min);
+        return;
+    }
+    let dialect = w.dialect();
+    let (cast_left, cast_right, op) = match mode {
+        Mode::Compare => {
+            // A bound decimal casts itself, which makes SQLite compare the
+            // other side as a number too.
+            let casts_itself = |kind: SqlKind, bound: bool| bound && kind.is_decimal();
+            let cast = dialect
+                .numeric_bind_cast()
+                .filter(|_| {
+                    !casts_itself(<L::SqlType as SqlType>::KIND, left.bound_value().is_some())
+                })
+                .filter(|_| {
+                    !casts_itself(<R::SqlType as SqlType>::KIND, right.bound_value().is_some())
+                });
+            (
+                cast.filter(|_| bits & 1 != 0),
+                cast.filter(|_| bits & 2 != 0),
+                op,
+            )
+        }
+        _ if bits == 4 => (None, None, dialect.integer_division_operator()),
+        _ => (dialect.decimal_division_cast(), None, op),
+    };
+    push_cast_operand(w, left, left_min, cast_left);
+    w.push_sql(op);
+    push_cast_operand(w, right, right_min, cast_right);
+}
+
+// The Render impl of a binary node: `Plain` nodes render their operands
+// as they are (and take any `Render`, as WHERE clauses build `And`s of);
+// the others look at their operands' SQL types (`render_binary`).
+macro_rules! binary_render {
+    ($name:ident, $op:literal, $prec:expr, $left_min:expr, $right_min:expr, Plain) => {
         #[diagnostic::do_not_recommend]
         impl<L: Render, R: Render> Render for $name<L, R> {
             #[inline]
@@ -59,6 +152,75 @@ macro_rules! binary_node {
                 self.left.sql_key(key) && self.right.sql_key(key)
             }
         }
+    };
+    ($name:ident, $op:literal, $prec:expr, $left_min:expr, $right_min:expr, $mode:ident) => {
+        #[diagnostic::do_not_recommend]
+        impl<L: Expression, R: Expression> Render for $name<L, R> {
+            #[inline]
+            fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+                render_binary(
+                    w,
+                    &self.left,
+                    &self.right,
+                    $op,
+                    $left_min,
+                    $right_min,
+                    Mode::$mode,
+                );
+            }
+            fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
+                self.left.collect_tables(out);
+                self.right.collect_tables(out);
+            }
+            fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+                c.operand(&self.left);
+                c.operand(&self.right);
+            }
+            fn precedence(&self) -> u8 {
+                $prec
+            }
+            #[inline]
+            fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+                static TAG: NodeTag = NodeTag::new(stringify!($name));
+                key.tag(&TAG);
+                key.word(type_bits(
+                    Mode::$mode,
+                    <L::SqlType as SqlType>::KIND,
+                    <R::SqlType as SqlType>::KIND,
+                ));
+                self.left.sql_key(key) && self.right.sql_key(key)
+            }
+        }
+    };
+}
+
+// `$prec` is the node's own precedence; `$left_min` and `$right_min` are the
+// least precedence an operand may have to go without parentheses. Arithmetic
+// is left-associative (`a - b - c`, but `a - (b - c)`); comparisons do not
+// chain (MySQL would read `a = b > c` as `(a = b) > c`, PostgreSQL refuses
+// it), so both of their operands need more than COMPARISON.
+macro_rules! binary_node {
+    (
+        $(#[$doc:meta])* $name:ident, $op:literal, $prec:expr, $left_min:expr, $right_min:expr, $mode:ident,
+        sql_type: |$l:ident, $r:ident| $st:ty $(, where $($bound:tt)*)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name<L, R> {
+            pub(crate) left: L,
+            pub(crate) right: R,
+        }
+
+        impl<L, R> $name<L, R> {
+            /// Builds the node from its operands as they are: the
+            /// methods that build it (`eq`, `and`, `add`, ...) are the ones
+            /// that check the operands' SQL types.
+            pub fn new(left: L, right: R) -> Self {
+                $name { left, right }
+            }
+        }
+
+        binary_render!($name, $op, $prec, $left_min, $right_min, $mode);
 
         #[diagnostic::do_not_recommend]
         impl<$l: Expression, $r: Expression> Expression for $name<$l, $r>
@@ -73,51 +235,59 @@ const CMP_OPERAND: u8 = precedence::COMPARISON + 1;
 
 binary_node!(
     /// `left = right`
-    Eq, " = ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Eq, " = ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, Compare, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left <> right`
-    Ne, " <> ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Ne, " <> ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, Compare, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left < right`
-    Lt, " < ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Lt, " < ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, Compare, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left <= right`
-    Le, " <= ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Le, " <= ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, Compare, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left > right`
-    Gt, " > ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Gt, " > ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, Compare, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left >= right`
-    Ge, " >= ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, sql_type: |L, R| Bool
+    Ge, " >= ", precedence::COMPARISON, CMP_OPERAND, CMP_OPERAND, Compare, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left AND right`
-    And, " AND ", precedence::AND, precedence::AND, precedence::AND, sql_type: |L, R| Bool
+    And, " AND ", precedence::AND, precedence::AND, precedence::AND, Plain, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left OR right`
-    Or, " OR ", precedence::OR, precedence::OR, precedence::OR, sql_type: |L, R| Bool
+    Or, " OR ", precedence::OR, precedence::OR, precedence::OR, Plain, sql_type: |L, R| Bool
 );
 binary_node!(
     /// `left + right`
-    Add, " + ", precedence::ADDITIVE, precedence::ADDITIVE, precedence::ADDITIVE + 1, sql_type: |L, R| L::SqlType
+    Add, " + ", precedence::ADDITIVE, precedence::ADDITIVE, precedence::ADDITIVE + 1, Plain,
+    sql_type: |L, R| <L::SqlType as Promote<R::SqlType>>::Output, where L::SqlType: Promote<R::SqlType>
 );
 binary_node!(
     /// `left - right`
-    Sub, " - ", precedence::ADDITIVE, precedence::ADDITIVE, precedence::ADDITIVE + 1, sql_type: |L, R| L::SqlType
+    Sub, " - ", precedence::ADDITIVE, precedence::ADDITIVE, precedence::ADDITIVE + 1, Plain,
+    sql_type: |L, R| <L::SqlType as Promote<R::SqlType>>::Output, where L::SqlType: Promote<R::SqlType>
 );
 binary_node!(
     /// `left * right`
-    Mul, " * ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, sql_type: |L, R| L::SqlType
+    Mul, " * ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, Plain,
+    sql_type: |L, R| <L::SqlType as Promote<R::SqlType>>::Output, where L::SqlType: Promote<R::SqlType>
 );
 binary_node!(
-    /// `left / right`
-    Div, " / ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, sql_type: |L, R| L::SqlType
+    /// `left / right`. Of two integers it is an integer division (rounding
+    /// toward zero) on every dialect: `DIV` on MySQL, where `/` would give
+    /// a decimal. Of a `Numeric`, it is not one on SQLite either (whose
+    /// decimals are text that may read as integers): the left operand is
+    /// cast to `REAL` there.
+    Div, " / ", precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE, precedence::MULTIPLICATIVE + 1, Divide,
+    sql_type: |L, R| <L::SqlType as Promote<R::SqlType>>::Output, where L::SqlType: Promote<R::SqlType>
 );
 
 // Precedence values must order as SQL does; checked once at compile time.
@@ -205,9 +375,16 @@ impl<L: Render, R: Render> Render for Concat<L, R> {
     }
 }
 
+/// Concatenation is `Text` whatever text types it joins, and NULL when
+/// either side is.
 #[diagnostic::do_not_recommend]
-impl<L: Expression, R: Expression> Expression for Concat<L, R> {
-    type SqlType = L::SqlType;
+impl<L: Expression, R: Expression> Expression for Concat<L, R>
+where
+    R::SqlType: PropagateNull<Text>,
+    L::SqlType: PropagateNull<<R::SqlType as PropagateNull<Text>>::Output>,
+{
+    type SqlType =
+        <L::SqlType as PropagateNull<<R::SqlType as PropagateNull<Text>>::Output>>::Output;
 }
 
 /// `a AND b`, as a free function (like SQLAlchemy's `and_`).

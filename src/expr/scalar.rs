@@ -11,8 +11,10 @@ use crate::types::{Double, Integer, NumericLike, PropagateNull, Text, TextLike};
 // The argument's type class (text, numeric) is checked where a node is
 // built, not again in its `Expression` impl, so a wrong argument gives one
 // error, not two.
+// Text functions give `Text` (of any text type, and of a wrong argument,
+// so that the wrong argument is the only error); `ABS` the argument's type.
 macro_rules! same_type_function {
-    ($($(#[$doc:meta])* $name:ident, $sql:literal;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident, $sql:literal, |$e:ident| $st:ty $(, where [$($bound:tt)*])?;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name<E> {
@@ -42,21 +44,24 @@ macro_rules! same_type_function {
         }
 
         #[diagnostic::do_not_recommend]
-        impl<E: Expression> Expression for $name<E> {
-            type SqlType = E::SqlType;
+        impl<$e: Expression> Expression for $name<$e> $(where $($bound)*)? {
+            type SqlType = $st;
         }
     )*};
 }
 
 same_type_function! {
     /// `LOWER(s)`, made by [`lower`].
-    Lower, "LOWER";
+    Lower, "LOWER", |E| <E::SqlType as PropagateNull<Text>>::Output,
+        where [E::SqlType: PropagateNull<Text>];
     /// `UPPER(s)`, made by [`upper`].
-    Upper, "UPPER";
+    Upper, "UPPER", |E| <E::SqlType as PropagateNull<Text>>::Output,
+        where [E::SqlType: PropagateNull<Text>];
     /// `TRIM(s)`, made by [`trim`].
-    Trim, "TRIM";
+    Trim, "TRIM", |E| <E::SqlType as PropagateNull<Text>>::Output,
+        where [E::SqlType: PropagateNull<Text>];
     /// `ABS(n)`, made by [`abs`].
-    Abs, "ABS";
+    Abs, "ABS", |E| E::SqlType;
 }
 
 /// `LOWER(s)`: the text in lower case. (SQLite folds only ASCII letters.)

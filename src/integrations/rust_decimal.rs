@@ -1,4 +1,4 @@
-//! `rust_decimal::Decimal` for the [`Numeric`] SQL
+//! `rust_decimal::Decimal` for the [`Numeric`](crate::types::Numeric) SQL
 //! type (feature `rust_decimal`), exactly.
 //!
 //! A `Decimal` binds as [`ValueRef::Decimal`] (its 96-bit digits and its
@@ -63,7 +63,6 @@
 
 use ::rust_decimal::Decimal;
 
-use crate::types::Numeric;
 use crate::value::{DecodeError, Encode, FromSqlValue, ValueRef};
 
 impl Encode for Decimal {
@@ -164,13 +163,9 @@ fn parse_long(s: &str) -> Option<Decimal> {
     fit(if negative { -mantissa } else { mantissa }, scale)
 }
 
-crate::value::decode_as! {
-    Decimal => Numeric;
-}
+crate::value::decode_numeric_as!(Decimal);
 
-crate::expr::takes_value! {
-    Decimal => Numeric;
-}
+crate::expr::numeric_takes_value!(Decimal);
 
 crate::expr::value_into_expr!(Decimal);
 

@@ -72,6 +72,7 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST: SqlType> Expression for BoxedExpr<'_, ST> {
     type SqlType = ST;
 }

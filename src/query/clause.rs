@@ -169,7 +169,15 @@ pub struct Assign<C, E> {
 /// ```
 pub trait ColumnMethods: Column {
     /// Assigns `value` to this column, in an INSERT or an UPDATE.
-    fn set<V: IntoExpr<Self::SqlType>>(self, value: V) -> Assign<Self, V::Expr> {
+    ///
+    /// A value binds as the column's SQL type; an expression must be of
+    /// the same SQL type ([`Compatible`](crate::types::Compatible)), not
+    /// only a comparable one: a `Double` is not silently stored into an
+    /// `Integer`.
+    fn set<V: IntoExpr<Self::SqlType>>(self, value: V) -> Assign<Self, V::Expr>
+    where
+        <V::Expr as Expression>::SqlType: crate::types::Compatible<Self::SqlType>,
+    {
         Assign {
             column: std::marker::PhantomData,
             value: value.into_expr(),

@@ -481,6 +481,7 @@ impl<C: Column> Render for Excluded<C> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<C: Column> Expression for Excluded<C> {
     type SqlType = C::SqlType;
 }

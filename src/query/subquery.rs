@@ -33,6 +33,7 @@ impl<Q: Render> Render for ScalarSubquery<Q> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<Q> Expression for ScalarSubquery<Q>
 where
     Q: Query,
@@ -61,6 +62,7 @@ impl<Q: Render> Render for Exists<Q> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<Q: Query> Expression for Exists<Q> {
     type SqlType = Bool;
 }
@@ -113,6 +115,7 @@ impl<E: Render, Q: Render> Render for InSubquery<E, Q> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<E: Expression, Q: Query> Expression for InSubquery<E, Q> {
     type SqlType = Bool;
 }
@@ -317,6 +320,7 @@ impl<ST> Render for SourceColumn<ST> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST: crate::types::SqlType> Expression for SourceColumn<ST> {
     type SqlType = ST;
 }

@@ -254,6 +254,32 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         None
     }
 
+    /// The operator of a division of two integers, which must round toward
+    /// zero and give an integer: ` / ` (MySQL: ` DIV `, as its `/` gives a
+    /// decimal).
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert_eq!(sqlalgebra_mysql::Mysql.integer_division_operator(), " DIV ");
+    /// assert_eq!(sqlalgebra_sqlite::Sqlite.integer_division_operator(), " / ");
+    /// ```
+    fn integer_division_operator(&self) -> &'static str {
+        " / "
+    }
+
+    /// The type the dividend of a division of a `Numeric` is cast to, where
+    /// the dialect's decimals may divide as integers (SQLite, whose
+    /// decimals are text: `'7' / 2` is 3 there). `None` by default.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert_eq!(sqlalgebra_sqlite::Sqlite.decimal_division_cast(), Some("REAL"));
+    /// assert_eq!(sqlalgebra_postgres::Postgres.decimal_division_cast(), None);
+    /// ```
+    fn decimal_division_cast(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The most bind parameters one statement may carry.
     fn max_binds(&self) -> usize {
         65_535
@@ -751,6 +777,26 @@ pub fn write_standard_type(out: &mut String, kind: SqlKind) {
             push_int(out, i64::from(n));
             ")"
         }
+        SqlKind::Decimal(p, s) => {
+            out.push_str("NUMERIC(");
+            push_precision(out, p, s);
+            ")"
+        }
     };
     out.push_str(name);
+}
+
+/// Writes `p, s`: the inside of `NUMERIC(p, s)` / `DECIMAL(p, s)`, for
+/// dialects' [`Dialect::write_type`].
+///
+/// ```
+/// let mut s = String::from("DECIMAL(");
+/// sqlalgebra::render::push_precision(&mut s, 10, 2);
+/// s.push(')');
+/// assert_eq!(s, "DECIMAL(10, 2)");
+/// ```
+pub fn push_precision(out: &mut String, precision: u32, scale: u32) {
+    push_int(out, i64::from(precision));
+    out.push_str(", ");
+    push_int(out, i64::from(scale));
 }

@@ -169,6 +169,10 @@ impl<'a> SqlKey<'a> {
                 self.extend([16, n as usize]);
                 return;
             }
+            SqlKind::Decimal(p, s) => {
+                self.extend([17, p as usize, s as usize]);
+                return;
+            }
         };
         self.push(word);
     }

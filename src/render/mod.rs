@@ -8,7 +8,7 @@ mod terms;
 
 pub use dialect::{
     ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, WriteKind, push_int,
-    write_standard_type,
+    push_precision, write_standard_type,
 };
 pub(crate) use group_check::Dependent;
 pub use group_check::GroupCheck;

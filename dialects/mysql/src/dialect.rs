@@ -192,6 +192,10 @@ macro_rules! mysql_spelling {
             IlikeStyle::Lower
         }
 
+        fn integer_division_operator(&self) -> &'static str {
+            " DIV "
+        }
+
         fn concat_style(&self) -> ConcatStyle {
             ConcatStyle::Function
         }
@@ -275,6 +279,11 @@ macro_rules! mysql_spelling {
                 SqlKind::Json | SqlKind::Jsonb => out.push_str("JSON"),
                 // The widest DECIMAL, with as many decimals as it allows.
                 SqlKind::Numeric => out.push_str("DECIMAL(65, 30)"),
+                SqlKind::Decimal(p, s) => {
+                    out.push_str("DECIMAL(");
+                    sqlalgebra::render::push_precision(out, p, s);
+                    out.push(')');
+                }
                 other => sqlalgebra::render::write_standard_type(out, other),
             }
         }

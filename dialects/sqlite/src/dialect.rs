@@ -81,6 +81,13 @@ impl Dialect for Sqlite {
             | SqlKind::Json
             | SqlKind::Jsonb
             | SqlKind::Numeric => out.push_str("TEXT"),
+            // TEXT as `Numeric`; the precision only documents the column
+            // (a `NUMERIC(10, 2)` would have NUMERIC affinity).
+            SqlKind::Decimal(p, s) => {
+                out.push_str("TEXT(");
+                sqlalgebra::render::push_precision(out, p, s);
+                out.push(')');
+            }
             other => sqlalgebra::render::write_standard_type(out, other),
         }
     }
@@ -141,6 +148,10 @@ impl Dialect for Sqlite {
         Some("NUMERIC")
     }
 
+    fn decimal_division_cast(&self) -> Option<&'static str> {
+        Some("REAL")
+    }
+
     fn write_cast_type(&self, out: &mut String, kind: SqlKind) {
         match kind {
             // Dates are text here; `CAST(x AS DATE)` would take NUMERIC
@@ -150,7 +161,7 @@ impl Dialect for Sqlite {
             // fits, else a REAL): `CAST('1.50' AS NUMERIC)` is 1.5, and
             // compares and multiplies as one. TEXT, the storage type,
             // would compare as text.
-            SqlKind::Numeric => out.push_str("NUMERIC"),
+            SqlKind::Numeric | SqlKind::Decimal(..) => out.push_str("NUMERIC"),
             other => self.write_type(out, other),
         }
     }

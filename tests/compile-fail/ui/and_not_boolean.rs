@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(users::Id).filter(users::Id.eq(1).and(users::Name));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<i64> = select(users::Id).filter(users::Id.eq(1).and(users::Name)).load(conn)?;
+    Ok(())
 }
+
+fn main() {}

@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(users::Name.add(1));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<String> = select(users::Name.add(1)).load(conn)?;
+    Ok(())
 }
+
+fn main() {}

@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(case_when(users::Name, 1));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<Option<i64>> = select(case_when(users::Name, 1i64)).load(conn)?;
+    Ok(())
 }
+
+fn main() {}

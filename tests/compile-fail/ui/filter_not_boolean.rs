@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(users::Id).filter(users::Id);
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<i64> = select(users::Id).filter(users::Id).load(conn)?;
+    Ok(())
 }
+
+fn main() {}

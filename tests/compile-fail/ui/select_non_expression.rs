@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select((users::Id, "name"));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<(i64, String)> = select((users::Id, "name")).load(conn)?;
+    Ok(())
 }
+
+fn main() {}

@@ -4,7 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = update(Users).set(posts::Title.set("x"));
-    let _ = insert_into(Users).values(posts::Title.set("x"));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: u64 = update(Users).set(posts::Title.set("x")).execute(conn)?;
+    Ok(())
 }
+
+fn main() {}

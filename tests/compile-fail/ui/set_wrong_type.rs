@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = update(Users).set(users::Name.set(5));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: u64 = update(Users).set(users::Name.set(5)).execute(conn)?;
+    Ok(())
 }
+
+fn main() {}

@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(sum(users::Name));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Option<i64> = select(sum(users::Name)).get(conn)?;
+    Ok(())
 }
+
+fn main() {}

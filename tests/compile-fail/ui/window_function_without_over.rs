@@ -3,6 +3,9 @@ mod schema;
 
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(row_number());
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<i64> = select(row_number()).load(conn)?;
+    Ok(())
 }
+
+fn main() {}

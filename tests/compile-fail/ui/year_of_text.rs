@@ -4,6 +4,9 @@ mod schema;
 use schema::*;
 use sqlalgebra::prelude::*;
 
-fn main() {
-    let _ = select(extract_year(users::Name));
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _rows: Vec<i32> = select(extract_year(users::Name)).load(conn)?;
+    Ok(())
 }
+
+fn main() {}
