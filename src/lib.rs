@@ -53,6 +53,8 @@
 //! }
 //! ```
 
+#[cfg(feature = "async")]
+pub mod asyncio;
 pub mod conn;
 pub mod engine;
 mod error;

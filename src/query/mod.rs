@@ -7,7 +7,7 @@ mod compound;
 mod cte;
 mod insert;
 mod returning;
-mod run;
+pub(crate) mod run;
 mod select;
 mod subquery;
 mod text;
