@@ -91,9 +91,9 @@ pub mod prelude {
         Version,
     };
     pub use crate::query::{
-        BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,
-        SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into, select, text,
-        update,
+        BoxExpression, ColumnMethods, Execute, Query, QueryEach, ReturningMethods, RunQuery,
+        SetOperations, SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into,
+        select, text, update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

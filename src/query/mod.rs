@@ -5,6 +5,7 @@ mod boxed;
 mod clause;
 mod compound;
 mod cte;
+mod each;
 mod insert;
 mod returning;
 pub(crate) mod run;
@@ -19,6 +20,7 @@ pub use clause::{
 };
 pub use compound::{Compound, SetOp, SetOperations};
 pub use cte::{Cte, CteDef, CteList, With, WithMethods, cte};
+pub use each::QueryEach;
 pub use insert::{
     DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,
     Upsert, excluded, insert_into,

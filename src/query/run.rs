@@ -179,7 +179,12 @@ pub(crate) enum SqlText {
 
 /// Runs the query `sql` with `binds`, calling `each` with every row.
 #[inline]
-fn run_query<C, F>(conn: &mut C, sql: SqlText, binds: &[ValueRef<'_>], each: F) -> Result<()>
+pub(crate) fn run_query<C, F>(
+    conn: &mut C,
+    sql: SqlText,
+    binds: &[ValueRef<'_>],
+    each: F,
+) -> Result<()>
 where
     C: Connection,
     F: FnMut(&mut C::Row<'_>) -> Result<bool>,

@@ -1007,6 +1007,11 @@ impl Connection for PgConnection {
         &mut self.driver.depth
     }
 
+    /// [`set_stream_rows`](PgConnection::set_stream_rows).
+    fn set_row_streaming(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.driver.stream_rows, on)
+    }
+
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {
         Some(&mut self.sql_cache)
     }
