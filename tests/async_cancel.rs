@@ -7,7 +7,6 @@
 mod async_common;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use async_common::{Db, Items, committed, insert, items, on_all_async_backends};
 use sqlalgebra::asyncio::AsyncBackend;

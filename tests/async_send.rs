@@ -7,9 +7,9 @@
 mod async_common;
 
 use async_common::{Items, items};
+use sqlalgebra::Result;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-use sqlalgebra::{Error, Result};
 
 fn assert_send<T: Send>(_: &T) {}
 
@@ -55,8 +55,7 @@ async fn main_calls<B: AsyncBackend>(engine: &AsyncEngine<B>) -> Result<()> {
     let commit = tx.commit();
     assert_send(&commit);
     commit.await?;
-    let transaction =
-        c.transaction(|c| Box::pin(async move { del.execute(c).await.map_err(Error::from) }));
+    let transaction = c.transaction(|c| Box::pin(async move { del.execute(c).await }));
     assert_send(&transaction);
     transaction.await?;
     Ok(())
@@ -84,12 +83,11 @@ fn futures_are_send_on_each_backend() {
 fn a_session_can_be_held_across_await() {
     use sqlalgebra::Connection;
     use sqlalgebra::orm::Session;
-    fn spawnable<C: Connection + Send + 'static>(mut conn: C) -> impl Future<Output = ()> + Send {
-        async move {
-            let s = Session::new(&mut conn);
-            tokio::task::yield_now().await;
-            drop(s);
-        }
+    // `tokio::spawn` below requires the future to be `Send`.
+    async fn spawnable<C: Connection + Send + 'static>(mut conn: C) {
+        let s = Session::new(&mut conn);
+        tokio::task::yield_now().await;
+        drop(s);
     }
     let conn = sqlalgebra_sqlite::SqliteConnection::new(
         rusqlite::Connection::open_in_memory().expect("SQLite"),

@@ -248,6 +248,9 @@ impl<'c, C: AsyncConnection + 'c, T: FromRow<ST> + Send, ST> RowStream<'c, C, T,
     ///     Ok(out)
     /// }
     /// ```
+    // The async `next` of a stream, as `StreamExt::next`: not an
+    // `Iterator`'s.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> impl Future<Output = Option<Result<T>>> + Send + '_ {
         self.rows.next_row(|row| T::from_row(row, 0))
     }
@@ -306,6 +309,9 @@ impl<S: Statement> AsyncExecute for S {}
 
 /// What `execute` runs: one statement, or a long INSERT rendered in chunks
 /// (all before the first `.await`, so the future holds no `dyn RowChunks`).
+/// Unboxed: the common case keeps its key inline, as the sync path does,
+/// rather than allocate per statement.
+#[allow(clippy::large_enum_variant)]
 enum Plan<'a> {
     One(Prepared<'a>),
     Chunks(Vec<crate::render::Rendered<'a>>),

@@ -87,6 +87,7 @@ pub(crate) fn open(target: &Target) -> Result<rusqlite::Connection> {
     Ok(conn)
 }
 
+#[cfg(feature = "async")]
 impl SqliteManager {
     /// The database this manager opens.
     pub(crate) fn target(&self) -> &Target {
