@@ -20,7 +20,7 @@ use crate::value::FromRow;
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
 /// let engine = sqlalgebra_sqlite::Sqlite::memory().unwrap();
 /// let mut conn = engine.connect().unwrap();
-/// create_all::<T, _>(&mut *conn).unwrap();
+/// create_all::<T>(&mut *conn).unwrap();
 /// insert_into(T).values(vec![A.set(1), A.set(2), A.set(3)]).execute(&mut *conn).unwrap();
 /// let mut sum = 0;
 /// select(A).for_each(&mut *conn, |a: i64| {
