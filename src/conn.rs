@@ -252,6 +252,25 @@ pub trait Connection {
         run_transaction(self, Some(level), f)
     }
 
+    /// Asks the connection to fetch the rows of its next queries one at a
+    /// time (`on`) or as it prefers; returns the previous setting.
+    /// [`QueryEach::for_each`](crate::query::QueryEach::for_each) turns it
+    /// on so that it holds O(1) rows. The default (SQLite, MySQL, whose
+    /// rows always come one at a time) ignores it and returns `true`;
+    /// PostgreSQL, which fetches a whole result by default, overrides it.
+    ///
+    /// ```
+    /// # fn demo<C: sqlalgebra::Connection>(conn: &mut C) {
+    /// let before = conn.set_row_streaming(true);
+    /// // ... a large export ...
+    /// conn.set_row_streaming(before);
+    /// # }
+    /// ```
+    fn set_row_streaming(&mut self, on: bool) -> bool {
+        let _ = on;
+        true
+    }
+
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
     /// when it returns `Err` or panics (the panic then continues). Nested
     /// calls use savepoints, so an inner failure undoes only the inner work.

@@ -34,14 +34,14 @@ pub trait Backend: Send + Sync + 'static {
 /// ```
 #[derive(Debug, Clone)]
 pub struct PoolOptions {
-    size: u32,
-    overflow: u32,
-    timeout: Duration,
-    recycle: Option<Duration>,
-    idle_timeout: Option<Duration>,
-    pre_ping: bool,
-    echo: bool,
-    isolation: Option<IsolationLevel>,
+    pub(crate) size: u32,
+    pub(crate) overflow: u32,
+    pub(crate) timeout: Duration,
+    pub(crate) recycle: Option<Duration>,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) pre_ping: bool,
+    pub(crate) echo: bool,
+    pub(crate) isolation: Option<IsolationLevel>,
 }
 
 impl Default for PoolOptions {

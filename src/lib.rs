@@ -53,6 +53,8 @@
 //! }
 //! ```
 
+#[cfg(feature = "async")]
+pub mod asyncio;
 pub mod conn;
 mod connect_failure;
 pub mod engine;
@@ -93,9 +95,9 @@ pub mod prelude {
         Version,
     };
     pub use crate::query::{
-        BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,
-        SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into, select, text,
-        update,
+        BoxExpression, ColumnMethods, Execute, Query, QueryEach, ReturningMethods, RunQuery,
+        SetOperations, SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into,
+        select, text, update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

@@ -7,8 +7,10 @@
 //! value and the driver reads it through the `ValueRef`. Decoding reads the
 //! driver's row in place and converts each cell straight into the Rust type.
 
+mod owned;
 pub(crate) mod text;
 
+pub use owned::Value;
 pub use text::TextForm;
 
 use crate::error::{Error, Result};

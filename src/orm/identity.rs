@@ -175,7 +175,7 @@ impl<C: Connection> Db<'_, C> {
 
 /// The arenas of a session, one per model type, type-erased.
 pub(crate) struct IdentityMap<C: Connection> {
-    pub(crate) arenas: Vec<Box<dyn ErasedArena<C>>>,
+    pub(crate) arenas: Vec<Box<dyn ErasedArena<C> + Send>>,
     /// The model type of each arena: a session has few, so a scan beats
     /// hashing.
     types: Vec<TypeId>,

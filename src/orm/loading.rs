@@ -140,7 +140,7 @@ pub(crate) struct LinkStore<L, R> {
 
 /// The relationship stores of a session.
 pub(crate) struct Relations<C: Connection> {
-    stores: Vec<Box<dyn ErasedRel<C>>>,
+    stores: Vec<Box<dyn ErasedRel<C> + Send>>,
     /// The relationship type of each store: a session has few, so a scan
     /// beats hashing.
     types: Vec<TypeId>,
@@ -244,7 +244,7 @@ impl<C: Connection> Relations<C> {
         }
     }
 
-    fn store<S: ErasedRel<C> + 'static>(&mut self, make: impl FnOnce() -> S) -> &mut S {
+    fn store<S: ErasedRel<C> + Send + 'static>(&mut self, make: impl FnOnce() -> S) -> &mut S {
         let t = TypeId::of::<S>();
         let i = match self.types.iter().position(|&x| x == t) {
             Some(i) => i,

@@ -20,6 +20,7 @@
 //! `examples/orm_tour.rs` walks through all of it on SQLite.
 
 mod arena;
+mod factory;
 mod flush;
 mod handle;
 mod identity;
@@ -34,6 +35,7 @@ mod sql;
 mod strategy;
 mod transaction;
 
+pub use factory::SessionFactory;
 pub use handle::Handle;
 pub use loading::Relationships;
 pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};

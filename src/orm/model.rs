@@ -47,7 +47,7 @@ pub(crate) type Cells<'a> = smallvec::SmallVec<[ValueRef<'a>; 16]>;
     message = "`{Self}` is not a model",
     note = "implement `sqlalgebra::orm::Model` on the struct: table, columns, row tuple, key"
 )]
-pub trait Model: Clone + 'static {
+pub trait Model: Clone + Send + 'static {
     /// The table the rows live in.
     type Table: Table;
     /// The columns loaded and written, as a tuple (`(users::Id,)` for one).
@@ -57,7 +57,7 @@ pub trait Model: Clone + 'static {
     type Row: ModelRow + FromRow<<Self::Columns as Selection>::SqlType>;
     /// The primary key: one value, or a tuple for a composite key, of the
     /// Rust types of the table's `PrimaryKey` columns.
-    type Key: KeyFor<<Self::Table as Table>::PrimaryKey>;
+    type Key: KeyFor<<Self::Table as Table>::PrimaryKey> + Send;
 
     /// Builds the struct from the values of `Columns`.
     fn from_row(row: Self::Row) -> Self;

@@ -5,10 +5,11 @@ mod boxed;
 mod clause;
 mod compound;
 mod cte;
+mod each;
 mod insert;
 mod lock;
 mod returning;
-mod run;
+pub(crate) mod run;
 mod select;
 mod subquery;
 mod text;
@@ -20,6 +21,7 @@ pub use clause::{
 };
 pub use compound::{Compound, SetOp, SetOperations};
 pub use cte::{Cte, CteDef, CteList, With, WithMethods, cte};
+pub use each::QueryEach;
 pub use insert::{
     DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,
     Upsert, excluded, insert_into,

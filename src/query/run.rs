@@ -27,8 +27,9 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let mut key = SqlKey::for_dialect(conn.dialect());
-        let sql = prepare(self, conn, &mut key)?;
+        let dialect = conn.dialect();
+        let mut key = SqlKey::for_dialect(dialect);
+        let sql = prepare(self, dialect, conn.sql_cache(), &mut key)?;
         let mut rows = Vec::new();
         run_query(conn, sql, key.binds(), |row| {
             if rows.capacity() == 0 {
@@ -52,8 +53,9 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let mut key = SqlKey::for_dialect(conn.dialect());
-        let sql = prepare(self, conn, &mut key)?;
+        let dialect = conn.dialect();
+        let mut key = SqlKey::for_dialect(dialect);
+        let sql = prepare(self, dialect, conn.sql_cache(), &mut key)?;
         let mut found = None;
         let mut extra = false;
         run_query(conn, sql, key.binds(), |row| {
@@ -80,8 +82,9 @@ pub trait RunQuery: Query + Sized {
         T: FromRow<Self::SqlType>,
         C: Connection,
     {
-        let mut key = SqlKey::for_dialect(conn.dialect());
-        let sql = prepare(self, conn, &mut key)?;
+        let dialect = conn.dialect();
+        let mut key = SqlKey::for_dialect(dialect);
+        let sql = prepare(self, dialect, conn.sql_cache(), &mut key)?;
         let mut found = None;
         run_query(conn, sql, key.binds(), |row| {
             found = Some(T::from_row(row, 0)?);
@@ -105,30 +108,43 @@ pub trait Execute: Statement + Sized {
     fn execute<C: Connection>(&self, conn: &mut C) -> Result<u64> {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);
-        let described = describe(self, conn, &mut key);
-        if let Some(chunks) = self.row_chunks() {
-            let rows = chunks.row_count();
-            if rows > 1 {
-                // Binds per row: from the key walk when it ran, else by
-                // rendering the first row.
-                let per_row = if described {
-                    key.bind_count().div_ceil(rows)
-                } else {
-                    let mut w = SqlWriter::new(dialect);
-                    chunks.render_rows(&mut w, 0..1);
-                    w.bind_count()
-                };
-                let per_chunk = (dialect.max_binds() / per_row.max(1)).max(1);
-                if rows > per_chunk {
-                    return execute_chunked(conn, chunks, rows, per_chunk);
-                }
-            }
+        let described = describe(self, conn.sql_cache(), &mut key);
+        if let Some((chunks, rows, per_chunk)) = chunking(self, dialect, &key, described) {
+            return execute_chunked(conn, chunks, rows, per_chunk);
         }
-        match prepare_described(self, conn, &mut key, described)? {
+        match prepare_described(self, dialect, conn.sql_cache(), &mut key, described)? {
             SqlText::Cached(id) => conn.execute_cached(id, key.binds()),
             SqlText::Rendered(sql) => conn.execute_sql(&sql, key.binds()),
         }
     }
+}
+
+/// Whether `stmt`, a multi-row INSERT whose values exceed the dialect's
+/// bind limit, must run as several statements: its rows, their number and
+/// how many go in one statement. Shared by the sync and async `execute`.
+#[inline]
+pub(crate) fn chunking<'s, S: Statement>(
+    stmt: &'s S,
+    dialect: &'static dyn Dialect,
+    key: &SqlKey<'_>,
+    described: bool,
+) -> Option<(&'s dyn RowChunks, usize, usize)> {
+    let chunks = stmt.row_chunks()?;
+    let rows = chunks.row_count();
+    if rows <= 1 {
+        return None;
+    }
+    // Binds per row: from the key walk when it ran, else by rendering the
+    // first row.
+    let per_row = if described {
+        key.bind_count().div_ceil(rows)
+    } else {
+        let mut w = SqlWriter::new(dialect);
+        chunks.render_rows(&mut w, 0..1);
+        w.bind_count()
+    };
+    let per_chunk = (dialect.max_binds() / per_row.max(1)).max(1);
+    (rows > per_chunk).then_some((chunks, rows, per_chunk))
 }
 
 impl<S: Statement> Execute for S {}
@@ -156,14 +172,19 @@ fn execute_chunked<C: Connection>(
 }
 
 /// SQL text in the connection's cache, or rendered for this run only.
-enum SqlText {
+pub(crate) enum SqlText {
     Cached(SqlId),
     Rendered(String),
 }
 
 /// Runs the query `sql` with `binds`, calling `each` with every row.
 #[inline]
-fn run_query<C, F>(conn: &mut C, sql: SqlText, binds: &[ValueRef<'_>], each: F) -> Result<()>
+pub(crate) fn run_query<C, F>(
+    conn: &mut C,
+    sql: SqlText,
+    binds: &[ValueRef<'_>],
+    each: F,
+) -> Result<()>
 where
     C: Connection,
     F: FnMut(&mut C::Row<'_>) -> Result<bool>,
@@ -183,23 +204,25 @@ where
 /// A text is cached only when the key walk collected the same binds as
 /// rendering did; in debug builds every cached text is checked against a
 /// fresh rendering.
-fn prepare<'a, S: Statement, C: Connection>(
+pub(crate) fn prepare<'a, S: Statement>(
     stmt: &'a S,
-    conn: &mut C,
+    dialect: &'static dyn Dialect,
+    mut cache: Option<&mut SqlCache>,
     key: &mut SqlKey<'a>,
 ) -> Result<SqlText> {
-    let described = describe(stmt, conn, key);
-    prepare_described(stmt, conn, key, described)
+    let described = describe(stmt, cache.as_deref_mut(), key);
+    prepare_described(stmt, dialect, cache, key, described)
 }
 
-/// Runs the key walk of `stmt` into `key` when `conn` keeps a SQL cache;
-/// whether the statement described itself.
-fn describe<'a, S: Statement, C: Connection>(
+/// Runs the key walk of `stmt` into `key` when the connection keeps a SQL
+/// cache; whether the statement described itself.
+#[inline]
+pub(crate) fn describe<'a, S: Statement>(
     stmt: &'a S,
-    conn: &mut C,
+    cache: Option<&mut SqlCache>,
     key: &mut SqlKey<'a>,
 ) -> bool {
-    match conn.sql_cache() {
+    match cache {
         Some(cache) => {
             key.borrow_words(cache);
             stmt.sql_key(key)
@@ -210,14 +233,14 @@ fn describe<'a, S: Statement, C: Connection>(
 
 /// [`prepare`] after [`describe`].
 #[inline]
-fn prepare_described<'a, S: Statement, C: Connection>(
+pub(crate) fn prepare_described<'a, S: Statement>(
     stmt: &'a S,
-    conn: &mut C,
+    dialect: &'static dyn Dialect,
+    cache: Option<&mut SqlCache>,
     key: &mut SqlKey<'a>,
     described: bool,
 ) -> Result<SqlText> {
-    let dialect = conn.dialect();
-    let Some(cache) = conn.sql_cache() else {
+    let Some(cache) = cache else {
         return render_uncached(stmt, dialect, key);
     };
     if described

@@ -167,7 +167,7 @@ impl MysqlConnection {
 
 /// Whether `sql` opens a transaction (`Some(true)`), ends one
 /// (`Some(false)`), or neither.
-fn transaction_control(sql: &str) -> Option<bool> {
+pub(crate) fn transaction_control(sql: &str) -> Option<bool> {
     let mut words = sql
         .split(|c: char| c.is_whitespace() || c == ';')
         .filter(|w| !w.is_empty());
@@ -312,7 +312,7 @@ fn statement(
 ///
 /// MySQL and MariaDB cannot store NaN or an infinity; binding one is an
 /// error rather than a silent change of the data.
-fn params(sql: &str, binds: &[ValueRef<'_>]) -> Result<Params> {
+pub(crate) fn params(sql: &str, binds: &[ValueRef<'_>]) -> Result<Params> {
     if binds.is_empty() {
         return Ok(Params::Empty);
     }
@@ -406,37 +406,8 @@ fn constraint_name(kind: ConstraintKind, message: &str) -> Option<String> {
 pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
     match &e {
         mysql::Error::MySqlError(server) => {
-            let kind = match server.code {
-                // ER_DUP_KEY, ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME
-                1022 | 1062 | 1586 => Some(ConstraintKind::Unique),
-                // ER_ROW_IS_REFERENCED(_2), ER_NO_REFERENCED_ROW(_2)
-                1216 | 1217 | 1451 | 1452 => Some(ConstraintKind::ForeignKey),
-                // ER_BAD_NULL_ERROR, ER_WARN_NULL_TO_NOTNULL, ER_NO_DEFAULT_FOR_FIELD
-                1048 | 1263 | 1364 => Some(ConstraintKind::NotNull),
-                // MySQL ER_CHECK_CONSTRAINT_VIOLATED, MariaDB ER_CONSTRAINT_FAILED
-                3819 | 4025 => Some(ConstraintKind::Check),
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                return Error::Constraint {
-                    kind,
-                    constraint: constraint_name(kind, &server.message),
-                    sql: sql.to_owned(),
-                    source: Box::new(e),
-                };
-            }
-            match server.code {
-                // ER_LOCK_WAIT_TIMEOUT (also MariaDB's NOWAIT),
-                // ER_LOCK_DEADLOCK, ER_CHECKREAD, MySQL 8's ER_LOCK_NOWAIT
-                1205 | 1213 | 1020 | 3572 => Error::Conflict {
-                    sql: sql.to_owned(),
-                    source: Box::new(e),
-                },
-                // ER_SERVER_SHUTDOWN, ER_NET_* read/write failures,
-                // ER_CONNECTION_KILLED (MariaDB), ER_CLIENT_INTERACTION_TIMEOUT (MySQL)
-                1053 | 1152 | 1158..=1161 | 1927 | 4031 => Error::Connection(Box::new(e)),
-                _ => Error::query(sql, e),
-            }
+            let (code, message) = (server.code, server.message.clone());
+            server_error(code, &message, sql, Box::new(e))
         }
         mysql::Error::IoError(_) | mysql::Error::CodecError(_) => Error::Connection(Box::new(e)),
         mysql::Error::DriverError(
@@ -448,6 +419,50 @@ pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
             | DriverError::SetupError,
         ) => Error::Connection(Box::new(e)),
         _ => Error::query(sql, e),
+    }
+}
+
+/// The error for a server error `code` (with its `message`), from the
+/// sync or the async driver.
+pub(crate) fn server_error(
+    code: u16,
+    message: &str,
+    sql: &str,
+    source: sqlalgebra::BoxError,
+) -> Error {
+    let kind = match code {
+        // ER_DUP_KEY, ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME
+        1022 | 1062 | 1586 => Some(ConstraintKind::Unique),
+        // ER_ROW_IS_REFERENCED(_2), ER_NO_REFERENCED_ROW(_2)
+        1216 | 1217 | 1451 | 1452 => Some(ConstraintKind::ForeignKey),
+        // ER_BAD_NULL_ERROR, ER_WARN_NULL_TO_NOTNULL, ER_NO_DEFAULT_FOR_FIELD
+        1048 | 1263 | 1364 => Some(ConstraintKind::NotNull),
+        // MySQL ER_CHECK_CONSTRAINT_VIOLATED, MariaDB ER_CONSTRAINT_FAILED
+        3819 | 4025 => Some(ConstraintKind::Check),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return Error::Constraint {
+            kind,
+            constraint: constraint_name(kind, message),
+            sql: sql.to_owned(),
+            source,
+        };
+    }
+    match code {
+        // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK, ER_CHECKREAD
+        // (and MySQL 8's ER_LOCK_NOWAIT, 3572)
+        1205 | 1213 | 1020 | 3572 => Error::Conflict {
+            sql: sql.to_owned(),
+            source,
+        },
+        // ER_SERVER_SHUTDOWN, ER_NET_* read/write failures,
+        // ER_CONNECTION_KILLED (MariaDB), ER_CLIENT_INTERACTION_TIMEOUT (MySQL)
+        1053 | 1152 | 1158..=1161 | 1927 | 4031 => Error::Connection(source),
+        _ => Error::Query {
+            sql: sql.to_owned(),
+            source,
+        },
     }
 }
 
@@ -496,7 +511,7 @@ fn decimal(text: &str) -> Option<ValueRef<'static>> {
 
 /// Whether the binary protocol sends the column's cells as
 /// `Value::Date` or `Value::Time`.
-fn is_temporal(column: &mysql::Column) -> bool {
+pub(crate) fn is_temporal(column: &mysql::Column) -> bool {
     matches!(
         column.column_type(),
         ColumnType::MYSQL_TYPE_DATE
@@ -524,7 +539,7 @@ pub struct MysqlRow<'r> {
 /// load: `2024-03-31`, `13:45:00`, `2024-03-31 13:45:00[.ffffff]`. The
 /// binary protocol sends them as structured values, which a `ValueRef`
 /// cannot borrow as text. `out` is left empty for a row without any.
-fn temporal_text(row: &mysql::Row, out: &mut Vec<Option<String>>) {
+pub(crate) fn temporal_text(row: &mysql::Row, out: &mut Vec<Option<String>>) {
     use std::fmt::Write;
     out.clear();
     for idx in 0..row.len() {
@@ -670,6 +685,14 @@ fn date_time_error(row: &MysqlRow<'_>, idx: usize) -> Error {
         idx,
         "a DATE, TIME, DATETIME or TIMESTAMP value that could not be read as text".into(),
     )
+}
+
+#[cfg(feature = "async")]
+impl<'r> MysqlRow<'r> {
+    /// A row read with its temporal cells' text.
+    pub(crate) fn new(row: &'r mut mysql::Row, temporal: &'r [Option<String>]) -> Self {
+        MysqlRow { row, temporal }
+    }
 }
 
 impl Row for MysqlRow<'_> {

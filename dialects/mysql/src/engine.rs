@@ -12,16 +12,16 @@ use crate::{Mysql, MysqlConnection};
 /// zero dates, and standard GROUP BY. Not `ANSI_QUOTES` (the dialect quotes
 /// with backticks), not `NO_BACKSLASH_ESCAPES` (the dialect escapes `\` in
 /// the rare string literals it writes; values are always bound).
-const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
+pub(crate) const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
 NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY'";
 
 /// How many prepared statements each connection keeps, unless the URL
 /// says `stmt_cache_size=N`.
-const STATEMENT_CACHE: usize = 128;
+pub(crate) const STATEMENT_CACHE: usize = 128;
 
 /// How long opening a TCP connection may take, unless the URL says
 /// `tcp_connect_timeout_ms=N`.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens MySQL / MariaDB connections for the pool and checks them.
 ///

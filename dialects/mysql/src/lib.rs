@@ -45,13 +45,20 @@
 //! character set: create the database with `CHARACTER SET utf8mb4` to store
 //! any Unicode text.
 
+#[cfg(feature = "async")]
+mod async_conn;
 mod conn;
 mod dialect;
 mod engine;
 
+#[cfg(feature = "async")]
+pub use async_conn::{AsyncMysqlConnection, AsyncMysqlManager, AsyncMysqlRows};
 pub use conn::{MysqlConnection, MysqlRow};
 pub use dialect::{MariaDb, Mysql, for_server_version};
 pub use engine::MysqlManager;
 /// The `mysql` driver underneath, for [`MysqlConnection::raw`] and
 /// [`MysqlManager::from_opts`].
 pub use mysql;
+/// mysql_async, for its `Opts` and raw connections (feature `async`).
+#[cfg(feature = "async")]
+pub use mysql_async;

@@ -24,9 +24,9 @@ pub const STATEMENT_CACHE: usize = 256;
 
 /// The savepoint a first PREPARE runs under inside a transaction, and how
 /// it ends.
-const PREPARE_SAVEPOINT: &str = "SAVEPOINT sqlalgebra_prepare";
-const PREPARE_RELEASE: &str = "RELEASE SAVEPOINT sqlalgebra_prepare";
-const PREPARE_ROLLBACK: &str =
+pub(crate) const PREPARE_SAVEPOINT: &str = "SAVEPOINT sqlalgebra_prepare";
+pub(crate) const PREPARE_RELEASE: &str = "RELEASE SAVEPOINT sqlalgebra_prepare";
+pub(crate) const PREPARE_ROLLBACK: &str =
     "ROLLBACK TO SAVEPOINT sqlalgebra_prepare; RELEASE SAVEPOINT sqlalgebra_prepare";
 
 /// A prepared statement and when it was last used (shared with the slot
@@ -577,7 +577,7 @@ enum Failure {
 
 /// Whether `e` says a cached statement no longer fits the schema (or was
 /// deallocated behind our back).
-fn is_stale_statement(e: &postgres::Error) -> bool {
+pub(crate) fn is_stale_statement(e: &postgres::Error) -> bool {
     match e.as_db_error() {
         Some(db) => {
             (*db.code() == SqlState::FEATURE_NOT_SUPPORTED && db.message().contains("cached plan"))
@@ -590,7 +590,7 @@ fn is_stale_statement(e: &postgres::Error) -> bool {
 /// Tracks whether a transaction is open from the statements that open and
 /// close one (`BEGIN`/`START TRANSACTION`, `COMMIT`/`END`/`ROLLBACK`/`ABORT`).
 /// Other statements, and scripts of several statements, leave it as it is.
-fn note_transaction(open: &mut bool, sql: &str) {
+pub(crate) fn note_transaction(open: &mut bool, sql: &str) {
     let head = sql.trim_start();
     let first = &head[..head.bytes().take_while(u8::is_ascii_alphabetic).count()];
     let is = |w: &str| first.eq_ignore_ascii_case(w);
@@ -743,7 +743,11 @@ pub struct PgRow<'r> {
 /// (the columns of [`Kind::Temporal`]) into `out` as text (see
 /// [`temporal_text`]): a `ValueRef` cannot borrow text that the binary
 /// format does not hold. `out` is left empty for a row without any.
-fn fill_temporal(row: &postgres::Row, kinds: &[Kind], out: &mut Vec<Option<String>>) -> Result<()> {
+pub(crate) fn fill_temporal(
+    row: &postgres::Row,
+    kinds: &[Kind],
+    out: &mut Vec<Option<String>>,
+) -> Result<()> {
     out.clear();
     for (idx, column) in row.columns().iter().enumerate() {
         if kinds.get(idx) != Some(&Kind::Temporal) {
@@ -764,6 +768,24 @@ fn fill_temporal(row: &postgres::Row, kinds: &[Kind], out: &mut Vec<Option<Strin
         }
     }
     Ok(())
+}
+
+#[cfg(feature = "async")]
+impl<'r> PgRow<'r> {
+    /// A row read with its columns' kinds and temporal text.
+    pub(crate) fn new(
+        row: &'r postgres::Row,
+        kinds: &'r [Kind],
+        temporal: &'r [Option<String>],
+        total: Option<usize>,
+    ) -> Self {
+        PgRow {
+            row,
+            kinds,
+            temporal,
+            total,
+        }
+    }
 }
 
 impl std::fmt::Debug for PgRow<'_> {
@@ -992,6 +1014,11 @@ impl Connection for PgConnection {
         Some(&mut self.driver.isolation)
     }
 
+    /// [`set_stream_rows`](PgConnection::set_stream_rows).
+    fn set_row_streaming(&mut self, on: bool) -> bool {
+        std::mem::replace(&mut self.driver.stream_rows, on)
+    }
+
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {
         Some(&mut self.sql_cache)
     }
@@ -1085,7 +1112,7 @@ fn first_element<'a>(elements: &[ValueRef<'a>]) -> ValueRef<'a> {
 
 /// The type a parameter is prepared with: its value's, or the array type
 /// of its elements' (text and NULL left to the server to infer).
-fn param_type(p: &Param<'_>) -> Type {
+pub(crate) fn param_type(p: &Param<'_>) -> Type {
     match p {
         Param::Value(v) => value_type(v),
         Param::Array(elements) => array_type(&value_type(&first_element(elements))),
@@ -1094,7 +1121,7 @@ fn param_type(p: &Param<'_>) -> Type {
 
 /// Whether a parameter holds integers, which are first left to the server
 /// to type (see [`PgConnection::prepare`]).
-fn is_int(p: &Param<'_>) -> bool {
+pub(crate) fn is_int(p: &Param<'_>) -> bool {
     match p {
         Param::Value(v) => matches!(v, ValueRef::Int(_)),
         Param::Array(elements) => matches!(first_element(elements), ValueRef::Int(_)),
@@ -1116,7 +1143,7 @@ const ARRAY_LETTER: u8 = b'A';
 
 /// Appends a letter per parameter of `binds` (see [`param_letter`]): what
 /// a statement is prepared for besides its text.
-fn push_letters(out: &mut Vec<u8>, binds: &[ValueRef<'_>]) {
+pub(crate) fn push_letters(out: &mut Vec<u8>, binds: &[ValueRef<'_>]) {
     let start = out.len();
     out.extend(binds.iter().map(value_letter));
     if out[start..].contains(&ARRAY_LETTER) {

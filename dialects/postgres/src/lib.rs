@@ -38,13 +38,20 @@
 //! `Date`, `Time` and `Timestamp` types load. Other types are a clear
 //! decode error; cast them in SQL.
 
+#[cfg(feature = "async")]
+mod async_conn;
 mod conn;
 mod dialect;
 mod engine;
 mod types;
 
+#[cfg(feature = "async")]
+pub use async_conn::{AsyncPgConnection, AsyncPgManager, AsyncPgRows, STREAM_FETCH};
 pub use conn::{PgConnection, PgError, PgRow, STATEMENT_CACHE};
 pub use dialect::Postgres;
 pub use engine::PgManager;
 /// The `postgres` driver, for [`postgres::Config`] and raw clients.
 pub use postgres;
+/// tokio-postgres, for its `Config` and raw clients (feature `async`).
+#[cfg(feature = "async")]
+pub use tokio_postgres;

@@ -135,6 +135,14 @@ pub struct SqliteRow<'r> {
     row: &'r rusqlite::Row<'r>,
 }
 
+#[cfg(feature = "async")]
+impl SqliteRow<'_> {
+    /// The cell at `idx` as SQLite holds it (NULL out of range).
+    pub(crate) fn raw_value(&self, idx: usize) -> SqliteValue<'_> {
+        self.row.get_ref(idx).unwrap_or(SqliteValue::Null)
+    }
+}
+
 impl Row for SqliteRow<'_> {
     #[inline]
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
@@ -284,7 +292,11 @@ fn bind_other(
 
 /// Runs `sql`, a statement that returns no rows (or whose rows are not
 /// wanted); the number of rows it changed.
-fn execute(conn: &rusqlite::Connection, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+pub(crate) fn execute(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+) -> Result<u64> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
     bind_all(&mut stmt, sql, binds)?;
     // A statement that returns rows (say, with RETURNING) is stepped
@@ -302,7 +314,7 @@ fn execute(conn: &rusqlite::Connection, sql: &str, binds: &[ValueRef<'_>]) -> Re
 /// Runs the query `sql`, calling `each` with every row until it returns
 /// `Ok(false)`.
 #[inline]
-fn query<F>(
+pub(crate) fn query<F>(
     conn: &rusqlite::Connection,
     sql: &str,
     binds: &[ValueRef<'_>],

@@ -67,7 +67,7 @@ impl SqliteManager {
     }
 }
 
-fn open(target: &Target) -> Result<rusqlite::Connection> {
+pub(crate) fn open(target: &Target) -> Result<rusqlite::Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_URI
@@ -85,6 +85,14 @@ fn open(target: &Target) -> Result<rusqlite::Connection> {
     conn.execute_batch("PRAGMA foreign_keys = ON")
         .map_err(open_error)?;
     Ok(conn)
+}
+
+#[cfg(feature = "async")]
+impl SqliteManager {
+    /// The database this manager opens.
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
+    }
 }
 
 impl r2d2::ManageConnection for SqliteManager {
@@ -114,6 +122,12 @@ impl Backend for Sqlite {
 
 static MEMORY_DATABASES: AtomicU64 = AtomicU64::new(0);
 
+/// A name for a new in-memory database, unique in the process.
+pub(crate) fn memory_name() -> String {
+    let n = MEMORY_DATABASES.fetch_add(1, Ordering::Relaxed);
+    format!("sqlalgebra-{}-{n}", std::process::id())
+}
+
 impl Sqlite {
     /// A pooled engine over a new in-memory database that all of its
     /// connections share.
@@ -129,9 +143,7 @@ impl Sqlite {
     /// # Errors
     /// When SQLite cannot open it.
     pub fn memory_with(options: &PoolOptions) -> Result<Engine<Sqlite>> {
-        let n = MEMORY_DATABASES.fetch_add(1, Ordering::Relaxed);
-        let name = format!("sqlalgebra-{}-{n}", std::process::id());
-        Engine::build(SqliteManager::new(Target::Memory(name))?, options)
+        Engine::build(SqliteManager::new(Target::Memory(memory_name()))?, options)
     }
 
     /// A pooled engine from a URL, as SQLAlchemy writes them:

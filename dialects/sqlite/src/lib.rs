@@ -13,10 +13,14 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "async")]
+mod async_conn;
 mod conn;
 mod dialect;
 mod engine;
 
+#[cfg(feature = "async")]
+pub use async_conn::{AsyncSqliteConnection, AsyncSqliteManager, AsyncSqliteRow, AsyncSqliteRows};
 pub use conn::{SqliteConnection, SqliteRow};
 pub use dialect::Sqlite;
 pub use engine::{SqliteManager, Target};
