@@ -89,9 +89,9 @@ pub mod prelude {
         Version,
     };
     pub use crate::query::{
-        BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,
-        SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into, select, text,
-        update,
+        BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, ScopeChecked,
+        SetOperations, SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into,
+        select, text, update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

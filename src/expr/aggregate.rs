@@ -16,6 +16,8 @@ macro_rules! aggregate {
             pub(crate) distinct: bool,
         }
 
+        crate::macros::in_scope! { [E] $name<E> { E: IE }; }
+
         impl<E> $name<E> {
             /// Aggregates distinct values only: `
             #[doc = $sql]
@@ -135,3 +137,5 @@ impl Expression for CountStar {
 pub fn count_star() -> CountStar {
     CountStar
 }
+
+crate::macros::in_scope! { [] CountStar {}; }

@@ -526,3 +526,11 @@ mod tests {
         }
     }
 }
+
+crate::macros::in_scope! {
+    [E, ST] Cast<E, ST> { E: IE };
+    [A, B] Coalesce<A, B> { A: IA, B: IB };
+    [A, B] NullIf<A, B> { A: IA, B: IB };
+    [] NoArgs {};
+    [ST, Args] Func<ST, Args> { Args: IArgs };
+}

@@ -24,6 +24,8 @@ macro_rules! binary_node {
             pub(crate) right: R,
         }
 
+        crate::macros::in_scope! { [L, R] $name<L, R> { L: IL, R: IR }; }
+
         impl<L, R> $name<L, R> {
             /// Builds the node from its operands as they are: the
             /// methods that build it (`eq`, `and`, `add`, ...) are the ones
@@ -303,3 +305,8 @@ macro_rules! arith_operators {
     )*};
 }
 arith_operators!(Add, Sub, Mul, Div);
+
+crate::macros::in_scope! {
+    [E] Not<E> { E: IE };
+    [L, R] Concat<L, R> { L: IL, R: IR };
+}

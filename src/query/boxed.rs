@@ -398,3 +398,5 @@ impl<ST> Statement for BoxedSelect<'_, ST> {}
 impl<ST> Query for BoxedSelect<'_, ST> {
     type SqlType = ST;
 }
+
+impl<L, ST> crate::query::InScope<L, ()> for BoxedExpr<'_, ST> {}

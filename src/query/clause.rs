@@ -299,6 +299,11 @@ macro_rules! tuple_impls {
             }
         }
 
+        impl<Scp, $($T: super::InScope<Scp, $S>,)+ $($S,)+> super::InScope<Scp, ($($S,)+)>
+            for ($($T,)+)
+        {
+        }
+
         #[diagnostic::do_not_recommend]
         impl<$($T: Selection),+> Selection for ($($T,)+) {
             type SqlType = ($($T::SqlType,)+);

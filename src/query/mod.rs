@@ -8,6 +8,7 @@ mod cte;
 mod insert;
 mod returning;
 mod run;
+mod scope;
 mod select;
 mod subquery;
 mod text;
@@ -25,6 +26,10 @@ pub use insert::{
 };
 pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
+pub use scope::{
+    AnyTable, Anywhere, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable, ScopeChecked,
+    ScopeOf, SelectInScope, There,
+};
 pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};
 pub use subquery::{
     Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,

@@ -298,3 +298,7 @@ mod tests {
         assert_eq!(kind_of("geometry"), None);
     }
 }
+
+// Dynamic columns name their table at run time: checked when rendered.
+impl<L> crate::query::InScope<L, ()> for DynColumn<'_> {}
+impl<L> crate::query::InScope<L, ()> for DynColumns<'_> {}
