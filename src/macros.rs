@@ -30,9 +30,13 @@ pub(crate) use for_tuples;
 /// its index). A node without children lists none: it is in every scope.
 macro_rules! in_scope {
     ($([$($g:ident),*] $ty:ty { $($c:ident : $i:ident),* };)*) => {$(
+        impl<$($g,)*> $crate::query::Scoped for $ty {
+            type Check = Self;
+        }
         impl<Scope, $($g,)* $($i,)*> $crate::query::InScope<Scope, ($($i,)*)> for $ty
         where
-            $($c: $crate::query::InScope<Scope, $i>,)*
+            $($c: $crate::query::Scoped,
+            <$c as $crate::query::Scoped>::Check: $crate::query::InScope<Scope, $i>,)*
         {
         }
     )*};

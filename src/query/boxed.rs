@@ -400,3 +400,6 @@ impl<ST> Query for BoxedSelect<'_, ST> {
 }
 
 impl<L, ST> crate::query::InScope<L, ()> for BoxedExpr<'_, ST> {}
+impl<'a, ST> crate::query::Scoped for BoxedExpr<'a, ST> {
+    type Check = Self;
+}

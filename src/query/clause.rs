@@ -299,9 +299,14 @@ macro_rules! tuple_impls {
             }
         }
 
-        impl<Scp, $($T: super::InScope<Scp, $S>,)+ $($S,)+> super::InScope<Scp, ($($S,)+)>
-            for ($($T,)+)
+        impl<Scp, $($T: super::Scoped,)+ $($S,)+> super::InScope<Scp, ($($S,)+)> for ($($T,)+)
+        where
+            $($T::Check: super::InScope<Scp, $S>,)+
         {
+        }
+
+        impl<$($T,)+> super::Scoped for ($($T,)+) {
+            type Check = Self;
         }
 
         #[diagnostic::do_not_recommend]

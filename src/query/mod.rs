@@ -27,8 +27,8 @@ pub use insert::{
 pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
 pub use scope::{
-    AnyTable, Anywhere, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable, ScopeChecked,
-    ScopeOf, SelectInScope, There,
+    AnyTable, Anywhere, ColumnOf, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable,
+    ScopeChecked, ScopeOf, Scoped, SelectInScope, There,
 };
 pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};
 pub use subquery::{

@@ -107,7 +107,6 @@ pub struct Anywhere;
 /// index `I` (inferred).
 ///
 /// ```
-/// use sqlalgebra::prelude::*;
 /// use sqlalgebra::query::{Cons, Here, InFrom, Nil, There};
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
@@ -116,16 +115,19 @@ pub struct Anywhere;
 /// ```
 #[diagnostic::on_unimplemented(
     message = "column `{C}` is not in scope: its table `{T}` is not in this query's FROM clause or joins",
-    label = "`{T}` is neither the FROM table nor joined (before this JOIN, in an ON condition)",
-    note = "add `.join({T}, ..)`, or leave out `.from(..)` to let FROM be inferred"
+    label = "`{T}` is not in FROM, nor joined before this point: add `.join({T}, on)` or leave out `.from(..)`"
 )]
 pub trait InFrom<T, C, I> {}
 
+// `do_not_recommend` on all three: an error names the whole list, and
+// suggests no impl (no failure goes through one without bounds).
+#[diagnostic::do_not_recommend]
 impl<T, C, Rest> InFrom<T, C, Here> for Cons<T, Rest> {}
 
 #[diagnostic::do_not_recommend]
 impl<T, C, H, Rest, I> InFrom<T, C, There<I>> for Cons<H, Rest> where Rest: InFrom<T, C, I> {}
 
+#[diagnostic::do_not_recommend]
 impl<T, C> InFrom<T, C, Anywhere> for AnyTable {}
 
 /// Every column of the node `Self` belongs to a table of the list `L`;
@@ -136,13 +138,53 @@ impl<T, C> InFrom<T, C, Anywhere> for AnyTable {}
 /// explicit FROM:
 ///
 /// ```
-/// use sqlalgebra::query::InScope;
+/// use sqlalgebra::query::{InScope, Scoped};
 /// pub struct MyNode<E>(E);
-/// impl<L, E: InScope<L, I>, I> InScope<L, I> for MyNode<E> {}
+/// impl<E> Scoped for MyNode<E> { type Check = Self; }
+/// impl<L, E: Scoped, I> InScope<L, I> for MyNode<E> where E::Check: InScope<L, I> {}
 /// ```
 pub trait InScope<L, I> {}
 
-impl<C: Column, L, I> InScope<L, I> for C where L: InFrom<C::Table, C, I> {}
+/// What the scope check looks at for a node: the node itself
+/// (`Check = Self`), or, for a column, [`ColumnOf`] it.
+///
+/// A column is a type of yours, so the crate can only reach it through
+/// a blanket impl; were that impl on [`InScope`] itself, every node would
+/// have two candidate impls and the compiler would report a column out of
+/// scope at the outermost node instead of naming the column. Implement it
+/// beside [`InScope`] for a node of your own:
+///
+/// ```
+/// use sqlalgebra::query::{InScope, Scoped};
+/// pub struct MyNode<E>(E);
+/// impl<E> Scoped for MyNode<E> { type Check = Self; }
+/// impl<L, E: Scoped, I> InScope<L, I> for MyNode<E> where E::Check: InScope<L, I> {}
+/// ```
+pub trait Scoped {
+    /// The type whose [`InScope`] impl applies.
+    type Check;
+}
+
+/// Column `C` as the scope check sees it: in scope when its table is.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::query::{ColumnOf, Scoped};
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// fn column<C: Scoped<Check = ColumnOf<A>>>() {}
+/// column::<A>();
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ColumnOf<C>(PhantomData<C>);
+
+impl<C: Column> Scoped for C {
+    type Check = ColumnOf<C>;
+}
+
+impl<C: Column, L, I> InScope<L, I> for ColumnOf<C> where L: InFrom<C::Table, C, I> {}
 
 in_scope! {
     [] () {};
@@ -218,11 +260,11 @@ impl JoinsInScope<()> for Inferred {}
 
 impl<T> JoinsInScope<()> for From<T> {}
 
-impl<F, T, On, IF, IOn> JoinsInScope<(IF, IOn)> for Join<F, T, On>
+impl<F, T, On: Scoped, IF, IOn> JoinsInScope<(IF, IOn)> for Join<F, T, On>
 where
     Self: ScopeOf,
     F: JoinsInScope<IF>,
-    On: InScope<<Self as ScopeOf>::Tables, IOn>,
+    On::Check: InScope<<Self as ScopeOf>::Tables, IOn>,
 {
 }
 
@@ -255,22 +297,38 @@ where
 /// ```
 pub trait ScopeChecked<I> {}
 
+// One blanket impl over the per-statement trait: with no impl of its own
+// to suggest, an error about a column out of scope lists none (and stays
+// short).
+impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {}
+
+/// The scope check of one kind of statement, behind [`ScopeChecked`]:
+/// implement it (with `I = ()` when there is nothing to check) for a
+/// statement type of your own that implements [`Query`](super::Query).
+///
+/// ```
+/// use sqlalgebra::query::StatementScope;
+/// pub struct MyStatement;
+/// impl StatementScope<()> for MyStatement {}
+/// ```
+pub trait StatementScope<I> {}
+
 // FROM inferred: every table is in scope, nothing to walk (so generic
 // code over the clauses of such a SELECT needs no bounds).
-impl<S, W, M> ScopeChecked<()> for Select<S, Inferred, W, M> {}
+impl<S, W, M> StatementScope<()> for Select<S, Inferred, W, M> {}
 
-impl<S, T, W, M, IS, IW, IM> ScopeChecked<(IS, IW, IM)> for Select<S, From<T>, W, M>
+impl<S: Scoped, T, W, M, IS, IW, IM> StatementScope<(IS, IW, IM)> for Select<S, From<T>, W, M>
 where
-    S: InScope<Cons<T, Nil>, IS>,
+    S::Check: InScope<Cons<T, Nil>, IS>,
     W: InScope<Cons<T, Nil>, IW>,
     M: InScope<Cons<T, Nil>, IM>,
 {
 }
 
-impl<S, F, T, On, W, M, I> ScopeChecked<I> for Select<S, Join<F, T, On>, W, M>
+impl<S, F, T, On, W, M, IJ, IR> StatementScope<(IJ, IR)> for Select<S, Join<F, T, On>, W, M>
 where
-    Join<F, T, On>: ScopeOf,
-    <Join<F, T, On> as ScopeOf>::Tables: SelectInScope<S, Join<F, T, On>, W, M, I>,
+    Join<F, T, On>: ScopeOf + JoinsInScope<IJ>,
+    <Join<F, T, On> as ScopeOf>::Tables: SelectInScope<S, W, M, IR>,
 {
 }
 
@@ -280,25 +338,25 @@ where
 ///
 /// ```
 /// use sqlalgebra::query::{AnyTable, SelectInScope};
-/// fn check<L: SelectInScope<(), (), (), (), ()>>() {}
+/// fn check<L: SelectInScope<(), (), (), ()>>() {}
 /// check::<AnyTable>();
 /// ```
-pub trait SelectInScope<S, F, W, M, I> {}
+pub trait SelectInScope<S, W, M, I> {}
 
-impl<S, F, W, M> SelectInScope<S, F, W, M, ()> for AnyTable {}
+impl<S, W, M> SelectInScope<S, W, M, ()> for AnyTable {}
 
-impl<H, R, S, F, W, M, IS, IF, IW, IM> SelectInScope<S, F, W, M, (IS, IF, IW, IM)> for Cons<H, R>
+impl<H, R, S, W, M, IS, IW, IM> SelectInScope<S, W, M, (IS, IW, IM)> for Cons<H, R>
 where
-    F: JoinsInScope<IF>,
-    S: InScope<Self, IS>,
+    S: Scoped,
+    S::Check: InScope<Self, IS>,
     W: InScope<Self, IW>,
     M: InScope<Self, IM>,
 {
 }
 
-impl<D, Q: ScopeChecked<I>, I> ScopeChecked<I> for super::With<D, Q> {}
+impl<D, Q: ScopeChecked<I>, I> StatementScope<I> for super::With<D, Q> {}
 
-impl<L, R, O, IL, IR> ScopeChecked<(IL, IR)> for super::Compound<L, R, O>
+impl<L, R, O, IL, IR> StatementScope<(IL, IR)> for super::Compound<L, R, O>
 where
     L: ScopeChecked<IL>,
     R: ScopeChecked<IR>,
@@ -306,6 +364,6 @@ where
 }
 
 // Built at run time or written as SQL: checked when rendered, if at all.
-impl<ST> ScopeChecked<()> for super::TextQuery<ST> {}
-impl<ST> ScopeChecked<()> for super::BoxedSelect<'_, ST> {}
-impl<S, R> ScopeChecked<()> for super::Returning<S, R> {}
+impl<ST> StatementScope<()> for super::TextQuery<ST> {}
+impl<ST> StatementScope<()> for super::BoxedSelect<'_, ST> {}
+impl<S, R> StatementScope<()> for super::Returning<S, R> {}
