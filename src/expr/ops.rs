@@ -51,6 +51,15 @@ macro_rules! binary_node {
                 c.operand(&self.left);
                 c.operand(&self.right);
             }
+            fn split_connective<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+                // AND and OR (only they bind as loosely as AND).
+                if $prec > precedence::AND {
+                    return false;
+                }
+                each(&self.left);
+                each(&self.right);
+                true
+            }
             fn precedence(&self) -> u8 {
                 $prec
             }
@@ -142,6 +151,10 @@ impl<E: Render> Render for Not<E> {
     }
     fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
         c.operand(&self.expr);
+    }
+    fn split_connective<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+        each(&self.expr);
+        true
     }
     fn precedence(&self) -> u8 {
         precedence::NOT

@@ -63,6 +63,9 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     fn each_term<'b>(&'b self, each: &mut dyn FnMut(&'b dyn Render)) -> bool {
         self.inner.each_term(each)
     }
+    fn split_connective<'b>(&'b self, each: &mut dyn FnMut(&'b dyn Render)) -> bool {
+        self.inner.split_connective(each)
+    }
     fn label_name(&self) -> Option<&'static str> {
         self.inner.label_name()
     }

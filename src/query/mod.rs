@@ -30,7 +30,9 @@ pub use scope::{
     AnyTable, Anywhere, ColumnOf, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable,
     ScopeChecked, ScopeOf, Scoped, SelectInScope, There,
 };
-pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};
+pub use select::{
+    From, FromClause, Inferred, Join, JoinKind, Modifiers, NoCondition, Select, select,
+};
 pub use subquery::{
     Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,
     exists,
