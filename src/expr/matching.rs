@@ -426,6 +426,14 @@ logic_operators!(
     Like<L, R>, ILike<L, R>, InList<L, R>, NotInList<L, R>, Between<E, L, H>, IsNull<E>, IsNotNull<E>
 );
 
+crate::macros::in_scope! {
+    [L, R] Like<L, R> { L: IL, R: IR };
+    [L, R] ILike<L, R> { L: IL, R: IR };
+    [E, V] InList<E, V> { E: IE, V: IV };
+    [E, V] NotInList<E, V> { E: IE, V: IV };
+    [E, Lo, Hi] Between<E, Lo, Hi> { E: IE, Lo: ILo, Hi: IHi };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,12 +483,4 @@ mod tests {
             out.to_vec()
         }
     }
-}
-
-crate::macros::in_scope! {
-    [L, R] Like<L, R> { L: IL, R: IR };
-    [L, R] ILike<L, R> { L: IL, R: IR };
-    [E, V] InList<E, V> { E: IE, V: IV };
-    [E, V] NotInList<E, V> { E: IE, V: IV };
-    [E, Lo, Hi] Between<E, Lo, Hi> { E: IE, Lo: ILo, Hi: IHi };
 }

@@ -499,6 +499,13 @@ where
     }
 }
 
+crate::macros::in_scope! {
+    [E] Length<E> { E: IE };
+    [E, S, L] Substr<E, S, L> { E: IE, S: IS, L: IL };
+    [E, F, T] Replace<E, F, T> { E: IE, F: IF, T: IT };
+    [E] Round<E> { E: IE };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,11 +531,4 @@ mod tests {
         e.render(&mut w);
         assert_eq!(w.finish().unwrap().sql, "SUBSTRING(?, ?, ?)");
     }
-}
-
-crate::macros::in_scope! {
-    [E] Length<E> { E: IE };
-    [E, S, L] Substr<E, S, L> { E: IE, S: IS, L: IL };
-    [E, F, T] Replace<E, F, T> { E: IE, F: IF, T: IT };
-    [E] Round<E> { E: IE };
 }

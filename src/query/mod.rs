@@ -4,6 +4,7 @@
 mod boxed;
 mod clause;
 mod compound;
+mod connected;
 mod cte;
 mod insert;
 mod returning;
