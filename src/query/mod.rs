@@ -29,7 +29,7 @@ pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
 pub use scope::{
     AnyTable, Anywhere, ColumnOf, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable,
-    ScopeChecked, ScopeOf, Scoped, SelectInScope, There,
+    ScopeChecked, ScopeOf, Scoped, SelectInScope, StatementScope, There,
 };
 pub use select::{
     From, FromClause, Inferred, Join, JoinKind, Modifiers, NoCondition, Select, select,
