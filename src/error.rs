@@ -107,7 +107,10 @@ pub enum Error {
     /// An UPDATE or DELETE (or its RETURNING) refers to a column of a table
     /// that the statement neither targets nor names in its FROM / USING
     /// list; add the table with `update(..).from(..)` or
-    /// `delete_from(..).using(..)`.
+    /// `delete_from(..).using(..)`. Also a SELECT with an explicit
+    /// `.from(..)` whose column (of an alias, a derived table, a CTE or a
+    /// dynamic table: typed columns do not compile) belongs to a table
+    /// neither in its FROM and joins nor in an enclosing query's.
     ///
     /// ```
     /// let e = sqlalgebra::Error::TableNotInStatement {
@@ -135,6 +138,22 @@ pub enum Error {
         value: i64,
         /// The SQL type it was bound as.
         sql_type: crate::types::SqlKind,
+    },
+    /// A SELECT whose FROM is inferred would join its tables without any
+    /// condition (a cartesian product, SQLAlchemy's "cartesian product"
+    /// lint): no JOIN, and no WHERE or ON condition uses columns of both
+    /// sides. `tables` holds the first FROM table, then every table not
+    /// connected to it. Ask for it with `.cross_join(table)`.
+    ///
+    /// ```
+    /// let e = sqlalgebra::Error::CartesianProduct {
+    ///     tables: vec!["users".into(), "posts".into()],
+    /// };
+    /// assert!(e.to_string().contains("`users`, `posts`"));
+    /// ```
+    CartesianProduct {
+        /// The first FROM table, then the tables not connected to it.
+        tables: Vec<String>,
     },
     /// No pooled connection became free within the pool's checkout timeout.
     PoolTimeout(String),
@@ -395,9 +414,20 @@ impl fmt::Display for Error {
             ),
             Error::TableNotInStatement { table, column } => write!(
                 f,
-                "column `{table}`.`{column}` belongs to table `{table}`, which the UPDATE or \
-                 DELETE neither targets nor names: add it with `update(..).from({table})` or \
-                 `delete_from(..).using({table})`"
+                "column `{table}`.`{column}` belongs to table `{table}`, which the statement \
+                 does not name: add it to the SELECT's joins, or with `update(..).from({table})` \
+                 or `delete_from(..).using({table})`"
+            ),
+            Error::CartesianProduct { tables } => write!(
+                f,
+                "the SELECT's FROM tables {} are not connected by a join or a condition (a \
+                 cartesian product): join them, add a condition that uses both, or ask for it \
+                 with `.cross_join(..)`",
+                tables
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Error::ValueOutOfRange { value, sql_type } => {
                 write!(f, "value {value} is out of range for SQL type {sql_type:?}")

@@ -23,3 +23,22 @@ macro_rules! for_tuples {
     };
 }
 pub(crate) use for_tuples;
+
+/// Implements [`InScope`](crate::query::InScope) for a node whose
+/// columns are those of its children: `in_scope!([E, ST] Cast<E, ST> { E: IE });`
+/// (generic parameters, the type, then each child with a fresh name for
+/// its index). A node without children lists none: it is in every scope.
+macro_rules! in_scope {
+    ($([$($g:ident),*] $ty:ty { $($c:ident : $i:ident),* };)*) => {$(
+        impl<$($g,)*> $crate::query::Scoped for $ty {
+            type Check = Self;
+        }
+        impl<Scope, $($g,)* $($i,)*> $crate::query::InScope<Scope, ($($i,)*)> for $ty
+        where
+            $($c: $crate::query::Scoped,
+            <$c as $crate::query::Scoped>::Check: $crate::query::InScope<Scope, $i>,)*
+        {
+        }
+    )*};
+}
+pub(crate) use in_scope;

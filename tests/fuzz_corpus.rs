@@ -179,18 +179,21 @@ fn regressions_found_by_fuzzing() {
     let conn = database();
 
     // A column inside an IN list puts its table in the inferred FROM:
-    // `... FROM "order", "users" WHERE ? IN ("users"."id")`, not a
-    // reference to a table missing from FROM.
+    // `... FROM "users" WHERE ? IN ("users"."id")`, not a reference to a
+    // table missing from FROM.
     let mut q = select_of(vec![AnyExpr::Int(IntExpr::CountStar)]);
-    q.from = Some(TableId::Orders);
     q.filters = vec![BoolExpr::In(
         List::Int(IntExpr::Lit(IntVal::I64(1)), vec![users_id()]),
         false,
     )];
-    let sql = check_everywhere(&conn, &Case::Select(Box::new(q)), "IN list tables")
+    let sql = check_everywhere(&conn, &Case::Select(Box::new(q.clone())), "IN list tables")
         .expect("renders")
         .sql;
-    assert!(sql.contains(r#"FROM "order", "users""#), "{sql}");
+    assert!(sql.contains(r#"FROM "users" WHERE"#), "{sql}");
+    // With an explicit FROM of the other table, `users` is out of scope:
+    // refused (`Error::TableNotInStatement`) rather than cross joined.
+    q.from = Some(TableId::Orders);
+    assert!(check_everywhere(&conn, &Case::Select(Box::new(q)), "IN list scope").is_none());
 
     // An empty IN list as a whole GROUP BY / ORDER BY term is not a bare
     // 0 or 1, which SQLite would read as a column position.

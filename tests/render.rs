@@ -930,12 +930,13 @@ fn select_a_16_tuple() {
         users::Active.eq(true),
         lower(users::Name),
         abs(addresses::Id),
-    ));
+    ))
+    .cross_join(Addresses);
     assert_sql(
         &q,
-        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + ?, "users"."score" * ?, "users"."name" || ?, "users"."age" IS NULL, "users"."active" = ?, LOWER("users"."name"), ABS("addresses"."id") FROM "users", "addresses""#,
-        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + $1, "users"."score" * $2, "users"."name" || $3, "users"."age" IS NULL, "users"."active" = $4, LOWER("users"."name"), ABS("addresses"."id") FROM "users", "addresses""#,
-        "SELECT `users`.`id`, `users`.`name`, `users`.`fullname`, `users`.`age`, `users`.`active`, `users`.`score`, `addresses`.`id`, `addresses`.`user_id`, `addresses`.`email`, `users`.`id` + ?, `users`.`score` * ?, CONCAT(`users`.`name`, ?), `users`.`age` IS NULL, `users`.`active` = ?, LOWER(`users`.`name`), ABS(`addresses`.`id`) FROM `users`, `addresses`",
+        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + ?, "users"."score" * ?, "users"."name" || ?, "users"."age" IS NULL, "users"."active" = ?, LOWER("users"."name"), ABS("addresses"."id") FROM "users" CROSS JOIN "addresses""#,
+        r#"SELECT "users"."id", "users"."name", "users"."fullname", "users"."age", "users"."active", "users"."score", "addresses"."id", "addresses"."user_id", "addresses"."email", "users"."id" + $1, "users"."score" * $2, "users"."name" || $3, "users"."age" IS NULL, "users"."active" = $4, LOWER("users"."name"), ABS("addresses"."id") FROM "users" CROSS JOIN "addresses""#,
+        "SELECT `users`.`id`, `users`.`name`, `users`.`fullname`, `users`.`age`, `users`.`active`, `users`.`score`, `addresses`.`id`, `addresses`.`user_id`, `addresses`.`email`, `users`.`id` + ?, `users`.`score` * ?, CONCAT(`users`.`name`, ?), `users`.`age` IS NULL, `users`.`active` = ?, LOWER(`users`.`name`), ABS(`addresses`.`id`) FROM `users` CROSS JOIN `addresses`",
         &[V::Int(1), V::Float(2.0), V::Text("!"), V::Bool(true)],
     );
 }
@@ -955,12 +956,13 @@ fn from_is_inferred_from_filter_only_columns() {
 fn from_is_inferred_from_group_having_and_order_columns() {
     assert_sql(
         &select(count_star())
+            .cross_join(Addresses)
             .group_by(users::Age)
             .having(max(addresses::Id).gt(0))
             .order_by(users::Age),
-        r#"SELECT COUNT(*) FROM "users", "addresses" GROUP BY "users"."age" HAVING MAX("addresses"."id") > ? ORDER BY "users"."age""#,
-        r#"SELECT COUNT(*) FROM "users", "addresses" GROUP BY "users"."age" HAVING MAX("addresses"."id") > $1 ORDER BY "users"."age""#,
-        "SELECT COUNT(*) FROM `users`, `addresses` GROUP BY `users`.`age` HAVING MAX(`addresses`.`id`) > ? ORDER BY `users`.`age`",
+        r#"SELECT COUNT(*) FROM "users" CROSS JOIN "addresses" GROUP BY "users"."age" HAVING MAX("addresses"."id") > ? ORDER BY "users"."age""#,
+        r#"SELECT COUNT(*) FROM "users" CROSS JOIN "addresses" GROUP BY "users"."age" HAVING MAX("addresses"."id") > $1 ORDER BY "users"."age""#,
+        "SELECT COUNT(*) FROM `users` CROSS JOIN `addresses` GROUP BY `users`.`age` HAVING MAX(`addresses`.`id`) > ? ORDER BY `users`.`age`",
         &[V::Int(0)],
     );
 }
@@ -987,10 +989,12 @@ fn explicit_from() {
     );
     // The explicit table comes first and is not repeated.
     assert_sql(
-        &select((addresses::Email, users::Name)).from(Users),
-        r#"SELECT "addresses"."email", "users"."name" FROM "users", "addresses""#,
-        r#"SELECT "addresses"."email", "users"."name" FROM "users", "addresses""#,
-        "SELECT `addresses`.`email`, `users`.`name` FROM `users`, `addresses`",
+        &select((addresses::Email, users::Name))
+            .from(Users)
+            .cross_join(Addresses),
+        r#"SELECT "addresses"."email", "users"."name" FROM "users" CROSS JOIN "addresses""#,
+        r#"SELECT "addresses"."email", "users"."name" FROM "users" CROSS JOIN "addresses""#,
+        "SELECT `addresses`.`email`, `users`.`name` FROM `users` CROSS JOIN `addresses`",
         &[],
     );
 }

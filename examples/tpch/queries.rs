@@ -148,11 +148,15 @@ pub(crate) struct TpchQuery<C> {
 
 /// Runs the typed query `typed` or the reference SQL `reference` (typed by
 /// `typed`'s SQL row type) and loads the rows as `T` (or renders `typed`).
-fn run<T, Q, C>(c: &mut C, mode: Mode, typed: &Q, reference: TextQuery) -> Result<Rows>
+fn run<T, Q, I>(
+    c: &mut impl Connection,
+    mode: Mode,
+    typed: &Q,
+    reference: TextQuery,
+) -> Result<Rows>
 where
-    Q: Query,
+    Q: Query + ScopeChecked<I>,
     T: FromRow<Q::SqlType> + ToRow,
-    C: Connection,
 {
     let rows: Vec<T> = match mode {
         Mode::Typed => typed.load(c)?,

@@ -1996,6 +1996,7 @@ pub fn check_case(case: &Case, targets: &[Target<'_>]) -> Result<Vec<Option<Chec
     }
     let mut out = Vec::with_capacity(targets.len());
     let mut first_binds: Option<(&'static str, String)> = None;
+    let mut scope_refused: Option<String> = None;
     for t in targets {
         let name = t.rules.name;
         let r = real.stmt.to_sql(t.dialect);
@@ -2006,6 +2007,33 @@ pub fn check_case(case: &Case, targets: &[Target<'_>]) -> Result<Vec<Option<Chec
             (Err(e), Err(_), Err(_), want) if want.matches(&e) => {
                 out.push(None);
                 continue;
+            }
+            // The model does not follow table scope: a SELECT whose tables
+            // nothing connects, or a column outside an explicit FROM, is
+            // refused by its structure alone, so alike in every dialect and
+            // with the values blanked (checked below).
+            (Err(e), Err(e2), Err(eb), Expect::Ok)
+                if scope_refusal(&e)
+                    && format!("{e:?}") == format!("{e2:?}")
+                    && format!("{e:?}") == format!("{eb:?}") =>
+            {
+                let e = format!("{e:?}");
+                match &scope_refused {
+                    None if out.is_empty() => scope_refused = Some(e),
+                    Some(first) if *first == e => {}
+                    _ => {
+                        return Err(format!(
+                            "{name}: refused as {e} where another dialect was not"
+                        ));
+                    }
+                }
+                out.push(None);
+                continue;
+            }
+            (_, _, _, Expect::Ok) if scope_refused.is_some() => {
+                return Err(format!(
+                    "{name}: rendered where another dialect refused the scope"
+                ));
             }
             (r, _, b, want) => {
                 return Err(format!(
@@ -2050,6 +2078,15 @@ pub fn check_case(case: &Case, targets: &[Target<'_>]) -> Result<Vec<Option<Chec
         }));
     }
     Ok(out)
+}
+
+/// An error about table scope: `Error::CartesianProduct` or
+/// `Error::TableNotInStatement`.
+fn scope_refusal(e: &sqlalgebra::Error) -> bool {
+    matches!(
+        e,
+        sqlalgebra::Error::CartesianProduct { .. } | sqlalgebra::Error::TableNotInStatement { .. }
+    )
 }
 
 /// What a lexical scan of SQL found outside quotes and comments.

@@ -19,6 +19,8 @@ macro_rules! aggregate {
             pub(crate) distinct: bool,
         }
 
+        crate::macros::in_scope! { [E] $name<E> { E: IE }; }
+
         impl<E> $name<E> {
             /// Aggregates distinct values only: `
             #[doc = $sql]
@@ -145,3 +147,5 @@ impl Expression for CountStar {
 pub fn count_star() -> CountStar {
     CountStar
 }
+
+crate::macros::in_scope! { [] CountStar {}; }

@@ -377,3 +377,10 @@ where
         otherwise: NoElse,
     }
 }
+
+crate::macros::in_scope! {
+    [W, E] Case<W, E> { W: IW, E: IE };
+    [P, C, V] When<P, C, V> { P: IP, C: IC, V: IV };
+    [] NoElse {};
+    [E] Else<E> { E: IE };
+}

@@ -206,3 +206,5 @@ where
 {
     extract(DatePart::Day, date)
 }
+
+crate::macros::in_scope! { [E] Extract<E> { E: IE }; }

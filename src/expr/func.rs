@@ -575,6 +575,14 @@ pub fn func<ST: SqlType, Args: FuncArgs>(
     }
 }
 
+crate::macros::in_scope! {
+    [E, ST] Cast<E, ST> { E: IE };
+    [A, B] Coalesce<A, B> { A: IA, B: IB };
+    [A, B] NullIf<A, B> { A: IA, B: IB };
+    [] NoArgs {};
+    [ST, Args] Func<ST, Args> { Args: IArgs };
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_function_name;

@@ -80,3 +80,5 @@ impl<E: Render> Render for Labeled<E> {
 impl<E: Expression> Expression for Labeled<E> {
     type SqlType = E::SqlType;
 }
+
+crate::macros::in_scope! { [E] Labeled<E> { E: IE }; }

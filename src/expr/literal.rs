@@ -108,3 +108,5 @@ impl<E: Expression> Expression for LiteralMatch<E> {
 }
 
 logic_operators!(LiteralMatch<E>);
+
+crate::macros::in_scope! { [E] LiteralMatch<E> { E: IE }; }

@@ -380,6 +380,8 @@ macro_rules! postfix_node {
             pub(crate) expr: E,
         }
 
+        crate::macros::in_scope! { [E] $name<E> { E: IE }; }
+
         #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -422,6 +424,14 @@ postfix_node!(
 logic_operators!(
     Like<L, R>, ILike<L, R>, InList<L, R>, NotInList<L, R>, Between<E, L, H>, IsNull<E>, IsNotNull<E>
 );
+
+crate::macros::in_scope! {
+    [L, R] Like<L, R> { L: IL, R: IR };
+    [L, R] ILike<L, R> { L: IL, R: IR };
+    [E, V] InList<E, V> { E: IE, V: IV };
+    [E, V] NotInList<E, V> { E: IE, V: IV };
+    [E, Lo, Hi] Between<E, Lo, Hi> { E: IE, Lo: ILo, Hi: IHi };
+}
 
 #[cfg(test)]
 mod tests {

@@ -488,3 +488,8 @@ impl Expression for BoolLiteral {
 pub fn bind<ST: SqlType, T: IntoExpr<ST>>(value: T) -> T::Expr {
     value.into_expr()
 }
+
+crate::macros::in_scope! {
+    [T, ST] Bind<T, ST> {};
+    [] BoolLiteral {};
+}

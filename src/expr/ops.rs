@@ -142,6 +142,15 @@ macro_rules! binary_render {
                 c.operand(&self.left);
                 c.operand(&self.right);
             }
+            fn split_connective<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+                // AND and OR (only they bind as loosely as AND).
+                if $prec > precedence::AND {
+                    return false;
+                }
+                each(&self.left);
+                each(&self.right);
+                true
+            }
             fn precedence(&self) -> u8 {
                 $prec
             }
@@ -210,6 +219,8 @@ macro_rules! binary_node {
             pub(crate) left: L,
             pub(crate) right: R,
         }
+
+        crate::macros::in_scope! { [L, R] $name<L, R> { L: IL, R: IR }; }
 
         impl<L, R> $name<L, R> {
             /// Builds the node from its operands as they are: the
@@ -310,6 +321,10 @@ impl<E: Render> Render for Not<E> {
     }
     fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
         c.operand(&self.expr);
+    }
+    fn split_connective<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+        each(&self.expr);
+        true
     }
     fn precedence(&self) -> u8 {
         precedence::NOT
@@ -480,3 +495,8 @@ macro_rules! arith_operators {
     )*};
 }
 arith_operators!(Add, Sub, Mul, Div);
+
+crate::macros::in_scope! {
+    [E] Not<E> { E: IE };
+    [L, R] Concat<L, R> { L: IL, R: IR };
+}

@@ -262,3 +262,9 @@ impl<E: Expression> OrderBy for Asc<E> {}
 impl<E: Expression> OrderBy for Desc<E> {}
 #[diagnostic::do_not_recommend]
 impl<E: Expression> OrderBy for NullsOrder<E> {}
+
+crate::macros::in_scope! {
+    [E] Asc<E> { E: IE };
+    [E] Desc<E> { E: IE };
+    [E] NullsOrder<E> { E: IE };
+}

@@ -21,6 +21,8 @@ macro_rules! same_type_function {
             expr: E,
         }
 
+        crate::macros::in_scope! { [E] $name<E> { E: IE }; }
+
         #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -500,6 +502,13 @@ where
         expr: value,
         digits: Bind::new(i32::from(digits)),
     }
+}
+
+crate::macros::in_scope! {
+    [E] Length<E> { E: IE };
+    [E, S, L] Substr<E, S, L> { E: IE, S: IS, L: IL };
+    [E, F, T] Replace<E, F, T> { E: IE, F: IF, T: IT };
+    [E] Round<E> { E: IE };
 }
 
 #[cfg(test)]

@@ -402,6 +402,8 @@ macro_rules! ranking_function {
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name;
 
+        crate::macros::in_scope! { [] $name {}; }
+
         #[diagnostic::do_not_recommend]
         impl Render for $name {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -525,6 +527,8 @@ macro_rules! offset_function {
             offset: u64,
         }
 
+        crate::macros::in_scope! { [E] $name<E> { E: IE }; }
+
         #[diagnostic::do_not_recommend]
         impl<E: Render> Render for $name<E> {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
@@ -607,4 +611,10 @@ impl WindowFunction for CountStar {
 #[diagnostic::do_not_recommend]
 impl<ST: SqlType, Args: Render> WindowFunction for Func<ST, Args> {
     type SqlType = ST;
+}
+
+crate::macros::in_scope! {
+    [F, W] Over<F, W> { F: IF, W: IW };
+    [P, O] Window<P, O> { P: IP, O: IO };
+    [] Ntile {};
 }

@@ -64,6 +64,9 @@ impl<ST> Render for BoxedExpr<'_, ST> {
     fn each_term<'b>(&'b self, each: &mut dyn FnMut(&'b dyn Render)) -> bool {
         self.inner.each_term(each)
     }
+    fn split_connective<'b>(&'b self, each: &mut dyn FnMut(&'b dyn Render)) -> bool {
+        self.inner.split_connective(each)
+    }
     fn label_name(&self) -> Option<&'static str> {
         self.inner.label_name()
     }
@@ -419,4 +422,9 @@ impl<ST> Statement for BoxedSelect<'_, ST> {}
 
 impl<ST> Query for BoxedSelect<'_, ST> {
     type SqlType = ST;
+}
+
+impl<L, ST> crate::query::InScope<L, ()> for BoxedExpr<'_, ST> {}
+impl<'a, ST> crate::query::Scoped for BoxedExpr<'a, ST> {
+    type Check = Self;
 }

@@ -307,6 +307,16 @@ macro_rules! tuple_impls {
             }
         }
 
+        impl<Scp, $($T: super::Scoped,)+ $($S,)+> super::InScope<Scp, ($($S,)+)> for ($($T,)+)
+        where
+            $($T::Check: super::InScope<Scp, $S>,)+
+        {
+        }
+
+        impl<$($T,)+> super::Scoped for ($($T,)+) {
+            type Check = Self;
+        }
+
         #[diagnostic::do_not_recommend]
         impl<$($T: Selection),+> Selection for ($($T,)+) {
             type SqlType = ($($T::SqlType,)+);

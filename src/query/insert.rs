@@ -485,3 +485,5 @@ impl<C: Column> Render for Excluded<C> {
 impl<C: Column> Expression for Excluded<C> {
     type SqlType = C::SqlType;
 }
+
+crate::macros::in_scope! { [C] Excluded<C> {}; }

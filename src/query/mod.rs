@@ -4,12 +4,14 @@
 mod boxed;
 mod clause;
 mod compound;
+mod connected;
 mod cte;
 mod each;
 mod insert;
 mod lock;
 mod returning;
 pub(crate) mod run;
+mod scope;
 mod select;
 mod subquery;
 mod text;
@@ -29,7 +31,13 @@ pub use insert::{
 pub use lock::{LockStrength, LockWait, RowLock};
 pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
-pub use select::{From, FromClause, Inferred, Join, JoinKind, Modifiers, Select, select};
+pub use scope::{
+    AnyTable, Anywhere, ColumnOf, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable,
+    ScopeChecked, ScopeOf, Scoped, SelectInScope, StatementScope, There,
+};
+pub use select::{
+    From, FromClause, Inferred, Join, JoinKind, Modifiers, NoCondition, Select, select,
+};
 pub use subquery::{
     Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,
     exists,

@@ -7,6 +7,8 @@ use crate::render::{
 };
 use crate::value::{FromRow, Row, ValueRef};
 
+use super::scope::ScopeChecked;
+
 /// A statement that returns rows of SQL type `SqlType`.
 pub trait Query: Statement {
     /// The SQL type of one row: a single type or a tuple.
@@ -16,16 +18,20 @@ pub trait Query: Statement {
 /// `load`, `get` and `first`: for every statement that returns rows.
 ///
 /// The Rust row type is checked against the statement's SQL types at
-/// compile time.
+/// compile time, and so is the statement's table scope
+/// ([`ScopeChecked`]): with an explicit `.from(..)` or joins, a column of
+/// another table does not compile. Each method has a second type
+/// parameter for that check, always inferred: a turbofish names the row
+/// type and leaves it `_` (`q.load::<(i64, String), _>(&mut conn)`).
 pub trait RunQuery: Query + Sized {
     /// All rows.
     ///
     /// # Errors
     /// When the statement fails or a row does not fit `T`.
-    fn load<T, C>(&self, conn: &mut C) -> Result<Vec<T>>
+    fn load<T, I>(&self, conn: &mut impl Connection) -> Result<Vec<T>>
     where
         T: FromRow<Self::SqlType>,
-        C: Connection,
+        Self: ScopeChecked<I>,
     {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);
@@ -48,10 +54,10 @@ pub trait RunQuery: Query + Sized {
     /// # Errors
     /// [`Error::NotFound`] for no row, [`Error::TooManyRows`] for more than
     /// one; otherwise as [`load`](RunQuery::load).
-    fn get<T, C>(&self, conn: &mut C) -> Result<T>
+    fn get<T, I>(&self, conn: &mut impl Connection) -> Result<T>
     where
         T: FromRow<Self::SqlType>,
-        C: Connection,
+        Self: ScopeChecked<I>,
     {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);
@@ -77,10 +83,10 @@ pub trait RunQuery: Query + Sized {
     ///
     /// # Errors
     /// As [`load`](RunQuery::load).
-    fn first<T, C>(&self, conn: &mut C) -> Result<Option<T>>
+    fn first<T, I>(&self, conn: &mut impl Connection) -> Result<Option<T>>
     where
         T: FromRow<Self::SqlType>,
-        C: Connection,
+        Self: ScopeChecked<I>,
     {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);

@@ -32,6 +32,8 @@ pub enum JoinKind {
     Inner,
     /// `LEFT JOIN` (left outer join)
     Left,
+    /// `CROSS JOIN`: every row with every row, no condition.
+    Cross,
 }
 
 impl JoinKind {
@@ -40,6 +42,7 @@ impl JoinKind {
         match self {
             JoinKind::Inner => " INNER JOIN ",
             JoinKind::Left => " LEFT JOIN ",
+            JoinKind::Cross => " CROSS JOIN ",
         }
     }
 }
@@ -64,6 +67,10 @@ pub trait FromClause {
     fn joined(&self, out: &mut TableSet<'_>);
     /// Writes the JOIN clauses.
     fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>);
+    /// Calls `each` with every JOIN's ON condition, in order.
+    fn each_on<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) {
+        let _ = each;
+    }
     /// The clause's [`sql_key`](Render::sql_key): the base, then each
     /// join. `false` (the default): not described.
     #[inline]
@@ -120,8 +127,14 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
         self.left.write_joins(w);
         w.push_sql(self.kind.sql());
         self.table.write_from(w);
-        w.push_sql(" ON ");
-        self.on.render(w);
+        if self.kind != JoinKind::Cross {
+            w.push_sql(" ON ");
+            self.on.render(w);
+        }
+    }
+    fn each_on<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) {
+        self.left.each_on(each);
+        each(&self.on);
     }
     #[inline]
     fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -134,6 +147,27 @@ impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
         self.table.source_key(key) && self.on.sql_key(key)
     }
 }
+
+/// The condition of a `CROSS JOIN`: none.
+///
+/// ```
+/// use sqlalgebra::query::NoCondition;
+/// let _ = NoCondition;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCondition;
+
+impl Render for NoCondition {
+    fn render<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static NO_CONDITION: NodeTag = NodeTag::new("no condition");
+        key.tag(&NO_CONDITION);
+        true
+    }
+}
+
+crate::macros::in_scope! { [] NoCondition {}; }
 
 /// GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT of a SELECT,
 /// bundled so that a SELECT's type has only four parameters.
@@ -219,6 +253,38 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
         on: On,
     ) -> Select<S, Join<F, T, On>, W, M> {
         self.join_kind(table, on, JoinKind::Left)
+    }
+
+    /// `CROSS JOIN table`: every row of the FROM so far with every row of
+    /// `table`. A SELECT whose tables are not connected otherwise is
+    /// refused ([`Error::CartesianProduct`]); this is how to ask for one.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | SQLite | `SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b"` |
+    /// | PostgreSQL | `SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b"` |
+    /// | MySQL | ``SELECT `a`.`x`, `b`.`y` FROM `a` CROSS JOIN `b` `` |
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = X; type PrimaryKey = X; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
+    /// # impl Column for X { type Table = A; type SqlType = BigInt; const NAME: &'static str = "x"; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+    /// # impl Table for B { const NAME: &'static str = "b"; type Columns = Y; type PrimaryKey = Y; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
+    /// # impl Column for Y { type Table = B; type SqlType = BigInt; const NAME: &'static str = "y"; }
+    /// use sqlalgebra_sqlite::Sqlite;
+    /// let q = select((X, Y)).cross_join(B);
+    /// assert_eq!(q.to_sql(&Sqlite)?.sql, r#"SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b""#);
+    /// // Without it, the two tables are a cartesian product nobody asked for:
+    /// let e = select((X, Y)).to_sql(&Sqlite).unwrap_err();
+    /// assert!(matches!(e, sqlalgebra::Error::CartesianProduct { .. }));
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
+    pub fn cross_join<T: QuerySource>(self, table: T) -> Select<S, Join<F, T, NoCondition>, W, M> {
+        self.join_kind(table, NoCondition, JoinKind::Cross)
     }
 
     fn join_kind<T, On>(self, table: T, on: On, kind: JoinKind) -> Select<S, Join<F, T, On>, W, M> {
@@ -475,6 +541,18 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     if base.is_some() || referenced.iter().any(|t| !w.is_outer_table(t)) {
         referenced.retain(|t| !w.is_outer_table(t));
     }
+    // With an explicit FROM, a table neither there, nor joined, nor in an
+    // enclosing query is not added to FROM (a cross join nobody asked
+    // for): the writer is strict, and its first column is
+    // `Error::TableNotInStatement`. Typed columns of such tables do not
+    // compile (`scope.rs`); this catches aliases, derived tables, CTEs
+    // and dynamic tables.
+    let strict = base.is_some() && w.set_strict(true);
+    if base.is_some() {
+        referenced.clear();
+    } else if referenced.len() > 1 {
+        super::connected::check_connected(w, &referenced, &joined, p.filter, p.from);
+    }
     // A SELECT nested in GROUP BY, HAVING or ORDER BY has clauses of its
     // own.
     let outer_terms = w.take_terms();
@@ -547,6 +625,9 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
         w.dialect().write_row_lock(w, lock);
     }
     w.set_unqualified(unqualified);
+    if base.is_some() {
+        w.set_strict(strict);
+    }
     w.leave_scope(mark);
 }
 

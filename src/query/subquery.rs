@@ -348,3 +348,12 @@ where
         }
     }
 }
+
+// Subqueries are checked when rendered (see `scope.rs`): the columns of
+// the enclosing query they use are not in their own FROM.
+crate::macros::in_scope! {
+    [Q] ScalarSubquery<Q> {};
+    [Q] Exists<Q> {};
+    [E, Q] InSubquery<E, Q> { E: IE };
+    [ST] SourceColumn<ST> {};
+}

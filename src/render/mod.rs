@@ -120,6 +120,24 @@ pub trait Render {
         let _ = out;
     }
 
+    /// For an AND, OR or NOT: calls `each` with each operand and returns
+    /// `true`. `false`, the default: the node is a predicate of its own.
+    /// The check for cartesian products links the tables of each such
+    /// predicate (not of a whole AND: `a.x = 1 AND b.y = 2` links nothing).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::Render;
+    /// let mut n = 0;
+    /// let p = bind::<Bool, _>(true).and(bind::<Bool, _>(false));
+    /// assert!(p.split_connective(&mut |_| n += 1));
+    /// assert_eq!(n, 2);
+    /// ```
+    fn split_connective<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) -> bool {
+        let _ = each;
+        false
+    }
+
     /// The precedence of this node's outermost operator; see [`precedence`].
     fn precedence(&self) -> u8 {
         precedence::ATOM

@@ -279,6 +279,16 @@ pub fn reflect(conn: &mut impl Connection) -> Result<MetaData> {
     Ok(meta)
 }
 
+// Dynamic columns name their table at run time: checked when rendered.
+impl<L> crate::query::InScope<L, ()> for DynColumn<'_> {}
+impl<L> crate::query::InScope<L, ()> for DynColumns<'_> {}
+impl<'a> crate::query::Scoped for DynColumn<'a> {
+    type Check = Self;
+}
+impl<'a> crate::query::Scoped for DynColumns<'a> {
+    type Check = Self;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -365,11 +365,11 @@ pub fn boxed_select<Sh: Shape>(s: &Sel) -> BoxedSelect<'static, Sh::ST> {
 }
 
 /// Runs a SELECT of shape `Sh`; rows as values.
-pub fn load<Sh: Shape, C: Connection>(
-    q: &impl RunQuery<SqlType = Sh::ST>,
+pub fn load<Sh: Shape, C: Connection, I>(
+    q: &(impl RunQuery<SqlType = Sh::ST> + ScopeChecked<I>),
     conn: &mut C,
 ) -> Result<Vec<Vec<Value>>> {
-    Ok(q.load::<Sh::Row, C>(conn)?
+    Ok(q.load::<Sh::Row, _>(conn)?
         .into_iter()
         .map(Sh::vals)
         .collect())
@@ -379,9 +379,9 @@ pub fn load<Sh: Shape, C: Connection>(
 pub fn run_query<C: Connection>(s: &Stmt, conn: &mut C) -> Result<Vec<Vec<Value>>> {
     match s {
         Stmt::Select(sel) => match sel.items.len() {
-            1 => load::<One, C>(&boxed_select::<One>(sel), conn),
-            2 => load::<Two, C>(&boxed_select::<Two>(sel), conn),
-            _ => load::<Three, C>(&boxed_select::<Three>(sel), conn),
+            1 => load::<One, C, _>(&boxed_select::<One>(sel), conn),
+            2 => load::<Two, C, _>(&boxed_select::<Two>(sel), conn),
+            _ => load::<Three, C, _>(&boxed_select::<Three>(sel), conn),
         },
         Stmt::SetOp(op, a, b) => match a.items.len() {
             1 => set_op::<One, C>(*op, a, b, conn),
@@ -402,10 +402,10 @@ where
 {
     let (a, b) = (boxed_select::<Sh>(a), boxed_select::<Sh>(b));
     match op {
-        SetOp::Union => load::<Sh, C>(&a.union(b), conn),
-        SetOp::UnionAll => load::<Sh, C>(&a.union_all(b), conn),
-        SetOp::Intersect => load::<Sh, C>(&a.intersect(b), conn),
-        SetOp::Except => load::<Sh, C>(&a.except(b), conn),
+        SetOp::Union => load::<Sh, C, _>(&a.union(b), conn),
+        SetOp::UnionAll => load::<Sh, C, _>(&a.union_all(b), conn),
+        SetOp::Intersect => load::<Sh, C, _>(&a.intersect(b), conn),
+        SetOp::Except => load::<Sh, C, _>(&a.except(b), conn),
     }
 }
 
