@@ -5,7 +5,7 @@
 use sqlalgebra::Result;
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::{BoxedExpr, BoxedSelect, Selection, Value};
-use sqlalgebra::render::{Render, SqlKey, SqlWriter, TableSet};
+use sqlalgebra::render::{GroupCheck, Render, SqlKey, SqlWriter, TableSet};
 use sqlalgebra::types::{Any, SqlType};
 use sqlalgebra::value::ValueRef;
 
@@ -40,6 +40,15 @@ impl<E: Render, ST> Render for Retype<E, ST> {
     }
     fn bound_value(&self) -> Option<ValueRef<'_>> {
         self.0.bound_value()
+    }
+    fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.0.render_assigned(w);
+    }
+    fn check_grouping<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        self.0.check_grouping(check);
+    }
+    fn label_name(&self) -> Option<&'static str> {
+        self.0.label_name()
     }
 }
 

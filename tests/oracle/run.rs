@@ -94,6 +94,19 @@ pub fn agree(a: &Outcome, b: &Outcome, ordered: bool) -> bool {
     }
 }
 
+/// Whether two library outcomes fail alike: both rows, both writes, or
+/// errors that begin alike (the server's or the library's message).
+pub fn same_kind(a: &Outcome, b: &Outcome) -> bool {
+    match (a, b) {
+        (Outcome::Rows(_), Outcome::Rows(_)) | (Outcome::Write(..), Outcome::Write(..)) => true,
+        (Outcome::Error(x), Outcome::Error(y)) => {
+            let head = |s: &str| s.chars().take(24).collect::<String>();
+            head(x) == head(y)
+        }
+        _ => false,
+    }
+}
+
 /// The reference: an in-memory SQLite database run through rusqlite.
 pub struct Reference {
     pub conn: rusqlite::Connection,
