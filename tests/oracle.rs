@@ -91,14 +91,11 @@ use oracle::run::{
 use sqlalgebra::{Backend, Engine, Pooled};
 
 /// Features with known, unfixed bugs, left out by default so that CI stays
-/// green; a fix turns its feature back on. `literal_match` and
-/// `correlated_dml` (issue 16 items 4 and 1) are fixed and on.
-/// `repeated_bind_exprs`: PostgreSQL still refuses some grouped SELECTs
-/// that the library's GROUP BY check lets through (a column inside a
-/// larger grouped expression, `SELECT c GROUP BY CASE WHEN .. THEN c ..`),
-/// and DISTINCT with ORDER BY of bound expressions. `blob_literal_values`:
-/// MariaDB returns a bound blob selected on its own as text.
-const KNOWN_BROKEN: &[&str] = &["repeated_bind_exprs", "blob_literal_values"];
+/// green; a fix turns its feature back on. `literal_match`,
+/// `correlated_dml` and `repeated_bind_exprs` (issue 16 items 4, 1 and 3)
+/// are fixed and on. `blob_literal_values`: MariaDB returns a bound blob
+/// selected on its own as text.
+const KNOWN_BROKEN: &[&str] = &["blob_literal_values"];
 
 struct Config {
     seed: u64,
@@ -267,10 +264,45 @@ fn connect<B: Backend>(engine: Option<Engine<B>>) -> Pooled<B> {
         .expect("a connection")
 }
 
-/// The private database of a run: one per seed, so that a long run and
-/// the CI slice can share the servers.
+/// The private database (MariaDB) or schema (PostgreSQL) of a run, from
+/// its seed and process id: two runs at once (the CI slice and a long run,
+/// or two long runs of one seed, or other checkouts on the same servers)
+/// never share tables. `Dropped` removes it when the run ends.
 fn db_name(cfg: &Config) -> String {
-    format!("oracle_seed{}", cfg.seed)
+    format!("oracle_s{}_p{}", cfg.seed, std::process::id())
+}
+
+/// Drops a run's MariaDB database or PostgreSQL schema when dropped (also
+/// when the run panics on a mismatch).
+struct Dropped(&'static str, String);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        use sqlalgebra::Connection as _;
+        let _ = match self.0 {
+            "postgres" => {
+                use sqlalgebra_postgres::postgres::{Client, NoTls};
+                match Client::connect(&common::postgres_url(), NoTls) {
+                    Ok(c) => sqlalgebra_postgres::PgConnection::new(c).batch_execute(&format!(
+                        "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+                        common::postgres_schema(&self.1)
+                    )),
+                    Err(_) => Ok(()),
+                }
+            }
+            _ => sqlalgebra_mysql::MysqlConnection::open(&common::mysql_url()).and_then(|mut c| {
+                c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS `{}`",
+                    common::mysql_database(&self.1)
+                ))
+            }),
+        };
+    }
+}
+
+/// The private database of the kept cases' replay.
+fn cases_db() -> String {
+    format!("oracle_cases_p{}", std::process::id())
 }
 
 #[test]
@@ -289,6 +321,7 @@ fn oracle_sqlite() {
 fn oracle_postgres() {
     let cfg = config();
     if wants(&cfg, "postgres") && common::postgres(&db_name(&cfg)).is_some() {
+        let _dropped = Dropped("postgres", db_name(&cfg));
         let fresh = || connect(common::postgres(&db_name(&cfg)));
         run_oracle(&fresh, "postgres", &cfg);
     }
@@ -298,6 +331,7 @@ fn oracle_postgres() {
 fn oracle_mysql() {
     let cfg = config();
     if wants(&cfg, "mysql") && common::mysql(&db_name(&cfg)).is_some() {
+        let _dropped = Dropped("mysql", db_name(&cfg));
         run_oracle(&|| connect(common::mysql(&db_name(&cfg))), "mysql", &cfg);
     }
 }
@@ -325,19 +359,21 @@ fn replay<B: Backend>(fresh: Fresh<'_, B>, backend: &str) {
 
 #[test]
 fn oracle_regressions_sqlite() {
-    replay(&|| connect(Some(common::sqlite("oracle_cases"))), "sqlite");
+    replay(&|| connect(Some(common::sqlite(&cases_db()))), "sqlite");
 }
 
 #[test]
 fn oracle_regressions_postgres() {
-    if common::postgres("oracle_cases").is_some() {
-        replay(&|| connect(common::postgres("oracle_cases")), "postgres");
+    if common::postgres(&cases_db()).is_some() {
+        let _dropped = Dropped("postgres", cases_db());
+        replay(&|| connect(common::postgres(&cases_db())), "postgres");
     }
 }
 
 #[test]
 fn oracle_regressions_mysql() {
-    if common::mysql("oracle_cases").is_some() {
-        replay(&|| connect(common::mysql("oracle_cases")), "mysql");
+    if common::mysql(&cases_db()).is_some() {
+        let _dropped = Dropped("mysql", cases_db());
+        replay(&|| connect(common::mysql(&cases_db())), "mysql");
     }
 }

@@ -18,7 +18,8 @@
 //! of the first one, and placeholders no longer used are dropped (the
 //! others renumbered), so the server sees one expression with one set of
 //! parameters, typed by one context. (A NULL is never unified at the edge
-//! of an occurrence, where the context that types it may differ.)
+//! of an occurrence, where the context that types it may differ; nor is an
+//! occurrence inside a subquery, whose SELECT unified its own.)
 //!
 //! The text then depends on whether bound values are equal; the SQL cache
 //! does not describe such statements (two clauses with bound values, see
@@ -80,6 +81,38 @@ fn tokens(sql: &str, from: usize) -> Vec<Token> {
             }
             _ => i += 1,
         }
+    }
+    out
+}
+
+/// The byte ranges of the subqueries (`(SELECT ..)`, `(WITH ..)`) in
+/// `sql` from byte `from`: their expressions are their own SELECT's, which
+/// gave them placeholders of their own when it was written.
+fn subqueries(sql: &str, from: usize) -> Vec<Range<usize>> {
+    let bytes = sql.as_bytes();
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let rest = &sql[i + 1..];
+                open.push((i, rest.starts_with("SELECT ") || rest.starts_with("WITH ")));
+            }
+            b')' => {
+                if let Some((start, true)) = open.pop() {
+                    out.push(start..i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
     out
 }
@@ -184,6 +217,7 @@ impl<'a> SqlWriter<'a> {
         }
         let from = regions.selection.start;
         let toks = tokens(&self.sql, from);
+        let nested = subqueries(&self.sql, from);
         let mut numbers: Vec<usize> = toks.iter().map(|t| t.n).collect();
         let binds = std::mem::take(&mut self.binds);
         let all = params(&binds);
@@ -214,7 +248,8 @@ impl<'a> SqlWriter<'a> {
                     Some((ks, end))
                         if [&regions.selection, &regions.group, &regions.rest]
                             .iter()
-                            .any(|r| inside(r, start, end)) =>
+                            .any(|r| inside(r, start, end))
+                            && !nested.iter().any(|r| r.contains(&start)) =>
                     {
                         outside_group |= !inside(&regions.group, start, end);
                         occurrences.push(ks);

@@ -3,7 +3,7 @@
 //! `print_sql` into the expected SQL text (its own printer: explicit FROM
 //! lists, explicit correlation, literal values).
 
-use super::model::{ALIASES, COLS, TABLES, Val, sql_literal};
+use super::model::{ALIASES, COLS, CTE, TABLES, Val, sql_literal};
 
 /// A table in a FROM list: the table, and the alias when it is not the
 /// table's first use in the statement.
@@ -67,6 +67,18 @@ pub enum AggOp {
     Max,
 }
 
+/// A window function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WinF {
+    RowNumber,
+    Rank,
+    DenseRank,
+    /// `SUM(arg)`.
+    Sum,
+    /// `COUNT(arg)`.
+    Count,
+}
+
 /// An expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum E {
@@ -98,6 +110,10 @@ pub enum E {
     InSub(Bx<E>, Bx<Sub>, bool),
     /// `(sub)`: its item is an aggregate, so it has one row.
     Scalar(Bx<Sub>),
+    /// `f(arg) OVER (PARTITION BY .. ORDER BY ..)`: ORDER BY terms are
+    /// `(expr, desc)`, NULLs first, ending with the key of every source of
+    /// the SELECT, so the order in each partition is total.
+    Win(WinF, Option<Bx<E>>, Vec<E>, Vec<(E, bool)>),
 }
 
 /// A one-column subquery over one source: `SELECT item FROM src WHERE ..`.
@@ -160,6 +176,17 @@ pub enum Stmt {
         table: usize,
         filter: Option<E>,
     },
+    /// `WITH [RECURSIVE] "w" AS (SELECT <every column> FROM table WHERE
+    /// filter [UNION ALL SELECT "w"."id" + 20, <the others> FROM "w" WHERE
+    /// "w"."id" < 60]) body`: the body reads `"w"` as its FROM.
+    With {
+        recursive: bool,
+        table: usize,
+        /// The table's column count.
+        ncols: usize,
+        filter: Option<E>,
+        body: Sel,
+    },
     /// `INSERT INTO table (id, col) SELECT ..`: the select's two items are
     /// the new id and the value.
     InsertSelect {
@@ -182,11 +209,16 @@ impl Stmt {
     /// The statement kind, for the counts.
     pub fn kind(&self) -> &'static str {
         match self {
+            Stmt::Select(s) if s.items.iter().any(E::has_win) => "window",
             Stmt::Select(s) if !s.group.is_empty() || s.items.iter().any(E::has_agg) => "group",
             Stmt::Select(s) if !s.joins.is_empty() => "join",
             Stmt::Select(s) if s.items.iter().chain(&s.filter).any(E::has_sub) => "subquery",
             Stmt::Select(_) => "select",
             Stmt::SetOp(..) => "setop",
+            Stmt::With {
+                recursive: true, ..
+            } => "with_recursive",
+            Stmt::With { .. } => "with",
             Stmt::Update { .. } => "update",
             Stmt::Delete { .. } => "delete",
             Stmt::InsertSelect { .. } => "insert_select",
@@ -194,7 +226,7 @@ impl Stmt {
         }
     }
     pub fn writes(&self) -> bool {
-        !matches!(self, Stmt::Select(_) | Stmt::SetOp(..))
+        !matches!(self, Stmt::Select(_) | Stmt::SetOp(..) | Stmt::With { .. })
     }
 }
 
@@ -234,6 +266,12 @@ impl E {
     pub fn has_agg(&self) -> bool {
         let mut found = false;
         self.walk(&mut |e| found |= matches!(e, E::Agg(..)));
+        found
+    }
+    /// Whether it contains a window function.
+    pub fn has_win(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| found |= matches!(e, E::Win(..)));
         found
     }
     /// Whether it contains a subquery.
@@ -288,6 +326,14 @@ impl E {
                     a.walk(f);
                 }
             }
+            E::Win(_, a, part, order) => {
+                if let Some(a) = a {
+                    a.walk(f);
+                }
+                for e in part.iter().chain(order.iter().map(|(e, _)| e)) {
+                    e.walk(f);
+                }
+            }
         }
     }
 }
@@ -298,6 +344,7 @@ fn q(name: &str) -> String {
 
 fn from_item(s: &Src) -> String {
     match s.alias {
+        Some(CTE) => q(ALIASES[CTE]),
         Some(a) => format!("{} AS {}", q(TABLES[s.table]), q(ALIASES[a])),
         None => q(TABLES[s.table]),
     }
@@ -415,7 +462,66 @@ pub fn print_expr(e: &E) -> String {
             print_sub(s)
         ),
         E::Scalar(s) => format!("({})", print_sub(s)),
+        E::Win(f, a, part, order) => {
+            let a = a.as_ref().map(|a| print_expr(a)).unwrap_or_default();
+            let f = match f {
+                WinF::RowNumber => "row_number()".to_owned(),
+                WinF::Rank => "rank()".to_owned(),
+                WinF::DenseRank => "dense_rank()".to_owned(),
+                WinF::Sum => format!("sum({a})"),
+                WinF::Count => format!("count({a})"),
+            };
+            let mut w = String::new();
+            if !part.is_empty() {
+                let p: Vec<String> = part.iter().map(print_expr).collect();
+                w.push_str(&format!("PARTITION BY {}", p.join(", ")));
+            }
+            if !order.is_empty() {
+                let o: Vec<String> = order
+                    .iter()
+                    .map(|(e, d)| {
+                        let dir = if *d { "DESC" } else { "ASC" };
+                        format!("{} {dir} NULLS FIRST", print_expr(e))
+                    })
+                    .collect();
+                if !w.is_empty() {
+                    w.push(' ');
+                }
+                w.push_str(&format!("ORDER BY {}", o.join(", ")));
+            }
+            format!("{f} OVER ({w})")
+        }
     }
+}
+
+/// The expected text of a CTE's definition (see [`Stmt::With`]).
+pub fn print_cte(recursive: bool, table: usize, ncols: usize, filter: Option<&E>) -> String {
+    let t = q(TABLES[table]);
+    let w = q(ALIASES[CTE]);
+    let cols: Vec<String> = (0..ncols)
+        .map(|c| format!("{t}.{}", q(COLS[c])))
+        .collect();
+    let mut out = format!("SELECT {} FROM {t}", cols.join(", "));
+    if let Some(f) = filter {
+        out.push_str(&format!(" WHERE {}", print_expr(f)));
+    }
+    if recursive {
+        let id = q(COLS[0]);
+        let rec: Vec<String> = (0..ncols)
+            .map(|c| match c {
+                0 => format!("({w}.{id} + 20)"),
+                _ => format!("{w}.{}", q(COLS[c])),
+            })
+            .collect();
+        out.push_str(&format!(
+            " UNION ALL SELECT {} FROM {w} WHERE ({w}.{id} < 60)",
+            rec.join(", ")
+        ));
+    }
+    format!(
+        "WITH {}{w} AS ({out}) ",
+        if recursive { "RECURSIVE " } else { "" }
+    )
 }
 
 fn print_sub(s: &Sub) -> String {
@@ -481,6 +587,17 @@ pub fn print_sel(s: &Sel) -> String {
 pub fn print_stmt(s: &Stmt) -> String {
     match s {
         Stmt::Select(s) => print_sel(s),
+        Stmt::With {
+            recursive,
+            table,
+            ncols,
+            filter,
+            body,
+        } => format!(
+            "{}{}",
+            print_cte(*recursive, *table, *ncols, filter.as_ref()),
+            print_sel(body)
+        ),
         Stmt::SetOp(op, a, b) => {
             let op = match op {
                 SetOp::Union => "UNION",

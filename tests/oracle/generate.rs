@@ -18,7 +18,10 @@ impl Excludes {
 }
 
 /// Every switch, for the docs and for checking the variable.
-pub const FEATURES: [&str; 10] = [
+pub const FEATURES: [&str; 13] = [
+    "cte",
+    "window",
+    "orm",
     "literal_match",
     "blob_literal_values",
     "dml_subquery_on_target",
@@ -54,6 +57,8 @@ pub struct Gen<'a> {
     pub mysql: bool,
     /// A counter that keeps the ids of INSERT ... SELECT unique.
     pub insert_counter: i64,
+    /// The FROM of the next SELECT (a CTE's body reads the CTE).
+    force_from: Option<Src>,
 }
 
 const LIKE_CHARS: [&str; 9] = ["%", "%", "_", " ", "1", "2", "%1%", "é", "🦀"];
@@ -74,6 +79,7 @@ impl<'a> Gen<'a> {
             mysql: false,
             rows: schema.tables.iter().map(|t| t.rows.len()).collect(),
             insert_counter: 0,
+            force_from: None,
         }
     }
 
@@ -436,7 +442,10 @@ impl<'a> Gen<'a> {
 
     /// A SELECT; `kinds` fixes its item kinds (for set operations).
     pub fn select(&mut self, kinds: Option<&[Kind]>, depth: u32) -> Sel {
-        let from = self.src();
+        let from = match self.force_from.take() {
+            Some(f) => f,
+            None => self.src(),
+        };
         self.scopes.push(vec![from]);
         let mut joins = Vec::new();
         let rows = |g: &Self, s: &Src| g.rows[s.table].max(1);
@@ -509,6 +518,12 @@ impl<'a> Gen<'a> {
             }
         } else {
             for i in 0..n {
+                if kinds.is_none() && !self.ex.has("window") && self.rng.chance(12) {
+                    let (e, k) = self.window();
+                    items.push(e);
+                    item_kinds.push(k);
+                    continue;
+                }
                 let k = kinds.map_or_else(|| self.kind(), |ks| ks[i]);
                 items.push(self.expr(k, depth));
                 item_kinds.push(k);
@@ -546,6 +561,77 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// A window function over the sources of the SELECT being generated:
+    /// its ORDER BY ends with every source's key (always for
+    /// `row_number`), a total order in each partition.
+    fn window(&mut self) -> (E, Kind) {
+        let srcs = self.scopes.last().expect("the SELECT's scope").clone();
+        let f = *self.rng.pick(&[
+            WinF::RowNumber,
+            WinF::Rank,
+            WinF::DenseRank,
+            WinF::Sum,
+            WinF::Count,
+        ]);
+        let no_sub = std::mem::replace(&mut self.no_sub, true);
+        let part = (0..self.rng.below(3))
+            .map(|_| {
+                let k = *self.rng.pick(&[Kind::Int, Kind::Text, Kind::Bool]);
+                self.expr(k, 1)
+            })
+            .collect();
+        let mut order: Vec<(E, bool)> = (0..self.rng.below(3))
+            .map(|_| {
+                let k = *self.rng.pick(&[Kind::Int, Kind::Text, Kind::Float]);
+                (self.expr(k, 1), self.rng.chance(30))
+            })
+            .collect();
+        // MariaDB refuses RANK and DENSE_RANK without ORDER BY (its error
+        // 4018).
+        let ranking = matches!(f, WinF::Rank | WinF::DenseRank) && order.is_empty();
+        if f == WinF::RowNumber || ranking || self.rng.chance(50) {
+            for s in srcs {
+                order.push((E::Col(s, 0), self.rng.chance(30)));
+            }
+        }
+        let (arg, kind) = match f {
+            WinF::Sum => {
+                let k = *self.rng.pick(&[Kind::Int, Kind::Float]);
+                (Some(self.expr(k, 1).b()), k)
+            }
+            WinF::Count => {
+                let k = self.kind();
+                (Some(self.expr(k, 1).b()), Kind::Int)
+            }
+            _ => (None, Kind::Int),
+        };
+        self.no_sub = no_sub;
+        (E::Win(f, arg, part, order), kind)
+    }
+
+    /// `WITH [RECURSIVE] "w" AS (..) SELECT .. FROM "w" ..`.
+    fn with(&mut self) -> Stmt {
+        let table = self.rng.below(self.schema.tables.len());
+        let src = self.src_of(table);
+        self.scopes.push(vec![src]);
+        let filter = self.rng.chance(60).then(|| self.pred(1));
+        self.scopes.clear();
+        self.used = [0; 5];
+        self.next_alias = 0;
+        self.force_from = Some(Src {
+            table,
+            alias: Some(super::model::CTE),
+        });
+        let body = self.select(None, 2);
+        Stmt::With {
+            recursive: self.rng.chance(40),
+            table,
+            ncols: self.schema.tables[table].cols.len(),
+            filter,
+            body,
+        }
+    }
+
     /// A random statement.
     pub fn stmt(&mut self) -> Option<Stmt> {
         self.scopes.clear();
@@ -558,6 +644,7 @@ impl<'a> Gen<'a> {
         let r = self.rng.below(100);
         let ok = |g: &Self, f: &str| !g.ex.has(f);
         Some(match r {
+            0..=5 if ok(self, "cte") => self.with(),
             0..=54 => Stmt::Select(self.select(None, 2)),
             55..=62 if ok(self, "setop") => {
                 let n = 1 + self.rng.below(2);

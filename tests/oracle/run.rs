@@ -271,7 +271,7 @@ pub fn with_rows(schema: &Schema, contents: &[Vec<Vec<Val>>]) -> Schema {
 
 /// Whether the statement's rows come in a defined order.
 pub fn ordered(s: &Stmt) -> bool {
-    matches!(s, Stmt::Select(sel) if sel.order)
+    matches!(s, Stmt::Select(sel) | Stmt::With { body: sel, .. } if sel.order)
 }
 
 /// Runs `s` from `schema`'s state on both sides; the two outcomes, or

@@ -241,6 +241,34 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
                 src: x,
             })
             .collect(),
+        Stmt::With {
+            recursive,
+            table,
+            ncols,
+            filter: f,
+            body,
+        } => {
+            let with = |r: bool, f: Option<E>, b: Sel| Stmt::With {
+                recursive: r,
+                table: *table,
+                ncols: *ncols,
+                filter: f,
+                body: b,
+            };
+            let mut out: Vec<Stmt> = filter(f)
+                .into_iter()
+                .map(|f| with(*recursive, f, body.clone()))
+                .collect();
+            if *recursive {
+                out.push(with(false, f.clone(), body.clone()));
+            }
+            out.extend(
+                smaller_sel(body)
+                    .into_iter()
+                    .map(|b| with(*recursive, f.clone(), b)),
+            );
+            out
+        }
         Stmt::Upsert { .. } => Vec::new(),
     }
 }
