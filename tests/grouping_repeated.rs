@@ -25,8 +25,7 @@ fn bucket() -> impl Expression<SqlType = Text> + Copy {
 
 /// Ages under 30 as a bound NULL, the others as they are.
 fn nulled() -> impl Expression<SqlType = Nullable<BigInt>> + Copy {
-    case_when(people::Age.lt(30), bind::<Nullable<BigInt>, _>(None::<i64>))
-        .otherwise(people::Age)
+    case_when(people::Age.lt(30), bind::<Nullable<BigInt>, _>(None::<i64>)).otherwise(people::Age)
 }
 
 const CASE_PG: &str = r#"CASE WHEN "gb_people"."age" < $1 THEN $2 ELSE $3 END"#;
@@ -187,7 +186,32 @@ fn having_repeats_a_grouped_expression<B: Backend>(engine: &Engine<B>) -> Result
     Ok(())
 }
 
+/// `x IN ()` still names `x`: a subquery's aggregate whose argument holds
+/// its column stays the subquery's. It was written `1 = 0`, the aggregate
+/// then read only the outer row and became the outer query's (SQL's rule):
+/// one row on SQLite, an error on PostgreSQL (found by the oracle).
+fn an_empty_in_list_keeps_a_subquerys_aggregate_its_own<B: Backend>(
+    engine: &Engine<B>,
+) -> Result<()> {
+    let mut conn = people_table(engine)?;
+    let p2 = alias(grouping_common::People, "p2");
+    let per_row = select(max(case_when(
+        p2.col(people::Age).in_(Vec::<i64>::new()),
+        people::Name,
+    )
+    .otherwise(people::Dept)))
+    .from(p2);
+    let rows: Vec<(i64, Option<String>)> = select((people::Id, per_row.as_scalar()))
+        .order_by(people::Id)
+        .load(&mut conn)?;
+    let want = [(1, "eng"), (2, "eng"), (3, "ops"), (4, "ops"), (5, "eng")]
+        .map(|(i, d)| (i, Some(d.to_owned())));
+    assert_eq!(rows, want);
+    Ok(())
+}
+
 on_all_backends!(
+    an_empty_in_list_keeps_a_subquerys_aggregate_its_own,
     repeated_items_group_alike,
     a_bound_null_repeated_groups_alike,
     distinct_orders_by_repeated_items,

@@ -75,6 +75,7 @@ mod oracle {
     pub mod dml;
     pub mod generate;
     pub mod model;
+    pub mod orm;
     pub mod run;
     pub mod shrink;
 }

@@ -231,6 +231,12 @@ impl<E: Render> NullsOrder<E> {
             } else {
                 " NULLS LAST"
             });
+        } else if self.nulls_first != self.descending {
+            // MySQL's own order already: NULLs first ascending, last
+            // descending. No hidden `x IS NULL` term, which MariaDB keeps
+            // apart under DISTINCT (a duplicate row came back).
+            key(w);
+            w.push_sql(direction);
         } else {
             // `x IS NULL` is 1 for NULLs: descending puts them first.
             w.push_operand(&self.expr, precedence::COMPARISON + 1);

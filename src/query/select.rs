@@ -5,8 +5,8 @@ use super::run::Query;
 use crate::error::Error;
 use crate::expr::OrderBy;
 use crate::render::{
-    Dependent, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet,
-    Regions, TermClause, add_table, for_each_leaf,
+    Dependent, GroupCheck, NodeTag, Regions, Render, SqlKey, SqlWriter, Statement, TableRef,
+    TableSet, TermClause, add_table, for_each_leaf,
 };
 use crate::schema::QuerySource;
 use crate::value::ValueRef;

@@ -17,9 +17,11 @@
 //! bound to the same values. All its occurrences then use the placeholders
 //! of the first one, and placeholders no longer used are dropped (the
 //! others renumbered), so the server sees one expression with one set of
-//! parameters, typed by one context. (A NULL is never unified at the edge
-//! of an occurrence, where the context that types it may differ; nor is an
-//! occurrence inside a subquery, whose SELECT unified its own.)
+//! parameters, typed by one context. An occurrence counts only where it is
+//! a whole operand (the operators around it bind less tightly than its
+//! own, by the precedence table the renderer parenthesizes with), so that
+//! a placeholder, a bound NULL too, is typed by the same context; and not
+//! inside a subquery, whose SELECT unified its own.
 //!
 //! The text then depends on whether bound values are equal; the SQL cache
 //! does not describe such statements (two clauses with bound values, see
@@ -117,6 +119,65 @@ fn subqueries(sql: &str, from: usize) -> Vec<Range<usize>> {
     out
 }
 
+/// The precedence of the operator written just before byte `at` (`0` for
+/// the start of a clause, a parenthesis, a comma or a keyword that starts
+/// an expression; `u8::MAX` when unknown).
+fn before(sql: &str, at: usize) -> u8 {
+    use super::precedence::*;
+    let head = sql[..at].trim_end();
+    let word: String = head
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    match word.as_str() {
+        "" => match head.chars().next_back() {
+            None | Some('(' | ',') => 0,
+            Some('|') => CONCAT,
+            Some('+' | '-') => ADDITIVE,
+            Some('*' | '/' | '%') => MULTIPLICATIVE,
+            Some('=' | '<' | '>') => COMPARISON,
+            _ => u8::MAX,
+        },
+        "SELECT" | "DISTINCT" | "BY" | "HAVING" | "WHERE" | "WHEN" | "THEN" | "ELSE" | "ON" => 0,
+        "OR" => OR,
+        "AND" => AND,
+        "NOT" => NOT,
+        "LIKE" | "IN" | "BETWEEN" => COMPARISON,
+        _ => u8::MAX,
+    }
+}
+
+/// The precedence of the operator written just after byte `at` (`0` for
+/// the end of the text, a parenthesis, a comma or a keyword that ends an
+/// expression; `u8::MAX` when unknown).
+fn after(sql: &str, at: usize) -> u8 {
+    use super::precedence::*;
+    let tail = sql[at..].trim_start();
+    let word: String = tail.chars().take_while(char::is_ascii_alphabetic).collect();
+    match word.as_str() {
+        "" => match tail.chars().next() {
+            None | Some(')' | ',') => 0,
+            Some('|') => CONCAT,
+            Some('+' | '-') => ADDITIVE,
+            Some('*' | '/' | '%') => MULTIPLICATIVE,
+            Some('=' | '<' | '>' | '!') => COMPARISON,
+            _ => u8::MAX,
+        },
+        "AS" | "FROM" | "WHERE" | "GROUP" | "HAVING" | "ORDER" | "LIMIT" | "OFFSET" | "THEN"
+        | "ELSE" | "END" | "WHEN" | "ASC" | "DESC" | "NULLS" | "UNION" | "EXCEPT" | "INTERSECT" => {
+            0
+        }
+        "OR" => OR,
+        "AND" => AND,
+        "LIKE" | "ILIKE" | "IN" | "BETWEEN" | "IS" | "NOT" => COMPARISON,
+        _ => u8::MAX,
+    }
+}
+
 /// The bind values of each parameter: `binds` split at parameters (an
 /// array parameter is its marker and its elements).
 fn params<'b, 'a>(binds: &'b [ValueRef<'a>]) -> Vec<&'b [ValueRef<'a>]> {
@@ -188,12 +249,6 @@ impl<'b, 'a> Template<'b, 'a> {
             if !same_binds(v, self.values[i]) {
                 return None;
             }
-            // At the edge the context may type a NULL differently.
-            let edge = (i == 0 && piece.is_empty())
-                || (i + 1 == self.values.len() && self.pieces[i + 1].is_empty());
-            if edge && v.iter().all(|v| matches!(v, ValueRef::Null)) {
-                return None;
-            }
             found.push(k);
             at = t.end;
         }
@@ -209,7 +264,7 @@ impl<'a> SqlWriter<'a> {
         super::for_each_leaf(group, &mut |t| {
             let (sql, binds) = self.render_part(t);
             if !binds.is_empty() {
-                terms.push((sql, binds));
+                terms.push((sql, binds, t.precedence()));
             }
         });
         if terms.is_empty() || self.error.is_some() {
@@ -224,9 +279,15 @@ impl<'a> SqlWriter<'a> {
         let value = |n: usize| n.checked_sub(1).and_then(|i| all.get(i).copied());
         let inside = |r: &Range<usize>, s: usize, e: usize| r.start <= s && e <= r.end;
         let mut changed = false;
-        for (sql, tbinds) in &terms {
+        for (sql, tbinds, precedence) in &terms {
             let Some(template) = Template::new(sql, tbinds) else {
                 continue;
+            };
+            // A whole operand where it stands: the operators around it
+            // bind less tightly than its own (the renderer parenthesizes by
+            // the same table).
+            let whole = |start: usize, end: usize| {
+                before(&self.sql, start) < *precedence && after(&self.sql, end) < *precedence
             };
             let mut occurrences: Vec<Vec<usize>> = Vec::new();
             let mut outside_group = false;
@@ -249,7 +310,8 @@ impl<'a> SqlWriter<'a> {
                         if [&regions.selection, &regions.group, &regions.rest]
                             .iter()
                             .any(|r| inside(r, start, end))
-                            && !nested.iter().any(|r| r.contains(&start)) =>
+                            && !nested.iter().any(|r| r.contains(&start))
+                            && whole(start, end) =>
                     {
                         outside_group |= !inside(&regions.group, start, end);
                         occurrences.push(ks);

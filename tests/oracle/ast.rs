@@ -160,6 +160,37 @@ pub enum SetOp {
     Except,
 }
 
+/// What an ORM query loads besides its objects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    None,
+    /// The children of table `child` whose column `col` refers to the
+    /// objects' table: `selectin_children`, or `joined_children`.
+    Children {
+        child: usize,
+        col: usize,
+        joined: bool,
+    },
+    /// The objects are rows of a child table (whose column `col` refers
+    /// to table `parent`): `selectin_parents`.
+    Parents {
+        parent: usize,
+        col: usize,
+    },
+}
+
+/// `session.query::<M>()` over `table` (see `oracle/orm.rs`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrmQ {
+    pub table: usize,
+    /// At most one.
+    pub joins: Vec<Join>,
+    pub filter: Option<E>,
+    /// `ORDER BY id LIMIT l OFFSET o` (never with a join).
+    pub limit: Option<(u64, u64)>,
+    pub load: Load,
+}
+
 /// A statement. (A test's own tree: the size of its variants does not
 /// matter.)
 #[allow(clippy::large_enum_variant)]
@@ -187,6 +218,9 @@ pub enum Stmt {
         filter: Option<E>,
         body: Sel,
     },
+    /// An ORM query: the keys of the objects it loads, and of those its
+    /// loader brings.
+    Orm(OrmQ),
     /// `INSERT INTO table (id, col) SELECT ..`: the select's two items are
     /// the new id and the value.
     InsertSelect {
@@ -219,6 +253,13 @@ impl Stmt {
                 recursive: true, ..
             } => "with_recursive",
             Stmt::With { .. } => "with",
+            Stmt::Orm(o) => match o.load {
+                Load::None if o.joins.is_empty() => "orm",
+                Load::None => "orm_join",
+                Load::Children { joined: false, .. } => "orm_selectin",
+                Load::Children { joined: true, .. } => "orm_joined",
+                Load::Parents { .. } => "orm_parents",
+            },
             Stmt::Update { .. } => "update",
             Stmt::Delete { .. } => "delete",
             Stmt::InsertSelect { .. } => "insert_select",
@@ -226,7 +267,10 @@ impl Stmt {
         }
     }
     pub fn writes(&self) -> bool {
-        !matches!(self, Stmt::Select(_) | Stmt::SetOp(..) | Stmt::With { .. })
+        !matches!(
+            self,
+            Stmt::Select(_) | Stmt::SetOp(..) | Stmt::With { .. } | Stmt::Orm(_)
+        )
     }
 }
 
@@ -338,11 +382,11 @@ impl E {
     }
 }
 
-fn q(name: &str) -> String {
+pub fn q(name: &str) -> String {
     format!("\"{name}\"")
 }
 
-fn from_item(s: &Src) -> String {
+pub fn from_item(s: &Src) -> String {
     match s.alias {
         Some(CTE) => q(ALIASES[CTE]),
         Some(a) => format!("{} AS {}", q(TABLES[s.table]), q(ALIASES[a])),
@@ -498,9 +542,7 @@ pub fn print_expr(e: &E) -> String {
 pub fn print_cte(recursive: bool, table: usize, ncols: usize, filter: Option<&E>) -> String {
     let t = q(TABLES[table]);
     let w = q(ALIASES[CTE]);
-    let cols: Vec<String> = (0..ncols)
-        .map(|c| format!("{t}.{}", q(COLS[c])))
-        .collect();
+    let cols: Vec<String> = (0..ncols).map(|c| format!("{t}.{}", q(COLS[c]))).collect();
     let mut out = format!("SELECT {} FROM {t}", cols.join(", "));
     if let Some(f) = filter {
         out.push_str(&format!(" WHERE {}", print_expr(f)));
@@ -598,6 +640,7 @@ pub fn print_stmt(s: &Stmt) -> String {
             print_cte(*recursive, *table, *ncols, filter.as_ref()),
             print_sel(body)
         ),
+        Stmt::Orm(o) => super::orm::print_orm(o),
         Stmt::SetOp(op, a, b) => {
             let op = match op {
                 SetOp::Union => "UNION",

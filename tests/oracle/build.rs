@@ -329,7 +329,11 @@ macro_rules! win_order_impl {
         }
     )*};
 }
-win_order_impl!((), sqlalgebra::query::Clause<X>, sqlalgebra::query::Clause<(X, X)>);
+win_order_impl!(
+    (),
+    sqlalgebra::query::Clause<X>,
+    sqlalgebra::query::Clause<(X, X)>
+);
 
 /// The row shapes of a SELECT: one, two or three columns.
 pub trait Shape: 'static {
@@ -491,6 +495,7 @@ pub fn run_query<C: Connection>(s: &Stmt, conn: &mut C) -> Result<Vec<Vec<Value>
             *table,
             run_with::<C>(*recursive, *ncols, filter.as_ref(), body, conn)
         ),
+        Stmt::Orm(o) => super::orm::run_orm(o, conn),
         _ => unreachable!("not a query"),
     }
 }

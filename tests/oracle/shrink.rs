@@ -269,6 +269,31 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
             );
             out
         }
+        Stmt::Orm(o) => {
+            let mut out = Vec::new();
+            let mut push = |f: &dyn Fn(&mut OrmQ)| {
+                let mut c = o.clone();
+                f(&mut c);
+                if c != *o {
+                    out.push(Stmt::Orm(c));
+                }
+            };
+            push(&|c| c.joins.clear());
+            push(&|c| c.limit = None);
+            push(&|c| c.filter = None);
+            push(&|c| {
+                if let Load::Children { joined, .. } = &mut c.load {
+                    *joined = false;
+                }
+            });
+            for f in o.filter.iter().flat_map(smaller_expr) {
+                out.push(Stmt::Orm(OrmQ {
+                    filter: Some(f),
+                    ..o.clone()
+                }));
+            }
+            out
+        }
         Stmt::Upsert { .. } => Vec::new(),
     }
 }
