@@ -197,7 +197,7 @@ fn an_empty_in_list_keeps_a_subquerys_aggregate_its_own<B: Backend>(
     let p2 = alias(grouping_common::People, "p2");
     let per_row = select(max(case_when(
         p2.col(people::Age).in_(Vec::<i64>::new()),
-        people::Name,
+        people::Dept,
     )
     .otherwise(people::Dept)))
     .from(p2);

@@ -653,9 +653,9 @@ fn empty_in_lists_are_always_false_and_always_true_comparisons() {
     );
     check_where(
         !users::Id.not_in([0i64; 0]),
-        r#"NOT ("users"."id" IS NULL OR 1 = 1)"#,
-        r#"NOT ("users"."id" IS NULL OR 1 = 1)"#,
-        "NOT (`users`.`id` IS NULL OR 1 = 1)",
+        r#"NOT (("users"."id" IS NULL OR 1 = 1))"#,
+        r#"NOT (("users"."id" IS NULL OR 1 = 1))"#,
+        "NOT ((`users`.`id` IS NULL OR 1 = 1))",
         &[],
     );
     // Not a bare literal, which SQLite and MySQL would read as a column

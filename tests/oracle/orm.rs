@@ -189,7 +189,8 @@ fn filter_of(o: &OrmQ) -> super::build::X {
     }
 }
 
-fn joined_query<const T: usize, const J: usize, Cn: Connection>(
+/// (`J` first: `by_table!` puts the run-time table first.)
+fn joined_query<const J: usize, const T: usize, Cn: Connection>(
     o: &OrmQ,
     j: &Join,
     conn: &mut Cn,
