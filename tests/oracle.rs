@@ -22,7 +22,9 @@
 //! DISTINCT, ORDER BY/LIMIT/OFFSET, UNION [ALL]/INTERSECT/EXCEPT, CASE,
 //! CAST, COALESCE, lower/upper/length/abs/trim, arithmetic and `||`;
 //! UPDATE and DELETE with (correlated) subqueries, INSERT ... SELECT,
-//! upsert (ON CONFLICT / ON DUPLICATE KEY).
+//! upsert (ON CONFLICT / ON DUPLICATE KEY); CTEs (`WITH [RECURSIVE]`),
+//! window functions with a total order per partition, and ORM queries
+//! with loaders (`oracle/orm.rs`, compared by keys).
 //!
 //! Legit differences between the servers, and the rule for each:
 //! - Collation: the harness's binary collations (PostgreSQL's `C.UTF-8`,
@@ -52,6 +54,13 @@
 //!   there against the selected items and confuses equal column names of
 //!   two tables), and no HAVING without GROUP BY (it returns a row over no
 //!   rows).
+//! - MariaDB: the connection's collation is set binary too (computed
+//!   strings take it); RANK/DENSE_RANK always have an ORDER BY (its error
+//!   4018); a SET value's subquery never reads the target table (MariaDB
+//!   reads rows already updated); no subquery on the left of `IN
+//!   (subquery)` (10.11 loses a row of `(SELECT MAX(..)) NOT IN (SELECT ..
+//!   correlated ..)`); DISTINCT only with ascending ORDER BY.
+//! - `lower`/`upper` only on ASCII columns, which no write sets.
 //! - PostgreSQL sessions run `SET jit = off` (never-analyzed tables look
 //!   big, and JIT compilation took half a second per join).
 //! - Every schema gets a fresh connection: a connection's prepared

@@ -1,7 +1,7 @@
 //! Cases the oracle found (shrunk), replayed by `oracle_regressions_*`.
 //! Each is `(feature, schema with its rows, statement)`; a case whose
-//! feature is excluded (`SQLALGEBRA_ORACLE_EXCLUDE`) is skipped: the
-//! first ones reproduce the issue-16 wrong results that are not fixed yet.
+//! feature is excluded (`SQLALGEBRA_ORACLE_EXCLUDE`) is skipped (by
+//! default `blob_literal_values`, MariaDB's known difference).
 
 #![allow(unused_imports)]
 
