@@ -555,7 +555,7 @@ fn nulls_first_and_last() {
             ),
             (
                 &Mysql,
-                "SELECT `emp`.`id` FROM `emp` ORDER BY `emp`.`bonus` IS NULL ASC, `emp`.`bonus` DESC, `emp`.`nick` IS NULL DESC, `emp`.`nick` ASC, COALESCE(`emp`.`bonus`, ?) IS NULL ASC, COALESCE(`emp`.`bonus`, ?) ASC, `emp`.`salary` + ? IS NULL DESC, `emp`.`salary` + ? DESC, (`emp`.`age` > ?) IS NULL DESC, `emp`.`age` > ? DESC",
+                "SELECT `emp`.`id` FROM `emp` ORDER BY `emp`.`bonus` DESC, `emp`.`nick` ASC, COALESCE(`emp`.`bonus`, ?) IS NULL ASC, COALESCE(`emp`.`bonus`, ?) ASC, `emp`.`salary` + ? IS NULL DESC, `emp`.`salary` + ? DESC, (`emp`.`age` > ?) IS NULL DESC, `emp`.`age` > ? DESC",
                 &mysql_binds,
             ),
         ],
@@ -569,7 +569,7 @@ fn nulls_order_inside_a_window() {
         &q,
         r#"SELECT RANK() OVER (ORDER BY "emp"."bonus" DESC NULLS LAST) FROM "emp""#,
         r#"SELECT RANK() OVER (ORDER BY "emp"."bonus" DESC NULLS LAST) FROM "emp""#,
-        "SELECT RANK() OVER (ORDER BY `emp`.`bonus` IS NULL ASC, `emp`.`bonus` DESC) FROM `emp`",
+        "SELECT RANK() OVER (ORDER BY `emp`.`bonus` DESC) FROM `emp`",
         &[],
     );
 }

@@ -253,19 +253,24 @@ fn labels_in_order_by_of_compounds_boxed_selects_and_nulls_ordering() {
         r#"SELECT "stock"."part", COUNT(*) AS "n" FROM "stock" GROUP BY "stock"."part" ORDER BY "n" DESC"#
     );
 
-    // MySQL has no NULLS LAST: the IS NULL test takes the expression, the
-    // ordering itself the name.
+    // MySQL has no NULLS FIRST: the IS NULL test takes the expression, the
+    // ordering itself the name. (DESC NULLS LAST is MySQL's own order: no
+    // test there.)
     let top = max(stock::Qty).label("top");
     let q = select((stock::Part, top))
         .group_by(stock::Part)
-        .order_by(top.desc().nulls_last());
+        .order_by(top.desc().nulls_first());
     let [s, p, m] = sql3(&q);
-    assert!(s.ends_with(r#"ORDER BY "top" DESC NULLS LAST"#), "{s}");
-    assert!(p.ends_with(r#"ORDER BY "top" DESC NULLS LAST"#), "{p}");
+    assert!(s.ends_with(r#"ORDER BY "top" DESC NULLS FIRST"#), "{s}");
+    assert!(p.ends_with(r#"ORDER BY "top" DESC NULLS FIRST"#), "{p}");
     assert!(
-        m.ends_with("ORDER BY MAX(`stock`.`qty`) IS NULL ASC, `top` DESC"),
+        m.ends_with("ORDER BY MAX(`stock`.`qty`) IS NULL DESC, `top` DESC"),
         "{m}"
     );
+    let q = select((stock::Part, top))
+        .group_by(stock::Part)
+        .order_by(top.desc().nulls_last());
+    assert!(sql3(&q)[2].ends_with("ORDER BY `top` DESC"));
 }
 
 #[test]

@@ -113,14 +113,16 @@ impl<L: Expression, R: Expression> Expression for ILike<L, R> {
 }
 
 /// `expr IN (v1, v2, ...)`. An empty list is a predicate that is always
-/// false (`1 = 0`), not a syntax error.
+/// false (`(expr IS NULL AND 1 = 0)`: it still names `expr`), not a syntax
+/// error.
 #[derive(Debug, Clone)]
 pub struct InList<E, V> {
     pub(crate) expr: E,
     pub(crate) values: Vec<V>,
 }
 
-/// `expr NOT IN (v1, v2, ...)`. An empty list is always true (`1 = 1`).
+/// `expr NOT IN (v1, v2, ...)`. An empty list is always true
+/// (`(expr IS NULL OR 1 = 1)`).
 #[derive(Debug, Clone)]
 pub struct NotInList<E, V> {
     pub(crate) expr: E,
@@ -148,10 +150,21 @@ fn render_in<'a, E: Expression, V: Render>(
     negated: bool,
 ) {
     if values.is_empty() {
-        // A comparison rather than a bare literal: as a whole ORDER BY or
-        // GROUP BY term, SQLite and MySQL read the integer `0` / `1` as a
-        // column position, and PostgreSQL refuses a boolean constant.
-        w.push_sql(if negated { "1 = 1" } else { "1 = 0" });
+        // Always false (true for NOT IN), NULL or not, but still naming
+        // `expr`: an aggregate in a subquery whose argument holds it stays
+        // that subquery's (without the subquery's own column it would be
+        // the outer query's, SQL's rule), and a grouped SELECT must group
+        // it as with any list. Comparisons rather than a bare literal: as
+        // a whole ORDER BY or GROUP BY term, SQLite and MySQL read the
+        // integer `0` / `1` as a column position, and PostgreSQL refuses a
+        // boolean constant.
+        w.push_sql("(");
+        w.push_operand(expr, OPERAND);
+        w.push_sql(if negated {
+            " IS NULL OR 1 = 1)"
+        } else {
+            " IS NULL AND 1 = 0)"
+        });
         return;
     }
     match numeric_cast::<E>(w) {

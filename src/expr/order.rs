@@ -70,10 +70,10 @@ impl<E> Asc<E> {
     /// |---|---|
     /// | SQLite | `"t"."b" ASC NULLS FIRST` |
     /// | PostgreSQL | `"t"."b" ASC NULLS FIRST` |
-    /// | MySQL | `` `t`.`b` IS NULL DESC, `t`.`b` ASC `` |
+    /// | MySQL | `` `t`.`b` ASC `` |
     ///
-    /// MySQL has no `NULLS FIRST`; ordering by `x IS NULL` first has the
-    /// same effect.
+    /// MySQL has no `NULLS FIRST`, but puts NULLs first in ascending order
+    /// already.
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -84,7 +84,7 @@ impl<E> Asc<E> {
     /// use sqlalgebra_mysql::Mysql;
     /// let q = select(B).order_by(B.asc().nulls_first());
     /// assert_eq!(q.to_sql(&Mysql).unwrap().sql,
-    ///     "SELECT `t`.`b` FROM `t` ORDER BY `t`.`b` IS NULL DESC, `t`.`b` ASC");
+    ///     "SELECT `t`.`b` FROM `t` ORDER BY `t`.`b` ASC");
     /// ```
     pub fn nulls_first(self) -> NullsOrder<E> {
         NullsOrder::new(self.expr, false, true)
@@ -144,7 +144,7 @@ impl<E> Desc<E> {
     /// |---|---|
     /// | SQLite | `"t"."b" DESC NULLS LAST` |
     /// | PostgreSQL | `"t"."b" DESC NULLS LAST` |
-    /// | MySQL | `` `t`.`b` IS NULL ASC, `t`.`b` DESC `` |
+    /// | MySQL | `` `t`.`b` DESC `` (MySQL's own order) |
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -155,7 +155,7 @@ impl<E> Desc<E> {
     /// use sqlalgebra_mysql::Mysql;
     /// let q = select(B).order_by(B.desc().nulls_last());
     /// assert_eq!(q.to_sql(&Mysql).unwrap().sql,
-    ///     "SELECT `t`.`b` FROM `t` ORDER BY `t`.`b` IS NULL ASC, `t`.`b` DESC");
+    ///     "SELECT `t`.`b` FROM `t` ORDER BY `t`.`b` DESC");
     /// ```
     pub fn nulls_last(self) -> NullsOrder<E> {
         NullsOrder::new(self.expr, true, false)
@@ -231,6 +231,12 @@ impl<E: Render> NullsOrder<E> {
             } else {
                 " NULLS LAST"
             });
+        } else if self.nulls_first != self.descending {
+            // MySQL's own order already: NULLs first ascending, last
+            // descending. No hidden `x IS NULL` term, which MariaDB keeps
+            // apart under DISTINCT (a duplicate row came back).
+            key(w);
+            w.push_sql(direction);
         } else {
             // `x IS NULL` is 1 for NULLs: descending puts them first.
             w.push_operand(&self.expr, precedence::COMPARISON + 1);

@@ -6,8 +6,8 @@ use super::run::Query;
 use crate::error::Error;
 use crate::expr::OrderBy;
 use crate::render::{
-    Dependent, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet,
-    TermClause, add_table, for_each_leaf,
+    Dependent, GroupCheck, NodeTag, Regions, Render, SqlKey, SqlWriter, Statement, TableRef,
+    TableSet, TermClause, add_table, for_each_leaf,
 };
 use crate::schema::QuerySource;
 use crate::value::ValueRef;
@@ -585,8 +585,10 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
         w.push_sql(") ");
     }
     let params_before_selection = w.params();
+    let selection_start = w.sql().len();
     p.selection.render_selected(w);
     let selection_params = params_before_selection..w.params();
+    let selection_text = selection_start..w.sql().len();
     let mut rest = referenced.iter();
     let first_inferred = if base.is_some() { None } else { rest.next() };
     if base.is_some() || first_inferred.is_some() {
@@ -607,7 +609,8 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     }
 
     p.filter.write_clause(w, " WHERE ");
-    w.begin_terms(p.selection, selection_params);
+    w.begin_terms(p.selection, selection_params.clone());
+    let group_start = w.sql().len();
     w.push_sort_key(|w| p.group.write_group_clause(w, " GROUP BY "));
     if w.dialect().groups_dependent_columns() {
         for (table, column) in dependent {
@@ -615,11 +618,24 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
             w.push_qualified(table.exposed_name(), column);
         }
     }
+    let group_end = w.sql().len();
     w.set_term_clause(TermClause::Having);
     p.having.write_clause(w, " HAVING ");
     w.set_term_clause(TermClause::OrderBy);
     p.order.write_order_clause(w, " ORDER BY ");
     w.end_terms(outer_terms);
+    if let Some(group) = p.group.clause_expr()
+        && w.dialect().repeats_placeholders()
+    {
+        // One grouped expression, one set of placeholders (render/unify.rs).
+        let regions = Regions {
+            params_before: selection_params.start,
+            selection: selection_text,
+            group: group_start..group_end,
+            rest: group_end..w.sql().len(),
+        };
+        w.unify_grouped(group, &regions);
+    }
     write_limit_offset(w, p.limit, p.offset);
     if let Some(lock) = p.lock {
         w.dialect().write_row_lock(w, lock);

@@ -5,6 +5,7 @@ mod dialect;
 mod group_check;
 mod key;
 mod terms;
+mod unify;
 
 pub use dialect::{
     ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, WriteKind, push_int,
@@ -15,6 +16,7 @@ pub use group_check::GroupCheck;
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
 pub(crate) use key::{param_count, same_binds};
 pub(crate) use terms::{SelectTerms, TermClause, for_each_leaf};
+pub(crate) use unify::Regions;
 
 use smallvec::SmallVec;
 

@@ -16,14 +16,17 @@
 //!   them;
 //! - elsewhere a GROUP BY or ORDER BY term is written as the item's
 //!   position (`GROUP BY 1`): a name could mean a column of a FROM table
-//!   instead. A labelled expression inside HAVING is written as its label
+//!   instead; a GROUP BY term repeated by several items lists each of
+//!   their positions (`GROUP BY 1, 2`), the same groups. A labelled expression inside HAVING is written as its label
 //!   where the dialect lets HAVING name labels
 //!   ([`Dialect::having_names_labels`](super::Dialect::having_names_labels),
 //!   MySQL: a column of the same name makes the statement ambiguous, an
 //!   error, never another meaning); else it is bound again (SQLite, which
 //!   accepts it).
 //!
-//! Terms without bind values are written as they are.
+//! Terms without bind values are written as they are. On PostgreSQL,
+//! `unify.rs` then gives a grouped expression repeated anywhere else (an
+//! item repeating an earlier item, inside HAVING) its first placeholders.
 
 use super::{Binds, Render, SqlWriter, same_binds};
 
@@ -176,10 +179,32 @@ impl<'a> SqlWriter<'a> {
                     let before = self.item_params_before(i);
                     self.refer(term, Reference::Placeholders(before));
                 }
-                Some(i) => self.refer(term, Reference::Position(i)),
+                Some(i) => {
+                    // Every item that repeats it: MySQL checks each item
+                    // against the GROUP BY terms (`SELECT e, e .. GROUP BY
+                    // 1` is its error 1055); the groups stay the same.
+                    self.refer(term, Reference::Position(i));
+                    for j in self.equal_items(i) {
+                        self.push_sql(", ");
+                        self.refer(term, Reference::Position(j));
+                    }
+                }
                 None => term.render(self),
             }
         });
+    }
+
+    /// The items after item `i` with its text and bind values.
+    fn equal_items(&self, i: usize) -> Vec<usize> {
+        let Some(items) = self.terms.as_ref().and_then(|t| t.items.as_ref()) else {
+            return Vec::new();
+        };
+        let Some(item) = items.get(i) else {
+            return Vec::new();
+        };
+        (i + 1..items.len())
+            .filter(|j| items[*j].sql == item.sql && same_binds(&items[*j].binds, &item.binds))
+            .collect()
     }
 
     /// Writes the terms of an ORDER BY clause, separated by `, `.

@@ -4,13 +4,13 @@
 
 use sqlalgebra::Result;
 use sqlalgebra::prelude::*;
-use sqlalgebra::query::{BoxedExpr, BoxedSelect, Selection, Value};
-use sqlalgebra::render::{Render, SqlKey, SqlWriter, TableSet};
+use sqlalgebra::query::{BoxedExpr, BoxedSelect, CteDef, Query, Selection, Value};
+use sqlalgebra::render::{GroupCheck, Render, SqlKey, SqlWriter, TableSet};
 use sqlalgebra::types::{Any, SqlType};
 use sqlalgebra::value::ValueRef;
 
 use super::ast::*;
-use super::model::{ALIASES, Col, Tab, Val, by_col, by_table};
+use super::model::{ALIASES, CTE, Col, Tab, Val, by_col, by_table};
 
 /// A boxed expression of run-time SQL type.
 pub type X = BoxedExpr<'static, Any>;
@@ -40,6 +40,15 @@ impl<E: Render, ST> Render for Retype<E, ST> {
     }
     fn bound_value(&self) -> Option<ValueRef<'_>> {
         self.0.bound_value()
+    }
+    fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        self.0.render_assigned(w);
+    }
+    fn check_grouping<'a>(&'a self, check: &mut GroupCheck<'_, 'a>) {
+        self.0.check_grouping(check);
+    }
+    fn label_name(&self) -> Option<&'static str> {
+        self.0.label_name()
     }
 }
 
@@ -76,10 +85,18 @@ fn alias_col_of<const T: usize>(a: &'static str, c: usize) -> X {
     by_col!(c, alias_col::<T>(a))
 }
 
+fn cte_col<const T: usize, const C: usize>() -> X {
+    cte(ALIASES[CTE]).col(Col::<T, C>).anyx()
+}
+fn cte_col_of<const T: usize>(c: usize) -> X {
+    by_col!(c, cte_col::<T>())
+}
+
 /// A column of a source.
 pub fn col(s: &Src, c: usize) -> X {
     match s.alias {
         None => by_table!(s.table, table_col(c)),
+        Some(CTE) => by_table!(s.table, cte_col_of(c)),
         Some(a) => by_table!(s.table, alias_col_of(ALIASES[a], c)),
     }
 }
@@ -232,11 +249,91 @@ pub fn ex(e: &E) -> X {
                 AggOp::Max => any(max(a.expect("MAX takes an argument"))),
             }
         }
+        E::Win(f, a, part, order) => win(*f, a.as_ref().map(|a| ex(a)), part, order),
         E::Exists(s, not) => sub(s, SubUse::Exists(*not)),
         E::InSub(a, s, not) => sub(s, SubUse::In(ex(a), *not)),
         E::Scalar(s) => sub(s, SubUse::Scalar),
     }
 }
+
+/// `f(arg) OVER (w)` for each window function.
+macro_rules! over {
+    ($f:expr, $a:expr, $w:expr) => {
+        match $f {
+            WinF::RowNumber => row_number().over($w).anyx(),
+            WinF::Rank => rank().over($w).anyx(),
+            WinF::DenseRank => dense_rank().over($w).anyx(),
+            WinF::Sum => sum($a.expect("SUM takes an argument")).over($w).anyx(),
+            WinF::Count => count($a.expect("COUNT takes an argument")).over($w).anyx(),
+        }
+    };
+}
+
+fn win_ordered<P>(
+    f: WinF,
+    a: Option<X>,
+    w: sqlalgebra::expr::Window<P, ()>,
+    order: Vec<sqlalgebra::expr::NullsOrder<X>>,
+) -> X
+where
+    P: Send + Sync + 'static,
+    sqlalgebra::expr::Window<P, ()>: WinOrder,
+{
+    w.apply(f, a, order)
+}
+
+/// The library expression of a window function (see [`E::Win`]).
+fn win(f: WinF, a: Option<X>, part: &[E], order: &[(E, bool)]) -> X {
+    let terms: Vec<_> = order
+        .iter()
+        .map(|(e, d)| {
+            if *d {
+                ex(e).desc().nulls_first()
+            } else {
+                ex(e).asc().nulls_first()
+            }
+        })
+        .collect();
+    let mut p = part.iter().map(ex);
+    match part.len() {
+        0 => win_ordered(f, a, window(), terms),
+        1 => win_ordered(f, a, window().partition_by(p.next().unwrap()), terms),
+        _ => {
+            let x = p.next().unwrap();
+            win_ordered(f, a, window().partition_by((x, p.next().unwrap())), terms)
+        }
+    }
+}
+
+/// A window without ORDER BY, given its ORDER BY terms and function.
+trait WinOrder {
+    fn apply(self, f: WinF, a: Option<X>, order: Vec<sqlalgebra::expr::NullsOrder<X>>) -> X;
+}
+
+macro_rules! win_order_impl {
+    ($($p:ty),*) => {$(
+        impl WinOrder for sqlalgebra::expr::Window<$p, ()> {
+            fn apply(self, f: WinF, a: Option<X>, order: Vec<sqlalgebra::expr::NullsOrder<X>>) -> X {
+                let n = order.len();
+                let mut o = order.into_iter();
+                let mut t = || o.next().expect("an ORDER BY term");
+                match n {
+                    0 => over!(f, a, self),
+                    1 => over!(f, a, self.order_by(t())),
+                    2 => over!(f, a, self.order_by((t(), t()))),
+                    3 => over!(f, a, self.order_by((t(), t(), t()))),
+                    4 => over!(f, a, self.order_by((t(), t(), t(), t()))),
+                    _ => over!(f, a, self.order_by((t(), t(), t(), t(), t()))),
+                }
+            }
+        }
+    )*};
+}
+win_order_impl!(
+    (),
+    sqlalgebra::query::Clause<X>,
+    sqlalgebra::query::Clause<(X, X)>
+);
 
 /// The row shapes of a SELECT: one, two or three columns.
 pub trait Shape: 'static {
@@ -312,6 +409,7 @@ fn from_table<const T: usize, Sh: Shape>(
 ) -> BoxedSelect<'static, Sh::ST> {
     match s.from.alias {
         None => group_box!(q.from(Tab::<T>), s),
+        Some(CTE) => group_box!(q.from(cte(ALIASES[CTE])), s),
         Some(a) => group_box!(q.from(alias(Tab::<T>, ALIASES[a])), s),
     }
 }
@@ -387,6 +485,17 @@ pub fn run_query<C: Connection>(s: &Stmt, conn: &mut C) -> Result<Vec<Vec<Value>
             1 => set_op::<One, C>(*op, a, b, conn),
             _ => set_op::<Two, C>(*op, a, b, conn),
         },
+        Stmt::With {
+            recursive,
+            table,
+            ncols,
+            filter,
+            body,
+        } => by_table!(
+            *table,
+            run_with::<C>(*recursive, *ncols, filter.as_ref(), body, conn)
+        ),
+        Stmt::Orm(o) => super::orm::run_orm(o, conn),
         _ => unreachable!("not a query"),
     }
 }
@@ -406,6 +515,78 @@ where
         SetOp::UnionAll => load::<Sh, C, _>(&a.union_all(b), conn),
         SetOp::Intersect => load::<Sh, C, _>(&a.intersect(b), conn),
         SetOp::Except => load::<Sh, C, _>(&a.except(b), conn),
+    }
+}
+
+fn with_body<Sh: Shape, Q: Query + 'static, C: Connection>(
+    def: CteDef<Q>,
+    recursive: bool,
+    body: &Sel,
+    conn: &mut C,
+) -> Result<Vec<Vec<Value>>> {
+    let q = boxed_select::<Sh>(body);
+    if recursive {
+        load::<Sh, C>(&q.with_recursive(def), conn)
+    } else {
+        load::<Sh, C>(&q.with(def), conn)
+    }
+}
+
+fn with_def<Q: Query + 'static, C: Connection>(
+    def: CteDef<Q>,
+    recursive: bool,
+    body: &Sel,
+    conn: &mut C,
+) -> Result<Vec<Vec<Value>>> {
+    match body.items.len() {
+        1 => with_body::<One, Q, C>(def, recursive, body, conn),
+        2 => with_body::<Two, Q, C>(def, recursive, body, conn),
+        _ => with_body::<Three, Q, C>(def, recursive, body, conn),
+    }
+}
+
+/// `WITH [RECURSIVE] "w" AS (..)` over table `T` (see [`Stmt::With`]),
+/// with `$n` columns.
+macro_rules! cte_of {
+    ($t:ident, $filter:expr, $rec:expr, $body:expr, $conn:expr; $($c:ident)+) => {{
+        let mut cols = (0..).map(|c| table_col::<$t>(c));
+        $(let $c = cols.next().expect("a column");)+
+        let anchor = select(($($c,)+)).from(Tab::<$t>).boxed();
+        let anchor = match $filter {
+            Some(f) => anchor.filter(ex(f)),
+            None => anchor,
+        };
+        let w = cte(ALIASES[CTE]);
+        if $rec {
+            let mut cols = (0..).map(|c| match c {
+                0 => cte_col_of::<$t>(0).add(lit(&Val::Int(20))).anyx(),
+                c => cte_col_of::<$t>(c),
+            });
+            $(let $c = cols.next().expect("a column");)+
+            let step = select(($($c,)+))
+                .from(w)
+                .filter(cte_col_of::<$t>(0).lt(lit(&Val::Int(60))))
+                .boxed();
+            with_def(w.as_(anchor.union_all(step)), true, $body, $conn)
+        } else {
+            with_def(w.as_(anchor), false, $body, $conn)
+        }
+    }};
+}
+
+fn run_with<const T: usize, C: Connection>(
+    recursive: bool,
+    ncols: usize,
+    filter: Option<&E>,
+    body: &Sel,
+    conn: &mut C,
+) -> Result<Vec<Vec<Value>>> {
+    match ncols {
+        2 => cte_of!(T, filter, recursive, body, conn; a b),
+        3 => cte_of!(T, filter, recursive, body, conn; a b c),
+        4 => cte_of!(T, filter, recursive, body, conn; a b c d),
+        5 => cte_of!(T, filter, recursive, body, conn; a b c d e),
+        _ => cte_of!(T, filter, recursive, body, conn; a b c d e f),
     }
 }
 

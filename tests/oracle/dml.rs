@@ -128,6 +128,8 @@ pub fn run_write(s: &Stmt, conn: &mut impl Connection) -> Result<u64> {
             val,
             do_nothing,
         } => by_table!(*table, upsert_table(*col, *id, val, *do_nothing, conn)),
-        Stmt::Select(_) | Stmt::SetOp(..) => unreachable!("not a write"),
+        Stmt::Select(_) | Stmt::SetOp(..) | Stmt::With { .. } | Stmt::Orm(_) => {
+            unreachable!("not a write")
+        }
     }
 }

@@ -9,8 +9,11 @@ use sqlalgebra::types::Any;
 pub const TABLES: [&str; 5] = ["t0", "t1", "t2", "t3", "t4"];
 /// Column names; column 0 is always the integer primary key `id`.
 pub const COLS: [&str; 6] = ["id", "c1", "c2", "c3", "c4", "c5"];
-/// Alias names for the second and later uses of a table in one statement.
-pub const ALIASES: [&str; 8] = ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"];
+/// Alias names for the second and later uses of a table in one statement;
+/// the last, [`CTE`], is the name of a statement's common table expression.
+pub const ALIASES: [&str; 9] = ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "w"];
+/// The "alias" of a source that is the statement's CTE (over a table).
+pub const CTE: usize = 8;
 
 /// Table `T` of the pool: its columns are described at run time.
 #[derive(Clone, Copy, Debug, Default)]

@@ -241,6 +241,59 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
                 src: x,
             })
             .collect(),
+        Stmt::With {
+            recursive,
+            table,
+            ncols,
+            filter: f,
+            body,
+        } => {
+            let with = |r: bool, f: Option<E>, b: Sel| Stmt::With {
+                recursive: r,
+                table: *table,
+                ncols: *ncols,
+                filter: f,
+                body: b,
+            };
+            let mut out: Vec<Stmt> = filter(f)
+                .into_iter()
+                .map(|f| with(*recursive, f, body.clone()))
+                .collect();
+            if *recursive {
+                out.push(with(false, f.clone(), body.clone()));
+            }
+            out.extend(
+                smaller_sel(body)
+                    .into_iter()
+                    .map(|b| with(*recursive, f.clone(), b)),
+            );
+            out
+        }
+        Stmt::Orm(o) => {
+            let mut out = Vec::new();
+            let mut push = |f: &dyn Fn(&mut OrmQ)| {
+                let mut c = o.clone();
+                f(&mut c);
+                if c != *o {
+                    out.push(Stmt::Orm(c));
+                }
+            };
+            push(&|c| c.joins.clear());
+            push(&|c| c.limit = None);
+            push(&|c| c.filter = None);
+            push(&|c| {
+                if let Load::Children { joined, .. } = &mut c.load {
+                    *joined = false;
+                }
+            });
+            for f in o.filter.iter().flat_map(smaller_expr) {
+                out.push(Stmt::Orm(OrmQ {
+                    filter: Some(f),
+                    ..o.clone()
+                }));
+            }
+            out
+        }
         Stmt::Upsert { .. } => Vec::new(),
     }
 }

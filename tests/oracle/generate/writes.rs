@@ -1,14 +1,19 @@
-//! The generator's writes: UPDATE, INSERT ... SELECT and upsert.
+//! The generator's writes (UPDATE, INSERT ... SELECT and upsert) and ORM
+//! queries.
 
 use super::super::ast::*;
+use super::super::ast::{Load, OrmQ};
 use super::super::model::{Kind, Val, literal};
 use super::Gen;
 
 impl Gen<'_> {
-    /// Columns of `table` a write may set: not the key, not a reference.
+    /// Columns of `table` a write may set: not the key, not a reference,
+    /// not an ASCII-only text column (`lower`/`upper` read those).
     fn settable(&self, table: usize) -> Vec<usize> {
         let cols = &self.schema.tables[table].cols;
-        (1..cols.len()).filter(|c| cols[*c].fk.is_none()).collect()
+        (1..cols.len())
+            .filter(|c| cols[*c].fk.is_none() && !(cols[*c].kind == Kind::Text && cols[*c].ascii))
+            .collect()
     }
 
     /// Whether every column of `table` but `id` and `col` takes NULL.
@@ -46,6 +51,7 @@ impl Gen<'_> {
         self.assigned = Some((table, sets_cols.clone()));
         self.scopes.push(vec![src]);
         let mut sets = Vec::new();
+        self.in_set = true;
         for c in sets_cols {
             let kind = self.schema.kind(table, c);
             let e = if kind == Kind::Blob && self.rng.chance(50) {
@@ -58,6 +64,7 @@ impl Gen<'_> {
             sets.push((c, e));
         }
         self.assigned = None;
+        self.in_set = false;
         let filter = self.rng.chance(85).then(|| self.pred(2));
         Some(Stmt::Update {
             table,
@@ -80,6 +87,11 @@ impl Gen<'_> {
             return None;
         }
         let kind = self.schema.kind(table, col);
+        if kind == Kind::Blob && self.no_blob_values() {
+            // A blob-typed value without a blob column in scope would be a
+            // bound blob (`blob_literal_values`).
+            return None;
+        }
         self.insert_counter += 1;
         let from = self.src();
         self.scopes.push(vec![from]);
@@ -130,6 +142,59 @@ impl Gen<'_> {
             id: 1 + self.rng.below(25) as i64,
             val,
             do_nothing: self.rng.chance(30),
+        })
+    }
+
+    /// `session.query::<M>()`: a filter (often with a correlated
+    /// subquery), a join or ORDER BY/LIMIT, and sometimes a loader over a
+    /// foreign key of the schema.
+    pub(super) fn orm(&mut self) -> Stmt {
+        let fks: Vec<(usize, usize, usize)> = self
+            .schema
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(t, def)| {
+                def.cols
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(c, d)| d.fk.map(|p| (t, c, p)))
+            })
+            .collect();
+        let (table, load) = if !fks.is_empty() && self.rng.chance(60) {
+            let (child, col, parent) = *self.rng.pick(&fks);
+            if self.rng.chance(35) {
+                (child, Load::Parents { parent, col })
+            } else {
+                let joined = self.rng.chance(50);
+                (parent, Load::Children { child, col, joined })
+            }
+        } else {
+            (self.rng.below(self.schema.tables.len()), Load::None)
+        };
+        let src = self.src_of(table);
+        self.scopes.push(vec![src]);
+        let mut joins = Vec::new();
+        if load == Load::None && self.rng.chance(40) {
+            let j = self.src();
+            self.scopes.last_mut().expect("the query's scope").push(j);
+            let on = self.pred(1);
+            joins.push(Join {
+                left: self.rng.chance(30),
+                src: j,
+                on,
+            });
+        }
+        let filter = self.rng.chance(80).then(|| self.pred(2));
+        let limit = (joins.is_empty() && self.rng.chance(25))
+            .then(|| (self.rng.below(5) as u64, self.rng.below(3) as u64));
+        self.scopes.pop();
+        Stmt::Orm(OrmQ {
+            table,
+            joins,
+            filter,
+            limit,
+            load,
         })
     }
 }
