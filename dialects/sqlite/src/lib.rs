@@ -16,6 +16,17 @@
 mod conn;
 mod dialect;
 mod engine;
+#[cfg(feature = "statement-slots")]
+mod held;
+#[cfg(feature = "statement-slots")]
+mod slots;
+#[cfg(not(feature = "statement-slots"))]
+mod unheld;
+
+#[cfg(feature = "statement-slots")]
+use held::Held;
+#[cfg(not(feature = "statement-slots"))]
+use unheld::Held;
 
 pub use conn::{SqliteConnection, SqliteRow};
 pub use dialect::Sqlite;
