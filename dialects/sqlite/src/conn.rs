@@ -423,6 +423,28 @@ impl Connection for SqliteConnection {
         })
     }
 
+    /// Runs the statement kept for the slot of `id` once per run, reading
+    /// each run's rowid.
+    fn insert_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()>,
+    {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        self.conn.with_statement(id, sql, |conn, stmt| {
+            for (i, values) in binds.chunks(per_run.max(1)).enumerate() {
+                run(conn, stmt, sql, values)?;
+                each(i, Some(conn.last_insert_rowid()).filter(|id| *id != 0))?;
+            }
+            Ok(())
+        })
+    }
+
     /// Runs the statement kept for the slot of `id`.
     #[inline]
     fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
