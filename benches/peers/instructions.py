@@ -13,8 +13,9 @@ the client's instructions are counted, not the server's.
     python3 instructions.py writes     # the ORM's write shapes (table below)
     python3 instructions.py writes sqlite
 
-The write shapes count `measured` (the insert, or the changes and the
-commit after the load) for the ORM, raw and Diesel.
+The write shapes count `counted` (the insert, or the changes and the
+commit after the load) for the ORM, raw and Diesel, after one warm-up
+run that is not counted.
 
 PROFILE (environment) names the profile binary, by default
 target/release/profile.
@@ -70,7 +71,7 @@ WRITE_ROWS = [
 def count(backend, bench, who, size, iterations):
     """Instructions per iteration of one contestant."""
     if bench.startswith("write_"):
-        loop, runs = "*measured*", iterations
+        loop, runs = "*counted*", iterations
     else:
         loop, runs = ("*orm_loop*" if who == "orm" else "*run_loop*"), iterations + 1
     out = subprocess.run(

@@ -40,9 +40,9 @@ fn run_loop(c: &mut dyn Contestant, bench: &str, size: usize, iterations: usize)
 }
 
 /// A write shape (`write_insert`, `write_update`, `write_delete`) of `size`
-/// rows, `iterations` times: the table is prepared before each, outside
-/// `measured` (count with `--toggle-collect='*measured*'`); the first
-/// iteration's result is checked.
+/// rows, once to warm up (its result checked) and then `iterations`
+/// times: the table is prepared before each, outside `measured` (count
+/// with `--toggle-collect='*counted*'`).
 fn write_loop(
     fixture: &mut dyn Fixture,
     w: &mut dyn Writing,
@@ -51,7 +51,8 @@ fn write_loop(
     iterations: usize,
 ) {
     let rows = new_users(size);
-    for i in 0..iterations {
+    for i in 0..=iterations {
+        sqlalgebra_peers::writes::set_warming(i == 0);
         let color = if i % 2 == 0 { "red" } else { "green" };
         let n = match bench {
             "write_insert" => {
