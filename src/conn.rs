@@ -271,6 +271,50 @@ pub trait Connection {
         true
     }
 
+    /// [`execute_cached_many`](Connection::execute_cached_many) for a
+    /// one-row INSERT: calls `each` with the run's number and the id the
+    /// database assigned to its row
+    /// ([`last_insert_id`](Connection::last_insert_id)). The ORM inserts
+    /// new objects this way where the dialect
+    /// [prefers it](crate::render::Dialect::prefers_prepared_row_inserts).
+    ///
+    /// The default calls [`execute_cached`](Connection::execute_cached) and
+    /// [`last_insert_id`](Connection::last_insert_id) per run; SQLite
+    /// overrides it to prepare the statement once for all runs.
+    ///
+    /// ```
+    /// # fn demo<C: sqlalgebra::Connection>(conn: &mut C, id: sqlalgebra::render::SqlId) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::value::ValueRef;
+    /// // INSERT INTO "t" ("n") VALUES (?), twice
+    /// let mut ids = Vec::new();
+    /// conn.insert_cached_many(id, &[ValueRef::Text("a"), ValueRef::Text("b")], 1, |_, id| {
+    ///     ids.push(id);
+    ///     Ok(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`execute_cached`](Connection::execute_cached), or what `each`
+    /// returns.
+    fn insert_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()>,
+    {
+        for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
+            self.execute_cached(id, run)?;
+            let assigned = self.last_insert_id()?;
+            each(i, assigned)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
     /// when it returns `Err` or panics (the panic then continues). Nested
     /// calls use savepoints, so an inner failure undoes only the inner work.

@@ -395,6 +395,24 @@ impl<B: Backend> Connection for Pooled<B> {
         self.conn.execute_cached_many(id, binds, per_run, each)
     }
 
+    fn insert_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()>,
+    {
+        if self.echo {
+            for run in binds.chunks(per_run.max(1)) {
+                self.echo_cached(id, run);
+            }
+        }
+        self.conn.insert_cached_many(id, binds, per_run, each)
+    }
+
     fn batch_execute(&mut self, sql: &str) -> Result<()> {
         if self.echo {
             echo(sql, &[]);

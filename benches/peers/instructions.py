@@ -10,17 +10,29 @@ the client's instructions are counted, not the server's.
 
     python3 instructions.py            # every row
     python3 instructions.py sqlite     # rows whose backend matches
+    python3 instructions.py writes     # the ORM's write shapes (table below)
+    python3 instructions.py writes sqlite
+
+The write shapes count `counted` (the insert, or the changes and the
+commit after the load) for the ORM, raw and Diesel, after one warm-up
+run that is not counted.
+
+PROFILE (environment) names the profile binary, by default
+target/release/profile.
 """
+
+import os
 
 import re
 import subprocess
 import sys
 
-PROFILE = "target/release/profile"
+PROFILE = os.environ.get("PROFILE", "target/release/profile")
 
 # (label, backend, benchmark, size, iterations)
 ROWS = [
     ("SQLite, trivial, 1 row", "sqlite", "trivial", 1, 2000),
+    ("SQLite, trivial, 100 rows", "sqlite", "trivial", 100, 200),
     ("SQLite, trivial, 10 000 rows", "sqlite", "trivial", 10000, 3),
     ("SQLite, lookup by key", "sqlite", "lookup", 100, 2000),
     ("SQLite, medium, 1 user", "sqlite", "medium", 1, 2000),
@@ -42,9 +54,26 @@ ROWS = [
 ]
 
 
+# (label, backend, benchmark, size, iterations): the ORM's write shapes.
+WRITE_ROWS = [
+    ("SQLite, insert 10 000 objects", "sqlite", "write_insert", 10000, 2),
+    ("SQLite, update 1 000 loaded", "sqlite", "write_update", 1000, 3),
+    ("SQLite, delete 1 000 loaded", "sqlite", "write_delete", 1000, 3),
+    ("PostgreSQL, insert 10 000 objects", "postgres", "write_insert", 10000, 2),
+    ("PostgreSQL, update 1 000 loaded", "postgres", "write_update", 1000, 3),
+    ("PostgreSQL, delete 1 000 loaded", "postgres", "write_delete", 1000, 3),
+    ("MySQL, insert 10 000 objects", "mysql", "write_insert", 10000, 2),
+    ("MySQL, update 1 000 loaded", "mysql", "write_update", 1000, 3),
+    ("MySQL, delete 1 000 loaded", "mysql", "write_delete", 1000, 3),
+]
+
+
 def count(backend, bench, who, size, iterations):
     """Instructions per iteration of one contestant."""
-    loop = "*orm_loop*" if who == "orm" else "*run_loop*"
+    if bench.startswith("write_"):
+        loop, runs = "*counted*", iterations
+    else:
+        loop, runs = ("*orm_loop*" if who == "orm" else "*run_loop*"), iterations + 1
     out = subprocess.run(
         [
             "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
@@ -54,7 +83,7 @@ def count(backend, bench, who, size, iterations):
         capture_output=True, text=True, check=True,
     ).stderr
     collected = int(re.search(r"Collected : (\d+)", out).group(1))
-    return collected / (iterations + 1)
+    return collected / runs
 
 
 def human(n):
@@ -65,7 +94,22 @@ def human(n):
     return f"{v:.{digits}f} {unit}".strip()
 
 
+def writes(only):
+    """The write shapes' table."""
+    print("| | ORM | raw | Diesel | ORM / raw | ORM / Diesel |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, backend, bench, size, iterations in WRITE_ROWS:
+        if only and only != backend:
+            continue
+        n = {w: count(backend, bench, w, size, iterations) for w in ("orm", "raw", "diesel")}
+        print(f"| {label} | {human(n['orm'])} | {human(n['raw'])} | {human(n['diesel'])} "
+              f"| {n['orm'] / n['raw']:.2f} | {n['orm'] / n['diesel']:.2f} |", flush=True)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "writes":
+        writes(sys.argv[2] if len(sys.argv) > 2 else None)
+        return
     only = sys.argv[1] if len(sys.argv) > 1 else None
     print("| | sqlalgebra | raw | Diesel | / raw | / Diesel |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -9,7 +9,7 @@ use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::sql;
 use crate::conn::{Connection, begin_transaction};
 use crate::error::Result;
-use crate::render::{Dialect, Rendered};
+use crate::render::{Dialect, Rendered, SqlId};
 use crate::schema::{ColumnList, Table};
 use crate::value::{FromRow, Row, ValueRef};
 
@@ -100,22 +100,64 @@ impl<C: Connection> Db<'_, C> {
         self.begin()?;
         let per_run = per_run.max(1);
         *self.statements += binds.len().div_ceil(per_run) as u64;
+        match self.cached_id(words, render, per_run)? {
+            Ok(id) => self.conn.execute_cached_many(id, binds, per_run, each),
+            Err(sql) => {
+                for (k, run) in binds.chunks(per_run).enumerate() {
+                    let n = self.conn.execute_sql(&sql, run)?;
+                    each(k, n)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// [`execute_many`](Db::execute_many) for a one-row INSERT: `each`
+    /// gets the run's number and the id the database assigned
+    /// ([`Connection::insert_cached_many`]).
+    pub(crate) fn insert_many<F>(
+        &mut self,
+        words: &[usize],
+        render: impl FnOnce() -> Result<String>,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()>,
+    {
+        self.begin()?;
+        let per_run = per_run.max(1);
+        *self.statements += binds.len().div_ceil(per_run) as u64;
+        match self.cached_id(words, render, per_run)? {
+            Ok(id) => self.conn.insert_cached_many(id, binds, per_run, each),
+            Err(sql) => {
+                for (k, run) in binds.chunks(per_run).enumerate() {
+                    self.conn.execute_sql(&sql, run)?;
+                    let assigned = self.conn.last_insert_id()?;
+                    each(k, assigned)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The id of the text cached under `words`, rendered (`render`) and
+    /// cached first if need be; the text itself when the connection has no
+    /// SQL cache.
+    fn cached_id(
+        &mut self,
+        words: &[usize],
+        render: impl FnOnce() -> Result<String>,
+        per_run: usize,
+    ) -> Result<std::result::Result<SqlId, String>> {
         let Some(cache) = self.conn.sql_cache() else {
-            let sql = render()?;
-            for (k, run) in binds.chunks(per_run).enumerate() {
-                let n = self.conn.execute_sql(&sql, run)?;
-                each(k, n)?;
-            }
-            return Ok(());
+            return Ok(Err(render()?));
         };
-        let id = match cache.get(words) {
+        Ok(Ok(match cache.get(words) {
             Some((id, _)) => id,
-            None => {
-                let sql = render()?;
-                cache.insert(words, sql.into(), per_run)
-            }
-        };
-        self.conn.execute_cached_many(id, binds, per_run, each)
+            None => cache.insert(words, render()?.into(), per_run),
+        }))
     }
 
     pub(crate) fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>

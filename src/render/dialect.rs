@@ -320,6 +320,16 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         false
     }
 
+    /// Whether the ORM inserts new objects through one prepared one-row
+    /// INSERT run per object (reading each generated key from the
+    /// connection) rather than in multi-row INSERTs: right where no round
+    /// trip is saved (SQLite runs in the process), and compiling a large
+    /// VALUES list costs more than running a small statement many times.
+    /// Off by default; SQLite turns it on.
+    fn prefers_prepared_row_inserts(&self) -> bool {
+        false
+    }
+
     /// For a dialect without [`supports_insert_returning`]: a query of one
     /// row and one integer column, non-zero when the ids a multi-row INSERT
     /// assigns are consecutive from the id the connection reports as the

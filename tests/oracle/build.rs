@@ -526,9 +526,9 @@ fn with_body<Sh: Shape, Q: Query + 'static, C: Connection>(
 ) -> Result<Vec<Vec<Value>>> {
     let q = boxed_select::<Sh>(body);
     if recursive {
-        load::<Sh, C>(&q.with_recursive(def), conn)
+        load::<Sh, C, _>(&q.with_recursive(def), conn)
     } else {
-        load::<Sh, C>(&q.with(def), conn)
+        load::<Sh, C, _>(&q.with(def), conn)
     }
 }
 

@@ -72,6 +72,8 @@ pub trait Fixture {
     fn users(&mut self, n: usize);
     /// `reset`, then 100 users, each with 10 posts, each with 10 comments.
     fn associations(&mut self);
+    /// Every user's name and hair colour, by name: what a write shape left.
+    fn user_rows(&mut self) -> Vec<(String, Option<String>)>;
 }
 
 /// A [`Fixture`] over a sqlalgebra connection.
@@ -136,6 +138,13 @@ impl<C: Connection> Fixture for SqlalgebraFixture<C> {
                 .execute(&mut self.conn)
                 .expect("insert users");
         }
+    }
+
+    fn user_rows(&mut self) -> Vec<(String, Option<String>)> {
+        select((users::Name, users::HairColor))
+            .order_by(users::Name)
+            .load(&mut self.conn)
+            .expect("the users")
     }
 
     fn associations(&mut self) {

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod servers;
 pub mod sqlalgebra_impl;
 pub mod sqlite_raw;
+pub mod writes;
 
 use std::collections::HashMap;
 
@@ -172,6 +173,8 @@ pub struct Arena {
     pub contestants: Vec<(&'static str, Box<dyn Contestant>)>,
     /// sqlalgebra's ORM, for the associations benchmark (`sqlalgebra_orm`).
     pub orm: Box<dyn Associating>,
+    /// The write shapes' contestants: `orm`, `raw`, `diesel`.
+    pub writers: Vec<(&'static str, Box<dyn writes::Writing>)>,
 }
 
 /// The arenas of every backend that is reachable: SQLite always, the
@@ -206,7 +209,7 @@ pub fn sqlite_arena() -> Arena {
     let name = format!("sqlalgebra-peers-{}", std::process::id());
     let engine = sqlalgebra::Engine::<sqlalgebra_sqlite::Sqlite>::build(
         SqliteManager::new(Target::Memory(name.clone())).expect("open the SQLite database"),
-        &sqlalgebra::PoolOptions::default().size(1).overflow(2),
+        &sqlalgebra::PoolOptions::default().size(1).overflow(3),
     )
     .expect("SQLite engine");
     let uri = format!("file:/{name}?vfs=memdb");
@@ -225,6 +228,14 @@ pub fn sqlite_arena() -> Arena {
             ("raw", Box::new(sqlite_raw::RawSqlite::open(&uri))),
             ("diesel", Box::new(diesel_impl::DieselSqlite::open(&uri))),
         ],
+        writers: vec![
+            (
+                "orm",
+                Box::new(writes::OrmWriter::new(engine.connect().expect("connect"))),
+            ),
+            ("raw", Box::new(writes::RawSqliteWriter::open(&uri))),
+            ("diesel", Box::new(writes::DieselSqliteWriter::open(&uri))),
+        ],
     }
 }
 
@@ -232,7 +243,7 @@ pub fn sqlite_arena() -> Arena {
 pub fn postgres_arena(url: &str) -> Arena {
     let engine = sqlalgebra_postgres::Postgres::connect_with(
         url,
-        &sqlalgebra::PoolOptions::default().size(1).overflow(2),
+        &sqlalgebra::PoolOptions::default().size(1).overflow(3),
     )
     .expect("PostgreSQL engine");
     let fixture = fixture(engine.connect().expect("connect"), fixture::POSTGRES_DDL);
@@ -250,6 +261,14 @@ pub fn postgres_arena(url: &str) -> Arena {
             ("raw", Box::new(pg_raw::RawPostgres::connect(url))),
             ("diesel", Box::new(diesel_impl::DieselPg::open(url))),
         ],
+        writers: vec![
+            (
+                "orm",
+                Box::new(writes::OrmWriter::new(engine.connect().expect("connect"))),
+            ),
+            ("raw", Box::new(writes::RawPgWriter::connect(url))),
+            ("diesel", Box::new(writes::DieselPgWriter::open(url))),
+        ],
     }
 }
 
@@ -257,7 +276,7 @@ pub fn postgres_arena(url: &str) -> Arena {
 pub fn mysql_arena(url: &str) -> Arena {
     let engine = sqlalgebra_mysql::Mysql::connect_with(
         url,
-        &sqlalgebra::PoolOptions::default().size(1).overflow(2),
+        &sqlalgebra::PoolOptions::default().size(1).overflow(3),
     )
     .expect("MySQL engine");
     let fixture = fixture(engine.connect().expect("connect"), fixture::MYSQL_DDL);
@@ -274,6 +293,14 @@ pub fn mysql_arena(url: &str) -> Arena {
             ),
             ("raw", Box::new(mysql_raw::RawMysql::connect(url))),
             ("diesel", Box::new(diesel_impl::DieselMysql::open(url))),
+        ],
+        writers: vec![
+            (
+                "orm",
+                Box::new(writes::OrmWriter::new(engine.connect().expect("connect"))),
+            ),
+            ("raw", Box::new(writes::RawMysqlWriter::connect(url))),
+            ("diesel", Box::new(writes::DieselMysqlWriter::open(url))),
         ],
     }
 }

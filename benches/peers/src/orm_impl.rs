@@ -26,6 +26,9 @@ impl Model for User {
     fn key(&self) -> i32 {
         self.id
     }
+    fn set_generated_key(&mut self, id: i64) {
+        self.id = i32::try_from(id).expect("an id that fits the INTEGER column");
+    }
 }
 
 impl Model for Post {

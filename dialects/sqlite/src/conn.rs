@@ -7,14 +7,19 @@ use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::{Row, ValueRef, decode_in_place};
 use sqlalgebra::{Connection, ConstraintKind, Error, Result};
 
-use crate::Sqlite;
+use crate::{Held, Sqlite};
 
 /// How many prepared statements each connection keeps.
 const STATEMENT_CACHE: usize = 128;
 
 /// One SQLite connection, with a prepared-statement cache.
+///
+/// The statements of texts in its SQL cache are kept by the cache's slot
+/// (up to 128; feature `statement-slots`, on by default) and run without
+/// looking them up by their text.
 pub struct SqliteConnection {
-    conn: rusqlite::Connection,
+    /// The rusqlite connection, and the statements kept by slot.
+    conn: Held,
     depth: u32,
     /// The isolation level set on this connection (`None`: the server's).
     isolation: Option<sqlalgebra::IsolationLevel>,
@@ -42,7 +47,7 @@ impl SqliteConnection {
     pub fn new(conn: rusqlite::Connection) -> Self {
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         SqliteConnection {
-            conn,
+            conn: Held::new(conn),
             depth: 0,
             isolation: None,
             sql_cache: SqlCache::default(),
@@ -51,11 +56,40 @@ impl SqliteConnection {
 
     /// The rusqlite connection underneath.
     pub fn raw(&self) -> &rusqlite::Connection {
-        &self.conn
+        self.conn.conn()
+    }
+
+    /// The rusqlite connection underneath, once the statements kept by
+    /// slot are dropped (finalized, or back in rusqlite's statement cache,
+    /// which closing the connection finalizes).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let mut c = sqlalgebra_sqlite::SqliteConnection::new(rusqlite::Connection::open_in_memory().unwrap());
+    /// let one: i64 = text("SELECT 1").returns::<BigInt>().get(&mut c).unwrap();
+    /// assert_eq!(one, 1);
+    /// assert!(c.into_raw().close().is_ok()); // no statement left open
+    /// ```
+    pub fn into_raw(self) -> rusqlite::Connection {
+        self.conn.into_conn()
+    }
+
+    /// How many prepared statements the connection keeps by slot of its
+    /// SQL cache (at most 128; always 0 without the `statement-slots`
+    /// feature). Statements whose text is not cached (`text()`, say) are
+    /// not kept by slot.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let c = sqlalgebra_sqlite::SqliteConnection::new(rusqlite::Connection::open_in_memory().unwrap());
+    /// assert_eq!(c.held_statements(), 0);
+    /// ```
+    pub fn held_statements(&self) -> usize {
+        self.conn.held()
     }
 
     pub(crate) fn is_in_transaction(&self) -> bool {
-        !self.conn.is_autocommit()
+        !self.conn.conn().is_autocommit()
     }
 }
 
@@ -298,7 +332,19 @@ pub(crate) fn execute(
     binds: &[ValueRef<'_>],
 ) -> Result<u64> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
-    bind_all(&mut stmt, sql, binds)?;
+    run(conn, &mut stmt, sql, binds)
+}
+
+/// Runs the prepared `stmt` (whose text is `sql`) for `binds`, as
+/// [`execute`] does.
+#[inline]
+fn run(
+    conn: &rusqlite::Connection,
+    stmt: &mut rusqlite::Statement<'_>,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+) -> Result<u64> {
+    bind_all(stmt, sql, binds)?;
     // A statement that returns rows (say, with RETURNING) is stepped
     // to the end so its work is done.
     if stmt.column_count() > 0 {
@@ -314,8 +360,19 @@ pub(crate) fn execute(
 /// Runs the query `sql`, calling `each` with every row until it returns
 /// `Ok(false)`.
 #[inline]
-pub(crate) fn query<F>(
-    conn: &rusqlite::Connection,
+pub(crate) fn query<F>(conn: &rusqlite::Connection, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+where
+    F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
+{
+    let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
+    run_query(&mut stmt, sql, binds, each)
+}
+
+/// Runs the prepared query `stmt` (whose text is `sql`), as [`query`]
+/// does.
+#[inline]
+fn run_query<F>(
+    stmt: &mut rusqlite::Statement<'_>,
     sql: &str,
     binds: &[ValueRef<'_>],
     mut each: F,
@@ -323,8 +380,7 @@ pub(crate) fn query<F>(
 where
     F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
 {
-    let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
-    bind_all(&mut stmt, sql, binds)?;
+    bind_all(stmt, sql, binds)?;
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(|e| error(sql, e))? {
         if !each(&mut SqliteRow { row })? {
@@ -343,21 +399,22 @@ impl Connection for SqliteConnection {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
-        execute(&self.conn, sql, binds)
+        execute(self.conn.conn(), sql, binds)
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
         F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
     {
-        query(&self.conn, sql, binds, each)
+        query(self.conn.conn(), sql, binds, each)
     }
 
-    /// Runs the text where the SQL cache holds it.
+    /// Runs the statement kept for the slot of `id`.
     #[inline]
     fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
         let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
-        execute(&self.conn, sql, binds)
+        self.conn
+            .with_statement(id, sql, |conn, stmt| run(conn, stmt, sql, binds))
     }
 
     /// Prepares the text where the SQL cache holds it once, and runs it
@@ -373,31 +430,45 @@ impl Connection for SqliteConnection {
         F: FnMut(usize, u64) -> Result<()>,
     {
         let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
-        for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
-            bind_all(&mut stmt, sql, run)?;
-            let n = if stmt.column_count() > 0 {
-                // Rows (RETURNING) are stepped to the end, as by `execute`.
-                let mut rows = stmt.raw_query();
-                while rows.next().map_err(|e| error(sql, e))?.is_some() {}
-                drop(rows);
-                self.conn.changes()
-            } else {
-                stmt.raw_execute().map_err(|e| error(sql, e))? as u64
-            };
-            each(i, n)?;
-        }
-        Ok(())
+        self.conn.with_statement(id, sql, |conn, stmt| {
+            for (i, values) in binds.chunks(per_run.max(1)).enumerate() {
+                each(i, run(conn, stmt, sql, values)?)?;
+            }
+            Ok(())
+        })
     }
 
-    /// Runs the text where the SQL cache holds it.
+    /// Runs the statement kept for the slot of `id` once per run, reading
+    /// each run's rowid.
+    fn insert_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()>,
+    {
+        let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
+        self.conn.with_statement(id, sql, |conn, stmt| {
+            for (i, values) in binds.chunks(per_run.max(1)).enumerate() {
+                run(conn, stmt, sql, values)?;
+                each(i, Some(conn.last_insert_rowid()).filter(|id| *id != 0))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs the statement kept for the slot of `id`.
     #[inline]
     fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
         F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
     {
         let sql = self.sql_cache.sql(id).ok_or_else(unknown_sql_error)?;
-        query(&self.conn, sql, binds, each)
+        self.conn
+            .with_statement(id, sql, |_, stmt| run_query(stmt, sql, binds, each))
     }
 
     fn batch_execute(&mut self, sql: &str) -> Result<()> {
@@ -405,10 +476,13 @@ impl Connection for SqliteConnection {
         // interrupted write, a full disk): the ROLLBACK that follows finds
         // none. PostgreSQL and MySQL accept a ROLLBACK outside a
         // transaction; so does this, rather than hide the first error.
-        if self.conn.is_autocommit() && sql.eq_ignore_ascii_case("ROLLBACK") {
+        if self.conn.conn().is_autocommit() && sql.eq_ignore_ascii_case("ROLLBACK") {
             return Ok(());
         }
-        self.conn.execute_batch(sql).map_err(|e| error(sql, e))
+        self.conn
+            .conn()
+            .execute_batch(sql)
+            .map_err(|e| error(sql, e))
     }
 
     fn transaction_depth(&mut self) -> &mut u32 {
@@ -425,6 +499,6 @@ impl Connection for SqliteConnection {
     }
 
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
-        Ok(Some(self.conn.last_insert_rowid()).filter(|id| *id != 0))
+        Ok(Some(self.conn.conn().last_insert_rowid()).filter(|id| *id != 0))
     }
 }

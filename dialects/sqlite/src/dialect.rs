@@ -59,6 +59,10 @@ impl Dialect for Sqlite {
         true
     }
 
+    fn prefers_prepared_row_inserts(&self) -> bool {
+        true
+    }
+
     fn excluded_table(&self) -> &'static str {
         "excluded"
     }

@@ -18,6 +18,17 @@ mod async_conn;
 mod conn;
 mod dialect;
 mod engine;
+#[cfg(feature = "statement-slots")]
+mod held;
+#[cfg(feature = "statement-slots")]
+mod slots;
+#[cfg(not(feature = "statement-slots"))]
+mod unheld;
+
+#[cfg(feature = "statement-slots")]
+use held::Held;
+#[cfg(not(feature = "statement-slots"))]
+use unheld::Held;
 
 #[cfg(feature = "async")]
 pub use async_conn::{AsyncSqliteConnection, AsyncSqliteManager, AsyncSqliteRow, AsyncSqliteRows};

@@ -11,8 +11,26 @@ use super::super::model::{Cells, KeyFor, Model};
 use super::super::sql;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
+use crate::render::NodeTag;
 use crate::schema::Table;
 use crate::value::ValueRef;
+
+/// The words the SQL cache knows an ORM DELETE of `rows` rows by.
+fn delete_words<M: Model>(version: Option<&'static str>, rows: usize) -> [usize; 8] {
+    static ORM_DELETE: NodeTag = NodeTag::new("ORM DELETE");
+    let keys = key_names::<M>();
+    let version_name = version.unwrap_or("");
+    [
+        std::ptr::from_ref(&ORM_DELETE).addr(),
+        M::Table::NAME.as_ptr().addr(),
+        M::Table::NAME.len(),
+        keys.as_ptr().addr(),
+        keys.len(),
+        version_name.as_ptr().addr(),
+        version_name.len() + usize::from(version.is_some()),
+        rows,
+    ]
+}
 
 /// DELETEs every object of the arena marked for deletion.
 pub(super) fn flush_deletes<M: Model, C: Connection>(
@@ -58,8 +76,25 @@ pub(super) fn flush_deletes<M: Model, C: Connection>(
                 cells.push(ValueRef::Int(version.unwrap_or_default()));
             }
         }
-        let r = sql::delete_rows(db.dialect(), table, &names, &cells, part.len())?;
-        let n = db.execute(&r)?;
+        let d = db.dialect();
+        let n = if d.binds_arrays() {
+            // One `= ANY($1)` text for every length already.
+            let r = sql::delete_rows(d, table, &names, &cells, part.len())?;
+            db.execute(&r)?
+        } else {
+            // The text depends on the table, the columns matched and the
+            // number of rows only, and binds the cells as they are: found
+            // in the SQL cache (its statement kept by slot) instead of
+            // rendered and looked up by its text each time.
+            let words = delete_words::<M>(version_column, part.len());
+            let render = || Ok(sql::delete_rows(d, table, &names, &cells, part.len())?.sql);
+            let mut n = 0;
+            db.execute_many(&words, render, &cells, cells.len(), |_, changed| {
+                n = changed;
+                Ok(())
+            })?;
+            n
+        };
         if version_column.is_some() && n != part.len() as u64 {
             let keys: Vec<&M::Key> = part.iter().map(|(k, _)| k).collect();
             return Err(Error::StaleData {

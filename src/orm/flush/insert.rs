@@ -43,6 +43,8 @@ use crate::value::{FromRow, Row, ValueRef};
 
 type Flags = SmallVec<[bool; 16]>;
 
+mod prepared;
+
 fn is_unset(v: ValueRef<'_>) -> bool {
     matches!(v, ValueRef::Null | ValueRef::Int(0))
 }
@@ -127,6 +129,9 @@ fn insert_group<M: Model, C: Connection>(
 ) -> Result<()> {
     let d = db.dialect();
     let kept = shape.skip.iter().filter(|s| !**s).count();
+    if d.prefers_prepared_row_inserts() && kept > 0 && !shape.defaults {
+        return prepared::insert_prepared(arena, db, shape, slots);
+    }
     let returning = d.supports_insert_returning();
     // Row by row: an INSERT of no column (`DEFAULT VALUES` is one row),
     // or generated keys that cannot be told apart in bulk.

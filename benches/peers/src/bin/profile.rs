@@ -3,13 +3,17 @@
 //! `valgrind --tool=callgrind target/release/profile sqlite trivial sqlalgebra 100 1000`
 //!
 //! Arguments: backend (sqlite, postgres, mysql), benchmark (trivial,
-//! lookup, medium, insert, associations), contestant (sqlalgebra, raw, diesel;
-//! `orm` for associations through the ORM), size, iterations. The data is prepared first; only the loop is wrapped
+//! lookup, medium, insert, associations; the write shapes `write_insert`,
+//! `write_update`, `write_delete`), contestant (sqlalgebra, raw, diesel;
+//! `orm` for associations through the ORM; `orm`, `raw`, `diesel` for the
+//! write shapes, whose measured part is `measured`), size, iterations. The data is prepared first; only the loop is wrapped
 //! in `CALLGRIND` markers' worth of work (use `--toggle-collect=*run_loop*`
 //! to count it alone).
 
 use std::hint::black_box;
 
+use sqlalgebra_peers::fixture::Fixture;
+use sqlalgebra_peers::writes::Writing;
 use sqlalgebra_peers::{
     Associating, Contestant, mysql_arena, new_users, postgres_arena, servers, sqlite_arena,
 };
@@ -35,6 +39,59 @@ fn run_loop(c: &mut dyn Contestant, bench: &str, size: usize, iterations: usize)
     }
 }
 
+/// A write shape (`write_insert`, `write_update`, `write_delete`) of `size`
+/// rows, once to warm up (its result checked) and then `iterations`
+/// times: the table is prepared before each, outside `measured` (count
+/// with `--toggle-collect='*counted*'`).
+fn write_loop(
+    fixture: &mut dyn Fixture,
+    w: &mut dyn Writing,
+    bench: &str,
+    size: usize,
+    iterations: usize,
+) {
+    let rows = new_users(size);
+    for i in 0..=iterations {
+        sqlalgebra_peers::writes::set_warming(i == 0);
+        let color = if i % 2 == 0 { "red" } else { "green" };
+        let n = match bench {
+            "write_insert" => {
+                fixture.clear_users();
+                w.insert_objects(&rows)
+            }
+            "write_update" => {
+                fixture.users(size);
+                w.update_loaded(color)
+            }
+            "write_delete" => {
+                fixture.users(size);
+                w.delete_loaded()
+            }
+            other => panic!("unknown benchmark {other}"),
+        };
+        assert_eq!(n, size, "rows written");
+        if i == 0 {
+            let mut left = fixture.user_rows();
+            left.sort();
+            match bench {
+                "write_insert" => {
+                    let mut want: Vec<_> = rows
+                        .iter()
+                        .map(|u| (u.name.clone(), u.hair_color.clone()))
+                        .collect();
+                    want.sort();
+                    assert_eq!(left, want);
+                }
+                "write_update" => {
+                    assert_eq!(left.len(), size);
+                    assert!(left.iter().all(|(_, c)| c.as_deref() == Some(color)));
+                }
+                _ => assert!(left.is_empty()),
+            }
+        }
+    }
+}
+
 #[inline(never)]
 fn orm_loop(orm: &mut dyn Associating, iterations: usize) {
     for _ in 0..iterations {
@@ -56,6 +113,17 @@ fn main() {
         "mysql" => mysql_arena(&servers::mysql_database().expect("MySQL")),
         other => panic!("unknown backend {other}"),
     };
+    if bench.starts_with("write_") {
+        let (_, w) = arena
+            .writers
+            .iter_mut()
+            .find(|(n, _)| n == who)
+            .expect("writer: orm, raw or diesel");
+        let start = std::time::Instant::now();
+        write_loop(arena.fixture.as_mut(), w.as_mut(), bench, size, iterations);
+        print_time(who, start, iterations);
+        return;
+    }
     match bench.as_str() {
         "associations" => arena.fixture.associations(),
         "insert" => arena.fixture.reset(),
