@@ -57,6 +57,7 @@ pub mod conn;
 pub mod engine;
 mod error;
 pub mod expr;
+pub mod hooks;
 pub mod integrations;
 mod macros;
 pub mod orm;
@@ -85,8 +86,8 @@ pub mod prelude {
         rank, replace, round, row_number, substr, trim, upper, window,
     };
     pub use crate::orm::{
-        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Relationships, Session,
-        Version,
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, RelatedExt, Relationships,
+        Session, Version,
     };
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, ReturningMethods, RunQuery, SetOperations,

@@ -129,7 +129,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         self
     }
 
-    fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
+    pub(super) fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
         for loader in self.list {
             loader.run(s, slots)?;
         }
@@ -231,11 +231,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 /// and LIMIT / OFFSET.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Parts<J = (), W = (), O = ()> {
-    joins: J,
-    filter: W,
-    order: O,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    pub(super) joins: J,
+    pub(super) filter: W,
+    pub(super) order: O,
+    pub(super) limit: Option<i64>,
+    pub(super) offset: Option<i64>,
 }
 
 /// The joins of a [`ModelQuery`]: `()` or a chain of [`QueryJoin`]s.
@@ -310,9 +310,9 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// in turn (see [`Loaders`]).
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
 pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
-    session: &'s mut Session<'c, C>,
-    parts: Q,
-    loaders: Loaders<'c, C, M>,
+    pub(super) session: &'s mut Session<'c, C>,
+    pub(super) parts: Q,
+    pub(super) loaders: Loaders<'c, C, M>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -416,6 +416,20 @@ where
         on: On,
     ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
         self.join_kind(table, on, JoinKind::Left)
+    }
+
+    /// Replaces the joins with what `f` makes of them.
+    pub(super) fn map_joins<J2>(
+        self,
+        f: impl FnOnce(J) -> J2,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J2, W, O>> {
+        self.with_parts(|p| Parts {
+            joins: f(p.joins),
+            filter: p.filter,
+            order: p.order,
+            limit: p.limit,
+            offset: p.offset,
+        })
     }
 
     fn join_kind<T, On>(
@@ -599,13 +613,13 @@ where
     }
 }
 
-fn dedup(slots: &mut Vec<u32>) {
+pub(super) fn dedup(slots: &mut Vec<u32>) {
     let mut seen: FastMap<u32, ()> = FastMap::default();
     slots.retain(|&s| seen.insert(s, ()).is_none());
 }
 
 /// `LIMIT ? OFFSET ?`, with the values bound.
-fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
+pub(super) fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
     match (limit, offset) {
         (Some(l), _) => {
             w.push_sql(" LIMIT ");
@@ -629,7 +643,7 @@ fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
 /// SELECT infers its FROM). These tables become the scope of the
 /// subqueries in the clauses written until the returned mark is left, so
 /// that they are correlated as in the core SELECT.
-fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
+pub(super) fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
     w: &mut SqlWriter<'a>,
     parts: &'a Parts<J, W, O>,
 ) -> usize {
