@@ -13,7 +13,8 @@
 //! let sink = log.clone();
 //! conn.on_statement(move |e| sink.lock().unwrap().push((e.kind, e.sql.to_owned(), e.rows)));
 //! conn.batch_execute("CREATE TABLE t (n INTEGER)")?;
-//! conn.execute_sql("INSERT INTO t VALUES (?), (?)", &[1.into(), 2.into()])?;
+//! use sqlalgebra::value::ValueRef;
+//! conn.execute_sql("INSERT INTO t VALUES (?), (?)", &[ValueRef::Int(1), ValueRef::Int(2)])?;
 //! let log = log.lock().unwrap();
 //! assert_eq!(log[1], (StatementKind::Execute, "INSERT INTO t VALUES (?), (?)".to_owned(), 2));
 //! assert_eq!(conn.statement_count(), 1); // BEGIN, COMMIT and DDL sent as batches do not count
