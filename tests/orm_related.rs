@@ -696,7 +696,7 @@ fn hooks_see_sql_binds_and_rows<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(titles, strings(&["A1", "B1"]));
     let failed = conn.execute_sql("UPDATE no_such_table SET x = 1", &[]);
     assert!(failed.is_err());
-    let seen = seen.lock().unwrap();
+    let seen = std::mem::take(&mut *seen.lock().unwrap());
     use sqlalgebra::hooks::StatementKind::{Execute, Query};
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert_eq!(seen[0].0, Execute);
@@ -707,6 +707,7 @@ fn hooks_see_sql_binds_and_rows<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!((seen[1].3, seen[1].4), (2, false), "two rows read");
     assert_eq!((seen[2].0, seen[2].4), (Execute, true));
     assert_eq!(conn.statement_count(), 3);
+    assert_eq!(conn.statements()[0], seen[0].1);
     // The table holds what the hooks saw.
     assert_eq!(
         pages(&mut conn)?,
