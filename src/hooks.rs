@@ -178,7 +178,14 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
         let start = Instant::now();
         let r = self.inner.execute_sql(sql, binds);
-        self.fire(&event(StatementKind::Execute, sql, binds, rows_of(&r), start, &r));
+        self.fire(&event(
+            StatementKind::Execute,
+            sql,
+            binds,
+            rows_of(&r),
+            start,
+            &r,
+        ));
         r
     }
 
@@ -219,7 +226,14 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
         let start = Instant::now();
         let r = self.inner.execute_cached(id, binds);
         let sql = self.cached_text(id);
-        self.fire(&event(StatementKind::Execute, &sql, binds, rows_of(&r), start, &r));
+        self.fire(&event(
+            StatementKind::Execute,
+            &sql,
+            binds,
+            rows_of(&r),
+            start,
+            &r,
+        ));
         r
     }
 

@@ -201,8 +201,7 @@ fn renders_has_and_any_in_select_update_delete() {
 fn exists_in_a_write_refuses_a_table_outside_the_statement() {
     // The criterion names a table that is neither the target nor the
     // statement's: a typed error before anything is sent.
-    let q = delete_from(Authors)
-        .filter(Author::to_children::<Book>().any(genres::Name.eq("gift")));
+    let q = delete_from(Authors).filter(Author::to_children::<Book>().any(genres::Name.eq("gift")));
     assert!(matches!(
         q.to_sql(&Sqlite),
         Err(Error::TableNotInStatement { .. })
@@ -242,7 +241,10 @@ fn seed<C: Connection>(conn: &mut C) -> Result<()> {
     }
     for (book, genre) in [(1, 1), (1, 2), (2, 2), (3, 3)] {
         insert_into(BookGenres)
-            .values((book_genres::BookId.set(book), book_genres::GenreId.set(genre)))
+            .values((
+                book_genres::BookId.set(book),
+                book_genres::GenreId.set(genre),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -293,8 +295,13 @@ fn core_joins_along_relationships<B: Backend>(engine: &Engine<B>) -> Result<()> 
         .load(c)?;
     assert_eq!(
         rows,
-        [("A1", "fantasy"), ("A1", "gift"), ("A2", "gift"), ("B1", "history")]
-            .map(|(a, b)| (a.into(), b.into()))
+        [
+            ("A1", "fantasy"),
+            ("A1", "gift"),
+            ("A2", "gift"),
+            ("B1", "history")
+        ]
+        .map(|(a, b)| (a.into(), b.into()))
     );
 
     // The same many-to-many twice: books with both genres.
@@ -502,16 +509,14 @@ fn has_and_any_in_update_and_delete<B: Backend>(engine: &Engine<B>) -> Result<()
         .filter(not(Genre::to_linked::<Book>().exists()))
         .execute(c)?;
     assert_eq!(n, 1);
-    let left: Vec<String> = select(genres::Name)
-        .order_by(genres::Name.asc())
-        .load(c)?;
+    let left: Vec<String> = select(genres::Name).order_by(genres::Name.asc()).load(c)?;
     assert_eq!(left, strings(&["fantasy", "gift", "history"]));
 
     // A bio whose author has a book of over 500 pages: alice's.
     let n = delete_from(Bios)
-        .filter(Bio::to_parent::<Author>().has(
-            Author::to_children::<Book>().any(books::Pages.gt(500)),
-        ))
+        .filter(
+            Bio::to_parent::<Author>().has(Author::to_children::<Book>().any(books::Pages.gt(500))),
+        )
         .execute(c)?;
     assert_eq!(n, 1);
     let left: Vec<String> = select(bios::Body).load(c)?;
@@ -701,7 +706,10 @@ fn hooks_see_sql_binds_and_rows<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert_eq!(seen[0].0, Execute);
     assert!(seen[0].1.starts_with("UPDATE "), "{}", seen[0].1);
-    assert_eq!(seen[0].2, [format!("{:?}", V::Int(5)), format!("{:?}", V::Int(250))]);
+    assert_eq!(
+        seen[0].2,
+        [format!("{:?}", V::Int(5)), format!("{:?}", V::Int(250))]
+    );
     assert_eq!((seen[0].3, seen[0].4), (2, false));
     assert_eq!(seen[1].0, Query);
     assert_eq!((seen[1].3, seen[1].4), (2, false), "two rows read");

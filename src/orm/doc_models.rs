@@ -34,7 +34,12 @@ macro_rules! doc_table {
     };
 }
 
-doc_table!(Users, "users", (users::Id, users::Name, users::Status), users::Id);
+doc_table!(
+    Users,
+    "users",
+    (users::Id, users::Name, users::Status),
+    users::Id
+);
 pub mod users {
     use super::*;
     doc_column!(Id: Users, BigInt, "id"; AUTOINCREMENT: bool = true);
@@ -68,7 +73,12 @@ pub mod profiles {
     doc_column!(Bio: Profiles, Nullable<Text>, "bio");
 }
 
-doc_table!(Products, "products", (products::Id, products::Name), products::Id);
+doc_table!(
+    Products,
+    "products",
+    (products::Id, products::Name),
+    products::Id
+);
 pub mod products {
     use super::*;
     doc_column!(Id: Products, BigInt, "id"; AUTOINCREMENT: bool = true);

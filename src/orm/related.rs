@@ -393,7 +393,10 @@ pub trait RelatedExt: Model {
     where
         Self: BelongsTo<P>,
     {
-        let (source, target) = (TableRef::new(Self::Table::NAME), TableRef::new(P::Table::NAME));
+        let (source, target) = (
+            TableRef::new(Self::Table::NAME),
+            TableRef::new(P::Table::NAME),
+        );
         let fk = <Self as BelongsTo<P>>::ForeignKey::NAME;
         Related::one(Step {
             table: target,
@@ -414,7 +417,10 @@ pub trait RelatedExt: Model {
     where
         Self: HasMany<C>,
     {
-        let (source, target) = (TableRef::new(Self::Table::NAME), TableRef::new(C::Table::NAME));
+        let (source, target) = (
+            TableRef::new(Self::Table::NAME),
+            TableRef::new(C::Table::NAME),
+        );
         let fk = <C as BelongsTo<Self>>::ForeignKey::NAME;
         Related::one(Step {
             table: target,
@@ -508,7 +514,10 @@ impl<P: Render> Render for RelatedExists<P> {
         let Some((first, rest)) = steps.split_first() else {
             return;
         };
-        if steps.iter().any(|s| s.table.exposed_name() == self.source.exposed_name()) {
+        if steps
+            .iter()
+            .any(|s| s.table.exposed_name() == self.source.exposed_name())
+        {
             w.fail(Error::InvalidStatement(format!(
                 "the relationship from `{}` leads back to its own table: give its target an alias \
                  (`.alias(\"...\")`) to compare it with EXISTS",

@@ -107,7 +107,10 @@ where
                 "`{}` is not joined in this query{}: join it (e.g. with `join_related`) to load its \
                  objects",
                 table.name,
-                table.alias.map(|a| format!(" as `{a}`")).unwrap_or_default(),
+                table
+                    .alias
+                    .map(|a| format!(" as `{a}`"))
+                    .unwrap_or_default(),
             )));
         }
         s.autoflush()?;
