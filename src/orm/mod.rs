@@ -20,6 +20,7 @@
 //! `examples/orm_tour.rs` walks through all of it on SQLite.
 
 mod arena;
+mod defaults;
 #[doc(hidden)]
 pub mod doc_models;
 mod flush;
@@ -38,6 +39,7 @@ mod strategy;
 mod transaction;
 mod tuples;
 
+pub use defaults::Loading;
 pub use handle::Handle;
 pub use loading::Relationships;
 pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};

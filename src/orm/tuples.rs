@@ -3,6 +3,7 @@
 //! into the session's identity map (SQLAlchemy's
 //! `select(User, Address).join(User.addresses)`).
 
+use super::defaults::run_defaults;
 use super::handle::Handle;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};
@@ -153,7 +154,9 @@ where
         }
         let mut slots: Vec<u32> = pairs.iter().map(|p| p.0).collect();
         dedup(&mut slots);
+        let mut skip = loaders.overrides.clone();
         loaders.run(s, &slots)?;
+        run_defaults::<M, C>(s, &slots, &mut skip)?;
         Ok(pairs
             .into_iter()
             .map(|(m, x)| (Handle::from_index(m), x.map(Handle::from_index)))
