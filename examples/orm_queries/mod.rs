@@ -2,7 +2,7 @@
 //! (joins without ON, `has` / `any`, entity tuples) and the N+1 guard.
 
 use sqlalgebra::hooks::{Hooked, assert_statements, count_statements};
-use sqlalgebra::orm::{Related, ToMany, ToOne};
+use sqlalgebra::orm::{Loading, Related, ToMany, ToOne};
 use sqlalgebra::prelude::*;
 
 use super::*;
@@ -26,6 +26,48 @@ impl Address {
     fn user() -> Related<Address, User, ToOne> {
         Address::to_parent()
     }
+}
+
+/// A second view of `user_account` whose addresses load with selectin by
+/// default (SQLAlchemy's `relationship(lazy="selectin")`): every query
+/// for accounts loads them, unless it says otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    /// The primary key.
+    pub id: i64,
+    /// The login name.
+    pub name: String,
+}
+impl Model for Account {
+    type Table = Users;
+    type Columns = (users::Id, users::Name);
+    type Row = (i64, String);
+    type Key = i64;
+    fn from_row((id, name): Self::Row) -> Self {
+        Account { id, name }
+    }
+    fn values(&self) -> (&i64, &String) {
+        (&self.id, &self.name)
+    }
+    fn key(&self) -> i64 {
+        self.id
+    }
+    // Defaults, like cascades, apply to the relationships listed here.
+    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
+        r.has_many::<Address>();
+    }
+}
+impl BelongsTo<Account> for Address {
+    type ForeignKey = addresses::UserId;
+    fn parent_key(&self) -> Option<i64> {
+        Some(self.user_id)
+    }
+    fn set_parent_key(&mut self, key: i64) {
+        self.user_id = key;
+    }
+}
+impl HasMany<Address> for Account {
+    const LOADING: Loading = Loading::Selectin;
 }
 
 pub(crate) fn relationship_queries<C: Connection + 'static>(
@@ -122,5 +164,22 @@ pub(crate) fn relationship_queries<C: Connection + 'static>(
         s.rollback()
     })?;
     println!("lazy: {} statements, selectin: 2", lazy.len());
+
+    // A default declared on the relationship: two statements without
+    // asking; a query can still choose lazy, raise, noload or joined.
+    assert_statements(conn, 2, |c| {
+        let mut s = Session::new(c);
+        for a in s.query::<Account>().all()? {
+            s.related::<Account, Address>(a)?; // loaded: no SQL
+        }
+        s.rollback()
+    })?;
+    assert_statements(conn, 1, |c| {
+        let mut s = Session::new(c);
+        let accounts = s.query::<Account>().noload_children::<Address>().all()?;
+        assert!(s.related::<Account, Address>(accounts[0])?.is_empty());
+        s.rollback()
+    })?;
+    println!("declared selectin: 2 statements; noload for this query: 1");
     Ok(())
 }
