@@ -4,6 +4,7 @@
 //! statements each sends (`assert_statements`) on the three backends.
 
 #![allow(unreachable_pub)] // the shared test modules are `pub` for every test crate
+#![allow(missing_docs)] // test models
 
 mod common;
 mod orm_schema;
