@@ -29,6 +29,11 @@ use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::ValueRef;
 
 /// How a statement was sent.
+///
+/// ```
+/// use sqlalgebra::hooks::StatementKind;
+/// assert_ne!(StatementKind::Query, StatementKind::Batch);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatementKind {
     /// A statement that returns no rows ([`Connection::execute_sql`] and
@@ -44,6 +49,16 @@ pub enum StatementKind {
 }
 
 /// What a hook learns about one statement.
+///
+/// ```
+/// use sqlalgebra::hooks::{Hooked, StatementEvent};
+/// # fn main() -> sqlalgebra::Result<()> {
+/// let mut conn = Hooked::new(sqlalgebra_sqlite::Sqlite::memory()?.connect()?);
+/// conn.on_statement(|e: &StatementEvent<'_>| {
+///     log::debug!("{} ({} binds) -> {} rows in {:?}", e.sql, e.binds.len(), e.rows, e.elapsed);
+/// });
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct StatementEvent<'e> {
     /// How it was sent.

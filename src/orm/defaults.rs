@@ -255,6 +255,15 @@ where
 
     /// [`lazy_children`](ModelQuery::lazy_children) for the many-to-many
     /// targets `R`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let products = s.query::<Product>().lazy_linked::<Tag>().all()?;
+    /// # Ok(()) }
+    /// ```
     pub fn lazy_linked<R>(mut self) -> Self
     where
         M: ManyToMany<R>,
@@ -266,6 +275,15 @@ where
 
     /// [`noload_children`](ModelQuery::noload_children) for the
     /// many-to-many targets `R`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let products = s.query::<Product>().noload_linked::<Tag>().all()?;
+    /// # Ok(()) }
+    /// ```
     pub fn noload_linked<R>(mut self) -> Self
     where
         M: ManyToMany<R>,

@@ -260,6 +260,18 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// Leaves the children `Ch` to load on demand, whatever their default
     /// strategy (see [`Loading`](super::Loading)).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let users = s
+    ///     .query::<Address>()
+    ///     .selectin_parents_with::<User>(|u| u.lazy_children::<Profile>())
+    ///     .all()?;
+    /// # Ok(()) }
+    /// ```
     pub fn lazy_children<Ch>(mut self) -> Self
     where
         M: HasMany<Ch>,
@@ -271,6 +283,18 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// Leaves the many-to-many targets `R` to load on demand, whatever
     /// their default strategy.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let tags = s
+    ///     .query::<Tag>()
+    ///     .selectin_linked_with::<Product>(|p| p.lazy_linked::<Tag>())
+    ///     .all()?;
+    /// # Ok(()) }
+    /// ```
     pub fn lazy_linked<R>(mut self) -> Self
     where
         M: ManyToMany<R>,

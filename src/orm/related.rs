@@ -21,11 +21,25 @@ use crate::types::Bool;
 
 /// A relationship that leads to at most one object (many-to-one,
 /// one-to-one): compared with [`Related::has`].
+///
+/// ```
+/// use sqlalgebra::orm::{Related, ToOne};
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let user: Related<Address, User, ToOne> = Address::to_parent();
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ToOne;
 
 /// A relationship that leads to a collection (one-to-many,
 /// many-to-many): compared with [`Related::any`].
+///
+/// ```
+/// use sqlalgebra::orm::{Related, ToMany};
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let tags: Related<Product, Tag, ToMany> = Product::to_linked();
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ToMany;
 
@@ -190,6 +204,13 @@ impl<S: Model, T: Model, K> Related<S, T, K> {
     }
 
     /// How the target table is named in the statement.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let t = Address::to_parent::<User>().alias("u").target();
+    /// assert_eq!((t.name, t.exposed_name()), ("users", "u"));
+    /// ```
     pub fn target(&self) -> TableRef<'static> {
         self.steps[usize::from(self.len) - 1].table
     }
@@ -486,6 +507,13 @@ pub trait RelatedExt: Model {
 impl<M: Model> RelatedExt for M {}
 
 /// No criterion: the `P` of [`Related::exists`].
+///
+/// ```
+/// use sqlalgebra::orm::{NoCriterion, RelatedExists};
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let any_address: RelatedExists<NoCriterion> = User::to_children::<Address>().exists();
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub enum NoCriterion {}
 
@@ -500,6 +528,13 @@ impl Render for NoCriterion {
 /// [`Related::exists`]. Correlated to the source table of the enclosing
 /// statement (a SELECT, an UPDATE, a DELETE or an ORM query); `NOT` with
 /// [`not`](crate::expr::not).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let lonely = select(users::Name).filter(not(User::to_children::<Address>().exists()));
+/// # let _ = lonely;
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RelatedExists<P> {
     source: TableRef<'static>,

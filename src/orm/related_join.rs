@@ -6,6 +6,7 @@ use super::model::Model;
 use super::query::{JoinList, ModelQuery, Parts};
 use super::related::{Related, Step, table_key};
 use crate::conn::Connection;
+use crate::error::Error;
 use crate::query::{FromClause, JoinKind, MaybeClause, Select};
 use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table};
 
@@ -39,6 +40,17 @@ impl Steps {
     }
 
     fn write<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        if self
+            .list()
+            .iter()
+            .any(|s| s.table.exposed_name() == self.source.exposed_name())
+        {
+            w.fail(Error::InvalidStatement(format!(
+                "the relationship from `{}` joins its own table again: give its target an alias \
+                 (`.alias(\"...\")`)",
+                self.source.name
+            )));
+        }
         for s in self.list() {
             w.push_sql(self.kind.sql());
             w.push_table(s.table);
@@ -63,6 +75,15 @@ impl Steps {
 /// `left JOIN <relationship>`: the FROM clause of
 /// [`Select::join_related`]. When nothing before it names a table to
 /// join onto, the relationship's source table is the FROM table.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::orm::JoinRelated;
+/// use sqlalgebra::query::{Inferred, Select};
+/// # use sqlalgebra::orm::doc_models::*;
+/// let q: Select<_, JoinRelated<Inferred>> = select(users::Name).join_related(Address::to_parent::<User>());
+/// # let _ = q;
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct JoinRelated<F> {
     left: F,
@@ -168,6 +189,13 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
 
 /// A relationship join of a [`ModelQuery`], after the joins `Prev`: see
 /// [`ModelQuery::join_related`].
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::orm::{JoinList, RelatedJoin};
+/// # use sqlalgebra::orm::doc_models::*;
+/// assert!(<RelatedJoin<()> as JoinList>::ANY);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct RelatedJoin<Prev> {
     prev: Prev,

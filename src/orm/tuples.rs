@@ -66,6 +66,18 @@ where
     /// alias `alias` (a relationship joined with
     /// [`Related::alias`](super::Related::alias)).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let tagged = s
+    ///     .query::<Product>()
+    ///     .join_related(Product::to_linked::<Tag>().alias("t").link_alias("pt"))
+    ///     .all_with_as::<Tag>("t")?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`all_with`](ModelQuery::all_with).
     pub fn all_with_as<X: Model>(self, alias: &'static str) -> Result<Vec<(Handle<M>, Handle<X>)>> {
@@ -83,6 +95,21 @@ where
     /// [`all_with`](ModelQuery::all_with) for a LEFT JOIN
     /// ([`left_join_related`](ModelQuery::left_join_related)): `None`
     /// where the row has no `X`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// for (user, profile) in s
+    ///     .query::<User>()
+    ///     .left_join_related(User::to_child::<Profile>())
+    ///     .all_with_optional::<Profile>()?
+    /// {
+    ///     println!("{}: {:?}", s[user].name, profile.map(|p| s[p].bio.clone()));
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`all_with`](ModelQuery::all_with).
