@@ -1,8 +1,12 @@
 //! The ORM tour on embedded SQLite: models, CRUD through a session,
 //! relationships of every kind, loading strategies (with the number of
-//! statements each takes), transactions and savepoints.
+//! statements each takes), queries along relationships (joins without ON,
+//! `has` / `any`, entity tuples, the N+1 guard: `orm_queries/mod.rs`),
+//! transactions and savepoints.
 //!
 //! Run it with `cargo run --example orm_tour`.
+
+mod orm_queries;
 
 use sqlalgebra::orm::ObjectState;
 use sqlalgebra::prelude::*;
@@ -474,6 +478,10 @@ fn main() -> sqlalgebra::Result<()> {
     crud(&mut conn)?;
     relationships(&mut conn)?;
     loading_strategies(&mut conn)?;
+    // Statement hooks count what a block sends (see orm_queries/mod.rs).
+    let mut hooked = sqlalgebra::hooks::Hooked::new(conn);
+    orm_queries::relationship_queries(&mut hooked)?;
+    let mut conn = hooked.into_inner();
     transactions(&mut conn)?;
     Ok(())
 }

@@ -60,6 +60,7 @@ mod connect_failure;
 pub mod engine;
 mod error;
 pub mod expr;
+pub mod hooks;
 pub mod integrations;
 mod isolation;
 mod macros;
@@ -91,14 +92,13 @@ pub mod prelude {
         nullif, rank, replace, round, row_number, substr, trim, upper, window,
     };
     pub use crate::orm::{
-        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, Relationships, Session,
-        Version,
+        BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, RelatedExt, Relationships,
+        Session, Version,
     };
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, QueryEach, ReturningMethods, RunQuery,
-        ScopeChecked,
-        SetOperations, SubqueryMethods, WithMethods, alias, cte, delete_from, exists, insert_into,
-        select, text, update,
+        ScopeChecked, SetOperations, SubqueryMethods, WithMethods, alias, cte, delete_from, exists,
+        insert_into, select, text, update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

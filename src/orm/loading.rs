@@ -6,6 +6,7 @@ use std::any::{Any, TypeId};
 use std::marker::PhantomData;
 
 use super::arena::{FastMap, State};
+use super::defaults::{DefaultLoad, children_default, linked_default};
 use super::identity::{Db, IdentityMap};
 use super::model::{Cells, ForeignKeyTo, Model};
 use super::relation::{BelongsTo, Cascade, HasMany, ManyToMany};
@@ -146,6 +147,8 @@ pub(crate) struct Relations<C: Connection> {
     types: Vec<TypeId>,
     /// The models whose [`Model::relationships`] were registered.
     registered: FastMap<TypeId, ()>,
+    /// The default strategies that are not lazy, by model.
+    defaults: FastMap<TypeId, Vec<DefaultLoad<C>>>,
 }
 
 /// The relationships of model `M` a flush follows: see
@@ -203,6 +206,13 @@ impl<M: Model, C: Connection> Relationships<'_, M, C> {
         Ch: BelongsTo<M>,
     {
         self.rels.children::<M, Ch>();
+        if let Some(d) = children_default::<M, Ch, C>() {
+            self.rels
+                .defaults
+                .entry(TypeId::of::<M>())
+                .or_default()
+                .push(d);
+        }
         self
     }
 
@@ -213,6 +223,13 @@ impl<M: Model, C: Connection> Relationships<'_, M, C> {
         M: ManyToMany<R>,
     {
         self.rels.links::<M, R>();
+        if let Some(d) = linked_default::<M, R, C>() {
+            self.rels
+                .defaults
+                .entry(TypeId::of::<M>())
+                .or_default()
+                .push(d);
+        }
         self
     }
 }
@@ -231,7 +248,17 @@ impl<C: Connection> Relations<C> {
             stores: Vec::new(),
             types: Vec::new(),
             registered: FastMap::default(),
+            defaults: FastMap::default(),
         }
+    }
+
+    /// The default strategies of `M`'s relationships that are not lazy
+    /// (registered with [`register`](Relations::register)).
+    pub(crate) fn defaults_of<M: Model>(&self) -> Vec<DefaultLoad<C>> {
+        self.defaults
+            .get(&TypeId::of::<M>())
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Registers the relationships `M` lists, once.

@@ -21,6 +21,10 @@
 
 mod arena;
 mod factory;
+
+mod defaults;
+#[doc(hidden)]
+pub mod doc_models;
 mod flush;
 mod handle;
 mod identity;
@@ -29,17 +33,23 @@ mod locking;
 mod model;
 mod navigate;
 mod query;
+mod related;
+mod related_join;
 mod relation;
 mod session;
 mod sql;
 mod strategy;
 mod transaction;
+mod tuples;
 
+pub use defaults::Loading;
 pub use factory::SessionFactory;
 pub use handle::Handle;
 pub use loading::Relationships;
 pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};
 pub use query::{JoinList, JoinedQuery, Loaders, ModelQuery, Parts, QueryJoin};
+pub use related::{KeyEq, NoCriterion, Related, RelatedExists, RelatedExt, ToMany, ToOne};
+pub use related_join::{JoinRelated, RelatedJoin};
 pub use relation::{BelongsTo, Cascade, HasMany, HasOne, ManyToMany};
 pub use session::{DEFAULT_BATCH_SIZE, ObjectState, Session};
 pub use transaction::Savepoint;

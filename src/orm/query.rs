@@ -1,9 +1,11 @@
 //! [`ModelQuery`]: loading objects with the core algebra's filters,
 //! ordering, limits and joins, and choosing how relationships load.
 
+use std::any::TypeId;
 use std::marker::PhantomData;
 
 use super::arena::FastMap;
+use super::defaults::{children_rel, linked_rel, run_defaults};
 use super::handle::Handle;
 use super::identity::key_names;
 use super::loading::Coll;
@@ -26,20 +28,27 @@ use crate::value::{FromRow, ValueRef, group_is_null};
 /// asked to (for nested loaders).
 type LoadFn<'c, C> = fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
 
+/// The default strategies of a model, run on the objects a loader loaded.
+type DefaultsFn<'c, C> = fn(&mut Session<'c, C>, &[u32], &mut Vec<TypeId>) -> Result<()>;
+
 /// A loader run on the objects a query returned, and the loaders to run
-/// then on the objects it loaded.
+/// then on the objects it loaded; then the default strategies of those
+/// objects' model, except for the relationships in `skip`.
 struct Loader<'c, C: Connection> {
     load: LoadFn<'c, C>,
     then: Vec<Loader<'c, C>>,
+    defaults: DefaultsFn<'c, C>,
+    skip: Vec<TypeId>,
 }
 
 impl<'c, C: Connection> Loader<'c, C> {
     fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
-        let related = (self.load)(s, slots, !self.then.is_empty())?;
+        let related = (self.load)(s, slots, true)?;
         for nested in self.then {
             nested.run(s, &related)?;
         }
-        Ok(())
+        let mut skip = self.skip;
+        (self.defaults)(s, &related, &mut skip)
     }
 }
 
@@ -100,6 +109,8 @@ impl<'c, C: Connection> Loader<'c, C> {
 #[must_use = "loaders do nothing unless returned to the query"]
 pub struct Loaders<'c, C: Connection, M> {
     list: Vec<Loader<'c, C>>,
+    /// The relationships whose default strategy these loaders replace.
+    pub(super) overrides: Vec<TypeId>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -116,21 +127,31 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     fn new() -> Self {
         Loaders {
             list: Vec::new(),
+            overrides: Vec::new(),
             _model: PhantomData,
         }
     }
 
-    fn push<R: Model>(
+    pub(super) fn push<R: Model>(
         mut self,
+        rel: Option<TypeId>,
         load: LoadFn<'c, C>,
         then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
     ) -> Self {
-        let then = then(Loaders::new()).list;
-        self.list.push(Loader { load, then });
+        let nested = then(Loaders::new());
+        let mut skip = nested.overrides;
+        skip.extend(rel);
+        self.list.push(Loader {
+            load,
+            then: nested.list,
+            defaults: run_defaults::<R, C>,
+            skip,
+        });
+        self.overrides.extend(rel);
         self
     }
 
-    fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
+    pub(super) fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
         for loader in self.list {
             loader.run(s, slots)?;
         }
@@ -144,7 +165,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.push::<Ch>(strategy::selectin_children::<M, Ch, C>, |l| l)
+        self.push::<Ch>(
+            Some(children_rel::<M, Ch>()),
+            strategy::selectin_children::<M, Ch, C>,
+            |l| l,
+        )
     }
 
     /// [`selectin_children`](Loaders::selectin_children), then the loaders
@@ -158,7 +183,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.push(strategy::selectin_children::<M, Ch, C>, then)
+        self.push(
+            Some(children_rel::<M, Ch>()),
+            strategy::selectin_children::<M, Ch, C>,
+            then,
+        )
     }
 
     /// Makes asking for the children `Ch`, when not loaded, an
@@ -168,7 +197,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.push::<Ch>(strategy::raise_children::<M, Ch, C>, |l| l)
+        self.push::<Ch>(
+            Some(children_rel::<M, Ch>()),
+            strategy::raise_children::<M, Ch, C>,
+            |l| l,
+        )
     }
 
     /// Loads the parents `P` of the objects that are not in the identity
@@ -179,7 +212,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: BelongsTo<P>,
         P: Model,
     {
-        self.push::<P>(strategy::selectin_parents::<M, P, C>, |l| l)
+        self.push::<P>(None, strategy::selectin_parents::<M, P, C>, |l| l)
     }
 
     /// [`selectin_parents`](Loaders::selectin_parents), then the loaders
@@ -192,7 +225,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: BelongsTo<P>,
         P: Model,
     {
-        self.push(strategy::selectin_parents::<M, P, C>, then)
+        self.push(None, strategy::selectin_parents::<M, P, C>, then)
     }
 
     /// Loads the many-to-many targets `R` with one more query per batch
@@ -202,7 +235,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: ManyToMany<R>,
         R: Model,
     {
-        self.push::<R>(strategy::selectin_linked::<M, R, C>, |l| l)
+        self.push::<R>(
+            Some(linked_rel::<M, R>()),
+            strategy::selectin_linked::<M, R, C>,
+            |l| l,
+        )
     }
 
     /// [`selectin_linked`](Loaders::selectin_linked), then the loaders
@@ -215,7 +252,57 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: ManyToMany<R>,
         R: Model,
     {
-        self.push(strategy::selectin_linked::<M, R, C>, then)
+        self.push(
+            Some(linked_rel::<M, R>()),
+            strategy::selectin_linked::<M, R, C>,
+            then,
+        )
+    }
+
+    /// Leaves the children `Ch` to load on demand, whatever their default
+    /// strategy (see [`Loading`](super::Loading)).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let users = s
+    ///     .query::<Address>()
+    ///     .selectin_parents_with::<User>(|u| u.lazy_children::<Profile>())
+    ///     .all()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn lazy_children<Ch>(mut self) -> Self
+    where
+        M: HasMany<Ch>,
+        Ch: BelongsTo<M>,
+    {
+        self.overrides.push(children_rel::<M, Ch>());
+        self
+    }
+
+    /// Leaves the many-to-many targets `R` to load on demand, whatever
+    /// their default strategy.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn demo<C: Connection + 'static>(conn: &mut C) -> sqlalgebra::Result<()> {
+    /// let mut s = Session::new(conn);
+    /// let tags = s
+    ///     .query::<Tag>()
+    ///     .selectin_linked_with::<Product>(|p| p.lazy_linked::<Tag>())
+    ///     .all()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn lazy_linked<R>(mut self) -> Self
+    where
+        M: ManyToMany<R>,
+        R: Model,
+    {
+        self.overrides.push(linked_rel::<M, R>());
+        self
     }
 
     /// Refuses lazy loads of the many-to-many targets `R` (*raise*).
@@ -224,7 +311,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: ManyToMany<R>,
         R: Model,
     {
-        self.push::<R>(strategy::raise_linked::<M, R, C>, |l| l)
+        self.push::<R>(
+            Some(linked_rel::<M, R>()),
+            strategy::raise_linked::<M, R, C>,
+            |l| l,
+        )
     }
 }
 
@@ -232,11 +323,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 /// and LIMIT / OFFSET.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Parts<J = (), W = (), O = ()> {
-    joins: J,
-    filter: W,
-    order: O,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    pub(super) joins: J,
+    pub(super) filter: W,
+    pub(super) order: O,
+    pub(super) limit: Option<i64>,
+    pub(super) offset: Option<i64>,
     pub(super) lock: Option<RowLock>,
 }
 
@@ -305,6 +396,13 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
 /// | joined | [`joined_children`](ModelQuery::joined_children) | the same one, with a LEFT JOIN |
 /// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`Error::NotLoaded`] |
+/// | noload | [`noload_children`](ModelQuery::noload_children), [`noload_linked`](ModelQuery::noload_linked) | none; the collections read as empty |
+///
+/// A relationship may declare its default strategy
+/// ([`HasMany::LOADING`], [`ManyToMany::LOADING`]; see
+/// [`Loading`](super::Loading)): the query applies it unless it chooses
+/// one of the above or [`lazy_children`](ModelQuery::lazy_children) /
+/// [`lazy_linked`](ModelQuery::lazy_linked) for that relationship.
 ///
 /// The `_with` forms of the selectin strategies
 /// ([`selectin_children_with`](ModelQuery::selectin_children_with), ...)
@@ -312,9 +410,9 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// in turn (see [`Loaders`]).
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
 pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
-    session: &'s mut Session<'c, C>,
+    pub(super) session: &'s mut Session<'c, C>,
     pub(super) parts: Q,
-    loaders: Loaders<'c, C, M>,
+    pub(super) loaders: Loaders<'c, C, M>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -420,6 +518,21 @@ where
         on: On,
     ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
         self.join_kind(table, on, JoinKind::Left)
+    }
+
+    /// Replaces the joins with what `f` makes of them.
+    pub(super) fn map_joins<J2>(
+        self,
+        f: impl FnOnce(J) -> J2,
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J2, W, O>> {
+        self.with_parts(|p| Parts {
+            joins: f(p.joins),
+            filter: p.filter,
+            order: p.order,
+            limit: p.limit,
+            offset: p.offset,
+            lock: p.lock,
+        })
     }
 
     fn join_kind<T, On>(
@@ -583,7 +696,9 @@ where
         if J::ANY {
             dedup(&mut slots);
         }
+        let mut skip = loaders.overrides.clone();
         loaders.run(s, &slots)?;
+        run_defaults::<M, C>(s, &slots, &mut skip)?;
         Ok(slots.into_iter().map(Handle::from_index).collect())
     }
 
@@ -609,13 +724,13 @@ where
     }
 }
 
-fn dedup(slots: &mut Vec<u32>) {
+pub(super) fn dedup(slots: &mut Vec<u32>) {
     let mut seen: FastMap<u32, ()> = FastMap::default();
     slots.retain(|&s| seen.insert(s, ()).is_none());
 }
 
 /// `LIMIT ? OFFSET ?`, with the values bound.
-fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
+pub(super) fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
     match (limit, offset) {
         (Some(l), _) => {
             w.push_sql(" LIMIT ");
@@ -639,7 +754,7 @@ fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
 /// SELECT infers its FROM). These tables become the scope of the
 /// subqueries in the clauses written until the returned mark is left, so
 /// that they are correlated as in the core SELECT.
-fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
+pub(super) fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
     w: &mut SqlWriter<'a>,
     parts: &'a Parts<J, W, O>,
 ) -> usize {
@@ -800,10 +915,19 @@ where
             }
         }
         let store = s.rels.children::<M, Ch>();
+        let mut all_children = Vec::new();
         for (p, children) in colls {
+            all_children.extend_from_slice(&children);
             store.colls.set(p, Coll::Loaded(children));
         }
+        let mut skip = loaders.overrides.clone();
+        skip.push(children_rel::<M, Ch>());
         loaders.run(s, &order)?;
+        run_defaults::<M, C>(s, &order, &mut skip)?;
+        // The children's own defaults, as if a default had loaded them.
+        all_children.sort_unstable();
+        all_children.dedup();
+        run_defaults::<Ch, C>(s, &all_children, &mut skip)?;
         Ok(order.into_iter().map(Handle::from_index).collect())
     }
 }

@@ -4,6 +4,7 @@
 //! object (a link row with data of its own) is a model with two
 //! `BelongsTo`s.
 
+use super::defaults::Loading;
 use super::model::{ForeignKeyTo, Model};
 use crate::schema::{Column, Table};
 
@@ -134,6 +135,8 @@ pub trait BelongsTo<P: Model>: Model {
 pub trait HasMany<C: BelongsTo<Self>>: Model {
     /// What happens to the children; see [`Cascade`].
     const CASCADE: Cascade = Cascade::SAVE_UPDATE;
+    /// How the children load when a query does not say; see [`Loading`].
+    const LOADING: Loading = Loading::Lazy;
 }
 
 /// One-to-one: a one-to-many of at most one child (the child's foreign key
@@ -229,6 +232,8 @@ pub trait ManyToMany<R: Model>: Model {
     type Left: ForeignKeyTo<Self> + Column<Table = Self::Link>;
     /// The link table's column referring to `R`.
     type Right: ForeignKeyTo<R> + Column<Table = Self::Link>;
+    /// How the targets load when a query does not say; see [`Loading`].
+    const LOADING: Loading = Loading::Lazy;
 }
 
 /// The name of the relationship from `P` to `C`, for errors.

@@ -287,6 +287,17 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
         self.join_kind(table, NoCondition, JoinKind::Cross)
     }
 
+    /// Replaces the FROM clause with what `f` makes of it (the ORM's
+    /// relationship joins build on this).
+    pub(crate) fn map_from<F2>(self, f: impl FnOnce(F) -> F2) -> Select<S, F2, W, M> {
+        Select {
+            selection: self.selection,
+            from: f(self.from),
+            filter: self.filter,
+            modifiers: self.modifiers,
+        }
+    }
+
     fn join_kind<T, On>(self, table: T, on: On, kind: JoinKind) -> Select<S, Join<F, T, On>, W, M> {
         Select {
             selection: self.selection,

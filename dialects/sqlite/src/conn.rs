@@ -360,7 +360,12 @@ fn run(
 /// Runs the query `sql`, calling `each` with every row until it returns
 /// `Ok(false)`.
 #[inline]
-pub(crate) fn query<F>(conn: &rusqlite::Connection, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+pub(crate) fn query<F>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+    each: F,
+) -> Result<()>
 where
     F: FnMut(&mut SqliteRow<'_>) -> Result<bool>,
 {
