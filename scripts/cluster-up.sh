@@ -60,7 +60,11 @@ wal_level = replica
 max_wal_senders = 5
 hot_standby = on
 fsync = off
+# Commits wait for nothing (synchronous_commit = off), but a transaction may
+# ask to wait until the standby applied it: SET LOCAL synchronous_commit =
+# remote_apply (the tests do, to read their writes on the standby).
 synchronous_commit = off
+synchronous_standby_names = '*'
 full_page_writes = off
 shared_buffers = 32MB
 max_connections = 120

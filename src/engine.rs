@@ -96,6 +96,17 @@ impl PoolOptions {
         self.echo = on;
         self
     }
+    /// How long `connect` waits for a connection (see
+    /// [`timeout`](PoolOptions::timeout)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let o = sqlalgebra::PoolOptions::default().timeout(Duration::from_secs(2));
+    /// assert_eq!(o.checkout_timeout(), Duration::from_secs(2));
+    /// ```
+    pub fn checkout_timeout(&self) -> Duration {
+        self.timeout
+    }
     /// The most connections the pool opens: `size + overflow`, at least 1.
     pub fn max_size(&self) -> u32 {
         (self.size + self.overflow).max(1)
@@ -141,7 +152,35 @@ impl<B: Backend> Engine<B> {
     /// # Errors
     /// When no connection can be opened within the timeout.
     pub fn build(manager: B::Manager, options: &PoolOptions) -> Result<Self> {
-        let pool = r2d2::Pool::builder()
+        let pool = Self::builder(options)
+            .build(manager)
+            .map_err(|e| Error::Connection(e.to_string().into()))?;
+        Ok(Engine {
+            pool,
+            echo: options.echo,
+        })
+    }
+
+    /// A pool over `manager` with `options` that opens no connection now:
+    /// a server that is down makes [`connect`](Engine::connect) fail (after
+    /// the pool's timeout), not this. The replicas of a
+    /// [`RoutedEngine`](crate::routing::RoutedEngine) are built this way.
+    ///
+    /// ```
+    /// # fn demo<B: sqlalgebra::engine::Backend>(m: B::Manager) {
+    /// use sqlalgebra::{Engine, PoolOptions};
+    /// let engine = Engine::<B>::build_lazy(m, &PoolOptions::default());
+    /// # }
+    /// ```
+    pub fn build_lazy(manager: B::Manager, options: &PoolOptions) -> Self {
+        Engine {
+            pool: Self::builder(options).build_unchecked(manager),
+            echo: options.echo,
+        }
+    }
+
+    fn builder(options: &PoolOptions) -> r2d2::Builder<B::Manager> {
+        r2d2::Pool::builder()
             .max_size(options.max_size())
             .min_idle(Some(options.size.min(options.max_size())))
             .connection_timeout(options.timeout)
@@ -149,12 +188,6 @@ impl<B: Backend> Engine<B> {
             .idle_timeout(options.idle_timeout)
             .test_on_check_out(options.pre_ping)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
-            .build(manager)
-            .map_err(|e| Error::Connection(e.to_string().into()))?;
-        Ok(Engine {
-            pool,
-            echo: options.echo,
-        })
     }
 
     /// A connection from the pool; it goes back when dropped.

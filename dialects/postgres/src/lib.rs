@@ -41,6 +41,7 @@
 mod conn;
 mod dialect;
 mod engine;
+mod routed;
 mod types;
 
 pub use conn::{PgConnection, PgError, PgRow, STATEMENT_CACHE};
