@@ -186,9 +186,9 @@ impl PgConnection {
     /// as pgbouncer with `pool_mode = transaction`, where a statement
     /// prepared on one server connection is unknown on the next. Each
     /// statement is then parsed and planned by the server every time it
-    /// runs. Integers are sent as `int8`, floats as `float8`; text and
-    /// NULL are typed by the server from the context and text is sent in
-    /// text format; an array of text is sent as `text[]`.
+    /// runs. Integers are sent as `int8`, floats as `float8`; text, NULL
+    /// and arrays of them are typed by the server from the context and
+    /// sent in text format.
     ///
     /// ```no_run
     /// use sqlalgebra::prelude::*;

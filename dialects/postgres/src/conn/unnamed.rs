@@ -18,6 +18,9 @@ use crate::types::{ArrayParam, Kind, Param, ValueParam, params_of};
 enum Unnamed<'a> {
     Value(ValueParam<'a>),
     Array(ArrayParam<'a>),
+    /// An array of text or NULLs: an array literal in text format, typed
+    /// by the server (`int_column = ANY($1)` with `{NULL}` is an `int4[]`).
+    TextArray(&'a [ValueRef<'a>]),
 }
 
 impl ToSql for Unnamed<'_> {
@@ -29,6 +32,10 @@ impl ToSql for Unnamed<'_> {
         match self {
             Unnamed::Value(v) => v.to_sql(ty, out),
             Unnamed::Array(a) => a.to_sql(ty, out),
+            Unnamed::TextArray(elements) => {
+                text_array(elements, out)?;
+                Ok(IsNull::No)
+            }
         }
     }
 
@@ -43,13 +50,14 @@ impl ToSql for Unnamed<'_> {
             Unnamed::Value(ValueParam(ValueRef::Text(_))) if *ty == Type::UNKNOWN => Format::Text,
             Unnamed::Value(v) => v.encode_format(ty),
             Unnamed::Array(a) => a.encode_format(ty),
+            Unnamed::TextArray(_) => Format::Text,
         }
     }
 }
 
 /// The parameters of `binds` with the types they are sent as: a value's
-/// own type (text and NULL left to the server), an array's (`text[]` when
-/// its elements are text or NULL).
+/// own type (text and NULL left to the server), an array's (an array of
+/// text or NULLs left to the server too).
 fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
     params_of(binds)
         .map(|p| match p {
@@ -60,14 +68,48 @@ fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
                     .copied()
                     .find(|e| !matches!(e, ValueRef::Null))
                     .unwrap_or(ValueRef::Null);
-                let ty = match array_type(&value_type(&first)) {
-                    Type::UNKNOWN => Type::TEXT_ARRAY,
-                    ty => ty,
-                };
-                (Unnamed::Array(ArrayParam(elements)), ty)
+                match array_type(&value_type(&first)) {
+                    Type::UNKNOWN => (Unnamed::TextArray(elements), Type::UNKNOWN),
+                    ty => (Unnamed::Array(ArrayParam(elements)), ty),
+                }
             }
         })
         .collect()
+}
+
+/// Writes `elements` (text and NULLs) as an array literal: `{"a",NULL}`.
+fn text_array(
+    elements: &[ValueRef<'_>],
+    out: &mut bytes::BytesMut,
+) -> Result<(), Box<dyn std::error::Error + Sync + Send>> {
+    out.extend_from_slice(b"{");
+    for (i, e) in elements.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",");
+        }
+        match e {
+            ValueRef::Null => out.extend_from_slice(b"NULL"),
+            ValueRef::Text(s) => {
+                out.extend_from_slice(b"\"");
+                for b in s.bytes() {
+                    if b == b'"' || b == b'\\' {
+                        out.extend_from_slice(b"\\");
+                    }
+                    out.extend_from_slice(&[b]);
+                }
+                out.extend_from_slice(b"\"");
+            }
+            other => {
+                return Err(format!(
+                    "cannot bind an array mixing text with {} values",
+                    other.kind()
+                )
+                .into());
+            }
+        }
+    }
+    out.extend_from_slice(b"}");
+    Ok(())
 }
 
 impl Driver {
@@ -86,7 +128,7 @@ impl Driver {
     }
 
     /// Runs `sql` as an unnamed statement and calls `each` with every row
-    /// as it arrives, until it returns `Ok(false)`.
+    /// until it returns `Ok(false)`.
     pub(super) fn query_unnamed<F>(
         &mut self,
         sql: &str,
@@ -98,6 +140,7 @@ impl Driver {
     {
         note_transaction(&mut self.in_transaction, sql);
         let params = parameters(binds);
+        let stream = self.stream_rows;
         let mut kinds = std::mem::take(&mut self.kinds);
         let mut temporal = Vec::new();
         let outcome = (|| {
@@ -105,8 +148,22 @@ impl Driver {
                 .client
                 .query_typed_raw(sql, params.iter().map(|(p, t)| (p, t.clone())))
                 .map_err(Failure::Driver)?;
+            // Fetched whole unless rows are streamed, as prepared
+            // statements are (see `set_stream_rows`).
+            let whole = if stream {
+                None
+            } else {
+                Some(rows.by_ref().collect::<Vec<_>>().map_err(Failure::Driver)?)
+            };
+            let total = whole.as_ref().map(Vec::len);
+            let mut whole = whole.map(Vec::into_iter);
             let mut first = true;
-            while let Some(row) = rows.next().map_err(Failure::Driver)? {
+            loop {
+                let row = match &mut whole {
+                    Some(all) => all.next(),
+                    None => rows.next().map_err(Failure::Driver)?,
+                };
+                let Some(row) = row else { break };
                 if first {
                     kinds.clear();
                     kinds.extend(row.columns().iter().map(|c| Kind::of(c.type_())));
@@ -119,7 +176,7 @@ impl Driver {
                     row: &row,
                     kinds: &kinds,
                     temporal: &temporal,
-                    total: None,
+                    total,
                 })
                 .map_err(Failure::Caller)?;
                 if !more {
