@@ -219,9 +219,7 @@ impl<B: Backend> Engine<B> {
         let mut rng = XorShift::new();
         let mut n = 1;
         loop {
-            let outcome = self
-                .connect()
-                .and_then(|mut conn| conn.transaction(&mut f));
+            let outcome = self.connect().and_then(|mut conn| conn.transaction(&mut f));
             match outcome {
                 Err(e) if e.is_retryable() && n < policy.attempts => {
                     log::debug!(target: "sqlalgebra::retry", "attempt {n} failed, retrying: {e}");

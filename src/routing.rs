@@ -35,8 +35,8 @@
 //! ```
 
 use std::sync::Arc;
-use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::conn::Connection;
@@ -570,7 +570,9 @@ pub fn is_read(sql: &str) -> bool {
         return false;
     }
     // FOR SHARE, FOR KEY SHARE, LOCK IN SHARE MODE
-    !words.windows(2).any(|w| w == ["FOR", "SHARE"] || w == ["KEY", "SHARE"])
+    !words
+        .windows(2)
+        .any(|w| w == ["FOR", "SHARE"] || w == ["KEY", "SHARE"])
         && !words.windows(3).any(|w| w == ["IN", "SHARE", "MODE"])
 }
 
@@ -585,7 +587,11 @@ fn is_end(sql: &str) -> bool {
 }
 
 fn kind_of(sql: &str) -> Kind {
-    if is_read(sql) { Kind::Read } else { Kind::Write }
+    if is_read(sql) {
+        Kind::Read
+    } else {
+        Kind::Write
+    }
 }
 
 impl<B: Backend> Connection for RoutedConnection<B> {

@@ -25,11 +25,10 @@ fn nodes() -> Option<Vec<Engine<Mysql>>> {
                 .timeout(Duration::from_secs(5));
             let engine = Mysql::connect_with(url, &options).map_err(|e| e.to_string())?;
             let mut conn = engine.connect().map_err(|e| e.to_string())?;
-            let state: Vec<(String, String)> =
-                text("SHOW STATUS LIKE 'wsrep_local_state_comment'")
-                    .returns::<(Text, Text)>()
-                    .load(&mut conn)
-                    .map_err(|e| e.to_string())?;
+            let state: Vec<(String, String)> = text("SHOW STATUS LIKE 'wsrep_local_state_comment'")
+                .returns::<(Text, Text)>()
+                .load(&mut conn)
+                .map_err(|e| e.to_string())?;
             match state.first() {
                 Some((_, s)) if s == "Synced" => Ok(engine),
                 other => Err(format!("node at {url} is not synced: {other:?}")),
@@ -51,7 +50,7 @@ fn nodes() -> Option<Vec<Engine<Mysql>>> {
 fn balances(engine: &Engine<Mysql>, table: &str) -> Result<Vec<(i64, i64)>> {
     let mut conn = engine.connect()?;
     conn.batch_execute("SET SESSION wsrep_sync_wait = 1")?;
-    let rows = text(&format!("SELECT id, balance FROM {table} ORDER BY id"))
+    let rows = text(format!("SELECT id, balance FROM {table} ORDER BY id"))
         .returns::<(BigInt, BigInt)>()
         .load(&mut conn);
     conn.batch_execute("SET SESSION wsrep_sync_wait = 0")?;
@@ -65,7 +64,7 @@ fn create_accounts(engine: &Engine<Mysql>, table: &str, n: i64, each: i64) -> Re
          CREATE TABLE {table} (id BIGINT PRIMARY KEY, balance BIGINT NOT NULL) ENGINE=InnoDB"
     ))?;
     for id in 1..=n {
-        text(&format!("INSERT INTO {table} VALUES (:id, :b)"))
+        text(format!("INSERT INTO {table} VALUES (:id, :b)"))
             .bind("id", id)
             .bind("b", each)
             .execute(&mut conn)?;
@@ -147,14 +146,18 @@ fn sixteen_threads_on_three_nodes_keep_the_total() -> Result<()> {
                     let amount = (t * 7 + k) as i64 % 10 + 1;
                     transaction_with_retry(&mut conn, &policy, |c| {
                         attempts.fetch_add(1, Ordering::Relaxed);
-                        text(&format!("UPDATE {table} SET balance = balance - :a WHERE id = :id"))
-                            .bind("a", amount)
-                            .bind("id", from)
-                            .execute(c)?;
-                        text(&format!("UPDATE {table} SET balance = balance + :a WHERE id = :id"))
-                            .bind("a", amount)
-                            .bind("id", to)
-                            .execute(c)?;
+                        text(format!(
+                            "UPDATE {table} SET balance = balance - :a WHERE id = :id"
+                        ))
+                        .bind("a", amount)
+                        .bind("id", from)
+                        .execute(c)?;
+                        text(format!(
+                            "UPDATE {table} SET balance = balance + :a WHERE id = :id"
+                        ))
+                        .bind("a", amount)
+                        .bind("id", to)
+                        .execute(c)?;
                         Ok(())
                     })?;
                 }
@@ -171,7 +174,10 @@ fn sixteen_threads_on_three_nodes_keep_the_total() -> Result<()> {
     // Every node holds the same balances, and they add up.
     let on_first = balances(&nodes[0], table)?;
     assert_eq!(on_first.len(), accounts as usize);
-    assert_eq!(on_first.iter().map(|(_, b)| b).sum::<i64>(), accounts * 1000);
+    assert_eq!(
+        on_first.iter().map(|(_, b)| b).sum::<i64>(),
+        accounts * 1000
+    );
     for node in &nodes[1..] {
         assert_eq!(balances(node, table)?, on_first);
     }

@@ -52,16 +52,16 @@ fn statements_and_transactions_run_through_transaction_pooling() -> Result<()> {
         Err(Error::InvalidStatement("changed my mind".into()))
     });
     assert!(failed.is_err());
-    let deleted = conn.transaction(|tx| text("DELETE FROM bouncer_items WHERE id > 15").execute(tx))?;
+    let deleted =
+        conn.transaction(|tx| text("DELETE FROM bouncer_items WHERE id > 15").execute(tx))?;
     assert_eq!(deleted, 5);
-    let rows: Vec<(i64, String, String)> = text(
-        "SELECT id, name, day::text FROM bouncer_items WHERE id IN (:a, :b, :c) ORDER BY id",
-    )
-    .bind("a", 1i64)
-    .bind("b", 15i64)
-    .bind("c", 16i64)
-    .returns::<(BigInt, Text, Text)>()
-    .load(&mut conn)?;
+    let rows: Vec<(i64, String, String)> =
+        text("SELECT id, name, day::text FROM bouncer_items WHERE id IN (:a, :b, :c) ORDER BY id")
+            .bind("a", 1i64)
+            .bind("b", 15i64)
+            .bind("c", 16i64)
+            .returns::<(BigInt, Text, Text)>()
+            .load(&mut conn)?;
     assert_eq!(
         rows,
         [

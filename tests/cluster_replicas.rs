@@ -18,7 +18,9 @@ static STANDBY: Mutex<()> = Mutex::new(());
 
 /// The standby to themselves, if the cluster runs.
 fn cluster() -> Option<MutexGuard<'static, ()>> {
-    let guard = STANDBY.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let guard = STANDBY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let up = available("the PostgreSQL primary (5440)", || pg_up(PG_PRIMARY))
         && available("the PostgreSQL standby (5441)", || pg_up(PG_STANDBY));
     up.then_some(guard)
@@ -93,8 +95,14 @@ fn reads_go_to_the_standby_and_writes_to_the_primary() -> Result<()> {
     let locked: Vec<i64> = text("SELECT id FROM routed_items WHERE id = 1 FOR UPDATE")
         .returns::<BigInt>()
         .load(&mut conn)?;
-    assert_eq!((locked, conn.last_target()), (vec![1], Some(Target::Primary)));
-    let changed = write_applied(&mut conn, "UPDATE routed_items SET name = 'b2' WHERE id = 2")?;
+    assert_eq!(
+        (locked, conn.last_target()),
+        (vec![1], Some(Target::Primary))
+    );
+    let changed = write_applied(
+        &mut conn,
+        "UPDATE routed_items SET name = 'b2' WHERE id = 2",
+    )?;
     assert_eq!(changed, 1);
 
     // A read-write transaction: the primary, reads included.
@@ -115,7 +123,7 @@ fn reads_go_to_the_standby_and_writes_to_the_primary() -> Result<()> {
         "unexpected error: {err}"
     );
     assert_eq!(conn.last_target(), Some(Target::Replica(0)));
-    let read_only_tx = conn.transaction(|c| on_standby(c))?;
+    let read_only_tx = conn.transaction(on_standby)?;
     assert!(read_only_tx);
     conn.set_read_only(false);
 
@@ -141,7 +149,10 @@ fn reads_after_a_write_go_to_the_primary_for_the_window() -> Result<()> {
     )?;
     // Not waiting for the standby: only the primary has the row yet, and
     // the read finds it there.
-    assert_eq!(text("INSERT INTO routed_ryw VALUES (7)").execute(&mut conn)?, 1);
+    assert_eq!(
+        text("INSERT INTO routed_ryw VALUES (7)").execute(&mut conn)?,
+        1
+    );
     let ids: Vec<i64> = text("SELECT id FROM routed_ryw")
         .returns::<BigInt>()
         .load(&mut conn)?;
@@ -182,8 +193,14 @@ fn replicas_round_robin_and_one_that_is_down_is_skipped() -> Result<()> {
     }
     // Round robin over 0, 1, 2; 2 is down, so its turn goes to the next.
     assert_eq!(engine.replicas_down(), [2]);
-    let ones = seen.iter().filter(|t| **t == Some(Target::Replica(1))).count();
-    let zeros = seen.iter().filter(|t| **t == Some(Target::Replica(0))).count();
+    let ones = seen
+        .iter()
+        .filter(|t| **t == Some(Target::Replica(1)))
+        .count();
+    let zeros = seen
+        .iter()
+        .filter(|t| **t == Some(Target::Replica(0)))
+        .count();
     assert_eq!(ones + zeros, 6, "{seen:?}");
     assert!(ones >= 2 && zeros >= 2, "not round robin: {seen:?}");
     Ok(())

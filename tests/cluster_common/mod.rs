@@ -33,9 +33,8 @@ pub fn available(what: &str, probe: impl FnOnce() -> Result<(), String>) -> bool
     match probe() {
         Ok(()) => true,
         Err(e) => {
-            let msg = format!(
-                "{what} is not running ({e}); start it with `bash scripts/cluster-up.sh`"
-            );
+            let msg =
+                format!("{what} is not running ({e}); start it with `bash scripts/cluster-up.sh`");
             if require_clusters() {
                 panic!("{msg} (SQLALGEBRA_REQUIRE_CLUSTERS=1)");
             }

@@ -226,7 +226,10 @@ fn through_proxy(
         format!("CREATE DATABASE \"{database}\""),
     ] {
         admin.batch_execute(&sql).unwrap_or_else(|e| {
-            panic!("cannot create database {database}: {}", sqlalgebra_postgres::PgError::from(e))
+            panic!(
+                "cannot create database {database}: {}",
+                sqlalgebra_postgres::PgError::from(e)
+            )
         });
     }
     let (base, params) = proxy.split_once('?').unwrap_or((proxy, ""));

@@ -182,10 +182,19 @@ mod tests {
             split_hosts("postgres://u:p@a:1,b:2/db?x=1"),
             ["postgres://u:p@a:1/db?x=1", "postgres://u:p@b:2/db?x=1"]
         );
-        assert_eq!(split_hosts("postgres://a,b"), ["postgres://a", "postgres://b"]);
         assert_eq!(
-            take_param("postgres://a/db?target_session_attrs=read-only&x=1", "target_session_attrs"),
-            ("postgres://a/db?x=1".to_owned(), Some("read-only".to_owned()))
+            split_hosts("postgres://a,b"),
+            ["postgres://a", "postgres://b"]
+        );
+        assert_eq!(
+            take_param(
+                "postgres://a/db?target_session_attrs=read-only&x=1",
+                "target_session_attrs"
+            ),
+            (
+                "postgres://a/db?x=1".to_owned(),
+                Some("read-only".to_owned())
+            )
         );
         assert_eq!(
             take_param("postgres://a/db?statements=unnamed", "statements"),

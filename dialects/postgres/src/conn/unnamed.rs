@@ -5,8 +5,8 @@
 
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{Format, IsNull, ToSql, Type, to_sql_checked};
-use sqlalgebra::value::ValueRef;
 use sqlalgebra::Result;
+use sqlalgebra::value::ValueRef;
 
 use super::{Driver, Failure, PgRow, array_type, fill_temporal, note_transaction, value_type};
 use crate::types::{ArrayParam, Kind, Param, ValueParam, params_of};
