@@ -202,7 +202,7 @@ impl<B: Backend> Engine<B> {
     /// use sqlalgebra_sqlite::Sqlite;
     /// # fn main() -> sqlalgebra::Result<()> {
     /// let engine = Sqlite::memory()?;
-    /// let n = engine.transaction_with_retry(&RetryPolicy::default(), |c| {
+    /// let n: i64 = engine.transaction_with_retry(&RetryPolicy::default(), |c| {
     ///     text("SELECT 2").returns::<BigInt>().get(c)
     /// })?;
     /// assert_eq!(n, 2);
@@ -247,7 +247,7 @@ impl<C: Connection> Session<'_, C> {
     /// let engine = Sqlite::memory()?;
     /// let mut conn = engine.connect()?;
     /// let mut session = Session::new(&mut conn);
-    /// let n = session.transaction_with_retry(&RetryPolicy::default(), |s| {
+    /// let n: i64 = session.transaction_with_retry(&RetryPolicy::default(), |s| {
     ///     text("SELECT 3").returns::<BigInt>().get(s.connection())
     /// })?;
     /// assert_eq!(n, 3);
