@@ -129,6 +129,18 @@ impl PoolOptions {
     pub fn isolation(&self) -> Option<IsolationLevel> {
         self.isolation
     }
+
+    /// How long `connect` waits for a connection (see
+    /// [`timeout`](PoolOptions::timeout)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let o = sqlalgebra::PoolOptions::default().timeout(Duration::from_secs(2));
+    /// assert_eq!(o.checkout_timeout(), Duration::from_secs(2));
+    /// ```
+    pub fn checkout_timeout(&self) -> Duration {
+        self.timeout
+    }
     /// The most connections the pool opens: `size + overflow`, at least 1.
     pub fn max_size(&self) -> u32 {
         (self.size + self.overflow).max(1)
@@ -194,15 +206,7 @@ impl<B: Backend> Engine<B> {
             return Err(e);
         }
         let failure = LastFailure::default();
-        let pool = r2d2::Pool::builder()
-            .max_size(options.max_size())
-            .min_idle(Some(options.size.min(options.max_size())))
-            .connection_timeout(options.timeout)
-            .max_lifetime(options.recycle)
-            .idle_timeout(options.idle_timeout)
-            .test_on_check_out(options.pre_ping)
-            .error_handler(Box::new(failure.clone()))
-            .event_handler(Box::new(failure.clone()))
+        let pool = Self::builder(options, &failure)
             .build(manager)
             .map_err(|e| Error::Connection(e.to_string().into()))?;
         let engine = Engine {
@@ -216,6 +220,39 @@ impl<B: Backend> Engine<B> {
             drop(engine.connect()?);
         }
         Ok(engine)
+    }
+
+    /// A pool over `manager` with `options` that opens no connection now:
+    /// a server that is down makes [`connect`](Engine::connect) fail (after
+    /// the pool's timeout), not this. The replicas of a
+    /// [`RoutedEngine`](crate::routing::RoutedEngine) are built this way.
+    ///
+    /// ```
+    /// # fn demo<B: sqlalgebra::engine::Backend>(m: B::Manager) {
+    /// use sqlalgebra::{Engine, PoolOptions};
+    /// let engine = Engine::<B>::build_lazy(m, &PoolOptions::default());
+    /// # }
+    /// ```
+    pub fn build_lazy(manager: B::Manager, options: &PoolOptions) -> Self {
+        let failure = LastFailure::default();
+        Engine {
+            pool: Self::builder(options, &failure).build_unchecked(manager),
+            echo: options.echo,
+            isolation: options.isolation,
+            failure,
+        }
+    }
+
+    fn builder(options: &PoolOptions, failure: &LastFailure) -> r2d2::Builder<B::Manager> {
+        r2d2::Pool::builder()
+            .max_size(options.max_size())
+            .min_idle(Some(options.size.min(options.max_size())))
+            .connection_timeout(options.timeout)
+            .max_lifetime(options.recycle)
+            .idle_timeout(options.idle_timeout)
+            .test_on_check_out(options.pre_ping)
+            .error_handler(Box::new(failure.clone()))
+            .event_handler(Box::new(failure.clone()))
     }
 
     /// A connection from the pool; it goes back when dropped.

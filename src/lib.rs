@@ -67,6 +67,8 @@ mod macros;
 pub mod orm;
 pub mod query;
 pub mod render;
+pub mod retry;
+pub mod routing;
 pub mod schema;
 pub mod types;
 pub mod value;

@@ -196,6 +196,9 @@ pub fn postgres_with(name: &str, options: &PoolOptions) -> Option<Engine<Postgre
         }
     };
     let schema = postgres_schema(name);
+    if let Ok(proxy) = std::env::var("SQLALGEBRA_PG_PROXY_URL") {
+        return Some(through_proxy(&mut admin, &proxy, &schema, options));
+    }
     admin
         .batch_execute(&format!(
             "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE; CREATE SCHEMA \"{schema}\""
@@ -203,6 +206,36 @@ pub fn postgres_with(name: &str, options: &PoolOptions) -> Option<Engine<Postgre
         .unwrap_or_else(|e| panic!("cannot create schema {schema}: {e}"));
     config.options(&format!("-c search_path={schema}"));
     Some(Postgres::connect_config(config, options).expect("PostgreSQL engine"))
+}
+
+/// The engine of [`postgres_with`] when `SQLALGEBRA_PG_PROXY_URL` names a
+/// proxy pooling by transaction (pgbouncer) in front of the server of
+/// `SQLALGEBRA_PG_URL`: a proxy forwards no `search_path` option, so the
+/// test gets a database of its own (named as its schema would be, created
+/// through `admin`, reached through the proxy's wildcard entry), and the
+/// proxy URL's parameters (`statements=unnamed`) apply.
+fn through_proxy(
+    admin: &mut sqlalgebra_postgres::postgres::Client,
+    proxy: &str,
+    database: &str,
+    options: &PoolOptions,
+) -> Engine<Postgres> {
+    // Two statements: neither runs inside a transaction block.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"),
+        format!("CREATE DATABASE \"{database}\""),
+    ] {
+        admin.batch_execute(&sql).unwrap_or_else(|e| {
+            panic!(
+                "cannot create database {database}: {}",
+                sqlalgebra_postgres::PgError::from(e)
+            )
+        });
+    }
+    let (base, params) = proxy.split_once('?').unwrap_or((proxy, ""));
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    let url = format!("{server}/{database}?{params}");
+    Postgres::connect_with(&url, options).expect("PostgreSQL engine through the proxy")
 }
 
 /// Makes one `#[test]` per backend for each generic test function named.

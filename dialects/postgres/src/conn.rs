@@ -19,6 +19,8 @@ use crate::types::{
     ArrayParam, Kind, Param, RawCell, ValueParam, decode_as, explain, params_of, temporal_text,
 };
 
+mod unnamed;
+
 /// How many prepared statements each connection keeps.
 pub const STATEMENT_CACHE: usize = 256;
 
@@ -78,6 +80,9 @@ struct Driver {
     slots: Vec<Option<SlotStatement>>,
     /// The [`SqlId::generation`] the slots are of.
     slots_generation: u64,
+    /// Whether statements run unnamed, without a prepared-statement cache
+    /// (see [`set_unnamed_statements`](PgConnection::set_unnamed_statements)).
+    unnamed: bool,
 }
 
 /// A statement kept for a slot of the SQL cache, and the letters of the
@@ -126,6 +131,7 @@ impl PgConnection {
                 kinds: Vec::new(),
                 slots: Vec::new(),
                 slots_generation: 0,
+                unnamed: false,
             },
             sql_cache: SqlCache::default(),
         }
@@ -175,6 +181,35 @@ impl PgConnection {
     /// [`set_stream_rows`](PgConnection::set_stream_rows).
     pub fn stream_rows(&self) -> bool {
         self.driver.stream_rows
+    }
+
+    /// Runs every statement unnamed (`Parse`/`Bind`/`Execute` of the
+    /// unnamed statement in one round trip) instead of preparing it once
+    /// and keeping it: the mode for a proxy that pools by transaction, such
+    /// as pgbouncer with `pool_mode = transaction`, where a statement
+    /// prepared on one server connection is unknown on the next. Each
+    /// statement is then parsed and planned by the server every time it
+    /// runs. Integers are sent as `int8`, floats as `float8`; text, NULL
+    /// and arrays of them are typed by the server from the context and
+    /// sent in text format.
+    ///
+    /// ```no_run
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra_postgres::{PgConnection, postgres};
+    /// let client = postgres::Client::connect("postgres://postgres@127.0.0.1:6440/test", postgres::NoTls).unwrap();
+    /// let mut c = PgConnection::new(client);
+    /// c.set_unnamed_statements(true);
+    /// let n: i64 = text("SELECT 40 + :n").bind("n", 2i64).returns::<BigInt>().get(&mut c).unwrap();
+    /// assert_eq!((n, c.cached_statements()), (42, 0));
+    /// ```
+    pub fn set_unnamed_statements(&mut self, on: bool) {
+        self.driver.unnamed = on;
+    }
+
+    /// Whether statements run unnamed; see
+    /// [`set_unnamed_statements`](PgConnection::set_unnamed_statements).
+    pub fn unnamed_statements(&self) -> bool {
+        self.driver.unnamed
     }
 
     /// How many prepared statements the cache holds now (at most
@@ -431,6 +466,9 @@ impl Driver {
     /// Runs `sql` and returns the number of rows it changed (or returned,
     /// for a query), reading any rows it returns to the end.
     fn execute(&mut self, sql: (&str, Option<SqlId>), binds: &[ValueRef<'_>]) -> Result<u64> {
+        if self.unnamed {
+            return self.execute_unnamed(sql.0, binds);
+        }
         self.with_statement(sql, binds, |client, statement| {
             with_params(binds, statement.params().len(), |params| {
                 client.execute(statement, params)
@@ -454,6 +492,9 @@ impl Driver {
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool>,
     {
+        if self.unnamed {
+            return self.query_unnamed(sql.0, binds, each);
+        }
         let stream = self.stream_rows;
         let mut kinds = std::mem::take(&mut self.kinds);
         let mut temporal = Vec::new();

@@ -17,6 +17,7 @@ use crate::{PgConnection, PgError, Postgres};
 #[derive(Debug, Clone)]
 pub struct PgManager {
     config: Config,
+    unnamed: bool,
 }
 
 /// A driver error opening or checking a connection: a
@@ -65,7 +66,39 @@ impl PgManager {
     /// assert_eq!(m.config().get_options(), Some("-c search_path=app"));
     /// ```
     pub fn new(config: Config) -> Self {
-        PgManager { config }
+        PgManager {
+            config,
+            unnamed: false,
+        }
+    }
+
+    /// Makes the connections run every statement unnamed, with no
+    /// prepared-statement cache (see
+    /// [`PgConnection::set_unnamed_statements`]): for a proxy pooling by
+    /// transaction, such as pgbouncer. A URL says the same with the
+    /// parameter `statements=unnamed`.
+    ///
+    /// ```
+    /// use sqlalgebra_postgres::PgManager;
+    /// let m = PgManager::from_url("postgres://app@127.0.0.1:6432/shop").unwrap().unnamed_statements(true);
+    /// assert!(m.runs_unnamed());
+    /// let m = PgManager::from_url("postgres://app@127.0.0.1:6432/shop?statements=unnamed").unwrap();
+    /// assert!(m.runs_unnamed());
+    /// ```
+    #[must_use]
+    pub fn unnamed_statements(mut self, on: bool) -> Self {
+        self.unnamed = on;
+        self
+    }
+
+    /// Whether the connections run statements unnamed.
+    ///
+    /// ```
+    /// let m = sqlalgebra_postgres::PgManager::from_url("postgres://app@db/shop").unwrap();
+    /// assert!(!m.runs_unnamed());
+    /// ```
+    pub fn runs_unnamed(&self) -> bool {
+        self.unnamed
     }
 
     /// A manager for a connection URL (`postgres://user:password@host:port/db`
@@ -74,8 +107,18 @@ impl PgManager {
     /// # Errors
     /// [`Error::Connection`] when `url` does not parse.
     pub fn from_url(url: &str) -> Result<Self> {
+        let (url, statements) = crate::routed::take_param(url, "statements");
+        let unnamed = match statements.as_deref() {
+            None | Some("prepared") => false,
+            Some("unnamed") => true,
+            Some(other) => {
+                return Err(Error::Connection(
+                    format!("statements={other}: expected `prepared` or `unnamed`").into(),
+                ));
+            }
+        };
         url.parse::<Config>()
-            .map(PgManager::new)
+            .map(|c| PgManager::new(c).unnamed_statements(unnamed))
             .map_err(connection_error)
     }
 
@@ -92,7 +135,11 @@ impl r2d2::ManageConnection for PgManager {
     fn connect(&self) -> Result<PgConnection> {
         self.config
             .connect(NoTls)
-            .map(PgConnection::new)
+            .map(|client| {
+                let mut conn = PgConnection::new(client);
+                conn.set_unnamed_statements(self.unnamed);
+                conn
+            })
             .map_err(connection_error)
     }
 

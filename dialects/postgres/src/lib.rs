@@ -43,6 +43,7 @@ mod async_conn;
 mod conn;
 mod dialect;
 mod engine;
+mod routed;
 mod types;
 
 #[cfg(feature = "async")]
