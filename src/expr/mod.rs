@@ -49,6 +49,7 @@ mod aggregate;
 mod case;
 mod datetime;
 mod func;
+mod json;
 mod label;
 mod literal;
 mod matching;
@@ -64,6 +65,7 @@ pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extra
 pub use func::{
     Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NoArgs, NullIf, cast, coalesce, func, nullif,
 };
+pub use json::{JsonExpressionMethods, JsonGet, JsonGetText, JsonLike, JsonTest};
 pub use label::Labeled;
 pub use literal::{LiteralMatch, MatchKind};
 pub use matching::{Between, ILike, InList, InOperand, IsNotNull, IsNull, Like, NotInList};
