@@ -8,6 +8,7 @@ use sqlalgebra::expr::JsonExpressionMethods;
 use sqlalgebra::prelude::*;
 use sqlalgebra_sqlite::Sqlite;
 
+/// The `events` table.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Events;
 impl Table for Events {
@@ -15,6 +16,7 @@ impl Table for Events {
     type Columns = (Id, Payload);
     type PrimaryKey = Id;
 }
+/// `events.id`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Id;
 impl Column for Id {
@@ -23,6 +25,7 @@ impl Column for Id {
     const NAME: &'static str = "id";
     const AUTOINCREMENT: bool = true;
 }
+/// `events.payload`, a JSON document.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Payload;
 impl Column for Payload {
