@@ -3,6 +3,8 @@
 //! select and change on the three backends, against answers worked out
 //! here from the documents inserted.
 
+#![allow(missing_docs)] // test-only schema
+
 mod common;
 use common::{expect_err, on_all_backends};
 
