@@ -49,6 +49,7 @@ mod aggregate;
 mod case;
 mod datetime;
 mod func;
+mod json;
 mod label;
 mod literal;
 mod matching;
@@ -65,6 +66,7 @@ pub use func::{
     Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NaturalType, NoArgs, NullIf, cast, coalesce,
     func, literal, nullif,
 };
+pub use json::{JsonExpressionMethods, JsonGet, JsonGetText, JsonLike, JsonTest};
 pub use label::Labeled;
 pub use literal::{LiteralMatch, MatchKind};
 pub use matching::{Between, ILike, InList, InOperand, IsNotNull, IsNull, Like, NotInList};
