@@ -278,3 +278,17 @@ fn renders_on_three_dialects() {
         Err(Error::Unsupported { .. })
     ));
 }
+
+/// With an explicit FROM, JSON expressions are checked for scope too.
+#[test]
+fn scoped_with_explicit_from() -> Result<()> {
+    let engine = common::sqlite("scoped");
+    let mut conn = setup(&engine)?;
+    let names: Vec<Option<String>> = select(Body.field_text("name"))
+        .from(Docs)
+        .filter(Body.has_key("name"))
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(names, [Some("ann".into()), Some("bob".into()), None]);
+    Ok(())
+}

@@ -365,3 +365,9 @@ where
 }
 
 impl<E: Expression> JsonExpressionMethods for E where E::SqlType: JsonLike {}
+
+crate::macros::in_scope! {
+    [E] JsonGet<E> { E: IE };
+    [E] JsonGetText<E> { E: IE };
+    [E] JsonTest<E> { E: IE };
+}

@@ -107,6 +107,7 @@ impl Render for KeyEq {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Expression for KeyEq {
     type SqlType = Bool;
 }
@@ -608,6 +609,7 @@ impl<P: Render> Render for RelatedExists<P> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<P: Render> Expression for RelatedExists<P> {
     type SqlType = Bool;
 }
