@@ -288,8 +288,11 @@ where
     type SqlType = Nullable<Bool>;
 }
 
-/// JSON operators on `Json` and `Jsonb` expressions (see the [module
-/// docs](self) for what each renders on each backend).
+/// JSON operators on `Json` and `Jsonb` expressions. Each path step is one
+/// bound value: PostgreSQL `x -> CAST($1 AS text)` (`->>` for text, `?` and
+/// `@>` on `jsonb`), SQLite `x -> ('$.' || json_quote(?))` and `json_type`,
+/// MySQL/MariaDB `JSON_EXTRACT(x, CONCAT('$.', JSON_QUOTE(?)))`,
+/// `JSON_UNQUOTE`, `JSON_CONTAINS_PATH` and `JSON_CONTAINS`.
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
