@@ -108,8 +108,8 @@ pub mod prelude {
         drop_all, foreign_key, index, unique_index,
     };
     pub use crate::types::{
-        BigInt, Blob, Bool, Date, Double, Integer, Json, Jsonb, Nullable, Numeric, Real, SmallInt,
-        Text, Time, Timestamp, TimestampTz, Uuid, Varchar,
+        BigInt, Blob, Bool, Date, Double, Enum, Integer, Json, Jsonb, Nullable, Numeric, Real,
+        SmallInt, SqlEnum, Text, Time, Timestamp, TimestampTz, Uuid, Varchar,
     };
     pub use crate::value::FromRow;
 }

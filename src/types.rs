@@ -24,6 +24,7 @@
 //! | [`Json`] | `TEXT` | `JSON` | `JSON` | `String`; `serde_json::Value` |
 //! | [`Jsonb`] | `TEXT` | `JSONB` | `JSON` | `String`; `serde_json::Value` |
 //! | [`Numeric`] | `TEXT` (exact digits; see [`Numeric`]) | `NUMERIC` | `DECIMAL(65, 30)` | `String`; `rust_decimal::Decimal` |
+//! | [`Enum<E>`] | `TEXT CHECK (... IN (...))` | `CREATE TYPE ... AS ENUM` | `ENUM(...)` | `E: SqlEnum` |
 //! | [`Nullable<T>`] | (NULL allowed) | | | `Option<T>` |
 //!
 //! The Rust types after a `;` come with the cargo feature of the same name
@@ -33,6 +34,10 @@
 //! `NaiveDateTime` for [`Date`], [`Time`] and [`Timestamp`].
 
 use std::marker::PhantomData;
+
+pub(crate) mod sql_enum;
+
+pub use sql_enum::{Enum, EnumType, SqlEnum};
 
 /// What kind of SQL type a marker is, for DDL and for dialect decisions.
 ///
@@ -82,6 +87,8 @@ pub enum SqlKind {
     /// them after the point: `NUMERIC(precision, scale)`
     /// ([`Numeric<P, S>`](Numeric)).
     Decimal(u32, u32),
+    /// A SQL enum ([`Enum<E>`]): its type name and labels.
+    Enum(&'static EnumType),
 }
 
 impl SqlKind {

@@ -59,6 +59,7 @@ mod order;
 mod scalar;
 mod window;
 
+pub use crate::types::sql_enum::EnumValue;
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
 pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
 pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};

@@ -371,6 +371,31 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         "EXCLUDED"
     }
 
+    /// Whether a SQL enum ([`SqlKind::Enum`]) is a type of its own,
+    /// created before the tables that use it (`CREATE TYPE ... AS ENUM`,
+    /// PostgreSQL) and dropped after them.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_postgres::Postgres.creates_enum_types());
+    /// assert!(!sqlalgebra_sqlite::Sqlite.creates_enum_types());
+    /// ```
+    fn creates_enum_types(&self) -> bool {
+        false
+    }
+
+    /// Whether an enum column is a text column whose labels DDL checks
+    /// with a `CHECK ("col" IN (...))` (SQLite).
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_sqlite::Sqlite.checks_enum_labels());
+    /// assert!(!sqlalgebra_mysql::Mysql.checks_enum_labels());
+    /// ```
+    fn checks_enum_labels(&self) -> bool {
+        false
+    }
+
     /// Writes the DDL name of a column type.
     fn write_type(&self, out: &mut String, kind: SqlKind) {
         write_standard_type(out, kind);
@@ -791,6 +816,12 @@ pub fn write_standard_type(out: &mut String, kind: SqlKind) {
             out.push_str("NUMERIC(");
             push_precision(out, p, s);
             ")"
+        }
+        // PostgreSQL's: the type `CREATE TYPE` made, by its quoted name.
+        SqlKind::Enum(e) => {
+            out.push('"');
+            out.push_str(&e.name.replace('"', "\"\""));
+            "\""
         }
     };
     out.push_str(name);

@@ -173,6 +173,12 @@ impl<'a> SqlKey<'a> {
                 self.extend([17, p as usize, s as usize]);
                 return;
             }
+            // Rendered as its name (or as text): the name is enough.
+            SqlKind::Enum(e) => {
+                self.push(18);
+                self.name(e.name);
+                return;
+            }
         };
         self.push(word);
     }

@@ -1,6 +1,7 @@
 //! CREATE / DROP TABLE from the schema metadata, in foreign-key order.
 
 use super::Table;
+use super::enum_ddl::{create_type, drop_type, enum_types};
 use super::meta::{ColumnDef, ColumnDefault, ReferentialAction, TableDef};
 use crate::conn::Connection;
 use crate::error::{Error, Result};
@@ -273,6 +274,7 @@ fn write_column(
     if col.unique {
         sql.push_str(" UNIQUE");
     }
+    super::enum_ddl::write_label_check(sql, dialect, col.name, kind);
     if let Some(c) = col.check {
         sql.push_str(" CHECK (");
         sql.push_str(c);
@@ -336,7 +338,9 @@ impl DropTable {
 
 /// Creates every table of `L` (a table or a tuple of tables) that does not
 /// exist yet, referenced tables first, with their indexes, in one
-/// transaction where the database has transactional DDL.
+/// transaction where the database has transactional DDL. On PostgreSQL the
+/// SQL enums its columns use ([`Enum<E>`](crate::types::Enum)) are created
+/// first, unless they exist.
 ///
 /// # Errors
 /// [`Error::DependencyCycle`] when foreign keys form a cycle; any error of
@@ -345,13 +349,18 @@ pub fn create_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
     let order = dependency_order(L::defs())?;
     let dialect = conn.dialect();
     let mut statements = Vec::new();
+    if dialect.creates_enum_types() {
+        let types = enum_types(&order);
+        statements.extend(types.iter().map(|e| create_type(dialect, e)));
+    }
     for def in order {
         statements.extend(CreateTable::new(def).statements(dialect)?);
     }
     conn.transaction(|c| statements.iter().try_for_each(|s| c.batch_execute(s)))
 }
 
-/// Drops every table of `L` that exists, referencing tables first.
+/// Drops every table of `L` that exists, referencing tables first; on
+/// PostgreSQL then the SQL enums its columns use.
 ///
 /// # Errors
 /// [`Error::DependencyCycle`] when foreign keys form a cycle; any error of
@@ -359,11 +368,15 @@ pub fn create_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
 pub fn drop_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
     let order = dependency_order(L::defs())?;
     let dialect = conn.dialect();
-    let statements: Vec<String> = order
+    let mut statements: Vec<String> = order
         .iter()
         .rev()
         .map(|d| DropTable { name: d.name }.sql(dialect))
         .collect();
+    if dialect.creates_enum_types() {
+        let types = enum_types(&order);
+        statements.extend(types.iter().map(|e| drop_type(dialect, e)));
+    }
     conn.transaction(|c| statements.iter().try_for_each(|s| c.batch_execute(s)))
 }
 

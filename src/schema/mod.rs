@@ -30,6 +30,7 @@
 //! ```
 
 mod ddl;
+mod enum_ddl;
 mod meta;
 mod reflect;
 

@@ -284,6 +284,17 @@ macro_rules! mysql_spelling {
                     sqlalgebra::render::push_precision(out, p, s);
                     out.push(')');
                 }
+                // The labels in the column's type: `ENUM('active', 'banned')`.
+                SqlKind::Enum(e) => {
+                    out.push_str("ENUM(");
+                    for (i, label) in e.labels.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        self.write_string_literal(out, label);
+                    }
+                    out.push(')');
+                }
                 other => sqlalgebra::render::write_standard_type(out, other),
             }
         }
@@ -307,7 +318,7 @@ macro_rules! mysql_spelling {
                 SqlKind::Timestamp | SqlKind::TimestampTz => out.push_str("DATETIME(6)"),
                 SqlKind::Uuid => out.push_str("CHAR(36)"),
                 // MariaDB has no CAST(... AS JSON); a JSON document is text.
-                SqlKind::Json | SqlKind::Jsonb => out.push_str("CHAR"),
+                SqlKind::Json | SqlKind::Jsonb | SqlKind::Enum(_) => out.push_str("CHAR"),
                 SqlKind::Numeric => out.push_str("DECIMAL(65, 30)"),
                 other => self.write_type(out, other),
             }

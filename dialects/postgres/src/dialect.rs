@@ -52,6 +52,10 @@ impl Dialect for Postgres {
         )
     }
 
+    fn creates_enum_types(&self) -> bool {
+        true
+    }
+
     fn binds_arrays(&self) -> bool {
         true
     }

@@ -433,6 +433,8 @@ impl Kind {
             Type::JSONB => Kind::Jsonb,
             Type::DATE | Type::TIME | Type::TIMESTAMP | Type::TIMESTAMPTZ => Kind::Temporal,
             _ if is_text(ty) => Kind::Text,
+            // An enum's binary format is its label.
+            _ if matches!(ty.kind(), postgres::types::Kind::Enum(_)) => Kind::Text,
             _ => Kind::Unsupported,
         }
     }

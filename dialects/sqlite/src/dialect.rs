@@ -85,6 +85,8 @@ impl Dialect for Sqlite {
             | SqlKind::Json
             | SqlKind::Jsonb
             | SqlKind::Numeric => out.push_str("TEXT"),
+            // Its labels are checked by a CHECK (see `checks_enum_labels`).
+            SqlKind::Enum(_) => out.push_str("TEXT"),
             // TEXT as `Numeric`; the precision only documents the column
             // (a `NUMERIC(10, 2)` would have NUMERIC affinity).
             SqlKind::Decimal(p, s) => {
@@ -154,6 +156,10 @@ impl Dialect for Sqlite {
 
     fn decimal_division_cast(&self) -> Option<&'static str> {
         Some("REAL")
+    }
+
+    fn checks_enum_labels(&self) -> bool {
+        true
     }
 
     fn write_cast_type(&self, out: &mut String, kind: SqlKind) {

@@ -1,0 +1,332 @@
+//! SQL enums (`Enum<E>` columns of a `SqlEnum`): the DDL and SQL on the
+//! three dialects, and the rows they store, select and change on the three
+//! backends, with labels holding quotes, backslashes, commas and `$`.
+
+#![allow(missing_docs)] // test-only schema
+
+mod common;
+use common::{expect_err, on_all_backends};
+
+use sqlalgebra::expr::{EnumValue, TakesValue};
+use sqlalgebra::prelude::*;
+use sqlalgebra::schema::{CreateTable, TableDef};
+use sqlalgebra::types::SqlType;
+use sqlalgebra::{Backend, Engine, Error, Result};
+
+/// Labels a careless DDL writer would break.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mood {
+    Happy,
+    Quoted,
+    Slashed,
+    Listed,
+    Dollar,
+}
+impl SqlEnum for Mood {
+    const NAME: &'static str = "sqlenum_\"mood";
+    const VARIANTS: &'static [Self] = &[
+        Mood::Happy,
+        Mood::Quoted,
+        Mood::Slashed,
+        Mood::Listed,
+        Mood::Dollar,
+    ];
+    const LABELS: &'static [&'static str] = &[
+        "happy",
+        "it's \"so\"",
+        "back\\slash",
+        "a, b)",
+        "$e$ and $e1$",
+    ];
+}
+#[diagnostic::do_not_recommend]
+impl<ST: SqlType + TakesValue<Mood>> IntoExpr<ST> for Mood {
+    type Expr = EnumValue<Mood, ST>;
+    fn into_expr(self) -> Self::Expr {
+        EnumValue::new(self)
+    }
+}
+
+/// The same SQL type with one label more, as a newer program declares it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MoodV2 {
+    Happy,
+    Gloomy,
+}
+impl SqlEnum for MoodV2 {
+    const NAME: &'static str = "sqlenum_\"mood";
+    const VARIANTS: &'static [Self] = &[MoodV2::Happy, MoodV2::Gloomy];
+    const LABELS: &'static [&'static str] = &["happy", "gloomy"];
+}
+#[diagnostic::do_not_recommend]
+impl<ST: SqlType + TakesValue<MoodV2>> IntoExpr<ST> for MoodV2 {
+    type Expr = EnumValue<MoodV2, ST>;
+    fn into_expr(self) -> Self::Expr {
+        EnumValue::new(self)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct People;
+impl Table for People {
+    const NAME: &'static str = "sqlenum_people";
+    type Columns = (people::Id, people::Mood, people::Was);
+    type PrimaryKey = people::Id;
+}
+pub mod people {
+    use sqlalgebra::prelude::*;
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Id;
+    impl Column for Id {
+        type Table = super::People;
+        type SqlType = BigInt;
+        const NAME: &'static str = "id";
+    }
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Mood;
+    impl Column for Mood {
+        type Table = super::People;
+        type SqlType = Enum<super::Mood>;
+        const NAME: &'static str = "mood";
+    }
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Was;
+    impl Column for Was {
+        type Table = super::People;
+        type SqlType = Nullable<Enum<super::Mood>>;
+        const NAME: &'static str = "was";
+    }
+}
+
+/// `sqlenum_people` as the newer program declares it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PeopleV2;
+impl Table for PeopleV2 {
+    const NAME: &'static str = "sqlenum_people";
+    type Columns = (people_v2::Id, people_v2::Mood);
+    type PrimaryKey = people_v2::Id;
+}
+pub mod people_v2 {
+    use sqlalgebra::prelude::*;
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Id;
+    impl Column for Id {
+        type Table = super::PeopleV2;
+        type SqlType = BigInt;
+        const NAME: &'static str = "id";
+    }
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Mood;
+    impl Column for Mood {
+        type Table = super::PeopleV2;
+        type SqlType = Enum<super::MoodV2>;
+        const NAME: &'static str = "mood";
+    }
+}
+
+use people::{Id, Mood as MoodCol, Was};
+
+fn contents<B: Backend>(
+    conn: &mut sqlalgebra::Pooled<B>,
+) -> Result<Vec<(i64, Mood, Option<Mood>)>> {
+    select((Id, MoodCol, Was)).order_by(Id.asc()).load(conn)
+}
+
+fn stores_selects_and_changes<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    drop_all::<People>(&mut conn)?;
+    create_all::<People>(&mut conn)?;
+    // Twice: the type and the table exist already.
+    create_all::<People>(&mut conn)?;
+    for (id, mood) in Mood::VARIANTS.iter().enumerate() {
+        insert_into(People)
+            .values((Id.set(id as i64 + 1), MoodCol.set(*mood)))
+            .execute(&mut conn)?;
+    }
+    let changed = update(People)
+        .set(Was.set(Mood::Dollar))
+        .filter(MoodCol.in_([Mood::Quoted, Mood::Slashed]))
+        .execute(&mut conn)?;
+    assert_eq!(changed, 2);
+    use Mood::*;
+    assert_eq!(
+        contents(&mut conn)?,
+        [
+            (1, Happy, None),
+            (2, Quoted, Some(Dollar)),
+            (3, Slashed, Some(Dollar)),
+            (4, Listed, None),
+            (5, Dollar, None),
+        ]
+    );
+
+    let ids: Vec<i64> = select(Id)
+        .filter(MoodCol.eq(Listed).or(Was.eq(Dollar)))
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(ids, [2, 3, 4]);
+    let ids: Vec<i64> = select(Id)
+        .filter(MoodCol.ne(Happy).and(MoodCol.not_in([Dollar, Quoted])))
+        .order_by(Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(ids, [3, 4]);
+    // A column compares with a column of its enum.
+    let same: Vec<i64> = select(Id).filter(Was.eq(MoodCol)).load(&mut conn)?;
+    assert!(same.is_empty());
+
+    let deleted = delete_from(People)
+        .filter(MoodCol.eq(Dollar).or(Was.is_null().and(MoodCol.eq(Happy))))
+        .execute(&mut conn)?;
+    assert_eq!(deleted, 2);
+    assert_eq!(
+        contents(&mut conn)?,
+        [
+            (2, Quoted, Some(Dollar)),
+            (3, Slashed, Some(Dollar)),
+            (4, Listed, None),
+        ]
+    );
+    Ok(())
+}
+
+/// A label the program does not know is a typed error naming the column;
+/// a label the database does not know is refused by it.
+fn unknown_labels<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    drop_all::<People>(&mut conn)?;
+    // The database is the newer program's.
+    create_all::<PeopleV2>(&mut conn)?;
+    insert_into(PeopleV2)
+        .values((people_v2::Id.set(1), people_v2::Mood.set(MoodV2::Gloomy)))
+        .execute(&mut conn)?;
+    let loaded: Result<Vec<Mood>> = select(MoodCol).load(&mut conn);
+    let err = expect_err(loaded);
+    match err {
+        Error::Decode { column, message } => {
+            assert_eq!(column, "mood");
+            assert!(message.contains("\"gloomy\" is not a label"), "{message}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    let stored: Vec<MoodV2> = select(people_v2::Mood).load(&mut conn)?;
+    assert_eq!(stored, [MoodV2::Gloomy]);
+    // The database refuses a label its type does not have.
+    expect_err(
+        insert_into(People)
+            .values((Id.set(2), MoodCol.set(Mood::Slashed)))
+            .execute(&mut conn),
+    );
+    let count: Vec<i64> = select(count_star()).from(People).load(&mut conn)?;
+    assert_eq!(count, [1]);
+    Ok(())
+}
+
+/// `drop_all` drops the type too: a new declaration of it is then created
+/// with its own labels.
+fn drop_all_drops_the_type<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    drop_all::<People>(&mut conn)?;
+    create_all::<People>(&mut conn)?;
+    drop_all::<People>(&mut conn)?;
+    create_all::<PeopleV2>(&mut conn)?;
+    insert_into(PeopleV2)
+        .values((people_v2::Id.set(7), people_v2::Mood.set(MoodV2::Gloomy)))
+        .execute(&mut conn)?;
+    let rows: Vec<(i64, MoodV2)> = select((people_v2::Id, people_v2::Mood)).load(&mut conn)?;
+    assert_eq!(rows, [(7, MoodV2::Gloomy)]);
+    drop_all::<PeopleV2>(&mut conn)?;
+    Ok(())
+}
+
+on_all_backends!(
+    stores_selects_and_changes,
+    unknown_labels,
+    drop_all_drops_the_type
+);
+
+#[test]
+fn ddl_on_three_dialects() {
+    let ddl = |d: &dyn sqlalgebra::render::Dialect| {
+        CreateTable::new(TableDef::of::<People>())
+            .statements(d)
+            .unwrap()
+    };
+    assert_eq!(
+        ddl(&sqlalgebra_postgres::Postgres),
+        [
+            "CREATE TABLE IF NOT EXISTS \"sqlenum_people\" (\"id\" BIGINT NOT NULL, \
+          \"mood\" \"sqlenum_\"\"mood\" NOT NULL, \"was\" \"sqlenum_\"\"mood\", PRIMARY KEY (\"id\"))"
+        ]
+    );
+    assert_eq!(
+        ddl(&sqlalgebra_sqlite::Sqlite),
+        [
+            "CREATE TABLE IF NOT EXISTS \"sqlenum_people\" (\"id\" BIGINT NOT NULL, \
+          \"mood\" TEXT NOT NULL CHECK (\"mood\" IN ('happy', 'it''s \"so\"', 'back\\slash', 'a, b)', '$e$ and $e1$')), \
+          \"was\" TEXT CHECK (\"was\" IN ('happy', 'it''s \"so\"', 'back\\slash', 'a, b)', '$e$ and $e1$')), \
+          PRIMARY KEY (\"id\"))"
+        ]
+    );
+    assert_eq!(
+        ddl(&sqlalgebra_mysql::Mysql),
+        [
+            "CREATE TABLE IF NOT EXISTS `sqlenum_people` (`id` BIGINT NOT NULL, \
+          `mood` ENUM('happy', 'it''s \"so\"', 'back\\\\slash', 'a, b)', '$e$ and $e1$') NOT NULL, \
+          `was` ENUM('happy', 'it''s \"so\"', 'back\\\\slash', 'a, b)', '$e$ and $e1$'), PRIMARY KEY (`id`))"
+        ]
+    );
+}
+
+#[test]
+fn binds_labels_on_three_dialects() {
+    let q = select(Id).filter(
+        MoodCol
+            .eq(Mood::Quoted)
+            .and(Was.in_([Mood::Happy, Mood::Dollar])),
+    );
+    let pg = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
+    assert_eq!(
+        pg.sql,
+        "SELECT \"sqlenum_people\".\"id\" FROM \"sqlenum_people\" \
+         WHERE \"sqlenum_people\".\"mood\" = $1 AND \"sqlenum_people\".\"was\" = ANY($2)"
+    );
+    assert_eq!(
+        format!("{:?}", pg.binds),
+        "[Text(\"it's \\\"so\\\"\"), Array(2), Text(\"happy\"), Text(\"$e$ and $e1$\")]"
+    );
+    let sqlite = q.to_sql(&sqlalgebra_sqlite::Sqlite).unwrap();
+    assert_eq!(
+        sqlite.sql,
+        "SELECT \"sqlenum_people\".\"id\" FROM \"sqlenum_people\" \
+         WHERE \"sqlenum_people\".\"mood\" = ? AND \"sqlenum_people\".\"was\" IN (?, ?)"
+    );
+    let mysql = q.to_sql(&sqlalgebra_mysql::Mysql).unwrap();
+    assert_eq!(
+        mysql.sql,
+        "SELECT `sqlenum_people`.`id` FROM `sqlenum_people` \
+         WHERE `sqlenum_people`.`mood` = ? AND `sqlenum_people`.`was` IN (?, ?)"
+    );
+    assert_eq!(format!("{:?}", mysql.binds), format!("{:?}", sqlite.binds));
+}
+
+/// A variant left out of `VARIANTS` is refused before anything is sent.
+#[test]
+fn unlisted_variant_is_refused() {
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Partial {
+        Listed,
+        Forgotten,
+    }
+    impl SqlEnum for Partial {
+        const NAME: &'static str = "partial";
+        const VARIANTS: &'static [Self] = &[Partial::Listed];
+        const LABELS: &'static [&'static str] = &["listed"];
+    }
+    let ok = select(EnumValue::<_, Enum<Partial>>::new(Partial::Listed));
+    assert!(ok.to_sql(&sqlalgebra_sqlite::Sqlite).is_ok());
+    let q = select(EnumValue::<_, Enum<Partial>>::new(Partial::Forgotten));
+    assert!(matches!(
+        q.to_sql(&sqlalgebra_sqlite::Sqlite),
+        Err(Error::InvalidStatement(m)) if m.contains("`partial`")
+    ));
+}
