@@ -25,6 +25,7 @@
 //! | [`Jsonb`] | `TEXT` | `JSONB` | `JSON` | `String`; `serde_json::Value` |
 //! | [`Numeric`] | `TEXT` (exact digits; see [`Numeric`]) | `NUMERIC` | `DECIMAL(65, 30)` | `String`; `rust_decimal::Decimal` |
 //! | [`Enum<E>`] | `TEXT CHECK (... IN (...))` | `CREATE TYPE ... AS ENUM` | `ENUM(...)` | `E: SqlEnum` |
+//! | [`Array<T>`] | (refused) | `T[]` | (refused) | `Vec<T>` |
 //! | [`Nullable<T>`] | (NULL allowed) | | | `Option<T>` |
 //!
 //! The Rust types after a `;` come with the cargo feature of the same name
@@ -35,7 +36,10 @@
 
 use std::marker::PhantomData;
 
+pub(crate) mod array;
 pub(crate) mod sql_enum;
+
+pub use array::Array;
 
 pub use sql_enum::{Enum, EnumType, SqlEnum};
 
@@ -89,6 +93,8 @@ pub enum SqlKind {
     Decimal(u32, u32),
     /// A SQL enum ([`Enum<E>`]): its type name and labels.
     Enum(&'static EnumType),
+    /// A PostgreSQL array ([`Array<T>`]) of elements of the given kind.
+    Array(&'static SqlKind),
 }
 
 impl SqlKind {

@@ -758,6 +758,30 @@ pub trait Row {
         decode_in_place(self, idx)
     }
 
+    /// Gives each element of the array cell at `idx` to `each`, in order;
+    /// `Ok(false)` when the cell is NULL. Only PostgreSQL has arrays; by
+    /// default any other cell is an [`Error::Decode`].
+    ///
+    /// ```
+    /// use sqlalgebra::value::{Row, ValueRef};
+    /// # struct One; impl Row for One {
+    /// #     fn value(&self, _: usize) -> sqlalgebra::Result<ValueRef<'_>> { Ok(ValueRef::Null) }
+    /// #     fn column_name(&self, _: usize) -> &str { "tags" }
+    /// #     fn len(&self) -> usize { 1 }
+    /// # }
+    /// // A NULL cell: no elements.
+    /// assert!(!One.array_elements(0, &mut |_| unreachable!()).unwrap());
+    /// ```
+    fn array_elements(&mut self, idx: usize, each: &mut dyn FnMut(ValueRef<'_>)) -> Result<bool> {
+        let _ = each;
+        match self.value(idx)? {
+            ValueRef::Null => Ok(false),
+            other => {
+                Err(DecodeError::mismatch("an array", other).with_column(self.column_name(idx)))
+            }
+        }
+    }
+
     /// The cell at `idx` as bytes, `None` for NULL: taken out of the row
     /// when the backend holds it as an owned buffer, read in place and
     /// copied otherwise (see [`take_string`](Row::take_string)). Accepts

@@ -46,6 +46,7 @@ macro_rules! logic_operators {
 }
 
 mod aggregate;
+mod array;
 mod case;
 mod datetime;
 mod func;
@@ -59,8 +60,10 @@ mod order;
 mod scalar;
 mod window;
 
+pub use crate::types::array::ArrayValue;
 pub use crate::types::sql_enum::EnumValue;
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
+pub use array::{ArrayExpressionMethods, ArrayIndex, ArrayLike, ArrayTest, Cardinality};
 pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
 pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};
 pub use func::{

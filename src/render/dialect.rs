@@ -823,6 +823,10 @@ pub fn write_standard_type(out: &mut String, kind: SqlKind) {
             out.push_str(&e.name.replace('"', "\"\""));
             "\""
         }
+        SqlKind::Array(of) => {
+            write_standard_type(out, *of);
+            "[]"
+        }
     };
     out.push_str(name);
 }

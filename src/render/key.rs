@@ -179,6 +179,11 @@ impl<'a> SqlKey<'a> {
                 self.name(e.name);
                 return;
             }
+            SqlKind::Array(of) => {
+                self.push(19);
+                self.kind(*of);
+                return;
+            }
         };
         self.push(word);
     }

@@ -96,7 +96,8 @@ impl CreateTable {
     ///
     /// # Errors
     /// When the schema asks for something the dialect cannot do (an
-    /// autoincrement column in a composite key).
+    /// autoincrement column in a composite key, an array column outside
+    /// PostgreSQL: [`Error::Unsupported`]).
     pub fn statements(&self, dialect: &dyn Dialect) -> Result<Vec<String>> {
         let def = &self.def;
         let mut sql = String::with_capacity(256);
@@ -244,6 +245,12 @@ fn write_column(
         return Ok(true);
     }
     let kind = col.kind;
+    if matches!(kind, SqlKind::Array(_)) && !dialect.binds_arrays() {
+        return Err(Error::Unsupported {
+            dialect: dialect.name(),
+            feature: "array columns",
+        });
+    }
     let bounded_key = matches!(kind, SqlKind::Text | SqlKind::Blob)
         && !dialect.can_index_unbounded_text()
         && is_keyed(def, col);

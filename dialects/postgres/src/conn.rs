@@ -993,6 +993,23 @@ impl Row for PgRow<'_> {
         })
     }
 
+    /// The elements of an array cell, decoded from its binary format.
+    fn array_elements(&mut self, idx: usize, each: &mut dyn FnMut(ValueRef<'_>)) -> Result<bool> {
+        let cell = self
+            .row
+            .try_get::<_, RawCell<'_>>(idx)
+            .map_err(|e| self.decode_error(Kind::Unsupported, idx, Some(e)))?;
+        let Some(raw) = cell.0 else {
+            return Ok(false);
+        };
+        let ty = self.row.columns()[idx].type_();
+        crate::array::for_each_element(ty, raw, each).map_err(|message| Error::Decode {
+            column: self.column_name(idx).to_owned(),
+            message,
+        })?;
+        Ok(true)
+    }
+
     /// A text cell copied straight from its bytes once it is checked to be
     /// UTF-8; anything else through [`value`](Row::value).
     #[inline]

@@ -38,6 +38,7 @@
 //! `Date`, `Time` and `Timestamp` types load. Other types are a clear
 //! decode error; cast them in SQL.
 
+mod array;
 #[cfg(feature = "async")]
 mod async_conn;
 mod conn;

@@ -1,4 +1,4 @@
-//! An enum column compares with values of its own enum only.
+//! An enum expression compares with values of its own enum, not another's.
 use sqlalgebra::expr::{EnumValue, TakesValue};
 use sqlalgebra::prelude::*;
 use sqlalgebra::types::SqlType;
@@ -26,5 +26,4 @@ impl<ST: SqlType + TakesValue<Color>> IntoExpr<ST> for Color {
 fn main() {
     let mood = EnumValue::<Mood, Enum<Mood>>::new(Mood::Sad);
     let _ = mood.eq(Color::Red);
-    let _ = mood.eq(5);
 }
