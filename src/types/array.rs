@@ -79,8 +79,8 @@ impl<T, E: SqlType + TakesValue<T>> TakesValue<Vec<T>> for Nullable<Array<E>> {}
 /// ```
 /// use sqlalgebra::prelude::*;
 /// use sqlalgebra::types::Array;
-/// let v = bind::<Array<Text>, _>(vec!["a", "b"]);
-/// let pg = select(v).to_sql(&sqlalgebra_postgres::Postgres).unwrap();
+/// let q = select(bind::<Array<Text>, _>(vec!["a", "b"]));
+/// let pg = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
 /// assert_eq!(pg.sql, "SELECT $1");
 /// assert!(select(bind::<Array<Text>, _>(vec!["a"])).to_sql(&sqlalgebra_sqlite::Sqlite).is_err());
 /// ```

@@ -117,7 +117,7 @@ pub struct EnumType {
 ///
 /// ```
 /// # use sqlalgebra::prelude::*;
-/// # use sqlalgebra::types::{EnumType, SqlKind};
+/// # use sqlalgebra::types::{EnumType, SqlKind, SqlType};
 /// # #[derive(Clone, Copy, PartialEq)] enum Mood { Sad }
 /// # impl SqlEnum for Mood {
 /// #     const NAME: &'static str = "mood";

@@ -1,4 +1,4 @@
-//! An enum expression compares with values of its own enum, not another's.
+//! An enum column compares with values of its own enum, not another's.
 use sqlalgebra::expr::{EnumValue, TakesValue};
 use sqlalgebra::prelude::*;
 use sqlalgebra::types::SqlType;
@@ -23,7 +23,24 @@ impl<ST: SqlType + TakesValue<Color>> IntoExpr<ST> for Color {
     fn into_expr(self) -> Self::Expr { EnumValue::new(self) }
 }
 
-fn main() {
-    let mood = EnumValue::<Mood, Enum<Mood>>::new(Mood::Sad);
-    let _ = mood.eq(Color::Red);
+#[derive(Clone, Copy, Debug, Default)]
+pub struct People;
+impl Table for People {
+    const NAME: &'static str = "people";
+    type Columns = Feels;
+    type PrimaryKey = Feels;
 }
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Feels;
+impl Column for Feels {
+    type Table = People;
+    type SqlType = Enum<Mood>;
+    const NAME: &'static str = "feels";
+}
+
+fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
+    let _n = delete_from(People).filter(Feels.eq(Color::Red)).execute(conn)?;
+    Ok(())
+}
+
+fn main() {}
