@@ -208,11 +208,19 @@ fn writes<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .filter(Scores.contains_all(vec![1, 3]))
         .execute(&mut conn)?;
     assert_eq!(deleted, 1);
+    // A nullable array set from an `Option`: NULL, and an array.
+    for (id, scores) in [(2, Some(vec![5, -1])), (3, None)] {
+        let n = update(Posts)
+            .set(Scores.set(scores))
+            .filter(Id.eq(id))
+            .execute(&mut conn)?;
+        assert_eq!(n, 1);
+    }
     assert_eq!(
         contents(&mut conn)?,
         [
-            (2, strings(&["it's", "new}"]), None, vec![]),
-            (3, strings(&["it's", "new}"]), Some(vec![]), vec![None]),
+            (2, strings(&["it's", "new}"]), Some(vec![5, -1]), vec![]),
+            (3, strings(&["it's", "new}"]), None, vec![None]),
         ]
     );
     Ok(())

@@ -73,7 +73,7 @@ impl<T, E: SqlType + TakesValue<T>> TakesValue<Vec<T>> for Array<E> {}
 impl<T, E: SqlType + TakesValue<T>> TakesValue<Vec<T>> for Nullable<Array<E>> {}
 
 /// A `Vec` bound as one array parameter: what `Vec<T>` becomes where an
-/// [`Array`] is expected. [`Error::Unsupported`](crate::Error::Unsupported)
+/// [`Array`] is expected (and `Option<Vec<T>>` where a nullable one is). [`Error::Unsupported`](crate::Error::Unsupported)
 /// on the dialects without arrays.
 ///
 /// ```
@@ -85,7 +85,8 @@ impl<T, E: SqlType + TakesValue<T>> TakesValue<Vec<T>> for Nullable<Array<E>> {}
 /// assert!(select(bind::<Array<Text>, _>(vec!["a"])).to_sql(&sqlalgebra_sqlite::Sqlite).is_err());
 /// ```
 pub struct ArrayValue<T, ST> {
-    values: Vec<T>,
+    /// `None`: a NULL array.
+    values: Option<Vec<T>>,
     _sql_type: PhantomData<fn() -> ST>,
 }
 
@@ -96,30 +97,43 @@ impl<T, ST> ArrayValue<T, ST> {
     /// use sqlalgebra::expr::ArrayValue;
     /// use sqlalgebra::types::{Array, BigInt};
     /// let v = ArrayValue::<i64, Array<BigInt>>::new(vec![1, 2]);
-    /// assert_eq!(v.values(), [1, 2]);
+    /// assert_eq!(v.values(), Some(&[1, 2][..]));
     /// ```
     pub fn new(values: Vec<T>) -> Self {
+        Self::from_option(Some(values))
+    }
+
+    /// Binds `values`, or NULL for `None` (what `Option<Vec<T>>` becomes
+    /// for a `Nullable<Array<..>>`).
+    ///
+    /// ```
+    /// use sqlalgebra::expr::ArrayValue;
+    /// use sqlalgebra::types::{Array, Nullable, Text};
+    /// let v = ArrayValue::<&str, Nullable<Array<Text>>>::from_option(None);
+    /// assert_eq!(v.values(), None);
+    /// ```
+    pub fn from_option(values: Option<Vec<T>>) -> Self {
         ArrayValue {
             values,
             _sql_type: PhantomData,
         }
     }
 
-    /// The bound elements.
+    /// The bound elements; `None` for NULL.
     ///
     /// ```
     /// use sqlalgebra::expr::ArrayValue;
     /// use sqlalgebra::types::{Array, Text};
-    /// assert!(ArrayValue::<&str, Array<Text>>::new(vec![]).values().is_empty());
+    /// assert_eq!(ArrayValue::<&str, Array<Text>>::new(vec![]).values(), Some(&[][..]));
     /// ```
-    pub fn values(&self) -> &[T] {
-        &self.values
+    pub fn values(&self) -> Option<&[T]> {
+        self.values.as_deref()
     }
 }
 
 impl<T: Clone, ST> Clone for ArrayValue<T, ST> {
     fn clone(&self) -> Self {
-        ArrayValue::new(self.values.clone())
+        ArrayValue::from_option(self.values.clone())
     }
 }
 impl<T: fmt::Debug, ST> fmt::Debug for ArrayValue<T, ST> {
@@ -131,16 +145,19 @@ impl<T: fmt::Debug, ST> fmt::Debug for ArrayValue<T, ST> {
 #[diagnostic::do_not_recommend]
 impl<T: Encode, ST: SqlType> Render for ArrayValue<T, ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        if w.dialect().binds_arrays() {
-            w.push_array_bind(self.values.iter().map(Encode::encode));
-        } else {
-            w.unsupported("array values");
+        match &self.values {
+            _ if !w.dialect().binds_arrays() => w.unsupported("array values"),
+            Some(values) => w.push_array_bind(values.iter().map(Encode::encode)),
+            None => w.push_bind(ValueRef::Null),
         }
     }
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static ARRAY: NodeTag = NodeTag::new("array value");
         key.tag(&ARRAY);
-        key.bind_array(self.values.iter().map(Encode::encode));
+        match &self.values {
+            Some(values) => key.bind_array(values.iter().map(Encode::encode)),
+            None => key.bind(ValueRef::Null),
+        }
         // Elsewhere not cached, so that rendering reports it.
         key.binds_arrays()
     }
@@ -159,6 +176,15 @@ impl<T: Encode, ST: SqlType + TakesValue<Vec<T>>> IntoExpr<ST> for Vec<T> {
     #[inline]
     fn into_expr(self) -> Self::Expr {
         ArrayValue::new(self)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Encode, ST: SqlType + TakesValue<Option<Vec<T>>>> IntoExpr<ST> for Option<Vec<T>> {
+    type Expr = ArrayValue<T, ST>;
+    #[inline]
+    fn into_expr(self) -> Self::Expr {
+        ArrayValue::from_option(self)
     }
 }
 
