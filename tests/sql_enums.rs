@@ -7,7 +7,7 @@
 mod common;
 use common::{expect_err, on_all_backends};
 
-use sqlalgebra::expr::{EnumValue, TakesValue};
+use sqlalgebra::expr::{EnumValue, TakesValue, enum_or_null};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{CreateTable, TableDef};
 use sqlalgebra::types::SqlType;
@@ -184,6 +184,22 @@ fn stores_selects_and_changes<B: Backend>(engine: &Engine<B>) -> Result<()> {
             (2, Quoted, Some(Dollar)),
             (3, Slashed, Some(Dollar)),
             (4, Listed, None),
+        ]
+    );
+    // A nullable enum set from an `Option`: NULL, and a value.
+    for (id, was) in [(2, None), (4, Some(Quoted))] {
+        let n = update(People)
+            .set(Was.set(enum_or_null(was)))
+            .filter(Id.eq(id))
+            .execute(&mut conn)?;
+        assert_eq!(n, 1);
+    }
+    assert_eq!(
+        contents(&mut conn)?,
+        [
+            (2, Quoted, None),
+            (3, Slashed, Some(Dollar)),
+            (4, Listed, Some(Quoted)),
         ]
     );
     Ok(())

@@ -61,7 +61,7 @@ mod scalar;
 mod window;
 
 pub use crate::types::array::ArrayValue;
-pub use crate::types::sql_enum::EnumValue;
+pub use crate::types::sql_enum::{EnumValue, enum_or_null};
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
 pub use array::{ArrayExpressionMethods, ArrayIndex, ArrayLike, ArrayTest, Cardinality};
 pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};

@@ -240,41 +240,99 @@ impl<E: fmt::Debug, ST> fmt::Debug for EnumValue<E, ST> {
     }
 }
 
+/// The bind of `value` (`None`: NULL); `None` for a variant missing from
+/// `VARIANTS`.
+fn bound<E: SqlEnum>(value: Option<E>) -> Option<ValueRef<'static>> {
+    match value {
+        Some(v) => v.label().map(ValueRef::Text),
+        None => Some(ValueRef::Null),
+    }
+}
+
+fn render_bound<E: SqlEnum>(value: Option<E>, w: &mut SqlWriter<'_>) {
+    match bound(value) {
+        Some(v) => w.push_bind(v),
+        None => w.fail(crate::Error::InvalidStatement(format!(
+            "a value of enum `{}` is missing from its `SqlEnum::VARIANTS`",
+            E::NAME
+        ))),
+    }
+}
+
+fn key_bound<E: SqlEnum>(value: Option<E>, key: &mut SqlKey<'_>) -> bool {
+    static BIND: NodeTag = NodeTag::new("bind");
+    match bound(value) {
+        Some(v) => {
+            key.tag(&BIND);
+            key.bind(v);
+            true
+        }
+        // Not cached, so that rendering reports it.
+        None => false,
+    }
+}
+
 #[diagnostic::do_not_recommend]
 impl<E: SqlEnum, ST: SqlType> Render for EnumValue<E, ST> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        match self.value.label() {
-            Some(label) => w.push_bind(ValueRef::Text(label)),
-            None => w.fail(crate::Error::InvalidStatement(format!(
-                "a value of enum `{}` is missing from its `SqlEnum::VARIANTS`",
-                E::NAME
-            ))),
-        }
+        render_bound(Some(self.value), w);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
-        static BIND: NodeTag = NodeTag::new("bind");
-        match self.value.label() {
-            Some(label) => {
-                key.tag(&BIND);
-                key.bind(ValueRef::Text(label));
-                true
-            }
-            // Not cached, so that rendering reports it.
-            None => false,
-        }
+        key_bound(Some(self.value), key)
     }
     #[inline]
     fn bound_value(&self) -> Option<ValueRef<'_>> {
-        self.value.label().map(ValueRef::Text)
+        bound(Some(self.value))
     }
 }
 #[diagnostic::do_not_recommend]
 impl<E: SqlEnum, ST: SqlType> Expression for EnumValue<E, ST> {
     type SqlType = ST;
 }
+
+/// `None` binds NULL (see [`enum_or_null`](crate::expr::enum_or_null)).
+#[diagnostic::do_not_recommend]
+impl<E: SqlEnum, ST: SqlType> Render for EnumValue<Option<E>, ST> {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        render_bound(self.value, w);
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        key_bound(self.value, key)
+    }
+    #[inline]
+    fn bound_value(&self) -> Option<ValueRef<'_>> {
+        bound(self.value)
+    }
+}
+#[diagnostic::do_not_recommend]
+impl<E: SqlEnum, ST: SqlType> Expression for EnumValue<Option<E>, ST> {
+    type SqlType = ST;
+}
 crate::macros::in_scope! {
     [E, ST] EnumValue<E, ST> {};
+}
+
+/// An optional enum value as a `Nullable<Enum<E>>`: its label, or NULL.
+/// (`Option<E>` cannot be given an `IntoExpr` impl outside sqlalgebra,
+/// and one inside would overlap with that of `Option<T: Encode>`.)
+///
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::expr::enum_or_null;
+/// # #[derive(Clone, Copy, PartialEq, Debug)] enum Mood { Sad }
+/// # impl SqlEnum for Mood {
+/// #     const NAME: &'static str = "mood";
+/// #     const VARIANTS: &'static [Self] = &[Mood::Sad];
+/// #     const LABELS: &'static [&'static str] = &["sad"];
+/// # }
+/// let q = select(enum_or_null(None::<Mood>));
+/// let r = q.to_sql(&sqlalgebra_sqlite::Sqlite).unwrap();
+/// assert_eq!(format!("{:?}", r.binds), "[Null]");
+/// ```
+pub fn enum_or_null<E: SqlEnum>(value: Option<E>) -> EnumValue<Option<E>, Nullable<Enum<E>>> {
+    EnumValue::new(value)
 }
 
 /// A label that is not one of `E`'s is a [`DecodeError::Mismatch`].
