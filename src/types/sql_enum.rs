@@ -51,6 +51,32 @@ use crate::value::{Decode, DecodeError, FromSqlValue, ValueRef};
 /// assert_eq!(Status::from_label("active"), Some(Status::Active));
 /// assert_eq!(Status::from_label("Active"), None);
 /// ```
+///
+/// Implementing [`Encode`](crate::value::Encode) as well (the label as
+/// text) lets `Option<Status>` bind through the usual impls, without
+/// [`enum_or_null`](crate::expr::enum_or_null):
+///
+/// ```
+/// # use sqlalgebra::prelude::*;
+/// # use sqlalgebra::expr::{EnumValue, TakesValue};
+/// # use sqlalgebra::types::SqlType;
+/// use sqlalgebra::value::{Encode, ValueRef};
+/// # #[derive(Clone, Copy, Debug, PartialEq)] enum Status { Active }
+/// # impl SqlEnum for Status {
+/// #     const NAME: &'static str = "status";
+/// #     const VARIANTS: &'static [Self] = &[Status::Active];
+/// #     const LABELS: &'static [&'static str] = &["active"];
+/// # }
+/// impl Encode for Status {
+///     fn encode(&self) -> ValueRef<'_> {
+///         // An unlisted variant binds '' (which the database refuses).
+///         ValueRef::Text(self.label().unwrap_or_default())
+///     }
+/// }
+/// let q = select(bind::<Nullable<Enum<Status>>, _>(Some(Status::Active)));
+/// let r = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
+/// assert_eq!(format!("{:?}", r.binds), "[Text(\"active\")]");
+/// ```
 pub trait SqlEnum: Copy + PartialEq + Send + Sync + 'static {
     /// The SQL type's name (PostgreSQL's `CREATE TYPE` name).
     const NAME: &'static str;
