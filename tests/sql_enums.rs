@@ -11,6 +11,7 @@ use sqlalgebra::expr::{EnumValue, TakesValue, enum_or_null};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{CreateTable, TableDef};
 use sqlalgebra::types::SqlType;
+use sqlalgebra::value::{Encode, ValueRef};
 use sqlalgebra::{Backend, Engine, Error, Result};
 
 /// Labels a careless DDL writer would break.
@@ -63,6 +64,13 @@ impl<ST: SqlType + TakesValue<MoodV2>> IntoExpr<ST> for MoodV2 {
     type Expr = EnumValue<MoodV2, ST>;
     fn into_expr(self) -> Self::Expr {
         EnumValue::new(self)
+    }
+}
+
+/// With `Encode`, `MoodV2` can be an ORM model's field.
+impl Encode for MoodV2 {
+    fn encode(&self) -> ValueRef<'_> {
+        ValueRef::Text(self.label().unwrap_or_default())
     }
 }
 
@@ -254,10 +262,68 @@ fn drop_all_drops_the_type<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+/// A model of `PeopleV2`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonV2 {
+    id: i64,
+    mood: MoodV2,
+}
+impl Model for PersonV2 {
+    type Table = PeopleV2;
+    type Columns = (people_v2::Id, people_v2::Mood);
+    type Row = (i64, MoodV2);
+    type Key = i64;
+    fn from_row((id, mood): Self::Row) -> Self {
+        PersonV2 { id, mood }
+    }
+    fn values(&self) -> (&i64, &MoodV2) {
+        (&self.id, &self.mood)
+    }
+    fn key(&self) -> i64 {
+        self.id
+    }
+    fn set_generated_key(&mut self, id: i64) {
+        self.id = id;
+    }
+}
+
+/// An enum field of an ORM model: inserted, loaded, changed.
+fn orm_model_fields<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    drop_all::<People>(&mut conn)?;
+    create_all::<PeopleV2>(&mut conn)?;
+    {
+        let mut s = Session::new(&mut *conn);
+        s.add(PersonV2 {
+            id: 1,
+            mood: MoodV2::Happy,
+        });
+        s.add(PersonV2 {
+            id: 2,
+            mood: MoodV2::Gloomy,
+        });
+        s.commit()?;
+    }
+    {
+        let mut s = Session::new(&mut *conn);
+        let one = s.get::<PersonV2>(1)?.expect("row 1");
+        assert_eq!(s[one].mood, MoodV2::Happy);
+        s.edit(one).mood = MoodV2::Gloomy;
+        s.commit()?;
+    }
+    let rows: Vec<(i64, MoodV2)> = select((people_v2::Id, people_v2::Mood))
+        .order_by(people_v2::Id.asc())
+        .load(&mut conn)?;
+    assert_eq!(rows, [(1, MoodV2::Gloomy), (2, MoodV2::Gloomy)]);
+    drop_all::<PeopleV2>(&mut conn)?;
+    Ok(())
+}
+
 on_all_backends!(
     stores_selects_and_changes,
     unknown_labels,
-    drop_all_drops_the_type
+    drop_all_drops_the_type,
+    orm_model_fields
 );
 
 #[test]
