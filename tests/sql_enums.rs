@@ -319,6 +319,57 @@ fn orm_model_fields<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+/// `sqlenum_bags`: an array of an enum (PostgreSQL only).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bags;
+impl Table for Bags {
+    const NAME: &'static str = "sqlenum_bags";
+    type Columns = (bags::Id, bags::Moods);
+    type PrimaryKey = bags::Id;
+}
+pub mod bags {
+    use sqlalgebra::prelude::*;
+    use sqlalgebra::types::Array;
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Id;
+    impl Column for Id {
+        type Table = super::Bags;
+        type SqlType = BigInt;
+        const NAME: &'static str = "id";
+    }
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Moods;
+    impl Column for Moods {
+        type Table = super::Bags;
+        type SqlType = Array<Enum<super::MoodV2>>;
+        const NAME: &'static str = "moods";
+    }
+}
+
+/// An array of an enum: `create_all` creates the enum first; the array
+/// binds and loads as a `Vec` of the enum, and `any` compares a label.
+#[test]
+fn postgres_array_of_enum() -> Result<()> {
+    use sqlalgebra::expr::ArrayExpressionMethods;
+    let Some(engine) = common::postgres("array_of_enum") else {
+        return Ok(());
+    };
+    let mut conn = engine.connect()?;
+    drop_all::<Bags>(&mut conn)?;
+    create_all::<Bags>(&mut conn)?;
+    for (id, moods) in [(1, vec![MoodV2::Gloomy, MoodV2::Happy]), (2, vec![])] {
+        insert_into(Bags)
+            .values((bags::Id.set(id), bags::Moods.set(moods)))
+            .execute(&mut conn)?;
+    }
+    let gloomy: Vec<(i64, Vec<MoodV2>)> = select((bags::Id, bags::Moods))
+        .filter(bags::Moods.any(MoodV2::Gloomy))
+        .load(&mut conn)?;
+    assert_eq!(gloomy, [(1, vec![MoodV2::Gloomy, MoodV2::Happy])]);
+    drop_all::<Bags>(&mut conn)?;
+    Ok(())
+}
+
 on_all_backends!(
     stores_selects_and_changes,
     unknown_labels,

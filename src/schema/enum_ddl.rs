@@ -10,7 +10,12 @@ use crate::types::{EnumType, SqlKind};
 pub(crate) fn enum_types(defs: &[TableDef]) -> Vec<&'static EnumType> {
     let mut out: Vec<&'static EnumType> = Vec::new();
     for col in defs.iter().flat_map(|d| &d.columns) {
-        if let SqlKind::Enum(e) = col.kind
+        // An array of an enum needs the enum too.
+        let kind = match col.kind {
+            SqlKind::Array(of) => *of,
+            kind => kind,
+        };
+        if let SqlKind::Enum(e) = kind
             && !out.iter().any(|o| o.name == e.name)
         {
             out.push(e);
