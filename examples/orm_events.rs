@@ -14,6 +14,7 @@ use sqlalgebra::prelude::*;
 use sqlalgebra::schema::ColumnDefault;
 use sqlalgebra_sqlite::Sqlite;
 
+/// `user_account`
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Users;
 impl Table for Users {
@@ -28,16 +29,22 @@ impl Table for Users {
     type PrimaryKey = users::Id;
 }
 
+/// Columns of `user_account`.
 pub mod users {
     use super::*;
+    /// The primary key, assigned by the database.
     #[derive(Clone, Copy, Debug, Default)]
     pub struct Id;
+    /// The name.
     #[derive(Clone, Copy, Debug, Default)]
     pub struct Name;
+    /// Points.
     #[derive(Clone, Copy, Debug, Default)]
     pub struct Karma;
+    /// When the row was inserted (server default).
     #[derive(Clone, Copy, Debug, Default)]
     pub struct CreatedAt;
+    /// When the row was last updated (server default, and `now()` on update).
     #[derive(Clone, Copy, Debug, Default)]
     pub struct UpdatedAt;
     impl Column for Id {
@@ -72,12 +79,18 @@ pub mod users {
     }
 }
 
+/// A user, mapped to `user_account`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
+    /// `id`
     pub id: i64,
+    /// `name`
     pub name: String,
+    /// `karma`
     pub karma: i64,
+    /// `created_at`: empty until the server fills it in.
     pub created_at: String,
+    /// `updated_at`
     pub updated_at: String,
 }
 

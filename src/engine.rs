@@ -111,7 +111,8 @@ impl PoolOptions {
     /// Calls `hook` after every statement any connection of the engine
     /// sends (Core and ORM alike), with its SQL, binds, rows changed or
     /// read, elapsed time and error: instrumentation for a whole engine
-    /// (per connection: [`Hooked`](crate::hooks::Hooked)).
+    /// (per connection: [`Hooked`](crate::hooks::Hooked)). The async
+    /// engine does not call these hooks yet.
     ///
     /// ```
     /// use std::sync::Arc;

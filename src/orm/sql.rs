@@ -371,6 +371,7 @@ mod tests {
             &["id", "name", "version"],
             &cells,
             &[false, true, true],
+            &[],
             &row,
         )
         .unwrap();
