@@ -349,7 +349,7 @@ impl<C: Connection> Session<'_, C> {
     ///
     /// ```
     /// # use sqlalgebra::prelude::*;
-    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::orm::{ObjectState, doc_models::*};
     /// # fn demo<C: Connection>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
     /// let h = s.get::<User>(1)?.expect("user 1");
     /// s.execute::<User>(&update(Users).set(users::Status.set("banned")).filter(users::Id.eq(1)))?;
