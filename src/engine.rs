@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use crate::conn::Connection;
 use crate::connect_failure::LastFailure;
 use crate::error::{Error, Result};
+use crate::hooks::{StatementEvent, StatementKind, StatementStart};
 use crate::isolation::IsolationLevel;
+use crate::observe::StatementHooks;
 use crate::render::{Dialect, SqlId};
 use crate::value::ValueRef;
 
@@ -42,6 +44,7 @@ pub struct PoolOptions {
     pub(crate) pre_ping: bool,
     pub(crate) echo: bool,
     pub(crate) isolation: Option<IsolationLevel>,
+    pub(crate) hooks: StatementHooks,
 }
 
 impl Default for PoolOptions {
@@ -55,6 +58,7 @@ impl Default for PoolOptions {
             pre_ping: true,
             echo: false,
             isolation: None,
+            hooks: StatementHooks::default(),
         }
     }
 }
@@ -102,6 +106,49 @@ impl PoolOptions {
     #[must_use]
     pub fn echo(mut self, on: bool) -> Self {
         self.echo = on;
+        self
+    }
+    /// Calls `hook` after every statement any connection of the engine
+    /// sends (Core and ORM alike), with its SQL, binds, rows changed or
+    /// read, elapsed time and error: instrumentation for a whole engine
+    /// (per connection: [`Hooked`](crate::hooks::Hooked)). The async
+    /// engine does not call these hooks yet.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use sqlalgebra::prelude::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let rows = Arc::new(AtomicU64::new(0));
+    /// let seen = rows.clone();
+    /// let options = PoolOptions::default()
+    ///     .on_statement(move |e| { seen.fetch_add(e.rows, Ordering::Relaxed); });
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&options)?;
+    /// engine.connect()?.query_sql("SELECT 1 UNION ALL SELECT 2", &[], |_| Ok(true))?;
+    /// assert_eq!(rows.load(Ordering::Relaxed), 2);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn on_statement(
+        mut self,
+        hook: impl Fn(&StatementEvent<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.after.push(std::sync::Arc::new(hook));
+        self
+    }
+    /// Calls `hook` before every statement any connection of the engine
+    /// sends, with its SQL and binds.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// let o = PoolOptions::default().before_statement(|s| log::debug!("{}", s.sql));
+    /// ```
+    #[must_use]
+    pub fn before_statement(
+        mut self,
+        hook: impl Fn(&StatementStart<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.hooks.before.push(std::sync::Arc::new(hook));
         self
     }
     /// The isolation level of every connection's transactions (SQLAlchemy's
@@ -157,6 +204,7 @@ impl PoolOptions {
 pub struct Engine<B: Backend> {
     pool: r2d2::Pool<B::Manager>,
     echo: bool,
+    hooks: std::sync::Arc<StatementHooks>,
     isolation: Option<IsolationLevel>,
     failure: LastFailure,
 }
@@ -166,6 +214,7 @@ impl<B: Backend> Clone for Engine<B> {
         Engine {
             pool: self.pool.clone(),
             echo: self.echo,
+            hooks: self.hooks.clone(),
             isolation: self.isolation,
             failure: self.failure.clone(),
         }
@@ -212,6 +261,7 @@ impl<B: Backend> Engine<B> {
         let engine = Engine {
             pool,
             echo: options.echo,
+            hooks: std::sync::Arc::new(options.hooks.clone()),
             isolation: options.isolation,
             failure,
         };
@@ -238,6 +288,7 @@ impl<B: Backend> Engine<B> {
         Engine {
             pool: Self::builder(options, &failure).build_unchecked(manager),
             echo: options.echo,
+            hooks: std::sync::Arc::new(options.hooks.clone()),
             isolation: options.isolation,
             failure,
         }
@@ -274,6 +325,7 @@ impl<B: Backend> Engine<B> {
         let mut conn: Pooled<B> = Pooled {
             conn,
             echo: self.echo,
+            hooks: self.hooks.clone(),
         };
         if conn.isolation_level() != self.isolation {
             conn.set_isolation_level(self.isolation)?;
@@ -337,6 +389,7 @@ impl<B: Backend> Engine<B> {
 pub struct Pooled<B: Backend> {
     conn: r2d2::PooledConnection<B::Manager>,
     echo: bool,
+    hooks: std::sync::Arc<StatementHooks>,
 }
 
 impl<B: Backend> Deref for Pooled<B> {
@@ -365,6 +418,14 @@ impl<B: Backend> Pooled<B> {
             echo(sql, binds);
         }
     }
+
+    /// The text cached under `id`, for the statement hooks.
+    fn cached_sql(&mut self, id: SqlId) -> String {
+        self.conn
+            .sql_cache()
+            .and_then(|c| c.sql(id).map(str::to_owned))
+            .unwrap_or_default()
+    }
 }
 
 impl<B: Backend> Connection for Pooled<B> {
@@ -382,17 +443,33 @@ impl<B: Backend> Connection for Pooled<B> {
         if self.echo {
             echo(sql, binds);
         }
-        self.conn.execute_sql(sql, binds)
+        if !self.hooks.active() {
+            return self.conn.execute_sql(sql, binds);
+        }
+        let seen = self.hooks.start(StatementKind::Execute, sql, binds);
+        let r = self.conn.execute_sql(sql, binds);
+        seen.finish(sql, binds, *r.as_ref().unwrap_or(&0), r.as_ref().err());
+        r
     }
 
-    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
     {
         if self.echo {
             echo(sql, binds);
         }
-        self.conn.query_sql(sql, binds, each)
+        if !self.hooks.active() {
+            return self.conn.query_sql(sql, binds, each);
+        }
+        let seen = self.hooks.start(StatementKind::Query, sql, binds);
+        let mut rows = 0;
+        let r = self.conn.query_sql(sql, binds, |row| {
+            rows += 1;
+            each(row)
+        });
+        seen.finish(sql, binds, rows, r.as_ref().err());
+        r
     }
 
     #[inline]
@@ -400,18 +477,36 @@ impl<B: Backend> Connection for Pooled<B> {
         if self.echo {
             self.echo_cached(id, binds);
         }
-        self.conn.execute_cached(id, binds)
+        if !self.hooks.active() {
+            return self.conn.execute_cached(id, binds);
+        }
+        let sql = self.cached_sql(id);
+        let seen = self.hooks.start(StatementKind::Execute, &sql, binds);
+        let r = self.conn.execute_cached(id, binds);
+        seen.finish(&sql, binds, *r.as_ref().unwrap_or(&0), r.as_ref().err());
+        r
     }
 
     #[inline]
-    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
     {
         if self.echo {
             self.echo_cached(id, binds);
         }
-        self.conn.query_cached(id, binds, each)
+        if !self.hooks.active() {
+            return self.conn.query_cached(id, binds, each);
+        }
+        let sql = self.cached_sql(id);
+        let seen = self.hooks.start(StatementKind::Query, &sql, binds);
+        let mut rows = 0;
+        let r = self.conn.query_cached(id, binds, |row| {
+            rows += 1;
+            each(row)
+        });
+        seen.finish(&sql, binds, rows, r.as_ref().err());
+        r
     }
 
     fn execute_cached_many<F>(
@@ -419,7 +514,7 @@ impl<B: Backend> Connection for Pooled<B> {
         id: SqlId,
         binds: &[ValueRef<'_>],
         per_run: usize,
-        each: F,
+        mut each: F,
     ) -> Result<()>
     where
         F: FnMut(usize, u64) -> Result<()>,
@@ -429,7 +524,22 @@ impl<B: Backend> Connection for Pooled<B> {
                 self.echo_cached(id, run);
             }
         }
-        self.conn.execute_cached_many(id, binds, per_run, each)
+        if !self.hooks.active() {
+            return self.conn.execute_cached_many(id, binds, per_run, each);
+        }
+        // Observed: run by run, each timed on its own.
+        let sql = self.cached_sql(id);
+        for (k, run) in binds.chunks(per_run.max(1)).enumerate() {
+            let seen = self.hooks.start(StatementKind::Execute, &sql, run);
+            let mut rows = 0;
+            let r = self.conn.execute_cached_many(id, run, per_run, |_, n| {
+                rows = n;
+                each(k, n)
+            });
+            seen.finish(&sql, run, rows, r.as_ref().err());
+            r?;
+        }
+        Ok(())
     }
 
     fn insert_cached_many<F>(
@@ -437,7 +547,7 @@ impl<B: Backend> Connection for Pooled<B> {
         id: SqlId,
         binds: &[ValueRef<'_>],
         per_run: usize,
-        each: F,
+        mut each: F,
     ) -> Result<()>
     where
         F: FnMut(usize, Option<i64>) -> Result<()>,
@@ -447,14 +557,32 @@ impl<B: Backend> Connection for Pooled<B> {
                 self.echo_cached(id, run);
             }
         }
-        self.conn.insert_cached_many(id, binds, per_run, each)
+        if !self.hooks.active() {
+            return self.conn.insert_cached_many(id, binds, per_run, each);
+        }
+        let sql = self.cached_sql(id);
+        for (k, run) in binds.chunks(per_run.max(1)).enumerate() {
+            let seen = self.hooks.start(StatementKind::Execute, &sql, run);
+            let r = self
+                .conn
+                .insert_cached_many(id, run, per_run, |_, assigned| each(k, assigned));
+            seen.finish(&sql, run, u64::from(r.is_ok()), r.as_ref().err());
+            r?;
+        }
+        Ok(())
     }
 
     fn batch_execute(&mut self, sql: &str) -> Result<()> {
         if self.echo {
             echo(sql, &[]);
         }
-        self.conn.batch_execute(sql)
+        if !self.hooks.active() {
+            return self.conn.batch_execute(sql);
+        }
+        let seen = self.hooks.start(StatementKind::Batch, sql, &[]);
+        let r = self.conn.batch_execute(sql);
+        seen.finish(sql, &[], 0, r.as_ref().err());
+        r
     }
 
     fn transaction_depth(&mut self) -> &mut u32 {

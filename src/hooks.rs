@@ -76,7 +76,29 @@ pub struct StatementEvent<'e> {
     pub error: Option<&'e Error>,
 }
 
+/// What a hook learns about a statement before it is sent
+/// ([`Hooked::on_before_statement`],
+/// [`PoolOptions::before_statement`](crate::PoolOptions::before_statement)).
+///
+/// ```
+/// use sqlalgebra::hooks::{Hooked, StatementStart};
+/// # fn main() -> sqlalgebra::Result<()> {
+/// let mut conn = Hooked::new(sqlalgebra_sqlite::Sqlite::memory()?.connect()?);
+/// conn.on_before_statement(|s: &StatementStart<'_>| log::debug!("sending {}", s.sql));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct StatementStart<'e> {
+    /// How it is sent.
+    pub kind: StatementKind,
+    /// The SQL text.
+    pub sql: &'e str,
+    /// The values bound to its placeholders.
+    pub binds: &'e [ValueRef<'e>],
+}
+
 type Hook = Box<dyn FnMut(&StatementEvent<'_>) + Send>;
+type BeforeHook = Box<dyn FnMut(&StatementStart<'_>) + Send>;
 
 /// A connection that calls hooks after every statement and counts them.
 /// It is a [`Connection`] itself: run statements, sessions and
@@ -96,6 +118,7 @@ type Hook = Box<dyn FnMut(&StatementEvent<'_>) + Send>;
 pub struct Hooked<C> {
     inner: C,
     hooks: Vec<Hook>,
+    before: Vec<BeforeHook>,
     count: usize,
     log: Vec<String>,
 }
@@ -115,6 +138,7 @@ impl<C: Connection + 'static> Hooked<C> {
         Hooked {
             inner: conn,
             hooks: Vec::new(),
+            before: Vec::new(),
             count: 0,
             log: Vec::new(),
         }
@@ -124,6 +148,18 @@ impl<C: Connection + 'static> Hooked<C> {
     /// added before it).
     pub fn on_statement(&mut self, hook: impl FnMut(&StatementEvent<'_>) + Send + 'static) {
         self.hooks.push(Box::new(hook));
+    }
+
+    /// Calls `hook` before every statement is sent from now on, with its
+    /// SQL and binds (after the hooks added before it).
+    pub fn on_before_statement(&mut self, hook: impl FnMut(&StatementStart<'_>) + Send + 'static) {
+        self.before.push(Box::new(hook));
+    }
+
+    fn start(&mut self, kind: StatementKind, sql: &str, binds: &[ValueRef<'_>]) {
+        for hook in &mut self.before {
+            hook(&StatementStart { kind, sql, binds });
+        }
     }
 
     /// How many statements (not batches) were sent since the wrapper was
@@ -191,6 +227,7 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
+        self.start(StatementKind::Execute, sql, binds);
         let start = Instant::now();
         let r = self.inner.execute_sql(sql, binds);
         self.fire(&event(
@@ -208,6 +245,7 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
     {
+        self.start(StatementKind::Query, sql, binds);
         let start = Instant::now();
         let mut rows = 0;
         let r = self.inner.query_sql(sql, binds, |row| {
@@ -219,6 +257,7 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     }
 
     fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        self.start(StatementKind::Batch, sql, &[]);
         let start = Instant::now();
         let r = self.inner.batch_execute(sql);
         self.fire(&event(StatementKind::Batch, sql, &[], 0, start, &r));
@@ -238,9 +277,10 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     }
 
     fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let sql = self.cached_text(id);
+        self.start(StatementKind::Execute, &sql, binds);
         let start = Instant::now();
         let r = self.inner.execute_cached(id, binds);
-        let sql = self.cached_text(id);
         self.fire(&event(
             StatementKind::Execute,
             &sql,
@@ -256,13 +296,14 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
     {
+        let sql = self.cached_text(id);
+        self.start(StatementKind::Query, &sql, binds);
         let start = Instant::now();
         let mut rows = 0;
         let r = self.inner.query_cached(id, binds, |row| {
             rows += 1;
             each(row)
         });
-        let sql = self.cached_text(id);
         self.fire(&event(StatementKind::Query, &sql, binds, rows, start, &r));
         r
     }
@@ -279,13 +320,16 @@ impl<C: Connection + 'static> Connection for Hooked<C> {
     {
         // One event per run, after the driver ran them all (it may run
         // them as one prepared statement).
+        let sql = self.cached_text(id);
+        for run in binds.chunks(per_run.max(1)) {
+            self.start(StatementKind::Execute, &sql, run);
+        }
         let start = Instant::now();
         let mut runs: Vec<u64> = Vec::new();
         let r = self.inner.execute_cached_many(id, binds, per_run, |i, n| {
             runs.push(n);
             each(i, n)
         });
-        let sql = self.cached_text(id);
         let per = start.elapsed() / u32::try_from(runs.len().max(1)).unwrap_or(u32::MAX);
         let ok: Result<()> = Ok(());
         for (run, n) in binds.chunks(per_run.max(1)).zip(&runs) {

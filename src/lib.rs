@@ -64,6 +64,7 @@ pub mod hooks;
 pub mod integrations;
 mod isolation;
 mod macros;
+mod observe;
 pub mod orm;
 pub mod query;
 pub mod render;
@@ -90,8 +91,8 @@ pub mod prelude {
     };
     pub use crate::expr::{
         DatePart, FrameBound, WindowFunction, abs, case_when, cast, coalesce, dense_rank, extract,
-        extract_day, extract_month, extract_year, func, lag, lead, length, literal, lower, ntile,
-        nullif, rank, replace, round, row_number, substr, trim, upper, window,
+        extract_day, extract_month, extract_year, func, lag, lead, length, literal, lower, now,
+        ntile, nullif, rank, replace, round, row_number, substr, trim, upper, window,
     };
     pub use crate::orm::{
         BelongsTo, Cascade, Handle, HasMany, HasOne, ManyToMany, Model, RelatedExt, Relationships,

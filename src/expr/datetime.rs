@@ -208,3 +208,46 @@ where
 }
 
 crate::macros::in_scope! { [E] Extract<E> { E: IE }; }
+
+/// `CURRENT_TIMESTAMP`: the server's current date and time, as a
+/// `Timestamp` (SQLAlchemy's `func.now()`), on every dialect. A value the
+/// server computes: the ORM's on-update values use it
+/// ([`Model::on_update`](crate::orm::Model::on_update)).
+///
+/// | | |
+/// |---|---|
+/// | SQLite, PostgreSQL, MySQL | `CURRENT_TIMESTAMP` |
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra_sqlite::Sqlite;
+/// assert_eq!(select(now()).to_sql(&Sqlite)?.sql, "SELECT CURRENT_TIMESTAMP");
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
+pub fn now() -> Now {
+    Now
+}
+
+/// `CURRENT_TIMESTAMP`; see [`now`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Now;
+
+impl Render for Now {
+    fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        w.push_sql(w.dialect().current_timestamp());
+    }
+    #[inline]
+    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static NOW: NodeTag = NodeTag::new("CURRENT_TIMESTAMP");
+        key.tag(&NOW);
+        true
+    }
+}
+
+impl Expression for Now {
+    type SqlType = Timestamp;
+}
+
+crate::macros::in_scope! {
+    [] Now {};
+}

@@ -2,7 +2,7 @@
 
 use super::{Expression, IntoExpr};
 use crate::render::{
-    GroupCheck, IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
+    EvalRow, GroupCheck, IlikeStyle, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
 };
 use crate::types::{Bool, SqlType};
 use crate::value::ValueRef;
@@ -253,6 +253,10 @@ impl<E: Expression, V: Render> Render for InList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, false);
     }
+    fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+        let v = self.expr.evaluate(row)?;
+        crate::render::in_list(v, self.values.iter().map(|x| x.evaluate(row)), false, row)
+    }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect_in(&self.expr, &self.values, out);
     }
@@ -276,6 +280,10 @@ impl<E: Expression, V: Render> Render for InList<E, V> {
 impl<E: Expression, V: Render> Render for NotInList<E, V> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         render_in(w, &self.expr, &self.values, true);
+    }
+    fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+        let v = self.expr.evaluate(row)?;
+        crate::render::in_list(v, self.values.iter().map(|x| x.evaluate(row)), true, row)
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         collect_in(&self.expr, &self.values, out);
@@ -400,6 +408,10 @@ macro_rules! postfix_node {
             fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
                 w.push_operand(&self.expr, OPERAND);
                 w.push_sql($sql);
+            }
+            fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+                let null = self.expr.evaluate(row)? == ValueRef::Null;
+                Some(ValueRef::Bool(null == ($sql == " IS NULL")))
             }
             fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
                 self.expr.collect_tables(out);

@@ -65,7 +65,9 @@ pub use crate::types::sql_enum::{EnumValue, enum_or_null};
 pub use aggregate::{Avg, Count, CountStar, Max, Min, Sum, avg, count, count_star, max, min, sum};
 pub use array::{ArrayExpressionMethods, ArrayIndex, ArrayLike, ArrayTest, Cardinality};
 pub use case::{Case, CaseElse, Else, NoElse, When, WhenList, case_when};
-pub use datetime::{DatePart, Extract, extract, extract_day, extract_month, extract_year};
+pub use datetime::{
+    DatePart, Extract, Now, extract, extract_day, extract_month, extract_year, now,
+};
 pub use func::{
     Cast, Coalesce, Func, FuncArgs, IntoNaturalExpr, NaturalType, NoArgs, NullIf, cast, coalesce,
     func, literal, nullif,
@@ -116,6 +118,9 @@ impl<C: Column> Render for C {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_qualified(<C::Table as Table>::NAME, C::NAME);
+    }
+    fn evaluate<'a>(&'a self, row: &'a dyn crate::render::EvalRow) -> Option<ValueRef<'a>> {
+        row.cell(<C::Table as Table>::NAME, C::NAME)
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         add_table(out, TableRef::new(<C::Table as Table>::NAME));
@@ -258,6 +263,11 @@ impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
         key.bind(value);
         // Out of range: not cached, so that rendering reports it.
         out_of_range::<ST>(value).is_none()
+    }
+    #[inline]
+    fn evaluate<'a>(&'a self, row: &'a dyn crate::render::EvalRow) -> Option<ValueRef<'a>> {
+        let _ = row;
+        self.bound_value()
     }
     #[inline]
     fn bound_value(&self) -> Option<ValueRef<'_>> {

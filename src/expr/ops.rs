@@ -3,9 +3,11 @@
 
 use super::Expression;
 use crate::render::{
-    ConcatStyle, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet, precedence,
+    BinOp, ConcatStyle, EvalRow, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet,
+    precedence,
 };
 use crate::types::{Bool, BoolLike, Promote, PropagateNull, SqlKind, SqlType, Text};
+use crate::value::ValueRef;
 
 /// How a binary node's operands are written, beyond the operator.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -154,6 +156,10 @@ macro_rules! binary_render {
             fn precedence(&self) -> u8 {
                 $prec
             }
+            fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+                let (l, r) = (self.left.evaluate(row)?, self.right.evaluate(row)?);
+                crate::render::binary(BinOp::$name, l, r, row)
+            }
             #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
                 static TAG: NodeTag = NodeTag::new(stringify!($name));
@@ -187,6 +193,10 @@ macro_rules! binary_render {
             }
             fn precedence(&self) -> u8 {
                 $prec
+            }
+            fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+                let (l, r) = (self.left.evaluate(row)?, self.right.evaluate(row)?);
+                crate::render::binary(BinOp::$name, l, r, row)
             }
             #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -328,6 +338,9 @@ impl<E: Render> Render for Not<E> {
     }
     fn precedence(&self) -> u8 {
         precedence::NOT
+    }
+    fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+        crate::render::not(self.expr.evaluate(row)?)
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

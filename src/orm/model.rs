@@ -87,6 +87,71 @@ pub trait Model: Clone + Send + 'static {
     /// changed.
     fn before_update(&mut self) {}
 
+    /// The columns this object leaves to their server DEFAULT at INSERT,
+    /// by name (SQLAlchemy's `server_default`): for a non-`Option` field
+    /// such as `created_at`, which has no NULL to say "unset". The INSERT
+    /// leaves them out and the session reads what the database stored back
+    /// (with `RETURNING` where the dialect has it, in the batched
+    /// multi-row INSERT too; else a `SELECT`). The default is none; a NULL
+    /// field of a column with a [`DEFAULT`](crate::Column::DEFAULT) is left
+    /// out as well.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Posts;
+    /// # impl Table for Posts { const NAME: &'static str = "posts"; type Columns = (Id, CreatedAt); type PrimaryKey = Id; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct CreatedAt;
+    /// # impl Column for Id { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "id"; }
+    /// # impl Column for CreatedAt { type Table = Posts; type SqlType = Timestamp; const NAME: &'static str = "created_at"; }
+    /// # #[derive(Clone)] pub struct Post { id: i64, created_at: String }
+    /// impl Model for Post {
+    /// #   type Table = Posts; type Columns = (Id, CreatedAt); type Row = (i64, String); type Key = i64;
+    /// #   fn from_row((id, created_at): Self::Row) -> Self { Post { id, created_at } }
+    /// #   fn values(&self) -> (&i64, &String) { (&self.id, &self.created_at) }
+    /// #   fn key(&self) -> i64 { self.id }
+    ///     // ...
+    ///     fn server_defaults(&self) -> &'static [&'static str] {
+    ///         if self.created_at.is_empty() { &["created_at"] } else { &[] }
+    ///     }
+    /// }
+    /// ```
+    fn server_defaults(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// SQL values the UPDATE of a changed object also sets, evaluated by
+    /// the server (SQLAlchemy's `onupdate=func.now()`):
+    /// `set.column(UpdatedAt, now())`, `set.column(Edits, Edits.add(1))`;
+    /// see [`OnUpdate`](super::OnUpdate) for an example. The session reads
+    /// the updated rows back after the UPDATE (one `SELECT` per batch). A
+    /// column the object changed itself keeps its own value. It must set
+    /// the same columns with the same SQL every time (binds may differ):
+    /// the UPDATE's text is cached. The default sets nothing.
+    fn on_update(set: &mut super::OnUpdate<Self>) {
+        let _ = set;
+    }
+
+    /// Called by `flush` after the INSERT of the object, with what the
+    /// database assigned (its generated key, server defaults) filled in.
+    /// The default does nothing. See [`events`](super::events) for the
+    /// session's own events and an example.
+    fn after_insert(&self) {}
+
+    /// Called by `flush` after the UPDATE of a changed object. The default
+    /// does nothing.
+    fn after_update(&self) {}
+
+    /// Called by `flush` just before the DELETE of an object marked for
+    /// deletion (cascades included); the object is as loaded. The default
+    /// does nothing.
+    fn before_delete(&self) {}
+
+    /// Called by `flush` after the DELETE of the object. Bulk statements
+    /// ([`Session::execute`](super::Session::execute)) call none of these
+    /// per-object hooks. The default does nothing.
+    fn after_delete(&self) {}
+
     /// The version column for optimistic concurrency, if the model has one.
     ///
     /// The session increments it on every UPDATE and makes the UPDATE (and

@@ -90,6 +90,8 @@ pub struct Session<'c, C: Connection> {
     pub(crate) tx: TxState,
     pub(crate) statements: u64,
     pub(crate) config: Config,
+    /// [events] The listeners of [`Session::listen`].
+    pub(crate) listeners: super::events::Listeners<'c, C>,
 }
 
 impl<C: Connection> std::fmt::Debug for Session<'_, C> {
@@ -133,6 +135,7 @@ impl<'c, C: Connection> Session<'c, C> {
                 autoflush: true,
                 batch_size: DEFAULT_BATCH_SIZE,
             },
+            listeners: super::events::Listeners::new(),
         }
     }
 

@@ -283,6 +283,7 @@ pub(crate) fn update<'a>(
     names: &[&str],
     cells: &[ValueRef<'a>],
     changed: &[bool],
+    on_update: &'a [(&'static str, &'a dyn Render)],
     row: &RowMatch<'a, '_>,
 ) -> Result<Rendered<'a>> {
     let mut w = SqlWriter::new(d);
@@ -298,6 +299,7 @@ pub(crate) fn update<'a>(
         w.push_sql(" = ");
         w.push_bind(*cell);
     }
+    super::server_values::write_set(&mut w, on_update);
     row.write(&mut w);
     w.finish()
 }
@@ -369,6 +371,7 @@ mod tests {
             &["id", "name", "version"],
             &cells,
             &[false, true, true],
+            &[],
             &row,
         )
         .unwrap();

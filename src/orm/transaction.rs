@@ -2,6 +2,7 @@
 //! (`begin_nested`), each keeping the identity map consistent with the
 //! database.
 
+use super::events::SessionEvent;
 use super::session::{Session, split};
 use crate::conn::{Connection, begin_transaction, commit_transaction, rollback_transaction};
 use crate::error::{Error, Result};
@@ -31,6 +32,8 @@ impl<C: Connection> Session<'_, C> {
     /// When the flush or the COMMIT fails; the session is then rolled back
     /// (a failed flush rolls back only an open savepoint).
     pub fn commit(&mut self) -> Result<()> {
+        // [events] Listeners of `SessionEvent::BeforeCommit`.
+        self.fire(SessionEvent::BeforeCommit)?;
         self.flush()?;
         while self.tx.levels.len() > 1 {
             if let Err(e) = commit_transaction(self.conn) {
@@ -60,7 +63,8 @@ impl<C: Connection> Session<'_, C> {
         }
         let id = self.tx.new_id();
         self.tx.levels = vec![id];
-        Ok(())
+        // [events] Listeners of `SessionEvent::AfterCommit`.
+        self.fire(SessionEvent::AfterCommit)
     }
 
     /// Rolls back the session's transaction and its savepoints, and puts
@@ -84,7 +88,8 @@ impl<C: Connection> Session<'_, C> {
             self.tx.open = false;
         }
         self.forget_transaction(true);
-        result
+        // [events] Listeners of `SessionEvent::AfterRollback`.
+        result.and(self.fire(SessionEvent::AfterRollback))
     }
 
     /// Undoes every journal level in memory and starts a fresh unit of

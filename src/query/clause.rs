@@ -223,6 +223,14 @@ pub trait Assignments<T: Table> {
         let _ = key;
         false
     }
+    /// Calls `each` with every assigned column's name and value, in
+    /// order, and returns `true`; `false` (the default) when they cannot
+    /// be listed. The ORM evaluates them on the objects a bulk UPDATE
+    /// changed ([`Synchronize`](crate::orm::Synchronize)).
+    fn each_assignment<'a>(&'a self, each: &mut dyn FnMut(&'static str, &'a dyn Render)) -> bool {
+        let _ = each;
+        false
+    }
 }
 
 impl<T: Table, C: Column, E: Expression> Assignments<T> for Assign<C, E>
@@ -255,6 +263,10 @@ where
     #[inline]
     fn values_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         self.value.sql_key(key)
+    }
+    fn each_assignment<'a>(&'a self, each: &mut dyn FnMut(&'static str, &'a dyn Render)) -> bool {
+        each(C::NAME, &self.value);
+        true
     }
 }
 
@@ -373,6 +385,11 @@ macro_rules! tuple_impls {
                 let ($($T,)+) = self;
                 key.word(Self::COUNT);
                 $($T.columns_key(key))&&+
+            }
+            #[allow(non_snake_case)]
+            fn each_assignment<'a>(&'a self, each: &mut dyn FnMut(&'static str, &'a dyn Render)) -> bool {
+                let ($($T,)+) = self;
+                $($T.each_assignment(each))&&+
             }
             #[allow(non_snake_case)]
             #[inline]

@@ -43,4 +43,5 @@ pub use subquery::{
     exists,
 };
 pub use text::{TextQuery, Value, text};
+pub(crate) use write::in_write_scope;
 pub use write::{Delete, Update, UpdateTable, WriteSources, delete_from, update};

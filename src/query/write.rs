@@ -101,7 +101,7 @@ crate::macros::for_tuples!(tuple_sources);
 
 /// Makes the target table and `sources` the scope of a write statement's
 /// clauses, with columns of any other table refused, while `f` writes them.
-fn in_write_scope<'a, T: Table, F: WriteSources>(
+pub(crate) fn in_write_scope<'a, T: Table, F: WriteSources>(
     w: &mut SqlWriter<'a>,
     sources: &F,
     f: impl FnOnce(&mut SqlWriter<'a>),
@@ -156,8 +156,8 @@ pub fn update<T: Table>(table: T) -> UpdateTable<T> {
 #[must_use = "a statement does nothing until it is run with `execute`"]
 pub struct Update<T, A, W = (), F = ()> {
     table: T,
-    assignments: A,
-    filter: W,
+    pub(crate) assignments: A,
+    pub(crate) filter: W,
     from: F,
 }
 
@@ -320,7 +320,7 @@ pub fn delete_from<T: Table>(table: T) -> Delete<T> {
 #[must_use = "a statement does nothing until it is run with `execute`"]
 pub struct Delete<T, W = (), U = ()> {
     table: T,
-    filter: W,
+    pub(crate) filter: W,
     using: U,
 }
 

@@ -709,6 +709,22 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         true
     }
 
+    /// Whether text compares byte-wise, as Rust compares strings, under
+    /// the default collation: true by default (SQLite's `BINARY`,
+    /// PostgreSQL's deterministic collations), false on MySQL and MariaDB,
+    /// whose default collations ignore case and trailing spaces. The ORM
+    /// evaluates text comparisons in Rust only where it is true
+    /// ([`EvalRow::binary_text`](super::EvalRow::binary_text)).
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_sqlite::Sqlite.binary_text_comparison());
+    /// assert!(!sqlalgebra_mysql::Mysql.binary_text_comparison());
+    /// ```
+    fn binary_text_comparison(&self) -> bool {
+        true
+    }
+
     /// Whether a placeholder may stand twice in a statement for one value
     /// (`$1 ... $1`, PostgreSQL). Then a GROUP BY, HAVING or ORDER BY term
     /// that repeats an expression of the SELECT list with bound values is

@@ -2,6 +2,7 @@
 //! [`Dialect`] and collects its bind values.
 
 mod dialect;
+mod evaluate;
 mod group_check;
 mod key;
 mod terms;
@@ -11,6 +12,8 @@ pub use dialect::{
     ConcatStyle, Dialect, IlikeStyle, MultiTableStyle, UpsertStyle, WriteKind, push_int,
     push_precision, write_standard_type,
 };
+pub use evaluate::EvalRow;
+pub(crate) use evaluate::{BinOp, binary, in_list, not, selects};
 pub(crate) use group_check::Dependent;
 pub use group_check::GroupCheck;
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
@@ -253,6 +256,32 @@ pub trait Render {
     /// ```
     #[inline]
     fn bound_value(&self) -> Option<ValueRef<'_>> {
+        None
+    }
+
+    /// Evaluates this node in Rust on `row`, as the database would: the
+    /// value of a column, a bind, a comparison, AND/OR/NOT, IS NULL, IN,
+    /// integer arithmetic. `None`, the default, when it cannot be
+    /// evaluated exactly (functions, subqueries, text on a
+    /// case-insensitive collation): the ORM then asks the database (see
+    /// [`Synchronize`](crate::orm::Synchronize)).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{EvalRow, Render};
+    /// use sqlalgebra::value::ValueRef;
+    /// struct NoColumns;
+    /// impl EvalRow for NoColumns {
+    ///     fn cell(&self, _: &str, _: &str) -> Option<ValueRef<'_>> { None }
+    ///     fn binary_text(&self) -> bool { true }
+    /// }
+    /// let p = bind::<BigInt, _>(2i64).lt(3i64).and(bind::<Text, _>("a").is_not_null());
+    /// assert_eq!(p.evaluate(&NoColumns), Some(ValueRef::Bool(true)));
+    /// // Concatenation is not evaluated (MySQL's CONCAT and NULLs differ).
+    /// assert_eq!(bind::<Text, _>("a").concat("b").evaluate(&NoColumns), None);
+    /// ```
+    fn evaluate<'a>(&'a self, row: &'a dyn EvalRow) -> Option<ValueRef<'a>> {
+        let _ = row;
         None
     }
 }

@@ -171,6 +171,11 @@ fn parse_mariadb(version: &str) -> Option<MariaDb> {
 // What MySQL and MariaDB spell alike: both impls expand it.
 macro_rules! mysql_spelling {
     () => {
+        /// False: the default collations ignore case and trailing spaces.
+        fn binary_text_comparison(&self) -> bool {
+            false
+        }
+
         /// `SET TRANSACTION ISOLATION LEVEL ...` (the next transaction
         /// only), then `BEGIN`.
         fn begin_isolated(

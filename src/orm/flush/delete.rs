@@ -43,6 +43,8 @@ pub(super) fn flush_deletes<M: Model, C: Connection>(
     if deleted.is_empty() {
         return Ok(());
     }
+    // [events] `Model::before_delete`.
+    super::super::events::before_delete(arena, &deleted);
     // Each object's key and version as loaded.
     let mut rows: Vec<(M::Key, Option<i64>)> = Vec::with_capacity(deleted.len());
     let mut version_column = None;
@@ -109,5 +111,7 @@ pub(super) fn flush_deletes<M: Model, C: Connection>(
     for &i in &deleted {
         arena.mark_removed(i);
     }
+    // [events] `Model::after_delete`.
+    super::super::events::after_delete(arena, &deleted);
     Ok(())
 }

@@ -66,6 +66,7 @@ impl Shape {
         push_cells(value, &mut cells);
         let mut auto = None;
         let mut defaults = false;
+        let server = value.server_defaults();
         let skip = cells
             .iter()
             .zip(columns)
@@ -74,7 +75,9 @@ impl Shape {
                 if def.autoincrement && is_unset(*c) {
                     auto = Some(j);
                     true
-                } else if def.default.is_some() && *c == ValueRef::Null {
+                } else if (def.default.is_some() && *c == ValueRef::Null)
+                    || server.contains(&def.name)
+                {
                     defaults = true;
                     true
                 } else {
@@ -117,6 +120,8 @@ pub(super) fn flush_inserts<M: Model, C: Connection>(
     for (shape, slots) in &groups {
         insert_group(arena, db, shape, slots, batch)?;
     }
+    // [events] `Model::after_insert`.
+    super::super::events::after_insert(arena, &new);
     Ok(())
 }
 
@@ -366,8 +371,8 @@ fn replace_by_key<M: Model>(arena: &mut Arena<M>, chunk: &[u32], rows: Vec<M>) -
 }
 
 /// Reads the rows of `chunk` back by key (server defaults, where INSERT
-/// cannot return them).
-fn reread<M: Model, C: Connection>(
+/// cannot return them; on-update values).
+pub(super) fn reread<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     chunk: &[u32],

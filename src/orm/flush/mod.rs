@@ -9,6 +9,7 @@ mod update;
 use std::any::Any;
 
 use super::arena::{Arena, State};
+use super::events::SessionEvent;
 use super::identity::{Db, IdentityMap};
 use super::loading::Relations;
 use super::model::Model;
@@ -132,8 +133,10 @@ impl<C: Connection> Session<'_, C> {
         if !has_work {
             return Ok(());
         }
+        // [events] Listeners of `SessionEvent::BeforeFlush` / `AfterFlush`.
+        self.fire(SessionEvent::BeforeFlush)?;
         match self.flush_all() {
-            Ok(()) => Ok(()),
+            Ok(()) => self.fire(SessionEvent::AfterFlush),
             Err(e) => {
                 self.rollback_innermost();
                 Err(e)

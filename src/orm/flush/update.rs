@@ -8,10 +8,11 @@ use smallvec::SmallVec;
 use super::super::arena::{Arena, State};
 use super::super::identity::{Db, key_names};
 use super::super::model::{Cells, KeyFor, Model, push_cells};
+use super::super::server_values;
 use super::super::sql::{self, RowMatch};
 use crate::conn::Connection;
 use crate::error::{Error, Result};
-use crate::render::NodeTag;
+use crate::render::{NodeTag, Render, SqlWriter};
 use crate::schema::{ColumnList, Table};
 use crate::value::ValueRef;
 
@@ -144,7 +145,20 @@ fn update_group<M: Model, C: Connection>(
         .filter_map(|&i| arena.slot(i as usize).map(|s| s.db_key()))
         .collect();
     let set = g.changed.iter().filter(|c| **c).count();
-    let per_run = set + key_names::<M>().len() + usize::from(g.version.is_some());
+    // [server values] `Model::on_update`: SQL set after the changed
+    // columns, its binds the same in every run.
+    let d = db.dialect();
+    let on_update = server_values::on_update_for::<M>(names, &g.changed);
+    let on_update: Vec<(&'static str, &dyn Render)> = on_update
+        .iter()
+        .map(|(c, v)| (*c, &**v as &dyn Render))
+        .collect();
+    let extra = {
+        let mut w = SqlWriter::new(d);
+        server_values::write_set(&mut w, &on_update);
+        w.finish()?.binds
+    };
+    let per_run = set + extra.len() + key_names::<M>().len() + usize::from(g.version.is_some());
     let mut binds: Vec<ValueRef<'_>> = Vec::with_capacity(per_run * g.slots.len());
     for (k, &i) in g.slots.iter().enumerate() {
         let Some(slot) = arena.slot(i as usize) else {
@@ -159,6 +173,7 @@ fn update_group<M: Model, C: Connection>(
                 .filter(|(_, c)| **c)
                 .map(|(v, _)| *v),
         );
+        binds.extend(extra.iter().copied());
         let mut key_cells = Cells::new();
         keys[k].key_cells(&mut key_cells);
         binds.extend(key_cells);
@@ -171,7 +186,6 @@ fn update_group<M: Model, C: Connection>(
             "the changed `{table}` objects do not all have {per_run} values to write"
         )));
     }
-    let d = db.dialect();
     let render = || {
         let first = &binds[..per_run];
         let mut cells = Cells::new();
@@ -186,10 +200,10 @@ fn update_group<M: Model, C: Connection>(
         let row = RowMatch {
             table,
             key_names: key_names::<M>(),
-            key: &first[set..set + key_len],
+            key: &first[set + extra.len()..set + extra.len() + key_len],
             version: g.version.zip(g.old_versions.first().copied()),
         };
-        Ok(sql::update(d, names, &cells, &g.changed, &row)?.sql)
+        Ok(sql::update(d, names, &cells, &g.changed, &on_update, &row)?.sql)
     };
     let words = update_words::<M>(g);
     db.execute_many(&words, render, &binds, per_run, |k, n| {
@@ -208,5 +222,11 @@ fn update_group<M: Model, C: Connection>(
     for &i in &g.slots {
         arena.mark_flushed(i);
     }
+    if !on_update.is_empty() {
+        // [server values] What the server computed.
+        super::insert::reread(arena, db, &g.slots)?;
+    }
+    // [events] `Model::after_update`.
+    super::super::events::after_update(arena, &g.slots);
     Ok(())
 }

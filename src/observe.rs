@@ -1,0 +1,130 @@
+//! Statement hooks of an engine ([`PoolOptions::on_statement`],
+//! [`PoolOptions::before_statement`]) and, with the `tracing` feature, a
+//! span per statement: what the engine's connections call around every
+//! statement they send.
+//!
+//! [`PoolOptions::on_statement`]: crate::PoolOptions::on_statement
+//! [`PoolOptions::before_statement`]: crate::PoolOptions::before_statement
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::error::Error;
+use crate::hooks::{StatementEvent, StatementKind, StatementStart};
+use crate::value::ValueRef;
+
+/// A hook of an engine, called after each statement of its connections.
+pub(crate) type AfterHook = Arc<dyn Fn(&StatementEvent<'_>) + Send + Sync>;
+/// A hook of an engine, called before each statement of its connections.
+pub(crate) type BeforeHook = Arc<dyn Fn(&StatementStart<'_>) + Send + Sync>;
+
+/// The statement hooks of an engine.
+#[derive(Clone, Default)]
+pub(crate) struct StatementHooks {
+    pub(crate) before: Vec<BeforeHook>,
+    pub(crate) after: Vec<AfterHook>,
+}
+
+impl std::fmt::Debug for StatementHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatementHooks")
+            .field("before", &self.before.len())
+            .field("after", &self.after.len())
+            .finish()
+    }
+}
+
+/// Whether a `tracing` subscriber wants statement spans.
+#[inline]
+fn tracing_on() -> bool {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::enabled!(target: "sqlalgebra::statement", tracing::Level::INFO)
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        false
+    }
+}
+
+impl StatementHooks {
+    /// Whether statements are observed at all (else nothing is timed).
+    #[inline]
+    pub(crate) fn active(&self) -> bool {
+        !self.before.is_empty() || !self.after.is_empty() || tracing_on()
+    }
+
+    /// Calls the before-hooks and starts timing (and the span).
+    pub(crate) fn start(
+        &self,
+        kind: StatementKind,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+    ) -> Observation<'_> {
+        for hook in &self.before {
+            hook(&StatementStart { kind, sql, binds });
+        }
+        Observation {
+            hooks: self,
+            kind,
+            #[cfg(feature = "tracing")]
+            span: tracing::info_span!(
+                target: "sqlalgebra::statement",
+                "statement",
+                sql,
+                binds = ?binds,
+                kind = ?kind,
+                rows = tracing::field::Empty,
+                elapsed_us = tracing::field::Empty,
+                error = tracing::field::Empty,
+            )
+            .entered(),
+            start: Instant::now(),
+        }
+    }
+}
+
+/// A statement being observed: [`finish`](Observation::finish) it with
+/// its outcome.
+pub(crate) struct Observation<'h> {
+    hooks: &'h StatementHooks,
+    kind: StatementKind,
+    #[cfg(feature = "tracing")]
+    span: tracing::span::EnteredSpan,
+    start: Instant,
+}
+
+impl Observation<'_> {
+    /// Records the outcome in the span and calls the after-hooks.
+    pub(crate) fn finish(
+        self,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+        rows: u64,
+        error: Option<&Error>,
+    ) {
+        let elapsed = self.start.elapsed();
+        #[cfg(feature = "tracing")]
+        {
+            self.span.record("rows", rows);
+            self.span.record(
+                "elapsed_us",
+                u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+            );
+            if let Some(e) = error {
+                self.span.record("error", tracing::field::display(e));
+            }
+        }
+        let event = StatementEvent {
+            kind: self.kind,
+            sql,
+            binds,
+            rows,
+            elapsed,
+            error,
+        };
+        for hook in &self.hooks.after {
+            hook(&event);
+        }
+    }
+}
