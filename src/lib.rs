@@ -64,12 +64,14 @@ pub mod hooks;
 pub mod integrations;
 mod isolation;
 mod macros;
+pub mod multi_primary;
 pub mod orm;
 pub mod query;
 pub mod render;
 pub mod retry;
 pub mod routing;
 pub mod schema;
+pub mod shard;
 pub mod types;
 pub mod value;
 
