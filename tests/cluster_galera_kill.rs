@@ -86,7 +86,10 @@ fn a_killed_node_loses_nothing_and_rejoins() -> Result<()> {
         if !available(&format!("the Galera node {url}"), || {
             let e = Mysql::connect_with(url, &options).map_err(|e| e.to_string())?;
             match state(&e) {
-                Ok(1) => Ok(engine = Some(e)),
+                Ok(1) => {
+                    engine = Some(e);
+                    Ok(())
+                }
                 other => Err(format!("not synced: {other:?}")),
             }
         }) {

@@ -249,10 +249,16 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
     /// ```
     /// # use sqlalgebra::prelude::*;
     /// # use sqlalgebra::orm::Model;
-    /// # fn demo<B: sqlalgebra::Backend, M: Model>(s: &mut sqlalgebra::shard::ShardedSession<'_, B>)
-    /// # where M::Row: FromRow<<M::Columns as Selection>::SqlType>, M::Columns: Selection + Default {
-    /// let all = s.load::<M, _>(&select(M::Columns::default()));
-    /// # }
+    /// # use sqlalgebra::shard::{ShardQuery, ShardedSession};
+    /// fn all_matching<B: sqlalgebra::Backend, M: Model, Q: ShardQuery>(
+    ///     s: &mut ShardedSession<'_, B>,
+    ///     query: &Q,
+    /// ) -> sqlalgebra::Result<usize>
+    /// where
+    ///     M::Row: FromRow<Q::SqlType>,
+    /// {
+    ///     Ok(s.load::<M, Q>(query)?.len())
+    /// }
     /// ```
     pub fn load<M, Q>(&mut self, query: &Q) -> Result<Vec<ShardHandle<M>>>
     where
