@@ -223,6 +223,17 @@ fn sharding<B: Backend>(shards: Vec<Engine<B>>, single: Engine<B>) -> Result<()>
     ))
     .filter(Id.gt(ROWS));
     assert_eq!(engine.get::<Aggs, _>(&q)?, (0, 0, None, None, None));
+    // No shard at all (contradictory keys): still the one row of no rows.
+    let q = select((
+        count_star(),
+        count(Amount),
+        sum(Amount),
+        min(Amount),
+        max(Amount),
+    ))
+    .filter(Id.eq(1).and(Id.eq(2)));
+    assert_eq!(engine.get::<Aggs, _>(&q)?, (0, 0, None, None, None));
+    assert_eq!(engine.get::<Aggs, _>(&q)?, q.get::<Aggs, _>(&mut one)?);
 
     // What cannot be merged: a typed error, before anything is sent.
     let unsupported = |e: Error| match e {

@@ -74,9 +74,19 @@ pub(crate) fn merge(shards: Vec<Vec<ShardRow>>, merge: &Merge) -> Result<Vec<Sha
             offset,
         } => {
             let mut rows = shards.into_iter().flatten();
-            let Some(mut acc) = rows.next() else {
-                return Ok(Vec::new());
-            };
+            // No shard ran it: the aggregates of no rows.
+            let mut acc = rows.next().unwrap_or_else(|| ShardRow {
+                cells: kinds
+                    .iter()
+                    .map(|k| {
+                        Value::from_ref(match k {
+                            Aggregate::Count => ValueRef::Int(0),
+                            _ => ValueRef::Null,
+                        })
+                    })
+                    .collect(),
+                names: kinds.iter().map(|k| format!("{k:?}")).collect(),
+            });
             for row in rows {
                 for (i, kind) in kinds.iter().enumerate() {
                     let merged = fold(*kind, acc.cells[i].as_ref(), row.cells[i].as_ref())?;

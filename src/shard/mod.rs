@@ -378,7 +378,12 @@ impl<B: Backend> ShardedEngine<B> {
             })?;
             return Ok(rows);
         }
-        let merge = plan(&parts, dialect)?;
+        let merge = match plan(&parts, dialect) {
+            Ok(merge) => merge,
+            // No shard holds a row: nothing to merge.
+            Err(_) if shards.is_empty() => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
         let mut limit = None;
         let r = shard_statement(parts, Some(&merge), &mut limit, dialect)?;
         drop(first);
