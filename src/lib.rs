@@ -65,12 +65,14 @@ pub mod integrations;
 mod isolation;
 mod macros;
 mod observe;
+pub mod multi_primary;
 pub mod orm;
 pub mod query;
 pub mod render;
 pub mod retry;
 pub mod routing;
 pub mod schema;
+pub mod shard;
 pub mod types;
 pub mod value;
 

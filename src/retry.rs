@@ -115,7 +115,7 @@ impl RetryPolicy {
     }
 
     /// Waits a random time up to [`delay_bound`](RetryPolicy::delay_bound).
-    fn wait(&self, n: u32, rng: &mut XorShift) {
+    pub(crate) fn wait(&self, n: u32, rng: &mut XorShift) {
         let bound = self.delay_bound(n).as_nanos() as u64;
         if bound > 0 {
             std::thread::sleep(Duration::from_nanos(rng.next() % (bound + 1)));
@@ -125,11 +125,11 @@ impl RetryPolicy {
 
 /// A xorshift64 generator for the jitter: no cryptography needed, and no
 /// dependency.
-struct XorShift(u64);
+pub(crate) struct XorShift(u64);
 
 impl XorShift {
     /// Seeded from the process's random hasher keys (fresh per call).
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(0x9e37_79b9_7f4a_7c15);
         XorShift(h.finish() | 1)

@@ -544,36 +544,43 @@ impl<B: Backend> RoutedConnection<B> {
 /// assert!(!is_read("SELECT x FROM t FOR UPDATE"));
 /// assert!(!is_read("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"));
 /// assert!(!is_read("INSERT INTO t VALUES (1)"));
+/// assert!(!is_read("select x from t for key share"));
+/// assert!(!is_read("SELECT x FROM t LOCK IN SHARE MODE"));
+/// assert!(is_read("SELECT share, mode FROM t"));
 /// ```
 pub fn is_read(sql: &str) -> bool {
+    // Case-insensitive word comparisons, without copying the text: this
+    // runs for every statement of a routed connection.
     let s = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-    let first: String = s
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if !matches!(
-        first.as_str(),
-        "SELECT" | "WITH" | "VALUES" | "TABLE" | "SHOW"
-    ) {
+    let first = &s[..s.bytes().take_while(u8::is_ascii_alphabetic).count()];
+    let is = |word: &str, upper: &str| word.eq_ignore_ascii_case(upper);
+    if !["SELECT", "WITH", "VALUES", "TABLE", "SHOW"]
+        .iter()
+        .any(|w| is(first, w))
+    {
         return false;
     }
-    let upper = sql.to_ascii_uppercase();
-    let words: Vec<&str> = upper
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
     let writes = [
         "INSERT", "UPDATE", "DELETE", "MERGE", "INTO", "NEXTVAL", "SETVAL",
     ];
-    if words.iter().any(|w| writes.contains(w)) {
-        return false;
+    let words = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    // The two words before the current one.
+    let (mut before, mut last) = ("", "");
+    for word in words {
+        if writes.iter().any(|w| is(word, w)) {
+            return false;
+        }
+        // FOR SHARE, FOR KEY SHARE, LOCK IN SHARE MODE
+        if (is(word, "SHARE") && (is(last, "FOR") || is(last, "KEY")))
+            || (is(word, "MODE") && is(last, "SHARE") && is(before, "IN"))
+        {
+            return false;
+        }
+        (before, last) = (last, word);
     }
-    // FOR SHARE, FOR KEY SHARE, LOCK IN SHARE MODE
-    !words
-        .windows(2)
-        .any(|w| w == ["FOR", "SHARE"] || w == ["KEY", "SHARE"])
-        && !words.windows(3).any(|w| w == ["IN", "SHARE", "MODE"])
+    true
 }
 
 fn is_begin(sql: &str) -> bool {

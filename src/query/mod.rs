@@ -38,6 +38,7 @@ pub use scope::{
 pub use select::{
     From, FromClause, Inferred, Join, JoinKind, Modifiers, NoCondition, Select, select,
 };
+pub(crate) use select::{SelectParts, render_select};
 pub use subquery::{
     Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,
     exists,

@@ -436,6 +436,36 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     }
 }
 
+impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>>
+where
+    D: MaybeClause,
+    S: Selection,
+    F: FromClause,
+    W: MaybeClause,
+    G: MaybeClause,
+    H: MaybeClause,
+    O: MaybeClause,
+{
+    /// The statement's parts, type-erased (for rendering, and for a
+    /// sharded engine's fan-out).
+    pub(crate) fn parts(&self) -> SelectParts<'_> {
+        let m = &self.modifiers;
+        SelectParts {
+            distinct: m.distinct,
+            distinct_on: &m.distinct_on,
+            selection: &self.selection,
+            from: &self.from,
+            filter: &self.filter,
+            group: &m.group,
+            having: &m.having,
+            order: &m.order,
+            limit: m.limit.as_ref(),
+            offset: m.offset.as_ref(),
+            lock: m.lock.as_ref(),
+        }
+    }
+}
+
 impl<S, F, W, G, H, O, D> Render for Select<S, F, W, Modifiers<G, H, O, D>>
 where
     D: MaybeClause,
@@ -447,23 +477,7 @@ where
     O: MaybeClause,
 {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        let m = &self.modifiers;
-        render_select(
-            w,
-            SelectParts {
-                distinct: m.distinct,
-                distinct_on: &m.distinct_on,
-                selection: &self.selection,
-                from: &self.from,
-                filter: &self.filter,
-                group: &m.group,
-                having: &m.having,
-                order: &m.order,
-                limit: m.limit.as_ref(),
-                offset: m.offset.as_ref(),
-                lock: m.lock.as_ref(),
-            },
-        );
+        render_select(w, self.parts());
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -519,6 +533,7 @@ where
 
 /// The parts of a SELECT, type-erased, for the one function that renders
 /// both typed and boxed SELECTs.
+#[derive(Clone, Copy)]
 pub(crate) struct SelectParts<'a> {
     pub(crate) distinct: bool,
     pub(crate) distinct_on: &'a dyn MaybeClause,

@@ -56,6 +56,22 @@ pub use async_conn::{AsyncMysqlConnection, AsyncMysqlManager, AsyncMysqlRows};
 pub use conn::{MysqlConnection, MysqlRow};
 pub use dialect::{MariaDb, Mysql, for_server_version};
 pub use engine::MysqlManager;
+
+/// A ready check for [`MultiPrimaryOptions::ready_check`] on MariaDB
+/// Galera: `1` when the node is `Synced` (`wsrep_local_state` 4) and
+/// `wsrep_ready` is `ON`, else `0` (joining, a donor, or cut off from the
+/// primary component).
+///
+/// ```
+/// use sqlalgebra::multi_primary::MultiPrimaryOptions;
+/// let o = MultiPrimaryOptions::default().ready_check(sqlalgebra_mysql::GALERA_READY);
+/// assert!(o.ready_query().unwrap().contains("WSREP_LOCAL_STATE"));
+/// ```
+///
+/// [`MultiPrimaryOptions::ready_check`]: sqlalgebra::multi_primary::MultiPrimaryOptions::ready_check
+pub const GALERA_READY: &str = "SELECT CAST(COUNT(*) = 2 AS SIGNED) FROM information_schema.GLOBAL_STATUS \
+     WHERE (VARIABLE_NAME = 'WSREP_LOCAL_STATE' AND VARIABLE_VALUE = '4') \
+     OR (VARIABLE_NAME = 'WSREP_READY' AND VARIABLE_VALUE = 'ON')";
 /// The `mysql` driver underneath, for [`MysqlConnection::raw`] and
 /// [`MysqlManager::from_opts`].
 pub use mysql;

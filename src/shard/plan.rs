@@ -1,0 +1,444 @@
+//! What a SELECT asks of a sharded engine: the shards its WHERE clause
+//! allows ([`WhereClause`]), the statement each shard runs, and how their
+//! rows merge ([`Merge`]). Everything here is decided before anything is
+//! sent.
+
+use crate::error::{Error, Result};
+use crate::query::{FromClause, MaybeClause, Selection};
+use crate::query::{Modifiers, Query, Select, SelectParts, render_select};
+use crate::render::{Dialect, Render, Rendered, SqlWriter, for_each_leaf, precedence};
+use crate::value::ValueRef;
+
+/// The parts of a SELECT a sharded engine looks at; opaque.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::shard::ShardQuery;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A,); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// let q = select(A).filter(A.eq(1));
+/// let _parts = q.fan_out_parts();
+/// ```
+#[derive(Clone, Copy)]
+pub struct FanOutParts<'a>(pub(crate) SelectParts<'a>);
+
+/// A SELECT that a [`ShardedEngine`](super::ShardedEngine) can run: on the
+/// shards its WHERE clause allows, merging their rows.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::shard::ShardQuery;
+/// fn runs_on_shards<Q: ShardQuery>(_: &Q) {}
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A,); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// runs_on_shards(&select(A).order_by(A).limit(3));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot run on a sharded engine",
+    note = "a sharded engine runs SELECT statements built with `select(..)`; run other statements on one shard (`ShardedEngine::shard`)"
+)]
+pub trait ShardQuery: Query {
+    /// The statement's parts.
+    #[doc(hidden)]
+    fn fan_out_parts(&self) -> FanOutParts<'_>;
+}
+
+impl<S, F, W, G, H, O, D> ShardQuery for Select<S, F, W, Modifiers<G, H, O, D>>
+where
+    D: MaybeClause,
+    S: Selection,
+    F: FromClause,
+    W: MaybeClause,
+    G: MaybeClause,
+    H: MaybeClause,
+    O: MaybeClause,
+    Self: Query,
+{
+    fn fan_out_parts(&self) -> FanOutParts<'_> {
+        FanOutParts(self.parts())
+    }
+}
+
+/// A query's WHERE clause, as a [`ShardChooser`](super::ShardChooser)
+/// sees it: which values it fixes a column to.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::shard::{ShardQuery, WhereClause};
+/// use sqlalgebra::value::ValueRef;
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+/// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+/// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+/// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+/// # impl Column for B { type Table = T; type SqlType = BigInt; const NAME: &'static str = "b"; }
+/// let q = select(B).filter(A.eq(4).and(B.gt(1)).or(A.in_([5, 6])));
+/// let w = WhereClause::new(&sqlalgebra_postgres::Postgres, &q, 3);
+/// assert_eq!(w.key_values(&A), Some(vec![ValueRef::Int(4), ValueRef::Int(5), ValueRef::Int(6)]));
+/// assert_eq!(w.key_values(&B), None);
+/// ```
+pub struct WhereClause<'a> {
+    dialect: &'a dyn Dialect,
+    filter: Option<&'a dyn Render>,
+    shards: usize,
+}
+
+impl<'a> WhereClause<'a> {
+    /// The WHERE clause of `query` rendered in `dialect`, over `shards`
+    /// shards.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::shard::WhereClause;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A,); type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// let q = select(A);
+    /// let w = WhereClause::new(&sqlalgebra_sqlite::Sqlite, &q, 2);
+    /// assert_eq!((w.shard_count(), w.key_values(&A)), (2, None));
+    /// ```
+    pub fn new<Q: ShardQuery>(dialect: &'a dyn Dialect, query: &'a Q, shards: usize) -> Self {
+        WhereClause {
+            dialect,
+            filter: query.fan_out_parts().0.filter.clause_expr(),
+            shards,
+        }
+    }
+
+    /// How many shards the engine has.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::shard::WhereClause;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A,); type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// let q = select(A);
+    /// assert_eq!(WhereClause::new(&sqlalgebra_sqlite::Sqlite, &q, 5).shard_count(), 5);
+    /// ```
+    pub fn shard_count(&self) -> usize {
+        self.shards
+    }
+
+    /// The values the clause restricts `column` to, when every row it
+    /// keeps has one of them: `column = v` (or `v = column`), `column IN
+    /// (..)` of bound values, such a restriction ANDed with anything, and
+    /// an OR of restrictions (their union). `None` when the clause does
+    /// not fix the column (no WHERE, a range, a NOT, an OR with another
+    /// kind of predicate).
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::shard::WhereClause;
+    /// # use sqlalgebra::value::ValueRef;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A,); type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// let q = select(A).filter(A.eq(1).and(A.in_([1, 2])));
+    /// let w = WhereClause::new(&sqlalgebra_mysql::Mysql, &q, 2);
+    /// assert_eq!(w.key_values(&A), Some(vec![ValueRef::Int(1)]));
+    /// ```
+    pub fn key_values(&self, column: &dyn Render) -> Option<Vec<ValueRef<'a>>> {
+        let column = SqlWriter::new(self.dialect).render_part(column).0;
+        self.restrict(self.filter?, &column)
+    }
+
+    fn restrict(&self, node: &'a dyn Render, column: &str) -> Option<Vec<ValueRef<'a>>> {
+        let op = node.precedence();
+        if op == precedence::AND || op == precedence::OR {
+            let mut parts = Vec::new();
+            if node.split_connective(&mut |p| parts.push(p)) {
+                let each = parts.into_iter().map(|p| self.restrict(p, column));
+                return if op == precedence::AND {
+                    each.flatten()
+                        .reduce(|all, r| all.into_iter().filter(|v| r.contains(v)).collect())
+                } else {
+                    each.collect::<Option<Vec<_>>>()
+                        .map(|all| all.into_iter().flatten().collect())
+                };
+            }
+        }
+        let (sql, binds) = SqlWriter::new(self.dialect).render_part(node);
+        let is_placeholder = |s: &str| {
+            let mut chars = s.chars();
+            matches!(chars.next(), Some('?' | '$')) && chars.all(|c| c.is_ascii_digit())
+        };
+        let plain = |v: &ValueRef<'_>| !matches!(v, ValueRef::Array(_) | ValueRef::Null);
+        // `column = ?` or `? = column`
+        let eq = sql
+            .strip_prefix(column)
+            .and_then(|r| r.strip_prefix(" = "))
+            .or_else(|| sql.strip_suffix(column)?.strip_suffix(" = "));
+        if let Some(p) = eq
+            && is_placeholder(p)
+            && binds.len() == 1
+            && plain(&binds[0])
+        {
+            return Some(binds.to_vec());
+        }
+        // `column = ANY($1)`: one array parameter, then its elements.
+        if eq == Some("ANY($1)") && matches!(binds.first(), Some(ValueRef::Array(_))) {
+            let values: Vec<_> = binds[1..].to_vec();
+            return values.iter().all(plain).then_some(values);
+        }
+        // `column IN (?, ?)`
+        let list = sql
+            .strip_prefix(column)
+            .and_then(|r| r.strip_prefix(" IN ("))
+            .and_then(|r| r.strip_suffix(')'))?;
+        (list.split(", ").all(is_placeholder)
+            && list.split(", ").count() == binds.len()
+            && binds.iter().all(plain))
+        .then(|| binds.to_vec())
+    }
+}
+
+/// An aggregate a fan-out merges.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Aggregate {
+    Count,
+    Sum,
+    Min,
+    Max,
+}
+
+/// An ORDER BY term, by the SELECT-list column it sorts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SortKey {
+    pub(crate) column: usize,
+    pub(crate) descending: bool,
+    pub(crate) nulls_first: bool,
+}
+
+/// How the rows of several shards become one result.
+#[derive(Debug)]
+pub(crate) enum Merge {
+    /// Rows, sorted by `order` (in shard order without one), then OFFSET
+    /// and LIMIT.
+    Rows {
+        order: Vec<SortKey>,
+        limit: Option<i64>,
+        offset: i64,
+    },
+    /// One row of aggregates per shard, folded into one (then OFFSET and
+    /// LIMIT, which leave it or not).
+    Aggregates {
+        kinds: Vec<Aggregate>,
+        limit: Option<i64>,
+        offset: i64,
+    },
+}
+
+fn unsupported(feature: &'static str) -> Error {
+    Error::Unsupported {
+        dialect: "sharded engine",
+        feature,
+    }
+}
+
+/// How `parts` merge across shards, or `Error::Unsupported` when they
+/// cannot.
+pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Merge> {
+    if parts.distinct || parts.distinct_on.is_present() {
+        return Err(unsupported(
+            "DISTINCT across shards (run it on one shard, or deduplicate the merged rows)",
+        ));
+    }
+    if parts.group.is_present() || parts.having.is_present() {
+        return Err(unsupported(
+            "GROUP BY or HAVING across shards (run it on each shard with `ShardedEngine::shard`)",
+        ));
+    }
+    let w = SqlWriter::new(dialect);
+    let mut items = Vec::new();
+    for_each_leaf(parts.selection, &mut |item| items.push(w.render_part(item)));
+    let kinds = items
+        .iter()
+        .map(|(sql, _)| aggregate_of(sql))
+        .collect::<Result<Vec<_>>>()?;
+    let offset = parts.offset.copied().unwrap_or(0);
+    let limit = parts.limit.copied();
+    if kinds.iter().any(Option::is_some) {
+        return match kinds.into_iter().collect::<Option<Vec<_>>>() {
+            Some(kinds) => Ok(Merge::Aggregates {
+                kinds,
+                limit,
+                offset,
+            }),
+            None => Err(unsupported(
+                "a column beside aggregates across shards (it would need GROUP BY)",
+            )),
+        };
+    }
+    let nulls_high = dialect.name() == "postgresql";
+    let mut order = Vec::new();
+    let mut missing = false;
+    if let Some(terms) = parts.order.clause_expr() {
+        for_each_leaf(terms, &mut |term| {
+            let (sql, binds) = w.render_part(term);
+            let (expr, descending, nulls) = sort_direction(&sql);
+            match items.iter().position(|(s, b)| s == expr && *b == binds) {
+                Some(column) => order.push(SortKey {
+                    column,
+                    descending,
+                    nulls_first: nulls.unwrap_or(nulls_high == descending),
+                }),
+                None => missing = true,
+            }
+        });
+    }
+    if missing {
+        return Err(unsupported(
+            "ORDER BY a term that is not in the SELECT list, across shards (select it too)",
+        ));
+    }
+    Ok(Merge::Rows {
+        order,
+        limit,
+        offset,
+    })
+}
+
+/// The statement each shard runs: the whole one for a single shard; for
+/// a fan-out, rows up to OFFSET + LIMIT from each (the merge skips and
+/// cuts), and aggregates without either.
+pub(crate) fn shard_statement<'a>(
+    parts: SelectParts<'a>,
+    merge: Option<&Merge>,
+    limit: &'a mut Option<i64>,
+    dialect: &'a dyn Dialect,
+) -> Result<Rendered<'a>> {
+    let parts = match merge {
+        None => parts,
+        Some(Merge::Rows {
+            limit: l, offset, ..
+        }) => {
+            *limit = l.map(|l| l.saturating_add(*offset));
+            SelectParts {
+                limit: limit.as_ref(),
+                offset: None,
+                ..parts
+            }
+        }
+        Some(Merge::Aggregates { .. }) => SelectParts {
+            limit: None,
+            offset: None,
+            ..parts
+        },
+    };
+    let mut w = SqlWriter::new(dialect);
+    render_select(&mut w, parts);
+    w.finish()
+}
+
+/// `expr [ASC|DESC] [NULLS FIRST|LAST]` split: the expression's text,
+/// whether descending, and where NULLs go when said.
+fn sort_direction(sql: &str) -> (&str, bool, Option<bool>) {
+    let (rest, nulls) = match (
+        sql.strip_suffix(" NULLS FIRST"),
+        sql.strip_suffix(" NULLS LAST"),
+    ) {
+        (Some(r), _) => (r, Some(true)),
+        (_, Some(r)) => (r, Some(false)),
+        _ => (sql, None),
+    };
+    match (rest.strip_suffix(" ASC"), rest.strip_suffix(" DESC")) {
+        (Some(r), _) => (r, false, nulls),
+        (_, Some(r)) => (r, true, nulls),
+        _ => (rest, false, nulls),
+    }
+}
+
+/// The aggregate an item of the SELECT list is, `None` for one that
+/// holds none; an error for one that cannot be merged (AVG, DISTINCT, an
+/// expression over aggregates, a window).
+fn aggregate_of(sql: &str) -> Result<Option<Aggregate>> {
+    let upper = sql.to_ascii_uppercase();
+    let names = [
+        ("COUNT(", Some(Aggregate::Count)),
+        ("SUM(", Some(Aggregate::Sum)),
+        ("MIN(", Some(Aggregate::Min)),
+        ("MAX(", Some(Aggregate::Max)),
+        ("AVG(", None),
+    ];
+    let word_at = |i: usize| {
+        i == 0 || {
+            let c = upper.as_bytes()[i - 1];
+            !(c.is_ascii_alphanumeric() || c == b'_' || c == b'"' || c == b'`')
+        }
+    };
+    let holds = names
+        .iter()
+        .any(|(name, _)| upper.match_indices(name).any(|(i, _)| word_at(i)));
+    if !holds {
+        return Ok(None);
+    }
+    for (name, kind) in names {
+        if let Some(args) = upper.strip_prefix(name)
+            && closes_at_end(args)
+            && !args.starts_with("DISTINCT ")
+        {
+            return kind.map(Some).ok_or_else(|| {
+                unsupported("AVG across shards (select SUM and COUNT and divide the merged ones)")
+            });
+        }
+    }
+    Err(unsupported(
+        "an aggregate inside an expression, with DISTINCT or over a window, across shards",
+    ))
+}
+
+/// Whether the parenthesis opened before `args` closes at its very end.
+fn closes_at_end(args: &str) -> bool {
+    let mut depth = 1usize;
+    for (i, c) in args.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1 == args.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregates_are_told_apart() {
+        assert_eq!(aggregate_of("COUNT(*)").unwrap(), Some(Aggregate::Count));
+        assert_eq!(
+            aggregate_of(r#"SUM("t"."a")"#).unwrap(),
+            Some(Aggregate::Sum)
+        );
+        assert_eq!(aggregate_of(r#""t"."a""#).unwrap(), None);
+        assert_eq!(aggregate_of(r#""t"."summary(""#).unwrap(), None);
+        assert!(aggregate_of(r#"AVG("t"."a")"#).is_err());
+        assert!(aggregate_of(r#"SUM("t"."a") + 1"#).is_err());
+        assert!(aggregate_of(r#"COUNT(DISTINCT "t"."a")"#).is_err());
+        assert!(aggregate_of(r#"COUNT(*) OVER (PARTITION BY "t"."a")"#).is_err());
+    }
+
+    #[test]
+    fn sort_directions_are_split() {
+        assert_eq!(sort_direction("a DESC"), ("a", true, None));
+        assert_eq!(
+            sort_direction("a ASC NULLS FIRST"),
+            ("a", false, Some(true))
+        );
+        assert_eq!(sort_direction("a"), ("a", false, None));
+    }
+}

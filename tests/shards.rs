@@ -1,0 +1,402 @@
+//! Horizontal sharding on real databases: 3 PostgreSQL databases
+//! (`shard_a`, `shard_b`, `shard_c` on the test server) and 2 MariaDB ones
+//! (`shard_a`, `shard_b`), with SQLite files' in-memory twin for the
+//! mechanics. Rows live on shard `id % n`; every merged result is compared
+//! with the same query on one database holding all the rows.
+
+mod common;
+
+use common::{mysql_url, mysql_url_with_database, postgres_url, require_servers, skipped};
+use sqlalgebra::orm::Model;
+use sqlalgebra::prelude::*;
+use sqlalgebra::shard::{ByKey, ShardedEngine, ShardedSession};
+use sqlalgebra::value::ValueRef;
+use sqlalgebra::{Backend, Error, Result};
+use sqlalgebra_mysql::Mysql;
+use sqlalgebra_postgres::Postgres;
+use sqlalgebra_sqlite::Sqlite;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Orders;
+impl Table for Orders {
+    const NAME: &'static str = "shards_orders";
+    type Columns = (Id, Customer, Amount);
+    type PrimaryKey = Id;
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct Id;
+impl Column for Id {
+    type Table = Orders;
+    type SqlType = BigInt;
+    const NAME: &'static str = "id";
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct Customer;
+impl Column for Customer {
+    type Table = Orders;
+    type SqlType = Varchar<20>;
+    const NAME: &'static str = "customer";
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct Amount;
+impl Column for Amount {
+    type Table = Orders;
+    type SqlType = Nullable<BigInt>;
+    const NAME: &'static str = "amount";
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Order {
+    id: i64,
+    customer: String,
+    amount: Option<i64>,
+}
+
+impl Model for Order {
+    type Table = Orders;
+    type Columns = (Id, Customer, Amount);
+    type Row = (i64, String, Option<i64>);
+    type Key = i64;
+    fn from_row((id, customer, amount): Self::Row) -> Self {
+        Order {
+            id,
+            customer,
+            amount,
+        }
+    }
+    fn values(&self) -> (&i64, &String, &Option<i64>) {
+        (&self.id, &self.customer, &self.amount)
+    }
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+const ROWS: i64 = 30;
+
+/// Row `id`: customers `c0`..`c3`, amounts with ties and a few NULLs.
+fn row(id: i64) -> Order {
+    Order {
+        id,
+        customer: format!("c{}", id % 4),
+        amount: (id % 7 != 0).then_some((id * 37) % 23),
+    }
+}
+
+fn by_id(n: usize) -> ByKey<Id, impl Fn(ValueRef<'_>) -> Result<usize> + Send + Sync + 'static> {
+    ByKey::new(Id, move |key: ValueRef<'_>| match key {
+        ValueRef::Int(id) => Ok(id.rem_euclid(n as i64) as usize),
+        other => Err(Error::InvalidStatement(format!(
+            "not a shard key: {other:?}"
+        ))),
+    })
+}
+
+fn create(engine: &Engine<impl Backend>) -> Result<()> {
+    let mut conn = engine.connect()?;
+    conn.batch_execute("DROP TABLE IF EXISTS shards_orders")?;
+    conn.batch_execute(
+        "CREATE TABLE shards_orders (id BIGINT PRIMARY KEY, customer VARCHAR(20) NOT NULL, amount BIGINT)",
+    )
+}
+
+fn insert(conn: &mut impl Connection, o: &Order) -> Result<u64> {
+    insert_into(Orders)
+        .values((
+            Id.set(o.id),
+            Customer.set(o.customer.as_str()),
+            Amount.set(o.amount),
+        ))
+        .execute(conn)
+}
+
+/// The whole test on `shards` and on `single` (all rows in one database).
+fn sharding<B: Backend>(shards: Vec<Engine<B>>, single: Engine<B>) -> Result<()> {
+    let n = shards.len();
+    for e in shards.iter().chain([&single]) {
+        create(e)?;
+    }
+    let engine = ShardedEngine::new(shards, by_id(n));
+    let mut one = single.connect()?;
+    for id in 1..=ROWS {
+        let (shard, mut conn) = engine.connect_for_key(id)?;
+        assert_eq!(shard, id as usize % n);
+        insert(&mut conn, &row(id))?;
+        insert(&mut one, &row(id))?;
+    }
+
+    // Which shard holds which rows.
+    for (i, shard) in engine.shards().iter().enumerate() {
+        let ids: Vec<i64> = select(Id).order_by(Id).load(&mut shard.connect()?)?;
+        let expected: Vec<i64> = (1..=ROWS).filter(|id| *id as usize % n == i).collect();
+        assert_eq!(ids, expected, "shard {i}");
+    }
+
+    // Routing by the WHERE clause.
+    assert_eq!(engine.shards_for(&select(Id).filter(Id.eq(7)))?, [7 % n]);
+    assert_eq!(
+        engine.shards_for(&select(Id).filter(Id.eq(4).and(Amount.gt(0))))?,
+        [4 % n]
+    );
+    let mut two: Vec<usize> = vec![1 % n, 2 % n];
+    two.sort_unstable();
+    two.dedup();
+    assert_eq!(engine.shards_for(&select(Id).filter(Id.in_([1, 2])))?, two);
+    assert_eq!(
+        engine.shards_for(&select(Id).filter(Id.eq(1).or(Id.eq(2))))?,
+        two
+    );
+    let all: Vec<usize> = (0..n).collect();
+    assert_eq!(engine.shards_for(&select(Id).filter(Amount.gt(5)))?, all);
+    assert_eq!(
+        engine.shards_for(&select(Id).filter(Id.eq(1).or(Amount.eq(3))))?,
+        all
+    );
+    assert_eq!(engine.shards_for(&select(Id))?, all);
+    // Contradictory keys: no shard at all, and no row.
+    assert!(
+        engine
+            .shards_for(&select(Id).filter(Id.eq(1).and(Id.eq(2))))?
+            .is_empty()
+    );
+    let none: Vec<i64> = engine.load(&select(Id).filter(Id.eq(1).and(Id.eq(2))))?;
+    assert!(none.is_empty());
+
+    // One shard: the statement as it is, GROUP BY included.
+    let q = select((Customer, count_star()))
+        .filter(Id.eq(9))
+        .group_by(Customer);
+    let on_one: Vec<(String, i64)> = engine.load(&q)?;
+    assert_eq!(on_one, [("c1".to_owned(), 1)]);
+
+    // Fan-out: ORDER BY (with ties broken, NULLs where the server puts
+    // them) + LIMIT/OFFSET, merged as one database computes it.
+    let q = select((Id, Customer, Amount))
+        .order_by((Amount.desc(), Id))
+        .limit(7)
+        .offset(5);
+    let merged: Vec<(i64, String, Option<i64>)> = engine.load(&q)?;
+    assert_eq!(merged.len(), 7);
+    assert_eq!(merged, q.load::<(i64, String, Option<i64>), _>(&mut one)?);
+    let q = select((Customer, Id))
+        .filter(Amount.ge(4))
+        .order_by((Customer.desc(), Id.desc()))
+        .limit(9);
+    let merged: Vec<(String, i64)> = engine.load(&q)?;
+    assert_eq!(merged, q.load::<(String, i64), _>(&mut one)?);
+    let q = select((Amount, Id)).order_by((Amount, Id)).offset(25);
+    let merged: Vec<(Option<i64>, i64)> = engine.load(&q)?;
+    assert_eq!(merged.len(), 5);
+    assert_eq!(merged, q.load::<(Option<i64>, i64), _>(&mut one)?);
+    // No ORDER BY: every row once.
+    let mut merged: Vec<i64> = engine.load(&select(Id))?;
+    merged.sort_unstable();
+    assert_eq!(merged, (1..=ROWS).collect::<Vec<_>>());
+
+    // Aggregates merged: COUNT, SUM, MIN, MAX, with and without WHERE.
+    type Aggs = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
+    let q = select((
+        count_star(),
+        count(Amount),
+        sum(Amount),
+        min(Amount),
+        max(Amount),
+    ));
+    let merged: Aggs = engine.get(&q)?;
+    assert_eq!(merged, q.get::<Aggs, _>(&mut one)?);
+    assert_eq!(merged.0, ROWS);
+    let q = select((
+        count_star(),
+        count(Amount),
+        sum(Amount),
+        min(Amount),
+        max(Amount),
+    ))
+    .filter(Customer.eq("c2"));
+    assert_eq!(engine.get::<Aggs, _>(&q)?, q.get::<Aggs, _>(&mut one)?);
+    let q = select((
+        count_star(),
+        count(Amount),
+        sum(Amount),
+        min(Amount),
+        max(Amount),
+    ))
+    .filter(Id.gt(ROWS));
+    assert_eq!(engine.get::<Aggs, _>(&q)?, (0, 0, None, None, None));
+    // No shard at all (contradictory keys): still the one row of no rows.
+    let q = select((
+        count_star(),
+        count(Amount),
+        sum(Amount),
+        min(Amount),
+        max(Amount),
+    ))
+    .filter(Id.eq(1).and(Id.eq(2)));
+    assert_eq!(engine.get::<Aggs, _>(&q)?, (0, 0, None, None, None));
+    assert_eq!(engine.get::<Aggs, _>(&q)?, q.get::<Aggs, _>(&mut one)?);
+
+    // What cannot be merged: a typed error, before anything is sent.
+    let unsupported = |e: Error| match e {
+        Error::Unsupported { feature, .. } => feature,
+        other => panic!("expected Error::Unsupported, got {other:?}"),
+    };
+    let e = engine
+        .load::<Option<f64>, _>(&select(avg(Amount)))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("AVG"));
+    let e = engine
+        .load::<(String, i64), _>(&select((Customer, count_star())).group_by(Customer))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("GROUP BY"));
+    let e = engine
+        .load::<i64, _>(&select(Id).order_by(Amount).limit(3))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("ORDER BY"));
+    let e = engine
+        .load::<String, _>(&select(Customer).distinct())
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("DISTINCT"));
+
+    orm(&engine, n)
+}
+
+/// The ORM: get by key from one shard, objects keyed by (shard, key).
+fn orm<B: Backend>(engine: &ShardedEngine<B>, n: usize) -> Result<()> {
+    // A stray copy of row 4 on another shard (as a botched migration
+    // leaves it): the same key on two shards is two objects.
+    let stray = (4 + 1) % n;
+    insert(&mut engine.shards()[stray].connect()?, &row(4))?;
+
+    let mut conns = engine.connect_all()?;
+    let mut s = ShardedSession::new(&mut conns);
+    let h = s.get::<Order>(7)?.expect("row 7");
+    assert_eq!(h.shard, 7 % n);
+    assert_eq!(s[h], row(7));
+    assert_eq!(s.session(7 % n).statement_count(), 1);
+    for other in (0..n).filter(|i| *i != 7 % n) {
+        assert_eq!(s.session(other).statement_count(), 0, "shard {other}");
+    }
+    // Again: from the identity map, no SQL.
+    assert_eq!(s.get::<Order>(7)?, Some(h));
+    assert_eq!(s.session(7 % n).statement_count(), 1);
+    assert_eq!(s.get::<Order>(ROWS + 100)?, None);
+
+    let fours = s.load::<Order, _>(
+        &select((Id, Customer, Amount)).filter(Amount.is_null().or(Amount.is_not_null())),
+    )?;
+    let fours: Vec<_> = fours.into_iter().filter(|h| s[*h].id == 4).collect();
+    assert_eq!(fours.len(), 2);
+    assert_ne!(fours[0], fours[1]);
+    let mut shards: Vec<usize> = fours.iter().map(|h| h.shard).collect();
+    shards.sort_unstable();
+    let mut expected = vec![4 % n, stray];
+    expected.sort_unstable();
+    assert_eq!(shards, expected);
+    assert_eq!(s.count::<Order>(), ROWS as usize + 1);
+    // get(4) is the one on 4's own shard.
+    let own = s.get::<Order>(4)?.expect("row 4");
+    assert_eq!(own.shard, 4 % n);
+    assert!(fours.contains(&own));
+
+    // Writes go to each object's own shard.
+    let stray_h = *fours.iter().find(|h| h.shard == stray).expect("stray");
+    s.delete(stray_h);
+    s[h].amount = Some(1000);
+    let new = s.add(row(ROWS + 1))?;
+    assert_eq!(new.shard, (ROWS + 1) as usize % n);
+    s.commit()?;
+    drop(s);
+    drop(conns);
+
+    for (i, shard) in engine.shards().iter().enumerate() {
+        let rows: Vec<(i64, Option<i64>)> = select((Id, Amount))
+            .order_by(Id)
+            .load(&mut shard.connect()?)?;
+        let expected: Vec<(i64, Option<i64>)> = (1..=ROWS + 1)
+            .filter(|id| *id as usize % n == i)
+            .map(|id| (id, if id == 7 { Some(1000) } else { row(id).amount }))
+            .collect();
+        assert_eq!(rows, expected, "shard {i} after the commit");
+    }
+    Ok(())
+}
+
+#[test]
+fn sqlite_two_shards() -> Result<()> {
+    sharding(
+        vec![Sqlite::memory()?, Sqlite::memory()?],
+        Sqlite::memory()?,
+    )
+}
+
+/// `url` with database `db`, after creating it on the server if missing.
+fn postgres_database(db: &str) -> Option<String> {
+    use sqlalgebra_postgres::postgres::{Config, NoTls};
+    let url = postgres_url();
+    let mut config: Config = url.parse().expect("SQLALGEBRA_PG_URL");
+    config.connect_timeout(std::time::Duration::from_secs(5));
+    let mut admin = match config.connect(NoTls) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(!require_servers(), "PostgreSQL unreachable at {url}: {e}");
+            skipped(&format!("PostgreSQL unreachable at {url}: {e}"));
+            return None;
+        }
+    };
+    let exists = admin
+        .query("SELECT 1 FROM pg_database WHERE datname = $1", &[&db])
+        .expect("pg_database")
+        .len()
+        == 1;
+    if !exists {
+        // Another process may create it at the same moment.
+        let _ = admin.batch_execute(&format!("CREATE DATABASE {db}"));
+    }
+    let (base, _) = url
+        .rsplit_once('/')
+        .expect("a database in SQLALGEBRA_PG_URL");
+    Some(format!("{base}/{db}"))
+}
+
+#[test]
+fn postgres_three_shards() -> Result<()> {
+    let mut urls = Vec::new();
+    for db in ["shard_a", "shard_b", "shard_c"] {
+        let Some(url) = postgres_database(db) else {
+            return Ok(());
+        };
+        urls.push(url);
+    }
+    let shards = urls
+        .iter()
+        .map(|u| Postgres::connect(u))
+        .collect::<Result<Vec<_>>>()?;
+    let Some(single) = common::postgres("shards_single") else {
+        return Ok(());
+    };
+    sharding(shards, single)
+}
+
+#[test]
+fn mysql_two_shards() -> Result<()> {
+    let url = mysql_url();
+    let mut admin = match sqlalgebra_mysql::MysqlConnection::open(&url) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(!require_servers(), "MySQL unreachable at {url}: {e}");
+            skipped(&format!("MySQL unreachable at {url}: {e}"));
+            return Ok(());
+        }
+    };
+    let mut shards = Vec::new();
+    for db in ["shard_a", "shard_b"] {
+        admin.batch_execute(&format!(
+            "CREATE DATABASE IF NOT EXISTS {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        ))?;
+        shards.push(Mysql::connect(&mysql_url_with_database(&url, db))?);
+    }
+    let Some(single) = common::mysql("shards_single") else {
+        return Ok(());
+    };
+    sharding(shards, single)
+}
