@@ -21,7 +21,11 @@
 //! inferred), GROUP BY/HAVING over expressions (with binds), aggregates,
 //! DISTINCT, ORDER BY/LIMIT/OFFSET, UNION [ALL]/INTERSECT/EXCEPT, CASE,
 //! CAST, COALESCE, lower/upper/length/abs/trim, arithmetic and `||`;
-//! UPDATE and DELETE with (correlated) subqueries, INSERT ... SELECT,
+//! UPDATE and DELETE with (correlated) subqueries, multi-table UPDATE
+//! ... FROM and DELETE ... USING (one or two other tables; the expected
+//! statement correlates them explicitly: `WHERE EXISTS (SELECT 1 FROM
+//! others WHERE ..)`, and a SET value read from the one other table whose
+//! key the filter pins), INSERT ... SELECT,
 //! upsert (ON CONFLICT / ON DUPLICATE KEY); CTEs (`WITH [RECURSIVE]`),
 //! window functions with a total order per partition, and ORM queries
 //! with loaders (`oracle/orm.rs`, compared by keys).
@@ -44,6 +48,9 @@
 //! - No NUL in strings (PostgreSQL text cannot hold it).
 //! - MariaDB assigns SET columns left to right: a SET value never reads a
 //!   column the same UPDATE assigns.
+//! - SQLite (the reference) evaluates a SET value's subquery over rows the
+//!   UPDATE has already changed: an UPDATE ... FROM never reads its target
+//!   through an alias (a DELETE ... USING may).
 //! - An upsert's rows-affected count is 2 for an update on MariaDB: not
 //!   compared (the contents are).
 //! - Literals take their type from the other operand (PostgreSQL types a

@@ -201,13 +201,19 @@ pub struct OrmQ {
 pub enum Stmt {
     Select(Sel),
     SetOp(SetOp, Sel, Sel),
+    /// `UPDATE table [FROM using] SET .. WHERE filter`: a SET value reads
+    /// only the target, or the one source of `using` whose key the filter
+    /// pins (`using.id = table.col AND ..`), so it has one value per row.
     Update {
         table: usize,
+        using: Vec<Src>,
         sets: Vec<(usize, E)>,
         filter: Option<E>,
     },
+    /// `DELETE FROM table [USING using] WHERE filter`.
     Delete {
         table: usize,
+        using: Vec<Src>,
         filter: Option<E>,
     },
     /// `WITH [RECURSIVE] "w" AS (SELECT <every column> FROM table WHERE
@@ -263,7 +269,9 @@ impl Stmt {
                 Load::Children { joined: true, .. } => "orm_joined",
                 Load::Parents { .. } => "orm_parents",
             },
+            Stmt::Update { using, .. } if !using.is_empty() => "update_from",
             Stmt::Update { .. } => "update",
+            Stmt::Delete { using, .. } if !using.is_empty() => "delete_using",
             Stmt::Delete { .. } => "delete",
             Stmt::InsertSelect { .. } => "insert_select",
             Stmt::Upsert { .. } => "upsert",

@@ -3,18 +3,58 @@
 
 use sqlalgebra::Result;
 use sqlalgebra::prelude::*;
-use sqlalgebra::query::excluded;
+use sqlalgebra::query::{WriteSources, excluded};
+use sqlalgebra::render::TableRef;
+use sqlalgebra::schema::QuerySource;
 
-use super::ast::{E, Sel, Stmt};
+use super::ast::{E, Sel, Src, Stmt};
 use super::build::{Two, boxed_select, ex, lit};
-use super::model::{Col, Tab, Val, by_col, by_table};
+use super::model::{ALIASES, Col, TABLES, Tab, Val, by_col, by_table};
+
+/// A source of `using` chosen at run time: a table or an alias of one, as
+/// `update(..).from(..)` and `delete_from(..).using(..)` take it.
+#[derive(Clone, Copy)]
+struct DynSrc(Src);
+
+impl QuerySource for DynSrc {
+    fn table_ref(&self) -> TableRef<'static> {
+        TableRef {
+            name: TABLES[self.0.table],
+            alias: self.0.alias.map(|a| ALIASES[a]),
+        }
+    }
+}
+
+/// Runs `$body` with `$f` bound to the sources of `$using` (`()` for none).
+macro_rules! with_sources {
+    ($using:expr, $f:ident => $body:expr) => {
+        match $using {
+            [] => {
+                let $f = ();
+                $body
+            }
+            [a] => {
+                let $f = DynSrc(*a);
+                $body
+            }
+            [a, b] => {
+                let $f = (DynSrc(*a), DynSrc(*b));
+                $body
+            }
+            _ => unreachable!("at most two other tables"),
+        }
+    };
+}
 
 fn update1<const T: usize, const C: usize>(
+    from: impl WriteSources,
     sets: &[(usize, E)],
     filter: Option<&E>,
     conn: &mut impl Connection,
 ) -> Result<u64> {
-    let q = update(Tab::<T>).set(Col::<T, C>.set(ex(&sets[0].1)));
+    let q = update(Tab::<T>)
+        .from(from)
+        .set(Col::<T, C>.set(ex(&sets[0].1)));
     match filter {
         Some(f) => q.filter(ex(f)).execute(conn),
         None => q.execute(conn),
@@ -22,11 +62,12 @@ fn update1<const T: usize, const C: usize>(
 }
 
 fn update2b<const T: usize, const C1: usize, const C2: usize>(
+    from: impl WriteSources,
     sets: &[(usize, E)],
     filter: Option<&E>,
     conn: &mut impl Connection,
 ) -> Result<u64> {
-    let q = update(Tab::<T>).set((
+    let q = update(Tab::<T>).from(from).set((
         Col::<T, C1>.set(ex(&sets[0].1)),
         Col::<T, C2>.set(ex(&sets[1].1)),
     ));
@@ -37,27 +78,33 @@ fn update2b<const T: usize, const C1: usize, const C2: usize>(
 }
 
 fn update2<const T: usize, const C1: usize>(
+    from: impl WriteSources,
     sets: &[(usize, E)],
     filter: Option<&E>,
     conn: &mut impl Connection,
 ) -> Result<u64> {
-    by_col!(sets[1].0, update2b::<T, C1>(sets, filter, conn))
+    by_col!(sets[1].0, update2b::<T, C1>(from, sets, filter, conn))
 }
 
 fn update_table<const T: usize>(
+    from: impl WriteSources,
     sets: &[(usize, E)],
     filter: Option<&E>,
     conn: &mut impl Connection,
 ) -> Result<u64> {
     if sets.len() == 1 {
-        by_col!(sets[0].0, update1::<T>(sets, filter, conn))
+        by_col!(sets[0].0, update1::<T>(from, sets, filter, conn))
     } else {
-        by_col!(sets[0].0, update2::<T>(sets, filter, conn))
+        by_col!(sets[0].0, update2::<T>(from, sets, filter, conn))
     }
 }
 
-fn delete_table<const T: usize>(filter: Option<&E>, conn: &mut impl Connection) -> Result<u64> {
-    let q = delete_from(Tab::<T>);
+fn delete_table<const T: usize>(
+    using: impl WriteSources,
+    filter: Option<&E>,
+    conn: &mut impl Connection,
+) -> Result<u64> {
+    let q = delete_from(Tab::<T>).using(using);
     match filter {
         Some(f) => q.filter(ex(f)).execute(conn),
         None => q.execute(conn),
@@ -114,10 +161,19 @@ pub fn run_write(s: &Stmt, conn: &mut impl Connection) -> Result<u64> {
     match s {
         Stmt::Update {
             table,
+            using,
             sets,
             filter,
-        } => by_table!(*table, update_table(sets, filter.as_ref(), conn)),
-        Stmt::Delete { table, filter } => by_table!(*table, delete_table(filter.as_ref(), conn)),
+        } => with_sources!(using.as_slice(), f => {
+            by_table!(*table, update_table(f, sets, filter.as_ref(), conn))
+        }),
+        Stmt::Delete {
+            table,
+            using,
+            filter,
+        } => with_sources!(using.as_slice(), f => {
+            by_table!(*table, delete_table(f, filter.as_ref(), conn))
+        }),
         Stmt::InsertSelect { table, col, src } => {
             by_table!(*table, insert_select_table(*col, src, conn))
         }

@@ -19,7 +19,7 @@ impl Excludes {
 }
 
 /// Every switch, for the docs and for checking the variable.
-pub const FEATURES: [&str; 13] = [
+pub const FEATURES: [&str; 14] = [
     "cte",
     "window",
     "orm",
@@ -33,6 +33,7 @@ pub const FEATURES: [&str; 13] = [
     "upsert",
     "update",
     "delete",
+    "multi_table_writes",
 ];
 
 pub struct Gen<'a> {
@@ -62,6 +63,8 @@ pub struct Gen<'a> {
     force_from: Option<Src>,
     /// Generating the SET values of an UPDATE.
     in_set: bool,
+    /// Generating an UPDATE ... FROM or DELETE ... USING.
+    multi_write: bool,
 }
 
 const LIKE_CHARS: [&str; 9] = ["%", "%", "_", " ", "1", "2", "%1%", "é", "🦀"];
@@ -84,6 +87,7 @@ impl<'a> Gen<'a> {
             insert_counter: 0,
             force_from: None,
             in_set: false,
+            multi_write: false,
         }
     }
 
@@ -385,10 +389,13 @@ impl<'a> Gen<'a> {
     fn sub(&mut self, depth: u32, item: impl FnOnce(&mut Self, u32) -> E) -> Sub {
         let src = match self.target {
             // MariaDB evaluates a SET value's subquery over the rows the
-            // UPDATE has already changed: none reads the target there.
+            // UPDATE has already changed: none reads the target there; nor
+            // in a multi-table write, where it refuses them (error 1093, and
+            // the library's typed error before that).
             Some(t)
                 if self.schema.tables.len() > 1
-                    && (self.ex.has("dml_subquery_on_target") || (self.mysql && self.in_set)) =>
+                    && (self.ex.has("dml_subquery_on_target")
+                        || (self.mysql && (self.in_set || self.multi_write))) =>
             {
                 loop {
                     let s = self.rng.below(self.schema.tables.len());
@@ -592,6 +599,7 @@ impl<'a> Gen<'a> {
         self.barrier = 0;
         self.no_sub = false;
         self.in_set = false;
+        self.multi_write = false;
         let r = self.rng.below(100);
         let ok = |g: &Self, f: &str| !g.ex.has(f);
         Some(match r {
@@ -617,17 +625,7 @@ impl<'a> Gen<'a> {
                 Stmt::SetOp(op, a, b)
             }
             63..=77 if ok(self, "update") => self.update()?,
-            78..=87 if ok(self, "delete") => {
-                let tables: Vec<usize> = (0..self.schema.tables.len())
-                    .filter(|t| !self.schema.referenced(*t))
-                    .collect();
-                let table = *self.rng.pick(&tables);
-                let src = self.src_of(table);
-                self.target = Some(table);
-                self.scopes.push(vec![src]);
-                let filter = self.rng.chance(90).then(|| self.pred(2));
-                Stmt::Delete { table, filter }
-            }
+            78..=87 if ok(self, "delete") => self.delete(),
             88..=93 if ok(self, "insert_select") => self.insert_select()?,
             94..=99 if ok(self, "upsert") => self.upsert()?,
             _ => Stmt::Select(self.select(None, 2)),

@@ -190,6 +190,7 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
         }
         Stmt::Update {
             table,
+            using,
             sets,
             filter: f,
         } => {
@@ -197,6 +198,7 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
                 .into_iter()
                 .map(|f| Stmt::Update {
                     table: *table,
+                    using: using.clone(),
                     sets: sets.clone(),
                     filter: f,
                 })
@@ -207,6 +209,7 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
                     s2.remove(i);
                     out.push(Stmt::Update {
                         table: *table,
+                        using: using.clone(),
                         sets: s2,
                         filter: f.clone(),
                     });
@@ -218,6 +221,7 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
                     s2[i] = (*c, g);
                     out.push(Stmt::Update {
                         table: *table,
+                        using: using.clone(),
                         sets: s2,
                         filter: f.clone(),
                     });
@@ -225,10 +229,15 @@ fn smaller_stmt(s: &Stmt) -> Vec<Stmt> {
             }
             out
         }
-        Stmt::Delete { table, filter: f } => filter(f)
+        Stmt::Delete {
+            table,
+            using,
+            filter: f,
+        } => filter(f)
             .into_iter()
             .map(|f| Stmt::Delete {
                 table: *table,
+                using: using.clone(),
                 filter: f,
             })
             .collect(),

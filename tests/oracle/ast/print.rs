@@ -248,6 +248,27 @@ pub fn print_sel(s: &Sel) -> String {
 }
 
 /// The expected SQL text of a statement, for SQLite.
+/// ` FROM using [WHERE filter]`: the rows of the other tables that match
+/// a target row.
+fn matching(using: &[Src], filter: Option<&E>) -> String {
+    let from: Vec<String> = using.iter().map(from_item).collect();
+    let mut out = format!(" FROM {}", from.join(", "));
+    if let Some(f) = filter {
+        out.push_str(&format!(" WHERE {}", print_expr(f)));
+    }
+    out
+}
+
+/// The WHERE of an UPDATE or DELETE: its filter, or, when it reads other
+/// tables, whether any of their rows matches (explicit correlation).
+fn write_filter(using: &[Src], filter: Option<&E>) -> String {
+    match (using.is_empty(), filter) {
+        (true, None) => String::new(),
+        (true, Some(f)) => format!(" WHERE {}", print_expr(f)),
+        (false, _) => format!(" WHERE EXISTS (SELECT 1{})", matching(using, filter)),
+    }
+}
+
 pub fn print_stmt(s: &Stmt) -> String {
     match s {
         Stmt::Select(s) => print_sel(s),
@@ -274,26 +295,38 @@ pub fn print_stmt(s: &Stmt) -> String {
         }
         Stmt::Update {
             table,
+            using,
             sets,
             filter,
         } => {
+            // Another table's rows: a SET value is the one the (pinned)
+            // matching row gives, and the target row changes once if any
+            // row matches.
             let sets: Vec<String> = sets
                 .iter()
-                .map(|(c, e)| format!("{} = {}", q(COLS[*c]), print_expr(e)))
+                .map(|(c, e)| match using.is_empty() {
+                    true => format!("{} = {}", q(COLS[*c]), print_expr(e)),
+                    false => format!(
+                        "{} = (SELECT {}{})",
+                        q(COLS[*c]),
+                        print_expr(e),
+                        matching(using, filter.as_ref())
+                    ),
+                })
                 .collect();
             let mut out = format!("UPDATE {} SET {}", q(TABLES[*table]), sets.join(", "));
-            if let Some(f) = filter {
-                out.push_str(&format!(" WHERE {}", print_expr(f)));
-            }
+            out.push_str(&write_filter(using, filter.as_ref()));
             out
         }
-        Stmt::Delete { table, filter } => {
-            let mut out = format!("DELETE FROM {}", q(TABLES[*table]));
-            if let Some(f) = filter {
-                out.push_str(&format!(" WHERE {}", print_expr(f)));
-            }
-            out
-        }
+        Stmt::Delete {
+            table,
+            using,
+            filter,
+        } => format!(
+            "DELETE FROM {}{}",
+            q(TABLES[*table]),
+            write_filter(using, filter.as_ref())
+        ),
         Stmt::InsertSelect { table, col, src } => format!(
             "INSERT INTO {} ({}, {}) {}",
             q(TABLES[*table]),

@@ -1,5 +1,5 @@
-//! The generator's writes (UPDATE, INSERT ... SELECT and upsert) and ORM
-//! queries.
+//! The generator's writes (UPDATE and DELETE, reading other tables or
+//! not, INSERT ... SELECT and upsert) and ORM queries.
 
 use super::super::ast::*;
 use super::super::ast::{Load, OrmQ};
@@ -35,6 +35,35 @@ impl Gen<'_> {
         E::Coalesce(e.b(), E::Lit(v).b())
     }
 
+    /// The other tables of an UPDATE ... FROM or DELETE ... USING: none
+    /// mostly, else one or two (a table, or an alias of one already used).
+    /// An UPDATE's are never the target: the reference (SQLite) evaluates
+    /// a SET value's subquery over rows the UPDATE has already changed.
+    fn using(&mut self, target: usize, update: bool) -> Vec<Src> {
+        if self.ex.has("multi_table_writes") || !self.rng.chance(35) {
+            return Vec::new();
+        }
+        let tables: Vec<usize> = (0..self.schema.tables.len())
+            .filter(|t| !update || *t != target)
+            .collect();
+        self.multi_write = true;
+        (0..1 + self.rng.below(2))
+            .map(|_| {
+                let t = *self.rng.pick(&tables);
+                self.src_of(t)
+            })
+            .collect()
+    }
+
+    /// The WHERE of a write: `pin` (if any) and maybe a predicate.
+    fn write_filter(&mut self, pin: Option<E>, chance: u64) -> Option<E> {
+        let pred = self.rng.chance(chance).then(|| self.pred(2));
+        match (pin, pred) {
+            (Some(p), Some(f)) => Some(E::And(p.b(), f.b())),
+            (p, f) => p.or(f),
+        }
+    }
+
     pub(super) fn update(&mut self) -> Option<Stmt> {
         let table = self.rng.below(self.schema.tables.len());
         let mut cols = self.settable(table);
@@ -47,9 +76,24 @@ impl Gen<'_> {
             sets_cols.push(cols.remove(self.rng.below(cols.len())));
         }
         let src = self.src_of(table);
+        let using = self.using(table, true);
+        // With one other table, maybe `other.id = target.<int column>`:
+        // then at most one of its rows matches a target row, and the SET
+        // values may read it.
+        let ints: Vec<usize> = (0..self.schema.tables[table].cols.len())
+            .filter(|c| self.schema.kind(table, *c) == Kind::Int)
+            .collect();
+        let pin = (using.len() == 1 && self.rng.chance(50)).then(|| {
+            let c = *self.rng.pick(&ints);
+            E::Cmp(CmpOp::Eq, E::Col(using[0], 0).b(), E::Col(src, c).b())
+        });
         self.target = Some(table);
         self.assigned = Some((table, sets_cols.clone()));
-        self.scopes.push(vec![src]);
+        let mut scope = vec![src];
+        if pin.is_some() {
+            scope.extend(&using);
+        }
+        self.scopes.push(scope);
         let mut sets = Vec::new();
         self.in_set = true;
         for c in sets_cols {
@@ -65,12 +109,40 @@ impl Gen<'_> {
         }
         self.assigned = None;
         self.in_set = false;
-        let filter = self.rng.chance(85).then(|| self.pred(2));
+        self.scopes
+            .last_mut()
+            .expect("the update's scope")
+            .truncate(1);
+        self.scopes
+            .last_mut()
+            .expect("the update's scope")
+            .extend(&using);
+        let filter = self.write_filter(pin, 85);
         Some(Stmt::Update {
             table,
+            using,
             sets,
             filter,
         })
+    }
+
+    pub(super) fn delete(&mut self) -> Stmt {
+        let tables: Vec<usize> = (0..self.schema.tables.len())
+            .filter(|t| !self.schema.referenced(*t))
+            .collect();
+        let table = *self.rng.pick(&tables);
+        let src = self.src_of(table);
+        let using = self.using(table, false);
+        self.target = Some(table);
+        let mut scope = vec![src];
+        scope.extend(&using);
+        self.scopes.push(scope);
+        let filter = self.write_filter(None, 90);
+        Stmt::Delete {
+            table,
+            using,
+            filter,
+        }
     }
 
     pub(super) fn insert_select(&mut self) -> Option<Stmt> {
