@@ -156,7 +156,7 @@ fn run<T, Q, I>(
 ) -> Result<Rows>
 where
     Q: Query + ScopeChecked<I>,
-    T: FromRow<Q::SqlType> + ToRow,
+    T: FromRow<Q::SqlType> + FromRow<<Q as ScopeChecked<I>>::Row> + ToRow,
 {
     let rows: Vec<T> = match mode {
         Mode::Typed => typed.load(c)?,

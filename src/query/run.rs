@@ -30,7 +30,7 @@ pub trait RunQuery: Query + Sized {
     /// When the statement fails or a row does not fit `T`.
     fn load<T, I>(&self, conn: &mut impl Connection) -> Result<Vec<T>>
     where
-        T: FromRow<Self::SqlType>,
+        T: FromRow<<Self as ScopeChecked<I>>::Row>,
         Self: ScopeChecked<I>,
     {
         let dialect = conn.dialect();
@@ -56,7 +56,7 @@ pub trait RunQuery: Query + Sized {
     /// one; otherwise as [`load`](RunQuery::load).
     fn get<T, I>(&self, conn: &mut impl Connection) -> Result<T>
     where
-        T: FromRow<Self::SqlType>,
+        T: FromRow<<Self as ScopeChecked<I>>::Row>,
         Self: ScopeChecked<I>,
     {
         let dialect = conn.dialect();
@@ -85,7 +85,7 @@ pub trait RunQuery: Query + Sized {
     /// As [`load`](RunQuery::load).
     fn first<T, I>(&self, conn: &mut impl Connection) -> Result<Option<T>>
     where
-        T: FromRow<Self::SqlType>,
+        T: FromRow<<Self as ScopeChecked<I>>::Row>,
         Self: ScopeChecked<I>,
     {
         let dialect = conn.dialect();

@@ -41,7 +41,10 @@
 
 use std::marker::PhantomData;
 
-use super::select::{From, Inferred, Join, Modifiers, Select};
+use super::clause::Selection;
+use super::join::Join;
+use super::outer::{AnyKept, Kept, PushSide, SelectRow};
+use super::select::{From, Inferred, Modifiers, Select};
 use crate::macros::in_scope;
 use crate::schema::Column;
 
@@ -205,21 +208,29 @@ pub trait ScopeOf {
     /// [`AnyTable`] when FROM is inferred, else the list of the FROM table
     /// and the joined ones, the last joined first.
     type Tables;
+    /// A list of the same shape saying which tables an outer join
+    /// NULL-extends ([`Kept`] or [`Nulled`](super::Nulled); [`AnyKept`]
+    /// when FROM is inferred): see `outer.rs`.
+    type Nulls;
 }
 
 impl ScopeOf for Inferred {
     type Tables = AnyTable;
+    type Nulls = AnyKept;
 }
 
 impl<T> ScopeOf for From<T> {
     type Tables = Cons<T, Nil>;
+    type Nulls = Cons<Kept, Nil>;
 }
 
-impl<F: ScopeOf, T, On> ScopeOf for Join<F, T, On>
+impl<F: ScopeOf, T, On, K> ScopeOf for Join<F, T, On, K>
 where
     F::Tables: PushTable<T>,
+    F::Nulls: PushSide<K>,
 {
     type Tables = <F::Tables as PushTable<T>>::Output;
+    type Nulls = <F::Nulls as PushSide<K>>::Output;
 }
 
 /// Adds table `T` to a list: [`AnyTable`] stays itself.
@@ -260,7 +271,7 @@ impl JoinsInScope<()> for Inferred {}
 
 impl<T> JoinsInScope<()> for From<T> {}
 
-impl<F, T, On: Scoped, IF, IOn> JoinsInScope<(IF, IOn)> for Join<F, T, On>
+impl<F, T, On: Scoped, K, IF, IOn> JoinsInScope<(IF, IOn)> for Join<F, T, On, K>
 where
     Self: ScopeOf,
     F: JoinsInScope<IF>,
@@ -295,12 +306,19 @@ where
 /// assert!(all(&select(A).from(T), &mut conn)?.is_empty());
 /// # Ok::<(), sqlalgebra::Error>(())
 /// ```
-pub trait ScopeChecked<I> {}
+pub trait ScopeChecked<I> {
+    /// The SQL types the rows load from: the statement's own, except that
+    /// a column of a table an outer join NULL-extends is
+    /// [`OuterJoined`](super::OuterJoined) (loads into `Option` only).
+    type Row;
+}
 
 // One blanket impl over the per-statement trait: with no impl of its own
 // to suggest, an error about a column out of scope lists none (and stays
 // short).
-impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {}
+impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {
+    type Row = Q::Row;
+}
 
 /// The scope check of one kind of statement, behind [`ScopeChecked`]:
 /// implement it (with `I = ()` when there is nothing to check) for a
@@ -308,28 +326,38 @@ impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {}
 ///
 /// ```
 /// use sqlalgebra::query::StatementScope;
+/// use sqlalgebra::types::BigInt;
 /// pub struct MyStatement;
-/// impl StatementScope<()> for MyStatement {}
+/// impl StatementScope<()> for MyStatement { type Row = BigInt; }
 /// ```
-pub trait StatementScope<I> {}
+pub trait StatementScope<I> {
+    /// The SQL types the rows load from (see [`ScopeChecked::Row`]).
+    type Row;
+}
 
 // FROM inferred: every table is in scope, nothing to walk (so generic
 // code over the clauses of such a SELECT needs no bounds).
-impl<S, W, M> StatementScope<()> for Select<S, Inferred, W, M> {}
+impl<S: Selection, W, M> StatementScope<()> for Select<S, Inferred, W, M> {
+    type Row = S::SqlType;
+}
 
-impl<S: Scoped, T, W, M, IS, IW, IM> StatementScope<(IS, IW, IM)> for Select<S, From<T>, W, M>
+impl<S: Scoped + Selection, T, W, M, IS, IW, IM> StatementScope<(IS, IW, IM)>
+    for Select<S, From<T>, W, M>
 where
     S::Check: InScope<Cons<T, Nil>, IS>,
     W: InScope<Cons<T, Nil>, IW>,
     M: InScope<Cons<T, Nil>, IM>,
 {
+    type Row = S::SqlType;
 }
 
-impl<S, F, T, On, W, M, IJ, IR> StatementScope<(IJ, IR)> for Select<S, Join<F, T, On>, W, M>
+impl<S, F, T, On, K, W, M, IJ, IR> StatementScope<(IJ, IR)> for Select<S, Join<F, T, On, K>, W, M>
 where
-    Join<F, T, On>: ScopeOf + JoinsInScope<IJ>,
-    <Join<F, T, On> as ScopeOf>::Tables: SelectInScope<S, W, M, IR>,
+    Join<F, T, On, K>: ScopeOf + JoinsInScope<IJ>,
+    <Join<F, T, On, K> as ScopeOf>::Tables: SelectInScope<S, W, M, IR>,
+    <Join<F, T, On, K> as ScopeOf>::Nulls: SelectRow<S, IR>,
 {
+    type Row = <<Join<F, T, On, K> as ScopeOf>::Nulls as SelectRow<S, IR>>::Row;
 }
 
 /// The clauses of a SELECT with joins are in the scope `Self`, the list of
@@ -354,16 +382,30 @@ where
 {
 }
 
-impl<D, Q: ScopeChecked<I>, I> StatementScope<I> for super::With<D, Q> {}
+impl<D, Q: ScopeChecked<I>, I> StatementScope<I> for super::With<D, Q> {
+    type Row = Q::Row;
+}
 
+// The rows of a set operation keep the SQL types of its first SELECT.
 impl<L, R, O, IL, IR> StatementScope<(IL, IR)> for super::Compound<L, R, O>
 where
+    Self: super::Query,
     L: ScopeChecked<IL>,
     R: ScopeChecked<IR>,
 {
+    type Row = <Self as super::Query>::SqlType;
 }
 
 // Built at run time or written as SQL: checked when rendered, if at all.
-impl<ST> StatementScope<()> for super::TextQuery<ST> {}
-impl<ST> StatementScope<()> for super::BoxedSelect<'_, ST> {}
-impl<S, R> StatementScope<()> for super::Returning<S, R> {}
+impl<ST> StatementScope<()> for super::TextQuery<ST> {
+    type Row = ST;
+}
+impl<ST> StatementScope<()> for super::BoxedSelect<'_, ST> {
+    type Row = ST;
+}
+impl<S, R> StatementScope<()> for super::Returning<S, R>
+where
+    Self: super::Query,
+{
+    type Row = <Self as super::Query>::SqlType;
+}

@@ -64,6 +64,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_lateral(&self) -> bool {
+        true
+    }
+
     fn repeats_placeholders(&self) -> bool {
         true
     }
