@@ -281,7 +281,12 @@ where
 // A relationship join names its tables at run time (aliases included):
 // its columns are checked when the statement is rendered
 // (`Error::TableNotInStatement`), not by the types.
-impl<S: crate::query::Selection, F, W, M> crate::query::StatementScope<()>
+impl<S, F, W, M> crate::query::StatementScope<()>
+    for crate::query::Select<S, JoinRelated<F>, W, M>
+{
+}
+
+impl<S: crate::query::Selection, F, W, M> crate::query::StatementRow<()>
     for crate::query::Select<S, JoinRelated<F>, W, M>
 {
     type Row = S::SqlType;

@@ -45,7 +45,7 @@ pub use join::{
 pub use lateral::{Lateral, lateral};
 pub use outer::{
     AllNulled, AnyKept, FlagAt, Kept, LoadedAs, NullFlag, Nulled, OuterJoined, PushSide,
-    SelectRow, Unouter,
+    SelectRow, StatementRow, Unouter,
 };
 pub use select::{From, FromClause, Inferred, Modifiers, Select, select};
 pub use subquery::{

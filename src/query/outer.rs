@@ -3,7 +3,8 @@
 //!
 //! Beside its list of tables (`scope.rs`), a FROM clause with an explicit
 //! first table has a list of the same shape saying, for each table, whether
-//! an outer join NULL-extends it ([`Kept`] or [`Nulled`]; [`ScopeOf::Nulls`]).
+//! an outer join NULL-extends it ([`Kept`] or [`Nulled`];
+//! [`ScopeOf::Nulls`](super::ScopeOf::Nulls)).
 //! The index the compiler infers to find a column's table in the first
 //! list finds its flag in the second; a column of a [`Nulled`] table is
 //! typed [`OuterJoined`]`<ST>`, which loads into `Option` only (a group
@@ -28,10 +29,9 @@
 
 use std::marker::PhantomData;
 
-use super::join::{CrossJoin, FullJoin, InnerJoin, LeftJoin, RightJoin};
-use super::scope::{Anywhere, Cons, ColumnOf, Here, Nil, Scoped, There};
-#[cfg(doc)]
-use super::scope::ScopeOf;
+use super::join::{CrossJoin, FullJoin, InnerJoin, Join, LeftJoin, RightJoin};
+use super::scope::{Anywhere, ColumnOf, Cons, Here, Nil, ScopeOf, Scoped, There};
+use super::select::{From, Inferred, Select};
 use crate::expr::Expression;
 use crate::schema::Column;
 use crate::types::{ColumnTypes, SingleValue};
@@ -110,6 +110,12 @@ impl<H, R: FlagAt<I>, I> FlagAt<There<I>> for Cons<H, R> {
 }
 
 impl FlagAt<Anywhere> for AnyKept {
+    type Flag = Kept;
+}
+
+// Past the end: only reached by a column out of scope, which the scope
+// check reports; the row type stays defined so that it is the only error.
+impl<I> FlagAt<I> for Nil {
     type Flag = Kept;
 }
 
@@ -247,6 +253,7 @@ crate::macros::for_tuples!(tuple_loaded_as);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OuterJoined<ST>(PhantomData<ST>);
 
+#[diagnostic::do_not_recommend]
 impl<T, ST: SingleValue> FromRow<OuterJoined<ST>> for Option<T>
 where
     Option<T>: Decode<ST>,
@@ -314,4 +321,71 @@ where
     S::Check: LoadedAs<Self, IS>,
 {
     type Row = <S::Check as LoadedAs<Self, IS>>::Row;
+}
+
+/// The SQL types a statement's rows load from, `I` being the indices its
+/// scope check ([`ScopeChecked`](super::ScopeChecked)) inferred: its own
+/// SQL types, except that a column of a table an outer join NULL-extends
+/// is [`OuterJoined`]. What `load`, `get` and `first` decode.
+///
+/// Implement it beside [`StatementScope`](super::StatementScope) for a
+/// statement of your own:
+///
+/// ```
+/// use sqlalgebra::query::{StatementRow, StatementScope};
+/// use sqlalgebra::types::BigInt;
+/// pub struct MyStatement;
+/// impl StatementScope<()> for MyStatement {}
+/// impl StatementRow<()> for MyStatement { type Row = BigInt; }
+/// ```
+pub trait StatementRow<I> {
+    /// The SQL types of a row.
+    type Row;
+}
+
+// A FROM clause without joins null-extends nothing, and a statement whose
+// scope check fails still has a row type: one error, the scope's.
+impl<S: super::Selection, W, M> StatementRow<()> for Select<S, Inferred, W, M> {
+    type Row = S::SqlType;
+}
+
+impl<S: super::Selection, T, W, M, IS, IW, IM> StatementRow<(IS, IW, IM)>
+    for Select<S, From<T>, W, M>
+{
+    type Row = S::SqlType;
+}
+
+impl<S, F, T, On, K, W, M, IJ, IR> StatementRow<(IJ, IR)> for Select<S, Join<F, T, On, K>, W, M>
+where
+    Join<F, T, On, K>: ScopeOf,
+    <Join<F, T, On, K> as ScopeOf>::Nulls: SelectRow<S, IR>,
+{
+    type Row = <<Join<F, T, On, K> as ScopeOf>::Nulls as SelectRow<S, IR>>::Row;
+}
+
+impl<D, Q: StatementRow<I>, I> StatementRow<I> for super::With<D, Q> {
+    type Row = Q::Row;
+}
+
+// The rows of a set operation keep the SQL types of its first SELECT.
+impl<L, R, O, IL, IR> StatementRow<(IL, IR)> for super::Compound<L, R, O>
+where
+    Self: super::Query,
+{
+    type Row = <Self as super::Query>::SqlType;
+}
+
+impl<ST> StatementRow<()> for super::TextQuery<ST> {
+    type Row = ST;
+}
+
+impl<ST> StatementRow<()> for super::BoxedSelect<'_, ST> {
+    type Row = ST;
+}
+
+impl<S, R> StatementRow<()> for super::Returning<S, R>
+where
+    Self: super::Query,
+{
+    type Row = <Self as super::Query>::SqlType;
 }

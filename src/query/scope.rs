@@ -41,9 +41,8 @@
 
 use std::marker::PhantomData;
 
-use super::clause::Selection;
 use super::join::Join;
-use super::outer::{AnyKept, Kept, PushSide, SelectRow};
+use super::outer::{AnyKept, Kept, PushSide};
 use super::select::{From, Inferred, Modifiers, Select};
 use crate::macros::in_scope;
 use crate::schema::Column;
@@ -282,7 +281,9 @@ where
 /// A statement whose columns all belong to tables in its scope: what
 /// [`RunQuery`](super::RunQuery)'s `load`, `get` and `first` demand. `I`
 /// is inferred; generic code over statements adds
-/// `Q: RunQuery + ScopeChecked<I>` with `I` a type parameter of its own.
+/// `Q: RunQuery + ScopeChecked<I> + StatementRow<I>` with `I` a type
+/// parameter of its own (the rows load from
+/// [`StatementRow::Row`](super::StatementRow::Row)).
 ///
 /// Statements without an explicit FROM (inferred FROM, `text()`, boxed
 /// SELECTs, INSERT/UPDATE/DELETE ... RETURNING) are always in scope at the
@@ -290,12 +291,12 @@ where
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
-/// use sqlalgebra::query::ScopeChecked;
+/// use sqlalgebra::query::{ScopeChecked, StatementRow};
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
 /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
-/// fn all<Q: RunQuery<SqlType = BigInt> + ScopeChecked<I>, I>(
+/// fn all<Q: RunQuery + ScopeChecked<I> + StatementRow<I, Row = BigInt>, I>(
 ///     q: &Q,
 ///     conn: &mut impl sqlalgebra::conn::Connection,
 /// ) -> sqlalgebra::Result<Vec<i64>> {
@@ -306,19 +307,12 @@ where
 /// assert!(all(&select(A).from(T), &mut conn)?.is_empty());
 /// # Ok::<(), sqlalgebra::Error>(())
 /// ```
-pub trait ScopeChecked<I> {
-    /// The SQL types the rows load from: the statement's own, except that
-    /// a column of a table an outer join NULL-extends is
-    /// [`OuterJoined`](super::OuterJoined) (loads into `Option` only).
-    type Row;
-}
+pub trait ScopeChecked<I> {}
 
 // One blanket impl over the per-statement trait: with no impl of its own
 // to suggest, an error about a column out of scope lists none (and stays
 // short).
-impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {
-    type Row = Q::Row;
-}
+impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {}
 
 /// The scope check of one kind of statement, behind [`ScopeChecked`]:
 /// implement it (with `I = ()` when there is nothing to check) for a
@@ -326,38 +320,28 @@ impl<Q: StatementScope<I>, I> ScopeChecked<I> for Q {
 ///
 /// ```
 /// use sqlalgebra::query::StatementScope;
-/// use sqlalgebra::types::BigInt;
 /// pub struct MyStatement;
-/// impl StatementScope<()> for MyStatement { type Row = BigInt; }
+/// impl StatementScope<()> for MyStatement {}
 /// ```
-pub trait StatementScope<I> {
-    /// The SQL types the rows load from (see [`ScopeChecked::Row`]).
-    type Row;
-}
+pub trait StatementScope<I> {}
 
 // FROM inferred: every table is in scope, nothing to walk (so generic
 // code over the clauses of such a SELECT needs no bounds).
-impl<S: Selection, W, M> StatementScope<()> for Select<S, Inferred, W, M> {
-    type Row = S::SqlType;
-}
+impl<S, W, M> StatementScope<()> for Select<S, Inferred, W, M> {}
 
-impl<S: Scoped + Selection, T, W, M, IS, IW, IM> StatementScope<(IS, IW, IM)>
-    for Select<S, From<T>, W, M>
+impl<S: Scoped, T, W, M, IS, IW, IM> StatementScope<(IS, IW, IM)> for Select<S, From<T>, W, M>
 where
     S::Check: InScope<Cons<T, Nil>, IS>,
     W: InScope<Cons<T, Nil>, IW>,
     M: InScope<Cons<T, Nil>, IM>,
 {
-    type Row = S::SqlType;
 }
 
 impl<S, F, T, On, K, W, M, IJ, IR> StatementScope<(IJ, IR)> for Select<S, Join<F, T, On, K>, W, M>
 where
     Join<F, T, On, K>: ScopeOf + JoinsInScope<IJ>,
     <Join<F, T, On, K> as ScopeOf>::Tables: SelectInScope<S, W, M, IR>,
-    <Join<F, T, On, K> as ScopeOf>::Nulls: SelectRow<S, IR>,
 {
-    type Row = <<Join<F, T, On, K> as ScopeOf>::Nulls as SelectRow<S, IR>>::Row;
 }
 
 /// The clauses of a SELECT with joins are in the scope `Self`, the list of
@@ -382,30 +366,16 @@ where
 {
 }
 
-impl<D, Q: ScopeChecked<I>, I> StatementScope<I> for super::With<D, Q> {
-    type Row = Q::Row;
-}
+impl<D, Q: ScopeChecked<I>, I> StatementScope<I> for super::With<D, Q> {}
 
-// The rows of a set operation keep the SQL types of its first SELECT.
 impl<L, R, O, IL, IR> StatementScope<(IL, IR)> for super::Compound<L, R, O>
 where
-    Self: super::Query,
     L: ScopeChecked<IL>,
     R: ScopeChecked<IR>,
 {
-    type Row = <Self as super::Query>::SqlType;
 }
 
 // Built at run time or written as SQL: checked when rendered, if at all.
-impl<ST> StatementScope<()> for super::TextQuery<ST> {
-    type Row = ST;
-}
-impl<ST> StatementScope<()> for super::BoxedSelect<'_, ST> {
-    type Row = ST;
-}
-impl<S, R> StatementScope<()> for super::Returning<S, R>
-where
-    Self: super::Query,
-{
-    type Row = <Self as super::Query>::SqlType;
-}
+impl<ST> StatementScope<()> for super::TextQuery<ST> {}
+impl<ST> StatementScope<()> for super::BoxedSelect<'_, ST> {}
+impl<S, R> StatementScope<()> for super::Returning<S, R> {}

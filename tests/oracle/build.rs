@@ -478,7 +478,7 @@ pub fn boxed_select<Sh: Shape>(s: &Sel) -> BoxedSelect<'static, Sh::ST> {
 
 /// Runs a SELECT of shape `Sh`; rows as values.
 pub fn load<Sh: Shape, C: Connection, I>(
-    q: &(impl RunQuery<SqlType = Sh::ST> + ScopeChecked<I, Row = Sh::ST>),
+    q: &(impl RunQuery<SqlType = Sh::ST> + ScopeChecked<I> + StatementRow<I, Row = Sh::ST>),
     conn: &mut C,
 ) -> Result<Vec<Vec<Value>>> {
     Ok(q.load::<Sh::Row, _>(conn)?
