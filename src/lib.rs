@@ -100,8 +100,7 @@ pub mod prelude {
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, QueryEach, ReturningMethods, RunQuery,
         ScopeChecked, SetOperations, StatementRow, SubqueryMethods, WithMethods, alias, cte,
-        delete_from, exists,
-        insert_into, select, text, update,
+        delete_from, exists, insert_into, select, text, update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

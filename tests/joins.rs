@@ -118,7 +118,11 @@ fn setup<B: Backend>(engine: &Engine<B>) -> Result<sqlalgebra::Pooled<B>> {
     let mut conn = engine.connect()?;
     drop_all::<All>(&mut conn)?;
     create_all::<All>(&mut conn)?;
-    for (id, name, country) in [(1, "ann", Some("NO")), (2, "bob", None), (3, "cy", Some("PE"))] {
+    for (id, name, country) in [
+        (1, "ann", Some("NO")),
+        (2, "bob", None),
+        (3, "cy", Some("PE")),
+    ] {
         insert_into(Authors)
             .values((
                 authors::Id.set(id),
@@ -248,7 +252,13 @@ fn full_join_null_extends_both_sides<B: Backend>(engine: &Engine<B>) -> Result<(
         // MySQL and MariaDB have no FULL JOIN: refused before sending.
         let e = expect_err(q.load::<(Option<String>, Option<String>), _>(&mut conn));
         assert!(
-            matches!(e, Error::Unsupported { feature: "FULL JOIN", .. }),
+            matches!(
+                e,
+                Error::Unsupported {
+                    feature: "FULL JOIN",
+                    ..
+                }
+            ),
             "{e:?}"
         );
         return Ok(());
@@ -310,7 +320,13 @@ fn lateral_reads_the_tables_before_it<B: Backend>(engine: &Engine<B>) -> Result<
     if name == "sqlite" || name == "mariadb" {
         let e = expect_err(q.load::<(String, Option<String>), _>(&mut conn));
         assert!(
-            matches!(e, Error::Unsupported { feature: "LATERAL", .. }),
+            matches!(
+                e,
+                Error::Unsupported {
+                    feature: "LATERAL",
+                    ..
+                }
+            ),
             "{e:?}"
         );
         return Ok(());
@@ -372,7 +388,10 @@ fn outer_joins_render_on_every_dialect() {
     let q = select((authors::Name, books::Title)).from(Authors);
     let pg = r#"SELECT "jn_authors"."name", "jn_books"."title" FROM "jn_authors" RIGHT JOIN "jn_books" ON "jn_books"."author_id" = "jn_authors"."id""#;
     let my = "SELECT `jn_authors`.`name`, `jn_books`.`title` FROM `jn_authors` RIGHT JOIN `jn_books` ON `jn_books`.`author_id` = `jn_authors`.`id`";
-    assert_eq!(sql4(&q.right_join(Books, on)), [ok(pg), ok(pg), ok(my), ok(my)]);
+    assert_eq!(
+        sql4(&q.right_join(Books, on)),
+        [ok(pg), ok(pg), ok(my), ok(my)]
+    );
 
     let [lite, pg, my, maria] = sql4(&q.full_join(Books, on));
     let full = r#"SELECT "jn_authors"."name", "jn_books"."title" FROM "jn_authors" FULL JOIN "jn_books" ON "jn_books"."author_id" = "jn_authors"."id""#;
@@ -387,7 +406,9 @@ fn outer_joins_render_on_every_dialect() {
     assert_eq!((lite, pg), (ok(left), ok(left)));
     assert_eq!(
         my,
-        ok("SELECT `jn_authors`.`name`, `jn_books`.`title` FROM `jn_authors` LEFT JOIN `jn_books` ON `jn_books`.`author_id` = `jn_authors`.`id` CROSS JOIN `jn_shelves`")
+        ok(
+            "SELECT `jn_authors`.`name`, `jn_books`.`title` FROM `jn_authors` LEFT JOIN `jn_books` ON `jn_books`.`author_id` = `jn_authors`.`id` CROSS JOIN `jn_shelves`"
+        )
     );
 }
 
@@ -407,11 +428,15 @@ fn lateral_renders_correlated_where_the_dialect_has_it() {
     let [lite, pg, my, maria] = sql4(&q);
     assert_eq!(
         pg,
-        ok(r#"SELECT "jn_authors"."name", "last_book"."title" FROM "jn_authors" INNER JOIN LATERAL (SELECT "jn_books"."title" FROM "jn_books" WHERE "jn_books"."author_id" = "jn_authors"."id" ORDER BY "jn_books"."id" DESC LIMIT $1) AS "last_book" ON "last_book"."title" <> $2"#)
+        ok(
+            r#"SELECT "jn_authors"."name", "last_book"."title" FROM "jn_authors" INNER JOIN LATERAL (SELECT "jn_books"."title" FROM "jn_books" WHERE "jn_books"."author_id" = "jn_authors"."id" ORDER BY "jn_books"."id" DESC LIMIT $1) AS "last_book" ON "last_book"."title" <> $2"#
+        )
     );
     assert_eq!(
         my,
-        ok("SELECT `jn_authors`.`name`, `last_book`.`title` FROM `jn_authors` INNER JOIN LATERAL (SELECT `jn_books`.`title` FROM `jn_books` WHERE `jn_books`.`author_id` = `jn_authors`.`id` ORDER BY `jn_books`.`id` DESC LIMIT ?) AS `last_book` ON `last_book`.`title` <> ?")
+        ok(
+            "SELECT `jn_authors`.`name`, `last_book`.`title` FROM `jn_authors` INNER JOIN LATERAL (SELECT `jn_books`.`title` FROM `jn_books` WHERE `jn_books`.`author_id` = `jn_authors`.`id` ORDER BY `jn_books`.`id` DESC LIMIT ?) AS `last_book` ON `last_book`.`title` <> ?"
+        )
     );
     for e in [lite, maria] {
         let e = e.unwrap_err();
@@ -427,7 +452,9 @@ fn lateral_renders_correlated_where_the_dialect_has_it() {
         .cross_join(plain);
     assert_eq!(
         sql4(&q)[1],
-        ok(r#"SELECT "jn_authors"."name", "d"."title" FROM "jn_authors" CROSS JOIN (SELECT "jn_books"."title" FROM "jn_books", "jn_authors" WHERE "jn_books"."author_id" = "jn_authors"."id") AS "d""#)
+        ok(
+            r#"SELECT "jn_authors"."name", "d"."title" FROM "jn_authors" CROSS JOIN (SELECT "jn_books"."title" FROM "jn_books", "jn_authors" WHERE "jn_books"."author_id" = "jn_authors"."id") AS "d""#
+        )
     );
 }
 

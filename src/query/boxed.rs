@@ -5,9 +5,9 @@
 use std::marker::PhantomData;
 
 use super::clause::{MaybeClause, Predicate, Selection};
+use super::join::JoinKind;
 use super::lock::RowLock;
 use super::run::Query;
-use super::join::JoinKind;
 use super::select::{FromClause, Modifiers, Select, SelectParts, render_select};
 use crate::expr::{Expression, OrderBy};
 use crate::render::{

@@ -31,21 +31,21 @@ pub use insert::{
     DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,
     Upsert, excluded, insert_into,
 };
+pub use join::{
+    CrossJoin, ExplicitFrom, FullJoin, InnerJoin, Join, JoinKind, JoinType, LeftJoin, NoCondition,
+    RightJoin,
+};
+pub use lateral::{Lateral, lateral};
 pub use lock::{LockStrength, LockWait, RowLock};
+pub use outer::{
+    AllNulled, AnyKept, FlagAt, Kept, LoadedAs, NullFlag, Nulled, OuterJoined, PushSide, SelectRow,
+    StatementRow, Unouter,
+};
 pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
 pub use scope::{
     AnyTable, Anywhere, ColumnOf, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable,
     ScopeChecked, ScopeOf, Scoped, SelectInScope, StatementScope, There,
-};
-pub use join::{
-    CrossJoin, ExplicitFrom, FullJoin, InnerJoin, Join, JoinKind, JoinType, LeftJoin,
-    NoCondition, RightJoin,
-};
-pub use lateral::{Lateral, lateral};
-pub use outer::{
-    AllNulled, AnyKept, FlagAt, Kept, LoadedAs, NullFlag, Nulled, OuterJoined, PushSide,
-    SelectRow, StatementRow, Unouter,
 };
 pub use select::{From, FromClause, Inferred, Modifiers, Select, select};
 pub use subquery::{

@@ -428,7 +428,10 @@ fn join<const T: usize, ST>(q: BoxedSelect<'static, ST>, j: &Join) -> BoxedSelec
 }
 
 /// A RIGHT JOIN, or a FULL JOIN (`left` too).
-fn outer_join<const T: usize, ST>(q: BoxedSelect<'static, ST>, j: &Join) -> BoxedSelect<'static, ST> {
+fn outer_join<const T: usize, ST>(
+    q: BoxedSelect<'static, ST>,
+    j: &Join,
+) -> BoxedSelect<'static, ST> {
     let on = ex(&j.on);
     match (j.src.alias, j.left) {
         (None, false) => q.right_join(Tab::<T>, on),

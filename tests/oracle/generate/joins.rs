@@ -10,9 +10,7 @@ impl Gen<'_> {
     /// FULL JOIN only on merge- or hash-joinable conditions.
     pub(super) fn select_join(&mut self, src: Src, on: E) -> Join {
         let left = self.rng.chance(40);
-        let right = !self.ex.has("right_full_join")
-            && self.rng.chance(20)
-            && !(left && self.mysql);
+        let right = !self.ex.has("right_full_join") && self.rng.chance(20) && !(left && self.mysql);
         let on = if left && right {
             let before: Vec<Src> = self
                 .scopes
