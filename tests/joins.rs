@@ -9,6 +9,7 @@
 mod common;
 use common::{expect_err, on_all_backends};
 
+use sqlalgebra::hooks::Hooked;
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::lateral;
 use sqlalgebra::{Backend, Engine, Error, Result};
@@ -250,7 +251,8 @@ fn full_join_null_extends_both_sides<B: Backend>(engine: &Engine<B>) -> Result<(
     let name = conn.dialect().name();
     if name == "mysql" || name == "mariadb" {
         // MySQL and MariaDB have no FULL JOIN: refused before sending.
-        let e = expect_err(q.load::<(Option<String>, Option<String>), _>(&mut conn));
+        let mut counted = Hooked::new(conn);
+        let e = expect_err(q.load::<(Option<String>, Option<String>), _>(&mut counted));
         assert!(
             matches!(
                 e,
@@ -261,6 +263,7 @@ fn full_join_null_extends_both_sides<B: Backend>(engine: &Engine<B>) -> Result<(
             ),
             "{e:?}"
         );
+        assert_eq!(counted.statement_count(), 0);
         return Ok(());
     }
     let mut rows: Vec<(Option<String>, Option<String>)> = q.load(&mut conn)?;
@@ -318,7 +321,8 @@ fn lateral_reads_the_tables_before_it<B: Backend>(engine: &Engine<B>) -> Result<
         .order_by(authors::Id);
     let name = conn.dialect().name();
     if name == "sqlite" || name == "mariadb" {
-        let e = expect_err(q.load::<(String, Option<String>), _>(&mut conn));
+        let mut counted = Hooked::new(conn);
+        let e = expect_err(q.load::<(String, Option<String>), _>(&mut counted));
         assert!(
             matches!(
                 e,
@@ -329,6 +333,7 @@ fn lateral_reads_the_tables_before_it<B: Backend>(engine: &Engine<B>) -> Result<
             ),
             "{e:?}"
         );
+        assert_eq!(counted.statement_count(), 0);
         return Ok(());
     }
     let rows: Vec<(String, Option<String>)> = q.load(&mut conn)?;
