@@ -357,6 +357,7 @@ on_all_backends!(
     full_join_null_extends_both_sides,
     cross_join_pairs_every_row,
     lateral_reads_the_tables_before_it,
+    boxed_joins_run_as_typed_ones,
 );
 
 // ------------------------------------------------------------- rendering
@@ -472,4 +473,31 @@ fn a_column_of_a_table_not_joined_is_refused_with_the_new_joins() {
         .right_join(Books, books::AuthorId.eq(authors::Id));
     let e = q.to_sql(&Postgres).unwrap_err();
     assert!(matches!(e, Error::TableNotInStatement { .. }), "{e:?}");
+}
+
+fn boxed_joins_run_as_typed_ones<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = setup(engine)?;
+    // A boxed SELECT keeps its declared types: the Options are ours.
+    let rows: Vec<(Option<String>, String)> = select((authors::Name, books::Title))
+        .from(Authors)
+        .boxed()
+        .right_join(Books, books::AuthorId.eq(authors::Id))
+        .filter(books::Id.ge(12))
+        .order_by(books::Id)
+        .load(&mut conn)?;
+    assert_eq!(
+        rows,
+        [
+            (so("bob"), s("b1")),
+            (None, s("orphan")),
+            (None, s("ghost"))
+        ]
+    );
+    let n: i64 = select(count_star())
+        .from(Authors)
+        .boxed()
+        .cross_join(Shelves)
+        .get(&mut conn)?;
+    assert_eq!(n, 9);
+    Ok(())
 }

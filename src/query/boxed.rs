@@ -237,8 +237,10 @@ impl FromClause for BoxedFrom<'_> {
         for j in &self.joins {
             j.kind.write(w);
             j.source.write_from(w);
-            w.push_sql(" ON ");
-            j.on.render(w);
+            if j.kind != JoinKind::Cross {
+                w.push_sql(" ON ");
+                j.on.render(w);
+            }
         }
     }
 }
@@ -384,7 +386,28 @@ impl<'a, ST> BoxedSelect<'a, ST> {
         self.join_of(JoinKind::Full, source, on)
     }
 
-    fn join_of<T: QuerySource + 'a, On: Predicate + 'a>(
+    /// Adds `CROSS JOIN source`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = X; type PrimaryKey = X; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
+    /// # impl Column for X { type Table = A; type SqlType = BigInt; const NAME: &'static str = "x"; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+    /// # impl Table for B { const NAME: &'static str = "b"; type Columns = Y; type PrimaryKey = Y; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
+    /// # impl Column for Y { type Table = B; type SqlType = BigInt; const NAME: &'static str = "y"; }
+    /// let q = select((X, Y)).from(A).boxed().cross_join(B);
+    /// assert_eq!(q.to_sql(&sqlalgebra_sqlite::Sqlite)?.sql,
+    ///     r#"SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b""#);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
+    pub fn cross_join<T: QuerySource + 'a>(self, source: T) -> Self {
+        self.join_of(JoinKind::Cross, source, super::join::NoCondition)
+    }
+
+    fn join_of<T: QuerySource + 'a, On: Render + 'a>(
         mut self,
         kind: JoinKind,
         source: T,

@@ -202,8 +202,10 @@ crate::macros::in_scope! { [] NoCondition {}; }
 )]
 pub trait ExplicitFrom {}
 
+#[diagnostic::do_not_recommend]
 impl<T> ExplicitFrom for super::select::From<T> {}
 
+#[diagnostic::do_not_recommend]
 impl<F: ExplicitFrom, T, On, K> ExplicitFrom for Join<F, T, On, K> {}
 
 impl<S, F: FromClause, W, M> Select<S, F, W, M> {

@@ -132,10 +132,9 @@ pub trait PushSide<K> {
     type Output;
 }
 
-impl PushSide<InnerJoin> for AnyKept {
-    type Output = AnyKept;
-}
-impl PushSide<CrossJoin> for AnyKept {
+// Outer joins onto an inferred FROM are refused where they are written
+// (`ExplicitFrom`); the list stays defined so that is the only error.
+impl<K> PushSide<K> for AnyKept {
     type Output = AnyKept;
 }
 
