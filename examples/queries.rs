@@ -87,6 +87,7 @@ fn main() -> sqlalgebra::Result<()> {
     // A self-join through an alias: each employee with the boss's name.
     let m = alias(Emp, "m");
     let pairs: Vec<(String, Option<String>)> = select((emp::Name, m.col(emp::Name)))
+        .from(Emp)
         .left_join(m, emp::Boss.eq(m.col(emp::Id)))
         .order_by(emp::Id)
         .load(&mut conn)?;

@@ -102,8 +102,8 @@ pub mod prelude {
     };
     pub use crate::query::{
         BoxExpression, ColumnMethods, Execute, Query, QueryEach, ReturningMethods, RunQuery,
-        ScopeChecked, SetOperations, SubqueryMethods, WithMethods, alias, cte, delete_from, exists,
-        insert_into, select, text, update,
+        ScopeChecked, SetOperations, StatementRow, SubqueryMethods, WithMethods, alias, cte,
+        delete_from, exists, insert_into, select, text, update,
     };
     pub use crate::render::Statement;
     pub use crate::schema::{

@@ -860,7 +860,7 @@ pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &mut R, idx: usize) ->
 #[diagnostic::on_unimplemented(
     message = "cannot load a row of SQL type `{ST}` into `{Self}`",
     label = "the query returns `{ST}`",
-    note = "each Rust field must match its column: BigInt -> i64, Text -> String, Nullable<T> -> Option<..>"
+    note = "each Rust field must match its column: BigInt -> i64, Text -> String, Nullable<T> -> Option<..>, OuterJoined<T> (the NULL-extended side of an outer join) -> Option<..>"
 )]
 pub trait FromRow<ST>: Sized {
     /// How many columns this value reads.
@@ -904,7 +904,11 @@ macro_rules! tuple_from_row {
         /// that cell alone decides (such a column is NULL only when the
         /// join found nothing); otherwise every cell is checked.
         #[diagnostic::do_not_recommend]
-        impl<T: FromRow<($($S,)+)>, $($S: ColumnTypes,)+> FromRow<($($S,)+)> for Option<T> {
+        impl<T, $($S: ColumnTypes,)+> FromRow<($($S,)+)> for Option<T>
+        where
+            ($($S,)+): crate::query::Unouter,
+            T: FromRow<<($($S,)+) as crate::query::Unouter>::Inner>,
+        {
             const WIDTH: usize = T::WIDTH;
             #[inline]
             fn from_row<R: Row + ?Sized>(row: &mut R, at: usize) -> Result<Self> {

@@ -13,7 +13,7 @@
 //! integer key `id` and 1–5 columns of integers, floats, text, booleans
 //! and blobs, nullable or not, integer columns referencing an earlier
 //! table's `id` (a real FOREIGN KEY); 0–8 rows with NULLs and hostile
-//! strings. Statements: SELECT with inner/left joins, aliases and
+//! strings. Statements: SELECT with inner/left/right/full joins, aliases and
 //! self-joins, WHERE with AND/OR/NOT, NULL tests, comparisons, IN lists
 //! (empty, with NULL, bound one by one or as a typed list: PostgreSQL's
 //! `= ANY($1)`), BETWEEN, LIKE, `starts_with`/`ends_with`/`contains`,
@@ -66,7 +66,10 @@
 //!   4018); a SET value's subquery never reads the target table (MariaDB
 //!   reads rows already updated); no subquery on the left of `IN
 //!   (subquery)` (10.11 loses a row of `(SELECT MAX(..)) NOT IN (SELECT ..
-//!   correlated ..)`); DISTINCT only with ascending ORDER BY.
+//!   correlated ..)`); DISTINCT only with ascending ORDER BY; no FULL
+//!   JOIN (MariaDB has none: the library refuses it).
+//! - A FULL JOIN's ON is an equality of two keys: PostgreSQL runs FULL
+//!   JOIN only on merge- or hash-joinable conditions.
 //! - `lower`/`upper` only on ASCII columns, which no write sets.
 //! - PostgreSQL sessions run `SET jit = off` (never-analyzed tables look
 //!   big, and JIT compilation took half a second per join).

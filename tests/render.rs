@@ -1032,6 +1032,7 @@ fn left_join_onto_an_explicit_from() {
 fn two_joins() {
     assert_sql(
         &select((users::Name, addresses::Email, memberships::Tag))
+            .from(Users)
             .join(Addresses, addresses::UserId.eq(users::Id))
             .left_join(Memberships, memberships::UserId.eq(users::Id)),
         r#"SELECT "users"."name", "addresses"."email", "memberships"."tag" FROM "users" INNER JOIN "addresses" ON "addresses"."user_id" = "users"."id" LEFT JOIN "memberships" ON "memberships"."user_id" = "users"."id""#,
@@ -1111,6 +1112,7 @@ fn order_by() {
 fn group_by_and_having() {
     assert_sql(
         &select((users::Name, count(addresses::Id)))
+            .from(Users)
             .left_join(Addresses, addresses::UserId.eq(users::Id))
             .filter(users::Active)
             .group_by(users::Name)

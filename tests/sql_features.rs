@@ -118,7 +118,9 @@ fn in_subquery_and_binds_are_numbered_across_levels() {
 #[test]
 fn self_join_through_an_alias() {
     let m = alias(Emp, "m");
-    let q = select((emp::Name, m.col(emp::Name))).left_join(m, emp::Boss.eq(m.col(emp::Id)));
+    let q = select((emp::Name, m.col(emp::Name)))
+        .from(Emp)
+        .left_join(m, emp::Boss.eq(m.col(emp::Id)));
     let [s, _, my] = sql3(&q);
     assert_eq!(
         s,
@@ -298,6 +300,7 @@ fn subqueries_run<B: Backend>(engine: &Engine<B>) -> Result<()> {
     assert_eq!(not_bosses, ["cy", "ed"]);
 
     let pairs: Vec<(String, Option<String>)> = select((emp::Name, m.col(emp::Name)))
+        .from(Emp)
         .left_join(m, emp::Boss.eq(m.col(emp::Id)))
         .order_by(emp::Id)
         .load(&mut c)?;

@@ -138,6 +138,7 @@ pub(crate) fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
 
     // A join, and an aggregate per group.
     let per_user: Vec<(String, i64)> = select((users::Name, count(addresses::Id)))
+        .from(Users)
         .left_join(Addresses, addresses::UserId.eq(users::Id))
         .group_by(users::Name)
         .order_by(users::Name)

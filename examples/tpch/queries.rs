@@ -155,8 +155,8 @@ fn run<T, Q, I>(
     reference: TextQuery,
 ) -> Result<Rows>
 where
-    Q: Query + ScopeChecked<I>,
-    T: FromRow<Q::SqlType> + ToRow,
+    Q: Query + ScopeChecked<I> + StatementRow<I>,
+    T: FromRow<Q::SqlType> + FromRow<<Q as StatementRow<I>>::Row> + ToRow,
 {
     let rows: Vec<T> = match mode {
         Mode::Typed => typed.load(c)?,

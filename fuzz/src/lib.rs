@@ -47,8 +47,8 @@ use arbitrary::{Arbitrary, Unstructured};
 use sqlalgebra::expr::{BoolLiteral, Expression};
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::{
-    Assignments, BoxedSelect, Clause, FromClause, InsertValues, MaybeClause, Modifiers, Select,
-    Value,
+    Assignments, BoxedSelect, Clause, ExplicitFrom, FromClause, Inferred, InsertValues,
+    MaybeClause, Modifiers, Select, Value,
 };
 use sqlalgebra::render::{Dialect, Render, SqlWriter, TableRef, TableSet};
 use sqlalgebra::schema::QuerySource;
@@ -1442,7 +1442,7 @@ impl Builder {
         };
         let q = select(items);
         let stmt = match d.from {
-            None => with_joins(q, parts),
+            None => with_inner_joins(q, parts),
             Some(t) => with_joins(q.from(DynTable(TableRef::new(t.name()))), parts),
         };
         Built { stmt, expect }
@@ -1822,28 +1822,45 @@ struct BoxedParts {
     order: Vec<Any>,
 }
 
-fn join<F: FromClause>(
+/// Joins onto an explicit FROM: inner or left.
+fn with_joins<F: FromClause + ExplicitFrom + 'static>(
     q: Select<Any, F>,
-    (left, table, on): (bool, DynTable, Pred),
-) -> Select<Any, sqlalgebra::query::Join<F, DynTable, Pred>> {
-    if left {
-        q.left_join(table, on)
-    } else {
-        q.join(table, on)
-    }
-}
-
-fn with_joins<F: FromClause + 'static>(q: Select<Any, F>, mut p: Parts) -> Box<dyn Statement> {
+    mut p: Parts,
+) -> Box<dyn Statement> {
     let mut joins = std::mem::take(&mut p.joins).into_iter();
     match joins.next() {
         None => with_filters(q, p),
-        Some(j) => {
-            let q = join(q, j);
-            match joins.next() {
-                None => with_filters(q, p),
-                Some(j) => with_filters(join(q, j), p),
+        Some((left, table, on)) => {
+            let next = joins.next();
+            if left {
+                second_join(q.left_join(table, on), next, p)
+            } else {
+                second_join(q.join(table, on), next, p)
             }
         }
+    }
+}
+
+fn second_join<F: FromClause + ExplicitFrom + 'static>(
+    q: Select<Any, F>,
+    next: Option<(bool, DynTable, Pred)>,
+    p: Parts,
+) -> Box<dyn Statement> {
+    match next {
+        None => with_filters(q, p),
+        Some((true, table, on)) => with_filters(q.left_join(table, on), p),
+        Some((false, table, on)) => with_filters(q.join(table, on), p),
+    }
+}
+
+/// Joins onto an inferred FROM: inner ones (an outer join needs an
+/// explicit FROM, which decides its NULL-extended side).
+fn with_inner_joins(q: Select<Any, Inferred>, mut p: Parts) -> Box<dyn Statement> {
+    let mut joins = std::mem::take(&mut p.joins).into_iter();
+    match (joins.next(), joins.next()) {
+        (None, _) => with_filters(q, p),
+        (Some((_, t, on)), None) => with_filters(q.join(t, on), p),
+        (Some((_, t, on)), Some((_, t2, on2))) => with_filters(q.join(t, on).join(t2, on2), p),
     }
 }
 

@@ -285,3 +285,9 @@ impl<S, F, W, M> crate::query::StatementScope<()>
     for crate::query::Select<S, JoinRelated<F>, W, M>
 {
 }
+
+impl<S: crate::query::Selection, F, W, M> crate::query::StatementRow<()>
+    for crate::query::Select<S, JoinRelated<F>, W, M>
+{
+    type Row = S::SqlType;
+}

@@ -5,9 +5,10 @@
 use std::marker::PhantomData;
 
 use super::clause::{MaybeClause, Predicate, Selection};
+use super::join::JoinKind;
 use super::lock::RowLock;
 use super::run::Query;
-use super::select::{FromClause, JoinKind, Modifiers, Select, SelectParts, render_select};
+use super::select::{FromClause, Modifiers, Select, SelectParts, render_select};
 use crate::expr::{Expression, OrderBy};
 use crate::render::{
     GroupCheck, Render, SqlWriter, Statement, TableRef, TableSet, add_table, precedence,
@@ -234,10 +235,12 @@ impl FromClause for BoxedFrom<'_> {
     fn write_joins<'b>(&'b self, w: &mut SqlWriter<'b>) {
         self.first.write_joins(w);
         for j in &self.joins {
-            w.push_sql(j.kind.sql());
+            j.kind.write(w);
             j.source.write_from(w);
-            w.push_sql(" ON ");
-            j.on.render(w);
+            if j.kind != JoinKind::Cross {
+                w.push_sql(" ON ");
+                j.on.render(w);
+            }
         }
     }
 }
@@ -330,19 +333,88 @@ impl<'a, ST> BoxedSelect<'a, ST> {
     }
 
     /// Adds `INNER JOIN source ON on`.
-    pub fn join<T: QuerySource + 'a, On: Predicate + 'a>(mut self, source: T, on: On) -> Self {
-        self.from.joins.push(BoxedJoin {
-            kind: JoinKind::Inner,
-            source: Box::new(source),
-            on: Box::new(on),
-        });
-        self
+    pub fn join<T: QuerySource + 'a, On: Predicate + 'a>(self, source: T, on: On) -> Self {
+        self.join_of(JoinKind::Inner, source, on)
     }
 
-    /// Adds `LEFT JOIN source ON on`.
-    pub fn left_join<T: QuerySource + 'a, On: Predicate + 'a>(mut self, source: T, on: On) -> Self {
+    /// Adds `LEFT JOIN source ON on`. A boxed SELECT keeps the SQL types
+    /// it was declared with: load the joined table's columns into
+    /// `Option`s yourself.
+    pub fn left_join<T: QuerySource + 'a, On: Predicate + 'a>(self, source: T, on: On) -> Self {
+        self.join_of(JoinKind::Left, source, on)
+    }
+
+    /// Adds `RIGHT JOIN source ON on` (the tables before it are
+    /// NULL-extended: load their columns into `Option`s).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = X; type PrimaryKey = X; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
+    /// # impl Column for X { type Table = A; type SqlType = BigInt; const NAME: &'static str = "x"; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+    /// # impl Table for B { const NAME: &'static str = "b"; type Columns = Y; type PrimaryKey = Y; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
+    /// # impl Column for Y { type Table = B; type SqlType = BigInt; const NAME: &'static str = "y"; }
+    /// let q = select((X, Y)).from(A).boxed().right_join(B, Y.eq(X));
+    /// assert_eq!(q.to_sql(&sqlalgebra_sqlite::Sqlite)?.sql,
+    ///     r#"SELECT "a"."x", "b"."y" FROM "a" RIGHT JOIN "b" ON "b"."y" = "a"."x""#);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
+    pub fn right_join<T: QuerySource + 'a, On: Predicate + 'a>(self, source: T, on: On) -> Self {
+        self.join_of(JoinKind::Right, source, on)
+    }
+
+    /// Adds `FULL JOIN source ON on` (both sides NULL-extended); MySQL and
+    /// MariaDB refuse it with [`Error::Unsupported`](crate::Error::Unsupported).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = X; type PrimaryKey = X; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
+    /// # impl Column for X { type Table = A; type SqlType = BigInt; const NAME: &'static str = "x"; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+    /// # impl Table for B { const NAME: &'static str = "b"; type Columns = Y; type PrimaryKey = Y; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
+    /// # impl Column for Y { type Table = B; type SqlType = BigInt; const NAME: &'static str = "y"; }
+    /// let q = select((X, Y)).from(A).boxed().full_join(B, Y.eq(X));
+    /// assert!(q.to_sql(&sqlalgebra_mysql::Mysql).is_err());
+    /// ```
+    pub fn full_join<T: QuerySource + 'a, On: Predicate + 'a>(self, source: T, on: On) -> Self {
+        self.join_of(JoinKind::Full, source, on)
+    }
+
+    /// Adds `CROSS JOIN source`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = X; type PrimaryKey = X; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
+    /// # impl Column for X { type Table = A; type SqlType = BigInt; const NAME: &'static str = "x"; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
+    /// # impl Table for B { const NAME: &'static str = "b"; type Columns = Y; type PrimaryKey = Y; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
+    /// # impl Column for Y { type Table = B; type SqlType = BigInt; const NAME: &'static str = "y"; }
+    /// let q = select((X, Y)).from(A).boxed().cross_join(B);
+    /// assert_eq!(q.to_sql(&sqlalgebra_sqlite::Sqlite)?.sql,
+    ///     r#"SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b""#);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
+    pub fn cross_join<T: QuerySource + 'a>(self, source: T) -> Self {
+        self.join_of(JoinKind::Cross, source, super::join::NoCondition)
+    }
+
+    fn join_of<T: QuerySource + 'a, On: Render + 'a>(
+        mut self,
+        kind: JoinKind,
+        source: T,
+        on: On,
+    ) -> Self {
         self.from.joins.push(BoxedJoin {
-            kind: JoinKind::Left,
+            kind,
             source: Box::new(source),
             on: Box::new(on),
         });

@@ -8,7 +8,10 @@ mod connected;
 mod cte;
 mod each;
 mod insert;
+mod join;
+mod lateral;
 mod lock;
+mod outer;
 mod returning;
 pub(crate) mod run;
 mod scope;
@@ -28,16 +31,23 @@ pub use insert::{
     DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,
     Upsert, excluded, insert_into,
 };
+pub use join::{
+    CrossJoin, ExplicitFrom, FullJoin, InnerJoin, Join, JoinKind, JoinType, LeftJoin, NoCondition,
+    RightJoin,
+};
+pub use lateral::{Lateral, lateral};
 pub use lock::{LockStrength, LockWait, RowLock};
+pub use outer::{
+    AllNulled, AnyKept, FlagAt, Kept, LoadedAs, NullFlag, Nulled, OuterJoined, PushSide, SelectRow,
+    StatementRow, Unouter,
+};
 pub use returning::{Returning, ReturningMethods, WriteStatement};
 pub use run::{Execute, Query, RunQuery};
 pub use scope::{
     AnyTable, Anywhere, ColumnOf, Cons, Here, InFrom, InScope, JoinsInScope, Nil, PushTable,
     ScopeChecked, ScopeOf, Scoped, SelectInScope, StatementScope, There,
 };
-pub use select::{
-    From, FromClause, Inferred, Join, JoinKind, Modifiers, NoCondition, Select, select,
-};
+pub use select::{From, FromClause, Inferred, Modifiers, Select, select};
 pub(crate) use select::{SelectParts, render_select};
 pub use subquery::{
     Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,

@@ -7,6 +7,7 @@ use crate::render::{
 };
 use crate::value::{FromRow, Row, ValueRef};
 
+use super::outer::StatementRow;
 use super::scope::ScopeChecked;
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -30,8 +31,8 @@ pub trait RunQuery: Query + Sized {
     /// When the statement fails or a row does not fit `T`.
     fn load<T, I>(&self, conn: &mut impl Connection) -> Result<Vec<T>>
     where
-        T: FromRow<Self::SqlType>,
-        Self: ScopeChecked<I>,
+        Self: ScopeChecked<I> + StatementRow<I>,
+        T: FromRow<<Self as StatementRow<I>>::Row>,
     {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);
@@ -56,8 +57,8 @@ pub trait RunQuery: Query + Sized {
     /// one; otherwise as [`load`](RunQuery::load).
     fn get<T, I>(&self, conn: &mut impl Connection) -> Result<T>
     where
-        T: FromRow<Self::SqlType>,
-        Self: ScopeChecked<I>,
+        Self: ScopeChecked<I> + StatementRow<I>,
+        T: FromRow<<Self as StatementRow<I>>::Row>,
     {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);
@@ -85,8 +86,8 @@ pub trait RunQuery: Query + Sized {
     /// As [`load`](RunQuery::load).
     fn first<T, I>(&self, conn: &mut impl Connection) -> Result<Option<T>>
     where
-        T: FromRow<Self::SqlType>,
-        Self: ScopeChecked<I>,
+        Self: ScopeChecked<I> + StatementRow<I>,
+        T: FromRow<<Self as StatementRow<I>>::Row>,
     {
         let dialect = conn.dialect();
         let mut key = SqlKey::for_dialect(dialect);

@@ -41,7 +41,9 @@
 
 use std::marker::PhantomData;
 
-use super::select::{From, Inferred, Join, Modifiers, Select};
+use super::join::Join;
+use super::outer::{AnyKept, Kept, PushSide};
+use super::select::{From, Inferred, Modifiers, Select};
 use crate::macros::in_scope;
 use crate::schema::Column;
 
@@ -205,21 +207,29 @@ pub trait ScopeOf {
     /// [`AnyTable`] when FROM is inferred, else the list of the FROM table
     /// and the joined ones, the last joined first.
     type Tables;
+    /// A list of the same shape saying which tables an outer join
+    /// NULL-extends ([`Kept`] or [`Nulled`](super::Nulled); [`AnyKept`]
+    /// when FROM is inferred): see `outer.rs`.
+    type Nulls;
 }
 
 impl ScopeOf for Inferred {
     type Tables = AnyTable;
+    type Nulls = AnyKept;
 }
 
 impl<T> ScopeOf for From<T> {
     type Tables = Cons<T, Nil>;
+    type Nulls = Cons<Kept, Nil>;
 }
 
-impl<F: ScopeOf, T, On> ScopeOf for Join<F, T, On>
+impl<F: ScopeOf, T, On, K> ScopeOf for Join<F, T, On, K>
 where
     F::Tables: PushTable<T>,
+    F::Nulls: PushSide<K>,
 {
     type Tables = <F::Tables as PushTable<T>>::Output;
+    type Nulls = <F::Nulls as PushSide<K>>::Output;
 }
 
 /// Adds table `T` to a list: [`AnyTable`] stays itself.
@@ -260,7 +270,7 @@ impl JoinsInScope<()> for Inferred {}
 
 impl<T> JoinsInScope<()> for From<T> {}
 
-impl<F, T, On: Scoped, IF, IOn> JoinsInScope<(IF, IOn)> for Join<F, T, On>
+impl<F, T, On: Scoped, K, IF, IOn> JoinsInScope<(IF, IOn)> for Join<F, T, On, K>
 where
     Self: ScopeOf,
     F: JoinsInScope<IF>,
@@ -271,7 +281,9 @@ where
 /// A statement whose columns all belong to tables in its scope: what
 /// [`RunQuery`](super::RunQuery)'s `load`, `get` and `first` demand. `I`
 /// is inferred; generic code over statements adds
-/// `Q: RunQuery + ScopeChecked<I>` with `I` a type parameter of its own.
+/// `Q: RunQuery + ScopeChecked<I> + StatementRow<I>` with `I` a type
+/// parameter of its own (the rows load from
+/// [`StatementRow::Row`](super::StatementRow::Row)).
 ///
 /// Statements without an explicit FROM (inferred FROM, `text()`, boxed
 /// SELECTs, INSERT/UPDATE/DELETE ... RETURNING) are always in scope at the
@@ -279,12 +291,12 @@ where
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
-/// use sqlalgebra::query::ScopeChecked;
+/// use sqlalgebra::query::{ScopeChecked, StatementRow};
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
 /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
-/// fn all<Q: RunQuery<SqlType = BigInt> + ScopeChecked<I>, I>(
+/// fn all<Q: RunQuery + ScopeChecked<I> + StatementRow<I, Row = BigInt>, I>(
 ///     q: &Q,
 ///     conn: &mut impl sqlalgebra::conn::Connection,
 /// ) -> sqlalgebra::Result<Vec<i64>> {
@@ -325,10 +337,10 @@ where
 {
 }
 
-impl<S, F, T, On, W, M, IJ, IR> StatementScope<(IJ, IR)> for Select<S, Join<F, T, On>, W, M>
+impl<S, F, T, On, K, W, M, IJ, IR> StatementScope<(IJ, IR)> for Select<S, Join<F, T, On, K>, W, M>
 where
-    Join<F, T, On>: ScopeOf + JoinsInScope<IJ>,
-    <Join<F, T, On> as ScopeOf>::Tables: SelectInScope<S, W, M, IR>,
+    Join<F, T, On, K>: ScopeOf + JoinsInScope<IJ>,
+    <Join<F, T, On, K> as ScopeOf>::Tables: SelectInScope<S, W, M, IR>,
 {
 }
 

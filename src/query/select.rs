@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::expr::OrderBy;
 use crate::render::{
     Dependent, GroupCheck, NodeTag, Regions, Render, SqlKey, SqlWriter, Statement, TableRef,
-    TableSet, TermClause, add_table, for_each_leaf,
+    TableSet, TermClause, for_each_leaf,
 };
 use crate::schema::QuerySource;
 use crate::value::ValueRef;
@@ -19,42 +19,6 @@ pub struct Inferred;
 /// An explicit FROM table.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct From<T>(pub(crate) T);
-
-/// The kind of a JOIN.
-///
-/// ```
-/// use sqlalgebra::query::JoinKind;
-/// assert_eq!(JoinKind::Left.sql(), " LEFT JOIN ");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JoinKind {
-    /// `INNER JOIN`
-    Inner,
-    /// `LEFT JOIN` (left outer join)
-    Left,
-    /// `CROSS JOIN`: every row with every row, no condition.
-    Cross,
-}
-
-impl JoinKind {
-    /// The SQL keywords, with surrounding spaces.
-    pub fn sql(self) -> &'static str {
-        match self {
-            JoinKind::Inner => " INNER JOIN ",
-            JoinKind::Left => " LEFT JOIN ",
-            JoinKind::Cross => " CROSS JOIN ",
-        }
-    }
-}
-
-/// `left JOIN table ON on`
-#[derive(Debug, Clone, Copy)]
-pub struct Join<F, T, On> {
-    left: F,
-    table: T,
-    on: On,
-    kind: JoinKind,
-}
 
 /// A FROM clause: [`Inferred`], an explicit table, or joins onto one of
 /// those.
@@ -111,63 +75,6 @@ impl<T: QuerySource> FromClause for From<T> {
         self.0.source_key(key)
     }
 }
-
-impl<F: FromClause, T: QuerySource, On: Render> FromClause for Join<F, T, On> {
-    fn base(&self) -> Option<TableRef<'static>> {
-        self.left.base()
-    }
-    fn write_base<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.left.write_base(w);
-    }
-    fn joined(&self, out: &mut TableSet<'_>) {
-        self.left.joined(out);
-        add_table(out, self.table.table_ref());
-    }
-    fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>) {
-        self.left.write_joins(w);
-        w.push_sql(self.kind.sql());
-        self.table.write_from(w);
-        if self.kind != JoinKind::Cross {
-            w.push_sql(" ON ");
-            self.on.render(w);
-        }
-    }
-    fn each_on<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render)) {
-        self.left.each_on(each);
-        each(&self.on);
-    }
-    #[inline]
-    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
-        static JOIN: NodeTag = NodeTag::new("JOIN");
-        if !self.left.join_key(key) {
-            return false;
-        }
-        key.tag(&JOIN);
-        key.word(self.kind as usize);
-        self.table.source_key(key) && self.on.sql_key(key)
-    }
-}
-
-/// The condition of a `CROSS JOIN`: none.
-///
-/// ```
-/// use sqlalgebra::query::NoCondition;
-/// let _ = NoCondition;
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoCondition;
-
-impl Render for NoCondition {
-    fn render<'a>(&'a self, _: &mut SqlWriter<'a>) {}
-    #[inline]
-    fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
-        static NO_CONDITION: NodeTag = NodeTag::new("no condition");
-        key.tag(&NO_CONDITION);
-        true
-    }
-}
-
-crate::macros::in_scope! { [] NoCondition {}; }
 
 /// GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET and DISTINCT of a SELECT,
 /// bundled so that a SELECT's type has only four parameters.
@@ -236,77 +143,12 @@ impl<S, W, M> Select<S, Inferred, W, M> {
 }
 
 impl<S, F: FromClause, W, M> Select<S, F, W, M> {
-    /// `INNER JOIN table ON on`
-    pub fn join<T: QuerySource, On: Predicate>(
-        self,
-        table: T,
-        on: On,
-    ) -> Select<S, Join<F, T, On>, W, M> {
-        self.join_kind(table, on, JoinKind::Inner)
-    }
-
-    /// `LEFT JOIN table ON on`: rows of the left side without a match get
-    /// NULLs; load them into `Option`s.
-    pub fn left_join<T: QuerySource, On: Predicate>(
-        self,
-        table: T,
-        on: On,
-    ) -> Select<S, Join<F, T, On>, W, M> {
-        self.join_kind(table, on, JoinKind::Left)
-    }
-
-    /// `CROSS JOIN table`: every row of the FROM so far with every row of
-    /// `table`. A SELECT whose tables are not connected otherwise is
-    /// refused ([`Error::CartesianProduct`]); this is how to ask for one.
-    ///
-    /// | | |
-    /// |---|---|
-    /// | SQLite | `SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b"` |
-    /// | PostgreSQL | `SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b"` |
-    /// | MySQL | ``SELECT `a`.`x`, `b`.`y` FROM `a` CROSS JOIN `b` `` |
-    ///
-    /// ```
-    /// use sqlalgebra::prelude::*;
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
-    /// # impl Table for A { const NAME: &'static str = "a"; type Columns = X; type PrimaryKey = X; }
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct X;
-    /// # impl Column for X { type Table = A; type SqlType = BigInt; const NAME: &'static str = "x"; }
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct B;
-    /// # impl Table for B { const NAME: &'static str = "b"; type Columns = Y; type PrimaryKey = Y; }
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Y;
-    /// # impl Column for Y { type Table = B; type SqlType = BigInt; const NAME: &'static str = "y"; }
-    /// use sqlalgebra_sqlite::Sqlite;
-    /// let q = select((X, Y)).cross_join(B);
-    /// assert_eq!(q.to_sql(&Sqlite)?.sql, r#"SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b""#);
-    /// // Without it, the two tables are a cartesian product nobody asked for:
-    /// let e = select((X, Y)).to_sql(&Sqlite).unwrap_err();
-    /// assert!(matches!(e, sqlalgebra::Error::CartesianProduct { .. }));
-    /// # Ok::<(), sqlalgebra::Error>(())
-    /// ```
-    pub fn cross_join<T: QuerySource>(self, table: T) -> Select<S, Join<F, T, NoCondition>, W, M> {
-        self.join_kind(table, NoCondition, JoinKind::Cross)
-    }
-
     /// Replaces the FROM clause with what `f` makes of it (the ORM's
     /// relationship joins build on this).
     pub(crate) fn map_from<F2>(self, f: impl FnOnce(F) -> F2) -> Select<S, F2, W, M> {
         Select {
             selection: self.selection,
             from: f(self.from),
-            filter: self.filter,
-            modifiers: self.modifiers,
-        }
-    }
-
-    fn join_kind<T, On>(self, table: T, on: On, kind: JoinKind) -> Select<S, Join<F, T, On>, W, M> {
-        Select {
-            selection: self.selection,
-            from: Join {
-                left: self.from,
-                table,
-                on,
-                kind,
-            },
             filter: self.filter,
             modifiers: self.modifiers,
         }

@@ -166,6 +166,11 @@ pub struct Derived<Q> {
 }
 
 impl<Q> Derived<Q> {
+    /// The subquery and its name (for `LATERAL`, `lateral.rs`).
+    pub(super) fn parts(&self) -> (&Q, &'static str) {
+        (&self.query, self.name)
+    }
+
     /// The derived table's column that the subquery selected as column `C`.
     pub fn col<C: Column>(&self, _column: C) -> SourceColumn<C::SqlType> {
         SourceColumn::new(self.name, C::NAME)

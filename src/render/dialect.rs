@@ -356,6 +356,29 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         false
     }
 
+    /// Whether `FULL JOIN` works (not on MySQL/MariaDB).
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_sqlite::Sqlite.supports_full_join());
+    /// assert!(!sqlalgebra_mysql::Mysql.supports_full_join());
+    /// ```
+    fn supports_full_join(&self) -> bool {
+        true
+    }
+
+    /// Whether a `LATERAL` derived table works (PostgreSQL, MySQL ≥
+    /// 8.0.14; not MariaDB nor SQLite).
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_postgres::Postgres.supports_lateral());
+    /// assert!(!sqlalgebra_mysql::MariaDb::new(10, 11).supports_lateral());
+    /// ```
+    fn supports_lateral(&self) -> bool {
+        false
+    }
+
     /// How an upsert is spelled.
     fn upsert_style(&self) -> UpsertStyle {
         UpsertStyle::OnConflict

@@ -131,7 +131,10 @@ pub struct Sub {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Join {
+    /// LEFT JOIN; with `right`, FULL JOIN.
     pub left: bool,
+    /// RIGHT JOIN; with `left`, FULL JOIN (SELECTs only).
+    pub right: bool,
     pub src: Src,
     pub on: E,
 }

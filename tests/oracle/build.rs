@@ -415,12 +415,29 @@ fn from_table<const T: usize, Sh: Shape>(
 }
 
 fn join<const T: usize, ST>(q: BoxedSelect<'static, ST>, j: &Join) -> BoxedSelect<'static, ST> {
+    if j.right {
+        return outer_join::<T, ST>(q, j);
+    }
     let on = ex(&j.on);
     match (j.src.alias, j.left) {
         (None, false) => q.join(Tab::<T>, on),
         (None, true) => q.left_join(Tab::<T>, on),
         (Some(a), false) => q.join(alias(Tab::<T>, ALIASES[a]), on),
         (Some(a), true) => q.left_join(alias(Tab::<T>, ALIASES[a]), on),
+    }
+}
+
+/// A RIGHT JOIN, or a FULL JOIN (`left` too).
+fn outer_join<const T: usize, ST>(
+    q: BoxedSelect<'static, ST>,
+    j: &Join,
+) -> BoxedSelect<'static, ST> {
+    let on = ex(&j.on);
+    match (j.src.alias, j.left) {
+        (None, false) => q.right_join(Tab::<T>, on),
+        (None, true) => q.full_join(Tab::<T>, on),
+        (Some(a), false) => q.right_join(alias(Tab::<T>, ALIASES[a]), on),
+        (Some(a), true) => q.full_join(alias(Tab::<T>, ALIASES[a]), on),
     }
 }
 
@@ -464,7 +481,7 @@ pub fn boxed_select<Sh: Shape>(s: &Sel) -> BoxedSelect<'static, Sh::ST> {
 
 /// Runs a SELECT of shape `Sh`; rows as values.
 pub fn load<Sh: Shape, C: Connection, I>(
-    q: &(impl RunQuery<SqlType = Sh::ST> + ScopeChecked<I>),
+    q: &(impl RunQuery<SqlType = Sh::ST> + ScopeChecked<I> + StatementRow<I, Row = Sh::ST>),
     conn: &mut C,
 ) -> Result<Vec<Vec<Value>>> {
     Ok(q.load::<Sh::Row, _>(conn)?

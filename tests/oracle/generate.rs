@@ -6,6 +6,7 @@ use super::ast::*;
 use super::model::{HOSTILE, Kind, Rng, Schema, Val, literal};
 
 mod extra;
+mod joins;
 mod writes;
 
 /// Features the generator leaves out (`SQLALGEBRA_ORACLE_EXCLUDE`).
@@ -19,7 +20,7 @@ impl Excludes {
 }
 
 /// Every switch, for the docs and for checking the variable.
-pub const FEATURES: [&str; 14] = [
+pub const FEATURES: [&str; 15] = [
     "cte",
     "window",
     "orm",
@@ -34,6 +35,7 @@ pub const FEATURES: [&str; 14] = [
     "update",
     "delete",
     "multi_table_writes",
+    "right_full_join",
 ];
 
 pub struct Gen<'a> {
@@ -481,11 +483,7 @@ impl<'a> Gen<'a> {
             }
             self.scopes.last_mut().unwrap().push(src);
             let on = self.pred(1);
-            joins.push(Join {
-                left: self.rng.chance(40),
-                src,
-                on,
-            });
+            joins.push(self.select_join(src, on));
         }
         let n = kinds.map_or(1 + self.rng.below(3), <[Kind]>::len);
         let grouped = kinds.is_none() && self.rng.chance(25);

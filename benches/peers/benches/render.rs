@@ -57,6 +57,7 @@ fn sea_query_medium<B: QueryBuilder>(builder: B) -> (String, sea_query::Values) 
 /// and the number of binds (the binds borrow the statement).
 fn sqlalgebra_medium(dialect: &'static dyn Dialect) -> (String, usize) {
     let q = select((users::ALL, posts::ALL))
+        .from(users::Users)
         .left_join(posts::Posts, posts::UserId.eq(users::Id))
         .filter(users::HairColor.eq("black"));
     let r = q.to_sql(dialect).expect("render");

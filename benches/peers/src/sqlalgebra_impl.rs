@@ -30,6 +30,7 @@ impl<C: Connection> Contestant for Algebra<C> {
 
     fn medium(&mut self) -> Vec<(User, Option<Post>)> {
         select((users::ALL, posts::ALL))
+            .from(users::Users)
             .left_join(posts::Posts, posts::UserId.eq(users::Id))
             .filter(users::HairColor.eq("black"))
             .load(&mut self.conn)

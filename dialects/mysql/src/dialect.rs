@@ -362,6 +362,10 @@ macro_rules! mysql_spelling {
             }
         }
 
+        fn supports_full_join(&self) -> bool {
+            false
+        }
+
         fn supports_nulls_first_last(&self) -> bool {
             false
         }
@@ -408,6 +412,11 @@ impl Dialect for Mysql {
 
     fn supports_returning(&self, _statement: WriteKind) -> bool {
         false
+    }
+
+    /// MySQL 8.0.14 and later (MariaDB has no LATERAL).
+    fn supports_lateral(&self) -> bool {
+        true
     }
 
     mysql_spelling!();

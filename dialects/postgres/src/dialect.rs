@@ -68,6 +68,10 @@ impl Dialect for Postgres {
         true
     }
 
+    fn supports_lateral(&self) -> bool {
+        true
+    }
+
     fn repeats_placeholders(&self) -> bool {
         true
     }

@@ -41,6 +41,21 @@ fn scoped<C: Connection>(mut conn: C) -> sqlalgebra::Result<()> {
     let _: i64 = select(count_star()).from(Users).get(&mut conn)?;
     // A turbofish names the row type; the scope index stays `_`.
     let _ = select(users::Id).from(Users).load::<i64, _>(&mut conn)?;
+    // Outer joins: the NULL-extended side loads as `Option` (a group as
+    // one `Option`); a FULL JOIN's both sides.
+    let _: Vec<(String, Option<String>)> = select((users::Name, posts::Title))
+        .from(Users)
+        .left_join(Posts, posts::UserId.eq(users::Id))
+        .load(&mut conn)?;
+    let _: Vec<(Option<(i64, String)>, String)> = select(((users::Id, users::Name), posts::Title))
+        .from(Users)
+        .right_join(Posts, posts::UserId.eq(users::Id))
+        .load(&mut conn)?;
+    let _: Vec<(Option<String>, Option<String>)> = select((users::Name, posts::Title))
+        .from(Users)
+        .full_join(Posts, posts::UserId.eq(users::Id))
+        .filter(users::Name.ne("x"))
+        .load(&mut conn)?;
     Ok(())
 }
 

@@ -196,6 +196,16 @@ fn print_sub(s: &Sub) -> String {
     out
 }
 
+/// The keyword of a SELECT's join.
+fn join_keyword(j: &Join) -> &'static str {
+    match (j.left, j.right) {
+        (false, false) => "INNER",
+        (true, false) => "LEFT",
+        (false, true) => "RIGHT",
+        (true, true) => "FULL",
+    }
+}
+
 /// The expected SQL text of a SELECT.
 pub fn print_sel(s: &Sel) -> String {
     let items: Vec<String> = s.items.iter().map(print_expr).collect();
@@ -208,7 +218,7 @@ pub fn print_sel(s: &Sel) -> String {
     for j in &s.joins {
         out.push_str(&format!(
             " {} JOIN {} ON {}",
-            if j.left { "LEFT" } else { "INNER" },
+            join_keyword(j),
             from_item(&j.src),
             print_expr(&j.on)
         ));

@@ -253,6 +253,7 @@ impl Gen<'_> {
             let on = self.pred(1);
             joins.push(Join {
                 left: self.rng.chance(30),
+                right: false,
                 src: j,
                 on,
             });
