@@ -23,6 +23,7 @@ mod arena;
 mod factory;
 
 mod defaults;
+mod drive;
 #[doc(hidden)]
 pub mod doc_models;
 mod flush;
@@ -41,6 +42,7 @@ mod sql;
 mod strategy;
 mod transaction;
 mod tuples;
+mod unit;
 
 pub use defaults::Loading;
 pub use factory::SessionFactory;

@@ -48,7 +48,7 @@ struct Group {
 /// UPDATEs the changed columns of every changed object of the arena
 /// (nothing for an object whose values are as loaded), matching each
 /// object's version when the model has one.
-pub(super) fn flush_updates<M: Model, C: Connection>(
+pub(super) async fn flush_updates<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     level: u64,
@@ -98,7 +98,7 @@ pub(super) fn flush_updates<M: Model, C: Connection>(
         }
     }
     for g in &groups {
-        update_group(arena, db, g)?;
+        update_group(arena, db, g).await?;
     }
     Ok(())
 }
@@ -131,7 +131,7 @@ fn update_words<M: Model>(g: &Group) -> SmallVec<[usize; 16]> {
     words
 }
 
-fn update_group<M: Model, C: Connection>(
+async fn update_group<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     g: &Group,
@@ -203,7 +203,8 @@ fn update_group<M: Model, C: Connection>(
             });
         }
         Ok(())
-    })?;
+    })
+    .await?;
     drop(binds);
     for &i in &g.slots {
         arena.mark_flushed(i);
