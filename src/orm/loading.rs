@@ -2,17 +2,17 @@
 //! (unloaded, refused, or loaded), the pending work of cascades and links,
 //! and the queries that load collections (lazy and selectin).
 
-use std::future::ready;
 use std::any::{Any, TypeId};
+use std::future::ready;
 use std::marker::PhantomData;
 
 use super::arena::{FastMap, State};
 use super::defaults::{DefaultLoad, children_default, linked_default};
+use super::drive::Step;
 use super::identity::{Db, IdentityMap};
 use super::model::{Cells, ForeignKeyTo, Model};
 use super::relation::{BelongsTo, Cascade, HasMany, ManyToMany};
 use super::sql;
-use super::drive::Step;
 use super::strategy::fetch_children;
 use crate::conn::Connection;
 use crate::error::Result;

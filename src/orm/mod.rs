@@ -20,12 +20,18 @@
 //! `examples/orm_tour.rs` walks through all of it on SQLite.
 
 mod arena;
+#[cfg(feature = "async")]
+mod async_factory;
+#[cfg(feature = "async")]
+mod async_session;
+#[cfg(feature = "async")]
+mod bridge;
 mod factory;
 
 mod defaults;
-mod drive;
 #[doc(hidden)]
 pub mod doc_models;
+mod drive;
 mod flush;
 mod handle;
 mod identity;
@@ -44,6 +50,10 @@ mod transaction;
 mod tuples;
 mod unit;
 
+#[cfg(feature = "async")]
+pub use async_factory::AsyncSessionFactory;
+#[cfg(feature = "async")]
+pub use async_session::AsyncSession;
 pub use defaults::Loading;
 pub use factory::SessionFactory;
 pub use handle::Handle;

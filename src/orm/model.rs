@@ -236,7 +236,15 @@ pub trait KeyFor<PK>: Hash + Ord + Clone + Debug + Send + Sync + 'static {
 
 impl<C: Column, K> KeyFor<C> for K
 where
-    K: Decode<<C::SqlType as SqlType>::NotNull> + Encode + Hash + Ord + Clone + Debug + Send + Sync + 'static,
+    K: Decode<<C::SqlType as SqlType>::NotNull>
+        + Encode
+        + Hash
+        + Ord
+        + Clone
+        + Debug
+        + Send
+        + Sync
+        + 'static,
 {
     fn key_cells<'a>(&'a self, out: &mut Cells<'a>) {
         out.push(self.encode());

@@ -6,10 +6,10 @@ use std::marker::PhantomData;
 
 use super::arena::FastMap;
 use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::key_names;
 use super::loading::Coll;
-use super::drive::block_on;
 use super::locking::load_fresh;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};

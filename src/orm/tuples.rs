@@ -3,8 +3,8 @@
 //! into the session's identity map (SQLAlchemy's
 //! `select(User, Address).join(User.addresses)`).
 
-use super::drive::block_on;
 use super::defaults::run_defaults;
+use super::drive::block_on;
 use super::handle::Handle;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};

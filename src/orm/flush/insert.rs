@@ -383,9 +383,10 @@ async fn reread<M: Model, C: Connection>(
         let Some(key) = arena.slot(*i as usize).map(|s| s.value.key()) else {
             return Ok(());
         };
-        if let (Some(fresh), Some(slot)) =
-            (fetch_by_key::<M, C>(db, &key).await?, arena.slot_mut(*i as usize))
-        {
+        if let (Some(fresh), Some(slot)) = (
+            fetch_by_key::<M, C>(db, &key).await?,
+            arena.slot_mut(*i as usize),
+        ) {
             slot.value = fresh;
         }
         return Ok(());

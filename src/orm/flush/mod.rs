@@ -183,8 +183,8 @@ impl<C: Connection> Unit<'_, C> {
         } = self;
         let mut db = Db {
             conn: &mut **conn,
-            tx: &mut **tx,
-            statements: &mut **statements,
+            tx,
+            statements,
         };
         loop {
             for a in &map.arenas {
