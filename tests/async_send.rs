@@ -6,12 +6,16 @@
 #![cfg(feature = "async")]
 
 mod async_common;
+#[allow(unreachable_pub)] // the shared test modules are `pub` for every test crate
+#[path = "orm_schema/mod.rs"]
+mod orm_schema;
 
 use async_common::{ItemObject, Items, item, items};
 use sqlalgebra::Result;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-use sqlalgebra::orm::AsyncSessionFactory;
+use sqlalgebra::asyncio::AsyncPooled;
+use sqlalgebra::orm::{AsyncSession, AsyncSessionFactory, Handle};
 
 fn assert_send<T: Send>(_: &T) {}
 
@@ -109,6 +113,30 @@ async fn session_calls<B: AsyncBackend>(engine: &AsyncEngine<B>) -> Result<()> {
     Ok(())
 }
 
+/// The relationship loads of an `AsyncSession`, for any backend (checked
+/// at compile time; run by tests/async_session.rs).
+async fn relation_calls<B: AsyncBackend>(
+    s: &mut AsyncSession<AsyncPooled<B>>,
+    author: Handle<orm_schema::Author>,
+    book: Handle<orm_schema::Book>,
+) -> Result<()> {
+    use orm_schema::{Author, Book, Genre};
+    let authors = [author];
+    let selectin = s.selectin_children::<Author, Book>(&authors);
+    assert_send(&selectin);
+    selectin.await?;
+    let related = s.related::<Author, Book>(author);
+    assert_send(&related);
+    related.await?;
+    let linked = s.linked::<Book, Genre>(book);
+    assert_send(&linked);
+    linked.await?;
+    let parent = s.parent::<Book, Author>(book);
+    assert_send(&parent);
+    parent.await?;
+    Ok(())
+}
+
 /// The generic checks hold for each backend, and a whole request can be
 /// spawned on the runtime.
 #[test]
@@ -131,6 +159,7 @@ fn futures_are_send_on_each_backend() {
     let _ = main_calls::<sqlalgebra_mysql::AsyncMysqlManager>;
     let _ = session_calls::<sqlalgebra_postgres::AsyncPgManager>;
     let _ = session_calls::<sqlalgebra_mysql::AsyncMysqlManager>;
+    let _ = relation_calls::<sqlalgebra_sqlite::AsyncSqliteManager>;
 }
 
 /// A sync `Session` held across an `.await` in a spawned task compiles.
