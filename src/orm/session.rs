@@ -9,7 +9,7 @@ use super::identity::{IdentityMap, TxState};
 use super::loading::Relations;
 use super::model::Model;
 use super::query::ModelQuery;
-use super::unit::Unit;
+use super::unit::{Unit, in_map};
 use crate::conn::Connection;
 use crate::error::Result;
 use crate::query::Query;
@@ -357,6 +357,10 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When the query (or the autoflush before it) fails.
     pub fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
+        // The map's answer without building the call's state machine.
+        if let Some(hit) = in_map::<M, C>(&self.map, &key) {
+            return Ok(hit);
+        }
         block_on(self.unit().get(key))
     }
 

@@ -51,13 +51,8 @@ impl<C: Connection> Unit<'_, C> {
 
     /// See [`Session::get`](super::Session::get).
     pub(crate) async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
-        if let Some(arena) = self.map.arena::<M>()
-            && let Some(i) = arena.lookup(&key)
-            && let Some(slot) = arena.slot(i as usize)
-            && !slot.expired
-        {
-            let live = slot.state != State::Deleted;
-            return Ok(live.then_some(Handle::from_index(i)));
+        if let Some(hit) = in_map::<M, C>(self.map, &key) {
+            return Ok(hit);
         }
         self.autoflush().await?;
         let (map, mut db) = self.split();
@@ -146,4 +141,20 @@ impl<C: Connection> Unit<'_, C> {
             .await?;
         Ok(slots.into_iter().map(Handle::from_index).collect())
     }
+}
+
+/// What the identity map answers for `key` without SQL: `Some` when it
+/// holds a fresh object with that key (`Some(None)`: it is deleted).
+#[inline]
+pub(crate) fn in_map<M: Model, C: Connection>(
+    map: &IdentityMap<C>,
+    key: &M::Key,
+) -> Option<Option<Handle<M>>> {
+    let arena = map.arena::<M>()?;
+    let i = arena.lookup(key)?;
+    let slot = arena.slot(i as usize)?;
+    if slot.expired {
+        return None;
+    }
+    Some((slot.state != State::Deleted).then_some(Handle::from_index(i)))
 }
