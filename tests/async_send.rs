@@ -12,9 +12,9 @@ mod orm_schema;
 
 use async_common::{ItemObject, Items, item, items};
 use sqlalgebra::Result;
+use sqlalgebra::asyncio::AsyncPooled;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-use sqlalgebra::asyncio::AsyncPooled;
 use sqlalgebra::orm::{AsyncSession, AsyncSessionFactory, Handle};
 
 fn assert_send<T: Send>(_: &T) {}
