@@ -1,8 +1,8 @@
-//! The "Async Support" section of the tour, with the async Core API
-//! (feature `async`): an engine, `get_user`, `create_user` with a
-//! refresh, and a user with their addresses loaded in a second query (the
-//! selectin way). The ORM's `AsyncSession` is not there yet: this is the
-//! same flow on the Core API, which is async today.
+//! The "Async Support" section of the tour (feature `async`): an engine,
+//! a session factory (`async_sessionmaker(engine, expire_on_commit=False)`),
+//! `get_user`, `create_user` with a commit and a refresh, and a user with
+//! their addresses loaded eagerly the selectin way, each with an
+//! `AsyncSession`: the sync ORM's unit of work, awaited.
 //!
 //! ```text
 //! cargo run --example async_tour --features async              # SQLite, in memory
@@ -13,6 +13,7 @@
 use sqlalgebra::Result;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
+use sqlalgebra::orm::{AsyncSessionFactory, BelongsTo, HasMany, Model};
 use sqlalgebra::schema::{create_table, drop_table};
 
 /// `async19_tour_users`.
@@ -88,58 +89,127 @@ pub mod addresses {
     }
 }
 
-/// A user as loaded: `(id, name)`.
-type User = (i64, String);
-
-/// `get_user`: one row or none.
-async fn get_user<B: AsyncBackend>(engine: &AsyncEngine<B>, id: i64) -> Result<Option<User>> {
-    let mut conn = engine.connect().await?;
-    select((users::Id, users::Name))
-        .filter(users::Id.eq(id))
-        .first(&mut *conn)
-        .await
+/// A user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    id: i64,
+    name: String,
 }
 
-/// `create_user`: insert, commit, and read the row back ("refresh"): with
-/// RETURNING where the server has it, else by the id it assigned.
-async fn create_user<B: AsyncBackend>(engine: &AsyncEngine<B>, name: &str) -> Result<User> {
-    let mut conn = engine.connect().await?;
-    let insert = insert_into(Users).values(users::Name.set(name));
-    if conn.dialect().supports_insert_returning() {
-        return insert
-            .returning((users::Id, users::Name))
-            .get(&mut *conn)
-            .await;
+impl Model for User {
+    type Table = Users;
+    type Columns = (users::Id, users::Name);
+    type Row = (i64, String);
+    type Key = i64;
+    fn from_row((id, name): Self::Row) -> Self {
+        User { id, name }
     }
-    insert.execute(&mut *conn).await?;
-    let id = conn.last_insert_id().await?.unwrap_or_default();
-    select((users::Id, users::Name))
-        .filter(users::Id.eq(id))
-        .get(&mut *conn)
-        .await
+    fn values(&self) -> (&i64, &String) {
+        (&self.id, &self.name)
+    }
+    fn key(&self) -> i64 {
+        self.id
+    }
+    fn set_generated_key(&mut self, id: i64) {
+        self.id = id;
+    }
 }
 
-/// `get_user_with_addresses`: the user, then their addresses in one more
-/// query by key (what `selectinload` does).
+/// One of a user's addresses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Address {
+    id: i64,
+    user_id: i64,
+    email: String,
+}
+
+impl Model for Address {
+    type Table = Addresses;
+    type Columns = (addresses::Id, addresses::UserId, addresses::Email);
+    type Row = (i64, i64, String);
+    type Key = i64;
+    fn from_row((id, user_id, email): Self::Row) -> Self {
+        Address { id, user_id, email }
+    }
+    fn values(&self) -> (&i64, &i64, &String) {
+        (&self.id, &self.user_id, &self.email)
+    }
+    fn key(&self) -> i64 {
+        self.id
+    }
+    fn set_generated_key(&mut self, id: i64) {
+        self.id = id;
+    }
+}
+
+impl BelongsTo<User> for Address {
+    type ForeignKey = addresses::UserId;
+    fn parent_key(&self) -> Option<i64> {
+        Some(self.user_id)
+    }
+    fn set_parent_key(&mut self, key: i64) {
+        self.user_id = key;
+    }
+}
+
+impl HasMany<Address> for User {}
+
+type Factory<B> = AsyncSessionFactory<B>;
+
+/// `get_user`: `select(User).where(User.id == user_id)`, one object or
+/// none.
+async fn get_user<B: AsyncBackend>(factory: &Factory<B>, id: i64) -> Result<Option<User>> {
+    let mut session = factory.session().await?;
+    let found = session
+        .load::<User, _>(&select((users::Id, users::Name)).filter(users::Id.eq(id)))
+        .await?;
+    let user = found.first().and_then(|&h| session.try_take(h));
+    // `async with`: the session ends, its connection goes back clean.
+    session.close().await?;
+    Ok(user)
+}
+
+/// `create_user`: add, commit, refresh.
+async fn create_user<B: AsyncBackend>(factory: &Factory<B>, name: &str) -> Result<User> {
+    let mut session = factory.session().await?;
+    let user = session.add(User {
+        id: 0,
+        name: name.into(),
+    });
+    session.commit().await?;
+    session.refresh(user).await?;
+    session.try_take(user).ok_or(sqlalgebra::Error::NotFound)
+}
+
+/// `get_user_with_addresses`: the user, and their addresses loaded eagerly
+/// in one more query (`selectinload(User.addresses)`); reading them after
+/// that runs no SQL.
 async fn get_user_with_addresses<B: AsyncBackend>(
-    engine: &AsyncEngine<B>,
+    factory: &Factory<B>,
     id: i64,
 ) -> Result<Option<(User, Vec<String>)>> {
-    let Some(user) = get_user(engine, id).await? else {
+    let mut session = factory.session().await?;
+    let Some(user) = session.get::<User>(id).await? else {
         return Ok(None);
     };
-    let mut conn = engine.connect().await?;
-    let emails = select(addresses::Email)
-        .filter(addresses::UserId.in_([user.0]))
-        .order_by(addresses::Id.asc())
-        .load(&mut *conn)
-        .await?;
-    Ok(Some((user, emails)))
+    session.selectin_children::<User, Address>(&[user]).await?;
+    let loaded = session.statement_count();
+    let addresses = session.related::<User, Address>(user).await?;
+    assert_eq!(session.statement_count(), loaded, "no lazy load");
+    let emails = addresses
+        .iter()
+        .map(|&a| session[a].email.clone())
+        .collect();
+    let user = session.try_take(user);
+    session.close().await?;
+    Ok(user.map(|u| (u, emails)))
 }
 
 async fn tour<B: AsyncBackend>(backend: B) -> Result<()> {
     // create_async_engine
     let engine = AsyncEngine::build(backend, &PoolOptions::default().size(2)).await?;
+    // async_sessionmaker(engine, expire_on_commit=False)
+    let factory = AsyncSessionFactory::new(engine.clone()).expire_on_commit(false);
     {
         let mut c = engine.connect().await?;
         let dialect = c.dialect();
@@ -155,22 +225,24 @@ async fn tour<B: AsyncBackend>(backend: B) -> Result<()> {
         }
     }
 
-    let alice = create_user(&engine, "alice").await?;
+    let alice = create_user(&factory, "alice").await?;
     println!("created {alice:?}");
-    assert_eq!(alice.1, "alice");
-    assert_eq!(get_user(&engine, alice.0).await?, Some(alice.clone()));
-    assert_eq!(get_user(&engine, alice.0 + 100).await?, None);
+    assert_eq!(alice.name, "alice");
+    assert_eq!(get_user(&factory, alice.id).await?, Some(alice.clone()));
+    assert_eq!(get_user(&factory, alice.id + 100).await?, None);
 
     {
-        let mut c = engine.connect().await?;
-        let emails = ["alice@work.example", "alice@home.example"];
-        let rows: Vec<_> = emails
-            .iter()
-            .map(|e| (addresses::UserId.set(alice.0), addresses::Email.set(*e)))
-            .collect();
-        insert_into(Addresses).values(rows).execute(&mut *c).await?;
+        let mut session = factory.session().await?;
+        for email in ["alice@work.example", "alice@home.example"] {
+            session.add(Address {
+                id: 0,
+                user_id: alice.id,
+                email: email.into(),
+            });
+        }
+        session.commit().await?;
     }
-    let (user, emails) = get_user_with_addresses(&engine, alice.0)
+    let (user, emails) = get_user_with_addresses(&factory, alice.id)
         .await?
         .expect("alice is there");
     println!("{user:?} has {emails:?}");

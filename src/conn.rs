@@ -1,6 +1,7 @@
 //! The [`Connection`] trait that every backend implements, and transactions
 //! on top of it.
 
+use std::future::{Future, ready};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use crate::error::{CommitInDoubt, Error, Result};
@@ -8,12 +9,13 @@ use crate::isolation::IsolationLevel;
 use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::{Row, ValueRef};
 
-/// A live database connection.
+/// A live database connection. `Send`, so that a session over one can be
+/// held across an `.await`.
 ///
 /// Backends implement the five required methods; statements run through
 /// [`RunQuery`](crate::query::RunQuery) and [`Execute`](crate::query::Execute),
 /// and [`transaction`](Connection::transaction) is provided.
-pub trait Connection {
+pub trait Connection: Send {
     /// The backend's row type, read in place.
     type Row<'r>: Row
     where
@@ -315,6 +317,87 @@ pub trait Connection {
         Ok(())
     }
 
+    /// The ORM's I/O, as a future: see [`orm_query`](Connection::orm_query).
+    #[doc(hidden)]
+    fn orm_execute(
+        &mut self,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+    ) -> impl Future<Output = Result<u64>> + Send {
+        ready(self.execute_sql(sql, binds))
+    }
+
+    /// The ORM's I/O, as futures. The session's logic is written once as
+    /// `async` code over these methods: a sync connection's futures are
+    /// ready at once (the sync [`Session`](crate::orm::Session) polls
+    /// them in place), and the async session's bridge overrides them to
+    /// run on an async connection. Not meant to be called or overridden
+    /// outside this crate.
+    #[doc(hidden)]
+    fn orm_query<F>(
+        &mut self,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+        each: F,
+    ) -> impl Future<Output = Result<()>> + Send
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool> + Send,
+    {
+        ready(self.query_sql(sql, binds, each))
+    }
+
+    /// The ORM's I/O, as a future: see [`orm_query`](Connection::orm_query).
+    #[doc(hidden)]
+    fn orm_execute_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        each: F,
+    ) -> impl Future<Output = Result<()>> + Send
+    where
+        F: FnMut(usize, u64) -> Result<()> + Send,
+    {
+        ready(self.execute_cached_many(id, binds, per_run, each))
+    }
+
+    /// The ORM's I/O, as a future: see [`orm_query`](Connection::orm_query).
+    #[doc(hidden)]
+    fn orm_insert_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        each: F,
+    ) -> impl Future<Output = Result<()>> + Send
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()> + Send,
+    {
+        ready(self.insert_cached_many(id, binds, per_run, each))
+    }
+
+    /// The ORM's I/O, as a future: see [`orm_query`](Connection::orm_query).
+    #[doc(hidden)]
+    fn orm_last_insert_id(&mut self) -> impl Future<Output = Result<Option<i64>>> + Send {
+        ready(self.last_insert_id())
+    }
+
+    /// The ORM's transaction control, as a future: `BEGIN` (or a
+    /// savepoint), `COMMIT` (or a release) or `ROLLBACK` (or a rollback to
+    /// the savepoint) of the innermost level; see
+    /// [`orm_query`](Connection::orm_query).
+    #[doc(hidden)]
+    fn orm_transaction(&mut self, op: TxOp) -> impl Future<Output = Result<()>> + Send
+    where
+        Self: Sized,
+    {
+        ready(match op {
+            TxOp::Begin => begin_transaction(self),
+            TxOp::Commit => commit_transaction(self),
+            TxOp::Rollback => rollback_transaction(self),
+        })
+    }
+
     /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back
     /// when it returns `Err` or panics (the panic then continues). Nested
     /// calls use savepoints, so an inner failure undoes only the inner work.
@@ -538,4 +621,17 @@ fn after_failed_commit<C: Connection>(c: &mut C, depth: u32, e: Error) -> Error 
     } else {
         e
     }
+}
+
+/// Which transaction step the ORM asks of a connection: see
+/// `Connection::orm_transaction`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxOp {
+    /// `BEGIN`, or a savepoint inside an open transaction.
+    Begin,
+    /// `COMMIT`, or the release of the innermost savepoint.
+    Commit,
+    /// `ROLLBACK`, or the rollback to the innermost savepoint.
+    Rollback,
 }

@@ -1,16 +1,17 @@
-//! Cancellation safety on the three backends: transactions whose futures
-//! are dropped at many points (a timeout of a few microseconds, growing
-//! each round) leave no partial write, and the pool hands out only clean
-//! connections afterwards.
+//! Cancellation safety on the three backends: transactions and ORM
+//! sessions whose futures are dropped at many points (a timeout of a few
+//! microseconds, growing each round) leave no partial write, and the pool
+//! hands out only clean connections afterwards.
 #![cfg(feature = "async")]
 
 mod async_common;
 
 use std::collections::BTreeMap;
 
-use async_common::{Db, Items, committed, insert, items, on_all_async_backends};
+use async_common::{Db, Items, committed, insert, item, items, on_all_async_backends};
 use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
+use sqlalgebra::orm::AsyncSessionFactory;
 use sqlalgebra::{Error, Result};
 
 /// Rounds: each one a transaction of five statements (three inserts, an
@@ -115,4 +116,100 @@ async fn dropped_transactions_leave_no_trace<B: AsyncBackend>(db: &Db<B>) -> Res
     Ok(())
 }
 
-on_all_async_backends!(dropped_transactions_leave_no_trace);
+/// A unit of work of several flushes and a savepoint, committed at the
+/// end: round `r` writes rows `r * 10 ..= r * 10 + 3`, all with qty 1.
+async fn session_round<B: AsyncBackend>(factory: &AsyncSessionFactory<B>, r: i64) -> Result<()> {
+    let mut s = factory.session().await?;
+    let base = r * 10;
+    let hs = s.add_all([
+        item(base, r, "a"),
+        item(base + 1, r, "b"),
+        item(base + 2, r, "c"),
+    ]);
+    s.flush().await?;
+    for h in hs {
+        s[h].qty = 1;
+    }
+    s.flush().await?;
+    let sp = s.begin_nested().await?;
+    let d = s.add(item(base + 3, r, "d"));
+    s[d].qty = 1;
+    s.release(sp).await?;
+    s.commit().await
+}
+
+async fn dropped_sessions_leave_no_trace<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
+    let factory = AsyncSessionFactory::new(db.engine.clone());
+    let base = 1_000;
+    session_round(&factory, base + ROUNDS).await?;
+    let started = std::time::Instant::now();
+    session_round(&factory, base + ROUNDS + 1).await?;
+    let whole = started.elapsed();
+    let mut finished = vec![base + ROUNDS, base + ROUNDS + 1];
+    let mut cut = 0;
+    // A session whose flush is dropped half-way refuses to go on (its
+    // objects may not match the database any more), and its transaction
+    // is rolled back: nothing of it is committed.
+    {
+        let mut s = factory.session().await?;
+        s.add_all([item(900_000, -2, "x"), item(900_001, -2, "y")]);
+        s.flush().await?;
+        s.add(item(900_002, -2, "z"));
+        let mut flush = Box::pin(s.flush());
+        let polled = std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(std::future::Future::poll(flush.as_mut(), cx))
+        })
+        .await;
+        assert!(polled.is_pending(), "a flush that runs SQL waits for it");
+        drop(flush);
+        assert!(matches!(
+            s.get::<async_common::ItemObject>(1).await,
+            Err(Error::Transaction(_))
+        ));
+        assert!(matches!(s.commit().await, Err(Error::Transaction(_))));
+    }
+    for r in 1..ROUNDS {
+        let limit = whole * 2 * u32::try_from(r).unwrap_or(0) / u32::try_from(ROUNDS).unwrap_or(1);
+        match tokio::time::timeout(limit, session_round(&factory, base + r)).await {
+            Ok(done) => {
+                done?;
+                finished.push(base + r);
+            }
+            Err(_) => cut += 1,
+        }
+    }
+    assert!(cut > 0);
+    let mut by_round: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for (id, tag, _, qty) in committed(db).await? {
+        by_round.entry(tag).or_default().push((id, qty));
+    }
+    assert!(!by_round.contains_key(&-2), "the dropped flush left rows");
+    for (r, rows) in &by_round {
+        let expected: Vec<(i64, i64)> = (0..4).map(|i| (r * 10 + i, 1)).collect();
+        assert_eq!(rows, &expected, "session round {r} left a partial write");
+    }
+    for r in &finished {
+        assert!(
+            by_round.contains_key(r),
+            "round {r} finished but is missing"
+        );
+    }
+    // Clean connections only, as above.
+    let mut held = Vec::new();
+    for k in 0..4 {
+        let mut c = db.engine.connect().await?;
+        assert!(c.state().is_clean());
+        assert_eq!(c.state().depth(), 0);
+        insert(&mut *c, &[(200_000 + k, -1, "marker", 0)]).await?;
+        held.push(c);
+    }
+    let markers = committed(db).await?.iter().filter(|r| r.1 == -1).count();
+    assert_eq!(markers, 4);
+    drop(held);
+    Ok(())
+}
+
+on_all_async_backends!(
+    dropped_transactions_leave_no_trace,
+    dropped_sessions_leave_no_trace
+);

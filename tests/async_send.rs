@@ -1,15 +1,21 @@
 //! Compile-time checks: the futures of the async API are `Send` (they can
 //! be spawned on a multi-threaded runtime), for any backend and for each
 //! of the three; so are a sync `Session` held across an `.await`, the
-//! pool and its connections.
+//! pool and its connections, and `AsyncSession` with the futures of its
+//! main calls.
 #![cfg(feature = "async")]
 
 mod async_common;
+#[allow(unreachable_pub)] // the shared test modules are `pub` for every test crate
+#[path = "orm_schema/mod.rs"]
+mod orm_schema;
 
-use async_common::{Items, items};
+use async_common::{ItemObject, Items, item, items};
 use sqlalgebra::Result;
+use sqlalgebra::asyncio::AsyncPooled;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
+use sqlalgebra::orm::{AsyncSession, AsyncSessionFactory, Handle};
 
 fn assert_send<T: Send>(_: &T) {}
 
@@ -61,6 +67,76 @@ async fn main_calls<B: AsyncBackend>(engine: &AsyncEngine<B>) -> Result<()> {
     Ok(())
 }
 
+/// The main calls of an `AsyncSession` and its factory, for any backend:
+/// each future is checked, then run.
+async fn session_calls<B: AsyncBackend>(engine: &AsyncEngine<B>) -> Result<()> {
+    let factory = AsyncSessionFactory::new(engine.clone()).expire_on_commit(false);
+    assert_send(&factory);
+    let session = factory.session();
+    assert_send(&session);
+    let mut s = session.await?;
+    assert_send(&s);
+    let h = s.add(item(7_000, 70, "sent"));
+    let flush = s.flush();
+    assert_send(&flush);
+    flush.await?;
+    let get = s.get::<ItemObject>(7_000);
+    assert_send(&get);
+    assert_eq!(get.await?, Some(h));
+    let get_many = s.get_many::<ItemObject>(&[7_000]);
+    assert_send(&get_many);
+    get_many.await?;
+    let q = select((items::Id, items::Tag, items::Name, items::Qty)).filter(items::Tag.eq(70));
+    let load = s.load::<ItemObject, _>(&q);
+    assert_send(&load);
+    assert_eq!(load.await?, [h]);
+    let refresh = s.refresh(h);
+    assert_send(&refresh);
+    refresh.await?;
+    s[h].qty = 1;
+    let begin = s.begin_nested();
+    assert_send(&begin);
+    let sp = begin.await?;
+    let release = s.release(sp);
+    assert_send(&release);
+    release.await?;
+    let commit = s.commit();
+    assert_send(&commit);
+    commit.await?;
+    s.delete(h);
+    let rollback = s.rollback();
+    assert_send(&rollback);
+    rollback.await?;
+    let run = factory.run(|s| Box::pin(async move { s.get::<ItemObject>(7_000).await }));
+    assert_send(&run);
+    assert!(run.await?.is_some());
+    Ok(())
+}
+
+/// The relationship loads of an `AsyncSession`, for any backend (checked
+/// at compile time; run by tests/async_session.rs).
+async fn relation_calls<B: AsyncBackend>(
+    s: &mut AsyncSession<AsyncPooled<B>>,
+    author: Handle<orm_schema::Author>,
+    book: Handle<orm_schema::Book>,
+) -> Result<()> {
+    use orm_schema::{Author, Book, Genre};
+    let authors = [author];
+    let selectin = s.selectin_children::<Author, Book>(&authors);
+    assert_send(&selectin);
+    selectin.await?;
+    let related = s.related::<Author, Book>(author);
+    assert_send(&related);
+    related.await?;
+    let linked = s.linked::<Book, Genre>(book);
+    assert_send(&linked);
+    linked.await?;
+    let parent = s.parent::<Book, Author>(book);
+    assert_send(&parent);
+    parent.await?;
+    Ok(())
+}
+
 /// The generic checks hold for each backend, and a whole request can be
 /// spawned on the runtime.
 #[test]
@@ -72,10 +148,18 @@ fn futures_are_send_on_each_backend() {
         let engine = db.engine.clone();
         let task = tokio::spawn(async move { main_calls(&engine).await });
         task.await.expect("no panic").expect("the calls run");
+        let engine = db.engine.clone();
+        let task = tokio::spawn(async move { session_calls(&engine).await });
+        task.await
+            .expect("no panic")
+            .expect("the session's calls run");
     });
     // Compiled for the server backends too (run by the other tests).
     let _ = main_calls::<sqlalgebra_postgres::AsyncPgManager>;
     let _ = main_calls::<sqlalgebra_mysql::AsyncMysqlManager>;
+    let _ = session_calls::<sqlalgebra_postgres::AsyncPgManager>;
+    let _ = session_calls::<sqlalgebra_mysql::AsyncMysqlManager>;
+    let _ = relation_calls::<sqlalgebra_sqlite::AsyncSqliteManager>;
 }
 
 /// A sync `Session` held across an `.await` in a spawned task compiles.

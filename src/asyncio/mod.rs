@@ -24,8 +24,8 @@
 
 mod engine;
 mod run;
-mod state;
-mod transaction;
+pub(crate) mod state;
+pub(crate) mod transaction;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -210,7 +210,7 @@ fn savepoint_name(out: &mut String, depth: u32) {
     crate::render::push_int(out, i64::from(depth));
 }
 
-async fn begin<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
+pub(crate) async fn begin<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     if depth == 0 {
         let sql = c.dialect().begin_transaction();
         c.batch_execute(sql).await
@@ -221,7 +221,7 @@ async fn begin<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     }
 }
 
-async fn commit<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
+pub(crate) async fn commit<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     if depth == 0 {
         c.batch_execute("COMMIT").await
     } else {
@@ -231,7 +231,7 @@ async fn commit<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     }
 }
 
-async fn rollback<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
+pub(crate) async fn rollback<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     let result = if depth == 0 {
         c.batch_execute("ROLLBACK").await
     } else {
@@ -252,7 +252,11 @@ async fn rollback<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
 
 /// As the sync `after_failed_commit`: roll back what the failed commit left
 /// open; a connection lost during the outermost `COMMIT` is in doubt.
-async fn after_failed_commit<C: AsyncConnection>(c: &mut C, depth: u32, e: Error) -> Error {
+pub(crate) async fn after_failed_commit<C: AsyncConnection>(
+    c: &mut C,
+    depth: u32,
+    e: Error,
+) -> Error {
     let rolled_back = rollback(c, depth).await;
     if depth == 0 && matches!(e, Error::Connection(_)) {
         CommitInDoubt::wrap(e, rolled_back.err())

@@ -7,7 +7,7 @@ use super::arena::{Arena, State};
 use super::flush::ErasedArena;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::sql;
-use crate::conn::{Connection, begin_transaction};
+use crate::conn::{Connection, TxOp};
 use crate::error::Result;
 use crate::render::{Dialect, Rendered, SqlId};
 use crate::schema::{ColumnList, Table};
@@ -58,35 +58,35 @@ impl<C: Connection> Db<'_, C> {
     }
 
     /// Opens the session's transaction if it is not open yet.
-    pub(crate) fn begin(&mut self) -> Result<()> {
+    pub(crate) async fn begin(&mut self) -> Result<()> {
         if !self.tx.open {
-            begin_transaction(self.conn)?;
+            self.conn.orm_transaction(TxOp::Begin).await?;
             self.tx.open = true;
         }
         Ok(())
     }
 
-    pub(crate) fn execute(&mut self, r: &Rendered<'_>) -> Result<u64> {
-        self.begin()?;
+    pub(crate) async fn execute(&mut self, r: &Rendered<'_>) -> Result<u64> {
+        self.begin().await?;
         *self.statements += 1;
-        self.conn.execute_sql(&r.sql, &r.binds)
+        self.conn.orm_execute(&r.sql, &r.binds).await
     }
 
     /// Runs a query without binds (a question to the server).
-    pub(crate) fn query_text<F>(&mut self, sql: &str, each: F) -> Result<()>
+    pub(crate) async fn query_text<F>(&mut self, sql: &str, each: F) -> Result<()>
     where
-        F: FnMut(&mut C::Row<'_>) -> Result<bool>,
+        F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
     {
-        self.begin()?;
+        self.begin().await?;
         *self.statements += 1;
-        self.conn.query_sql(sql, &[], each)
+        self.conn.orm_query(sql, &[], each).await
     }
 
     /// Runs one statement once per `per_run` values of `binds`, rendering
     /// its text (`render`) only when the connection's SQL cache has none
     /// under `words`; calls `each` with the run's number and the rows it
     /// changed. Each run counts as a statement.
-    pub(crate) fn execute_many<F>(
+    pub(crate) async fn execute_many<F>(
         &mut self,
         words: &[usize],
         render: impl FnOnce() -> Result<String>,
@@ -95,16 +95,20 @@ impl<C: Connection> Db<'_, C> {
         mut each: F,
     ) -> Result<()>
     where
-        F: FnMut(usize, u64) -> Result<()>,
+        F: FnMut(usize, u64) -> Result<()> + Send,
     {
-        self.begin()?;
+        self.begin().await?;
         let per_run = per_run.max(1);
         *self.statements += binds.len().div_ceil(per_run) as u64;
         match self.cached_id(words, render, per_run)? {
-            Ok(id) => self.conn.execute_cached_many(id, binds, per_run, each),
+            Ok(id) => {
+                self.conn
+                    .orm_execute_cached_many(id, binds, per_run, each)
+                    .await
+            }
             Err(sql) => {
                 for (k, run) in binds.chunks(per_run).enumerate() {
-                    let n = self.conn.execute_sql(&sql, run)?;
+                    let n = self.conn.orm_execute(&sql, run).await?;
                     each(k, n)?;
                 }
                 Ok(())
@@ -115,7 +119,7 @@ impl<C: Connection> Db<'_, C> {
     /// [`execute_many`](Db::execute_many) for a one-row INSERT: `each`
     /// gets the run's number and the id the database assigned
     /// ([`Connection::insert_cached_many`]).
-    pub(crate) fn insert_many<F>(
+    pub(crate) async fn insert_many<F>(
         &mut self,
         words: &[usize],
         render: impl FnOnce() -> Result<String>,
@@ -124,17 +128,21 @@ impl<C: Connection> Db<'_, C> {
         mut each: F,
     ) -> Result<()>
     where
-        F: FnMut(usize, Option<i64>) -> Result<()>,
+        F: FnMut(usize, Option<i64>) -> Result<()> + Send,
     {
-        self.begin()?;
+        self.begin().await?;
         let per_run = per_run.max(1);
         *self.statements += binds.len().div_ceil(per_run) as u64;
         match self.cached_id(words, render, per_run)? {
-            Ok(id) => self.conn.insert_cached_many(id, binds, per_run, each),
+            Ok(id) => {
+                self.conn
+                    .orm_insert_cached_many(id, binds, per_run, each)
+                    .await
+            }
             Err(sql) => {
                 for (k, run) in binds.chunks(per_run).enumerate() {
-                    self.conn.execute_sql(&sql, run)?;
-                    let assigned = self.conn.last_insert_id()?;
+                    self.conn.orm_execute(&sql, run).await?;
+                    let assigned = self.conn.orm_last_insert_id().await?;
                     each(k, assigned)?;
                 }
                 Ok(())
@@ -160,13 +168,13 @@ impl<C: Connection> Db<'_, C> {
         }))
     }
 
-    pub(crate) fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
+    pub(crate) async fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
     where
-        F: FnMut(&mut C::Row<'_>) -> Result<bool>,
+        F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
     {
-        self.begin()?;
+        self.begin().await?;
         *self.statements += 1;
-        self.conn.query_sql(&r.sql, &r.binds, each)
+        self.conn.orm_query(&r.sql, &r.binds, each).await
     }
 
     /// Runs `r` and puts every row, read as `ST`, in the arena of `M`;
@@ -176,7 +184,7 @@ impl<C: Connection> Db<'_, C> {
     /// and the rows go straight in; where rows stream (SQLite, MySQL) they
     /// are read into a buffer first, so that the arena and its key index
     /// grow once instead of doubling (and rehashing) row by row.
-    pub(crate) fn load_into<M, ST>(
+    pub(crate) async fn load_into<M, ST>(
         &mut self,
         arena: &mut Arena<M>,
         r: &Rendered<'_>,
@@ -205,7 +213,8 @@ impl<C: Connection> Db<'_, C> {
                 streamed.push(value);
             }
             Ok(true)
-        })?;
+        })
+        .await?;
         if !streamed.is_empty() {
             slots.reserve_exact(streamed.len());
             arena.reserve(streamed.len());
@@ -277,7 +286,7 @@ pub(crate) fn key_names<M: Model>() -> &'static [&'static str] {
 }
 
 /// Loads the rows with the given keys into `arena`, in batches.
-pub(crate) fn load_keys<M: Model, C: Connection>(
+pub(crate) async fn load_keys<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     keys: &[M::Key],
@@ -300,7 +309,7 @@ pub(crate) fn load_keys<M: Model, C: Connection>(
             &cells,
             chunk.len(),
         )?;
-        slots.extend(db.load_into::<M, SqlRow<M>>(arena, &r)?);
+        slots.extend(db.load_into::<M, SqlRow<M>>(arena, &r).await?);
     }
     for &i in &slots {
         if let Some(slot) = arena.slot_mut(i as usize) {
@@ -311,7 +320,7 @@ pub(crate) fn load_keys<M: Model, C: Connection>(
 }
 
 /// The row with key `key`, freshly read.
-pub(crate) fn fetch_by_key<M: Model, C: Connection>(
+pub(crate) async fn fetch_by_key<M: Model, C: Connection>(
     db: &mut Db<'_, C>,
     key: &M::Key,
 ) -> Result<Option<M>> {
@@ -331,6 +340,7 @@ pub(crate) fn fetch_by_key<M: Model, C: Connection>(
         let values = <M::Row as FromRow<_>>::from_row(row, 0)?;
         fresh = Some(M::from_row(values));
         Ok(false)
-    })?;
+    })
+    .await?;
     Ok(fresh)
 }

@@ -3,10 +3,12 @@
 //! and the queries that load collections (lazy and selectin).
 
 use std::any::{Any, TypeId};
+use std::future::ready;
 use std::marker::PhantomData;
 
 use super::arena::{FastMap, State};
 use super::defaults::{DefaultLoad, children_default, linked_default};
+use super::drive::Step;
 use super::identity::{Db, IdentityMap};
 use super::model::{Cells, ForeignKeyTo, Model};
 use super::relation::{BelongsTo, Cascade, HasMany, ManyToMany};
@@ -105,18 +107,22 @@ pub(crate) trait ErasedRel<C: Connection> {
     fn has_work(&self) -> bool;
     /// Marks the children of deleted parents deleted; `true` if it marked
     /// any.
-    fn cascade(
-        &mut self,
-        map: &mut IdentityMap<C>,
-        db: &mut Db<'_, C>,
+    fn cascade<'a>(
+        &'a mut self,
+        map: &'a mut IdentityMap<C>,
+        db: &'a mut Db<'_, C>,
         level: u64,
         batch: usize,
-    ) -> Result<bool>;
+    ) -> Step<'a, Result<bool>>;
     /// Gives children of newly inserted parents their parent's key.
     fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>);
     /// Writes link-table rows.
-    fn flush_links(&mut self, map: &IdentityMap<C>, db: &mut Db<'_, C>, batch: usize)
-    -> Result<()>;
+    fn flush_links<'a>(
+        &'a mut self,
+        map: &IdentityMap<C>,
+        db: &'a mut Db<'_, C>,
+        batch: usize,
+    ) -> Step<'a, Result<()>>;
     /// Forgets loaded collections and pending work.
     fn reset(&mut self);
 }
@@ -312,7 +318,7 @@ impl<C: Connection> Relations<C> {
         self.stores.iter().any(|s| s.has_work())
     }
 
-    pub(crate) fn cascade(
+    pub(crate) async fn cascade(
         &mut self,
         map: &mut IdentityMap<C>,
         db: &mut Db<'_, C>,
@@ -321,7 +327,7 @@ impl<C: Connection> Relations<C> {
     ) -> Result<bool> {
         let mut changed = false;
         for s in &mut self.stores {
-            changed |= s.cascade(map, db, level, batch)?;
+            changed |= s.cascade(map, db, level, batch).await?;
         }
         Ok(changed)
     }
@@ -337,14 +343,14 @@ impl<C: Connection> Relations<C> {
         }
     }
 
-    pub(crate) fn flush_links(
+    pub(crate) async fn flush_links(
         &mut self,
-        map: &IdentityMap<C>,
+        map: &mut IdentityMap<C>,
         db: &mut Db<'_, C>,
         batch: usize,
     ) -> Result<()> {
         for s in &mut self.stores {
-            s.flush_links(map, db, batch)?;
+            s.flush_links(map, db, batch).await?;
         }
         Ok(())
     }
@@ -378,21 +384,14 @@ fn deleted<M: Model, C: Connection>(map: &IdentityMap<C>) -> Vec<u32> {
     })
 }
 
-impl<P, Ch, C> ErasedRel<C> for ChildStore<P, Ch>
+impl<P, Ch> ChildStore<P, Ch>
 where
     P: Model,
     Ch: BelongsTo<P>,
-    C: Connection,
 {
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-
-    fn has_work(&self) -> bool {
-        !self.fixups.is_empty()
-    }
-
-    fn cascade(
+    /// Marks the children of deleted parents deleted (loading the
+    /// collections not loaded yet); `true` if it marked any.
+    async fn cascade_children<C: Connection>(
         &mut self,
         map: &mut IdentityMap<C>,
         db: &mut Db<'_, C>,
@@ -409,7 +408,7 @@ where
             .filter(|&p| !self.colls.is_loaded(p))
             .collect();
         if !unloaded.is_empty() {
-            for (p, children) in fetch_children::<P, Ch, C>(map, db, &unloaded, batch)? {
+            for (p, children) in fetch_children::<P, Ch, C>(map, db, &unloaded, batch).await? {
                 self.colls.set(p, Coll::Loaded(children));
             }
         }
@@ -440,6 +439,31 @@ where
         }
         Ok(changed)
     }
+}
+
+impl<P, Ch, C> ErasedRel<C> for ChildStore<P, Ch>
+where
+    P: Model,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn has_work(&self) -> bool {
+        !self.fixups.is_empty()
+    }
+
+    fn cascade<'a>(
+        &'a mut self,
+        map: &'a mut IdentityMap<C>,
+        db: &'a mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Step<'a, Result<bool>> {
+        Box::pin(self.cascade_children(map, db, level, batch))
+    }
 
     fn apply_fixups(&mut self, map: &mut IdentityMap<C>, level: u64, table: Option<&str>) {
         if self.fixups.is_empty() || table.is_some_and(|t| t != Ch::Table::NAME) {
@@ -462,8 +486,13 @@ where
         self.fixups = waiting;
     }
 
-    fn flush_links(&mut self, _: &IdentityMap<C>, _: &mut Db<'_, C>, _: usize) -> Result<()> {
-        Ok(())
+    fn flush_links<'a>(
+        &'a mut self,
+        _: &IdentityMap<C>,
+        _: &'a mut Db<'_, C>,
+        _: usize,
+    ) -> Step<'a, Result<()>> {
+        Box::pin(ready(Ok(())))
     }
 
     fn reset(&mut self) {
@@ -486,73 +515,94 @@ where
         !self.ops.is_empty()
     }
 
-    fn cascade(
-        &mut self,
-        _: &mut IdentityMap<C>,
-        _: &mut Db<'_, C>,
+    fn cascade<'a>(
+        &'a mut self,
+        _: &'a mut IdentityMap<C>,
+        _: &'a mut Db<'_, C>,
         _: u64,
         _: usize,
-    ) -> Result<bool> {
-        Ok(false)
+    ) -> Step<'a, Result<bool>> {
+        Box::pin(ready(Ok(false)))
     }
 
     fn apply_fixups(&mut self, _: &mut IdentityMap<C>, _: u64, _: Option<&str>) {}
 
-    fn flush_links(
-        &mut self,
+    fn flush_links<'a>(
+        &'a mut self,
         map: &IdentityMap<C>,
-        db: &mut Db<'_, C>,
+        db: &'a mut Db<'_, C>,
         batch: usize,
-    ) -> Result<()> {
-        let link = <L::Link as Table>::NAME;
-        let columns = [L::Left::NAME, L::Right::NAME];
-        for (l, r, insert) in std::mem::take(&mut self.ops) {
-            if !(alive::<L, C>(map, l) && alive::<R, C>(map, r)) {
-                continue;
-            }
-            let (Some(lk), Some(rk)) = (map.db_key::<L>(l), map.db_key::<R>(r)) else {
-                continue;
-            };
-            let values = [L::Left::encode_key(&lk), L::Right::encode_key(&rk)];
-            let r = if insert {
-                sql::insert_link(db.dialect(), link, columns, values)?
-            } else {
-                sql::delete_link(db.dialect(), link, columns, values)?
-            };
-            db.execute(&r)?;
-        }
-        // The link rows of deleted objects go before the objects do.
+    ) -> Step<'a, Result<()>> {
+        let pairs: Vec<(L::Key, R::Key, bool)> = std::mem::take(&mut self.ops)
+            .into_iter()
+            .filter(|&(l, r, _)| alive::<L, C>(map, l) && alive::<R, C>(map, r))
+            .filter_map(|(l, r, insert)| Some((map.db_key::<L>(l)?, map.db_key::<R>(r)?, insert)))
+            .collect();
         let left_keys: Vec<L::Key> = deleted::<L, C>(map)
             .into_iter()
             .filter_map(|i| map.db_key::<L>(i))
             .collect();
-        for chunk in left_keys.chunks(batch) {
-            let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
-            db.execute(&sql::delete_links_of(
-                db.dialect(),
-                link,
-                columns[0],
-                &cells,
-            )?)?;
-        }
         let right_keys: Vec<R::Key> = deleted::<R, C>(map)
             .into_iter()
             .filter_map(|i| map.db_key::<R>(i))
             .collect();
-        for chunk in right_keys.chunks(batch) {
-            let cells: Cells<'_> = chunk.iter().map(L::Right::encode_key).collect();
-            db.execute(&sql::delete_links_of(
-                db.dialect(),
-                link,
-                columns[1],
-                &cells,
-            )?)?;
-        }
-        Ok(())
+        Box::pin(write_links::<L, R, C>(
+            db, pairs, left_keys, right_keys, batch,
+        ))
     }
 
     fn reset(&mut self) {
         self.colls.clear();
         self.ops.clear();
     }
+}
+
+/// Writes the link-table rows asked for (`(left key, right key, insert?)`),
+/// then deletes the rows of deleted objects (by left keys, then by right
+/// keys).
+async fn write_links<L, R, C>(
+    db: &mut Db<'_, C>,
+    pairs: Vec<(L::Key, R::Key, bool)>,
+    left_keys: Vec<L::Key>,
+    right_keys: Vec<R::Key>,
+    batch: usize,
+) -> Result<()>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let link = <L::Link as Table>::NAME;
+    let columns = [L::Left::NAME, L::Right::NAME];
+    for (lk, rk, insert) in &pairs {
+        let values = [L::Left::encode_key(lk), L::Right::encode_key(rk)];
+        let r = if *insert {
+            sql::insert_link(db.dialect(), link, columns, values)?
+        } else {
+            sql::delete_link(db.dialect(), link, columns, values)?
+        };
+        db.execute(&r).await?;
+    }
+    // The link rows of deleted objects go before the objects do.
+    for chunk in left_keys.chunks(batch) {
+        let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
+        db.execute(&sql::delete_links_of(
+            db.dialect(),
+            link,
+            columns[0],
+            &cells,
+        )?)
+        .await?;
+    }
+    for chunk in right_keys.chunks(batch) {
+        let cells: Cells<'_> = chunk.iter().map(L::Right::encode_key).collect();
+        db.execute(&sql::delete_links_of(
+            db.dialect(),
+            link,
+            columns[1],
+            &cells,
+        )?)
+        .await?;
+    }
+    Ok(())
 }

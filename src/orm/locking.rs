@@ -5,6 +5,7 @@
 //! read before.
 
 use super::arena::{Arena, State};
+use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::{Db, key_names};
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
@@ -20,7 +21,7 @@ use crate::value::FromRow;
 
 /// Runs `r` and puts its objects in `arena`, overwriting the unchanged
 /// ones the map already holds (the rows as they are now locked).
-pub(crate) fn load_fresh<M: Model, C: Connection>(
+pub(crate) async fn load_fresh<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     r: &Rendered<'_>,
@@ -32,7 +33,8 @@ pub(crate) fn load_fresh<M: Model, C: Connection>(
             row, 0,
         )?));
         Ok(true)
-    })?;
+    })
+    .await?;
     Ok(values
         .into_iter()
         .map(|value| {
@@ -225,7 +227,7 @@ impl<C: Connection> Session<'_, C> {
         w.dialect().write_row_lock(&mut w, &lock);
         let r = w.finish()?;
         let arena = map.arena_mut::<M>();
-        let found = load_fresh::<M, C>(arena, &mut db, &r, level)?;
+        let found = block_on(load_fresh::<M, C>(arena, &mut db, &r, level))?;
         Ok(found.first().and_then(|&i| {
             let slot = arena.slot_mut(i as usize)?;
             slot.expired = false;

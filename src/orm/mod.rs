@@ -20,11 +20,18 @@
 //! `examples/orm_tour.rs` walks through all of it on SQLite.
 
 mod arena;
+#[cfg(feature = "async")]
+mod async_factory;
+#[cfg(feature = "async")]
+mod async_session;
+#[cfg(feature = "async")]
+mod bridge;
 mod factory;
 
 mod defaults;
 #[doc(hidden)]
 pub mod doc_models;
+mod drive;
 pub mod events;
 mod flush;
 mod handle;
@@ -44,7 +51,12 @@ mod strategy;
 mod synchronize;
 mod transaction;
 mod tuples;
+mod unit;
 
+#[cfg(feature = "async")]
+pub use async_factory::AsyncSessionFactory;
+#[cfg(feature = "async")]
+pub use async_session::AsyncSession;
 pub use defaults::Loading;
 pub use events::SessionEvent;
 pub use factory::SessionFactory;

@@ -293,7 +293,7 @@ crate::macros::for_tuples!(tuple_model_impls);
     label = "the key must have the Rust types of the primary-key columns",
     note = "BigInt -> i64, Integer -> i32, Text/Varchar -> String; a tuple for a composite key"
 )]
-pub trait KeyFor<PK>: Hash + Ord + Clone + Debug + 'static {
+pub trait KeyFor<PK>: Hash + Ord + Clone + Debug + Send + Sync + 'static {
     /// Appends the key's values, one per key column.
     #[doc(hidden)]
     fn key_cells<'a>(&'a self, out: &mut Cells<'a>);
@@ -301,7 +301,15 @@ pub trait KeyFor<PK>: Hash + Ord + Clone + Debug + 'static {
 
 impl<C: Column, K> KeyFor<C> for K
 where
-    K: Decode<<C::SqlType as SqlType>::NotNull> + Encode + Hash + Ord + Clone + Debug + 'static,
+    K: Decode<<C::SqlType as SqlType>::NotNull>
+        + Encode
+        + Hash
+        + Ord
+        + Clone
+        + Debug
+        + Send
+        + Sync
+        + 'static,
 {
     fn key_cells<'a>(&'a self, out: &mut Cells<'a>) {
         out.push(self.encode());

@@ -2,13 +2,15 @@
 //! attaching and detaching children, linking many-to-many.
 
 use super::arena::State;
+use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::IdentityMap;
 use super::loading::{Coll, alive};
 use super::model::Model;
 use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany, relation_name};
-use super::session::{Session, split};
+use super::session::Session;
 use super::strategy::{fetch_children, fetch_linked};
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 
@@ -26,32 +28,7 @@ impl<C: Connection> Session<'_, C> {
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        let p = parent.index();
-        match self.rels.children::<P, Ch>().colls.get(p) {
-            Coll::Loaded(children) => return Ok(alive_handles::<Ch, C>(&self.map, children)),
-            Coll::Raise => {
-                return Err(Error::NotLoaded {
-                    relation: relation_name::<P, Ch>(),
-                });
-            }
-            Coll::Unloaded => {}
-        }
-        self.autoflush()?;
-        if self.map.db_key::<P>(p).is_none() {
-            // A pending parent has no children in the database.
-            return Ok(Vec::new());
-        }
-        let batch = self.config.batch_size;
-        let (map, mut db) = split!(self);
-        let fetched = fetch_children::<P, Ch, C>(map, &mut db, &[p], batch)?;
-        let children = fetched.into_iter().next().map(|(_, c)| c);
-        let children = children.unwrap_or_default();
-        let handles = alive_handles::<Ch, C>(&self.map, &children);
-        self.rels
-            .children::<P, Ch>()
-            .colls
-            .set(p, Coll::Loaded(children));
-        Ok(handles)
+        block_on(self.unit().related(parent))
     }
 
     /// The child of `parent` in a one-to-one relationship, loaded on demand
@@ -94,30 +71,7 @@ impl<C: Connection> Session<'_, C> {
         L: ManyToMany<R>,
         R: Model,
     {
-        let l = source.index();
-        match self.rels.links::<L, R>().colls.get(l) {
-            Coll::Loaded(targets) => return Ok(alive_handles::<R, C>(&self.map, targets)),
-            Coll::Raise => {
-                return Err(Error::NotLoaded {
-                    relation: relation_name::<L, R>(),
-                });
-            }
-            Coll::Unloaded => {}
-        }
-        self.autoflush()?;
-        if self.map.db_key::<L>(l).is_none() {
-            return Ok(Vec::new());
-        }
-        let batch = self.config.batch_size;
-        let (map, mut db) = split!(self);
-        let fetched = fetch_linked::<L, R, C>(map, &mut db, &[l], batch)?;
-        let targets = fetched.get(&l).cloned().unwrap_or_default();
-        let handles = alive_handles::<R, C>(&self.map, &targets);
-        self.rels
-            .links::<L, R>()
-            .colls
-            .set(l, Coll::Loaded(targets));
-        Ok(handles)
+        block_on(self.unit().linked(source))
     }
 
     /// Makes `child` a child of `parent` (cascade save-update): its foreign
@@ -238,6 +192,74 @@ impl<C: Connection> Session<'_, C> {
         let store = self.rels.links::<L, R>();
         store.ops.push((l, r, false));
         store.colls.remove(l, r);
+    }
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// See [`Session::related`].
+    pub(crate) async fn related<P, Ch>(&mut self, parent: Handle<P>) -> Result<Vec<Handle<Ch>>>
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        let p = parent.index();
+        match self.rels.children::<P, Ch>().colls.get(p) {
+            Coll::Loaded(children) => return Ok(alive_handles::<Ch, C>(self.map, children)),
+            Coll::Raise => {
+                return Err(Error::NotLoaded {
+                    relation: relation_name::<P, Ch>(),
+                });
+            }
+            Coll::Unloaded => {}
+        }
+        self.autoflush().await?;
+        if self.map.db_key::<P>(p).is_none() {
+            // A pending parent has no children in the database.
+            return Ok(Vec::new());
+        }
+        let batch = self.config.batch_size;
+        let (map, mut db) = self.split();
+        let fetched = fetch_children::<P, Ch, C>(map, &mut db, &[p], batch).await?;
+        let children = fetched.into_iter().next().map(|(_, c)| c);
+        let children = children.unwrap_or_default();
+        let handles = alive_handles::<Ch, C>(self.map, &children);
+        self.rels
+            .children::<P, Ch>()
+            .colls
+            .set(p, Coll::Loaded(children));
+        Ok(handles)
+    }
+
+    /// See [`Session::linked`].
+    pub(crate) async fn linked<L, R>(&mut self, source: Handle<L>) -> Result<Vec<Handle<R>>>
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        let l = source.index();
+        match self.rels.links::<L, R>().colls.get(l) {
+            Coll::Loaded(targets) => return Ok(alive_handles::<R, C>(self.map, targets)),
+            Coll::Raise => {
+                return Err(Error::NotLoaded {
+                    relation: relation_name::<L, R>(),
+                });
+            }
+            Coll::Unloaded => {}
+        }
+        self.autoflush().await?;
+        if self.map.db_key::<L>(l).is_none() {
+            return Ok(Vec::new());
+        }
+        let batch = self.config.batch_size;
+        let (map, mut db) = self.split();
+        let fetched = fetch_linked::<L, R, C>(map, &mut db, &[l], batch).await?;
+        let targets = fetched.get(&l).cloned().unwrap_or_default();
+        let handles = alive_handles::<R, C>(self.map, &targets);
+        self.rels
+            .links::<L, R>()
+            .colls
+            .set(l, Coll::Loaded(targets));
+        Ok(handles)
     }
 }
 

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 
 use super::arena::FastMap;
 use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::key_names;
 use super::loading::Coll;
@@ -689,9 +690,9 @@ where
         write_select::<M, J, W, O>(&mut w, &cols, &parts);
         let r = w.finish()?;
         let mut slots = if parts.lock.is_some() {
-            load_fresh::<M, C>(map.arena_mut::<M>(), &mut db, &r, level)?
+            block_on(load_fresh::<M, C>(map.arena_mut::<M>(), &mut db, &r, level))?
         } else {
-            db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r)?
+            block_on(db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r))?
         };
         if J::ANY {
             dedup(&mut slots);
@@ -888,7 +889,7 @@ where
         let width = <M::Row as FromRow<SqlRow<M>>>::WIDTH;
         let child_width = <Ch::Row as FromRow<SqlRow<Ch>>>::WIDTH;
         let mut rows: Vec<(M, Option<Ch>)> = Vec::new();
-        db.query(&r, |row| {
+        block_on(db.query(&r, |row| {
             let p = M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(row, 0)?);
             let c = if group_is_null::<SqlRow<Ch>, _>(row, width, child_width) {
                 None
@@ -899,7 +900,7 @@ where
             };
             rows.push((p, c));
             Ok(true)
-        })?;
+        }))?;
 
         let mut order = Vec::new();
         let mut colls: FastMap<u32, Vec<u32>> = FastMap::default();

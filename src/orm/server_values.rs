@@ -92,7 +92,10 @@ pub(crate) fn on_update_for<M: Model>(
 }
 
 /// Writes `, "column" = value` for each on-update value.
-pub(crate) fn write_set<'a>(w: &mut SqlWriter<'a>, set: &'a [(&'static str, &'a dyn Render)]) {
+pub(crate) fn write_set<'a>(
+    w: &mut SqlWriter<'a>,
+    set: &'a [(&'static str, &'a (dyn Render + Send + Sync))],
+) {
     for (column, value) in set {
         w.push_sql(", ");
         w.push_ident(column);

@@ -3,16 +3,16 @@
 use std::ops::{Index, IndexMut};
 
 use super::arena::{Arena, State};
+use super::drive::block_on;
 use super::handle::Handle;
-use super::identity::{IdentityMap, TxState, fetch_by_key, key_names, load_keys};
+use super::identity::{IdentityMap, TxState};
 use super::loading::Relations;
-use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
+use super::model::Model;
 use super::query::ModelQuery;
-use super::sql;
+use super::unit::{Unit, in_map};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::query::Query;
-use crate::schema::Table;
 use crate::value::FromRow;
 
 /// The default number of keys per `IN (...)` list (and of rows per
@@ -37,6 +37,18 @@ pub enum ObjectState {
     Deleted,
     /// Not in the session (expunged, or dropped by a rollback).
     Detached,
+}
+
+impl ObjectState {
+    /// The state of an object whose slot is in `state` (`None`: no slot).
+    pub(crate) fn of(state: Option<State>) -> Self {
+        match state {
+            None => ObjectState::Detached,
+            Some(State::New) => ObjectState::Pending,
+            Some(State::Clean | State::Dirty) => ObjectState::Persistent,
+            Some(State::Deleted | State::Removed) => ObjectState::Deleted,
+        }
+    }
 }
 
 /// Settings of a session.
@@ -224,12 +236,7 @@ impl<'c, C: Connection> Session<'c, C> {
 
     /// Where the object stands.
     pub fn state<M: Model>(&self, h: Handle<M>) -> ObjectState {
-        match self.map.state::<M>(h.index()) {
-            None => ObjectState::Detached,
-            Some(State::New) => ObjectState::Pending,
-            Some(State::Clean | State::Dirty) => ObjectState::Persistent,
-            Some(State::Deleted | State::Removed) => ObjectState::Deleted,
-        }
+        ObjectState::of(self.map.state::<M>(h.index()))
     }
 
     /// Whether the handle still refers to an object of the session.
@@ -353,34 +360,11 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When the query (or the autoflush before it) fails.
     pub fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
-        if let Some(arena) = self.map.arena::<M>()
-            && let Some(i) = arena.lookup(&key)
-            && let Some(slot) = arena.slot(i as usize)
-            && !slot.expired
-        {
-            let live = slot.state != State::Deleted;
-            return Ok(live.then_some(Handle::from_index(i)));
+        // The map's answer without building the call's state machine.
+        if let Some(hit) = in_map::<M, C>(&self.map, &key) {
+            return Ok(hit);
         }
-        self.autoflush()?;
-        let (map, mut db) = split!(self);
-        let cols = M::Columns::columns();
-        let mut cells = Cells::new();
-        key.key_cells(&mut cells);
-        let r = sql::select_by_keys::<M::Columns>(
-            db.dialect(),
-            &cols,
-            M::Table::NAME,
-            key_names::<M>(),
-            &cells,
-            1,
-        )?;
-        let arena = map.arena_mut::<M>();
-        let found = db.load_into::<M, SqlRow<M>>(arena, &r)?;
-        Ok(found.first().and_then(|&i| {
-            let slot = arena.slot_mut(i as usize)?;
-            slot.expired = false;
-            (slot.state != State::Deleted).then_some(Handle::from_index(i))
-        }))
+        block_on(self.unit().get(key))
     }
 
     /// The objects with the given keys, loading the ones not in the map in
@@ -389,55 +373,17 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When a query fails.
     pub fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        let missing: Vec<M::Key> = match self.map.arena::<M>() {
-            Some(arena) => keys
-                .iter()
-                .filter(|k| {
-                    arena
-                        .lookup(k)
-                        .and_then(|i| arena.slot(i as usize))
-                        .is_none_or(|s| s.expired)
-                })
-                .cloned()
-                .collect(),
-            None => keys.to_vec(),
-        };
-        if !missing.is_empty() {
-            self.autoflush()?;
-            let batch = self.config.batch_size;
-            let (map, mut db) = split!(self);
-            load_keys::<M, C>(map.arena_mut::<M>(), &mut db, &missing, batch)?;
-        }
-        let Some(arena) = self.map.arena::<M>() else {
-            return Ok(Vec::new());
-        };
-        Ok(keys
-            .iter()
-            .filter_map(|k| arena.lookup(k))
-            .filter(|&i| {
-                arena
-                    .slot(i as usize)
-                    .is_some_and(|s| s.state != State::Deleted)
-            })
-            .map(Handle::from_index)
-            .collect())
+        block_on(self.unit().get_many(keys))
     }
 
     /// Reloads the object from the database, discarding its unflushed
     /// changes.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when its row is gone (or it was never flushed);
+    /// [`Error::NotFound`](crate::Error::NotFound) when its row is gone (or it was never flushed);
     /// otherwise when the query fails.
     pub fn refresh<M: Model>(&mut self, h: Handle<M>) -> Result<()> {
-        let level = self.tx.current();
-        let Some(key) = self.map.db_key::<M>(h.index()) else {
-            return Err(Error::NotFound);
-        };
-        let (map, mut db) = split!(self);
-        let fresh = fetch_by_key::<M, C>(&mut db, &key)?.ok_or(Error::NotFound)?;
-        map.arena_mut::<M>().overwrite(h.index(), fresh, level);
-        Ok(())
+        block_on(self.unit().refresh(h))
     }
 
     /// A query for objects of model `M`, taking the core algebra's
@@ -482,24 +428,29 @@ impl<'c, C: Connection> Session<'c, C> {
         Q: Query,
         M::Row: FromRow<Q::SqlType>,
     {
-        self.autoflush()?;
-        let (map, mut db) = split!(self);
-        let r = statement.to_sql(db.dialect())?;
-        let slots = db.load_into::<M, Q::SqlType>(map.arena_mut::<M>(), &r)?;
-        Ok(slots.into_iter().map(Handle::from_index).collect())
+        block_on(self.unit().load(statement))
     }
 
     pub(crate) fn autoflush(&mut self) -> Result<()> {
-        if self.config.autoflush {
-            self.flush()
-        } else {
-            Ok(())
+        block_on(self.unit().autoflush())
+    }
+
+    /// The session's state, lent to the logic it shares with the async
+    /// session.
+    pub(crate) fn unit(&mut self) -> Unit<'_, C> {
+        Unit {
+            conn: &mut *self.conn,
+            map: &mut self.map,
+            rels: &mut self.rels,
+            tx: &mut self.tx,
+            statements: &mut self.statements,
+            config: self.config,
         }
     }
 }
 
 #[cold]
-fn stale<M, T>(h: Handle<M>) -> T {
+pub(crate) fn stale<M, T>(h: Handle<M>) -> T {
     panic!(
         "{h:?} no longer refers to an object of this session (expunged, deleted and committed, or dropped by a rollback)"
     )

@@ -283,7 +283,7 @@ pub(crate) fn update<'a>(
     names: &[&str],
     cells: &[ValueRef<'a>],
     changed: &[bool],
-    on_update: &'a [(&'static str, &'a dyn Render)],
+    on_update: &'a [(&'static str, &'a (dyn Render + Send + Sync))],
     row: &RowMatch<'a, '_>,
 ) -> Result<Rendered<'a>> {
     let mut w = SqlWriter::new(d);

@@ -3,12 +3,14 @@
 //! collections that refuse lazy loads (raise).
 
 use super::arena::FastMap;
+use super::drive::block_on;
 use super::identity::{Db, IdentityMap, key_names, load_keys};
 use super::loading::{Coll, Collections, Relations};
 use super::model::{Cells, ForeignKeyTo, Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::{Session, split};
 use super::sql::{self, LinkSelect};
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::Result;
 use crate::schema::{Column, Table};
@@ -17,7 +19,7 @@ use crate::value::{FromRow, Row};
 /// Loads the children of `parents` (`WHERE fk IN (...)`, in batches) and
 /// groups them by parent slot, in the order of `parents`; every persistent
 /// parent gets an entry.
-pub(crate) fn fetch_children<P, Ch, C>(
+pub(crate) async fn fetch_children<P, Ch, C>(
     map: &mut IdentityMap<C>,
     db: &mut Db<'_, C>,
     parents: &[u32],
@@ -53,7 +55,9 @@ where
             Ch::ForeignKey::NAME,
             &cells,
         )?;
-        let slots = db.load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)?;
+        let slots = db
+            .load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)
+            .await?;
         let Some(children) = map.arena::<Ch>() else {
             continue;
         };
@@ -106,7 +110,7 @@ where
 
 /// Loads the targets linked to `sources` through the link table, and
 /// groups them by source slot; every persistent source gets an entry.
-pub(crate) fn fetch_linked<L, R, C>(
+pub(crate) async fn fetch_linked<L, R, C>(
     map: &mut IdentityMap<C>,
     db: &mut Db<'_, C>,
     sources: &[u32],
@@ -142,7 +146,8 @@ where
             let values = <R::Row as FromRow<SqlRow<R>>>::from_row(row, 1)?;
             pairs.push((left, targets.load(R::from_row(values))));
             Ok(true)
-        })?;
+        })
+        .await?;
         let Some(left_arena) = map.arena::<L>() else {
             continue;
         };
@@ -173,13 +178,7 @@ where
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    selectin_into(
-        s,
-        parents,
-        related,
-        |r| &mut r.children::<P, Ch>().colls,
-        fetch_children::<P, Ch, C>,
-    )
+    block_on(s.unit().selectin_children::<P, Ch>(parents, related))
 }
 
 /// Raise loading of `P`'s children: unloaded collections refuse lazy
@@ -236,7 +235,12 @@ where
     if !keys.is_empty() {
         let batch = s.config.batch_size;
         let (map, mut db) = split!(s);
-        load_keys::<P, C>(map.arena_mut::<P>(), &mut db, &keys, batch)?;
+        block_on(load_keys::<P, C>(
+            map.arena_mut::<P>(),
+            &mut db,
+            &keys,
+            batch,
+        ))?;
     }
     if !related {
         return Ok(Vec::new());
@@ -268,7 +272,7 @@ where
         sources,
         related,
         |r| &mut r.links::<L, R>().colls,
-        fetch_linked::<L, R, C>,
+        |map, db, need, batch| block_on(fetch_linked::<L, R, C>(map, db, need, batch)),
     )
 }
 
@@ -336,5 +340,34 @@ fn mark_raise(colls: &mut Collections, owners: &[u32], related: bool) -> Vec<u32
         colls.loaded_of(owners)
     } else {
         Vec::new()
+    }
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// Selectin loading of `P`'s children (see [`selectin_children`]).
+    pub(crate) async fn selectin_children<P, Ch>(
+        &mut self,
+        parents: &[u32],
+        related: bool,
+    ) -> Result<Vec<u32>>
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        let need = self.rels.children::<P, Ch>().colls.unloaded(parents);
+        if !need.is_empty() {
+            let batch = self.config.batch_size;
+            let (map, mut db) = self.split();
+            let fetched = fetch_children::<P, Ch, C>(map, &mut db, &need, batch).await?;
+            let store = &mut self.rels.children::<P, Ch>().colls;
+            for (owner, members) in fetched {
+                store.set(owner, Coll::Loaded(members));
+            }
+        }
+        Ok(if related {
+            self.rels.children::<P, Ch>().colls.loaded_of(parents)
+        } else {
+            Vec::new()
+        })
     }
 }

@@ -16,6 +16,7 @@
 //!   rollback brings it back as it was).
 
 use super::arena::{Arena, State};
+use super::drive::block_on;
 use super::identity::{Db, key_names};
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow, push_cells};
 use super::session::{Session, split};
@@ -277,12 +278,12 @@ fn rows_of<M: Model, C: Connection>(
     r: &crate::render::Rendered<'_>,
 ) -> Result<Vec<M>> {
     let mut rows = Vec::new();
-    db.query(r, |row| {
+    block_on(db.query(r, |row| {
         rows.push(M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(
             row, 0,
         )?));
         Ok(true)
-    })?;
+    }))?;
     Ok(rows)
 }
 
@@ -321,7 +322,7 @@ fn fetch<M: Model, C: Connection, S: BulkWrite<M::Table>>(
         parts.filter.write_clause(w, " WHERE ");
     });
     let matched = rows_of::<M, C>(db, &w.finish()?)?;
-    let n = db.execute(&statement.to_sql(d)?)?;
+    let n = block_on(db.execute(&statement.to_sql(d)?))?;
     let held = changes_of(arena, &matched, delete);
     if delete || held.is_empty() {
         return Ok((n, held));
@@ -421,7 +422,7 @@ impl<C: Connection> Session<'_, C> {
         let binary_text = db.dialect().binary_text_comparison();
         let arena = map.arena_mut::<M>();
         let evaluated = match sync {
-            Synchronize::None => return db.execute(&statement.to_sql(db.dialect())?),
+            Synchronize::None => return block_on(db.execute(&statement.to_sql(db.dialect())?)),
             Synchronize::Fetch => None,
             Synchronize::Auto => evaluate(arena, &parts, binary_text),
             Synchronize::Evaluate => Some(evaluate(arena, &parts, binary_text).ok_or_else(|| {
@@ -433,7 +434,7 @@ impl<C: Connection> Session<'_, C> {
             })?),
         };
         let (n, changes) = match evaluated {
-            Some(changes) => (db.execute(&statement.to_sql(db.dialect())?)?, changes),
+            Some(changes) => (block_on(db.execute(&statement.to_sql(db.dialect())?))?, changes),
             None => fetch::<M, C, _>(arena, &mut db, statement, &parts, batch)?,
         };
         apply(arena, changes, &set, level)?;

@@ -2,9 +2,11 @@
 //! (`begin_nested`), each keeping the identity map consistent with the
 //! database.
 
+use super::drive::block_on;
 use super::events::SessionEvent;
-use super::session::{Session, split};
-use crate::conn::{Connection, begin_transaction, commit_transaction, rollback_transaction};
+use super::session::Session;
+use super::unit::Unit;
+use crate::conn::{Connection, TxOp, rollback_transaction};
 use crate::error::{Error, Result};
 
 /// An open savepoint of a session, from [`Session::begin_nested`]: end it
@@ -32,37 +34,11 @@ impl<C: Connection> Session<'_, C> {
     /// When the flush or the COMMIT fails; the session is then rolled back
     /// (a failed flush rolls back only an open savepoint).
     pub fn commit(&mut self) -> Result<()> {
-        // [events] Listeners of `SessionEvent::BeforeCommit`.
+        // [events] Listeners of `SessionEvent::BeforeCommit`; the flush
+        // fires its own.
         self.fire(SessionEvent::BeforeCommit)?;
         self.flush()?;
-        while self.tx.levels.len() > 1 {
-            if let Err(e) = commit_transaction(self.conn) {
-                let _ = self.rollback();
-                return Err(e);
-            }
-            let child = self.tx.levels.pop().unwrap_or_default();
-            let parent = self.tx.current();
-            for a in &mut self.map.arenas {
-                a.release_level(child, parent);
-            }
-        }
-        if self.tx.open {
-            self.tx.open = false;
-            if let Err(e) = commit_transaction(self.conn) {
-                // The failed COMMIT was rolled back: so is the session.
-                self.forget_transaction(true);
-                return Err(e);
-            }
-        }
-        let expire = self.config.expire_on_commit;
-        for a in &mut self.map.arenas {
-            a.end_transaction(expire);
-        }
-        if expire {
-            self.rels.reset();
-        }
-        let id = self.tx.new_id();
-        self.tx.levels = vec![id];
+        block_on(self.unit().commit())?;
         // [events] Listeners of `SessionEvent::AfterCommit`.
         self.fire(SessionEvent::AfterCommit)
     }
@@ -76,36 +52,9 @@ impl<C: Connection> Session<'_, C> {
     /// # Errors
     /// When the database fails to roll back; the session is reset anyway.
     pub fn rollback(&mut self) -> Result<()> {
-        let mut result = Ok(());
-        if self.tx.open {
-            for _ in 0..self.tx.levels.len() {
-                if let Err(e) = rollback_transaction(self.conn)
-                    && result.is_ok()
-                {
-                    result = Err(e);
-                }
-            }
-            self.tx.open = false;
-        }
-        self.forget_transaction(true);
+        let result = block_on(self.unit().rollback());
         // [events] Listeners of `SessionEvent::AfterRollback`.
         result.and(self.fire(SessionEvent::AfterRollback))
-    }
-
-    /// Undoes every journal level in memory and starts a fresh unit of
-    /// work.
-    fn forget_transaction(&mut self, expire: bool) {
-        for &id in self.tx.levels.iter().rev() {
-            for a in &mut self.map.arenas {
-                a.rollback_level(id);
-            }
-        }
-        for a in &mut self.map.arenas {
-            a.end_transaction(expire);
-        }
-        self.rels.reset();
-        let id = self.tx.new_id();
-        self.tx.levels = vec![id];
     }
 
     /// Flushes, then opens a savepoint (`SAVEPOINT`) inside the session's
@@ -114,23 +63,7 @@ impl<C: Connection> Session<'_, C> {
     /// # Errors
     /// When the flush or the SAVEPOINT fails.
     pub fn begin_nested(&mut self) -> Result<Savepoint> {
-        self.flush()?;
-        {
-            let (_, mut db) = split!(self);
-            db.begin()?;
-        }
-        begin_transaction(self.conn)?;
-        let id = self.tx.new_id();
-        self.tx.levels.push(id);
-        Ok(Savepoint { id })
-    }
-
-    fn level_of(&self, sp: Savepoint) -> Option<usize> {
-        self.tx
-            .levels
-            .iter()
-            .position(|&l| l == sp.id)
-            .filter(|&p| p > 0)
+        block_on(self.unit().begin_nested())
     }
 
     /// Flushes, then releases the savepoint (and any opened after it): its
@@ -141,28 +74,7 @@ impl<C: Connection> Session<'_, C> {
     /// failed flush rolled it back); otherwise when the flush or the
     /// RELEASE fails.
     pub fn release(&mut self, sp: Savepoint) -> Result<()> {
-        if self.level_of(sp).is_none() {
-            return Err(Error::Transaction("the savepoint is no longer open".into()));
-        }
-        self.flush()?;
-        let Some(pos) = self.level_of(sp) else {
-            return Err(Error::Transaction("the savepoint is no longer open".into()));
-        };
-        while self.tx.levels.len() > pos {
-            let child = self.tx.levels.pop().unwrap_or_default();
-            let parent = self.tx.current();
-            if let Err(e) = commit_transaction(self.conn) {
-                for a in &mut self.map.arenas {
-                    a.rollback_level(child);
-                }
-                self.rels.reset();
-                return Err(e);
-            }
-            for a in &mut self.map.arenas {
-                a.release_level(child, parent);
-            }
-        }
-        Ok(())
+        block_on(self.unit().release(sp))
     }
 
     /// Rolls back to the savepoint (and closes it, with any opened after
@@ -174,26 +86,7 @@ impl<C: Connection> Session<'_, C> {
     /// # Errors
     /// When the database fails to roll back.
     pub fn rollback_to(&mut self, sp: Savepoint) -> Result<()> {
-        let Some(pos) = self.level_of(sp) else {
-            return Ok(());
-        };
-        let mut result = Ok(());
-        while self.tx.levels.len() > pos {
-            let id = self.tx.levels.pop().unwrap_or_default();
-            if let Err(e) = rollback_transaction(self.conn)
-                && result.is_ok()
-            {
-                result = Err(e);
-            }
-            for a in &mut self.map.arenas {
-                a.rollback_level(id);
-            }
-        }
-        for a in &mut self.map.arenas {
-            a.compact();
-        }
-        self.rels.reset();
-        result
+        block_on(self.unit().rollback_to(sp))
     }
 
     /// Runs `f` in a savepoint: released when it returns `Ok`, rolled back
@@ -245,15 +138,6 @@ impl<C: Connection> Session<'_, C> {
             },
         }
     }
-
-    /// Rolls back the innermost level: the newest savepoint, or else the
-    /// whole transaction.
-    pub(crate) fn rollback_innermost(&mut self) {
-        let _ = match self.tx.levels.last() {
-            Some(&id) if self.tx.levels.len() > 1 => self.rollback_to(Savepoint { id }),
-            _ => self.rollback(),
-        };
-    }
 }
 
 impl<C: Connection> Drop for Session<'_, C> {
@@ -264,5 +148,151 @@ impl<C: Connection> Drop for Session<'_, C> {
                 let _ = rollback_transaction(self.conn);
             }
         }
+    }
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// See [`Session::commit`].
+    pub(crate) async fn commit(&mut self) -> Result<()> {
+        self.flush().await?;
+        while self.tx.levels.len() > 1 {
+            if let Err(e) = self.conn.orm_transaction(TxOp::Commit).await {
+                let _ = self.rollback().await;
+                return Err(e);
+            }
+            let child = self.tx.levels.pop().unwrap_or_default();
+            let parent = self.tx.current();
+            for a in &mut self.map.arenas {
+                a.release_level(child, parent);
+            }
+        }
+        if self.tx.open {
+            self.tx.open = false;
+            if let Err(e) = self.conn.orm_transaction(TxOp::Commit).await {
+                // The failed COMMIT was rolled back: so is the session.
+                self.forget_transaction(true);
+                return Err(e);
+            }
+        }
+        let expire = self.config.expire_on_commit;
+        for a in &mut self.map.arenas {
+            a.end_transaction(expire);
+        }
+        if expire {
+            self.rels.reset();
+        }
+        let id = self.tx.new_id();
+        self.tx.levels = vec![id];
+        Ok(())
+    }
+
+    /// See [`Session::rollback`].
+    pub(crate) async fn rollback(&mut self) -> Result<()> {
+        let mut result = Ok(());
+        if self.tx.open {
+            for _ in 0..self.tx.levels.len() {
+                if let Err(e) = self.conn.orm_transaction(TxOp::Rollback).await
+                    && result.is_ok()
+                {
+                    result = Err(e);
+                }
+            }
+            self.tx.open = false;
+        }
+        self.forget_transaction(true);
+        result
+    }
+
+    /// Undoes every journal level in memory and starts a fresh unit of
+    /// work.
+    pub(crate) fn forget_transaction(&mut self, expire: bool) {
+        for &id in self.tx.levels.iter().rev() {
+            for a in &mut self.map.arenas {
+                a.rollback_level(id);
+            }
+        }
+        for a in &mut self.map.arenas {
+            a.end_transaction(expire);
+        }
+        self.rels.reset();
+        let id = self.tx.new_id();
+        self.tx.levels = vec![id];
+    }
+
+    /// See [`Session::begin_nested`].
+    pub(crate) async fn begin_nested(&mut self) -> Result<Savepoint> {
+        self.flush().await?;
+        self.split().1.begin().await?;
+        self.conn.orm_transaction(TxOp::Begin).await?;
+        let id = self.tx.new_id();
+        self.tx.levels.push(id);
+        Ok(Savepoint { id })
+    }
+
+    fn level_of(&self, sp: Savepoint) -> Option<usize> {
+        self.tx
+            .levels
+            .iter()
+            .position(|&l| l == sp.id)
+            .filter(|&p| p > 0)
+    }
+
+    /// See [`Session::release`].
+    pub(crate) async fn release(&mut self, sp: Savepoint) -> Result<()> {
+        if self.level_of(sp).is_none() {
+            return Err(Error::Transaction("the savepoint is no longer open".into()));
+        }
+        self.flush().await?;
+        let Some(pos) = self.level_of(sp) else {
+            return Err(Error::Transaction("the savepoint is no longer open".into()));
+        };
+        while self.tx.levels.len() > pos {
+            let child = self.tx.levels.pop().unwrap_or_default();
+            let parent = self.tx.current();
+            if let Err(e) = self.conn.orm_transaction(TxOp::Commit).await {
+                for a in &mut self.map.arenas {
+                    a.rollback_level(child);
+                }
+                self.rels.reset();
+                return Err(e);
+            }
+            for a in &mut self.map.arenas {
+                a.release_level(child, parent);
+            }
+        }
+        Ok(())
+    }
+
+    /// See [`Session::rollback_to`].
+    pub(crate) async fn rollback_to(&mut self, sp: Savepoint) -> Result<()> {
+        let Some(pos) = self.level_of(sp) else {
+            return Ok(());
+        };
+        let mut result = Ok(());
+        while self.tx.levels.len() > pos {
+            let id = self.tx.levels.pop().unwrap_or_default();
+            if let Err(e) = self.conn.orm_transaction(TxOp::Rollback).await
+                && result.is_ok()
+            {
+                result = Err(e);
+            }
+            for a in &mut self.map.arenas {
+                a.rollback_level(id);
+            }
+        }
+        for a in &mut self.map.arenas {
+            a.compact();
+        }
+        self.rels.reset();
+        result
+    }
+
+    /// Rolls back the innermost level: the newest savepoint, or else the
+    /// whole transaction.
+    pub(crate) async fn rollback_innermost(&mut self) {
+        let _ = match self.tx.levels.last() {
+            Some(&id) if self.tx.levels.len() > 1 => self.rollback_to(Savepoint { id }).await,
+            _ => self.rollback().await,
+        };
     }
 }

@@ -4,6 +4,7 @@
 //! `select(User, Address).join(User.addresses)`).
 
 use super::defaults::run_defaults;
+use super::drive::block_on;
 use super::handle::Handle;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};
@@ -161,7 +162,7 @@ where
         let width = <M::Row as FromRow<SqlRow<M>>>::WIDTH;
         let x_width = <X::Row as FromRow<SqlRow<X>>>::WIDTH;
         let mut rows: Vec<(M, Option<X>)> = Vec::new();
-        db.query(&r, |row| {
+        block_on(db.query(&r, |row| {
             let m = M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(row, 0)?);
             let x = if optional && all_null(row, width, x_width) {
                 None
@@ -172,7 +173,7 @@ where
             };
             rows.push((m, x));
             Ok(true)
-        })?;
+        }))?;
         let mut pairs = Vec::with_capacity(rows.len());
         for (m, x) in rows {
             let ms = map.arena_mut::<M>().load(m);

@@ -57,6 +57,40 @@ pub const DDL: &str = "CREATE TABLE async19_items (id BIGINT PRIMARY KEY, tag BI
 /// One row of the table.
 pub type Item = (i64, i64, String, i64);
 
+/// The rows of `async19_items` as ORM objects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemObject {
+    pub id: i64,
+    pub tag: i64,
+    pub name: String,
+    pub qty: i64,
+}
+
+impl sqlalgebra::orm::Model for ItemObject {
+    type Table = Items;
+    type Columns = (items::Id, items::Tag, items::Name, items::Qty);
+    type Row = (i64, i64, String, i64);
+    type Key = i64;
+    fn from_row((id, tag, name, qty): Self::Row) -> Self {
+        ItemObject { id, tag, name, qty }
+    }
+    fn values(&self) -> (&i64, &i64, &String, &i64) {
+        (&self.id, &self.tag, &self.name, &self.qty)
+    }
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+pub fn item(id: i64, tag: i64, name: &str) -> ItemObject {
+    ItemObject {
+        id,
+        tag,
+        name: name.into(),
+        qty: 0,
+    }
+}
+
 /// The pool under test, and a checker pool over the same database.
 pub struct Db<B: AsyncBackend> {
     pub engine: AsyncEngine<B>,

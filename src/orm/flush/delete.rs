@@ -33,7 +33,7 @@ fn delete_words<M: Model>(version: Option<&'static str>, rows: usize) -> [usize;
 }
 
 /// DELETEs every object of the arena marked for deletion.
-pub(super) fn flush_deletes<M: Model, C: Connection>(
+pub(super) async fn flush_deletes<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     level: u64,
@@ -82,7 +82,7 @@ pub(super) fn flush_deletes<M: Model, C: Connection>(
         let n = if d.binds_arrays() {
             // One `= ANY($1)` text for every length already.
             let r = sql::delete_rows(d, table, &names, &cells, part.len())?;
-            db.execute(&r)?
+            db.execute(&r).await?
         } else {
             // The text depends on the table, the columns matched and the
             // number of rows only, and binds the cells as they are: found
@@ -94,7 +94,8 @@ pub(super) fn flush_deletes<M: Model, C: Connection>(
             db.execute_many(&words, render, &cells, cells.len(), |_, changed| {
                 n = changed;
                 Ok(())
-            })?;
+            })
+            .await?;
             n
         };
         if version_column.is_some() && n != part.len() as u64 {

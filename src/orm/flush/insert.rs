@@ -94,7 +94,7 @@ impl Shape {
 }
 
 /// INSERTs every new object of the arena.
-pub(super) fn flush_inserts<M: Model, C: Connection>(
+pub(super) async fn flush_inserts<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     level: u64,
@@ -118,14 +118,14 @@ pub(super) fn flush_inserts<M: Model, C: Connection>(
         }
     }
     for (shape, slots) in &groups {
-        insert_group(arena, db, shape, slots, batch)?;
+        insert_group(arena, db, shape, slots, batch).await?;
     }
     // [events] `Model::after_insert`.
     super::super::events::after_insert(arena, &new);
     Ok(())
 }
 
-fn insert_group<M: Model, C: Connection>(
+async fn insert_group<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     shape: &Shape,
@@ -135,27 +135,27 @@ fn insert_group<M: Model, C: Connection>(
     let d = db.dialect();
     let kept = shape.skip.iter().filter(|s| !**s).count();
     if d.prefers_prepared_row_inserts() && kept > 0 && !shape.defaults {
-        return prepared::insert_prepared(arena, db, shape, slots);
+        return prepared::insert_prepared(arena, db, shape, slots).await;
     }
     let returning = d.supports_insert_returning();
     // Row by row: an INSERT of no column (`DEFAULT VALUES` is one row),
     // or generated keys that cannot be told apart in bulk.
     let one_by_one = kept == 0
-        || (!returning && shape.auto.is_some() && slots.len() > 1 && !consecutive_ids(db)?);
+        || (!returning && shape.auto.is_some() && slots.len() > 1 && !consecutive_ids(db).await?);
     let per_statement = if one_by_one {
         1
     } else {
         (d.max_binds() / kept).clamp(1, batch.max(1))
     };
     for chunk in slots.chunks(per_statement) {
-        insert_chunk(arena, db, shape, chunk, returning)?;
+        insert_chunk(arena, db, shape, chunk, returning).await?;
     }
     Ok(())
 }
 
 /// Whether the ids of a multi-row INSERT are consecutive on this
 /// connection.
-fn consecutive_ids<C: Connection>(db: &mut Db<'_, C>) -> Result<bool> {
+async fn consecutive_ids<C: Connection>(db: &mut Db<'_, C>) -> Result<bool> {
     let Some(sql) = db.dialect().consecutive_ids_sql() else {
         return Ok(false);
     };
@@ -163,7 +163,8 @@ fn consecutive_ids<C: Connection>(db: &mut Db<'_, C>) -> Result<bool> {
     db.query_text(sql, |row| {
         yes = row.get_i64(0)?.is_some_and(|v| v != 0);
         Ok(false)
-    })?;
+    })
+    .await?;
     Ok(yes)
 }
 
@@ -182,7 +183,7 @@ fn missing_id(table: &str) -> Error {
 
 /// INSERTs the objects of `chunk` (one shape) in one statement, then fills
 /// in what the database assigned.
-fn insert_chunk<M: Model, C: Connection>(
+async fn insert_chunk<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     shape: &Shape,
@@ -210,13 +211,13 @@ fn insert_chunk<M: Model, C: Connection>(
         if !kept {
             let first = values.into_iter().next().unwrap_or_default();
             let r = sql::insert(d, table, names, &first, &shape.skip)?;
-            db.execute(&r)?;
+            db.execute(&r).await?;
             Fetched::Nothing
         } else {
             let r = sql::insert_rows(d, table, names, &shape.skip, values, read_back)?;
             match read_back {
                 ReadBack::Nothing => {
-                    let n = db.execute(&r)?;
+                    let n = db.execute(&r).await?;
                     if n != chunk.len() as u64 {
                         return Err(Error::InvalidStatement(format!(
                             "the INSERT of {} `{table}` rows inserted {n}",
@@ -230,7 +231,8 @@ fn insert_chunk<M: Model, C: Connection>(
                     db.query(&r, |row| {
                         ids.push(row.get_i64(0)?.ok_or_else(|| missing_id(table))?);
                         Ok(true)
-                    })?;
+                    })
+                    .await?;
                     Fetched::Ids(ids)
                 }
                 ReadBack::Columns(_) => {
@@ -240,7 +242,8 @@ fn insert_chunk<M: Model, C: Connection>(
                             row, 0,
                         )?));
                         Ok(true)
-                    })?;
+                    })
+                    .await?;
                     Fetched::Rows(rows)
                 }
             }
@@ -250,7 +253,11 @@ fn insert_chunk<M: Model, C: Connection>(
         // No RETURNING: the first id, and the rest consecutive (checked
         // by `insert_group` when there are several).
         (Fetched::Nothing, Some(_)) => {
-            let first = db.conn.last_insert_id()?.ok_or_else(|| missing_id(table))?;
+            let first = db
+                .conn
+                .orm_last_insert_id()
+                .await?
+                .ok_or_else(|| missing_id(table))?;
             Fetched::Ids((0..chunk.len() as i64).map(|k| first + k).collect())
         }
         (f, _) => f,
@@ -262,7 +269,7 @@ fn insert_chunk<M: Model, C: Connection>(
     }
     // Server defaults RETURNING did not bring (`DEFAULT VALUES` has none).
     if shape.defaults && !(returning && kept) {
-        reread(arena, db, chunk)?;
+        reread(arena, db, chunk).await?;
     }
     for &i in chunk {
         arena.mark_flushed(i);
@@ -372,7 +379,7 @@ fn replace_by_key<M: Model>(arena: &mut Arena<M>, chunk: &[u32], rows: Vec<M>) -
 
 /// Reads the rows of `chunk` back by key (server defaults, where INSERT
 /// cannot return them; on-update values).
-pub(super) fn reread<M: Model, C: Connection>(
+pub(super) async fn reread<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     chunk: &[u32],
@@ -381,9 +388,10 @@ pub(super) fn reread<M: Model, C: Connection>(
         let Some(key) = arena.slot(*i as usize).map(|s| s.value.key()) else {
             return Ok(());
         };
-        if let (Some(fresh), Some(slot)) =
-            (fetch_by_key::<M, C>(db, &key)?, arena.slot_mut(*i as usize))
-        {
+        if let (Some(fresh), Some(slot)) = (
+            fetch_by_key::<M, C>(db, &key).await?,
+            arena.slot_mut(*i as usize),
+        ) {
             slot.value = fresh;
         }
         return Ok(());
@@ -414,7 +422,8 @@ pub(super) fn reread<M: Model, C: Connection>(
                 row, 0,
             )?));
             Ok(true)
-        })?;
+        })
+        .await?;
     }
     replace_by_key(arena, chunk, rows)
 }

@@ -9,11 +9,13 @@ mod update;
 use std::any::Any;
 
 use super::arena::{Arena, State};
+use super::drive::{Step, block_on};
 use super::events::SessionEvent;
 use super::identity::{Db, IdentityMap};
 use super::loading::Relations;
 use super::model::Model;
-use super::session::{Session, split};
+use super::session::Session;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::schema::TableDef;
@@ -25,9 +27,19 @@ pub(crate) trait ErasedArena<C: Connection> {
     fn def(&self) -> &TableDef;
     fn has_work(&self) -> bool;
     fn has_inserts_or_deletes(&self) -> bool;
-    fn flush_inserts(&mut self, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<()>;
-    fn flush_updates(&mut self, db: &mut Db<'_, C>, level: u64) -> Result<()>;
-    fn flush_deletes(&mut self, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<()>;
+    fn flush_inserts<'a>(
+        &'a mut self,
+        db: &'a mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Step<'a, Result<()>>;
+    fn flush_updates<'a>(&'a mut self, db: &'a mut Db<'_, C>, level: u64) -> Step<'a, Result<()>>;
+    fn flush_deletes<'a>(
+        &'a mut self,
+        db: &'a mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Step<'a, Result<()>>;
     fn compact(&mut self);
     fn rollback_level(&mut self, id: u64);
     fn release_level(&mut self, child: u64, parent: u64);
@@ -53,14 +65,24 @@ impl<M: Model, C: Connection> ErasedArena<C> for Arena<M> {
     fn has_inserts_or_deletes(&self) -> bool {
         self.has_pending(State::New) || self.has_pending(State::Deleted)
     }
-    fn flush_inserts(&mut self, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<()> {
-        insert::flush_inserts(self, db, level, batch)
+    fn flush_inserts<'a>(
+        &'a mut self,
+        db: &'a mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Step<'a, Result<()>> {
+        Box::pin(insert::flush_inserts(self, db, level, batch))
     }
-    fn flush_updates(&mut self, db: &mut Db<'_, C>, level: u64) -> Result<()> {
-        update::flush_updates(self, db, level)
+    fn flush_updates<'a>(&'a mut self, db: &'a mut Db<'_, C>, level: u64) -> Step<'a, Result<()>> {
+        Box::pin(update::flush_updates(self, db, level))
     }
-    fn flush_deletes(&mut self, db: &mut Db<'_, C>, level: u64, batch: usize) -> Result<()> {
-        delete::flush_deletes(self, db, level, batch)
+    fn flush_deletes<'a>(
+        &'a mut self,
+        db: &'a mut Db<'_, C>,
+        level: u64,
+        batch: usize,
+    ) -> Step<'a, Result<()>> {
+        Box::pin(delete::flush_deletes(self, db, level, batch))
     }
     fn compact(&mut self) {
         self.compact_pending();
@@ -133,27 +155,51 @@ impl<C: Connection> Session<'_, C> {
         if !has_work {
             return Ok(());
         }
-        // [events] Listeners of `SessionEvent::BeforeFlush` / `AfterFlush`.
+        // [events] Listeners of `SessionEvent::BeforeFlush` / `AfterFlush`
+        // (the sync session's; an async session has none).
         self.fire(SessionEvent::BeforeFlush)?;
-        match self.flush_all() {
-            Ok(()) => self.fire(SessionEvent::AfterFlush),
+        block_on(self.unit().flush())?;
+        self.fire(SessionEvent::AfterFlush)
+    }
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// See [`Session::flush`].
+    pub(crate) async fn flush(&mut self) -> Result<()> {
+        let has_work = self.map.arenas.iter().any(|a| a.has_work()) || self.rels.has_work();
+        if !has_work {
+            return Ok(());
+        }
+        match self.flush_all().await {
+            Ok(()) => Ok(()),
             Err(e) => {
-                self.rollback_innermost();
+                self.rollback_innermost().await;
                 Err(e)
             }
         }
     }
 
-    fn flush_all(&mut self) -> Result<()> {
+    async fn flush_all(&mut self) -> Result<()> {
         let level = self.tx.current();
         let batch = self.config.batch_size;
-        let (map, mut db) = split!(self);
-        let rels = &mut self.rels;
+        let Unit {
+            conn,
+            map,
+            rels,
+            tx,
+            statements,
+            ..
+        } = self;
+        let mut db = Db {
+            conn: &mut **conn,
+            tx,
+            statements,
+        };
         loop {
             for a in &map.arenas {
                 a.register_relationships(rels);
             }
-            if !rels.cascade(map, &mut db, level, batch)? {
+            if !rels.cascade(map, &mut db, level, batch).await? {
                 break;
             }
         }
@@ -161,15 +207,17 @@ impl<C: Connection> Session<'_, C> {
         for &a in &order {
             let table = map.arenas[a].def().name;
             rels.apply_fixups(map, level, Some(table));
-            map.arenas[a].flush_inserts(&mut db, level, batch)?;
+            map.arenas[a].flush_inserts(&mut db, level, batch).await?;
         }
         rels.apply_fixups(map, level, None);
         for a in 0..map.arenas.len() {
-            map.arenas[a].flush_updates(&mut db, level)?;
+            if map.arenas[a].has_work() {
+                map.arenas[a].flush_updates(&mut db, level).await?;
+            }
         }
-        rels.flush_links(map, &mut db, batch)?;
+        rels.flush_links(map, &mut db, batch).await?;
         for &a in order.iter().rev() {
-            map.arenas[a].flush_deletes(&mut db, level, batch)?;
+            map.arenas[a].flush_deletes(&mut db, level, batch).await?;
         }
         for a in &mut map.arenas {
             a.compact();

@@ -49,7 +49,7 @@ struct Group {
 /// UPDATEs the changed columns of every changed object of the arena
 /// (nothing for an object whose values are as loaded), matching each
 /// object's version when the model has one.
-pub(super) fn flush_updates<M: Model, C: Connection>(
+pub(super) async fn flush_updates<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     level: u64,
@@ -99,7 +99,7 @@ pub(super) fn flush_updates<M: Model, C: Connection>(
         }
     }
     for g in &groups {
-        update_group(arena, db, g)?;
+        update_group(arena, db, g).await?;
     }
     Ok(())
 }
@@ -132,7 +132,7 @@ fn update_words<M: Model>(g: &Group) -> SmallVec<[usize; 16]> {
     words
 }
 
-fn update_group<M: Model, C: Connection>(
+async fn update_group<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     g: &Group,
@@ -149,9 +149,9 @@ fn update_group<M: Model, C: Connection>(
     // columns, its binds the same in every run.
     let d = db.dialect();
     let on_update = server_values::on_update_for::<M>(names, &g.changed);
-    let on_update: Vec<(&'static str, &dyn Render)> = on_update
+    let on_update: Vec<(&'static str, &(dyn Render + Send + Sync))> = on_update
         .iter()
-        .map(|(c, v)| (*c, &**v as &dyn Render))
+        .map(|(c, v)| (*c, &**v))
         .collect();
     let extra = {
         let mut w = SqlWriter::new(d);
@@ -217,14 +217,15 @@ fn update_group<M: Model, C: Connection>(
             });
         }
         Ok(())
-    })?;
+    })
+    .await?;
     drop(binds);
     for &i in &g.slots {
         arena.mark_flushed(i);
     }
     if !on_update.is_empty() {
         // [server values] What the server computed.
-        super::insert::reread(arena, db, &g.slots)?;
+        super::insert::reread(arena, db, &g.slots).await?;
     }
     // [events] `Model::after_update`.
     super::super::events::after_update(arena, &g.slots);

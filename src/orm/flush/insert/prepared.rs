@@ -45,7 +45,7 @@ fn insert_words<M: Model>(shape: &Shape) -> SmallVec<[usize; 16]> {
 /// INSERTs the objects of `slots` (one shape, no server default left
 /// out), one run of the prepared statement each, and gives each its
 /// generated key.
-pub(super) fn insert_prepared<M: Model, C: Connection>(
+pub(super) async fn insert_prepared<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     shape: &Shape,
@@ -95,7 +95,8 @@ pub(super) fn insert_prepared<M: Model, C: Connection>(
                 ids.push(id.ok_or_else(|| missing_id(table))?);
             }
             Ok(())
-        })?;
+        })
+        .await?;
     }
     if let Some(j) = shape.auto {
         for (&i, &id) in slots.iter().zip(&ids) {
