@@ -7,6 +7,7 @@ use crate::render::{
 };
 use crate::value::{FromRow, Row, ValueRef};
 
+use super::capability::Runs;
 use super::scope::ScopeChecked;
 
 /// A statement that returns rows of SQL type `SqlType`.
@@ -28,7 +29,7 @@ pub trait RunQuery: Query + Sized {
     ///
     /// # Errors
     /// When the statement fails or a row does not fit `T`.
-    fn load<T, I>(&self, conn: &mut impl Connection) -> Result<Vec<T>>
+    fn load<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<Vec<T>>
     where
         T: FromRow<Self::SqlType>,
         Self: ScopeChecked<I>,
@@ -54,7 +55,7 @@ pub trait RunQuery: Query + Sized {
     /// # Errors
     /// [`Error::NotFound`] for no row, [`Error::TooManyRows`] for more than
     /// one; otherwise as [`load`](RunQuery::load).
-    fn get<T, I>(&self, conn: &mut impl Connection) -> Result<T>
+    fn get<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<T>
     where
         T: FromRow<Self::SqlType>,
         Self: ScopeChecked<I>,
@@ -83,7 +84,7 @@ pub trait RunQuery: Query + Sized {
     ///
     /// # Errors
     /// As [`load`](RunQuery::load).
-    fn first<T, I>(&self, conn: &mut impl Connection) -> Result<Option<T>>
+    fn first<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<Option<T>>
     where
         T: FromRow<Self::SqlType>,
         Self: ScopeChecked<I>,

@@ -271,7 +271,8 @@ where
 /// A statement whose columns all belong to tables in its scope: what
 /// [`RunQuery`](super::RunQuery)'s `load`, `get` and `first` demand. `I`
 /// is inferred; generic code over statements adds
-/// `Q: RunQuery + ScopeChecked<I>` with `I` a type parameter of its own.
+/// `Q: RunQuery + ScopeChecked<I>` with `I` a type parameter of its own
+/// (and runs it on a connection `C: Runs<Q>`).
 ///
 /// Statements without an explicit FROM (inferred FROM, `text()`, boxed
 /// SELECTs, INSERT/UPDATE/DELETE ... RETURNING) are always in scope at the
@@ -286,7 +287,7 @@ where
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
 /// fn all<Q: RunQuery<SqlType = BigInt> + ScopeChecked<I>, I>(
 ///     q: &Q,
-///     conn: &mut impl sqlalgebra::conn::Connection,
+///     conn: &mut impl sqlalgebra::query::Runs<Q>,
 /// ) -> sqlalgebra::Result<Vec<i64>> {
 ///     q.load(conn)
 /// }

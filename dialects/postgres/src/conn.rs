@@ -1010,6 +1010,7 @@ impl Row for PgRow<'_> {
 
 impl Connection for PgConnection {
     type Row<'r> = PgRow<'r>;
+    type Backend = Postgres;
 
     fn dialect(&self) -> &'static dyn Dialect {
         &Postgres
