@@ -123,16 +123,17 @@ fn main() -> sqlalgebra::Result<()> {
         .load(&mut conn)?;
     println!("bosses: {bosses:?}; reporting to ada: {reports_of_ada:?}");
 
-    // A derived table with a label, grouped and filtered.
+    // A derived table with a label, grouped and filtered: its columns are
+    // typed by what the subquery selects.
     let per_boss = select((emp::Boss, count_star().label("n")))
         .filter(emp::Boss.is_not_null())
         .group_by(emp::Boss)
         .subquery("per_boss");
-    let busy: Vec<(Option<i64>, i64)> =
-        select((per_boss.col(emp::Boss), per_boss.field::<BigInt>("n")))
-            .from(per_boss)
-            .filter(per_boss.field::<BigInt>("n").gt(1))
-            .load(&mut conn)?;
+    let (boss, n) = per_boss.c();
+    let busy: Vec<(Option<i64>, i64)> = select((boss, n))
+        .from(per_boss)
+        .filter(n.gt(1))
+        .load(&mut conn)?;
     println!("bosses with more than one report: {busy:?}");
 
     // UNION with ORDER BY and LIMIT over the result.

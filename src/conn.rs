@@ -21,6 +21,14 @@ pub trait Connection: Send {
     where
         Self: 'r;
 
+    /// What the connection's type says about its backend's SQL: the
+    /// backend's dialect type (`Sqlite`, `Postgres`, `Mysql`), so that a
+    /// feature it lacks on every server version does not compile
+    /// ([`query::Capabilities`](crate::query::Capabilities)), or
+    /// [`Dynamic`](crate::query::Dynamic) to check everything when
+    /// rendering. A wrapper passes its inner connection's on.
+    type Backend: crate::query::Capabilities;
+
     /// The dialect statements are rendered in for this connection.
     fn dialect(&self) -> &'static dyn Dialect;
 

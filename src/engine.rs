@@ -433,6 +433,7 @@ impl<B: Backend> Connection for Pooled<B> {
         = <B::Connection as Connection>::Row<'r>
     where
         Self: 'r;
+    type Backend = <B::Connection as Connection>::Backend;
 
     #[inline]
     fn dialect(&self) -> &'static dyn Dialect {

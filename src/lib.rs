@@ -88,8 +88,9 @@ pub mod prelude {
     pub use crate::conn::Connection;
     pub use crate::engine::{Engine, PoolOptions};
     pub use crate::expr::{
-        BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, NumericExpressionMethods,
-        TextExpressionMethods, and, avg, bind, count, count_star, max, min, not, or, sum,
+        BoolExpressionMethods, Expression, ExpressionMethods, IntoExpr, Label,
+        NumericExpressionMethods, TextExpressionMethods, and, avg, bind, count, count_star, max,
+        min, not, or, sum,
     };
     pub use crate::expr::{
         DatePart, FrameBound, WindowFunction, abs, case_when, cast, coalesce, dense_rank, extract,

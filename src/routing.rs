@@ -606,6 +606,7 @@ impl<B: Backend> Connection for RoutedConnection<B> {
         = <B::Connection as Connection>::Row<'r>
     where
         Self: 'r;
+    type Backend = <B::Connection as Connection>::Backend;
 
     fn dialect(&self) -> &'static dyn Dialect {
         if let Some(d) = self.engine.shared.dialect.get() {

@@ -13,7 +13,7 @@ mod common;
 use common::on_all_backends;
 use common::schema::{Posts, Users, posts, users};
 use sqlalgebra::prelude::*;
-use sqlalgebra::query::{Predicate, alias, cte};
+use sqlalgebra::query::{DynamicBackend, Predicate, alias, cte};
 use sqlalgebra::render::Dialect;
 use sqlalgebra::value::ValueRef as V;
 use sqlalgebra::{Backend, Engine, Error, Result};
@@ -293,8 +293,11 @@ fn corr_write_reading_its_own_table<B: Backend>(engine: &Engine<B>) -> Result<()
 }
 
 fn corr_returning_subquery<B: Backend>(engine: &Engine<B>) -> Result<()> {
-    let mut c = common::setup(engine)?;
-    seed(&mut *c)?;
+    let mut c = DynamicBackend(common::setup(engine)?);
+    seed(&mut c)?;
+    // Generic over the backend: UPDATE ... RETURNING is checked when
+    // rendered (through `Pooled<Mysql>` it would not compile).
+    let c = &mut c;
     let q = update(Users)
         .set(users::Fullname.set("seen"))
         .filter(users::Name.ne("idle"))

@@ -6,6 +6,7 @@
 mod common;
 
 use sqlalgebra::prelude::*;
+use sqlalgebra::query::DynamicBackend;
 use sqlalgebra::render::{Dialect, WriteKind};
 use sqlalgebra::value::ValueRef;
 use sqlalgebra::{Connection, Error, Result};
@@ -307,12 +308,18 @@ fn mariadb_refuses_update_returning_before_sending() -> Result<()> {
         ])
         .execute(&mut c)?;
     let before = contents(&mut c)?;
+    // Through `Pooled<Mysql>` this does not compile
+    // (`tests/compile-fail/ui/capability_update_returning_on_mysql.rs`);
+    // through a connection whose type does not name its backend, it is
+    // refused when rendered.
+    let mut dynamic = DynamicBackend(c);
     let err = update(Items)
         .set(items::Qty.set(0))
         .filter(items::Sku.eq("a"))
         .returning((items::Id, items::Qty))
-        .load::<(i64, i64), _>(&mut c)
+        .load::<(i64, i64), _>(&mut dynamic)
         .unwrap_err();
+    let mut c = dynamic.0;
     let dialect = c.dialect().name();
     assert!(
         matches!(err, Error::Unsupported { feature: "UPDATE ... RETURNING", dialect: d } if d == dialect),

@@ -174,6 +174,7 @@ impl<C: Connection + 'static> Connection for Counted<C> {
         = C::Row<'r>
     where
         Self: 'r;
+    type Backend = C::Backend;
     fn dialect(&self) -> &'static dyn Dialect {
         self.inner.dialect()
     }

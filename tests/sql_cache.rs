@@ -222,6 +222,7 @@ impl<C: Connection + 'static> Connection for Noting<C> {
         = C::Row<'r>
     where
         Self: 'r;
+    type Backend = C::Backend;
     fn dialect(&self) -> &'static dyn Dialect {
         self.inner.dialect()
     }
@@ -293,6 +294,7 @@ fn unknown_ids_are_refused<B: Backend>(engine: &Engine<B>) -> Result<()> {
             = C::Row<'r>
         where
             Self: 'r;
+        type Backend = C::Backend;
         fn dialect(&self) -> &'static dyn Dialect {
             self.inner.dialect()
         }

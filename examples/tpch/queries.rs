@@ -15,7 +15,7 @@
 //! row type `ST`.
 
 use sqlalgebra::prelude::*;
-use sqlalgebra::query::TextQuery;
+use sqlalgebra::query::{Runs, TextQuery};
 use sqlalgebra::render::Dialect;
 use sqlalgebra::{Connection, Result};
 
@@ -148,12 +148,7 @@ pub(crate) struct TpchQuery<C> {
 
 /// Runs the typed query `typed` or the reference SQL `reference` (typed by
 /// `typed`'s SQL row type) and loads the rows as `T` (or renders `typed`).
-fn run<T, Q, I>(
-    c: &mut impl Connection,
-    mode: Mode,
-    typed: &Q,
-    reference: TextQuery,
-) -> Result<Rows>
+fn run<T, Q, I>(c: &mut impl Runs<Q>, mode: Mode, typed: &Q, reference: TextQuery) -> Result<Rows>
 where
     Q: Query + ScopeChecked<I> + StatementRow<I>,
     T: FromRow<Q::SqlType> + FromRow<<Q as StatementRow<I>>::Row> + ToRow,
@@ -596,15 +591,38 @@ FROM (
 GROUP BY supp_nation, cust_nation, l_year
 ORDER BY supp_nation, cust_nation, l_year";
 
-/// Q7: Volume Shipping: `nation` twice under aliases, in a derived table.
+/// Q7's derived column `supp_nation`: a label marker, so that
+/// `shipping.col(SuppNation)` is typed by what the subquery selected.
+struct SuppNation;
+impl Label for SuppNation {
+    const NAME: &'static str = "supp_nation";
+}
+/// Q7's `cust_nation`.
+struct CustNation;
+impl Label for CustNation {
+    const NAME: &'static str = "cust_nation";
+}
+/// Q7's `l_year`.
+struct LYear;
+impl Label for LYear {
+    const NAME: &'static str = "l_year";
+}
+/// Q7's `volume`.
+struct Volume;
+impl Label for Volume {
+    const NAME: &'static str = "volume";
+}
+
+/// Q7: Volume Shipping: `nation` twice under aliases, in a derived table
+/// whose columns are reached by label markers.
 pub(crate) fn q7<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
     let (nation1, nation2) = ("FRANCE", "GERMANY");
     let (n1, n2) = (alias(Nation, "n1"), alias(Nation, "n2"));
     let shipping = select((
-        n1.col(n::Name).label("supp_nation"),
-        n2.col(n::Name).label("cust_nation"),
-        extract_year(l::Shipdate).label("l_year"),
-        l::Extendedprice.mul(one().sub(l::Discount)).label("volume"),
+        n1.col(n::Name).label(SuppNation),
+        n2.col(n::Name).label(CustNation),
+        extract_year(l::Shipdate).label(LYear),
+        l::Extendedprice.mul(one().sub(l::Discount)).label(Volume),
     ))
     .filter(s::Suppkey.eq(l::Suppkey))
     .filter(o::Orderkey.eq(l::Orderkey))
@@ -617,14 +635,14 @@ pub(crate) fn q7<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
     )
     .filter(l::Shipdate.between("1995-01-01", "1996-12-31"))
     .subquery("shipping");
-    let supp_nation = shipping.field::<Varchar<25>>("supp_nation");
-    let cust_nation = shipping.field::<Varchar<25>>("cust_nation");
-    let l_year = shipping.field::<Integer>("l_year");
+    let supp_nation = shipping.col(SuppNation);
+    let cust_nation = shipping.col(CustNation);
+    let l_year = shipping.col(LYear);
     let q = select((
         supp_nation,
         cust_nation,
         l_year,
-        sum(shipping.field::<Double>("volume")).label("revenue"),
+        sum(shipping.col(Volume)).label("revenue"),
     ))
     .from(shipping)
     .group_by((supp_nation, cust_nation, l_year))
@@ -658,7 +676,8 @@ FROM (
 GROUP BY o_year
 ORDER BY o_year";
 
-/// Q8: National Market Share: a CASE inside an aggregate.
+/// Q8: National Market Share: a CASE inside an aggregate, over a derived
+/// table whose columns are taken in order (`c()`).
 pub(crate) fn q8<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Rows> {
     let (n1, n2) = (alias(Nation, "n1"), alias(Nation, "n2"));
     let all_nations = select((
@@ -677,9 +696,7 @@ pub(crate) fn q8<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
     .filter(o::Orderdate.between("1995-01-01", "1996-12-31"))
     .filter(p::Type.eq("ECONOMY ANODIZED STEEL"))
     .subquery("all_nations");
-    let o_year = all_nations.field::<Integer>("o_year");
-    let volume = all_nations.field::<Double>("volume");
-    let nation = all_nations.field::<Varchar<25>>("nation");
+    let (o_year, volume, nation) = all_nations.c();
     let brazil = sum(case_when(nation.eq("BRAZIL"), volume).otherwise(0.0));
     let q = select((o_year, brazil.div(sum(volume)).label("mkt_share")))
         .from(all_nations)
@@ -727,16 +744,11 @@ pub(crate) fn q9<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
     .filter(s::Nationkey.eq(n::Nationkey))
     .filter(p::Name.like("%green%"))
     .subquery("profit");
-    let nation = profit.field::<Varchar<25>>("nation");
-    let o_year = profit.field::<Integer>("o_year");
-    let q = select((
-        nation,
-        o_year,
-        sum(profit.field::<Double>("amount")).label("sum_profit"),
-    ))
-    .from(profit)
-    .group_by((nation, o_year))
-    .order_by((nation, o_year.desc()));
+    let (nation, o_year, amount) = profit.c();
+    let q = select((nation, o_year, sum(amount).label("sum_profit")))
+        .from(profit)
+        .group_by((nation, o_year))
+        .order_by((nation, o_year.desc()));
     type Row = (String, i32, Option<f64>);
     run::<Row, _, _>(c, mode, &q, text(Q9_SQL))
 }
@@ -914,7 +926,7 @@ pub(crate) fn q13<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         )
         .group_by(c::Custkey)
         .subquery("c_orders");
-    let c_count = c_orders.field::<BigInt>("c_count");
+    let (_, c_count) = c_orders.c();
     let custdist = count_star().label("custdist");
     let q = select((c_count, custdist))
         .from(c_orders)
@@ -982,8 +994,7 @@ pub(crate) fn q15<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .filter(l::Shipdate.lt(add_months(date, 3)))
         .group_by(l::Suppkey),
     );
-    let supplier_no = revenue0.field::<BigInt>("supplier_no");
-    let total_revenue = revenue0.field::<Nullable<Double>>("total_revenue");
+    let (supplier_no, total_revenue) = view.c();
     let q = select((s::Suppkey, s::Name, s::Address, s::Phone, total_revenue))
         .filter(s::Suppkey.eq(supplier_no))
         .filter(total_revenue.eq(select(max(total_revenue)).from(revenue0).as_scalar()))
@@ -1291,11 +1302,11 @@ pub(crate) fn q22<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .filter(c::Acctbal.gt(average))
         .filter(not(exists(has_orders)))
         .subquery("custsale");
-    let cntrycode = custsale.field::<Varchar<15>>("cntrycode");
+    let (cntrycode, acctbal) = custsale.c();
     let q = select((
         cntrycode,
         count_star().label("numcust"),
-        sum(custsale.col(c::Acctbal)).label("totacctbal"),
+        sum(acctbal).label("totacctbal"),
     ))
     .from(custsale)
     .group_by(cntrycode)

@@ -132,9 +132,11 @@ pub trait ExpressionMethods: Expression + Sized {
         values.not_in_of(self)
     }
     /// `self AS "name"`, for the SELECT list (and the columns of a derived
-    /// table or CTE).
-    fn label(self, name: &'static str) -> Labeled<Self> {
-        Labeled { expr: self, name }
+    /// table or CTE). `name` is a string or a [`Label`] marker; a derived
+    /// table reaches a column labelled with a marker by the marker, typed
+    /// ([`Derived::col`](crate::query::Derived::col)).
+    fn label<N: IntoLabel>(self, name: N) -> Labeled<Self, N::Marker> {
+        Labeled::new(self, name.name())
     }
     /// `self ASC`, for ORDER BY.
     fn asc(self) -> Asc<Self> {

@@ -73,7 +73,7 @@ pub use func::{
     func, literal, nullif,
 };
 pub use json::{JsonExpressionMethods, JsonGet, JsonGetText, JsonLike, JsonTest};
-pub use label::Labeled;
+pub use label::{IntoLabel, Label, Labeled};
 pub use literal::{LiteralMatch, MatchKind};
 pub use matching::{Between, ILike, InList, InOperand, IsNotNull, IsNull, Like, NotInList};
 pub use methods::{

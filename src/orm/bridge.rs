@@ -87,6 +87,9 @@ where
     H: DerefMut + Send + 'static,
     H::Target: AsyncConnection + Sized,
 {
+    // Capabilities are checked when the statements render (the async
+    // path has no static backend checks).
+    type Backend = crate::query::Dynamic;
     type Row<'r>
         = <H::Target as AsyncConnection>::Row<'r>
     where

@@ -458,12 +458,12 @@ where
     }
 
     /// Adds a WHERE condition; several calls are ANDed.
-    pub fn filter<P: Predicate>(
+    pub fn filter<P, K>(
         self,
         predicate: P,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<J, W::Output, O>>
+    ) -> ModelQuery<'s, 'c, C, M, Parts<J, <W as AndPredicate<P, K>>::Output, O>>
     where
-        W: AndPredicate<P>,
+        W: AndPredicate<P, K>,
     {
         self.with_parts(|p| Parts {
             joins: p.joins,

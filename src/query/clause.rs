@@ -1,6 +1,7 @@
 //! Building blocks shared by the statements: optional clauses, selections,
 //! assignments.
 
+use super::checked::{Decoy, Refused};
 use crate::expr::{And, Expression, IntoExpr};
 use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::schema::{Column, SameTable, Table};
@@ -101,14 +102,22 @@ impl<T: Render> MaybeClause for Clause<T> {
     }
 }
 
-/// ANDs predicate `P` onto a WHERE or HAVING clause.
-pub trait AndPredicate<P> {
+/// ANDs predicate `P` onto a WHERE or HAVING clause. Its impls are not
+/// recommended in errors, so a refused predicate is reported with this
+/// message, the same as [`Predicate`]'s.
+#[diagnostic::on_unimplemented(
+    message = "`{P}` is not a boolean SQL expression",
+    label = "`filter` and `having` need a predicate",
+    note = "compare it first, e.g. `column.eq(value)` or `column.is_not_null()`"
+)]
+pub trait AndPredicate<P, K = super::Accepted> {
     /// The clause with `P` added.
     type Output: MaybeClause;
     /// Adds `p`.
     fn and_predicate(self, p: P) -> Self::Output;
 }
 
+#[diagnostic::do_not_recommend]
 impl<P: Predicate> AndPredicate<P> for () {
     type Output = Clause<P>;
     fn and_predicate(self, p: P) -> Clause<P> {
@@ -116,6 +125,25 @@ impl<P: Predicate> AndPredicate<P> for () {
     }
 }
 
+// The decoys (`checked.rs`): with two candidates, a refused predicate
+// makes `filter`'s result an error type, so `load` is not reported too.
+#[diagnostic::do_not_recommend]
+impl<P: Predicate + Decoy> AndPredicate<P, Refused> for () {
+    type Output = Clause<P>;
+    fn and_predicate(self, p: P) -> Clause<P> {
+        Clause(p)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<E: Render, P: Predicate + Decoy> AndPredicate<P, Refused> for Clause<E> {
+    type Output = Clause<And<E, P>>;
+    fn and_predicate(self, p: P) -> Self::Output {
+        Clause(And::new(self.0, p))
+    }
+}
+
+#[diagnostic::do_not_recommend]
 impl<E: Render, P: Predicate> AndPredicate<P> for Clause<E> {
     type Output = Clause<And<E, P>>;
     fn and_predicate(self, p: P) -> Self::Output {

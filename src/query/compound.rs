@@ -152,6 +152,13 @@ impl<L: Render, R: Render, O: MaybeClause> Render for Compound<L, R, O> {
     }
 }
 
+impl<L, R, O> Compound<L, R, O> {
+    /// The first query, whose SELECT list names the result's columns.
+    pub(crate) fn first(&self) -> &L {
+        &self.left
+    }
+}
+
 impl<L: Render, R: Render, O: MaybeClause> Statement for Compound<L, R, O> {}
 
 impl<L: Query, R: Render, O: MaybeClause> Query for Compound<L, R, O> {

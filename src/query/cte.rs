@@ -37,14 +37,37 @@ pub fn cte(name: &'static str) -> Cte {
 }
 
 impl Cte {
-    /// The CTE's column that its query selected as column `C`.
+    /// The CTE's column that its query selected as column `C`, unchecked:
+    /// prefer [`CteDef::col`] and, in a recursive CTE,
+    /// [`Cte::selecting`], typed by what the query selects.
     pub fn col<C: Column>(&self, _column: C) -> SourceColumn<C::SqlType> {
         SourceColumn::new(self.name, C::NAME)
     }
 
-    /// The CTE's column labelled `name` in its query, typed as `ST`.
+    /// The CTE's column labelled `name` in its query, typed as `ST` on the
+    /// caller's word: the dynamic escape hatch.
     pub fn field<ST>(&self, name: &'static str) -> SourceColumn<ST> {
         SourceColumn::new(self.name, name)
+    }
+
+    /// This CTE typed by the SELECT list of `anchor`, the first part of a
+    /// recursive definition: its columns are then reached typed, also in
+    /// the recursive part ([`CteOf`](super::CteOf)).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// let anchor = select(A);
+    /// let c = cte("c").selecting(&anchor);
+    /// ```
+    pub fn selecting<Q: super::Selects>(
+        self,
+        _anchor: &Q,
+    ) -> super::CteOf<<Q::Items as super::ItemList>::List> {
+        super::CteOf::new(self.name)
     }
 
     /// Defines the CTE as `query`.
@@ -67,6 +90,17 @@ impl QuerySource for Cte {
 pub struct CteDef<Q> {
     name: &'static str,
     query: Q,
+}
+
+impl<Q> CteDef<Q> {
+    /// The CTE's name.
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+    /// Its query.
+    pub(crate) fn query(&self) -> &Q {
+        &self.query
+    }
 }
 
 impl<Q: Render> Render for CteDef<Q> {
@@ -136,6 +170,13 @@ impl<D: CteList, Q: Render> Render for With<D, Q> {
         self.defs.render(w);
         w.push_sql(" ");
         self.query.render(w);
+    }
+}
+
+impl<D, Q> With<D, Q> {
+    /// The query after the CTEs.
+    pub(crate) fn body(&self) -> &Q {
+        &self.query
     }
 }
 

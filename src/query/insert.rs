@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::checked::ValuesArg;
 use super::clause::{Assign, Assignments, Selection};
 use super::run::Query;
 use crate::error::Error;
@@ -112,7 +113,10 @@ pub struct Insert<T, V> {
 impl<T: Table> InsertInto<T> {
     /// The row or rows to insert: `column.set(value)`, a tuple of them, or
     /// a `Vec`, slice or array of such rows (one multi-row statement).
-    pub fn values<V: InsertValues<T>>(self, values: V) -> Insert<T, V> {
+    pub fn values<V, K>(self, values: V) -> Insert<T, <V as ValuesArg<T, K>>::Values>
+    where
+        V: ValuesArg<T, K, Values = V>,
+    {
         Insert {
             table: self.table,
             values,

@@ -61,8 +61,8 @@ impl<Q> Lateral<Q> {
     /// let l = lateral(select(Y).from(B).subquery("l"));
     /// let _y = l.col(Y);
     /// ```
-    pub fn col<C: Column>(&self, column: C) -> SourceColumn<C::SqlType> {
-        self.0.col(column)
+    pub fn col<C: Column>(&self, _column: C) -> SourceColumn<C::SqlType> {
+        SourceColumn::new(self.0.parts().1, C::NAME)
     }
 
     /// The column labelled `name` in the subquery, typed as `ST`.

@@ -2,10 +2,13 @@
 //! traits that run them.
 
 mod boxed;
+mod capability;
+mod checked;
 mod clause;
 mod compound;
 mod connected;
 mod cte;
+mod derived;
 mod each;
 mod insert;
 mod join;
@@ -21,11 +24,17 @@ mod text;
 mod write;
 
 pub use boxed::{BoxExpression, BoxedExpr, BoxedSelect};
+pub use capability::{
+    Capabilities, DistinctOnFor, Dynamic, DynamicBackend, HasDistinctOn, HasUpdateReturning,
+    ReturningFor, Runs, RunsOn,
+};
+pub use checked::{Accepted, AssignArg, Decoy, OrderArg, Refused, SelectArg, ValuesArg};
 pub use clause::{
     AndPredicate, Assign, Assignments, Clause, ColumnMethods, MaybeClause, Predicate, Selection,
 };
 pub use compound::{Compound, SetOp, SetOperations};
 pub use cte::{Cte, CteDef, CteList, With, WithMethods, cte};
+pub use derived::{CteOf, FindColumn, ItemList, Named, Outputs, SelectedAs, Selects};
 pub use each::QueryEach;
 pub use insert::{
     DoNothing, Excluded, Insert, InsertColumns, InsertInto, InsertSelect, InsertValues, OnConflict,

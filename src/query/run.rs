@@ -7,6 +7,7 @@ use crate::render::{
 };
 use crate::value::{FromRow, Row, ValueRef};
 
+use super::capability::Runs;
 use super::outer::StatementRow;
 use super::scope::ScopeChecked;
 
@@ -29,7 +30,7 @@ pub trait RunQuery: Query + Sized {
     ///
     /// # Errors
     /// When the statement fails or a row does not fit `T`.
-    fn load<T, I>(&self, conn: &mut impl Connection) -> Result<Vec<T>>
+    fn load<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<Vec<T>>
     where
         Self: ScopeChecked<I> + StatementRow<I>,
         T: FromRow<<Self as StatementRow<I>>::Row>,
@@ -55,7 +56,7 @@ pub trait RunQuery: Query + Sized {
     /// # Errors
     /// [`Error::NotFound`] for no row, [`Error::TooManyRows`] for more than
     /// one; otherwise as [`load`](RunQuery::load).
-    fn get<T, I>(&self, conn: &mut impl Connection) -> Result<T>
+    fn get<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<T>
     where
         Self: ScopeChecked<I> + StatementRow<I>,
         T: FromRow<<Self as StatementRow<I>>::Row>,
@@ -84,7 +85,7 @@ pub trait RunQuery: Query + Sized {
     ///
     /// # Errors
     /// As [`load`](RunQuery::load).
-    fn first<T, I>(&self, conn: &mut impl Connection) -> Result<Option<T>>
+    fn first<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<Option<T>>
     where
         Self: ScopeChecked<I> + StatementRow<I>,
         T: FromRow<<Self as StatementRow<I>>::Row>,

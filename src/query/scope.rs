@@ -283,7 +283,8 @@ where
 /// is inferred; generic code over statements adds
 /// `Q: RunQuery + ScopeChecked<I> + StatementRow<I>` with `I` a type
 /// parameter of its own (the rows load from
-/// [`StatementRow::Row`](super::StatementRow::Row)).
+/// [`StatementRow::Row`](super::StatementRow::Row)), run on a connection
+/// `C: Runs<Q>`.
 ///
 /// Statements without an explicit FROM (inferred FROM, `text()`, boxed
 /// SELECTs, INSERT/UPDATE/DELETE ... RETURNING) are always in scope at the
@@ -298,7 +299,7 @@ where
 /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
 /// fn all<Q: RunQuery + ScopeChecked<I> + StatementRow<I, Row = BigInt>, I>(
 ///     q: &Q,
-///     conn: &mut impl sqlalgebra::conn::Connection,
+///     conn: &mut impl sqlalgebra::query::Runs<Q>,
 /// ) -> sqlalgebra::Result<Vec<i64>> {
 ///     q.load(conn)
 /// }

@@ -1,10 +1,10 @@
 //! SELECT.
 
-use super::clause::{AndPredicate, Clause, MaybeClause, Predicate, Selection};
+use super::checked::{OrderArg, SelectArg};
+use super::clause::{AndPredicate, Clause, MaybeClause, Selection};
 use super::lock::RowLock;
 use super::run::Query;
 use crate::error::Error;
-use crate::expr::OrderBy;
 use crate::render::{
     Dependent, GroupCheck, NodeTag, Regions, Render, SqlKey, SqlWriter, Statement, TableRef,
     TableSet, TermClause, for_each_leaf,
@@ -121,7 +121,10 @@ pub struct Select<S, F = Inferred, W = (), M = Modifiers> {
 /// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
 /// let q = select(Id).filter(Id.gt(5)).limit(10);
 /// ```
-pub fn select<S: Selection>(selection: S) -> Select<S> {
+pub fn select<S, K>(selection: S) -> Select<<S as SelectArg<K>>::Selection>
+where
+    S: SelectArg<K, Selection = S>,
+{
     Select {
         selection,
         from: Inferred,
@@ -155,9 +158,9 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     }
 
     /// Adds a WHERE condition; several calls are ANDed.
-    pub fn filter<P: Predicate>(self, predicate: P) -> Select<S, F, W::Output, M>
+    pub fn filter<P, K>(self, predicate: P) -> Select<S, F, <W as AndPredicate<P, K>>::Output, M>
     where
-        W: AndPredicate<P>,
+        W: AndPredicate<P, K>,
     {
         Select {
             selection: self.selection,
@@ -165,6 +168,13 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
             filter: self.filter.and_predicate(predicate),
             modifiers: self.modifiers,
         }
+    }
+}
+
+impl<S, F, W, M> Select<S, F, W, M> {
+    /// The SELECT list.
+    pub(crate) fn selection(&self) -> &S {
+        &self.selection
     }
 }
 
@@ -203,12 +213,12 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     }
 
     /// Adds a HAVING condition; several calls are ANDed.
-    pub fn having<P: Predicate>(
+    pub fn having<P, K>(
         self,
         predicate: P,
-    ) -> Select<S, F, W, Modifiers<G, H::Output, O, D>>
+    ) -> Select<S, F, W, Modifiers<G, <H as AndPredicate<P, K>>::Output, O, D>>
     where
-        H: AndPredicate<P>,
+        H: AndPredicate<P, K>,
     {
         self.with_modifiers(|m| Modifiers {
             distinct_on: m.distinct_on,
@@ -224,10 +234,13 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
 
     /// `ORDER BY ...`: an expression, `expr.desc()`, or a tuple of them.
     /// Replaces an earlier ORDER BY.
-    pub fn order_by<O2: OrderBy>(
+    pub fn order_by<O2, K>(
         self,
         order: O2,
-    ) -> Select<S, F, W, Modifiers<G, H, Clause<O2>, D>> {
+    ) -> Select<S, F, W, Modifiers<G, H, Clause<<O2 as OrderArg<K>>::Order>, D>>
+    where
+        O2: OrderArg<K, Order = O2>,
+    {
         self.with_modifiers(|m| Modifiers {
             distinct_on: m.distinct_on,
             group: m.group,

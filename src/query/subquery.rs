@@ -139,8 +139,9 @@ pub trait SubqueryMethods: Query + Sized {
     }
 
     /// This SELECT as a derived table named `name`, for FROM and JOIN:
-    /// `(SELECT ...) AS "name"`. Its columns are reached with
-    /// [`Derived::col`] and [`Derived::field`].
+    /// `(SELECT ...) AS "name"`. Its columns are reached, typed by what
+    /// the SELECT selects, with [`Derived::col`] and [`Derived::c`]
+    /// ([`Derived::field`] for a string label).
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -171,15 +172,32 @@ impl<Q> Derived<Q> {
         (&self.query, self.name)
     }
 
-    /// The derived table's column that the subquery selected as column `C`.
-    pub fn col<C: Column>(&self, _column: C) -> SourceColumn<C::SqlType> {
-        SourceColumn::new(self.name, C::NAME)
-    }
-
-    /// The derived table's column labelled `name` in the subquery, typed as
-    /// `ST`.
+    /// The derived table's column named `name`, typed as `ST` on the
+    /// caller's word: the dynamic escape hatch (a string label, a boxed
+    /// subquery). Prefer the typed [`col`](Derived::col) and
+    /// [`c`](Derived::c), checked against the subquery's SELECT list.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
+    /// # impl Table for T { const NAME: &'static str = "t"; type Columns = A; type PrimaryKey = A; }
+    /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
+    /// # impl Column for A { type Table = T; type SqlType = BigInt; const NAME: &'static str = "a"; }
+    /// let sums = select(sum(A).label("total")).subquery("sums");
+    /// let q = select(sums.field::<Nullable<BigInt>>("total")).from(sums);
+    /// ```
     pub fn field<ST>(&self, name: &'static str) -> SourceColumn<ST> {
         SourceColumn::new(self.name, name)
+    }
+
+    /// The name it has in FROM.
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The subquery.
+    pub(crate) fn query(&self) -> &Q {
+        &self.query
     }
 }
 
@@ -286,6 +304,11 @@ impl<ST> SourceColumn<ST> {
             primary_key: &[],
             sql_type: PhantomData,
         }
+    }
+
+    /// The column's name.
+    pub(crate) fn column_name(&self) -> &'static str {
+        self.column
     }
 }
 

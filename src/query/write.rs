@@ -7,7 +7,8 @@
 //! refused with [`Error::TableNotInStatement`](crate::Error::TableNotInStatement)
 //! before anything is sent.
 
-use super::clause::{AndPredicate, Assignments, MaybeClause, Predicate};
+use super::checked::AssignArg;
+use super::clause::{AndPredicate, Assignments, MaybeClause};
 use crate::render::{
     MultiTableStyle, NodeTag, Render, SqlKey, SqlWriter, Statement, TableRef, TableSet, add_table,
 };
@@ -212,7 +213,10 @@ impl<T: Table> UpdateTable<T> {
 
 impl<T: Table, F> UpdateTable<T, F> {
     /// `SET column = value, ...`: an assignment or a tuple of them.
-    pub fn set<A: Assignments<T>>(self, assignments: A) -> Update<T, A, (), F> {
+    pub fn set<A, K>(self, assignments: A) -> Update<T, <A as AssignArg<T, K>>::Assignments, (), F>
+    where
+        A: AssignArg<T, K, Assignments = A>,
+    {
         Update {
             table: self.table,
             assignments,
@@ -225,9 +229,9 @@ impl<T: Table, F> UpdateTable<T, F> {
 impl<T: Table, A, W, F> Update<T, A, W, F> {
     /// Adds a WHERE condition; several calls are ANDed. Without any, every
     /// row is updated.
-    pub fn filter<P: Predicate>(self, predicate: P) -> Update<T, A, W::Output, F>
+    pub fn filter<P, K>(self, predicate: P) -> Update<T, A, <W as AndPredicate<P, K>>::Output, F>
     where
-        W: AndPredicate<P>,
+        W: AndPredicate<P, K>,
     {
         Update {
             table: self.table,
@@ -327,9 +331,9 @@ pub struct Delete<T, W = (), U = ()> {
 impl<T: Table, W, U> Delete<T, W, U> {
     /// Adds a WHERE condition; several calls are ANDed. Without any, every
     /// row is deleted.
-    pub fn filter<P: Predicate>(self, predicate: P) -> Delete<T, W::Output, U>
+    pub fn filter<P, K>(self, predicate: P) -> Delete<T, <W as AndPredicate<P, K>>::Output, U>
     where
-        W: AndPredicate<P>,
+        W: AndPredicate<P, K>,
     {
         Delete {
             table: self.table,

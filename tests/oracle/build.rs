@@ -4,7 +4,9 @@
 
 use sqlalgebra::Result;
 use sqlalgebra::prelude::*;
-use sqlalgebra::query::{BoxedExpr, BoxedSelect, CteDef, Query, Selection, Value};
+use sqlalgebra::query::{
+    BoxedExpr, BoxedSelect, CteDef, Query, Runs, Selection, StatementRow, Value,
+};
 use sqlalgebra::render::{GroupCheck, Render, SqlKey, SqlWriter, TableSet};
 use sqlalgebra::types::{Any, SqlType};
 use sqlalgebra::value::ValueRef;
@@ -480,10 +482,10 @@ pub fn boxed_select<Sh: Shape>(s: &Sel) -> BoxedSelect<'static, Sh::ST> {
 }
 
 /// Runs a SELECT of shape `Sh`; rows as values.
-pub fn load<Sh: Shape, C: Connection, I>(
-    q: &(impl RunQuery<SqlType = Sh::ST> + ScopeChecked<I> + StatementRow<I, Row = Sh::ST>),
-    conn: &mut C,
-) -> Result<Vec<Vec<Value>>> {
+pub fn load<Sh: Shape, C: Runs<Q>, I, Q>(q: &Q, conn: &mut C) -> Result<Vec<Vec<Value>>>
+where
+    Q: RunQuery<SqlType = Sh::ST> + ScopeChecked<I> + StatementRow<I, Row = Sh::ST>,
+{
     Ok(q.load::<Sh::Row, _>(conn)?
         .into_iter()
         .map(Sh::vals)
@@ -494,9 +496,9 @@ pub fn load<Sh: Shape, C: Connection, I>(
 pub fn run_query<C: Connection>(s: &Stmt, conn: &mut C) -> Result<Vec<Vec<Value>>> {
     match s {
         Stmt::Select(sel) => match sel.items.len() {
-            1 => load::<One, C, _>(&boxed_select::<One>(sel), conn),
-            2 => load::<Two, C, _>(&boxed_select::<Two>(sel), conn),
-            _ => load::<Three, C, _>(&boxed_select::<Three>(sel), conn),
+            1 => load::<One, C, _, _>(&boxed_select::<One>(sel), conn),
+            2 => load::<Two, C, _, _>(&boxed_select::<Two>(sel), conn),
+            _ => load::<Three, C, _, _>(&boxed_select::<Three>(sel), conn),
         },
         Stmt::SetOp(op, a, b) => match a.items.len() {
             1 => set_op::<One, C>(*op, a, b, conn),
@@ -528,10 +530,10 @@ where
 {
     let (a, b) = (boxed_select::<Sh>(a), boxed_select::<Sh>(b));
     match op {
-        SetOp::Union => load::<Sh, C, _>(&a.union(b), conn),
-        SetOp::UnionAll => load::<Sh, C, _>(&a.union_all(b), conn),
-        SetOp::Intersect => load::<Sh, C, _>(&a.intersect(b), conn),
-        SetOp::Except => load::<Sh, C, _>(&a.except(b), conn),
+        SetOp::Union => load::<Sh, C, _, _>(&a.union(b), conn),
+        SetOp::UnionAll => load::<Sh, C, _, _>(&a.union_all(b), conn),
+        SetOp::Intersect => load::<Sh, C, _, _>(&a.intersect(b), conn),
+        SetOp::Except => load::<Sh, C, _, _>(&a.except(b), conn),
     }
 }
 
@@ -543,9 +545,9 @@ fn with_body<Sh: Shape, Q: Query + 'static, C: Connection>(
 ) -> Result<Vec<Vec<Value>>> {
     let q = boxed_select::<Sh>(body);
     if recursive {
-        load::<Sh, C, _>(&q.with_recursive(def), conn)
+        load::<Sh, C, _, _>(&q.with_recursive(def), conn)
     } else {
-        load::<Sh, C, _>(&q.with(def), conn)
+        load::<Sh, C, _, _>(&q.with(def), conn)
     }
 }
 

@@ -867,6 +867,7 @@ where
 
 impl Connection for MysqlConnection {
     type Row<'r> = MysqlRow<'r>;
+    type Backend = Mysql;
 
     fn dialect(&self) -> &'static dyn Dialect {
         self.dialect

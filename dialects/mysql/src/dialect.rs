@@ -33,6 +33,12 @@ use sqlalgebra::{Error, IsolationLevel};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Mysql;
 
+/// As a connection's [`Backend`](sqlalgebra::Connection::Backend): no
+/// `DISTINCT ON` and no `UPDATE ... RETURNING` (MySQL and MariaDB alike)
+/// compile; INSERT and DELETE RETURNING are checked per server when
+/// rendered.
+impl sqlalgebra::query::Capabilities for Mysql {}
+
 /// MariaDB of a given version: MySQL's SQL ([`Mysql`]), plus `INSERT ...
 /// RETURNING` and `DELETE ... RETURNING` from 10.5 on. MariaDB has no
 /// `UPDATE ... RETURNING`: that, and every RETURNING before 10.5, is

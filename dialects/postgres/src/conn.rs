@@ -1027,6 +1027,7 @@ impl Row for PgRow<'_> {
 
 impl Connection for PgConnection {
     type Row<'r> = PgRow<'r>;
+    type Backend = Postgres;
 
     fn dialect(&self) -> &'static dyn Dialect {
         &Postgres

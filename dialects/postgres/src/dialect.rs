@@ -19,6 +19,12 @@ use sqlalgebra::{Error, IsolationLevel};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Postgres;
 
+/// As a connection's [`Backend`](sqlalgebra::Connection::Backend):
+/// PostgreSQL has `DISTINCT ON` and RETURNING on every write.
+impl sqlalgebra::query::Capabilities for Postgres {}
+impl sqlalgebra::query::HasDistinctOn for Postgres {}
+impl sqlalgebra::query::HasUpdateReturning for Postgres {}
+
 impl Dialect for Postgres {
     fn name(&self) -> &'static str {
         "postgresql"

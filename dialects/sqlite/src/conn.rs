@@ -397,6 +397,7 @@ where
 
 impl Connection for SqliteConnection {
     type Row<'r> = SqliteRow<'r>;
+    type Backend = Sqlite;
 
     #[inline]
     fn dialect(&self) -> &'static dyn Dialect {

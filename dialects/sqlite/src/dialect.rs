@@ -23,6 +23,11 @@ use sqlalgebra::{Error, IsolationLevel};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sqlite;
 
+/// As a connection's [`Backend`](sqlalgebra::Connection::Backend): SQLite
+/// has RETURNING on every write (3.35+, bundled), no `DISTINCT ON`.
+impl sqlalgebra::query::Capabilities for Sqlite {}
+impl sqlalgebra::query::HasUpdateReturning for Sqlite {}
+
 impl Dialect for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"
