@@ -292,14 +292,7 @@ pub(crate) fn load_keys<M: Model, C: Connection>(
         for k in chunk {
             k.key_cells(&mut cells);
         }
-        let r = sql::select_by_keys::<M::Columns>(
-            db.dialect(),
-            &cols,
-            M::Table::NAME,
-            names,
-            &cells,
-            chunk.len(),
-        )?;
+        let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, chunk.len())?;
         slots.extend(db.load_into::<M, SqlRow<M>>(arena, &r)?);
     }
     for &i in &slots {
@@ -318,14 +311,7 @@ pub(crate) fn fetch_by_key<M: Model, C: Connection>(
     let cols = M::Columns::columns();
     let mut cells = Cells::new();
     key.key_cells(&mut cells);
-    let r = sql::select_by_keys(
-        db.dialect(),
-        &cols,
-        M::Table::NAME,
-        key_names::<M>(),
-        &cells,
-        1,
-    )?;
+    let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
     let mut fresh = None;
     db.query(&r, |row| {
         let values = <M::Row as FromRow<_>>::from_row(row, 0)?;

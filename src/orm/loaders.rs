@@ -6,6 +6,7 @@ use std::any::TypeId;
 use std::marker::PhantomData;
 
 use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::joined::JoinedLoad;
 use super::model::Model;
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::Session;
@@ -16,23 +17,23 @@ use crate::error::Result;
 /// A strategy of [`strategy`]: it loads (or marks) a relationship of the
 /// objects in the slots given, and returns the related objects' slots when
 /// asked to (for nested loaders).
-type LoadFn<'c, C> = fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
+pub(super) type LoadFn<'c, C> = fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
 
 /// The default strategies of a model, run on the objects a loader loaded.
-type DefaultsFn<'c, C> = fn(&mut Session<'c, C>, &[u32], &mut Vec<TypeId>) -> Result<()>;
+pub(super) type DefaultsFn<'c, C> = fn(&mut Session<'c, C>, &[u32], &mut Vec<TypeId>) -> Result<()>;
 
 /// A loader run on the objects a query returned, and the loaders to run
 /// then on the objects it loaded; then the default strategies of those
 /// objects' model, except for the relationships in `skip`.
 pub(super) struct Loader<'c, C: Connection> {
-    load: LoadFn<'c, C>,
-    then: Vec<Loader<'c, C>>,
-    defaults: DefaultsFn<'c, C>,
-    skip: Vec<TypeId>,
+    pub(super) load: LoadFn<'c, C>,
+    pub(super) then: Vec<Loader<'c, C>>,
+    pub(super) defaults: DefaultsFn<'c, C>,
+    pub(super) skip: Vec<TypeId>,
 }
 
 impl<'c, C: Connection> Loader<'c, C> {
-    fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
+    pub(super) fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
         let related = (self.load)(s, slots, true)?;
         for nested in self.then {
             nested.run(s, &related)?;
@@ -45,7 +46,11 @@ impl<'c, C: Connection> Loader<'c, C> {
 /// How the relationships of the objects of model `M` load: the strategies
 /// of a [`ModelQuery`], and of the objects one of its selectin loads
 /// brings (see [`ModelQuery::selectin_children_with`]), as SQLAlchemy's
-/// `selectinload(User.posts).selectinload(Post.comments)`.
+/// `selectinload(User.posts).selectinload(Post.comments)`. The joined
+/// strategies (`joined_parent`, `joined_children`, `joined_child`,
+/// `joined_linked` and their `_with` forms) go in the query's own
+/// statement when the chain above them is joined too, and load with
+/// selectin under a selectin loader.
 ///
 /// ```
 /// # use sqlalgebra::prelude::*;
@@ -99,6 +104,10 @@ impl<'c, C: Connection> Loader<'c, C> {
 #[must_use = "loaders do nothing unless returned to the query"]
 pub struct Loaders<'c, C: Connection, M> {
     pub(super) list: Vec<Loader<'c, C>>,
+    /// The relationships loaded in the query's own statement (see
+    /// `joined.rs`); nested under a selectin loader they
+    /// load with selectin.
+    pub(super) joined: Vec<JoinedLoad<'c, C>>,
     /// The relationships whose default strategy these loaders replace.
     pub(super) overrides: Vec<TypeId>,
     _model: PhantomData<fn() -> M>,
@@ -117,6 +126,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     pub(super) fn new() -> Self {
         Loaders {
             list: Vec::new(),
+            joined: Vec::new(),
             overrides: Vec::new(),
             _model: PhantomData,
         }
@@ -131,9 +141,11 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         let nested = then(Loaders::new());
         let mut skip = nested.overrides;
         skip.extend(rel);
+        let mut nested_list = nested.list;
+        nested_list.extend(nested.joined.into_iter().map(JoinedLoad::into_selectin));
         self.list.push(Loader {
             load,
-            then: nested.list,
+            then: nested_list,
             defaults: run_defaults::<R, C>,
             skip,
         });

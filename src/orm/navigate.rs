@@ -2,6 +2,7 @@
 //! attaching and detaching children, linking many-to-many.
 
 use super::arena::State;
+use super::defaults::{children_rel, linked_rel, run_defaults};
 use super::handle::Handle;
 use super::identity::IdentityMap;
 use super::loading::{Coll, alive};
@@ -50,7 +51,8 @@ impl<C: Connection> Session<'_, C> {
         self.rels
             .children::<P, Ch>()
             .colls
-            .set(p, Coll::Loaded(children));
+            .set(p, Coll::Loaded(children.clone()));
+        run_defaults::<Ch, C>(self, &children, &mut vec![children_rel::<P, Ch>()])?;
         Ok(handles)
     }
 
@@ -116,7 +118,8 @@ impl<C: Connection> Session<'_, C> {
         self.rels
             .links::<L, R>()
             .colls
-            .set(l, Coll::Loaded(targets));
+            .set(l, Coll::Loaded(targets.clone()));
+        run_defaults::<R, C>(self, &targets, &mut vec![linked_rel::<L, R>()])?;
         Ok(handles)
     }
 

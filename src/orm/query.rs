@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use super::arena::FastMap;
 use super::defaults::run_defaults;
 use super::handle::Handle;
+use super::inherit::write_where;
 use super::loaders::Loaders;
 use super::locking::load_fresh;
 use super::model::{Model, ModelColumns, SqlRow};
@@ -94,7 +95,7 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// |---|---|---|
 /// | lazy | [`Session::related`] later, per parent | 1 per parent |
 /// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
-/// | joined | [`joined_children`](ModelQuery::joined_children) | the same one, with a LEFT JOIN |
+/// | joined | [`joined_parent`](ModelQuery::joined_parent), [`joined_children`](ModelQuery::joined_children), [`joined_child`](ModelQuery::joined_child), [`joined_linked`](ModelQuery::joined_linked) | the same one, with LEFT JOINs |
 /// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`Error::NotLoaded`] |
 /// | noload | [`noload_children`](ModelQuery::noload_children), [`noload_linked`](ModelQuery::noload_linked) | none; the collections read as empty |
 ///
@@ -104,10 +105,12 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// one of the above or [`lazy_children`](ModelQuery::lazy_children) /
 /// [`lazy_linked`](ModelQuery::lazy_linked) for that relationship.
 ///
-/// The `_with` forms of the selectin strategies
-/// ([`selectin_children_with`](ModelQuery::selectin_children_with), ...)
+/// The `_with` forms of the selectin and joined strategies
+/// ([`selectin_children_with`](ModelQuery::selectin_children_with),
+/// [`joined_children_with`](ModelQuery::joined_children_with), ...)
 /// nest: they choose how the relationships of the objects they load load
-/// in turn (see [`Loaders`]).
+/// in turn (see [`Loaders`]); joined loads nested in joined loads go in
+/// the same statement.
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
 pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
     pub(super) session: &'s mut Session<'c, C>,
@@ -366,6 +369,9 @@ where
             loaders,
             ..
         } = self;
+        if !loaders.joined.is_empty() {
+            return super::joined::all_joined(s, &parts, loaders);
+        }
         s.autoflush()?;
         let cols = M::Columns::columns();
         let level = s.tx.current();
@@ -443,16 +449,25 @@ pub(super) fn write_from<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClau
     w: &mut SqlWriter<'a>,
     parts: &'a Parts<J, W, O>,
 ) -> usize {
+    write_from_table(w, M::Table::NAME, parts)
+}
+
+/// [`write_from`] for the table named `table`.
+pub(super) fn write_from_table<'a, J: JoinList, W: MaybeClause, O: MaybeClause>(
+    w: &mut SqlWriter<'a>,
+    table: &'static str,
+    parts: &'a Parts<J, W, O>,
+) -> usize {
     let mut named = TableSet::new();
     parts.filter.collect_clause_tables(&mut named);
     parts.order.collect_clause_tables(&mut named);
     let mut joined = TableSet::new();
-    joined.push(TableRef::new(M::Table::NAME));
+    joined.push(TableRef::new(table));
     parts.joins.joined(&mut joined);
     named.retain(|t| !joined.contains(t));
     let mark = w.enter_scope_iter(joined.iter().chain(&named).copied());
     w.push_sql(" FROM ");
-    w.push_ident(M::Table::NAME);
+    w.push_ident(table);
     parts.joins.write_joins(w);
     for t in &named {
         w.push_sql(", ");
@@ -469,7 +484,7 @@ pub(super) fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeCl
     w.push_sql("SELECT ");
     cols.render(w);
     let mark = write_from::<M, J, W, O>(w, parts);
-    parts.filter.write_clause(w, " WHERE ");
+    write_where::<M, W>(w, M::Table::NAME, &parts.filter);
     w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
     write_limit(w, parts.limit, parts.offset);
     if let Some(lock) = &parts.lock {

@@ -3,8 +3,9 @@
 use std::ops::{Index, IndexMut};
 
 use super::arena::{Arena, State};
+use super::defaults::run_defaults;
 use super::handle::Handle;
-use super::identity::{IdentityMap, TxState, fetch_by_key, key_names, load_keys};
+use super::identity::{IdentityMap, TxState, fetch_by_key, load_keys};
 use super::loading::Relations;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::query::ModelQuery;
@@ -12,7 +13,6 @@ use super::sql;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::query::Query;
-use crate::schema::Table;
 use crate::value::FromRow;
 
 /// The default number of keys per `IN (...)` list (and of rows per
@@ -363,21 +363,18 @@ impl<'c, C: Connection> Session<'c, C> {
         let cols = M::Columns::columns();
         let mut cells = Cells::new();
         key.key_cells(&mut cells);
-        let r = sql::select_by_keys::<M::Columns>(
-            db.dialect(),
-            &cols,
-            M::Table::NAME,
-            key_names::<M>(),
-            &cells,
-            1,
-        )?;
+        let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
         let arena = map.arena_mut::<M>();
         let found = db.load_into::<M, SqlRow<M>>(arena, &r)?;
-        Ok(found.first().and_then(|&i| {
+        let found = found.first().and_then(|&i| {
             let slot = arena.slot_mut(i as usize)?;
             slot.expired = false;
             (slot.state != State::Deleted).then_some(Handle::from_index(i))
-        }))
+        });
+        if let Some(h) = found {
+            run_defaults::<M, C>(self, &[h.index()], &mut Vec::new())?;
+        }
+        Ok(found)
     }
 
     /// The objects with the given keys, loading the ones not in the map in
@@ -403,7 +400,8 @@ impl<'c, C: Connection> Session<'c, C> {
             self.autoflush()?;
             let batch = self.config.batch_size;
             let (map, mut db) = split!(self);
-            load_keys::<M, C>(map.arena_mut::<M>(), &mut db, &missing, batch)?;
+            let loaded = load_keys::<M, C>(map.arena_mut::<M>(), &mut db, &missing, batch)?;
+            run_defaults::<M, C>(self, &loaded, &mut Vec::new())?;
         }
         let Some(arena) = self.map.arena::<M>() else {
             return Ok(Vec::new());
