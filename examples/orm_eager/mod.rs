@@ -79,7 +79,7 @@ pub(crate) fn joined_loading<C: Connection + 'static>(
 
 /// `employee`: managers and engineers in one table; `kind` says which.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Employees;
+pub(crate) struct Employees;
 impl Table for Employees {
     const NAME: &'static str = "employee";
     type Columns = (EmpId, EmpKind, EmpName, EmpBudget, EmpLanguage);
@@ -87,19 +87,19 @@ impl Table for Employees {
 }
 /// `employee.id`
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EmpId;
+pub(crate) struct EmpId;
 /// `employee.kind`: `manager` or `engineer`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EmpKind;
+pub(crate) struct EmpKind;
 /// `employee.name`
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EmpName;
+pub(crate) struct EmpName;
 /// `employee.budget` (managers)
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EmpBudget;
+pub(crate) struct EmpBudget;
 /// `employee.language` (engineers)
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EmpLanguage;
+pub(crate) struct EmpLanguage;
 impl Column for EmpId {
     type Table = Employees;
     type SqlType = BigInt;
@@ -129,13 +129,13 @@ impl Column for EmpLanguage {
 
 /// A manager: a plain model of the shared table with a discriminator.
 #[derive(Debug, Clone)]
-pub struct Manager {
+pub(crate) struct Manager {
     /// Key.
-    pub id: i64,
+    pub(crate) id: i64,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Budget.
-    pub budget: Option<i64>,
+    pub(crate) budget: Option<i64>,
 }
 impl Model for Manager {
     type Table = Employees;
@@ -160,13 +160,13 @@ impl Model for Manager {
 
 /// An engineer.
 #[derive(Debug, Clone)]
-pub struct Engineer {
+pub(crate) struct Engineer {
     /// Key.
-    pub id: i64,
+    pub(crate) id: i64,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Favourite language.
-    pub language: Option<String>,
+    pub(crate) language: Option<String>,
 }
 impl Model for Engineer {
     type Table = Employees;
@@ -190,7 +190,7 @@ impl Model for Engineer {
 
 /// The base: any employee, as its subtype.
 #[derive(Debug, Clone, Copy)]
-pub enum Staff {
+pub(crate) enum Staff {
     /// A manager.
     Manager(Handle<Manager>),
     /// An engineer.
@@ -225,6 +225,7 @@ pub(crate) fn inheritance<C: Connection + 'static>(conn: &mut Hooked<C>) -> sqla
         },
     ]);
     s.commit()?;
+    drop(s);
     let kinds: Vec<(String, String)> = select((EmpName, EmpKind))
         .order_by(EmpId.asc())
         .load(&mut *conn)?;

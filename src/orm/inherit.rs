@@ -134,12 +134,14 @@ impl<M> std::fmt::Debug for Kind<M> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<M: Model> Encode for Kind<M> {
     fn encode(&self) -> ValueRef<'_> {
         M::DISCRIMINATOR.map_or(ValueRef::Null, |d| ValueRef::Text(d.value))
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<M: Model> FromSqlValue for Kind<M> {
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError> {
         match (v, M::DISCRIMINATOR) {
@@ -153,7 +155,9 @@ impl<M: Model> FromSqlValue for Kind<M> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<M: Model> Decode<Text> for Kind<M> {}
+#[diagnostic::do_not_recommend]
 impl<M: Model, const N: u32> Decode<Varchar<N>> for Kind<M> {}
 
 /// Reads one subtype's object at a column offset into the identity map

@@ -106,14 +106,15 @@ pub(crate) fn select_model_by_keys<'a, M: Model>(
 /// `SELECT cols FROM t WHERE "t"."column" IN (...)` (and the model's
 /// discriminator): in no particular order (the caller sorts what it
 /// groups, which the database would have to do without an index).
-pub(crate) fn select_where_in<'a, M: Model>(
+pub(crate) fn select_where_in<'a, S: Render>(
     d: &'a dyn Dialect,
-    cols: &'a M::Columns,
+    cols: &'a S,
+    table: &str,
     column: &str,
     cells: &[ValueRef<'a>],
+    disc: Option<Discriminator>,
 ) -> Result<Rendered<'a>> {
-    let table = M::Table::NAME;
-    select_of(d, cols, table, M::DISCRIMINATOR, |w| {
+    select_of(d, cols, table, disc, |w| {
         write_key_match(w, table, &[column], cells, cells.len());
     })
 }
@@ -153,6 +154,8 @@ pub(crate) struct LinkSelect<'n> {
     pub(crate) right: &'n str,
     pub(crate) target: &'n str,
     pub(crate) target_key: &'n [&'n str],
+    /// The target model's discriminator, if it has one.
+    pub(crate) target_disc: Option<Discriminator>,
 }
 
 impl LinkSelect<'_> {
@@ -177,6 +180,11 @@ impl LinkSelect<'_> {
         w.push_qualified(self.target, self.target_key.first().copied().unwrap_or(""));
         w.push_sql(" WHERE ");
         write_key_match(&mut w, self.link, &[self.left], cells, cells.len());
+        // One column's IN list: no OR to keep apart from the discriminator.
+        if let Some(d) = self.target_disc {
+            w.push_sql(" AND ");
+            d.write(&mut w, self.target);
+        }
         w.finish()
     }
 }
@@ -456,15 +464,15 @@ mod tests {
         }
         let cells = [ValueRef::Int(1), ValueRef::Int(2), ValueRef::Int(3)];
         let all = crate::expr::BoolLiteral(true);
-        let r = select_where_in(&Arrays, &all, "p", "u", &cells).unwrap();
+        let r = select_where_in(&Arrays, &all, "p", "u", &cells, None).unwrap();
         assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" = ANY(?)"#);
         assert_eq!(r.binds[0], ValueRef::Array(3));
         assert_eq!(r.binds[1..], cells);
-        let r = select_where_in(&Ansi, &all, "p", "u", &cells).unwrap();
+        let r = select_where_in(&Ansi, &all, "p", "u", &cells, None).unwrap();
         assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" IN (?, ?, ?)"#);
         assert_eq!(r.binds[..], cells);
         // One key is an equality; composite keys stay ORs of ANDs.
-        let r = select_where_in(&Arrays, &all, "p", "u", &cells[..1]).unwrap();
+        let r = select_where_in(&Arrays, &all, "p", "u", &cells[..1], None).unwrap();
         assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" = ?"#);
         let r = select_by_keys(&Arrays, &all, "m", &["a", "b"], &cells[..2], 1).unwrap();
         assert_eq!(

@@ -46,7 +46,14 @@ where
     let mut in_key_order = true;
     for chunk in keys.chunks(batch.max(1)) {
         let cells: Cells<'_> = chunk.iter().map(Ch::ForeignKey::encode_key).collect();
-        let r = sql::select_where_in::<Ch>(db.dialect(), &cols, Ch::ForeignKey::NAME, &cells)?;
+        let r = sql::select_where_in(
+            db.dialect(),
+            &cols,
+            Ch::Table::NAME,
+            Ch::ForeignKey::NAME,
+            &cells,
+            Ch::DISCRIMINATOR,
+        )?;
         let slots = db.load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)?;
         let Some(children) = map.arena::<Ch>() else {
             continue;
@@ -124,6 +131,7 @@ where
         right: L::Right::NAME,
         target: R::Table::NAME,
         target_key: key_names::<R>(),
+        target_disc: R::DISCRIMINATOR,
     };
     for chunk in keys.chunks(batch.max(1)) {
         let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();
