@@ -61,13 +61,13 @@ pub(crate) fn joined_loading<C: Connection + 'static>(
     })?;
     // A default declared on the relationship applies to `get` too: the
     // account and its addresses (selectin), two statements.
-    let id: i64 = select(users::Id)
-        .order_by(users::Id.asc())
+    let id: i64 = select(addresses::UserId)
+        .order_by(addresses::UserId.asc())
         .limit(1)
         .get(&mut *conn)?;
     assert_statements(conn, 2, |c| {
         let mut s = Session::new(c);
-        let a = s.get::<Account>(id)?.expect("the first account");
+        let a = s.get::<Account>(id)?.expect("an account with addresses");
         let n = s.related::<Account, Address>(a)?.len(); // loaded with it
         println!("  get::<Account>: {n} addresses, 2 statements");
         s.rollback()

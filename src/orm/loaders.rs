@@ -44,8 +44,8 @@ impl<'c, C: Connection> Loader<'c, C> {
 }
 
 /// How the relationships of the objects of model `M` load: the strategies
-/// of a [`ModelQuery`], and of the objects one of its selectin loads
-/// brings (see [`ModelQuery::selectin_children_with`]), as SQLAlchemy's
+/// of a [`ModelQuery`](super::ModelQuery), and of the objects one of its selectin loads
+/// brings (see [`ModelQuery::selectin_children_with`](super::ModelQuery::selectin_children_with)), as SQLAlchemy's
 /// `selectinload(User.posts).selectinload(Post.comments)`. The joined
 /// strategies (`joined_parent`, `joined_children`, `joined_child`,
 /// `joined_linked` and their `_with` forms) go in the query's own
@@ -193,7 +193,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     }
 
     /// Makes asking for the children `Ch`, when not loaded, an
-    /// [`Error::NotLoaded`] instead of a lazy query (*raise*).
+    /// [`Error::NotLoaded`](crate::Error::NotLoaded) instead of a lazy query (*raise*).
     pub fn raise_children<Ch>(self) -> Self
     where
         M: HasMany<Ch>,
