@@ -2,10 +2,12 @@
 //! relationships of every kind, loading strategies (with the number of
 //! statements each takes), queries along relationships (joins without ON,
 //! `has` / `any`, entity tuples, the N+1 guard: `orm_queries/mod.rs`),
-//! transactions and savepoints.
+//! joined eager loading of every relationship kind and single-table
+//! inheritance (`orm_eager/mod.rs`), transactions and savepoints.
 //!
 //! Run it with `cargo run --example orm_tour`.
 
+mod orm_eager;
 mod orm_queries;
 
 use sqlalgebra::orm::ObjectState;
@@ -481,6 +483,8 @@ fn main() -> sqlalgebra::Result<()> {
     // Statement hooks count what a block sends (see orm_queries/mod.rs).
     let mut hooked = sqlalgebra::hooks::Hooked::new(conn);
     orm_queries::relationship_queries(&mut hooked)?;
+    orm_eager::joined_loading(&mut hooked)?;
+    orm_eager::inheritance(&mut hooked)?;
     let mut conn = hooked.into_inner();
     transactions(&mut conn)?;
     Ok(())

@@ -225,10 +225,10 @@ fn defaults_apply_nested<B: Backend>(engine: &Engine<B>) -> Result<()> {
 fn queries_override_defaults<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = Hooked::new(engine.connect()?);
     seed(&mut conn)?;
-    // lazy: the writers only, then one query per writer for its volumes
-    // and one per volume for its genres (the volumes' own default applies
-    // to objects a default loaded, not to lazy loads).
-    assert_statements(&mut conn, 1 + 3 + 3, |c| {
+    // lazy: the writers only, then one query per writer for its volumes,
+    // and for the volumes a lazy load brings their own default (genres,
+    // selectin): one more query per writer that has volumes.
+    assert_statements(&mut conn, 1 + 3 + 2, |c| {
         let mut s = Session::new(c);
         let writers = s
             .query::<Writer>()
@@ -316,6 +316,57 @@ fn queries_override_defaults<B: Backend>(engine: &Engine<B>) -> Result<()> {
     Ok(())
 }
 
+fn defaults_apply_to_get_and_lazy_loads<B: Backend>(engine: &Engine<B>) -> Result<()> {
+    let mut conn = Hooked::new(engine.connect()?);
+    seed(&mut conn)?;
+    // get: the writer, her volumes, their genres; reading sends nothing.
+    assert_statements(&mut conn, 3, |c| {
+        let mut s = Session::new(c);
+        let alice = s.get::<Writer>(1)?.expect("alice");
+        assert_eq!(s.statement_count(), 3);
+        assert_eq!(shelf(&mut s, &[alice])?, expected_shelf()[..2]);
+        let err = s.related::<Writer, Blurb>(alice).unwrap_err();
+        assert!(matches!(err, Error::NotLoaded { .. }), "{err:?}");
+        // In the map: no SQL, and the defaults do not run again.
+        assert_eq!(s.get::<Writer>(1)?, Some(alice));
+        s.rollback()
+    })?;
+    // get_many: the writers, then one query per relationship level.
+    assert_statements(&mut conn, 3, |c| {
+        let mut s = Session::new(c);
+        let writers = s.get_many::<Writer>(&[1, 2])?;
+        assert_eq!(shelf(&mut s, &writers)?, expected_shelf());
+        s.rollback()
+    })?;
+    // A lazy load of the volumes brings their genres (their default).
+    assert_statements(&mut conn, 3, |c| {
+        let mut s = Session::new(c);
+        let alice = s
+            .query::<Writer>()
+            .filter(authors::Name.eq("alice"))
+            .lazy_children::<Volume>()
+            .one()?;
+        let volumes = s.related::<Writer, Volume>(alice)?;
+        assert_eq!((volumes.len(), s.statement_count()), (2, 3));
+        assert_eq!(shelf(&mut s, &[alice])?, expected_shelf()[..2]);
+        s.rollback()
+    })?;
+    // So does Session::parent (through get): the volume's writer, then
+    // the writer's volumes and their genres.
+    assert_statements(&mut conn, 1 + 3, |c| {
+        let mut s = Session::new(c);
+        let b1 = s
+            .query::<Volume>()
+            .filter(books::Title.eq("B1"))
+            .lazy_linked::<Genre>()
+            .one()?;
+        let bob = s.parent::<Volume, Writer>(b1)?.expect("bob");
+        assert_eq!(shelf(&mut s, &[bob])?, ["bob/B1:history"]);
+        s.rollback()
+    })?;
+    Ok(())
+}
+
 trait BlurbPath {
     fn to_child_blurb() -> sqlalgebra::orm::Related<Writer, Blurb, sqlalgebra::orm::ToMany>;
 }
@@ -325,4 +376,8 @@ impl BlurbPath for Writer {
     }
 }
 
-on_all_backends!(defaults_apply_nested, queries_override_defaults);
+on_all_backends!(
+    defaults_apply_nested,
+    queries_override_defaults,
+    defaults_apply_to_get_and_lazy_loads
+);

@@ -5,7 +5,8 @@
 //! The reference SQL is standard SQL that SQLite accepts: dates are
 //! `'YYYY-MM-DD'` strings, interval arithmetic is precomputed into literal
 //! dates, `substr` stands for `substring`, the year of a date is
-//! `CAST(strftime('%Y', d) AS INTEGER)`, Q13's derived column list is
+//! `CAST(strftime('%Y', d) AS INTEGER)` (`EXTRACT(YEAR FROM d)` on the
+//! servers, see [`reference_for`]), Q13's derived column list is
 //! written as labels, and Q15's view is a CTE. The typed versions compute
 //! shifted dates in Rust and bind them.
 //!
@@ -148,17 +149,63 @@ pub(crate) struct TpchQuery<C> {
 
 /// Runs the typed query `typed` or the reference SQL `reference` (typed by
 /// `typed`'s SQL row type) and loads the rows as `T` (or renders `typed`).
-fn run<T, Q, I>(c: &mut impl Runs<Q>, mode: Mode, typed: &Q, reference: TextQuery) -> Result<Rows>
+fn run<T, Q, I>(c: &mut impl Runs<Q>, mode: Mode, typed: &Q, reference: &str) -> Result<Rows>
+where
+    Q: Query + ScopeChecked<I> + StatementRow<I>,
+    T: FromRow<Q::SqlType> + FromRow<<Q as StatementRow<I>>::Row> + ToRow,
+{
+    run_bound::<T, Q, I>(c, mode, typed, reference, |t| t)
+}
+
+/// [`run`], with values bound to the reference SQL's named parameters by
+/// `bind`.
+fn run_bound<T, Q, I>(
+    c: &mut impl Runs<Q>,
+    mode: Mode,
+    typed: &Q,
+    reference: &str,
+    bind: impl FnOnce(TextQuery) -> TextQuery,
+) -> Result<Rows>
 where
     Q: Query + ScopeChecked<I> + StatementRow<I>,
     T: FromRow<Q::SqlType> + FromRow<<Q as StatementRow<I>>::Row> + ToRow,
 {
     let rows: Vec<T> = match mode {
         Mode::Typed => typed.load(c)?,
-        Mode::Reference => reference.returns::<Q::SqlType>().load(c)?,
+        Mode::Reference => {
+            let sql = reference_for(reference, c.dialect().name());
+            bind(text(sql)).returns::<Q::SqlType>().load(c)?
+        }
         Mode::Render(dialect) => return Ok(vec![vec![Val::Text(typed.to_sql(dialect)?.sql)]]),
     };
     Ok(rows.into_iter().map(ToRow::to_row).collect())
+}
+
+/// The reference SQL as the server of `dialect` reads it: the year of a
+/// date is `EXTRACT(YEAR FROM d)` on PostgreSQL and MySQL (SQLite has no
+/// EXTRACT; the servers have no `strftime`).
+pub(crate) fn reference_for(sql: &str, dialect: &str) -> String {
+    const YEAR_OF: &str = "CAST(strftime('%Y', ";
+    const CLOSE: &str = ") AS INTEGER)";
+    if dialect == "sqlite" {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find(YEAR_OF) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + YEAR_OF.len()..];
+        let Some(end) = after.find(CLOSE) else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        out.push_str("EXTRACT(YEAR FROM ");
+        out.push_str(&after[..end]);
+        out.push(')');
+        rest = &after[end + CLOSE.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `1` as a `Double`, for `1 - l_discount` and `1 + l_tax`.
@@ -374,7 +421,7 @@ pub(crate) fn q1<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         Option<f64>,
         i64,
     );
-    run::<Row, _, _>(c, mode, &q, text(Q1_SQL))
+    run::<Row, _, _>(c, mode, &q, Q1_SQL)
 }
 
 // ---------------------------------------------------------------- Q2
@@ -436,7 +483,7 @@ pub(crate) fn q2<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
     .order_by((s::Acctbal.desc(), n::Name, s::Name, p::Partkey))
     .limit(100);
     type Row = (f64, String, String, i64, String, String, String, String);
-    run::<Row, _, _>(c, mode, &q, text(Q2_SQL))
+    run::<Row, _, _>(c, mode, &q, Q2_SQL)
 }
 
 // ---------------------------------------------------------------- Q3
@@ -467,7 +514,7 @@ pub(crate) fn q3<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         .order_by((revenue.desc(), o::Orderdate))
         .limit(10);
     type Row = (i64, Option<f64>, String, i32);
-    run::<Row, _, _>(c, mode, &q, text(Q3_SQL))
+    run::<Row, _, _>(c, mode, &q, Q3_SQL)
 }
 
 // ---------------------------------------------------------------- Q4
@@ -497,7 +544,7 @@ pub(crate) fn q4<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         .group_by(o::Orderpriority)
         .order_by(o::Orderpriority);
     type Row = (String, i64);
-    run::<Row, _, _>(c, mode, &q, text(Q4_SQL))
+    run::<Row, _, _>(c, mode, &q, Q4_SQL)
 }
 
 // ---------------------------------------------------------------- Q5
@@ -535,7 +582,7 @@ pub(crate) fn q5<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         .group_by(n::Name)
         .order_by(revenue.desc());
     type Row = (String, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q5_SQL))
+    run::<Row, _, _>(c, mode, &q, Q5_SQL)
 }
 
 // ---------------------------------------------------------------- Q6
@@ -566,7 +613,7 @@ pub(crate) fn q6<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         .filter(l::Discount.between(percent(discount_percent - 1), percent(discount_percent + 1)))
         .filter(l::Quantity.lt(24.0));
     type Row = Option<f64>;
-    run::<Row, _, _>(c, mode, &q, text(Q6_SQL))
+    run::<Row, _, _>(c, mode, &q, Q6_SQL)
 }
 
 // ---------------------------------------------------------------- Q7
@@ -648,7 +695,7 @@ pub(crate) fn q7<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
     .group_by((supp_nation, cust_nation, l_year))
     .order_by((supp_nation, cust_nation, l_year));
     type Row = (String, String, i32, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q7_SQL))
+    run::<Row, _, _>(c, mode, &q, Q7_SQL)
 }
 
 // ---------------------------------------------------------------- Q8
@@ -703,7 +750,7 @@ pub(crate) fn q8<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         .group_by(o_year)
         .order_by(o_year);
     type Row = (i32, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q8_SQL))
+    run::<Row, _, _>(c, mode, &q, Q8_SQL)
 }
 
 // ---------------------------------------------------------------- Q9
@@ -750,7 +797,7 @@ pub(crate) fn q9<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Row
         .group_by((nation, o_year))
         .order_by((nation, o_year.desc()));
     type Row = (String, i32, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q9_SQL))
+    run::<Row, _, _>(c, mode, &q, Q9_SQL)
 }
 
 // ---------------------------------------------------------------- Q10
@@ -811,7 +858,7 @@ pub(crate) fn q10<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         String,
         String,
     );
-    run::<Row, _, _>(c, mode, &q, text(Q10_SQL))
+    run::<Row, _, _>(c, mode, &q, Q10_SQL)
 }
 
 // ---------------------------------------------------------------- Q11
@@ -853,7 +900,7 @@ pub(crate) fn q11<C: Connection>(c: &mut C, params: &Params, mode: Mode) -> Resu
         .having(value.gt(threshold))
         .order_by(value.desc());
     type Row = (i64, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q11_SQL).bind("fraction", fraction))
+    run_bound::<Row, _, _>(c, mode, &q, Q11_SQL, |t| t.bind("fraction", fraction))
 }
 
 // ---------------------------------------------------------------- Q12
@@ -898,7 +945,7 @@ pub(crate) fn q12<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
     .group_by(l::Shipmode)
     .order_by(l::Shipmode);
     type Row = (String, Option<i64>, Option<i64>);
-    run::<Row, _, _>(c, mode, &q, text(Q12_SQL))
+    run::<Row, _, _>(c, mode, &q, Q12_SQL)
 }
 
 // ---------------------------------------------------------------- Q13
@@ -933,7 +980,7 @@ pub(crate) fn q13<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .group_by(c_count)
         .order_by((custdist.desc(), c_count.desc()));
     type Row = (i64, i64);
-    run::<Row, _, _>(c, mode, &q, text(Q13_SQL))
+    run::<Row, _, _>(c, mode, &q, Q13_SQL)
 }
 
 // ---------------------------------------------------------------- Q14
@@ -963,7 +1010,7 @@ pub(crate) fn q14<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
     .filter(l::Shipdate.ge(date))
     .filter(l::Shipdate.lt(add_months(date, 1)));
     type Row = Option<f64>;
-    run::<Row, _, _>(c, mode, &q, text(Q14_SQL))
+    run::<Row, _, _>(c, mode, &q, Q14_SQL)
 }
 
 // ---------------------------------------------------------------- Q15
@@ -1001,7 +1048,7 @@ pub(crate) fn q15<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .order_by(s::Suppkey)
         .with(view);
     type Row = (i64, String, String, String, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q15_SQL))
+    run::<Row, _, _>(c, mode, &q, Q15_SQL)
 }
 
 // ---------------------------------------------------------------- Q16
@@ -1032,7 +1079,7 @@ pub(crate) fn q16<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .group_by((p::Brand, p::Type, p::Size))
         .order_by((supplier_cnt.desc(), p::Brand, p::Type, p::Size));
     type Row = (String, String, i32, i64);
-    run::<Row, _, _>(c, mode, &q, text(Q16_SQL))
+    run::<Row, _, _>(c, mode, &q, Q16_SQL)
 }
 
 // ---------------------------------------------------------------- Q17
@@ -1060,7 +1107,7 @@ pub(crate) fn q17<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .filter(p::Container.eq("MED BOX"))
         .filter(l::Quantity.lt(small));
     type Row = Option<f64>;
-    run::<Row, _, _>(c, mode, &q, text(Q17_SQL))
+    run::<Row, _, _>(c, mode, &q, Q17_SQL)
 }
 
 // ---------------------------------------------------------------- Q18
@@ -1105,7 +1152,7 @@ pub(crate) fn q18<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
     .order_by((o::Totalprice.desc(), o::Orderdate))
     .limit(100);
     type Row = (String, i64, i64, String, f64, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q18_SQL))
+    run::<Row, _, _>(c, mode, &q, Q18_SQL)
 }
 
 // ---------------------------------------------------------------- Q19
@@ -1171,7 +1218,7 @@ pub(crate) fn q19<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         )),
     );
     type Row = Option<f64>;
-    run::<Row, _, _>(c, mode, &q, text(Q19_SQL))
+    run::<Row, _, _>(c, mode, &q, Q19_SQL)
 }
 
 // ---------------------------------------------------------------- Q20
@@ -1213,7 +1260,7 @@ pub(crate) fn q20<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .filter(n::Name.eq("CANADA"))
         .order_by(s::Name);
     type Row = (String, String);
-    run::<Row, _, _>(c, mode, &q, text(Q20_SQL))
+    run::<Row, _, _>(c, mode, &q, Q20_SQL)
 }
 
 // ---------------------------------------------------------------- Q21
@@ -1269,7 +1316,7 @@ pub(crate) fn q21<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
         .order_by((numwait.desc(), s::Name))
         .limit(100);
     type Row = (String, i64);
-    run::<Row, _, _>(c, mode, &q, text(Q21_SQL))
+    run::<Row, _, _>(c, mode, &q, Q21_SQL)
 }
 
 // ---------------------------------------------------------------- Q22
@@ -1312,7 +1359,7 @@ pub(crate) fn q22<C: Connection>(c: &mut C, _: &Params, mode: Mode) -> Result<Ro
     .group_by(cntrycode)
     .order_by(cntrycode);
     type Row = (String, i64, Option<f64>);
-    run::<Row, _, _>(c, mode, &q, text(Q22_SQL))
+    run::<Row, _, _>(c, mode, &q, Q22_SQL)
 }
 
 /// Whether two floats are equal within a relative tolerance of 1e-9 or an

@@ -39,13 +39,15 @@ use crate::error::Result;
 /// ```
 ///
 /// The default applies to the objects that `session.query::<M>()` loads
-/// (`all`, `first`, `one`, `all_with`, `joined_children`) and, in turn, to
-/// the objects that the query's loaders and those defaults load (a
-/// relationship already followed on the way is not followed again, so
-/// cycles end). Objects loaded lazily ([`Session::related`](super::Session::related))
-/// or by [`Session::get`](super::Session::get) do not apply defaults. A query overrides it
-/// per relationship: `selectin_*`, `joined_children`, `raise_*`,
-/// `lazy_*`, `noload_*`.
+/// (`all`, `first`, `one`, `all_with`, `joined_*`), to the objects that
+/// [`Session::get`](super::Session::get), [`Session::get_many`](super::Session::get_many)
+/// and the lazy loads ([`Session::related`](super::Session::related),
+/// [`Session::linked`](super::Session::linked), [`Session::parent`](super::Session::parent))
+/// read from the database, and, in turn, to the objects that the query's
+/// loaders and those defaults load (a relationship already followed on
+/// the way is not followed again, so cycles end). A query overrides it
+/// per relationship: `selectin_*`, `joined_*`, `raise_*`, `lazy_*`,
+/// `noload_*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Loading {
     /// Loaded on demand, one query per parent (the default).

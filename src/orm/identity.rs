@@ -168,6 +168,18 @@ impl<C: Connection> Db<'_, C> {
         }))
     }
 
+    /// [`query`](Db::query) for the sync session's own paths (polymorphic
+    /// loads of a base model), whose row callbacks hold state that is not
+    /// `Send`.
+    pub(crate) fn query_sync<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
+    where
+        F: FnMut(&mut C::Row<'_>) -> Result<bool>,
+    {
+        super::drive::block_on(self.begin())?;
+        *self.statements += 1;
+        self.conn.query_sql(&r.sql, &r.binds, each)
+    }
+
     pub(crate) async fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
     where
         F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
@@ -301,14 +313,7 @@ pub(crate) async fn load_keys<M: Model, C: Connection>(
         for k in chunk {
             k.key_cells(&mut cells);
         }
-        let r = sql::select_by_keys::<M::Columns>(
-            db.dialect(),
-            &cols,
-            M::Table::NAME,
-            names,
-            &cells,
-            chunk.len(),
-        )?;
+        let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, chunk.len())?;
         slots.extend(db.load_into::<M, SqlRow<M>>(arena, &r).await?);
     }
     for &i in &slots {
@@ -327,14 +332,7 @@ pub(crate) async fn fetch_by_key<M: Model, C: Connection>(
     let cols = M::Columns::columns();
     let mut cells = Cells::new();
     key.key_cells(&mut cells);
-    let r = sql::select_by_keys(
-        db.dialect(),
-        &cols,
-        M::Table::NAME,
-        key_names::<M>(),
-        &cells,
-        1,
-    )?;
+    let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
     let mut fresh = None;
     db.query(&r, |row| {
         let values = <M::Row as FromRow<_>>::from_row(row, 0)?;

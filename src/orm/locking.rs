@@ -223,6 +223,11 @@ impl<C: Connection> Session<'_, C> {
         w.push_sql(" FROM ");
         w.push_ident(M::Table::NAME);
         w.push_sql(" WHERE ");
+        if let Some(d) = M::DISCRIMINATOR {
+            // One key: no OR to keep apart from the discriminator.
+            d.write(&mut w, M::Table::NAME);
+            w.push_sql(" AND ");
+        }
         write_key_match(&mut w, M::Table::NAME, key_names::<M>(), &cells, 1);
         w.dialect().write_row_lock(&mut w, &lock);
         let r = w.finish()?;

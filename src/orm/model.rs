@@ -3,6 +3,7 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
+use super::inherit::Discriminator;
 use super::loading::Relationships;
 use crate::query::Selection;
 use crate::schema::{Column, ColumnList, Table};
@@ -182,6 +183,32 @@ pub trait Model: Clone + Send + 'static {
     fn version(&mut self) -> Option<Version<'_>> {
         None
     }
+
+    /// For a subtype of single-table inheritance: the column that says
+    /// which model a row is, and this model's value in it. Every query of
+    /// the model (`query`, `get`, relationship loads) then matches only its
+    /// rows; list the column among [`Columns`](Model::Columns) with a
+    /// [`Kind`](super::Kind) field so that inserting writes the value. See
+    /// [`Polymorphic`](super::Polymorphic) for the base. The default is
+    /// `None`: every row of the table is this model.
+    ///
+    /// ```
+    /// # use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// use sqlalgebra::orm::{Discriminator, Kind};
+    /// # #[derive(Clone)] pub struct Admin { id: i64, name: String }
+    /// impl Model for Admin {
+    ///     type Table = Users;
+    ///     type Columns = (users::Id, users::Status, users::Name);
+    ///     type Row = (i64, Kind<Self>, String);
+    ///     type Key = i64;
+    ///     const DISCRIMINATOR: Option<Discriminator> = Some(Discriminator::new::<users::Status>("admin"));
+    ///     fn from_row((id, _, name): Self::Row) -> Self { Admin { id, name } }
+    ///     fn values(&self) -> (&i64, &Kind<Self>, &String) { (&self.id, Kind::VALUE, &self.name) }
+    ///     fn key(&self) -> i64 { self.id }
+    /// }
+    /// ```
+    const DISCRIMINATOR: Option<Discriminator> = None;
 
     /// Lists the relationships a flush must follow from this model even in
     /// a session that has not used them: deleting an object then deletes

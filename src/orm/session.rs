@@ -3,6 +3,7 @@
 use std::ops::{Index, IndexMut};
 
 use super::arena::{Arena, State};
+use super::defaults::run_defaults;
 use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::{IdentityMap, TxState};
@@ -364,7 +365,11 @@ impl<'c, C: Connection> Session<'c, C> {
         if let Some(hit) = in_map::<M, C>(&self.map, &key) {
             return Ok(hit);
         }
-        block_on(self.unit().get(key))
+        let found = block_on(self.unit().get(key))?;
+        if let Some(h) = found {
+            run_defaults::<M, C>(self, &[h.index()], &mut Vec::new())?;
+        }
+        Ok(found)
     }
 
     /// The objects with the given keys, loading the ones not in the map in
@@ -373,7 +378,10 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When a query fails.
     pub fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        block_on(self.unit().get_many(keys))
+        let found = block_on(self.unit().get_many(keys))?;
+        let slots: Vec<u32> = found.iter().map(|h| h.index()).collect();
+        run_defaults::<M, C>(self, &slots, &mut Vec::new())?;
+        Ok(found)
     }
 
     /// Reloads the object from the database, discarding its unflushed

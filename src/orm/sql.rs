@@ -4,9 +4,12 @@
 //! These are built at run time (an UPDATE names only the changed columns),
 //! always with bound values and dialect-quoted identifiers.
 
-use super::model::Cells;
+use super::identity::key_names;
+use super::inherit::Discriminator;
+use super::model::{Cells, Model};
 use crate::error::Result;
 use crate::render::{Dialect, Render, Rendered, SqlWriter};
+use crate::schema::Table;
 use crate::value::ValueRef;
 
 fn list<'a>(w: &mut SqlWriter<'a>, cells: impl IntoIterator<Item = ValueRef<'a>>) {
@@ -81,25 +84,48 @@ pub(crate) fn select_by_keys<'a, S: Render>(
     cells: &[ValueRef<'a>],
     n: usize,
 ) -> Result<Rendered<'a>> {
-    let mut w = SqlWriter::new(d);
-    w.push_sql("SELECT ");
-    cols.render(&mut w);
-    w.push_sql(" FROM ");
-    w.push_ident(table);
-    w.push_sql(" WHERE ");
-    write_key_match(&mut w, table, key_names, cells, n);
-    w.finish()
+    select_of(d, cols, table, None, |w| {
+        write_key_match(w, table, key_names, cells, n);
+    })
 }
 
-/// `SELECT cols FROM t WHERE "t"."column" IN (...)`: in no particular
-/// order (the caller sorts what it groups, which the database would have
-/// to do without an index).
+/// [`select_by_keys`] for the rows of a model, whose discriminator (if
+/// any) they must match too.
+pub(crate) fn select_model_by_keys<'a, M: Model>(
+    d: &'a dyn Dialect,
+    cols: &'a M::Columns,
+    cells: &[ValueRef<'a>],
+    n: usize,
+) -> Result<Rendered<'a>> {
+    let table = M::Table::NAME;
+    select_of(d, cols, table, M::DISCRIMINATOR, |w| {
+        write_key_match(w, table, key_names::<M>(), cells, n);
+    })
+}
+
+/// `SELECT cols FROM t WHERE "t"."column" IN (...)` (and the model's
+/// discriminator): in no particular order (the caller sorts what it
+/// groups, which the database would have to do without an index).
 pub(crate) fn select_where_in<'a, S: Render>(
     d: &'a dyn Dialect,
     cols: &'a S,
     table: &str,
     column: &str,
     cells: &[ValueRef<'a>],
+    disc: Option<Discriminator>,
+) -> Result<Rendered<'a>> {
+    select_of(d, cols, table, disc, |w| {
+        write_key_match(w, table, &[column], cells, cells.len());
+    })
+}
+
+/// `SELECT cols FROM t WHERE [<discriminator> AND (]<condition>[)]`.
+fn select_of<'a, S: Render>(
+    d: &'a dyn Dialect,
+    cols: &'a S,
+    table: &str,
+    disc: Option<Discriminator>,
+    condition: impl FnOnce(&mut SqlWriter<'a>),
 ) -> Result<Rendered<'a>> {
     let mut w = SqlWriter::new(d);
     w.push_sql("SELECT ");
@@ -107,7 +133,14 @@ pub(crate) fn select_where_in<'a, S: Render>(
     w.push_sql(" FROM ");
     w.push_ident(table);
     w.push_sql(" WHERE ");
-    write_key_match(&mut w, table, &[column], cells, cells.len());
+    if let Some(disc) = disc {
+        disc.write(&mut w, table);
+        w.push_sql(" AND (");
+        condition(&mut w);
+        w.push_sql(")");
+    } else {
+        condition(&mut w);
+    }
     w.finish()
 }
 
@@ -121,6 +154,8 @@ pub(crate) struct LinkSelect<'n> {
     pub(crate) right: &'n str,
     pub(crate) target: &'n str,
     pub(crate) target_key: &'n [&'n str],
+    /// The target model's discriminator, if it has one.
+    pub(crate) target_disc: Option<Discriminator>,
 }
 
 impl LinkSelect<'_> {
@@ -145,6 +180,11 @@ impl LinkSelect<'_> {
         w.push_qualified(self.target, self.target_key.first().copied().unwrap_or(""));
         w.push_sql(" WHERE ");
         write_key_match(&mut w, self.link, &[self.left], cells, cells.len());
+        // One column's IN list: no OR to keep apart from the discriminator.
+        if let Some(d) = self.target_disc {
+            w.push_sql(" AND ");
+            d.write(&mut w, self.target);
+        }
         w.finish()
     }
 }
@@ -427,15 +467,15 @@ mod tests {
         }
         let cells = [ValueRef::Int(1), ValueRef::Int(2), ValueRef::Int(3)];
         let all = crate::expr::BoolLiteral(true);
-        let r = select_where_in(&Arrays, &all, "p", "u", &cells).unwrap();
+        let r = select_where_in(&Arrays, &all, "p", "u", &cells, None).unwrap();
         assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" = ANY(?)"#);
         assert_eq!(r.binds[0], ValueRef::Array(3));
         assert_eq!(r.binds[1..], cells);
-        let r = select_where_in(&Ansi, &all, "p", "u", &cells).unwrap();
+        let r = select_where_in(&Ansi, &all, "p", "u", &cells, None).unwrap();
         assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" IN (?, ?, ?)"#);
         assert_eq!(r.binds[..], cells);
         // One key is an equality; composite keys stay ORs of ANDs.
-        let r = select_where_in(&Arrays, &all, "p", "u", &cells[..1]).unwrap();
+        let r = select_where_in(&Arrays, &all, "p", "u", &cells[..1], None).unwrap();
         assert_eq!(r.sql, r#"SELECT TRUE FROM "p" WHERE "p"."u" = ?"#);
         let r = select_by_keys(&Arrays, &all, "m", &["a", "b"], &cells[..2], 1).unwrap();
         assert_eq!(

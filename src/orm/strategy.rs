@@ -54,6 +54,7 @@ where
             Ch::Table::NAME,
             Ch::ForeignKey::NAME,
             &cells,
+            Ch::DISCRIMINATOR,
         )?;
         let slots = db
             .load_into::<Ch, SqlRow<Ch>>(map.arena_mut::<Ch>(), &r)
@@ -134,6 +135,7 @@ where
         right: L::Right::NAME,
         target: R::Table::NAME,
         target_key: key_names::<R>(),
+        target_disc: R::DISCRIMINATOR,
     };
     for chunk in keys.chunks(batch.max(1)) {
         let cells: Cells<'_> = chunk.iter().map(L::Left::encode_key).collect();

@@ -6,6 +6,7 @@
 use super::defaults::run_defaults;
 use super::drive::block_on;
 use super::handle::Handle;
+use super::inherit::write_where;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};
 use super::session::split;
@@ -129,6 +130,12 @@ where
             loaders,
             ..
         } = self;
+        if !loaders.joined.is_empty() {
+            return Err(Error::InvalidStatement(
+                "entity tuples cannot load relationships with a JOIN: load them with selectin"
+                    .into(),
+            ));
+        }
         let mut joined = TableSet::new();
         parts.joins.joined(&mut joined);
         if !joined.contains(&table) {
@@ -153,7 +160,7 @@ where
             w.push_qualified(table.exposed_name(), name);
         }
         let mark = write_from::<M, J, W, O>(&mut w, &parts);
-        parts.filter.write_clause(&mut w, " WHERE ");
+        write_where::<M, W>(&mut w, M::Table::NAME, &parts.filter);
         w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
         write_limit(&mut w, parts.limit, parts.offset);
         w.leave_scope(mark);
