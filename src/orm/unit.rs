@@ -6,7 +6,7 @@
 
 use super::arena::State;
 use super::handle::Handle;
-use super::identity::{Db, IdentityMap, TxState, fetch_by_key, key_names, load_keys};
+use super::identity::{Db, IdentityMap, TxState, fetch_by_key, load_keys};
 use super::loading::Relations;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::session::Config;
@@ -14,7 +14,6 @@ use super::sql;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::query::Query;
-use crate::schema::Table;
 use crate::value::FromRow;
 
 /// A session's state, borrowed: what [`Session`](super::Session) and
@@ -59,14 +58,7 @@ impl<C: Connection> Unit<'_, C> {
         let cols = M::Columns::columns();
         let mut cells = Cells::new();
         key.key_cells(&mut cells);
-        let r = sql::select_by_keys::<M::Columns>(
-            db.dialect(),
-            &cols,
-            M::Table::NAME,
-            key_names::<M>(),
-            &cells,
-            1,
-        )?;
+        let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
         let arena = map.arena_mut::<M>();
         let found = db.load_into::<M, SqlRow<M>>(arena, &r).await?;
         Ok(found.first().and_then(|&i| {
