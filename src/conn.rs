@@ -15,6 +15,23 @@ use crate::value::{Row, ValueRef};
 /// Backends implement the five required methods; statements run through
 /// [`RunQuery`](crate::query::RunQuery) and [`Execute`](crate::query::Execute),
 /// and [`transaction`](Connection::transaction) is provided.
+///
+/// ```
+/// use sqlalgebra::Connection;
+/// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// let mut conn = engine.connect()?;
+/// conn.batch_execute("CREATE TABLE t (n INTEGER)")?;
+/// conn.transaction(|c| insert_rows(c))?;
+/// fn insert_rows(c: &mut impl Connection) -> sqlalgebra::Result<()> {
+///     use sqlalgebra::value::ValueRef;
+///     c.execute_sql("INSERT INTO t (n) VALUES (?), (?)", &[ValueRef::Int(1), ValueRef::Int(2)])?;
+///     Ok(())
+/// }
+/// let mut rows = 0;
+/// conn.query_sql("SELECT n FROM t", &[], |_| { rows += 1; Ok(true) })?;
+/// assert_eq!(rows, 2);
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait Connection: Send {
     /// The backend's row type, read in place.
     type Row<'r>: Row
@@ -30,17 +47,49 @@ pub trait Connection: Send {
     type Backend: crate::query::Capabilities;
 
     /// The dialect statements are rendered in for this connection.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// assert_eq!(conn.dialect().name(), "sqlite");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     fn dialect(&self) -> &'static dyn Dialect;
 
     /// Runs a statement that returns no rows; returns the number of rows
     /// it changed.
     ///
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// use sqlalgebra::value::ValueRef;
+    /// conn.batch_execute("CREATE TABLE t (n INTEGER)")?;
+    /// let n = conn.execute_sql("INSERT INTO t (n) VALUES (?), (?)", &[ValueRef::Int(1), ValueRef::Int(2)])?;
+    /// assert_eq!(n, 2);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     /// # Errors
     /// When the database refuses the statement.
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64>;
 
     /// Runs a query and calls `each` with every row until it returns
     /// `Ok(false)` or an error.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let mut rows = 0;
+    /// conn.query_sql("SELECT 1 UNION ALL SELECT 2", &[], |_row| {
+    ///     rows += 1;
+    ///     Ok(true) // `false` stops after this row
+    /// })?;
+    /// assert_eq!(rows, 2);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     ///
     /// # Errors
     /// When the database refuses the statement or `each` fails.
@@ -50,6 +99,14 @@ pub trait Connection: Send {
 
     /// Runs SQL without binds or results (DDL, transaction control).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.batch_execute("CREATE TABLE t (n INTEGER); CREATE INDEX t_n ON t (n)")?;
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// When the database refuses the statement.
     fn batch_execute(&mut self, sql: &str) -> Result<()>;
@@ -57,10 +114,32 @@ pub trait Connection: Send {
     /// How many transactions are open on this connection (0 outside any,
     /// 1 inside a transaction, more inside savepoints). Backends keep the
     /// counter; [`transaction`](Connection::transaction) maintains it.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// assert_eq!(*conn.transaction_depth(), 0);
+    /// conn.transaction(|c| {
+    ///     assert_eq!(*c.transaction_depth(), 1);
+    ///     Ok::<_, sqlalgebra::Error>(())
+    /// })?;
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     fn transaction_depth(&mut self) -> &mut u32;
 
     /// The id the database assigned to the row last inserted on this
     /// connection, if any.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")?;
+    /// conn.execute_sql("INSERT INTO t (n) VALUES (5)", &[])?;
+    /// assert_eq!(conn.last_insert_id()?, Some(1));
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     ///
     /// # Errors
     /// When the database cannot say.
@@ -71,6 +150,15 @@ pub trait Connection: Send {
     /// ([`Render::sql_key`](crate::render::Render::sql_key) says which).
     /// The backends of this workspace keep one per connection; the default
     /// is none.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// select(bind::<BigInt, _>(1)).get::<i64, _>(&mut conn)?;
+    /// assert!(conn.sql_cache().is_some());
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     fn sql_cache(&mut self) -> Option<&mut SqlCache> {
         None
     }

@@ -65,30 +65,72 @@ impl Default for PoolOptions {
 
 impl PoolOptions {
     /// Connections kept open (r2d2's min idle). Default 5.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// let opts = PoolOptions::default().size(2).overflow(3);
+    /// assert_eq!(opts.max_size(), 5);
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&opts)?;
+    /// let _conn = engine.connect()?;
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     #[must_use]
     pub fn size(mut self, n: u32) -> Self {
         self.size = n;
         self
     }
     /// Connections allowed beyond `size` under load. Default 10.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// assert_eq!(PoolOptions::default().max_size(), 15);
+    /// assert_eq!(PoolOptions::default().size(1).overflow(0).max_size(), 1);
+    /// ```
     #[must_use]
     pub fn overflow(mut self, n: u32) -> Self {
         self.overflow = n;
         self
     }
     /// How long `connect` waits for a free connection. Default 30 s.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// let opts = PoolOptions::default().timeout(Duration::from_secs(2));
+    /// assert_eq!(opts.checkout_timeout(), Duration::from_secs(2));
+    /// ```
     #[must_use]
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
         self
     }
     /// Replaces connections older than this (r2d2's max lifetime).
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// let opts = PoolOptions::default().recycle(Duration::from_secs(3600));
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&opts)?;
+    /// assert!(engine.connect().is_ok());
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     #[must_use]
     pub fn recycle(mut self, t: Duration) -> Self {
         self.recycle = Some(t);
         self
     }
     /// Closes connections idle for longer than this (beyond `size`).
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// let opts = PoolOptions::default().size(1).idle_timeout(Duration::from_secs(600));
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&opts)?;
+    /// assert!(engine.connect().is_ok());
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     #[must_use]
     pub fn idle_timeout(mut self, t: Duration) -> Self {
         self.idle_timeout = Some(t);
@@ -96,6 +138,14 @@ impl PoolOptions {
     }
     /// Checks each connection before handing it out and replaces a dead
     /// one. Default on.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&PoolOptions::default().pre_ping(false))?;
+    /// assert!(engine.connect().is_ok());
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     #[must_use]
     pub fn pre_ping(mut self, on: bool) -> Self {
         self.pre_ping = on;
@@ -103,6 +153,17 @@ impl PoolOptions {
     }
     /// Logs every statement and its binds through the `log` facade
     /// (target `sqlalgebra::echo`, level info).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// // A logger (env_logger, tracing's log bridge...) must be installed for the
+    /// // lines to show; without one, echo costs a formatted string per statement.
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&PoolOptions::default().echo(true))?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?; // logs the CREATE TABLE
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     #[must_use]
     pub fn echo(mut self, on: bool) -> Self {
         self.echo = on;
@@ -189,6 +250,12 @@ impl PoolOptions {
         self.timeout
     }
     /// The most connections the pool opens: `size + overflow`, at least 1.
+    ///
+    /// ```
+    /// use sqlalgebra::PoolOptions;
+    /// use std::time::Duration;
+    /// assert_eq!(PoolOptions::default().size(4).overflow(4).max_size(), 8);
+    /// ```
     pub fn max_size(&self) -> u32 {
         (self.size + self.overflow).max(1)
     }
@@ -317,6 +384,15 @@ impl<B: Backend> Engine<B> {
     /// an [`Error::Connection`] with a
     /// [`ConnectFailure`](crate::ConnectFailure) as above; the error of
     /// restoring the engine's isolation level.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let one: i64 = select(bind::<BigInt, _>(1)).get(&mut conn)?;
+    /// assert_eq!(one, 1);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn connect(&self) -> Result<Pooled<B>> {
         let conn = match self.pool.try_get() {
             Some(conn) => conn,
@@ -379,6 +455,15 @@ impl<B: Backend> Engine<B> {
     }
 
     /// Open and idle connection counts.
+    ///
+    /// ```
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let conn = engine.connect()?;
+    /// let (open, idle) = engine.state();
+    /// assert!(open >= 1 && idle < open);
+    /// drop(conn);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn state(&self) -> (u32, u32) {
         let s = self.pool.state();
         (s.connections, s.idle_connections)

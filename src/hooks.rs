@@ -134,6 +134,15 @@ impl<C> std::fmt::Debug for Hooked<C> {
 
 impl<C: Connection + 'static> Hooked<C> {
     /// `conn`, with no hooks yet.
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// assert_eq!(conn.statement_count(), 0);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn new(conn: C) -> Self {
         Hooked {
             inner: conn,
@@ -146,6 +155,21 @@ impl<C: Connection + 'static> Hooked<C> {
 
     /// Calls `hook` after every statement from now on (after the hooks
     /// added before it).
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// use std::sync::{Arc, Mutex};
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// conn.on_statement(move |e| log.lock().unwrap().push(e.error.is_none()));
+    /// conn.batch_execute("CREATE TABLE t (n INTEGER)")?;
+    /// assert!(conn.query_sql("SELECT nope FROM t", &[], |_| Ok(true)).is_err());
+    /// assert_eq!(*seen.lock().unwrap(), [true, false]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn on_statement(&mut self, hook: impl FnMut(&StatementEvent<'_>) + Send + 'static) {
         self.hooks.push(Box::new(hook));
     }
@@ -164,32 +188,96 @@ impl<C: Connection + 'static> Hooked<C> {
 
     /// How many statements (not batches) were sent since the wrapper was
     /// made or [`reset`](Hooked::reset).
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// conn.query_sql("SELECT 1", &[], |_| Ok(true))?;
+    /// conn.query_sql("SELECT 2", &[], |_| Ok(true))?;
+    /// assert_eq!(conn.statement_count(), 2);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn statement_count(&self) -> usize {
         self.count
     }
 
     /// The SQL of those statements, in order.
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// conn.query_sql("SELECT 1", &[], |_| Ok(true))?;
+    /// conn.query_sql("SELECT 2", &[], |_| Ok(true))?;
+    /// assert_eq!(conn.statements(), ["SELECT 1", "SELECT 2"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn statements(&self) -> &[String] {
         &self.log
     }
 
     /// Starts counting again.
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// conn.query_sql("SELECT 1", &[], |_| Ok(true))?;
+    /// conn.reset();
+    /// assert_eq!(conn.statement_count(), 0);
+    /// assert!(conn.statements().is_empty());
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn reset(&mut self) {
         self.count = 0;
         self.log.clear();
     }
 
     /// The wrapped connection.
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// assert_eq!(conn.inner().dialect().name(), "sqlite");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn inner(&self) -> &C {
         &self.inner
     }
 
     /// The wrapped connection, to use without hooks.
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// conn.inner_mut().query_sql("SELECT 1", &[], |_| Ok(true))?;
+    /// assert_eq!(conn.statement_count(), 0); // not seen by the hooks
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn inner_mut(&mut self) -> &mut C {
         &mut self.inner
     }
 
     /// The wrapped connection, unwrapped.
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::Connection;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = Hooked::new(engine.connect()?);
+    /// conn.query_sql("SELECT 1", &[], |_| Ok(true))?;
+    /// let mut plain = conn.into_inner();
+    /// plain.query_sql("SELECT 2", &[], |_| Ok(true))?;
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn into_inner(self) -> C {
         self.inner
     }

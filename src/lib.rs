@@ -52,6 +52,80 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! ## The ORM
+//!
+//! On top of the Core, [`orm`] maps rows to Rust structs: a [`Model`](orm::Model)
+//! says which table and columns a struct is loaded from and written to (a
+//! few lines by hand, no macro), and a [`Session`](orm::Session) is the
+//! unit of work: an identity map of the objects it loaded or was given,
+//! whose changes it writes at `flush` / `commit`, in one transaction.
+//! Relationships ([`BelongsTo`](orm::BelongsTo), [`HasMany`](orm::HasMany),
+//! [`HasOne`](orm::HasOne), [`ManyToMany`](orm::ManyToMany)) load lazily,
+//! with `selectin_*` or with joins, and queries can follow them.
+//!
+//! ```
+//! use sqlalgebra::prelude::*;
+//! # use sqlalgebra::orm::doc_models::{Users, users};
+//! // `Users` and its columns are defined as `Users` above.
+//! #[derive(Debug, Clone, PartialEq)]
+//! pub struct User { id: i64, name: String, status: String }
+//!
+//! impl Model for User {
+//!     type Table = Users;
+//!     type Columns = (users::Id, users::Name, users::Status);
+//!     type Row = (i64, String, String);
+//!     type Key = i64;
+//!     fn from_row((id, name, status): Self::Row) -> Self { User { id, name, status } }
+//!     fn values(&self) -> (&i64, &String, &String) { (&self.id, &self.name, &self.status) }
+//!     fn key(&self) -> i64 { self.id }
+//!     fn set_generated_key(&mut self, id: i64) { self.id = id; }
+//! }
+//!
+//! fn main() -> sqlalgebra::Result<()> {
+//!     let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+//!     let mut conn = engine.connect()?;
+//!     create_all::<Users>(&mut conn)?;
+//!
+//!     let mut s = Session::new(&mut conn);
+//!     let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+//!     s.add(User { id: 0, name: "bob".into(), status: "new".into() });
+//!     s.flush()?; // two INSERTs; the ids are filled in
+//!     assert_eq!(s[ann].id, 1);
+//!
+//!     s[ann].status = "active".into(); // tracked: an UPDATE at commit
+//!     s.commit()?;
+//!
+//!     let active = s.query::<User>().filter(users::Status.eq("active")).all()?;
+//!     assert_eq!(active, [ann]); // the same object: one per primary key
+//!     assert_eq!(s[active[0]].name, "ann");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ## Example programs
+//!
+//! Each is a complete program in the repository's `examples/` directory,
+//! run with `cargo run --example NAME`; those marked * need a server, those
+//! marked † the `async` feature.
+//!
+//! | Program | What it shows |
+//! |---|---|
+//! | `examples/quickstart.rs` | engine, tables, insert, select, a join, count, update, delete, transactions, raw text |
+//! | `examples/queries.rs` | aliases, subqueries, derived tables, set operations, recursive CTEs, dynamic queries, upserts, RETURNING |
+//! | `examples/functions.rs` | CASE, CAST, COALESCE, string and date functions, window functions |
+//! | `examples/multi_table_writes.rs` | `update(..).from(..)`, `delete_from(..).using(..)`, correlated EXISTS |
+//! | `examples/json.rs` | JSON operators and how each dialect spells them |
+//! | `examples/enums.rs` | Rust enums as SQL enums on each dialect |
+//! | `examples/arrays.rs` * | PostgreSQL arrays, and the typed refusal elsewhere |
+//! | `examples/reflection.rs` | reflecting the tables of an existing database |
+//! | `examples/orm_tour.rs` | models, sessions, every kind of relationship, loading strategies, savepoints |
+//! | `examples/repository.rs` | a generic repository, soft delete, timestamps |
+//! | `examples/locking.rs` | isolation levels, row locks, `SKIP LOCKED` job queues (SQLite; also PostgreSQL / MySQL when their URLs are set) |
+//! | `examples/postgres.rs` *, `examples/mysql.rs` * | the quickstart on PostgreSQL and MySQL / MariaDB |
+//! | `examples/scale_out.rs` * | a primary with a hot standby, pgbouncer, a MariaDB Galera cluster (`scripts/cluster-up.sh`) |
+//! | `examples/async_tour.rs` †, `examples/async_service.rs` † | the async Core API and a pooled tokio service |
+//! | `examples/tpch/` | the 22 TPC-H queries, checked |
 
 #[cfg(feature = "async")]
 pub mod asyncio;

@@ -242,31 +242,130 @@ macro_rules! sql_types {
 
 sql_types! {
     /// `SMALLINT`: loads into `i16`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: i16 = select(bind::<SmallInt, _>(7i16)).get(&mut conn)?;
+    /// assert_eq!(v, 7i16);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     SmallInt => SqlKind::SmallInt;
     /// `INTEGER`: loads into `i32`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: i32 = select(bind::<Integer, _>(7i32)).get(&mut conn)?;
+    /// assert_eq!(v, 7i32);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Integer => SqlKind::Integer;
     /// `BIGINT`: loads into `i64`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: i64 = select(bind::<BigInt, _>(7i64)).get(&mut conn)?;
+    /// assert_eq!(v, 7i64);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     BigInt => SqlKind::BigInt;
     /// `REAL` (32-bit float): loads into `f32`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: f32 = select(bind::<Real, _>(1.5f32)).get(&mut conn)?;
+    /// assert_eq!(v, 1.5f32);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Real => SqlKind::Real;
     /// `DOUBLE PRECISION`: loads into `f64`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: f64 = select(bind::<Double, _>(1.5f64)).get(&mut conn)?;
+    /// assert_eq!(v, 1.5f64);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Double => SqlKind::Double;
     /// `TEXT`: loads into `String`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: String = select(bind::<Text, _>("hi")).get(&mut conn)?;
+    /// assert_eq!(v, "hi");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Text => SqlKind::Text;
     /// `BOOLEAN`: loads into `bool`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: bool = select(bind::<Bool, _>(true)).get(&mut conn)?;
+    /// assert_eq!(v, true);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Bool => SqlKind::Bool;
     /// `BLOB` / `BYTEA`: loads into `Vec<u8>`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: Vec<u8> = select(bind::<Blob, _>(vec![1u8, 2])).get(&mut conn)?;
+    /// assert_eq!(v, vec![1u8, 2]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Blob => SqlKind::Blob;
     /// `DATE`: a calendar date, bound from and loaded into a `String` in ISO
     /// format (`2024-03-31`), so dates compare and sort as dates.
     ///
     /// SQLite has no date type and stores the text as it is; PostgreSQL and
     /// MySQL store a real date.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: String = select(bind::<Date, _>("2024-03-31")).get(&mut conn)?;
+    /// assert_eq!(v, "2024-03-31");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Date => SqlKind::Date;
     /// `TIME`: a time of day, as a `String` in ISO format (`13:45:00`).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: String = select(bind::<Time, _>("13:45:00")).get(&mut conn)?;
+    /// assert_eq!(v, "13:45:00");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Time => SqlKind::Time;
     /// `TIMESTAMP` (`DATETIME(6)` on MySQL): a date and time without time
     /// zone, as a `String` in ISO format (`2024-03-31 13:45:00`).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// let v: String = select(bind::<Timestamp, _>("2024-03-31 13:45:00")).get(&mut conn)?;
+    /// assert_eq!(v, "2024-03-31 13:45:00");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     Timestamp => SqlKind::Timestamp;
     /// `TIMESTAMPTZ`: an instant, kept in UTC. PostgreSQL stores a
     /// `timestamptz`; MySQL a `DATETIME(6)` and SQLite a `TEXT`, both

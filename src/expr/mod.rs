@@ -108,6 +108,20 @@ use crate::value::{Encode, ValueRef};
     message = "`{Self}` is not a SQL expression",
     label = "expected a column, a value or an expression here"
 )]
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// fn shout<E: Expression<SqlType = Text>>(e: E) -> impl Expression<SqlType = Text> {
+///     upper(e)
+/// }
+/// let q = select(shout(users::Name));
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
+///     "SELECT UPPER(\"users\".\"name\") FROM \"users\""
+/// );
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait Expression: Render {
     /// The SQL type the expression evaluates to.
     type SqlType: SqlType;
@@ -300,6 +314,17 @@ impl<T: Encode, ST: SqlType> Expression for Bind<T, ST> {
     note = "BigInt takes i64, Integer i32 or i64, SmallInt i16, Double f64, Real f32, Numeric &str or an integer, Text &str or String, Bool bool, Blob &[u8] or Vec<u8>, Nullable<T> also Option<..>",
     note = "an expression must be of a comparable SQL type: numbers mix with numbers, text with text (give or take Nullable)"
 )]
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// // Rust values become bound parameters where a SQL value is expected.
+/// let q = select(users::Id).filter(users::Name.eq("ann").and(users::Id.gt(3)));
+/// let r = q.to_sql(&sqlalgebra_postgres::Postgres)?;
+/// assert!(r.sql.ends_with("WHERE \"users\".\"name\" = $1 AND \"users\".\"id\" > $2"));
+/// assert_eq!(r.binds.len(), 2);
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait IntoExpr<ST> {
     /// The expression it becomes.
     type Expr: Expression;

@@ -113,6 +113,26 @@ pub struct Insert<T, V> {
 impl<T: Table> InsertInto<T> {
     /// The row or rows to insert: `column.set(value)`, a tuple of them, or
     /// a `Vec`, slice or array of such rows (one multi-row statement).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let one = insert_into(Users).values((users::Name.set("ann"), users::Status.set("active")));
+    /// assert_eq!(
+    ///     one.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
+    ///     "INSERT INTO \"users\" (\"name\", \"status\") VALUES ($1, $2)"
+    /// );
+    /// let two = insert_into(Users).values([
+    ///     (users::Name.set("ann"), users::Status.set("active")),
+    ///     (users::Name.set("bob"), users::Status.set("active")),
+    /// ]);
+    /// assert_eq!(
+    ///     two.to_sql(&sqlalgebra_mysql::Mysql)?.sql,
+    ///     "INSERT INTO `users` (`name`, `status`) VALUES (?, ?), (?, ?)"
+    /// );
+    /// assert_eq!(two.to_sql(&sqlalgebra_sqlite::Sqlite)?.binds.len(), 4);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn values<V, K>(self, values: V) -> Insert<T, <V as ValuesArg<T, K>>::Values>
     where
         V: ValuesArg<T, K, Values = V>,
@@ -124,6 +144,24 @@ impl<T: Table> InsertInto<T> {
     }
 
     /// Names the columns for `INSERT INTO table (columns) SELECT ...`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<AllTables>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values((users::Name.set("ann"), users::Status.set("active")))
+    ///     .execute(&mut conn)?;
+    /// let n = insert_into(Tags)
+    ///     .columns(tags::Name)
+    ///     .select(select(users::Name))
+    ///     .execute(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// assert_eq!(select(tags::Name).load::<String, _>(&mut conn)?, ["ann"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn columns<L: ColumnList>(self, columns: L) -> InsertColumns<T, L> {
         InsertColumns {
             table: self.table,
@@ -135,6 +173,30 @@ impl<T: Table> InsertInto<T> {
 impl<T: Table, V: InsertValues<T>> Insert<T, V> {
     /// What to do when a row conflicts with an existing one on the unique
     /// `columns` (a column or a tuple): see [`OnConflict`].
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// use sqlalgebra::query::excluded;
+    /// let n = insert_into(Users)
+    ///     .values((users::Id.set(1), users::Name.set("ann"), users::Status.set("banned")))
+    ///     .on_conflict(users::Id)
+    ///     .do_update(users::Status.set(excluded(users::Status)))
+    ///     .execute(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// let status: String = select(users::Status).filter(users::Id.eq(1)).get(&mut conn)?;
+    /// assert_eq!(status, "banned");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn on_conflict<L: ColumnList>(self, columns: L) -> OnConflict<T, V, L> {
         OnConflict {
             insert: self,
@@ -295,6 +357,28 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList> OnConflict<T, V, L> {
     /// |---|---|
     /// | SQLite, PostgreSQL | `... ON CONFLICT ("name") DO NOTHING` |
     /// | MySQL | ``... ON DUPLICATE KEY UPDATE `name` = `name` `` (a no-op update) |
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values((users::Id.set(1), users::Name.set("zed"), users::Status.set("banned")))
+    ///     .on_conflict(users::Id)
+    ///     .do_nothing()
+    ///     .execute(&mut conn)?;
+    /// let name: String = select(users::Name).filter(users::Id.eq(1)).get(&mut conn)?;
+    /// assert_eq!(name, "ann");
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn do_nothing(self) -> Upsert<T, V, L, DoNothing> {
         Upsert {
             insert: self.insert,
@@ -456,6 +540,20 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Statement
 pub struct Excluded<C>(C);
 
 /// The value the INSERT proposed for `column`, inside `do_update`.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::query::excluded;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let q = insert_into(Users)
+///     .values((users::Id.set(1), users::Name.set("ann"), users::Status.set("active")))
+///     .on_conflict(users::Id)
+///     .do_update(users::Name.set(excluded(users::Name)));
+/// let sql = |d: &dyn sqlalgebra::render::Dialect| q.to_sql(d).unwrap().sql;
+/// assert!(sql(&sqlalgebra_sqlite::Sqlite).ends_with("DO UPDATE SET \"name\" = excluded.\"name\""));
+/// assert!(sql(&sqlalgebra_postgres::Postgres).ends_with("DO UPDATE SET \"name\" = EXCLUDED.\"name\""));
+/// assert!(sql(&sqlalgebra_mysql::Mysql).ends_with("ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)"));
+/// ```
 pub fn excluded<C: Column>(column: C) -> Excluded<C> {
     Excluded(column)
 }

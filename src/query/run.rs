@@ -25,8 +25,53 @@ pub trait Query: Statement {
 /// another table does not compile. Each method has a second type
 /// parameter for that check, always inferred: a turbofish names the row
 /// type and leaves it `_` (`q.load::<(i64, String), _>(&mut conn)`).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// let mut conn = engine.connect()?;
+/// create_all::<Users>(&mut conn)?;
+/// insert_into(Users)
+///     .values(vec![
+///         (users::Name.set("ann"), users::Status.set("active")),
+///         (users::Name.set("bob"), users::Status.set("banned")),
+///     ])
+///     .execute(&mut conn)?;
+///
+/// let q = select((users::Id, users::Name)).order_by(users::Id.asc());
+/// let all: Vec<(i64, String)> = q.load(&mut conn)?;
+/// let first: Option<(i64, String)> = q.first(&mut conn)?;
+/// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+/// assert_eq!(all, [(1, "ann".to_string()), (2, "bob".to_string())]);
+/// assert_eq!(first, Some((1, "ann".to_string())));
+/// assert_eq!(n, 2);
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait RunQuery: Query + Sized {
     /// All rows.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let active: Vec<String> = select(users::Name)
+    ///     .filter(users::Status.eq("active"))
+    ///     .load(&mut conn)?;
+    /// assert_eq!(active, ["ann"]);
+    /// // A turbofish names the row type and leaves the scope parameter `_`.
+    /// let rows = select((users::Id, users::Name)).load::<(i64, String), _>(&mut conn)?;
+    /// assert_eq!(rows.len(), 2);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     ///
     /// # Errors
     /// When the statement fails or a row does not fit `T`.
@@ -52,6 +97,22 @@ pub trait RunQuery: Query + Sized {
     }
 
     /// Exactly one row.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values((users::Name.set("ann"), users::Status.set("active")))
+    ///     .execute(&mut conn)?;
+    /// let name: String = select(users::Name).filter(users::Id.eq(1)).get(&mut conn)?;
+    /// assert_eq!(name, "ann");
+    /// let missing = select(users::Name).filter(users::Id.eq(2)).get::<String, _>(&mut conn);
+    /// assert!(matches!(missing, Err(sqlalgebra::Error::NotFound)));
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotFound`] for no row, [`Error::TooManyRows`] for more than
@@ -83,6 +144,25 @@ pub trait RunQuery: Query + Sized {
 
     /// The first row, if any.
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let q = select(users::Name).order_by(users::Name.asc());
+    /// assert_eq!(q.first::<String, _>(&mut conn)?.as_deref(), Some("ann"));
+    /// let none: Option<String> = q.filter(users::Status.eq("banned")).first(&mut conn)?;
+    /// assert_eq!(none, None);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`load`](RunQuery::load).
     fn first<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<Option<T>>
@@ -105,8 +185,47 @@ pub trait RunQuery: Query + Sized {
 impl<Q: Query> RunQuery for Q {}
 
 /// `execute`: for every statement.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// let mut conn = engine.connect()?;
+/// create_all::<Users>(&mut conn)?;
+/// let inserted = insert_into(Users)
+///     .values(vec![
+///         (users::Name.set("ann"), users::Status.set("active")),
+///         (users::Name.set("bob"), users::Status.set("active")),
+///     ])
+///     .execute(&mut conn)?;
+/// let banned = update(Users)
+///     .set(users::Status.set("banned"))
+///     .filter(users::Name.eq("bob"))
+///     .execute(&mut conn)?;
+/// let deleted = delete_from(Users).filter(users::Status.eq("banned")).execute(&mut conn)?;
+/// assert_eq!((inserted, banned, deleted), (2, 1, 1));
+/// let left: Vec<String> = select(users::Name).load(&mut conn)?;
+/// assert_eq!(left, ["ann"]);
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait Execute: Statement + Sized {
     /// Runs the statement; returns the number of rows it changed.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// let n = insert_into(Users)
+    ///     .values((users::Name.set("ann"), users::Status.set("active")))
+    ///     .execute(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// // A statement that matches no row changes none.
+    /// let n = delete_from(Users).filter(users::Id.eq(99)).execute(&mut conn)?;
+    /// assert_eq!(n, 0);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     ///
     /// # Errors
     /// When the statement cannot be rendered or the database refuses it.

@@ -135,6 +135,25 @@ where
 
 impl<S, W, M> Select<S, Inferred, W, M> {
     /// `FROM table`, explicitly (otherwise it is inferred).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// // A SELECT of no column: FROM says which table to count.
+    /// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+    /// assert_eq!(n, 3);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn from<T: QuerySource>(self, table: T) -> Select<S, From<T>, W, M> {
         Select {
             selection: self.selection,
@@ -158,6 +177,31 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     }
 
     /// Adds a WHERE condition; several calls are ANDed.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let q = select(users::Name)
+    ///     .filter(users::Status.eq("active"))
+    ///     .filter(users::Name.ne("ann"));
+    /// assert_eq!(q.load::<String, _>(&mut conn)?, ["bob"]);
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
+    ///     "SELECT \"users\".\"name\" FROM \"users\" \
+    ///      WHERE \"users\".\"status\" = $1 AND \"users\".\"name\" <> $2"
+    /// );
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn filter<P, K>(self, predicate: P) -> Select<S, F, <W as AndPredicate<P, K>>::Output, M>
     where
         W: AndPredicate<P, K>,
@@ -196,6 +240,27 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     }
 
     /// `GROUP BY expr` (a tuple for several).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let per_status: Vec<(String, i64)> = select((users::Status, count_star()))
+    ///     .group_by(users::Status)
+    ///     .order_by(users::Status.asc())
+    ///     .load(&mut conn)?;
+    /// assert_eq!(per_status, [("active".to_string(), 2), ("banned".to_string(), 1)]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn group_by<E: Selection>(
         self,
         exprs: E,
@@ -213,6 +278,27 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     }
 
     /// Adds a HAVING condition; several calls are ANDed.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let crowded: Vec<String> = select(users::Status)
+    ///     .group_by(users::Status)
+    ///     .having(count_star().gt(1))
+    ///     .load(&mut conn)?;
+    /// assert_eq!(crowded, ["active"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn having<P, K>(
         self,
         predicate: P,
@@ -234,6 +320,26 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
 
     /// `ORDER BY ...`: an expression, `expr.desc()`, or a tuple of them.
     /// Replaces an earlier ORDER BY.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let names: Vec<String> = select(users::Name)
+    ///     .order_by((users::Status.desc(), users::Name.asc()))
+    ///     .load(&mut conn)?;
+    /// assert_eq!(names, ["cy", "ann", "bob"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn order_by<O2, K>(
         self,
         order: O2,
@@ -254,18 +360,80 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     }
 
     /// `LIMIT n` (bound as a value).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let q = select(users::Name).order_by(users::Id.asc()).limit(2).offset(4);
+    /// let sql = |d: &dyn sqlalgebra::render::Dialect| q.to_sql(d).unwrap().sql;
+    /// assert_eq!(
+    ///     sql(&sqlalgebra_sqlite::Sqlite),
+    ///     "SELECT \"users\".\"name\" FROM \"users\" ORDER BY \"users\".\"id\" ASC LIMIT ? OFFSET ?"
+    /// );
+    /// assert_eq!(
+    ///     sql(&sqlalgebra_postgres::Postgres),
+    ///     "SELECT \"users\".\"name\" FROM \"users\" ORDER BY \"users\".\"id\" ASC LIMIT $1 OFFSET $2"
+    /// );
+    /// assert_eq!(
+    ///     sql(&sqlalgebra_mysql::Mysql),
+    ///     "SELECT `users`.`name` FROM `users` ORDER BY `users`.`id` ASC LIMIT ? OFFSET ?"
+    /// );
+    /// ```
     pub fn limit(mut self, n: u64) -> Self {
         self.modifiers.limit = Some(i64::try_from(n).unwrap_or(i64::MAX));
         self
     }
 
     /// `OFFSET n` (bound as a value).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let page_two: Vec<String> = select(users::Name)
+    ///     .order_by(users::Name.asc())
+    ///     .limit(2)
+    ///     .offset(2)
+    ///     .load(&mut conn)?;
+    /// assert_eq!(page_two, ["cy"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn offset(mut self, n: u64) -> Self {
         self.modifiers.offset = Some(i64::try_from(n).unwrap_or(i64::MAX));
         self
     }
 
     /// `SELECT DISTINCT`
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///         (users::Name.set("cy"), users::Status.set("banned")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let statuses: Vec<String> = select(users::Status)
+    ///     .distinct()
+    ///     .order_by(users::Status.asc())
+    ///     .load(&mut conn)?;
+    /// assert_eq!(statuses, ["active", "banned"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn distinct(mut self) -> Self {
         self.modifiers.distinct = true;
         self
@@ -274,6 +442,22 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     /// `SELECT DISTINCT ON (exprs)`: the first row of each group of equal
     /// `exprs` (in ORDER BY order). PostgreSQL only; other dialects refuse
     /// it with [`Error::Unsupported`].
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let q = select((users::Status, users::Name))
+    ///     .distinct_on(users::Status)
+    ///     .order_by((users::Status.asc(), users::Name.asc()));
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
+    ///     "SELECT DISTINCT ON (\"users\".\"status\") \"users\".\"status\", \"users\".\"name\" \
+    ///      FROM \"users\" ORDER BY \"users\".\"status\" ASC, \"users\".\"name\" ASC"
+    /// );
+    /// assert!(matches!(q.to_sql(&sqlalgebra_sqlite::Sqlite), Err(sqlalgebra::Error::Unsupported { .. })));
+    /// assert!(q.to_sql(&sqlalgebra_mysql::Mysql).is_err());
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn distinct_on<E: Selection>(
         self,
         exprs: E,

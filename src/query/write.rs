@@ -213,6 +213,25 @@ impl<T: Table> UpdateTable<T> {
 
 impl<T: Table, F> UpdateTable<T, F> {
     /// `SET column = value, ...`: an assignment or a tuple of them.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let q = update(Users).set((users::Name.set("ann"), users::Status.set("banned")));
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_sqlite::Sqlite)?.sql,
+    ///     "UPDATE \"users\" SET \"name\" = ?, \"status\" = ?"
+    /// );
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
+    ///     "UPDATE \"users\" SET \"name\" = $1, \"status\" = $2"
+    /// );
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_mysql::Mysql)?.sql,
+    ///     "UPDATE `users` SET `name` = ?, `status` = ?"
+    /// );
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn set<A, K>(self, assignments: A) -> Update<T, <A as AssignArg<T, K>>::Assignments, (), F>
     where
         A: AssignArg<T, K, Assignments = A>,
@@ -229,6 +248,29 @@ impl<T: Table, F> UpdateTable<T, F> {
 impl<T: Table, A, W, F> Update<T, A, W, F> {
     /// Adds a WHERE condition; several calls are ANDed. Without any, every
     /// row is updated.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let n = update(Users)
+    ///     .set(users::Status.set("banned"))
+    ///     .filter(users::Name.eq("bob"))
+    ///     .execute(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// let rows: Vec<(String, String)> =
+    ///     select((users::Name, users::Status)).order_by(users::Id.asc()).load(&mut conn)?;
+    /// assert_eq!(rows, [("ann".into(), "active".into()), ("bob".into(), "banned".into())]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn filter<P, K>(self, predicate: P) -> Update<T, A, <W as AndPredicate<P, K>>::Output, F>
     where
         W: AndPredicate<P, K>,
@@ -331,6 +373,27 @@ pub struct Delete<T, W = (), U = ()> {
 impl<T: Table, W, U> Delete<T, W, U> {
     /// Adds a WHERE condition; several calls are ANDed. Without any, every
     /// row is deleted.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// create_all::<Users>(&mut conn)?;
+    /// insert_into(Users)
+    ///     .values(vec![
+    ///         (users::Name.set("ann"), users::Status.set("active")),
+    ///         (users::Name.set("bob"), users::Status.set("active")),
+    ///     ])
+    ///     .execute(&mut conn)?;
+    /// let n = delete_from(Users)
+    ///     .filter(users::Status.eq("active"))
+    ///     .filter(users::Name.eq("ann"))
+    ///     .execute(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// assert_eq!(select(users::Name).load::<String, _>(&mut conn)?, ["bob"]);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     pub fn filter<P, K>(self, predicate: P) -> Delete<T, <W as AndPredicate<P, K>>::Output, U>
     where
         W: AndPredicate<P, K>,

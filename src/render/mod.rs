@@ -68,11 +68,23 @@ pub struct TableRef<'a> {
 
 impl<'a> TableRef<'a> {
     /// A table referred to by its own name.
+    ///
+    /// ```
+    /// use sqlalgebra::render::TableRef;
+    /// assert_eq!(TableRef::new("users").alias, None);
+    /// ```
     pub const fn new(name: &'a str) -> Self {
         TableRef { name, alias: None }
     }
 
     /// The name columns are qualified with: the alias, or the table's name.
+    ///
+    /// ```
+    /// use sqlalgebra::render::TableRef;
+    /// let aliased = TableRef { name: "users", alias: Some("u") };
+    /// assert_eq!(aliased.exposed_name(), "u");
+    /// assert_eq!(TableRef::new("users").exposed_name(), "users");
+    /// ```
     pub fn exposed_name(&self) -> &'a str {
         self.alias.unwrap_or(self.name)
     }
@@ -362,6 +374,13 @@ pub struct SqlWriter<'a> {
 impl<'a> SqlWriter<'a> {
     /// A writer for `dialect` with room for a typical statement, so that
     /// rendering one allocates once (tests/alloc.rs checks it).
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_sql("SELECT 1");
+    /// assert_eq!(w.finish().unwrap().sql, "SELECT 1");
+    /// ```
     #[inline]
     pub fn new(dialect: &'a dyn Dialect) -> Self {
         Self::with_buffer(dialect, String::with_capacity(Self::INITIAL_CAPACITY))
@@ -374,6 +393,13 @@ impl<'a> SqlWriter<'a> {
 
     /// A writer that appends to `buf` (cleared first), so a caller can
     /// reuse one allocation across statements.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::with_buffer(&sqlalgebra_sqlite::Sqlite, String::from("old text"));
+    /// w.push_sql("SELECT 2");
+    /// assert_eq!(w.sql(), "SELECT 2");
+    /// ```
     #[inline]
     pub fn with_buffer(dialect: &'a dyn Dialect, mut buf: String) -> Self {
         buf.clear();
@@ -394,6 +420,12 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// The dialect being written.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// assert_eq!(w.dialect().name(), "postgresql");
+    /// ```
     pub fn dialect(&self) -> &'a dyn Dialect {
         self.dialect
     }
@@ -429,12 +461,32 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends SQL text (keywords, punctuation). Never pass values here.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_sql("SELECT ");
+    /// w.push_sql("1");
+    /// assert_eq!(w.sql(), "SELECT 1");
+    /// ```
     #[inline]
     pub fn push_sql(&mut self, sql: &str) {
         self.sql.push_str(sql);
     }
 
     /// Appends an identifier, quoted by the dialect.
+    ///
+    /// ```
+    /// use sqlalgebra::render::{Dialect, SqlWriter};
+    /// let ident = |d: &dyn Dialect| {
+    ///     let mut w = SqlWriter::new(d);
+    ///     w.push_ident("order");
+    ///     w.sql().to_owned()
+    /// };
+    /// assert_eq!(ident(&sqlalgebra_sqlite::Sqlite), "\"order\"");
+    /// assert_eq!(ident(&sqlalgebra_postgres::Postgres), "\"order\"");
+    /// assert_eq!(ident(&sqlalgebra_mysql::Mysql), "`order`");
+    /// ```
     #[inline]
     pub fn push_ident(&mut self, ident: &str) {
         self.dialect.write_ident(&mut self.sql, ident);
@@ -445,6 +497,13 @@ impl<'a> SqlWriter<'a> {
     ///
     /// Inside an UPDATE or DELETE, a column of a table that the statement
     /// does not name records [`Error::TableNotInStatement`].
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_mysql::Mysql);
+    /// w.push_qualified("users", "name");
+    /// assert_eq!(w.sql(), "`users`.`name`");
+    /// ```
     #[inline]
     pub fn push_qualified(&mut self, table: &str, column: &str) {
         if self.strict && !self.scope.iter().any(|t| t.exposed_name() == table) {
@@ -463,6 +522,15 @@ impl<'a> SqlWriter<'a> {
     /// Switches to writing columns without their table (as ORDER BY of a
     /// UNION, RETURNING and ON CONFLICT need) or back; returns the previous
     /// setting, to restore afterwards.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// let before = w.set_unqualified(true);
+    /// w.push_qualified("users", "name");
+    /// w.set_unqualified(before);
+    /// assert_eq!(w.sql(), "\"name\"");
+    /// ```
     pub fn set_unqualified(&mut self, on: bool) -> bool {
         std::mem::replace(&mut self.unqualified, on)
     }
@@ -504,12 +572,35 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Whether `table` is in the FROM clause of an enclosing SELECT.
+    ///
+    /// ```
+    /// use sqlalgebra::render::{SqlWriter, TableRef};
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// let users = TableRef::new("users");
+    /// assert!(!w.is_outer_table(&users));
+    /// let mark = w.enter_scope(&[users]);
+    /// assert!(w.is_outer_table(&users));
+    /// w.leave_scope(mark);
+    /// assert!(!w.is_outer_table(&users));
+    /// ```
     pub fn is_outer_table(&self, table: &TableRef<'_>) -> bool {
         self.scope.iter().any(|t| t == table)
     }
 
     /// Makes `tables` visible to the subqueries rendered until
     /// [`leave_scope`](Self::leave_scope) is called with the returned mark.
+    ///
+    /// ```
+    /// use sqlalgebra::render::{SqlWriter, TableRef};
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// let outer = w.enter_scope(&[TableRef::new("users")]);
+    /// let inner = w.enter_scope(&[TableRef::new("orders")]);
+    /// assert!(w.is_outer_table(&TableRef::new("orders")));
+    /// w.leave_scope(inner);
+    /// assert!(!w.is_outer_table(&TableRef::new("orders")));
+    /// assert!(w.is_outer_table(&TableRef::new("users")));
+    /// w.leave_scope(outer);
+    /// ```
     pub fn enter_scope(&mut self, tables: &[TableRef<'a>]) -> usize {
         let mark = self.scope.len();
         self.scope.extend_from_slice(tables);
@@ -528,11 +619,26 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Ends a scope begun by [`enter_scope`](Self::enter_scope).
+    ///
+    /// ```
+    /// use sqlalgebra::render::{SqlWriter, TableRef};
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// let mark = w.enter_scope(&[TableRef::new("users")]);
+    /// w.leave_scope(mark);
+    /// assert!(!w.is_outer_table(&TableRef::new("users")));
+    /// ```
     pub fn leave_scope(&mut self, mark: usize) {
         self.scope.truncate(mark);
     }
 
     /// Appends a table as it stands in FROM: `"name"` or `"name" AS "alias"`.
+    ///
+    /// ```
+    /// use sqlalgebra::render::{SqlWriter, TableRef};
+    /// let mut w = SqlWriter::new(&sqlalgebra_mysql::Mysql);
+    /// w.push_table(TableRef { name: "users", alias: Some("u") });
+    /// assert_eq!(w.sql(), "`users` AS `u`");
+    /// ```
     pub fn push_table(&mut self, t: TableRef<'_>) {
         self.push_ident(t.name);
         if let Some(alias) = t.alias {
@@ -542,6 +648,22 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends a placeholder and records the value bound to it.
+    ///
+    /// ```
+    /// use sqlalgebra::render::{Dialect, SqlWriter};
+    /// use sqlalgebra::value::ValueRef;
+    /// let two = |d: &dyn Dialect| {
+    ///     let mut w = SqlWriter::new(d);
+    ///     w.push_bind(ValueRef::Int(1));
+    ///     w.push_sql(", ");
+    ///     w.push_bind(ValueRef::Text("a"));
+    ///     assert_eq!(w.bind_count(), 2);
+    ///     w.finish().unwrap().sql
+    /// };
+    /// assert_eq!(two(&sqlalgebra_sqlite::Sqlite), "?, ?");
+    /// assert_eq!(two(&sqlalgebra_postgres::Postgres), "$1, $2");
+    /// assert_eq!(two(&sqlalgebra_mysql::Mysql), "?, ?");
+    /// ```
     #[inline]
     pub fn push_bind(&mut self, value: ValueRef<'a>) {
         if self.write_replayed() {
@@ -597,17 +719,46 @@ impl<'a> SqlWriter<'a> {
 
     /// Appends a decimal integer literal (for lengths and counts in DDL,
     /// never for user values).
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_sql("VARCHAR(");
+    /// w.push_int(255);
+    /// w.push_sql(")");
+    /// assert_eq!(w.sql(), "VARCHAR(255)");
+    /// ```
     pub fn push_int(&mut self, n: i64) {
         push_int(&mut self.sql, n);
     }
 
     /// Appends the name of a type as the target of a `CAST`, spelled by the
     /// dialect ([`Dialect::write_cast_type`]).
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// use sqlalgebra::types::SqlKind;
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// w.push_cast_type(SqlKind::BigInt);
+    /// assert_eq!(w.sql(), "BIGINT");
+    /// ```
     pub fn push_cast_type(&mut self, kind: crate::types::SqlKind) {
         self.dialect.write_cast_type(&mut self.sql, kind);
     }
 
     /// Renders `node`, in parentheses when its precedence is below `min`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::SqlWriter;
+    /// let sum = bind::<BigInt, _>(1).add(2);
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_operand(&sum, u8::MAX); // above any precedence: parenthesized
+    /// assert_eq!(w.sql(), "(? + ?)");
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_operand(&sum, 0);
+    /// assert_eq!(w.sql(), "? + ?");
+    /// ```
     #[inline]
     pub fn push_operand<R: Render + ?Sized>(&mut self, node: &'a R, min: u8) {
         if node.precedence() < min {
@@ -620,6 +771,15 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Renders each node, separated by `sep`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::SqlWriter;
+    /// let values = [bind::<BigInt, _>(1), bind::<BigInt, _>(2)];
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// w.push_list(&values, ", ");
+    /// assert_eq!(w.sql(), "$1, $2");
+    /// ```
     pub fn push_list<R: Render>(&mut self, nodes: &'a [R], sep: &str) {
         for (i, n) in nodes.iter().enumerate() {
             if i > 0 {
@@ -631,6 +791,14 @@ impl<'a> SqlWriter<'a> {
 
     /// Records an error; rendering goes on, and [`finish`](Self::finish)
     /// returns the first error recorded.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.fail(sqlalgebra::Error::NotFound);
+    /// w.fail(sqlalgebra::Error::TooManyRows);
+    /// assert!(matches!(w.finish(), Err(sqlalgebra::Error::NotFound)));
+    /// ```
     pub fn fail(&mut self, error: Error) {
         if self.error.is_none() {
             self.error = Some(error);
@@ -638,23 +806,57 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Records that the dialect cannot render `feature`.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_mysql::Mysql);
+    /// w.unsupported("FULL OUTER JOIN");
+    /// assert!(matches!(w.finish(), Err(sqlalgebra::Error::Unsupported { feature: "FULL OUTER JOIN", .. })));
+    /// ```
     pub fn unsupported(&mut self, feature: &'static str) {
         let dialect = self.dialect.name();
         self.fail(Error::Unsupported { dialect, feature });
     }
 
     /// The SQL written so far.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_sql("SELECT");
+    /// assert_eq!(w.sql(), "SELECT");
+    /// ```
     pub fn sql(&self) -> &str {
         &self.sql
     }
 
     /// How many values are bound so far (an array parameter counts as its
     /// marker and its elements).
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// use sqlalgebra::value::ValueRef;
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// w.push_bind(ValueRef::Null);
+    /// assert_eq!(w.bind_count(), 1);
+    /// ```
     pub fn bind_count(&self) -> usize {
         self.binds.len()
     }
 
     /// The finished SQL and binds, or the first error recorded.
+    ///
+    /// ```
+    /// use sqlalgebra::render::SqlWriter;
+    /// use sqlalgebra::value::ValueRef;
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// w.push_sql("SELECT ");
+    /// w.push_bind(ValueRef::Int(7));
+    /// let r = w.finish()?;
+    /// assert_eq!(r.sql, "SELECT $1");
+    /// assert_eq!(r.binds.len(), 1);
+    /// # Ok::<(), sqlalgebra::Error>(())
+    /// ```
     ///
     /// # Errors
     /// The first error a node recorded with [`fail`](Self::fail).

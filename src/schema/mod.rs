@@ -53,6 +53,17 @@ use crate::types::SqlType;
     label = "expected a type that implements `Table`",
     note = "implement `sqlalgebra::Table` on a unit struct to declare a table"
 )]
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// assert_eq!(Users::NAME, "users");
+/// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// let mut conn = engine.connect()?;
+/// create_all::<Users>(&mut conn)?; // CREATE TABLE "users" (...)
+/// assert_eq!(select(count_star()).from(Users).get::<i64, _>(&mut conn)?, 0);
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait Table: Copy + Default + Send + Sync + 'static {
     /// The table's name in the database.
     const NAME: &'static str;
@@ -78,6 +89,18 @@ pub trait Table: Copy + Default + Send + Sync + 'static {
     message = "`{Self}` is not a column",
     note = "implement `sqlalgebra::Column` on a unit struct to declare a column"
 )]
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// assert_eq!(users::Name::NAME, "name");
+/// let q = select(users::Name).filter(users::Status.eq("active"));
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_mysql::Mysql)?.sql,
+///     "SELECT `users`.`name` FROM `users` WHERE `users`.`status` = ?"
+/// );
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait Column: Copy + Default + Send + Sync + 'static {
     /// The table the column belongs to.
     type Table: Table;
@@ -179,6 +202,19 @@ crate::macros::for_tuples!(tuple_key_columns);
     message = "`{Self}` cannot be used in FROM or JOIN",
     label = "expected a table, `alias(table, \"name\")`, a named subquery or a CTE"
 )]
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// // Tables, aliases, named subqueries and CTEs are all query sources.
+/// let u = alias(Users, "u");
+/// let q = select(u.col(users::Name)).from(u);
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_sqlite::Sqlite)?.sql,
+///     "SELECT \"u\".\"name\" FROM \"users\" AS \"u\""
+/// );
+/// # Ok::<(), sqlalgebra::Error>(())
+/// ```
 pub trait QuerySource {
     /// How the source is named in FROM and how its columns are qualified.
     fn table_ref(&self) -> TableRef<'static>;
