@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::journal::{Before, Journal, Snapshot};
 use super::model::Model;
 use crate::schema::{ColumnDef, ColumnList, TableDef};
 
@@ -85,6 +86,11 @@ impl State {
     fn indexed(self) -> bool {
         matches!(self, State::Clean | State::Dirty | State::Deleted)
     }
+    /// Whether its key may still be in the index: a removed row's key
+    /// stays there until the index sweeps it (see [`Arena::expunge`]).
+    fn keyed(self) -> bool {
+        self.indexed() || self == State::Removed
+    }
     /// Whether the next flush has work for it.
     fn pending(self) -> bool {
         matches!(self, State::New | State::Dirty | State::Deleted)
@@ -96,12 +102,15 @@ pub(crate) struct Slot<M> {
     pub(crate) value: M,
     pub(crate) state: State,
     /// The object as the database has it, taken on the first mutable
-    /// borrow; flush compares against it.
-    pub(crate) snapshot: Option<Box<M>>,
+    /// borrow (usually the journal's copy); flush compares against it.
+    pub(crate) snapshot: Snapshot<M>,
     /// Whether the next load of its row overwrites it.
     pub(crate) expired: bool,
     /// The journal level that holds this slot's saved state.
     mark: u64,
+    /// Whether the journal of level `mark` holds the slot's value as it
+    /// was at the level's start (not only its state).
+    kept: bool,
     /// Whether it is in `Arena::pending`.
     queued: bool,
 }
@@ -111,25 +120,13 @@ impl<M: Model> Slot<M> {
         Slot {
             value,
             state,
-            snapshot: None,
+            snapshot: Snapshot::None,
             expired: false,
             mark,
+            kept: false,
             queued: false,
         }
     }
-
-    /// The key the database knows the row by (before an unflushed change
-    /// of the key fields).
-    pub(crate) fn db_key(&self) -> M::Key {
-        self.snapshot.as_deref().unwrap_or(&self.value).key()
-    }
-}
-
-/// A slot's state saved by the journal, or `None` for a slot that did not
-/// exist yet.
-struct Saved<M> {
-    slot: u32,
-    before: Option<(M, State, Option<Box<M>>, bool)>,
 }
 
 /// The arena of one model type.
@@ -139,8 +136,8 @@ pub(crate) struct Arena<M: Model> {
     /// How many keys in `index` point at slots emptied by
     /// [`expunge`](Arena::expunge) (swept when they outnumber the rest).
     dead_keys: usize,
-    /// Per open transaction level (by id), the slots' states at its start.
-    journal: Vec<(u64, Vec<Saved<M>>)>,
+    /// Per open transaction level, the slots' states at its start.
+    pub(crate) journal: Journal<M>,
     /// Slots that may have work for the next flush.
     pending: Vec<u32>,
     /// The table, for flush ordering.
@@ -155,7 +152,7 @@ impl<M: Model> Arena<M> {
             slots: Vec::new(),
             index: FastMap::default(),
             dead_keys: 0,
-            journal: Vec::new(),
+            journal: Journal::new(),
             pending: Vec::new(),
             def: TableDef::of::<M::Table>(),
             columns: <M::Columns as ColumnList>::defs(),
@@ -191,21 +188,35 @@ impl<M: Model> Arena<M> {
 
     pub(crate) fn lookup(&self, key: &M::Key) -> Option<u32> {
         let i = *self.index.get(key)?;
-        self.slot(i as usize).is_some().then_some(i)
+        self.slot(i as usize)
+            .is_some_and(|s| s.state != State::Removed)
+            .then_some(i)
     }
 
     /// The database key of the object in slot `i` when the database has
     /// it.
     pub(crate) fn db_key(&self, i: u32) -> Option<M::Key> {
         let slot = self.slot(i as usize)?;
-        slot.state.indexed().then(|| slot.db_key())
+        slot.state.indexed().then(|| self.key_of(slot))
+    }
+
+    /// The key the database knows the slot's row by (before an unflushed
+    /// change of the key fields).
+    pub(crate) fn key_of(&self, slot: &Slot<M>) -> M::Key {
+        self.snapshot_of(slot).unwrap_or(&slot.value).key()
+    }
+
+    /// The slot's snapshot (see [`Slot::snapshot`]).
+    #[inline]
+    pub(crate) fn snapshot_of<'a>(&'a self, slot: &'a Slot<M>) -> Option<&'a M> {
+        self.journal.resolve(&slot.snapshot)
     }
 
     fn unindex(&mut self, i: u32) {
         // Not `entry`: it makes room for an insert, and the index would
         // grow before `sweep_dead_keys` could drop keys instead.
         if let Some(slot) = self.slot(i as usize) {
-            let key = slot.db_key();
+            let key = self.key_of(slot);
             if self.index.get(&key) == Some(&i) {
                 self.index.remove(&key);
             }
@@ -216,7 +227,7 @@ impl<M: Model> Arena<M> {
         if let Some(slot) = self.slot(i as usize)
             && slot.state.indexed()
         {
-            let key = slot.db_key();
+            let key = self.key_of(slot);
             self.sweep_dead_keys();
             self.index.insert(key, i);
         }
@@ -232,45 +243,74 @@ impl<M: Model> Arena<M> {
     }
 
     /// Saves slot `i` (or its absence) in the journal of `level`, once per
-    /// level.
-    pub(crate) fn journal(&mut self, i: u32, level: u64) {
+    /// level; with its value when `value` (the caller may change the
+    /// value), else its state alone until a later call asks for the value.
+    pub(crate) fn journal(&mut self, i: u32, level: u64, value: bool) {
         let before = match self.slots.get_mut(i as usize) {
-            Some(Some(slot)) if slot.mark == level => return,
             Some(Some(slot)) => {
+                if slot.mark == level && (slot.kept || !value) {
+                    return;
+                }
+                let saved = value.then(|| slot.value.clone());
                 slot.mark = level;
-                Some((
-                    slot.value.clone(),
-                    slot.state,
-                    slot.snapshot.clone(),
-                    slot.expired,
-                ))
+                slot.kept = value;
+                Some(Before {
+                    value: saved,
+                    state: slot.state,
+                    snapshot: slot.snapshot.duplicate(),
+                    expired: slot.expired,
+                })
             }
             _ => None,
         };
-        match self.journal.last_mut() {
-            Some((l, entries)) if *l == level => entries.push(Saved { slot: i, before }),
-            _ => self.journal.push((level, vec![Saved { slot: i, before }])),
-        }
+        self.journal.push(level, i, before);
+    }
+
+    /// Makes room for `n` more new objects added in level `level`.
+    pub(crate) fn reserve_new(&mut self, n: usize, level: u64) {
+        self.slots.reserve(n);
+        self.pending.reserve(n);
+        self.journal.reserve(level, n);
     }
 
     /// Adds a new object; it is inserted by the next flush.
     pub(crate) fn add(&mut self, value: M, level: u64) -> u32 {
         let i = self.slots.len() as u32;
-        self.journal(i, level);
-        self.slots.push(Some(Slot::new(value, State::New, level)));
+        self.journal(i, level, true);
+        let mut slot = Slot::new(value, State::New, level);
+        // Its entry says it did not exist: nothing more to keep.
+        slot.kept = true;
+        self.slots.push(Some(slot));
         self.queue(i);
         i
     }
 
-    /// A mutable borrow that marks the object dirty (snapshotting it first).
+    /// A mutable borrow that marks the object dirty (snapshotting it
+    /// first). The first edit of an unchanged object in a level takes one
+    /// copy, which is both the journal's and the snapshot.
     pub(crate) fn edit(&mut self, i: u32, level: u64) -> Option<&mut M> {
-        self.slot(i as usize)?;
-        self.journal(i, level);
-        let slot = self.slot_mut(i as usize)?;
+        let slot = self.slots.get_mut(i as usize)?.as_mut()?;
         if slot.state == State::Clean {
-            slot.snapshot = Some(Box::new(slot.value.clone()));
+            let copy = slot.value.clone();
+            slot.snapshot = if slot.mark != level || !slot.kept {
+                let before = Before {
+                    value: Some(copy),
+                    state: State::Clean,
+                    snapshot: Snapshot::None,
+                    expired: slot.expired,
+                };
+                slot.mark = level;
+                slot.kept = true;
+                self.journal.push(level, i, Some(before))
+            } else {
+                // The journal keeps this level's first value; the snapshot
+                // is the value the last flush wrote.
+                Snapshot::Own(Box::new(copy))
+            };
             slot.state = State::Dirty;
             self.queue(i);
+        } else {
+            self.journal(i, level, true);
         }
         self.slot_mut(i as usize).map(|s| &mut s.value)
     }
@@ -282,11 +322,11 @@ impl<M: Model> Arena<M> {
         };
         match state {
             State::New => {
-                self.journal(i, level);
+                self.journal(i, level, true);
                 self.slots[i as usize] = None;
             }
             State::Clean | State::Dirty => {
-                self.journal(i, level);
+                self.journal(i, level, false);
                 if let Some(slot) = self.slot_mut(i as usize) {
                     slot.state = State::Deleted;
                 }
@@ -306,14 +346,14 @@ impl<M: Model> Arena<M> {
             MapEntry::Occupied(mut e) => {
                 let i = *e.get();
                 match self.slots.get_mut(i as usize) {
-                    Some(Some(slot)) => {
+                    Some(Some(slot)) if slot.state != State::Removed => {
                         if slot.expired && slot.state == State::Clean {
                             slot.value = value;
                             slot.expired = false;
                         }
                         i
                     }
-                    // The key of an expunged object: a new slot.
+                    // The key of an expunged or deleted object: a new slot.
                     _ => {
                         let i = self.slots.len() as u32;
                         e.insert(i);
@@ -333,12 +373,12 @@ impl<M: Model> Arena<M> {
 
     /// Replaces the object with fresh values from the database (refresh).
     pub(crate) fn overwrite(&mut self, i: u32, value: M, level: u64) {
-        self.journal(i, level);
+        self.journal(i, level, true);
         self.unindex(i);
         if let Some(slot) = self.slot_mut(i as usize) {
             slot.value = value;
             slot.state = State::Clean;
-            slot.snapshot = None;
+            slot.snapshot = Snapshot::None;
             slot.expired = false;
         }
         self.reindex(i);
@@ -346,29 +386,32 @@ impl<M: Model> Arena<M> {
 
     /// Marks the state after a successful INSERT or UPDATE.
     pub(crate) fn mark_flushed(&mut self, i: u32) {
-        if let Some(slot) = self.slot_mut(i as usize)
+        if let Some(Some(slot)) = self.slots.get_mut(i as usize)
             && slot.state.indexed()
-            && slot
-                .snapshot
-                .as_deref()
+            && self
+                .journal
+                .resolve(&slot.snapshot)
                 .is_none_or(|before| before.key() == slot.value.key())
         {
-            // The key index already has its key.
+            // The key index already has its key; the journal keeps its
+            // copy for a rollback.
             slot.state = State::Clean;
-            slot.snapshot = None;
+            slot.snapshot = Snapshot::None;
             return;
         }
         self.unindex(i);
         if let Some(slot) = self.slot_mut(i as usize) {
             slot.state = State::Clean;
-            slot.snapshot = None;
+            slot.snapshot = Snapshot::None;
         }
         self.reindex(i);
     }
 
-    /// Marks the state after a successful DELETE.
+    /// Marks the state after a successful DELETE. Its key stays in the
+    /// index (where [`lookup`](Arena::lookup) and [`load`](Arena::load)
+    /// see through it) until a rollback restores the row or the index
+    /// sweeps it after the commit: no hashing per deleted row.
     pub(crate) fn mark_removed(&mut self, i: u32) {
-        self.unindex(i);
         if let Some(slot) = self.slot_mut(i as usize) {
             slot.state = State::Removed;
         }
@@ -385,13 +428,9 @@ impl<M: Model> Arena<M> {
     /// them.
     #[inline]
     pub(crate) fn expunge(&mut self, i: u32) -> Option<M> {
-        if !self.journal.is_empty() {
-            for (_, entries) in &mut self.journal {
-                entries.retain(|e| e.slot != i);
-            }
-        }
+        self.journal.forget(i);
         let slot = self.slots.get_mut(i as usize)?.take()?;
-        self.dead_keys += usize::from(slot.state.indexed());
+        self.dead_keys += usize::from(slot.state.keyed());
         Some(slot.value)
     }
 
@@ -453,67 +492,86 @@ impl<M: Model> Arena<M> {
         self.pending = pending;
     }
 
-    /// Undoes everything journaled at level `id`.
+    /// Undoes everything journaled at level `id`, last entry first.
     pub(crate) fn rollback_level(&mut self, id: u64) {
-        if self.journal.last().map(|(l, _)| *l) != Some(id) {
-            return;
-        }
-        let Some((_, entries)) = self.journal.pop() else {
+        let Some(n) = self.journal.innermost_len(id) else {
             return;
         };
-        for saved in entries.into_iter().rev() {
-            let i = saved.slot;
+        for k in (0..n).rev() {
+            let i = self.journal.innermost_slot(k);
+            // Before its entry is taken: the key may be the entry's copy.
             self.unindex(i);
+            let before = self.journal.take_innermost(k);
             let Some(place) = self.slots.get_mut(i as usize) else {
                 continue;
             };
-            *place = saved.before.map(|(value, state, snapshot, expired)| Slot {
-                value,
-                state,
-                snapshot,
-                expired,
-                mark: 0,
-                queued: false,
+            let current = place.take();
+            *place = before.and_then(|b| {
+                // A value-less entry: the value is as it was.
+                let value = b.value.or_else(|| current.map(|c| c.value))?;
+                Some(Slot {
+                    value,
+                    state: b.state,
+                    snapshot: b.snapshot,
+                    expired: b.expired,
+                    mark: 0,
+                    kept: false,
+                    queued: false,
+                })
             });
             self.reindex(i);
             if self.slot(i as usize).is_some_and(|s| s.state.pending()) {
                 self.queue(i);
             }
         }
+        self.journal.pop();
         self.compact_pending();
     }
 
     /// Hands what level `child` journaled to its parent level: a released
     /// savepoint's work is undone with the enclosing transaction.
     pub(crate) fn release_level(&mut self, child: u64, parent: u64) {
-        if self.journal.last().map(|(l, _)| *l) != Some(child) {
-            return;
-        }
-        let Some((_, entries)) = self.journal.pop() else {
-            return;
-        };
-        for e in &entries {
-            if let Some(Some(slot)) = self.slots.get_mut(e.slot as usize) {
-                slot.mark = parent;
+        let slots = &mut self.slots;
+        self.journal.release(child, parent, |i, was, now| {
+            let Some(Some(slot)) = slots.get_mut(i as usize) else {
+                return;
+            };
+            slot.mark = parent;
+            let own = slot.snapshot.same_ref(&was);
+            match now {
+                Ok(now) => {
+                    if own {
+                        slot.snapshot = now;
+                    }
+                }
+                Err(value) => {
+                    // The parent restores the slot by itself.
+                    slot.kept = true;
+                    if own && let Some(v) = value {
+                        slot.snapshot = Snapshot::Own(Box::new(v));
+                    }
+                }
             }
-        }
-        match self.journal.last_mut() {
-            Some((l, parent_entries)) if *l == parent => {
-                let seen: FastMap<u32, ()> = parent_entries.iter().map(|e| (e.slot, ())).collect();
-                parent_entries.extend(entries.into_iter().filter(|e| !seen.contains_key(&e.slot)));
-            }
-            _ => self.journal.push((parent, entries)),
-        }
+        });
     }
 
     /// Ends the transaction: forgets the journal, drops deleted rows, and
     /// expires every persistent object if `expire`.
     pub(crate) fn end_transaction(&mut self, expire: bool) {
-        self.journal.clear();
         for place in &mut self.slots {
             if let Some(slot) = place {
+                if let Snapshot::Journaled { .. } = slot.snapshot {
+                    // (A flush leaves none; keep the value if one did.)
+                    slot.snapshot = match self.journal.resolve(&slot.snapshot) {
+                        Some(v) => Snapshot::Own(Box::new(v.clone())),
+                        None => Snapshot::None,
+                    };
+                }
                 match slot.state {
-                    State::Removed => *place = None,
+                    State::Removed => {
+                        *place = None;
+                        self.dead_keys += 1;
+                    }
                     State::Clean | State::Dirty | State::Deleted => {
                         slot.expired |= expire;
                     }
@@ -521,6 +579,7 @@ impl<M: Model> Arena<M> {
                 }
             }
         }
+        self.journal.clear();
         self.compact_pending();
     }
 

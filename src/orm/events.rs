@@ -155,8 +155,8 @@ pub(crate) fn after_update<M: Model>(arena: &Arena<M>, slots: &[u32]) {
 pub(crate) fn before_delete<M: Model>(arena: &Arena<M>, slots: &[u32]) {
     for &i in slots {
         if let Some(slot) = arena.slot(i as usize) {
-            slot.snapshot
-                .as_deref()
+            arena
+                .snapshot_of(slot)
                 .unwrap_or(&slot.value)
                 .before_delete();
         }

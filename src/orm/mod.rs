@@ -39,6 +39,7 @@ mod identity;
 mod inherit;
 mod joined;
 mod loaders;
+mod journal;
 mod loading;
 mod locking;
 mod model;

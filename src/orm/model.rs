@@ -289,6 +289,12 @@ pub trait ModelRow: 'static {
     /// Appends each referenced value as a cell.
     #[doc(hidden)]
     fn cells<'a>(refs: Self::Refs<'a>, out: &mut Cells<'a>);
+    /// Sets `changed[k]` to whether value `k` of `now` encodes to another
+    /// cell than value `k` of `was` (for as many values as `changed`
+    /// has); returns whether any does. What dirty checking compares,
+    /// without collecting cells.
+    #[doc(hidden)]
+    fn diff(now: Self::Refs<'_>, was: Self::Refs<'_>, changed: &mut [bool]) -> bool;
 }
 
 macro_rules! tuple_model_impls {
@@ -305,6 +311,21 @@ macro_rules! tuple_model_impls {
             fn cells<'a>(refs: Self::Refs<'a>, out: &mut Cells<'a>) {
                 let ($($T,)+) = refs;
                 $(out.push($T.encode());)+
+            }
+            #[allow(non_snake_case)]
+            fn diff(now: Self::Refs<'_>, was: Self::Refs<'_>, changed: &mut [bool]) -> bool {
+                let ($($T,)+) = now;
+                let ($($S,)+) = was;
+                let mut any = false;
+                let mut flags = changed.iter_mut();
+                $(
+                    let differs = $T.encode() != $S.encode();
+                    if let Some(flag) = flags.next() {
+                        *flag = differs;
+                    }
+                    any |= differs;
+                )+
+                any
             }
         }
     };

@@ -200,7 +200,13 @@ impl<'c, C: Connection> Session<'c, C> {
 
     /// Adds several new objects.
     pub fn add_all<M: Model>(&mut self, objects: impl IntoIterator<Item = M>) -> Vec<Handle<M>> {
-        objects.into_iter().map(|m| self.add(m)).collect()
+        let objects = objects.into_iter();
+        let level = self.tx.current();
+        let arena = self.map.arena_mut::<M>();
+        arena.reserve_new(objects.size_hint().0, level);
+        objects
+            .map(|m| Handle::from_index(arena.add(m, level)))
+            .collect()
     }
 
     /// Marks the object for deletion at the next flush. A pending object

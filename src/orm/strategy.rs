@@ -74,7 +74,7 @@ where
                 continue;
             };
             if in_key_order {
-                let key = child.db_key();
+                let key = children.key_of(child);
                 in_key_order = previous.as_ref().is_none_or(|p| *p < key);
                 previous = Some(key);
             }

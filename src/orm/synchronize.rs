@@ -17,6 +17,7 @@
 
 use super::arena::{Arena, State};
 use super::drive::block_on;
+use super::journal::Snapshot;
 use super::identity::{Db, key_names};
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow, push_cells};
 use super::session::{Session, split};
@@ -183,7 +184,7 @@ fn live<M: Model>(arena: &Arena<M>) -> impl Iterator<Item = (u32, &M)> {
     arena.slots.iter().enumerate().filter_map(|(i, s)| {
         let s = s.as_ref()?;
         let held = matches!(s.state, State::Clean | State::Dirty | State::Deleted);
-        (held && !s.expired).then(|| (i as u32, s.snapshot.as_deref().unwrap_or(&s.value)))
+        (held && !s.expired).then(|| (i as u32, arena.snapshot_of(s).unwrap_or(&s.value)))
     })
 }
 
@@ -234,16 +235,26 @@ fn evaluate<M: Model>(
 /// Applies what the statement did to the objects of `arena`.
 fn apply<M: Model>(arena: &mut Arena<M>, changes: Changes, set: &[bool], level: u64) -> Result<()> {
     for (i, fresh) in changes {
-        arena.journal(i, level);
+        arena.journal(i, level, fresh.is_some());
         match fresh {
             None => arena.mark_removed(i),
             Some(fresh) => {
+                // The database's value changes too: a snapshot shared with
+                // the journal (which rollback replays) becomes a copy of
+                // its own.
+                let Some(slot) = arena.slot(i as usize) else {
+                    continue;
+                };
+                let snapshot = match arena.snapshot_of(slot) {
+                    Some(before) => Some(merged(before, &fresh, set)?),
+                    None => None,
+                };
                 let Some(slot) = arena.slot_mut(i as usize) else {
                     continue;
                 };
                 slot.value = merged(&slot.value, &fresh, set)?;
-                if let Some(before) = slot.snapshot.as_deref_mut() {
-                    *before = merged(before, &fresh, set)?;
+                if let Some(snapshot) = snapshot {
+                    slot.snapshot = Snapshot::Own(Box::new(snapshot));
                 }
             }
         }

@@ -7,12 +7,12 @@ use smallvec::SmallVec;
 
 use super::super::arena::{Arena, State};
 use super::super::identity::{Db, key_names};
-use super::super::model::{Cells, KeyFor, Model};
+use super::super::model::{Cells, KeyFor, Model, push_cells};
 use super::super::sql;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::render::NodeTag;
-use crate::schema::Table;
+use crate::schema::{ColumnList, Table};
 use crate::value::ValueRef;
 
 /// The words the SQL cache knows an ORM DELETE of `rows` rows by.
@@ -48,20 +48,34 @@ pub(super) async fn flush_deletes<M: Model, C: Connection>(
     // Each object's key and version as loaded.
     let mut rows: Vec<(M::Key, Option<i64>)> = Vec::with_capacity(deleted.len());
     let mut version_column = None;
+    let names = <M::Columns as ColumnList>::NAMES;
     for &i in &deleted {
-        arena.journal(i, level);
-        let Some(Some(slot)) = arena.slots.get_mut(i as usize) else {
+        arena.journal(i, level, false);
+        let Arena { slots, journal, .. } = &mut *arena;
+        let Some(Some(slot)) = slots.get_mut(i as usize) else {
             continue;
         };
-        let key = slot.db_key();
-        let loaded = match slot.snapshot.as_deref_mut() {
-            Some(before) => before,
-            None => &mut slot.value,
-        };
-        let version = loaded.version().map(|v| {
+        let loaded = journal.resolve(&slot.snapshot);
+        let key = loaded.unwrap_or(&slot.value).key();
+        // The version as loaded: the snapshot's, else the object's own.
+        let version = slot.value.version().map(|v| {
             version_column = Some(v.column());
             *v.value
         });
+        let version = match (version, loaded) {
+            (Some(_), Some(before)) => {
+                let mut cells = Cells::new();
+                push_cells(before, &mut cells);
+                names
+                    .iter()
+                    .position(|n| Some(*n) == version_column)
+                    .and_then(|j| match cells.get(j) {
+                        Some(&ValueRef::Int(v)) => Some(v),
+                        _ => None,
+                    })
+            }
+            (version, _) => version,
+        };
         rows.push((key, version));
     }
     let mut names: SmallVec<[&str; 5]> = key_names::<M>().iter().copied().collect();

@@ -104,9 +104,11 @@ pub(super) async fn flush_inserts<M: Model, C: Connection>(
     if new.is_empty() {
         return Ok(());
     }
+    // Each goes in the key index once inserted.
+    arena.index.reserve(new.len());
     let mut groups: Vec<(Shape, Vec<u32>)> = Vec::new();
     for &i in &new {
-        arena.journal(i, level);
+        arena.journal(i, level, true);
         let Some(Some(slot)) = arena.slots.get_mut(i as usize) else {
             continue;
         };

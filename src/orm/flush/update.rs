@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 
 use super::super::arena::{Arena, State};
 use super::super::identity::{Db, key_names};
-use super::super::model::{Cells, KeyFor, Model, push_cells};
+use super::super::model::{Cells, KeyFor, Model, ModelRow, push_cells};
 use super::super::server_values;
 use super::super::sql::{self, RowMatch};
 use crate::conn::Connection;
@@ -17,24 +17,6 @@ use crate::schema::{ColumnList, Table};
 use crate::value::ValueRef;
 
 type Flags = SmallVec<[bool; 16]>;
-
-/// Whether any cell differs (no allocation up to 16 columns).
-fn differs<M: Model>(now: &M, before: &M) -> bool {
-    let mut a = Cells::new();
-    let mut b = Cells::new();
-    push_cells(now, &mut a);
-    push_cells(before, &mut b);
-    a != b
-}
-
-/// Which cells differ.
-fn diff<M: Model>(now: &M, before: &M) -> Flags {
-    let mut a = Cells::new();
-    let mut b = Cells::new();
-    push_cells(now, &mut a);
-    push_cells(before, &mut b);
-    a.iter().zip(&b).map(|(x, y)| x != y).collect()
-}
 
 /// The changed objects that share one UPDATE statement.
 struct Group {
@@ -49,34 +31,51 @@ struct Group {
 /// UPDATEs the changed columns of every changed object of the arena
 /// (nothing for an object whose values are as loaded), matching each
 /// object's version when the model has one.
+///
+/// Each object is compared with its snapshot value by value, without
+/// collecting cells: before [`Model::before_update`] whether it changed at
+/// all, after it which columns did.
 pub(super) async fn flush_updates<M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
     level: u64,
 ) -> Result<()> {
     let dirty = arena.pending_in(State::Dirty);
+    let names = <M::Columns as ColumnList>::NAMES;
     let mut groups: Vec<Group> = Vec::new();
+    let mut changed: Flags = smallvec::smallvec![false; names.len()];
     for &i in &dirty {
-        arena.journal(i, level);
-        let Some(Some(slot)) = arena.slots.get_mut(i as usize) else {
+        arena.journal(i, level, true);
+        let Arena { slots, journal, .. } = &mut *arena;
+        let Some(Some(slot)) = slots.get_mut(i as usize) else {
             continue;
         };
-        let Some(before) = slot.snapshot.as_deref_mut() else {
+        let Some(before) = journal.resolve(&slot.snapshot) else {
             arena.mark_flushed(i);
             continue;
         };
-        if !differs(&slot.value, before) {
+        if !M::Row::diff(slot.value.values(), before.values(), &mut []) {
             arena.mark_flushed(i);
             continue;
         }
         slot.value.before_update();
-        let old_version = before.version().map(|v| *v.value);
         let mut version = None;
-        if let (Some(old), Some(v)) = (old_version, slot.value.version()) {
-            *v.value = old + 1;
-            version = Some(v.column());
+        let mut old_version = None;
+        if let Some(v) = slot.value.version() {
+            let column = v.column();
+            let mut was = Cells::new();
+            push_cells(before, &mut was);
+            if let Some(&ValueRef::Int(old)) = names
+                .iter()
+                .position(|n| *n == column)
+                .and_then(|j| was.get(j))
+            {
+                *v.value = old + 1;
+                version = Some(column);
+                old_version = Some(old);
+            }
         }
-        let changed = diff(&slot.value, before);
+        M::Row::diff(slot.value.values(), before.values(), &mut changed);
         let group = match groups
             .iter_mut()
             .position(|g| g.changed == changed && g.version == version)
@@ -84,7 +83,7 @@ pub(super) async fn flush_updates<M: Model, C: Connection>(
             Some(p) => &mut groups[p],
             None => {
                 groups.push(Group {
-                    changed,
+                    changed: changed.clone(),
                     version,
                     slots: Vec::new(),
                     old_versions: Vec::new(),
@@ -94,8 +93,8 @@ pub(super) async fn flush_updates<M: Model, C: Connection>(
             }
         };
         group.slots.push(i);
-        if version.is_some() {
-            group.old_versions.push(old_version.unwrap_or_default());
+        if let Some(old) = old_version {
+            group.old_versions.push(old);
         }
     }
     for g in &groups {
@@ -142,7 +141,7 @@ async fn update_group<M: Model, C: Connection>(
     let keys: Vec<M::Key> = g
         .slots
         .iter()
-        .filter_map(|&i| arena.slot(i as usize).map(|s| s.db_key()))
+        .filter_map(|&i| arena.slot(i as usize).map(|s| arena.key_of(s)))
         .collect();
     let set = g.changed.iter().filter(|c| **c).count();
     // [server values] `Model::on_update`: SQL set after the changed
