@@ -13,7 +13,8 @@
 //! nor a warm-up run ([`set_warming`]: statements prepared, caches warm).
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
 
 use diesel::prelude::*;
 use mysql::prelude::Queryable;
@@ -24,6 +25,14 @@ use crate::diesel_impl::dsl::users as dusers;
 use crate::{NewUser, User};
 
 static WARMING: AtomicBool = AtomicBool::new(false);
+/// Nanoseconds spent in the measured parts (not warming up) so far.
+static MEASURED_NANOS: AtomicU64 = AtomicU64::new(0);
+
+/// The wall-clock time spent in [`measured`] parts so far (warm-up runs
+/// excluded): what `profile`'s `PROFILE_TIME` prints for a write shape.
+pub fn measured_time() -> std::time::Duration {
+    std::time::Duration::from_nanos(MEASURED_NANOS.load(Ordering::Relaxed))
+}
 
 /// Whether the write shapes run next are warm-up runs (not `counted`).
 pub fn set_warming(on: bool) {
@@ -37,7 +46,11 @@ pub fn measured<T>(f: impl FnOnce() -> T) -> T {
     if WARMING.load(Ordering::Relaxed) {
         black_box(f())
     } else {
-        counted(f)
+        let start = Instant::now();
+        let out = counted(f);
+        let nanos = start.elapsed().as_nanos() as u64;
+        MEASURED_NANOS.fetch_add(nanos, Ordering::Relaxed);
+        out
     }
 }
 
