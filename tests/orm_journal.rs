@@ -41,13 +41,19 @@ fn edits_after_a_flush_roll_back_to_the_commit<B: Backend>(engine: &Engine<B>) -
 
     s[a].email = Some("one".into());
     s.flush()?;
-    assert_eq!(rows(s.connection())?, [row("ann", Some("one")), row("ben", None)]);
+    assert_eq!(
+        rows(s.connection())?,
+        [row("ann", Some("one")), row("ben", None)]
+    );
     // A second edit after the flush: compared with what the flush wrote.
     s[a].name = "anna".into();
     let before = s.statement_count();
     s.flush()?;
     assert_eq!(s.statement_count() - before, 1, "one UPDATE");
-    assert_eq!(rows(s.connection())?, [row("anna", Some("one")), row("ben", None)]);
+    assert_eq!(
+        rows(s.connection())?,
+        [row("anna", Some("one")), row("ben", None)]
+    );
     // Unchanged after a mutable borrow: no statement.
     let _ = &mut s[b];
     let before = s.statement_count();
@@ -143,7 +149,10 @@ fn savepoints_keep_the_shared_copies<B: Backend>(engine: &Engine<B>) -> Result<(
     s[b].name = "benny".into();
     s.release(sp)?;
     s.commit()?;
-    assert_eq!(rows(s.connection())?, [row("ann", None), row("benny", None)]);
+    assert_eq!(
+        rows(s.connection())?,
+        [row("ann", None), row("benny", None)]
+    );
     Ok(())
 }
 

@@ -13,9 +13,9 @@
 
 use std::any::TypeId;
 
-use super::drive::block_on;
 use super::arena::FastMap;
 use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::{IdentityMap, key_names};
 use super::inherit::{Discriminator, write_where};

@@ -245,10 +245,7 @@ impl<M: Clone> Journal<M> {
                 continue;
             }
             let old = e.before.as_ref().map_or(NO_VALUE, |b| b.value);
-            let value = level
-                .values
-                .get_mut(old as usize)
-                .and_then(Option::take);
+            let value = level.values.get_mut(old as usize).and_then(Option::take);
             let was = Snapshot::Journaled {
                 depth: child_depth,
                 value: old,

@@ -2,8 +2,8 @@
 //! attaching and detaching children, linking many-to-many.
 
 use super::arena::State;
-use super::drive::block_on;
 use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::IdentityMap;
 use super::loading::{Coll, alive};
@@ -29,7 +29,10 @@ impl<C: Connection> Session<'_, C> {
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        let loaded = matches!(self.rels.children::<P, Ch>().colls.get(parent.index()), Coll::Loaded(_));
+        let loaded = matches!(
+            self.rels.children::<P, Ch>().colls.get(parent.index()),
+            Coll::Loaded(_)
+        );
         let handles = block_on(self.unit().related(parent))?;
         if !loaded {
             let children: Vec<u32> = handles.iter().map(|h| h.index()).collect();
@@ -78,7 +81,10 @@ impl<C: Connection> Session<'_, C> {
         L: ManyToMany<R>,
         R: Model,
     {
-        let loaded = matches!(self.rels.links::<L, R>().colls.get(source.index()), Coll::Loaded(_));
+        let loaded = matches!(
+            self.rels.links::<L, R>().colls.get(source.index()),
+            Coll::Loaded(_)
+        );
         let handles = block_on(self.unit().linked(source))?;
         if !loaded {
             let targets: Vec<u32> = handles.iter().map(|h| h.index()).collect();

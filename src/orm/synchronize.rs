@@ -17,8 +17,8 @@
 
 use super::arena::{Arena, State};
 use super::drive::block_on;
-use super::journal::Snapshot;
 use super::identity::{Db, key_names};
+use super::journal::Snapshot;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow, push_cells};
 use super::session::{Session, split};
 use super::sql;
@@ -445,7 +445,10 @@ impl<C: Connection> Session<'_, C> {
             })?),
         };
         let (n, changes) = match evaluated {
-            Some(changes) => (block_on(db.execute(&statement.to_sql(db.dialect())?))?, changes),
+            Some(changes) => (
+                block_on(db.execute(&statement.to_sql(db.dialect())?))?,
+                changes,
+            ),
             None => fetch::<M, C, _>(arena, &mut db, statement, &parts, batch)?,
         };
         apply(arena, changes, &set, level)?;

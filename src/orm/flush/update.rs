@@ -148,10 +148,8 @@ async fn update_group<M: Model, C: Connection>(
     // columns, its binds the same in every run.
     let d = db.dialect();
     let on_update = server_values::on_update_for::<M>(names, &g.changed);
-    let on_update: Vec<(&'static str, &(dyn Render + Send + Sync))> = on_update
-        .iter()
-        .map(|(c, v)| (*c, &**v))
-        .collect();
+    let on_update: Vec<(&'static str, &(dyn Render + Send + Sync))> =
+        on_update.iter().map(|(c, v)| (*c, &**v)).collect();
     let extra = {
         let mut w = SqlWriter::new(d);
         server_values::write_set(&mut w, &on_update);
