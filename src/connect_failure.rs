@@ -111,21 +111,40 @@ impl Error {
 
 /// What the pool's background connection attempts last said, shared by
 /// the pool's error and event handlers and the engine: the kind and text
-/// of a permanent failure, `None` after a success or a transient failure.
+/// of a permanent failure (`None` after a success or a transient failure),
+/// and how many attempts have failed so far.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct LastFailure(Arc<Mutex<Option<(ConnectFailureKind, String)>>>);
+pub(crate) struct LastFailure(Arc<Mutex<Failures>>);
+
+#[derive(Debug, Default)]
+struct Failures {
+    last: Option<(ConnectFailureKind, String)>,
+    failed: u64,
+}
 
 impl LastFailure {
-    fn set(&self, value: Option<(ConnectFailureKind, String)>) {
-        if let Ok(mut last) = self.0.lock() {
-            *last = value;
+    fn set(&self, value: Option<(ConnectFailureKind, String)>, failed: bool) {
+        if let Ok(mut f) = self.0.lock() {
+            f.last = value;
+            f.failed += u64::from(failed);
         }
     }
 
-    /// The permanent failure of the last attempt, as an error.
-    pub(crate) fn error(&self) -> Option<Error> {
-        let last = self.0.lock().ok()?;
-        last.as_ref()
+    /// How many of the pool's attempts have failed so far.
+    pub(crate) fn failed_attempts(&self) -> u64 {
+        self.0.lock().map_or(0, |f| f.failed)
+    }
+
+    /// The permanent failure of the last attempt, as an error, if that
+    /// attempt failed after the first `failed` ones: a failure recorded
+    /// before a wait began may be stale (the server may be back).
+    pub(crate) fn error_after(&self, failed: u64) -> Option<Error> {
+        let f = self.0.lock().ok()?;
+        if f.failed <= failed {
+            return None;
+        }
+        f.last
+            .as_ref()
             .map(|(kind, text)| ConnectFailure::error(*kind, text.clone()))
     }
 }
@@ -137,12 +156,13 @@ impl r2d2::HandleError<Error> for LastFailure {
             error
                 .connect_failure()
                 .map(|f| (f.kind, f.source.to_string())),
+            true,
         );
     }
 }
 
 impl r2d2::HandleEvent for LastFailure {
     fn handle_acquire(&self, _: r2d2::event::AcquireEvent) {
-        self.set(None);
+        self.set(None, false);
     }
 }

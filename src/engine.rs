@@ -409,22 +409,27 @@ impl<B: Backend> Engine<B> {
         Ok(conn)
     }
 
-    /// Waits up to the pool's timeout for a connection, but returns at
-    /// once the [`ConnectFailure`](crate::ConnectFailure) of a server that
-    /// refuses new connections for good while the pool holds none that
-    /// could come back.
+    /// Waits up to the pool's timeout for a connection, but returns the
+    /// [`ConnectFailure`](crate::ConnectFailure) of a server that refuses
+    /// new connections for good as soon as one of the pool's attempts
+    /// made during the wait is refused so, while the pool holds no
+    /// connection that could come back. (A refusal recorded before the
+    /// wait is not trusted: the server may have come back since.)
     fn wait_for_connection(&self) -> Result<r2d2::PooledConnection<B::Manager>> {
         let timeout = self.pool.connection_timeout();
         let start = Instant::now();
         // Each slice takes the pool's last error: keep the latest one.
         let mut message = String::new();
+        // Only a failure of an attempt made while waiting counts: one from
+        // before may be stale (a server that was down and is back).
+        let failed_before = self.failure.failed_attempts();
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             match self.pool.get_timeout(left.min(FAIL_FAST_POLL)) {
                 Ok(conn) => return Ok(conn),
                 Err(e) => {
                     if self.pool.state().connections == 0
-                        && let Some(failure) = self.failure.error()
+                        && let Some(failure) = self.failure.error_after(failed_before)
                     {
                         return Err(failure);
                     }
