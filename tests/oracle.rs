@@ -48,6 +48,11 @@
 //! - No NUL in strings (PostgreSQL text cannot hold it).
 //! - MariaDB assigns SET columns left to right: a SET value never reads a
 //!   column the same UPDATE assigns.
+//! - SQLite (the reference) folds `x IN ()` to a constant before deciding
+//!   which query an aggregate over it belongs to, so the printer writes an
+//!   empty list as `(x IS NULL AND 1 = 0)` (false, still reading `x`;
+//!   SQLite folds `AND 0` too, and a folded GROUP BY term reads as a
+//!   column position).
 //! - SQLite (the reference) evaluates a SET value's subquery over rows the
 //!   UPDATE has already changed: an UPDATE ... FROM never reads its target
 //!   through an alias (a DELETE ... USING may).

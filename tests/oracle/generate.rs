@@ -393,10 +393,13 @@ impl<'a> Gen<'a> {
             // MariaDB evaluates a SET value's subquery over the rows the
             // UPDATE has already changed: none reads the target there; nor
             // in a multi-table write, where it refuses them (error 1093, and
-            // the library's typed error before that).
+            // the library's typed error before that). Nor in the SET of
+            // an UPDATE ... FROM anywhere: the reference nests that value
+            // in a subquery, and SQLite then reads rows already updated.
             Some(t)
                 if self.schema.tables.len() > 1
                     && (self.ex.has("dml_subquery_on_target")
+                        || (self.in_set && self.multi_write)
                         || (self.mysql && (self.in_set || self.multi_write))) =>
             {
                 loop {

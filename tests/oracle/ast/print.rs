@@ -55,6 +55,16 @@ pub fn print_expr(e: &E) -> String {
                 if *not { "NOT " } else { "" }
             )
         }
+        E::InList(a, vals, not, _) if vals.is_empty() => {
+            // SQLite reads `x IN ()` as a constant before it decides which
+            // query an aggregate over it belongs to (the innermost whose
+            // columns it reads): say "false, reading x" instead.
+            let x = print_expr(a);
+            match not {
+                true => format!("(NOT ({x} IS NULL AND 1 = 0))"),
+                false => format!("({x} IS NULL AND 1 = 0)"),
+            }
+        }
         E::InList(a, vals, not, _) => {
             let vals: Vec<String> = vals.iter().map(lit).collect();
             let not = if *not { "NOT " } else { "" };
