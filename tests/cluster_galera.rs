@@ -79,8 +79,18 @@ fn a_certification_conflict_is_a_retryable_conflict_and_is_retried() -> Result<(
     };
     let table = "galera_conflict";
     create_accounts(&nodes[0], table, 1, 100)?;
-    let mut first = nodes[0].connect()?;
-    let mut second = nodes[1].connect()?;
+    // Every statement waits until its node has applied what the cluster
+    // committed before it (wsrep_sync_wait: reads 1 + UPDATE/DELETE 2), so
+    // the only conflict is the one staged below: without it, node 2 could
+    // still be applying the INSERT when its UPDATE runs, and the applier
+    // aborts that local transaction instead (a deadlock on its COMMIT).
+    let causal = |engine: &Engine<Mysql>| -> Result<_> {
+        let mut conn = engine.connect()?;
+        conn.batch_execute("SET SESSION wsrep_sync_wait = 3")?;
+        Ok(conn)
+    };
+    let mut first = causal(&nodes[0])?;
+    let mut second = causal(&nodes[1])?;
 
     // Two nodes change the same row; the second commits first, so the
     // first one's COMMIT loses certification.
@@ -98,8 +108,9 @@ fn a_certification_conflict_is_a_retryable_conflict_and_is_retried() -> Result<(
     drop(first);
 
     // The same interleaving under transaction_with_retry: the first
-    // attempt conflicts, the second commits.
-    let mut first = nodes[0].connect()?;
+    // attempt conflicts, the second commits (its UPDATE waits until node 1
+    // has applied the winner's write set, so it cannot conflict again).
+    let mut first = causal(&nodes[0])?;
     let mut attempts = 0;
     let policy = RetryPolicy::default()
         .attempts(5)
