@@ -71,29 +71,22 @@ pub(crate) struct Config {
 /// session rolls back).
 ///
 /// ```
-/// # use sqlalgebra::prelude::*;
-/// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
-/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (Id, Name); type PrimaryKey = Id; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Name;
-/// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; const AUTOINCREMENT: bool = true; }
-/// # impl Column for Name { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
-/// # #[derive(Clone, Debug)] pub struct User { id: i64, name: String }
-/// # impl Model for User {
-/// #     type Table = Users; type Columns = (Id, Name); type Row = (i64, String); type Key = i64;
-/// #     fn from_row((id, name): Self::Row) -> Self { User { id, name } }
-/// #     fn values(&self) -> (&i64, &String) { (&self.id, &self.name) }
-/// #     fn key(&self) -> i64 { self.id }
-/// #     fn set_generated_key(&mut self, id: i64) { self.id = id; }
-/// # }
-/// let mut s = Session::new(conn);
-/// let bob = s.add(User { id: 0, name: "bob".into() });
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// let mut s = Session::new(&mut conn);
+/// let bob = s.add(User { id: 0, name: "bob".into(), status: "new".into() });
 /// s.flush()?;                                  // INSERT; bob's id is filled in
 /// let same = s.get::<User>(s[bob].id)?;        // no SQL: it is in the map
 /// assert_eq!(same, Some(bob));
 /// s[bob].name = "robert".into();               // marks it dirty
 /// s.commit()?;                                 // UPDATE "users" SET "name" = ? ...
+/// drop(s);
+/// let names: Vec<String> = select(users::Name).load(&mut conn)?;
+/// assert_eq!(names, ["robert"]);
 /// # Ok(()) }
 /// ```
 pub struct Session<'c, C: Connection> {
@@ -652,31 +645,23 @@ impl<'c, C: Connection> Session<'c, C> {
     /// objects from a unit of work without cloning them.
     ///
     /// ```
-    /// # use sqlalgebra::prelude::*;
-    /// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
-    /// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (Id, Name); type PrimaryKey = Id; }
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Name;
-    /// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
-    /// # impl Column for Name { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
-    /// # #[derive(Clone, Debug)] pub struct User { id: i64, name: String }
-    /// # impl Model for User {
-    /// #     type Table = Users; type Columns = (Id, Name); type Row = (i64, String); type Key = i64;
-    /// #     fn from_row((id, name): Self::Row) -> Self { User { id, name } }
-    /// #     fn values(&self) -> (&i64, &String) { (&self.id, &self.name) }
-    /// #     fn key(&self) -> i64 { self.id }
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for name in ["ann", "bob"] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set("new"))).execute(&mut conn)?;
     /// # }
-    /// let mut s = Session::new(conn);
-    /// let handles = s.query::<User>().all()?;
-    /// if let Some(&first) = handles.first() {
-    ///     let user: User = s.take(first);
-    ///     assert!(!s.contains(first));
-    /// #   let _ = user;
-    /// }
+    /// let mut s = Session::new(&mut conn);
+    /// let handles = s.query::<User>().order_by(users::Id.asc()).all()?;
+    /// let first: User = s.take(handles[0]);
+    /// assert_eq!(first.name, "ann");
+    /// assert!(!s.contains(handles[0]));
     /// let rest: Vec<User> = s.take_all(handles.into_iter().skip(1));
+    /// assert_eq!(rest[0].name, "bob");
     /// assert_eq!(s.count::<User>(), 0);
-    /// # let _ = rest;
     /// # Ok(()) }
     /// ```
     ///
@@ -842,27 +827,24 @@ impl<'c, C: Connection> Session<'c, C> {
     /// filters, ordering, limits and joins.
     ///
     /// ```
-    /// # use sqlalgebra::prelude::*;
-    /// # fn demo<C: Connection>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
-    /// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (Id, Name); type PrimaryKey = Id; }
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Id;
-    /// # #[derive(Clone, Copy, Debug, Default)] pub struct Name;
-    /// # impl Column for Id { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
-    /// # impl Column for Name { type Table = Users; type SqlType = Text; const NAME: &'static str = "name"; }
-    /// # #[derive(Clone, Debug)] pub struct User { id: i64, name: String }
-    /// # impl Model for User {
-    /// #     type Table = Users; type Columns = (Id, Name); type Row = (i64, String); type Key = i64;
-    /// #     fn from_row((id, name): Self::Row) -> Self { User { id, name } }
-    /// #     fn values(&self) -> (&i64, &String) { (&self.id, &self.name) }
-    /// #     fn key(&self) -> i64 { self.id }
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for name in ["ann", "bob", "al"] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set("new"))).execute(&mut conn)?;
     /// # }
+    /// let mut s = Session::new(&mut conn);
     /// let some: Vec<Handle<User>> = s
     ///     .query::<User>()
-    ///     .filter(Name.like("a%"))
-    ///     .order_by(Name.desc())
+    ///     .filter(users::Name.like("a%"))
+    ///     .order_by(users::Name.desc())
     ///     .limit(10)
     ///     .all()?;
+    /// let names: Vec<&str> = some.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["ann", "al"]);
     /// # Ok(()) }
     /// ```
     pub fn query<M: Model>(&mut self) -> ModelQuery<'_, 'c, C, M> {

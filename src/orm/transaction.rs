@@ -13,10 +13,19 @@ use crate::error::{Error, Result};
 /// with [`Session::release`] or [`Session::rollback_to`].
 ///
 /// ```
-/// # fn demo<C: sqlalgebra::Connection>(s: &mut sqlalgebra::orm::Session<'_, C>) -> sqlalgebra::Result<()> {
-/// let sp = s.begin_nested()?;     // SAVEPOINT
-/// // ... changes that may be undone alone ...
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// let mut s = Session::new(&mut conn);
+/// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+/// let sp = s.begin_nested()?;     // INSERT ann, SAVEPOINT
+/// s[ann].status = "gone".into();  // changes that may be undone alone
+/// s.flush()?;
 /// s.rollback_to(sp)?;             // ROLLBACK TO SAVEPOINT; objects are as before
+/// assert_eq!(s[ann].status, "new");
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
