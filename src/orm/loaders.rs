@@ -53,52 +53,34 @@ impl<'c, C: Connection> Loader<'c, C> {
 /// selectin under a selectin loader.
 ///
 /// ```
-/// # use sqlalgebra::prelude::*;
-/// # use sqlalgebra::schema::ForeignKey;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
-/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
-/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Posts;
-/// # impl Table for Posts { const NAME: &'static str = "posts"; type Columns = (PostId, PostUser); type PrimaryKey = PostId; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct PostId;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct PostUser;
-/// # impl Column for PostId { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "id"; }
-/// # impl Column for PostUser { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Comments;
-/// # impl Table for Comments { const NAME: &'static str = "comments"; type Columns = (CommentId, CommentPost); type PrimaryKey = CommentId; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct CommentId;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct CommentPost;
-/// # impl Column for CommentId { type Table = Comments; type SqlType = BigInt; const NAME: &'static str = "id"; }
-/// # impl Column for CommentPost { type Table = Comments; type SqlType = BigInt; const NAME: &'static str = "post_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<PostId>()); }
-/// # #[derive(Clone)] pub struct User { id: i64 }
-/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
-/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
-/// # #[derive(Clone)] pub struct Post { id: i64, user_id: i64 }
-/// # impl Model for Post { type Table = Posts; type Columns = (PostId, PostUser); type Row = (i64, i64); type Key = i64;
-/// #     fn from_row((id, user_id): Self::Row) -> Self { Post { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
-/// # #[derive(Clone)] pub struct Comment { id: i64, post_id: i64 }
-/// # impl Model for Comment { type Table = Comments; type Columns = (CommentId, CommentPost); type Row = (i64, i64); type Key = i64;
-/// #     fn from_row((id, post_id): Self::Row) -> Self { Comment { id, post_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.post_id) } fn key(&self) -> i64 { self.id } }
-/// # impl BelongsTo<User> for Post { type ForeignKey = PostUser;
-/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) } fn set_parent_key(&mut self, key: i64) { self.user_id = key; } }
-/// # impl BelongsTo<Post> for Comment { type ForeignKey = CommentPost;
-/// #     fn parent_key(&self) -> Option<i64> { Some(self.post_id) } fn set_parent_key(&mut self, key: i64) { self.post_id = key; } }
-/// # impl HasMany<Post> for User {}
-/// # impl HasMany<Comment> for Post {}
-/// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
-/// let mut s = Session::new(conn);
-/// // Three statements: the users, their posts, and those posts' comments.
-/// let users = s
-///     .query::<User>()
-///     .selectin_children_with::<Post>(|posts| posts.selectin_children::<Comment>())
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// # for name in ["ann", "bob"] {
+/// #     insert_into(Users).values((users::Name.set(name), users::Status.set("new"))).execute(&mut conn)?;
+/// #     insert_into(Profiles).values((profiles::UserId.set(if name == "ann" { 1 } else { 2 }), profiles::Bio.set(None::<&str>))).execute(&mut conn)?;
+/// # }
+/// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+/// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+/// # }
+/// let mut s = Session::new(&mut conn);
+/// // Three statements: the profiles, their users, and those users' addresses.
+/// let profiles = s
+///     .query::<Profile>()
+///     .selectin_parents_with::<User>(|users| users.selectin_children::<Address>())
 ///     .all()?;
-/// for u in users {
-///     for p in s.related::<User, Post>(u)? {
-///         let comments = s.related::<Post, Comment>(p)?; // no SQL
-///         # let _ = comments;
+/// let mut emails = Vec::new();
+/// for p in profiles {
+///     let user = s.parent::<Profile, User>(p)?.expect("every profile has a user");
+///     for a in s.related::<User, Address>(user)? {
+///         emails.push(s[a].email.clone()); // no SQL
 ///     }
 /// }
+/// assert_eq!(emails, ["ann@home", "ann@work", "bob@home"]);
+/// assert_eq!(s.statement_count(), 3);
 /// # Ok(()) }
 /// ```
 #[must_use = "loaders do nothing unless returned to the query"]
