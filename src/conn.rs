@@ -173,6 +173,15 @@ pub trait Connection: Send {
     /// the text where it is, and to find what they prepared for it by
     /// [`SqlId::slot`] rather than by its text.
     ///
+    /// ```
+    /// # fn demo<C: sqlalgebra::Connection>(conn: &mut C, id: sqlalgebra::render::SqlId) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::value::ValueRef;
+    /// // `id` names `UPDATE "t" SET "n" = ? WHERE "t"."id" = ?` in the cache.
+    /// let changed = conn.execute_cached(id, &[ValueRef::Text("a"), ValueRef::Int(1)])?;
+    /// assert!(changed <= 1);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidStatement`] when the cache holds no text under `id`;
     /// otherwise as [`execute_sql`](Connection::execute_sql).
@@ -185,6 +194,19 @@ pub trait Connection: Send {
     /// connection's [`sql_cache`](Connection::sql_cache) holds under `id`,
     /// as [`execute_cached`](Connection::execute_cached) is for
     /// [`execute_sql`](Connection::execute_sql).
+    ///
+    /// ```
+    /// # fn demo<C: sqlalgebra::Connection>(conn: &mut C, id: sqlalgebra::render::SqlId) -> sqlalgebra::Result<()> {
+    /// use sqlalgebra::value::{Row, ValueRef};
+    /// // `id` names `SELECT "t"."n" FROM "t" WHERE "t"."id" > ?` in the cache.
+    /// let mut first = None;
+    /// conn.query_cached(id, &[ValueRef::Int(0)], |row| {
+    ///     first = Some(row.len());
+    ///     Ok(false) // one row is enough
+    /// })?;
+    /// assert!(first.is_none_or(|columns| columns == 1));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidStatement`] when the cache holds no text under `id`;
@@ -506,6 +528,27 @@ pub trait Connection: Send {
     /// [`CommitInDoubt`] (not retryable: it may have
     /// been committed).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let id = conn.transaction(|c| {
+    ///     insert_into(Tags).values(tags::Name.set("kept")).execute(c)?;
+    ///     c.last_insert_id()
+    /// })?; // COMMIT
+    /// assert_eq!(id, Some(1));
+    /// let failed: Result<(), sqlalgebra::BoxError> = conn.transaction(|c| {
+    ///     insert_into(Tags).values(tags::Name.set("undone")).execute(c)?;
+    ///     Err("changed my mind".into())
+    /// }); // ROLLBACK
+    /// assert!(failed.is_err());
+    /// assert_eq!(select(tags::Name).load::<String, _>(&mut conn)?, ["kept"]);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// Whatever `f` returns, or a failure to begin or commit; a failure to
     /// roll back after `f` failed, unless it is a lost connection.
@@ -578,6 +621,23 @@ pub fn begin_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 /// SAVEPOINT` inside a transaction). A failed `COMMIT` is rolled back, and
 /// the level is closed either way.
 ///
+/// ```
+/// use sqlalgebra::conn::{begin_transaction, commit_transaction};
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// begin_transaction(&mut conn)?;   // BEGIN
+/// insert_into(Tags).values(tags::Name.set("red")).execute(&mut conn)?;
+/// commit_transaction(&mut conn)?;  // COMMIT
+/// assert_eq!(*conn.transaction_depth(), 0);
+/// assert!(commit_transaction(&mut conn).is_err()); // none open
+/// assert_eq!(select(tags::Name).load::<String, _>(&mut conn)?, ["red"]);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// [`Error::Transaction`] when no transaction is open; the database's error
 /// when it refuses to commit. A connection lost during `COMMIT` is an
@@ -596,6 +656,24 @@ pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 
 /// Rolls back the innermost open transaction level (`ROLLBACK`, or
 /// `ROLLBACK TO SAVEPOINT` + `RELEASE SAVEPOINT` inside a transaction).
+///
+/// ```
+/// use sqlalgebra::conn::{begin_transaction, commit_transaction, rollback_transaction};
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// begin_transaction(&mut conn)?;   // BEGIN
+/// insert_into(Tags).values(tags::Name.set("red")).execute(&mut conn)?;
+/// begin_transaction(&mut conn)?;   // SAVEPOINT
+/// insert_into(Tags).values(tags::Name.set("blue")).execute(&mut conn)?;
+/// rollback_transaction(&mut conn)?; // ROLLBACK TO SAVEPOINT: blue is gone
+/// commit_transaction(&mut conn)?;   // COMMIT
+/// assert_eq!(select(tags::Name).load::<String, _>(&mut conn)?, ["red"]);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// [`Error::Transaction`] when no transaction is open or the rollback

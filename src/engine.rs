@@ -19,6 +19,25 @@ const FAIL_FAST_POLL: Duration = Duration::from_millis(50);
 /// A database backend: its connection type and how the pool makes them.
 ///
 /// Each dialect crate implements it (`sqlalgebra_sqlite::Sqlite`, ...).
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::engine::Backend;
+/// # use sqlalgebra::orm::doc_models::*;
+/// // Code written once for every backend: the query runs on any of them.
+/// fn tag_names<B: Backend>(engine: &Engine<B>) -> sqlalgebra::Result<Vec<String>> {
+///     let mut conn = engine.connect()?;
+///     select(tags::Name).order_by(tags::Name.asc()).load(&mut conn)
+/// }
+/// # fn main() -> sqlalgebra::Result<()> {
+/// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// let mut conn = engine.connect()?;
+/// create_all::<AllTables>(&mut conn)?;
+/// insert_into(Tags).values(vec![tags::Name.set("red"), tags::Name.set("blue")]).execute(&mut conn)?;
+/// drop(conn);
+/// assert_eq!(tag_names(&engine)?, ["blue", "red"]);
+/// # Ok(()) }
+/// ```
 pub trait Backend: Send + Sync + 'static {
     /// A connection of this backend.
     type Connection: Connection + Send + 'static;
@@ -154,14 +173,36 @@ impl PoolOptions {
     /// Logs every statement and its binds through the `log` facade
     /// (target `sqlalgebra::echo`, level info).
     ///
+    /// A logger must be installed for the lines to show (an application
+    /// installs env_logger, or tracing's log bridge); this one keeps them:
+    ///
     /// ```
     /// use sqlalgebra::prelude::*;
+    /// use std::sync::Mutex;
     /// # use sqlalgebra::orm::doc_models::*;
-    /// // A logger (env_logger, tracing's log bridge...) must be installed for the
-    /// // lines to show; without one, echo costs a formatted string per statement.
+    /// struct Lines(Mutex<Vec<String>>);
+    /// impl log::Log for Lines {
+    ///     fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+    ///         m.target() == "sqlalgebra::echo"
+    ///     }
+    ///     fn log(&self, r: &log::Record<'_>) {
+    ///         if self.enabled(r.metadata()) {
+    ///             self.0.lock().unwrap().push(r.args().to_string());
+    ///         }
+    ///     }
+    ///     fn flush(&self) {}
+    /// }
+    /// static LINES: Lines = Lines(Mutex::new(Vec::new()));
+    /// log::set_logger(&LINES).expect("the only logger");
+    /// log::set_max_level(log::LevelFilter::Info);
+    ///
     /// let engine = sqlalgebra_sqlite::Sqlite::memory_with(&PoolOptions::default().echo(true))?;
     /// let mut conn = engine.connect()?;
-    /// create_all::<Users>(&mut conn)?; // logs the CREATE TABLE
+    /// create_all::<Users>(&mut conn)?;
+    /// select(users::Name).filter(users::Id.eq(1)).load::<String, _>(&mut conn)?;
+    /// let lines = LINES.0.lock().unwrap();
+    /// assert!(lines.iter().any(|l| l.starts_with(r#"CREATE TABLE IF NOT EXISTS "users""#)));
+    /// assert!(lines.iter().any(|l| l.ends_with(r#"WHERE "users"."id" = ? [Int(1)]"#)));
     /// # Ok::<(), sqlalgebra::Error>(())
     /// ```
     #[must_use]
@@ -307,6 +348,17 @@ impl<B: Backend> Engine<B> {
     /// [`connect_failure`](Error::connect_failure) says why: wrong
     /// password, unknown database, connection refused), else after the
     /// pool's timeout.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra_sqlite::{Sqlite, SqliteManager, Target};
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let manager = SqliteManager::new(Target::Memory("engine_build_example".into()))?;
+    /// let engine: Engine<Sqlite> = Engine::build(manager, &PoolOptions::default().size(2))?;
+    /// let one: i64 = select(bind::<BigInt, _>(1)).get(&mut engine.connect()?)?;
+    /// assert_eq!(one, 1);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When no connection can be opened within the timeout, or one is
@@ -476,6 +528,20 @@ impl<B: Backend> Engine<B> {
 }
 
 /// A connection checked out of an [`Engine`]; returned to the pool on drop.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra_sqlite::{Sqlite, SqliteConnection};
+/// # fn main() -> sqlalgebra::Result<()> {
+/// let engine = Sqlite::memory_with(&PoolOptions::default().size(1).overflow(0))?;
+/// let mut conn: sqlalgebra::Pooled<Sqlite> = engine.connect()?;
+/// conn.batch_execute("CREATE TABLE t (n INTEGER)")?; // a `Connection` itself
+/// let _backend: &mut SqliteConnection = &mut conn;     // and the backend's, by deref
+/// drop(conn); // back in the pool: the pool's only connection is free again
+/// let mut again = engine.connect()?;
+/// assert_eq!(again.execute_sql("INSERT INTO t (n) VALUES (1)", &[])?, 1);
+/// # Ok(()) }
+/// ```
 pub struct Pooled<B: Backend> {
     conn: r2d2::PooledConnection<B::Manager>,
     echo: bool,

@@ -176,6 +176,21 @@ impl<C: Connection + 'static> Hooked<C> {
 
     /// Calls `hook` before every statement is sent from now on, with its
     /// SQL and binds (after the hooks added before it).
+    ///
+    /// ```
+    /// use sqlalgebra::hooks::Hooked;
+    /// use sqlalgebra::prelude::*;
+    /// use std::sync::{Arc, Mutex};
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = Hooked::new(sqlalgebra_sqlite::Sqlite::memory()?.connect()?);
+    /// let sent = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&sent);
+    /// conn.on_before_statement(move |s| log.lock().unwrap().push((s.sql.to_string(), s.binds.len())));
+    /// let n: i64 = select(bind::<BigInt, _>(41).add(1)).get(&mut conn)?;
+    /// assert_eq!(n, 42);
+    /// assert_eq!(*sent.lock().unwrap(), [("SELECT ? + ?".to_string(), 2)]);
+    /// # Ok(()) }
+    /// ```
     pub fn on_before_statement(&mut self, hook: impl FnMut(&StatementStart<'_>) + Send + 'static) {
         self.before.push(Box::new(hook));
     }

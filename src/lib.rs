@@ -115,11 +115,13 @@
 //! | `examples/queries.rs` | aliases, subqueries, derived tables, set operations, recursive CTEs, dynamic queries, upserts, RETURNING |
 //! | `examples/functions.rs` | CASE, CAST, COALESCE, string and date functions, window functions |
 //! | `examples/multi_table_writes.rs` | `update(..).from(..)`, `delete_from(..).using(..)`, correlated EXISTS |
+//! | `examples/joins.rs` | every join kind (INNER, LEFT, RIGHT, FULL, CROSS, LATERAL) and the Rust types the outer ones load into |
 //! | `examples/json.rs` | JSON operators and how each dialect spells them |
 //! | `examples/enums.rs` | Rust enums as SQL enums on each dialect |
 //! | `examples/arrays.rs` * | PostgreSQL arrays, and the typed refusal elsewhere |
 //! | `examples/reflection.rs` | reflecting the tables of an existing database |
 //! | `examples/orm_tour.rs` | models, sessions, every kind of relationship, loading strategies, savepoints |
+//! | `examples/orm_events.rs` | bulk UPDATE / DELETE that keep the session in step, values the server computes, model hooks and session listeners |
 //! | `examples/repository.rs` | a generic repository, soft delete, timestamps |
 //! | `examples/locking.rs` | isolation levels, row locks, `SKIP LOCKED` job queues (SQLite; also PostgreSQL / MySQL when their URLs are set) |
 //! | `examples/postgres.rs` *, `examples/mysql.rs` * | the quickstart on PostgreSQL and MySQL / MariaDB |

@@ -133,6 +133,17 @@ impl SqlKind {
 }
 
 /// A SQL type marker.
+///
+/// ```
+/// use sqlalgebra::types::*;
+/// // What DDL and loading read from a SQL type marker:
+/// fn describe<T: SqlType>() -> (SqlKind, bool) {
+///     (T::KIND, T::NULLABLE)
+/// }
+/// assert_eq!(describe::<BigInt>(), (SqlKind::BigInt, false));
+/// assert_eq!(describe::<Nullable<Text>>(), (SqlKind::Text, true));
+/// assert_eq!(describe::<<Nullable<Text> as SqlType>::NotNull>(), (SqlKind::Text, false));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a SQL type",
     note = "SQL types are the markers in `sqlalgebra::types` (BigInt, Text, Nullable<T>, ...)"
@@ -784,6 +795,16 @@ macro_rules! tuple_compatible {
 crate::macros::for_tuples!(tuple_compatible);
 
 /// Boolean SQL types: what `filter`, `having`, `and`, `or` and `not` accept.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::types::BoolLike;
+/// # use sqlalgebra::orm::doc_models::*;
+/// fn predicate<E: Expression>(_: &E) where E::SqlType: BoolLike {}
+/// predicate(&users::Name.eq("ann"));             // Bool
+/// predicate(&profiles::Bio.eq("hi"));            // Nullable<Bool>: NULL when bio is
+/// // predicate(&users::Name); // does not compile: `Text` is not a predicate
+/// ```
 #[diagnostic::on_unimplemented(
     message = "expected a boolean SQL expression, found one of type `{Self}`",
     label = "this is not a predicate",
@@ -796,6 +817,17 @@ impl BoolLike for Bool {}
 impl BoolLike for Nullable<Bool> {}
 
 /// Textual SQL types: what `like`, `starts_with` and `concat` accept.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::types::TextLike;
+/// # use sqlalgebra::orm::doc_models::*;
+/// fn text<E: Expression>(_: &E) where E::SqlType: TextLike {}
+/// text(&users::Name);   // Text
+/// text(&profiles::Bio); // Nullable<Text>
+/// let q = select(users::Id).filter(users::Name.like("a%"));
+/// assert!(q.to_sql(&sqlalgebra_sqlite::Sqlite).unwrap().sql.ends_with(r#""users"."name" LIKE ?"#));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "expected a text SQL expression, found one of type `{Self}`",
     label = "LIKE, `starts_with`, `contains` and `concat` need a `Text` or `Varchar` expression"
@@ -831,6 +863,22 @@ impl DateLike for Timestamp {}
 impl<T: DateLike + SqlType<NotNull = T>> DateLike for Nullable<T> {}
 
 /// Numeric SQL types: what arithmetic, `sum` and `avg` accept.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::types::NumericLike;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// fn same<T>(_: Option<T>, _: Option<T>) {}
+/// same(None::<<Integer as NumericLike>::Sum>, None::<BigInt>); // SUM of INTEGER is a BIGINT
+/// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// let mut conn = engine.connect()?;
+/// create_all::<AllTables>(&mut conn)?;
+/// // SUM over no rows is NULL: `sum` is `Nullable<BigInt>`, loaded as an `Option`.
+/// let total: Option<i64> = select(sum(users::Id)).get(&mut conn)?;
+/// assert_eq!(total, None);
+/// # Ok(()) }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "cannot do arithmetic on SQL type `{Self}`",
     label = "`sum`, `avg` and `+ - * /` need a numeric expression",

@@ -149,6 +149,13 @@ impl ValueRef<'_> {
 )]
 pub trait Encode {
     /// A view of the value for the driver.
+    ///
+    /// ```
+    /// use sqlalgebra::value::{Encode, ValueRef};
+    /// assert_eq!("ann".encode(), ValueRef::Text("ann"));
+    /// assert_eq!(7i32.encode(), ValueRef::Int(7));
+    /// assert_eq!(None::<i64>.encode(), ValueRef::Null);
+    /// ```
     fn encode(&self) -> ValueRef<'_>;
 }
 
@@ -229,6 +236,13 @@ impl Encode for ValueRef<'_> {
 pub trait FromSqlValue: Sized {
     /// Converts the cell. A NULL for a type that cannot hold it is
     /// `Err(DecodeError::Null)`.
+    ///
+    /// ```
+    /// use sqlalgebra::value::{FromSqlValue, ValueRef};
+    /// assert_eq!(String::from_value(ValueRef::Text("ann")), Ok("ann".to_string()));
+    /// assert!(i64::from_value(ValueRef::Null).is_err());        // NULL needs an Option
+    /// assert!(String::from_value(ValueRef::Blob(&[1, 2])).is_err()); // a blob is not text
+    /// ```
     fn from_value(v: ValueRef<'_>) -> Result<Self, DecodeError>;
 
     /// Reads the cell at `idx` of `row`, naming the column in the error.
@@ -611,14 +625,68 @@ impl<const N: u32> Decode<Nullable<Varchar<N>>> for Option<String> {}
 pub trait Row {
     /// The cell at `idx` (0-based).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::{Row, ValueRef};
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.query_sql("SELECT 7 AS n, 'ann' AS name", &[], |row| {
+    ///     assert_eq!(row.value(0)?, ValueRef::Int(7));
+    ///     assert_eq!(row.value(1)?, ValueRef::Text("ann"));
+    ///     assert!(row.value(2).is_err()); // out of range
+    ///     Ok(true)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When `idx` is out of range or the driver cannot read the cell.
     fn value(&self, idx: usize) -> Result<ValueRef<'_>>;
     /// The name of the column at `idx`, for error messages.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::{Row, ValueRef};
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.query_sql("SELECT 7 AS n, 'ann' AS name", &[], |row| {
+    ///     assert_eq!((row.column_name(0), row.column_name(1)), ("n", "name"));
+    ///     Ok(true)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
     fn column_name(&self, idx: usize) -> &str;
     /// How many columns the row has.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::{Row, ValueRef};
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.query_sql("SELECT 7 AS n, 'ann' AS name", &[], |row| {
+    ///     assert_eq!(row.len(), 2);
+    ///     Ok(true)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
     fn len(&self) -> usize;
     /// Whether the row has no columns.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::{Row, ValueRef};
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.query_sql("SELECT 7 AS n, 'ann' AS name", &[], |row| {
+    ///     assert!(!row.is_empty());
+    ///     Ok(true)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -866,6 +934,20 @@ pub trait FromRow<ST>: Sized {
     /// How many columns this value reads.
     const WIDTH: usize;
     /// Reads the value from the columns `at .. at + WIDTH` of `row`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// let mut conn = engine.connect()?;
+    /// conn.query_sql("SELECT 1, 'ann', NULL", &[], |row| {
+    ///     let (id, name) = <(i64, String) as FromRow<(BigInt, Text)>>::from_row(row, 0)?;
+    ///     let bio = <Option<String> as FromRow<Nullable<Text>>>::from_row(row, 2)?;
+    ///     assert_eq!((id, name.as_str(), bio), (1, "ann", None));
+    ///     Ok(true)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When a cell does not fit its Rust type.

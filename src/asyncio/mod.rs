@@ -103,6 +103,22 @@ pub trait RawRows: Send {
     type Row<'r>: Row;
 
     /// Fetches the next row and calls `f` with it; `None` after the last.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::RawRows;
+    /// use sqlalgebra::value::Row;
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// let mut rows = conn.stream_sql(Sql::Text("SELECT 1 UNION ALL SELECT 2"), &[]).await?;
+    /// let mut seen = Vec::new();
+    /// while let Some(n) = rows.next_row(|row| row.get_i64(0)).await {
+    ///     seen.push(n?);
+    /// }
+    /// assert_eq!(seen, [Some(1), Some(2)]);
+    /// # Ok(()) }
+    /// ```
     fn next_row<T, F>(&mut self, f: F) -> impl Future<Output = Option<Result<T>>> + Send
     where
         T: Send,
@@ -141,17 +157,66 @@ pub trait AsyncConnection: Send {
         Self: 's;
 
     /// The dialect statements are rendered in for this connection.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// assert_eq!(conn.dialect().name(), "sqlite");
+    /// # Ok(()) }
+    /// ```
     fn dialect(&self) -> &'static dyn Dialect;
 
     /// The connection's cache of rendered SQL (see
     /// [`Connection::sql_cache`](crate::Connection::sql_cache)).
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// let n: i64 = select(bind::<BigInt, _>(1)).get(&mut conn).await?;
+    /// assert_eq!(n, 1);
+    /// assert_eq!(conn.sql_cache().map(|c| c.len()), Some(1)); // rendered once, cached
+    /// # Ok(()) }
+    /// ```
     fn sql_cache(&mut self) -> Option<&mut SqlCache>;
 
     /// The transaction depth and what a dropped future left behind.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// assert_eq!(conn.state().depth(), 0);
+    /// let mut tx = conn.begin().await?; // BEGIN
+    /// assert_eq!(tx.state().depth(), 1);  // the transaction derefs to the connection
+    /// tx.commit().await?;
+    /// assert_eq!(conn.state().depth(), 0);
+    /// assert!(conn.state().is_clean());
+    /// # Ok(()) }
+    /// ```
     fn state(&mut self) -> &mut ConnState;
 
     /// Runs a statement that returns no rows; the number of rows it
     /// changed.
+    ///
+    /// ```
+    /// use sqlalgebra::value::ValueRef;
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// conn.batch_execute("CREATE TABLE t (n INTEGER)").await?;
+    /// let n = conn
+    ///     .execute_sql(Sql::Text("INSERT INTO t (n) VALUES (?), (?)"), &[ValueRef::Int(1), ValueRef::Int(2)])
+    ///     .await?;
+    /// assert_eq!(n, 2);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the database refuses the statement.
@@ -163,6 +228,22 @@ pub trait AsyncConnection: Send {
 
     /// Runs a query and calls `each` with every row until it returns
     /// `Ok(false)` or an error.
+    ///
+    /// ```
+    /// use sqlalgebra::value::Row;
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// let mut total = 0;
+    /// conn.query_sql(Sql::Text("SELECT 1 UNION ALL SELECT 2"), &[], |row| {
+    ///     total += row.get_i64(0)?.unwrap_or(0);
+    ///     Ok(true) // `false` stops after this row
+    /// })
+    /// .await?;
+    /// assert_eq!(total, 3);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the database refuses the statement or `each` fails.
@@ -177,6 +258,19 @@ pub trait AsyncConnection: Send {
 
     /// Starts a query whose rows are fetched as they are read.
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::RawRows;
+    /// use sqlalgebra::value::Row;
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// let mut rows = conn.stream_sql(Sql::Text("SELECT 1 UNION ALL SELECT 2"), &[]).await?;
+    /// let first = rows.next_row(|row| row.get_i64(0)).await.transpose()?;
+    /// assert_eq!(first, Some(Some(1))); // one row read; the rest is never fetched
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the database refuses the statement.
     fn stream_sql(
@@ -187,12 +281,33 @@ pub trait AsyncConnection: Send {
 
     /// Runs SQL without binds or results (DDL, transaction control).
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// conn.batch_execute("CREATE TABLE t (n INTEGER); CREATE INDEX t_n ON t (n)").await?;
+    /// assert_eq!(conn.execute_sql(Sql::Text("INSERT INTO t (n) VALUES (1)"), &[]).await?, 1);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the database refuses the statement.
     fn batch_execute(&mut self, sql: &str) -> impl Future<Output = Result<()>> + Send;
 
     /// The id the database assigned to the row last inserted on this
     /// connection, if any.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, Sql};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// conn.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)").await?;
+    /// conn.execute_sql(Sql::Text("INSERT INTO t (n) VALUES (5)"), &[]).await?;
+    /// assert_eq!(conn.last_insert_id().await?, Some(1));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the database cannot say.

@@ -171,6 +171,20 @@ pub struct Bind<T, ST> {
 
 impl<T, ST> Bind<T, ST> {
     /// Binds `value` as a `ST`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::expr::Bind;
+    /// use sqlalgebra::value::ValueRef;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// // What `users::Name.eq("ann")` builds from the `&str`:
+    /// let q = select(users::Id).filter(users::Name.eq(Bind::<_, Text>::new("ann")));
+    /// let r = q.to_sql(&sqlalgebra_sqlite::Sqlite)?;
+    /// assert!(r.sql.ends_with(r#"WHERE "users"."name" = ?"#));
+    /// assert_eq!(r.binds[..], [ValueRef::Text("ann")]);
+    /// # Ok(()) }
+    /// ```
     pub fn new(value: T) -> Self {
         Bind {
             value,
@@ -179,6 +193,13 @@ impl<T, ST> Bind<T, ST> {
     }
 
     /// The bound value.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::expr::Bind;
+    /// let b: Bind<String, Text> = Bind::new("ann".to_string());
+    /// assert_eq!(b.value(), "ann");
+    /// ```
     pub fn value(&self) -> &T {
         &self.value
     }
@@ -329,6 +350,17 @@ pub trait IntoExpr<ST> {
     /// The expression it becomes.
     type Expr: Expression;
     /// Converts it.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::expr::{Bind, IntoExpr};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// // A Rust value becomes a bind parameter of the SQL type expected...
+    /// let b: Bind<i64, BigInt> = IntoExpr::<BigInt>::into_expr(7i64);
+    /// assert_eq!(*b.value(), 7);
+    /// // ...an expression stays itself.
+    /// let _: users::Id = IntoExpr::<BigInt>::into_expr(users::Id);
+    /// ```
     fn into_expr(self) -> Self::Expr;
 }
 

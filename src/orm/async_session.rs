@@ -257,6 +257,29 @@ where
     /// The object with primary key `key`: from the identity map without
     /// SQL when it is there (and not expired), else loaded.
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn).await?;
+    /// # insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set("ann@home"))).execute(&mut conn).await?;
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.get::<User>(1).await?.expect("user 1");
+    /// assert_eq!(s[ann].name, "ann");
+    /// assert_eq!(s.get::<User>(1).await?, Some(ann)); // from the identity map
+    /// assert_eq!(s.statement_count(), 1);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the query (or the autoflush before it) fails.
     pub async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
@@ -285,6 +308,28 @@ where
     /// Loads the objects a statement of the core algebra returns (the
     /// tour's `session.execute(select(User).where(...))`).
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn).await?;
+    /// # insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set("ann@home"))).execute(&mut conn).await?;
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let q = select((users::Id, users::Name, users::Status)).filter(users::Status.eq("new"));
+    /// let hs = s.load::<User, _>(&q).await?;
+    /// assert_eq!(s[hs[0]].name, "ann");
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the statement fails or a row does not fit.
     pub async fn load<M, Q>(&mut self, statement: &Q) -> Result<Vec<Handle<M>>>
@@ -298,6 +343,27 @@ where
 
     /// Writes every pending change (see [`Session::flush`](super::Session::flush)).
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.flush().await?; // INSERT; the id is read back
+    /// assert_eq!(s[ann].id, 1);
+    /// assert!(s.in_transaction());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`Session::flush`](super::Session::flush).
     pub async fn flush(&mut self) -> Result<()> {
@@ -305,6 +371,29 @@ where
     }
 
     /// Flushes and commits (see [`Session::commit`](super::Session::commit)).
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.commit().await?; // flush, COMMIT
+    /// assert!(!s.in_transaction());
+    /// assert!(s.is_expired(ann));
+    /// let n: i64 = select(count_star()).from(Users).get(s.connection()).await?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`Session::commit`](super::Session::commit).
@@ -314,6 +403,29 @@ where
 
     /// Rolls back and resets the session's objects (see
     /// [`Session::rollback`](super::Session::rollback)).
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.flush().await?;
+    /// s.rollback().await?;
+    /// assert!(s.try_get(ann).is_none()); // added since the last commit: dropped
+    /// let n: i64 = select(count_star()).from(Users).get(s.connection()).await?;
+    /// assert_eq!(n, 0);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the database fails to roll back; the session is reset anyway.
@@ -327,6 +439,26 @@ where
     /// statement, and an engine's pool discards such a connection rather
     /// than reuse it.)
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.flush().await?;
+    /// s.close().await?; // ROLLBACK: the connection is clean again
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the database fails to roll back.
     pub async fn close(mut self) -> Result<()> {
@@ -338,6 +470,30 @@ where
     }
 
     /// Flushes, then opens a savepoint.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// let sp = s.begin_nested().await?; // flush (INSERT ann), SAVEPOINT
+    /// s.delete(ann);
+    /// s.flush().await?;
+    /// s.rollback_to(sp).await?;
+    /// assert!(s.try_get(ann).is_some()); // not deleted after all
+    /// s.commit().await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the flush or the SAVEPOINT fails.
@@ -365,6 +521,30 @@ where
     /// The children of `parent`: from its loaded collection without SQL,
     /// else with one query (the explicit, awaited lazy load).
     ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn).await?;
+    /// # insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set("ann@home"))).execute(&mut conn).await?;
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.get::<User>(1).await?.expect("user 1");
+    /// let addresses = s.related::<User, Address>(ann).await?; // one SELECT
+    /// assert_eq!(s[addresses[0]].email, "ann@home");
+    /// assert_eq!(s.related::<User, Address>(ann).await?, addresses); // loaded: no SQL
+    /// assert_eq!(s.statement_count(), 2);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::NotLoaded`] under the raise strategy; otherwise when the
     /// query fails.
@@ -390,6 +570,28 @@ where
 
     /// The parent of `child` (many-to-one): from the identity map without
     /// SQL when it is there, else loaded by key.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::schema::create_table;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let mut conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// # let d = conn.dialect();
+    /// # for sql in create_table::<Users>().statements(d)?.into_iter().chain(create_table::<Addresses>().statements(d)?) {
+    /// #     conn.batch_execute(&sql).await?;
+    /// # }
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn).await?;
+    /// # insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set("ann@home"))).execute(&mut conn).await?;
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let home = s.get::<Address>(1).await?.expect("address 1");
+    /// let owner = s.parent::<Address, User>(home).await?.expect("its user");
+    /// assert_eq!(s[owner].name, "ann");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the query fails.

@@ -27,6 +27,14 @@ pub struct Handle<M> {
 impl<M> Handle<M> {
     /// The handle of slot `index` (for tests and diagnostics; handles come
     /// from the session).
+    ///
+    /// ```
+    /// use sqlalgebra::orm::Handle;
+    /// # use sqlalgebra::orm::doc_models::User;
+    /// let h = Handle::<User>::from_index(7);
+    /// assert_eq!(h.index(), 7);
+    /// assert_eq!(format!("{h:?}"), "Handle<User>(7)");
+    /// ```
     pub const fn from_index(index: u32) -> Self {
         Handle {
             index,
@@ -35,6 +43,20 @@ impl<M> Handle<M> {
     }
 
     /// The slot index.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// let bob = s.add(User { id: 0, name: "bob".into(), status: "new".into() });
+    /// assert_eq!((ann.index(), bob.index()), (0, 1)); // slots of the session's arena for `User`
+    /// # Ok(()) }
+    /// ```
     pub const fn index(self) -> u32 {
         self.index
     }

@@ -53,52 +53,34 @@ impl<'c, C: Connection> Loader<'c, C> {
 /// selectin under a selectin loader.
 ///
 /// ```
-/// # use sqlalgebra::prelude::*;
-/// # use sqlalgebra::schema::ForeignKey;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Users;
-/// # impl Table for Users { const NAME: &'static str = "users"; type Columns = (UserId,); type PrimaryKey = UserId; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct UserId;
-/// # impl Column for UserId { type Table = Users; type SqlType = BigInt; const NAME: &'static str = "id"; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Posts;
-/// # impl Table for Posts { const NAME: &'static str = "posts"; type Columns = (PostId, PostUser); type PrimaryKey = PostId; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct PostId;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct PostUser;
-/// # impl Column for PostId { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "id"; }
-/// # impl Column for PostUser { type Table = Posts; type SqlType = BigInt; const NAME: &'static str = "user_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<UserId>()); }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct Comments;
-/// # impl Table for Comments { const NAME: &'static str = "comments"; type Columns = (CommentId, CommentPost); type PrimaryKey = CommentId; }
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct CommentId;
-/// # #[derive(Clone, Copy, Debug, Default)] pub struct CommentPost;
-/// # impl Column for CommentId { type Table = Comments; type SqlType = BigInt; const NAME: &'static str = "id"; }
-/// # impl Column for CommentPost { type Table = Comments; type SqlType = BigInt; const NAME: &'static str = "post_id"; const REFERENCES: Option<ForeignKey> = Some(ForeignKey::to::<PostId>()); }
-/// # #[derive(Clone)] pub struct User { id: i64 }
-/// # impl Model for User { type Table = Users; type Columns = (UserId,); type Row = (i64,); type Key = i64;
-/// #     fn from_row((id,): Self::Row) -> Self { User { id } } fn values(&self) -> (&i64,) { (&self.id,) } fn key(&self) -> i64 { self.id } }
-/// # #[derive(Clone)] pub struct Post { id: i64, user_id: i64 }
-/// # impl Model for Post { type Table = Posts; type Columns = (PostId, PostUser); type Row = (i64, i64); type Key = i64;
-/// #     fn from_row((id, user_id): Self::Row) -> Self { Post { id, user_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.user_id) } fn key(&self) -> i64 { self.id } }
-/// # #[derive(Clone)] pub struct Comment { id: i64, post_id: i64 }
-/// # impl Model for Comment { type Table = Comments; type Columns = (CommentId, CommentPost); type Row = (i64, i64); type Key = i64;
-/// #     fn from_row((id, post_id): Self::Row) -> Self { Comment { id, post_id } } fn values(&self) -> (&i64, &i64) { (&self.id, &self.post_id) } fn key(&self) -> i64 { self.id } }
-/// # impl BelongsTo<User> for Post { type ForeignKey = PostUser;
-/// #     fn parent_key(&self) -> Option<i64> { Some(self.user_id) } fn set_parent_key(&mut self, key: i64) { self.user_id = key; } }
-/// # impl BelongsTo<Post> for Comment { type ForeignKey = CommentPost;
-/// #     fn parent_key(&self) -> Option<i64> { Some(self.post_id) } fn set_parent_key(&mut self, key: i64) { self.post_id = key; } }
-/// # impl HasMany<Post> for User {}
-/// # impl HasMany<Comment> for Post {}
-/// # fn demo<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
-/// let mut s = Session::new(conn);
-/// // Three statements: the users, their posts, and those posts' comments.
-/// let users = s
-///     .query::<User>()
-///     .selectin_children_with::<Post>(|posts| posts.selectin_children::<Comment>())
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// # for name in ["ann", "bob"] {
+/// #     insert_into(Users).values((users::Name.set(name), users::Status.set("new"))).execute(&mut conn)?;
+/// #     insert_into(Profiles).values((profiles::UserId.set(if name == "ann" { 1 } else { 2 }), profiles::Bio.set(None::<&str>))).execute(&mut conn)?;
+/// # }
+/// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+/// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+/// # }
+/// let mut s = Session::new(&mut conn);
+/// // Three statements: the profiles, their users, and those users' addresses.
+/// let profiles = s
+///     .query::<Profile>()
+///     .selectin_parents_with::<User>(|users| users.selectin_children::<Address>())
 ///     .all()?;
-/// for u in users {
-///     for p in s.related::<User, Post>(u)? {
-///         let comments = s.related::<Post, Comment>(p)?; // no SQL
-///         # let _ = comments;
+/// let mut emails = Vec::new();
+/// for p in profiles {
+///     let user = s.parent::<Profile, User>(p)?.expect("every profile has a user");
+///     for a in s.related::<User, Address>(user)? {
+///         emails.push(s[a].email.clone()); // no SQL
 ///     }
 /// }
+/// assert_eq!(emails, ["ann@home", "ann@work", "bob@home"]);
+/// assert_eq!(s.statement_count(), 3);
 /// # Ok(()) }
 /// ```
 #[must_use = "loaders do nothing unless returned to the query"]
@@ -162,6 +144,30 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// Loads the children `Ch` of the objects with one more `IN (...)`
     /// query per batch of parents (*selectin*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn)?;
+    /// # for email in ["ann@home", "ann@work"] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// # insert_into(Profiles).values((profiles::UserId.set(1), profiles::Bio.set(Some("hi")))).execute(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// // Each profile's user, then that user's addresses: three statements.
+    /// let profiles = s
+    ///     .query::<Profile>()
+    ///     .selectin_parents_with::<User>(|users| users.selectin_children::<Address>())
+    ///     .all()?;
+    /// let ann = s.parent::<Profile, User>(profiles[0])?.expect("ann");
+    /// assert_eq!(s.related::<User, Address>(ann)?.len(), 2); // loaded: no SQL
+    /// assert_eq!(s.statement_count(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_children<Ch>(self) -> Self
     where
         M: HasMany<Ch>,
@@ -177,6 +183,34 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     /// [`selectin_children`](Loaders::selectin_children), then the loaders
     /// `then` adds on the children (of every object, loaded now or
     /// before).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn)?;
+    /// # for email in ["ann@home", "ann@work"] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// # insert_into(Profiles).values((profiles::UserId.set(1), profiles::Bio.set(Some("hi")))).execute(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// // Profiles, their users, the users' addresses and those addresses' users
+    /// // (already in the identity map: no statement).
+    /// let profiles = s
+    ///     .query::<Profile>()
+    ///     .selectin_parents_with::<User>(|users| {
+    ///         users.selectin_children_with::<Address>(|a| a.selectin_parents::<User>())
+    ///     })
+    ///     .all()?;
+    /// let ann = s.parent::<Profile, User>(profiles[0])?.expect("ann");
+    /// let home = s.related::<User, Address>(ann)?[0];
+    /// assert_eq!(s.parent::<Address, User>(home)?, Some(ann));
+    /// assert_eq!(s.statement_count(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_children_with<Ch>(
         self,
         then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
@@ -194,6 +228,28 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// Makes asking for the children `Ch`, when not loaded, an
     /// [`Error::NotLoaded`](crate::Error::NotLoaded) instead of a lazy query (*raise*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn)?;
+    /// # for email in ["ann@home", "ann@work"] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// # insert_into(Profiles).values((profiles::UserId.set(1), profiles::Bio.set(Some("hi")))).execute(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let profiles = s
+    ///     .query::<Profile>()
+    ///     .selectin_parents_with::<User>(|users| users.raise_children::<Address>())
+    ///     .all()?;
+    /// let ann = s.parent::<Profile, User>(profiles[0])?.expect("ann");
+    /// assert!(s.related::<User, Address>(ann).is_err()); // NotLoaded
+    /// # Ok(()) }
+    /// ```
     pub fn raise_children<Ch>(self) -> Self
     where
         M: HasMany<Ch>,
@@ -209,6 +265,30 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     /// Loads the parents `P` of the objects that are not in the identity
     /// map, with one `IN (...)` query per batch; then [`Session::parent`]
     /// answers without SQL.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn)?;
+    /// # for email in ["ann@home", "ann@work"] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// # insert_into(Profiles).values((profiles::UserId.set(1), profiles::Bio.set(Some("hi")))).execute(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// // The users, their addresses, and the addresses' users: all in the map.
+    /// let users = s
+    ///     .query::<User>()
+    ///     .selectin_children_with::<Address>(|a| a.selectin_parents::<User>())
+    ///     .all()?;
+    /// let home = s.related::<User, Address>(users[0])?[0];
+    /// assert_eq!(s.parent::<Address, User>(home)?, Some(users[0]));
+    /// assert_eq!(s.statement_count(), 2);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_parents<P>(self) -> Self
     where
         M: BelongsTo<P>,
@@ -219,6 +299,32 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// [`selectin_parents`](Loaders::selectin_parents), then the loaders
     /// `then` adds on the parents.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn)?;
+    /// # for email in ["ann@home", "ann@work"] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// # insert_into(Profiles).values((profiles::UserId.set(1), profiles::Bio.set(Some("hi")))).execute(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// // Users, their addresses, the addresses' users and those users' profiles.
+    /// let users = s
+    ///     .query::<User>()
+    ///     .selectin_children_with::<Address>(|a| {
+    ///         a.selectin_parents_with::<User>(|u| u.selectin_children::<Profile>())
+    ///     })
+    ///     .all()?;
+    /// let profile = s.related_one::<User, Profile>(users[0])?.expect("ann's");
+    /// assert_eq!(s[profile].bio.as_deref(), Some("hi"));
+    /// assert_eq!(s.statement_count(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_parents_with<P>(
         self,
         then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
@@ -232,6 +338,33 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// Loads the many-to-many targets `R` with one more query per batch
     /// (*selectin*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # let mut s0 = Session::new(&mut conn);
+    /// # let lamp = s0.add(Product { id: 0, name: "lamp".into() });
+    /// # let desk = s0.add(Product { id: 0, name: "desk".into() });
+    /// # let red = s0.add(Tag { id: 0, name: "red".into() });
+    /// # s0.link(lamp, red);
+    /// # s0.link(desk, red);
+    /// # s0.commit()?;
+    /// # drop(s0);
+    /// let mut s = Session::new(&mut conn);
+    /// // The products, their tags, and the products of those tags.
+    /// let products = s
+    ///     .query::<Product>()
+    ///     .selectin_linked_with::<Tag>(|tags| tags.selectin_linked::<Product>())
+    ///     .all()?;
+    /// let red = s.linked::<Product, Tag>(products[0])?[0];
+    /// assert_eq!(s.linked::<Tag, Product>(red)?.len(), 2);
+    /// assert_eq!(s.statement_count(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_linked<R>(self) -> Self
     where
         M: ManyToMany<R>,
@@ -246,6 +379,36 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// [`selectin_linked`](Loaders::selectin_linked), then the loaders
     /// `then` adds on the targets.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # let mut s0 = Session::new(&mut conn);
+    /// # let lamp = s0.add(Product { id: 0, name: "lamp".into() });
+    /// # let desk = s0.add(Product { id: 0, name: "desk".into() });
+    /// # let red = s0.add(Tag { id: 0, name: "red".into() });
+    /// # s0.link(lamp, red);
+    /// # s0.link(desk, red);
+    /// # s0.commit()?;
+    /// # drop(s0);
+    /// let mut s = Session::new(&mut conn);
+    /// // Tags, their products, those products' tags and the tags' products.
+    /// let tags = s
+    ///     .query::<Tag>()
+    ///     .selectin_linked_with::<Product>(|p| {
+    ///         p.selectin_linked_with::<Tag>(|t| t.selectin_linked::<Product>())
+    ///     })
+    ///     .all()?;
+    /// let lamp = s.linked::<Tag, Product>(tags[0])?[0];
+    /// assert_eq!(s.linked::<Product, Tag>(lamp)?, tags);
+    /// // The tags' products were loaded at the first level: not again.
+    /// assert_eq!(s.statement_count(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_linked_with<R>(
         self,
         then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
@@ -308,6 +471,31 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     }
 
     /// Refuses lazy loads of the many-to-many targets `R` (*raise*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # let mut s0 = Session::new(&mut conn);
+    /// # let lamp = s0.add(Product { id: 0, name: "lamp".into() });
+    /// # let desk = s0.add(Product { id: 0, name: "desk".into() });
+    /// # let red = s0.add(Tag { id: 0, name: "red".into() });
+    /// # s0.link(lamp, red);
+    /// # s0.link(desk, red);
+    /// # s0.commit()?;
+    /// # drop(s0);
+    /// let mut s = Session::new(&mut conn);
+    /// let tags = s
+    ///     .query::<Tag>()
+    ///     .selectin_linked_with::<Product>(|p| p.raise_linked::<Tag>())
+    ///     .all()?;
+    /// let lamp = s.linked::<Tag, Product>(tags[0])?[0];
+    /// assert!(s.linked::<Product, Tag>(lamp).is_err()); // NotLoaded
+    /// # Ok(()) }
+    /// ```
     pub fn raise_linked<R>(self) -> Self
     where
         M: ManyToMany<R>,

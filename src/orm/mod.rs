@@ -10,8 +10,10 @@
 //!   object dirty; [`Session::flush`] writes INSERTs, UPDATEs (of the
 //!   changed columns only) and DELETEs in foreign-key order, many objects
 //!   of a model per statement: multi-row INSERTs that read generated keys
-//!   and server defaults back with RETURNING, one prepared UPDATE per set
-//!   of changed columns, one `DELETE ... WHERE key IN (...)`.
+//!   and server defaults back with RETURNING (on SQLite, where no round
+//!   trip is saved, one prepared one-row INSERT run per object), one
+//!   prepared UPDATE per set of changed columns, one
+//!   `DELETE ... WHERE key IN (...)`.
 //! - **Relationships** are traits on the models ([`BelongsTo`],
 //!   [`HasMany`], [`HasOne`], [`ManyToMany`]); they load explicitly (there
 //!   is no I/O on field access): lazily with [`Session::related`], or up

@@ -21,6 +21,26 @@ impl<C: Connection> Session<'_, C> {
     /// strategy; see [`ModelQuery`](super::ModelQuery) for selectin, joined
     /// and raise).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let (ann, _) = s.add_with_children(
+    ///     User { id: 0, name: "ann".into(), status: "new".into() },
+    ///     [Address { id: 0, user_id: 0, email: "ann@home".into() }],
+    /// );
+    /// s.commit()?;
+    /// let addresses = s.related::<User, Address>(ann)?; // SELECT ... WHERE "user_id" = ?
+    /// assert_eq!(s[addresses[0]].email, "ann@home");
+    /// let again = s.related::<User, Address>(ann)?;     // loaded: no SQL
+    /// assert_eq!(again, addresses);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::NotLoaded`] when the collection was loaded with the raise
     /// strategy; otherwise when the query fails.
@@ -44,6 +64,23 @@ impl<C: Connection> Session<'_, C> {
     /// The child of `parent` in a one-to-one relationship, loaded on demand
     /// like [`related`](Session::related).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let (ann, _) = s.add_with_children(User { id: 0, name: "ann".into(), status: "new".into() }, [Profile { id: 0, user_id: 0, bio: Some("hi".into()) }]);
+    /// let bob = s.add(User { id: 0, name: "bob".into(), status: "new".into() });
+    /// s.commit()?;
+    /// let profile = s.related_one::<User, Profile>(ann)?.expect("ann has a profile");
+    /// assert_eq!(s[profile].bio.as_deref(), Some("hi"));
+    /// assert_eq!(s.related_one::<User, Profile>(bob)?, None);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`related`](Session::related).
     pub fn related_one<P, Ch>(&mut self, parent: Handle<P>) -> Result<Option<Handle<Ch>>>
@@ -56,6 +93,22 @@ impl<C: Connection> Session<'_, C> {
 
     /// The parent of `child` (many-to-one): from the identity map without
     /// SQL when it is there, else loaded by key.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # insert_into(Users).values((users::Name.set("ann"), users::Status.set("new"))).execute(&mut conn)?;
+    /// # insert_into(Addresses).values((addresses::UserId.set(1), addresses::Email.set("ann@home"))).execute(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let address = s.get::<Address>(1)?.expect("address 1");
+    /// let owner = s.parent::<Address, User>(address)?.expect("it has a user"); // by key
+    /// assert_eq!(s[owner].name, "ann");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the query fails.
@@ -72,6 +125,23 @@ impl<C: Connection> Session<'_, C> {
 
     /// The objects linked to `source` in a many-to-many relationship,
     /// loaded on demand (lazy) like [`related`](Session::related).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let lamp = s.add(Product { id: 0, name: "lamp".into() });
+    /// let red = s.add(Tag { id: 0, name: "red".into() });
+    /// s.link(lamp, red);
+    /// s.commit()?;
+    /// let tags = s.linked::<Product, Tag>(lamp)?; // SELECT through "product_tags"
+    /// assert_eq!(tags, [red]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotLoaded`] under the raise strategy; otherwise when the
@@ -97,6 +167,23 @@ impl<C: Connection> Session<'_, C> {
     /// key is set to the parent's key now, or, for a pending parent, at the
     /// flush that inserts the parent. It leaves its previous parent's
     /// loaded collection.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// let home = s.add(Address { id: 0, user_id: 0, email: "ann@home".into() });
+    /// s.attach(ann, home); // ann is pending: her key is set at the flush
+    /// s.flush()?;
+    /// assert_eq!(s[home].user_id, s[ann].id);
+    /// assert_eq!(s.related::<User, Address>(ann)?, [home]);
+    /// # Ok(()) }
+    /// ```
     pub fn attach<P, Ch>(&mut self, parent: Handle<P>, child: Handle<Ch>)
     where
         P: HasMany<Ch>,
@@ -132,6 +219,25 @@ impl<C: Connection> Session<'_, C> {
     /// Adds a new parent with new children, attached (cascade
     /// save-update): one flush inserts them all, the parent first, and the
     /// children get its key.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let (ann, addresses) = s.add_with_children(
+    ///     User { id: 0, name: "ann".into(), status: "new".into() },
+    ///     ["ann@home", "ann@work"].map(|e| Address { id: 0, user_id: 0, email: e.into() }),
+    /// );
+    /// s.commit()?; // INSERT the user, then both addresses
+    /// let owners: Vec<i64> = select(addresses::UserId).load(s.connection())?;
+    /// assert_eq!(owners, [1, 1]);
+    /// # let _ = (ann, addresses);
+    /// # Ok(()) }
+    /// ```
     pub fn add_with_children<P, Ch>(
         &mut self,
         parent: P,
@@ -158,6 +264,28 @@ impl<C: Connection> Session<'_, C> {
     /// Removes `child` from `parent`'s children. With
     /// [`Cascade::delete_orphan`](super::Cascade) the child is deleted;
     /// otherwise its foreign key is set to NULL.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let (ann, addresses) = s.add_with_children(
+    ///     User { id: 0, name: "ann".into(), status: "new".into() },
+    ///     [Address { id: 0, user_id: 0, email: "ann@home".into() }],
+    /// );
+    /// s.flush()?;
+    /// // `addresses.user_id` is NOT NULL and `User`'s cascade is not delete-orphan:
+    /// assert!(s.detach(ann, addresses[0]).is_err());
+    /// s.delete(addresses[0]); // delete the child instead
+    /// s.commit()?;
+    /// let n: i64 = select(count_star()).from(Addresses).get(s.connection())?;
+    /// assert_eq!(n, 0);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidStatement`] when the relationship is not
@@ -188,6 +316,24 @@ impl<C: Connection> Session<'_, C> {
 
     /// Links `source` to `target` in a many-to-many relationship: the next
     /// flush inserts the link row (after inserting either object if new).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let lamp = s.add(Product { id: 0, name: "lamp".into() });
+    /// let red = s.add(Tag { id: 0, name: "red".into() });
+    /// s.link(lamp, red);
+    /// s.commit()?; // INSERT both, then the link row
+    /// let links: Vec<(i64, i64)> =
+    ///     select((product_tags::ProductId, product_tags::TagId)).load(s.connection())?;
+    /// assert_eq!(links, [(1, 1)]);
+    /// # Ok(()) }
+    /// ```
     pub fn link<L, R>(&mut self, source: Handle<L>, target: Handle<R>)
     where
         L: ManyToMany<R>,
@@ -202,6 +348,26 @@ impl<C: Connection> Session<'_, C> {
 
     /// Removes the link between `source` and `target`: the next flush
     /// deletes the link row.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let lamp = s.add(Product { id: 0, name: "lamp".into() });
+    /// let red = s.add(Tag { id: 0, name: "red".into() });
+    /// s.link(lamp, red);
+    /// s.flush()?;
+    /// s.unlink(lamp, red);
+    /// s.commit()?; // DELETE FROM "product_tags" WHERE ...
+    /// let n: i64 = select(count_star()).from(ProductTags).get(s.connection())?;
+    /// assert_eq!(n, 0);
+    /// assert!(s.linked::<Product, Tag>(lamp)?.is_empty());
+    /// # Ok(()) }
+    /// ```
     pub fn unlink<L, R>(&mut self, source: Handle<L>, target: Handle<R>)
     where
         L: ManyToMany<R>,

@@ -161,6 +161,27 @@ where
     }
 
     /// Adds a WHERE condition; several calls are ANDed.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s
+    ///     .query::<User>()
+    ///     .filter(users::Status.eq("active"))
+    ///     .filter(users::Name.ne("bob")) // ANDed
+    ///     .all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["cy"]);
+    /// # Ok(()) }
+    /// ```
     pub fn filter<P, K>(
         self,
         predicate: P,
@@ -179,6 +200,23 @@ where
     }
 
     /// `ORDER BY ...`; replaces an earlier one.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<User>().order_by((users::Status.asc(), users::Name.desc())).all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["cy", "bob", "ann"]);
+    /// # Ok(()) }
+    /// ```
     pub fn order_by<O2: OrderBy>(
         self,
         order: O2,
@@ -194,12 +232,46 @@ where
     }
 
     /// `LIMIT n`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<User>().order_by(users::Name.asc()).limit(2).all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["ann", "bob"]);
+    /// # Ok(()) }
+    /// ```
     pub fn limit(mut self, n: u64) -> Self {
         self.parts.limit = Some(i64::try_from(n).unwrap_or(i64::MAX));
         self
     }
 
     /// `OFFSET n`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<User>().order_by(users::Name.asc()).offset(1).limit(1).all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["bob"]);
+    /// # Ok(()) }
+    /// ```
     pub fn offset(mut self, n: u64) -> Self {
         self.parts.offset = Some(i64::try_from(n).unwrap_or(i64::MAX));
         self
@@ -207,6 +279,32 @@ where
 
     /// `INNER JOIN table ON on`, to filter or order by another table. Each
     /// object is returned once, at its first row.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// // Users with an address at home; ann has two addresses but comes once.
+    /// let hs = s
+    ///     .query::<User>()
+    ///     .join(Addresses, addresses::UserId.eq(users::Id))
+    ///     .filter(addresses::Email.like("%@home"))
+    ///     .order_by(users::Name.asc())
+    ///     .all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["ann", "bob"]);
+    /// # Ok(()) }
+    /// ```
     pub fn join<T: QuerySource, On: Predicate>(
         self,
         table: T,
@@ -216,6 +314,31 @@ where
     }
 
     /// `LEFT JOIN table ON on`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// // Users without any address.
+    /// let hs = s
+    ///     .query::<User>()
+    ///     .left_join(Addresses, addresses::UserId.eq(users::Id))
+    ///     .filter(addresses::Id.is_null())
+    ///     .all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["cy"]);
+    /// # Ok(()) }
+    /// ```
     pub fn left_join<T: QuerySource, On: Predicate>(
         self,
         table: T,
@@ -262,6 +385,28 @@ where
 
     /// Loads the children `Ch` of every object returned with one more
     /// `IN (...)` query per batch of parents (*selectin*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<User>().selectin_children::<Address>().all()?;
+    /// assert_eq!(s.statement_count(), 2); // the users, then one IN (...) for their addresses
+    /// let ann_addresses = s.related::<User, Address>(hs[0])?; // loaded: no SQL
+    /// assert_eq!(ann_addresses.len(), 2);
+    /// assert_eq!(s.statement_count(), 2);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_children<Ch>(mut self) -> Self
     where
         M: HasMany<Ch>,
@@ -275,6 +420,31 @@ where
     /// loaders `then` adds on the children: nested loading, as
     /// `selectinload(User.posts).selectinload(Post.comments)` in
     /// SQLAlchemy (see [`Loaders`]).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// // Each address's user again (here: the same objects), nested in the load.
+    /// let hs = s
+    ///     .query::<User>()
+    ///     .selectin_children_with::<Address>(|a| a.selectin_parents::<User>())
+    ///     .all()?;
+    /// let ann_addresses = s.related::<User, Address>(hs[0])?;
+    /// assert_eq!(s.parent::<Address, User>(ann_addresses[0])?, Some(hs[0]));
+    /// assert_eq!(s.statement_count(), 2); // the parents were in the identity map
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_children_with<Ch>(
         mut self,
         then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
@@ -289,6 +459,23 @@ where
 
     /// Makes asking for the children `Ch` of the objects returned, when not
     /// loaded, an [`Error::NotLoaded`] instead of a lazy query (*raise*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<User>().raise_children::<Address>().all()?;
+    /// assert!(s.related::<User, Address>(hs[0]).is_err()); // NotLoaded, no lazy query
+    /// assert_eq!(s.statement_count(), 1);
+    /// # Ok(()) }
+    /// ```
     pub fn raise_children<Ch>(mut self) -> Self
     where
         M: HasMany<Ch>,
@@ -301,6 +488,28 @@ where
     /// Loads the parents `P` of the objects returned that are not in the
     /// identity map, with one `IN (...)` query per batch; then
     /// [`Session::parent`] answers without SQL.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<Address>().selectin_parents::<User>().all()?;
+    /// assert_eq!(s.statement_count(), 2); // the addresses, then their 2 users in one IN (...)
+    /// let owner = s.parent::<Address, User>(hs[2])?.expect("bob");
+    /// assert_eq!(s[owner].name, "bob");
+    /// assert_eq!(s.statement_count(), 2); // answered from the identity map
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_parents<P>(mut self) -> Self
     where
         M: BelongsTo<P>,
@@ -312,6 +521,30 @@ where
 
     /// [`selectin_parents`](ModelQuery::selectin_parents), then the
     /// loaders `then` adds on the parents.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// # for (user, email) in [(1, "ann@home"), (1, "ann@work"), (2, "bob@home")] {
+    /// #     insert_into(Addresses).values((addresses::UserId.set(user), addresses::Email.set(email))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s
+    ///     .query::<Address>()
+    ///     .selectin_parents_with::<User>(|u| u.selectin_children::<Profile>())
+    ///     .all()?;
+    /// let owner = s.parent::<Address, User>(hs[0])?.expect("ann");
+    /// assert!(s.related::<User, Profile>(owner)?.is_empty()); // loaded: none
+    /// assert_eq!(s.statement_count(), 3); // addresses, users, profiles
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_parents_with<P>(
         mut self,
         then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
@@ -326,6 +559,30 @@ where
 
     /// Loads the many-to-many targets `R` of every object returned with
     /// one more query per batch (*selectin*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # let mut s0 = Session::new(&mut conn);
+    /// # let lamp = s0.add(Product { id: 0, name: "lamp".into() });
+    /// # let desk = s0.add(Product { id: 0, name: "desk".into() });
+    /// # let red = s0.add(Tag { id: 0, name: "red".into() });
+    /// # s0.link(lamp, red);
+    /// # s0.link(desk, red);
+    /// # s0.commit()?;
+    /// # drop(s0);
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<Product>().selectin_linked::<Tag>().all()?;
+    /// assert_eq!(s.statement_count(), 2); // the products, then the tags of both
+    /// let tags = s.linked::<Product, Tag>(hs[0])?;
+    /// assert_eq!(s[tags[0]].name, "red");
+    /// assert_eq!(s.statement_count(), 2);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_linked<R>(mut self) -> Self
     where
         M: ManyToMany<R>,
@@ -337,6 +594,34 @@ where
 
     /// [`selectin_linked`](ModelQuery::selectin_linked), then the loaders
     /// `then` adds on the targets.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # let mut s0 = Session::new(&mut conn);
+    /// # let lamp = s0.add(Product { id: 0, name: "lamp".into() });
+    /// # let desk = s0.add(Product { id: 0, name: "desk".into() });
+    /// # let red = s0.add(Tag { id: 0, name: "red".into() });
+    /// # s0.link(lamp, red);
+    /// # s0.link(desk, red);
+    /// # s0.commit()?;
+    /// # drop(s0);
+    /// let mut s = Session::new(&mut conn);
+    /// // The tags of each product, and the products of each tag.
+    /// let hs = s
+    ///     .query::<Product>()
+    ///     .filter(products::Name.eq("lamp"))
+    ///     .selectin_linked_with::<Tag>(|t| t.selectin_linked::<Product>())
+    ///     .all()?;
+    /// let red = s.linked::<Product, Tag>(hs[0])?[0];
+    /// assert_eq!(s.linked::<Tag, Product>(red)?.len(), 2); // lamp and desk
+    /// assert_eq!(s.statement_count(), 3);
+    /// # Ok(()) }
+    /// ```
     pub fn selectin_linked_with<R>(
         mut self,
         then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
@@ -350,6 +635,27 @@ where
     }
 
     /// Refuses lazy loads of the many-to-many targets `R` (*raise*).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # let mut s0 = Session::new(&mut conn);
+    /// # let lamp = s0.add(Product { id: 0, name: "lamp".into() });
+    /// # let desk = s0.add(Product { id: 0, name: "desk".into() });
+    /// # let red = s0.add(Tag { id: 0, name: "red".into() });
+    /// # s0.link(lamp, red);
+    /// # s0.link(desk, red);
+    /// # s0.commit()?;
+    /// # drop(s0);
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<Product>().raise_linked::<Tag>().all()?;
+    /// assert!(s.linked::<Product, Tag>(hs[0]).is_err()); // NotLoaded
+    /// # Ok(()) }
+    /// ```
     pub fn raise_linked<R>(mut self) -> Self
     where
         M: ManyToMany<R>,
@@ -360,6 +666,25 @@ where
     }
 
     /// Every object the query returns, each once, in row order.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let hs = s.query::<User>().order_by(users::Id.asc()).all()?;
+    /// let names: Vec<&str> = hs.iter().map(|&h| s[h].name.as_str()).collect();
+    /// assert_eq!(names, ["ann", "bob", "cy"]);
+    /// // Querying again returns the same objects: one per primary key.
+    /// assert_eq!(s.query::<User>().order_by(users::Id.asc()).all()?, hs);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the query (or the autoflush before it, or a loader) fails.
@@ -396,6 +721,23 @@ where
 
     /// The first object, if any (`LIMIT 1`).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let first = s.query::<User>().order_by(users::Name.desc()).first()?;
+    /// assert_eq!(first.map(|h| s[h].name.as_str()), Some("cy"));
+    /// assert_eq!(s.query::<User>().filter(users::Name.eq("zed")).first()?, None);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`all`](ModelQuery::all).
     pub fn first(self) -> Result<Option<Handle<M>>> {
@@ -403,6 +745,24 @@ where
     }
 
     /// Exactly one object.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// # for (name, status) in [("ann", "new"), ("bob", "active"), ("cy", "active")] {
+    /// #     insert_into(Users).values((users::Name.set(name), users::Status.set(status))).execute(&mut conn)?;
+    /// # }
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.query::<User>().filter(users::Name.eq("ann")).one()?;
+    /// assert_eq!(s[ann].status, "new");
+    /// assert!(s.query::<User>().filter(users::Status.eq("active")).one().is_err()); // two rows
+    /// assert!(s.query::<User>().filter(users::Name.eq("zed")).one().is_err()); // none
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::NotFound`] for none, [`Error::TooManyRows`] for more;

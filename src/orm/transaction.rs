@@ -13,10 +13,19 @@ use crate::error::{Error, Result};
 /// with [`Session::release`] or [`Session::rollback_to`].
 ///
 /// ```
-/// # fn demo<C: sqlalgebra::Connection>(s: &mut sqlalgebra::orm::Session<'_, C>) -> sqlalgebra::Result<()> {
-/// let sp = s.begin_nested()?;     // SAVEPOINT
-/// // ... changes that may be undone alone ...
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+/// # let mut conn = engine.connect()?;
+/// # create_all::<AllTables>(&mut conn)?;
+/// let mut s = Session::new(&mut conn);
+/// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+/// let sp = s.begin_nested()?;     // INSERT ann, SAVEPOINT
+/// s[ann].status = "gone".into();  // changes that may be undone alone
+/// s.flush()?;
 /// s.rollback_to(sp)?;             // ROLLBACK TO SAVEPOINT; objects are as before
+/// assert_eq!(s[ann].status, "new");
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +38,23 @@ impl<C: Connection> Session<'_, C> {
     /// Flushes, then commits the session's transaction (releasing any open
     /// savepoints first). With expire-on-commit (the default) every object
     /// is expired: its next load overwrites it.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.commit()?; // flush (INSERT), then COMMIT
+    /// assert!(s.is_expired(ann));
+    /// drop(s);
+    /// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+    /// assert_eq!(n, 1); // committed: dropping the session kept it
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the flush or the COMMIT fails; the session is then rolled back
@@ -49,6 +75,28 @@ impl<C: Connection> Session<'_, C> {
     /// deleted ones are back, changed ones have their old values again;
     /// all are expired, and loaded relationships are forgotten.
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.commit()?;
+    /// s[ann].status = "active".into();
+    /// let bob = s.add(User { id: 0, name: "bob".into(), status: "new".into() });
+    /// s.flush()?;
+    /// s.rollback()?;
+    /// assert_eq!(s[ann].status, "new"); // its value at the last commit
+    /// assert!(!s.contains(bob));         // added since: dropped
+    /// drop(s);
+    /// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the database fails to roll back; the session is reset anyway.
     pub fn rollback(&mut self) -> Result<()> {
@@ -60,6 +108,26 @@ impl<C: Connection> Session<'_, C> {
     /// Flushes, then opens a savepoint (`SAVEPOINT`) inside the session's
     /// transaction: a nested transaction that can be rolled back alone.
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// let sp = s.begin_nested()?; // flush (INSERT ann), SAVEPOINT
+    /// let bob = s.add(User { id: 0, name: "bob".into(), status: "new".into() });
+    /// s.rollback_to(sp)?;          // bob is dropped, ann stays
+    /// assert!(!s.contains(bob));
+    /// s.commit()?;
+    /// drop(s);
+    /// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the flush or the SAVEPOINT fails.
     pub fn begin_nested(&mut self) -> Result<Savepoint> {
@@ -68,6 +136,25 @@ impl<C: Connection> Session<'_, C> {
 
     /// Flushes, then releases the savepoint (and any opened after it): its
     /// work becomes part of the enclosing transaction.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let sp = s.begin_nested()?;
+    /// s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.release(sp)?; // flush (INSERT), RELEASE SAVEPOINT
+    /// assert!(s.release(sp).is_err()); // no longer open
+    /// s.commit()?;
+    /// drop(s);
+    /// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Transaction`] when the savepoint is no longer open (say, a
@@ -83,6 +170,26 @@ impl<C: Connection> Session<'_, C> {
     /// relationships are forgotten. Does nothing when the savepoint is no
     /// longer open.
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.flush()?;
+    /// let sp = s.begin_nested()?;
+    /// s[ann].status = "active".into();
+    /// s.delete(ann);
+    /// s.flush()?;
+    /// s.rollback_to(sp)?;
+    /// assert!(s.contains(ann));          // not deleted after all
+    /// assert_eq!(s[ann].status, "new");  // and as it was at the savepoint
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// When the database fails to roll back.
     pub fn rollback_to(&mut self, sp: Savepoint) -> Result<()> {
@@ -91,6 +198,33 @@ impl<C: Connection> Session<'_, C> {
 
     /// Runs `f` in a savepoint: released when it returns `Ok`, rolled back
     /// when it returns `Err`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// let r: Result<(), sqlalgebra::BoxError> = s.nested(|s| {
+    ///     s[ann].status = "active".into();
+    ///     s.flush()?;
+    ///     Err("undo this part only".into())
+    /// });
+    /// assert!(r.is_err());
+    /// assert_eq!(s[ann].status, "new");
+    /// s.nested(|s| {
+    ///     s[ann].status = "checked".into();
+    ///     sqlalgebra::Result::Ok(())
+    /// })?;
+    /// s.commit()?;
+    /// drop(s);
+    /// let status: String = select(users::Status).from(Users).get(&mut conn)?;
+    /// assert_eq!(status, "checked");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Whatever `f` returns, or a failure to open or end the savepoint (a
@@ -116,6 +250,32 @@ impl<C: Connection> Session<'_, C> {
 
     /// Runs `f` and commits when it returns `Ok`, rolls back when it
     /// returns `Err` (SQLAlchemy's `with session.begin():`).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let id = s.transaction(|s| {
+    ///     let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    ///     s.flush()?;
+    ///     sqlalgebra::Result::Ok(s[ann].id)
+    /// })?; // committed
+    /// assert_eq!(id, 1);
+    /// let failed: Result<(), sqlalgebra::BoxError> = s.transaction(|s| {
+    ///     s.add(User { id: 0, name: "bob".into(), status: "new".into() });
+    ///     s.flush()?;
+    ///     Err("out of stock".into())
+    /// });
+    /// assert!(failed.is_err()); // rolled back: bob is not there
+    /// drop(s);
+    /// let n: i64 = select(count_star()).from(Users).get(&mut conn)?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Whatever `f` returns, or a failure to commit or roll back (a failed

@@ -123,16 +123,65 @@ pub(crate) fn add_table<'a>(set: &mut TableSet<'a>, t: TableRef<'a>) {
 ///
 /// Implement it (with [`Expression`](crate::expr::Expression)) to add your
 /// own SQL node.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::render::{Render, SqlWriter};
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// /// A random number, as each dialect spells it.
+/// struct Random;
+/// impl Render for Random {
+///     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+///         let mysql = matches!(w.dialect().name(), "mysql" | "mariadb");
+///         w.push_sql(if mysql { "RAND()" } else { "random()" });
+///     }
+/// }
+/// impl Expression for Random {
+///     type SqlType = Double;
+/// }
+/// let q = select(users::Name).order_by(Random.asc());
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
+///     r#"SELECT "users"."name" FROM "users" ORDER BY random() ASC"#
+/// );
+/// assert_eq!(
+///     q.to_sql(&sqlalgebra_mysql::Mysql)?.sql,
+///     "SELECT `users`.`name` FROM `users` ORDER BY RAND() ASC"
+/// );
+/// # Ok(()) }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not SQL: not a column, an expression or a statement",
     label = "expected a column, an expression or a statement here"
 )]
 pub trait Render {
     /// Writes this node's SQL into `w`, and pushes its bind values.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, SqlWriter};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let p = users::Name.eq("ann").and(users::Id.gt(1));
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// p.render(&mut w);
+    /// assert_eq!(w.sql(), r#""users"."name" = $1 AND "users"."id" > $2"#);
+    /// assert_eq!(w.bind_count(), 2);
+    /// ```
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>);
 
     /// Adds every table this node refers to (outside subqueries) to `out`;
     /// used to infer a SELECT's FROM clause.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, TableRef, TableSet};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let p = addresses::UserId.eq(users::Id).and(users::Name.eq("ann"));
+    /// let mut tables = TableSet::new();
+    /// p.collect_tables(&mut tables);
+    /// assert_eq!(&tables[..], [TableRef::new("addresses"), TableRef::new("users")]);
+    /// ```
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         let _ = out;
     }
@@ -156,6 +205,15 @@ pub trait Render {
     }
 
     /// The precedence of this node's outermost operator; see [`precedence`].
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, precedence};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// assert_eq!(users::Id.precedence(), precedence::ATOM);
+    /// assert_eq!(users::Id.add(1).precedence(), precedence::ADDITIVE);
+    /// assert_eq!(users::Id.eq(1).or(users::Id.eq(2)).precedence(), precedence::OR);
+    /// ```
     fn precedence(&self) -> u8 {
         precedence::ATOM
     }
@@ -163,6 +221,19 @@ pub trait Render {
     /// Writes this node as an item of a SELECT list or RETURNING clause:
     /// as [`render`](Render::render), except that a labelled expression is
     /// written `expr AS "name"` there (and only there).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, SqlWriter};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let next = users::Id.add(1).label("next");
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// next.render_selected(&mut w);
+    /// assert_eq!(w.sql(), r#""users"."id" + ? AS "next""#);
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// next.render(&mut w); // elsewhere, the expression alone
+    /// assert_eq!(w.sql(), r#""users"."id" + ?"#);
+    /// ```
     fn render_selected<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.render(w);
     }
@@ -172,6 +243,19 @@ pub trait Render {
     /// except that a bound decimal is bound as it is, to be stored as
     /// written, where rendering elsewhere makes it a number
     /// ([`Dialect::numeric_bind_cast`]).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, SqlWriter};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// // A value of an INSERT or UPDATE: written as `render` writes it,
+    /// // but for a bound decimal (then not cast to a number on SQLite).
+    /// let value = bind::<Text, _>("ann");
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// value.render_assigned(&mut w);
+    /// assert_eq!(w.sql(), "$1");
+    /// assert_eq!(w.bind_count(), 1);
+    /// ```
     fn render_assigned<'a>(&'a self, w: &mut SqlWriter<'a>) {
         self.render(w);
     }
@@ -180,6 +264,16 @@ pub trait Render {
     /// inside [`SqlWriter::push_sort_key`], except that a labelled
     /// expression is written as its name, which ORDER BY may refer to, and
     /// a bound value as one that is not read as a column position.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, SqlWriter};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let n = count(users::Id).label("n");
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// n.render_order_key(&mut w); // ORDER BY may name the label
+    /// assert_eq!(w.sql(), r#""n""#);
+    /// ```
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sort_key(|w| self.render(w));
     }
@@ -249,6 +343,17 @@ pub trait Render {
     /// way; a statement holding such a node is rendered on every run. A
     /// node that returns `true` must record everything that makes its text
     /// differ from that of another value of the same kind.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::{Render, SqlKey};
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let (a, b) = (users::Name.eq("ann"), users::Name.eq("bob"));
+    /// let (mut ka, mut kb) = (SqlKey::new(), SqlKey::new());
+    /// assert!(a.sql_key(&mut ka) && b.sql_key(&mut kb));
+    /// assert_eq!(ka.words(), kb.words()); // one SQL text, cached once
+    /// assert_eq!(ka.bind_count(), 1);
+    /// ```
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
@@ -875,23 +980,103 @@ impl<'a> SqlWriter<'a> {
 /// A statement made of rows (a multi-row INSERT) that can be rendered for
 /// a range of its rows, so a long one can be split under the driver's bind
 /// limit.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::render::SqlWriter;
+/// # use sqlalgebra::orm::doc_models::*;
+/// # fn main() -> sqlalgebra::Result<()> {
+/// let names = ["a", "b", "c", "d", "e"];
+/// let q = insert_into(Tags).values(names.map(|n| tags::Name.set(n)).to_vec());
+/// let rows = q.row_chunks().expect("an INSERT has rows");
+/// // At most 2 rows per statement: 3 statements.
+/// let mut sizes = Vec::new();
+/// for start in (0..rows.row_count()).step_by(2) {
+///     let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+///     rows.render_rows(&mut w, start..(start + 2).min(rows.row_count()));
+///     sizes.push(w.finish()?.binds.len());
+/// }
+/// assert_eq!(sizes, [2, 2, 1]);
+/// # Ok(()) }
+/// ```
 pub trait RowChunks {
     /// How many rows.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let q = insert_into(Tags).values(vec![tags::Name.set("a"), tags::Name.set("b"), tags::Name.set("c")]);
+    /// let rows = q.row_chunks().expect("an INSERT splits by rows");
+    /// assert_eq!(rows.row_count(), 3);
+    /// ```
     fn row_count(&self) -> usize;
     /// Renders the statement for the rows in `rows` only.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::SqlWriter;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let q = insert_into(Tags).values(vec![tags::Name.set("a"), tags::Name.set("b"), tags::Name.set("c")]);
+    /// let rows = q.row_chunks().expect("an INSERT splits by rows");
+    /// let mut w = SqlWriter::new(&sqlalgebra_postgres::Postgres);
+    /// rows.render_rows(&mut w, 1..3); // the last two rows only
+    /// assert_eq!(w.sql(), r#"INSERT INTO "tags" ("name") VALUES ($1), ($2)"#);
+    /// assert_eq!(w.bind_count(), 2);
+    /// ```
     fn render_rows<'a>(&'a self, w: &mut SqlWriter<'a>, rows: std::ops::Range<usize>);
 }
 
 /// A whole statement: something that can be rendered to SQL on its own and
 /// sent to a database.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// # use sqlalgebra::orm::doc_models::*;
+/// // Any whole statement renders on its own.
+/// fn sql_of<S: Statement>(s: &S) -> String {
+///     s.to_sql(&sqlalgebra_postgres::Postgres).map(|r| r.sql).unwrap_or_default()
+/// }
+/// assert_eq!(
+///     sql_of(&delete_from(Tags).filter(tags::Id.eq(1))),
+///     r#"DELETE FROM "tags" WHERE "tags"."id" = $1"#
+/// );
+/// assert_eq!(
+///     sql_of(&update(Tags).set(tags::Name.set("red")).filter(tags::Id.eq(1))),
+///     r#"UPDATE "tags" SET "name" = $1 WHERE "tags"."id" = $2"#
+/// );
+/// ```
 pub trait Statement: Render {
     /// For statements that can be split into several by rows (INSERT), the
     /// way to render a range of rows.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let insert = insert_into(Tags).values(vec![tags::Name.set("a"), tags::Name.set("b")]);
+    /// assert_eq!(insert.row_chunks().map(|r| r.row_count()), Some(2));
+    /// assert!(select(tags::Name).row_chunks().is_none()); // a SELECT is one statement
+    /// ```
     fn row_chunks(&self) -> Option<&dyn RowChunks> {
         None
     }
 
     /// Renders the statement for `dialect`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::value::ValueRef;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let q = select(users::Name).filter(users::Id.eq(7)).limit(1);
+    /// let r = q.to_sql(&sqlalgebra_postgres::Postgres)?;
+    /// assert_eq!(r.sql, r#"SELECT "users"."name" FROM "users" WHERE "users"."id" = $1 LIMIT $2"#);
+    /// assert_eq!(r.binds[..], [ValueRef::Int(7), ValueRef::Int(1)]);
+    /// assert_eq!(
+    ///     q.to_sql(&sqlalgebra_mysql::Mysql)?.sql,
+    ///     "SELECT `users`.`name` FROM `users` WHERE `users`.`id` = ? LIMIT ?"
+    /// );
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// When the dialect cannot express the statement, or the statement is

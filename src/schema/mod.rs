@@ -136,6 +136,15 @@ pub trait ColumnList: Send + Sync + 'static {
     /// The column names, in order.
     const NAMES: &'static [&'static str];
     /// The DDL metadata of each column, in order.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::types::SqlKind;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let defs = <(profiles::Id, profiles::Bio) as ColumnList>::defs();
+    /// assert_eq!((defs[0].name, defs[0].kind, defs[0].autoincrement), ("id", SqlKind::BigInt, true));
+    /// assert_eq!((defs[1].name, defs[1].nullable), ("bio", true));
+    /// ```
     fn defs() -> Vec<ColumnDef>;
 }
 
@@ -217,16 +226,48 @@ crate::macros::for_tuples!(tuple_key_columns);
 /// ```
 pub trait QuerySource {
     /// How the source is named in FROM and how its columns are qualified.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::TableRef;
+    /// use sqlalgebra::schema::QuerySource;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// assert_eq!(Users.table_ref(), TableRef::new("users"));
+    /// let u = alias(Users, "u");
+    /// assert_eq!(u.table_ref().exposed_name(), "u"); // its columns are "u"."..."
+    /// assert_eq!(u.table_ref().name, "users");
+    /// ```
     fn table_ref(&self) -> TableRef<'static>;
 
     /// Writes the source as it stands in FROM: `"users"`, `"users" AS "m"`,
     /// `(SELECT ...) AS "s"`.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::SqlWriter;
+    /// use sqlalgebra::schema::QuerySource;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let u = alias(Users, "u");
+    /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
+    /// u.write_from(&mut w);
+    /// assert_eq!(w.sql(), r#""users" AS "u""#);
+    /// ```
     fn write_from<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_table(self.table_ref());
     }
 
     /// The source's [`sql_key`](crate::render::Render::sql_key) as it
     /// stands in FROM. `false` (the default): not described.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::render::SqlKey;
+    /// use sqlalgebra::schema::QuerySource;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let (mut a, mut b) = (SqlKey::new(), SqlKey::new());
+    /// assert!(Users.source_key(&mut a) && Tags.source_key(&mut b));
+    /// assert_ne!(a.words(), b.words()); // two tables: two texts
+    /// ```
     #[inline]
     fn source_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         let _ = key;
@@ -249,6 +290,16 @@ impl<T: Table> QuerySource for T {
 
 /// `Self` and `T` are the same table: what `insert_into(T)` and
 /// `update(T)` demand of the table of every column they set.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::schema::SameTable;
+/// # use sqlalgebra::orm::doc_models::*;
+/// fn same<A: SameTable<B>, B: Table>() {}
+/// same::<Users, Users>();
+/// // `insert_into(Users).values(tags::Name.set("x"))` does not compile:
+/// // `Tags: SameTable<Users>` does not hold.
+/// ```
 #[diagnostic::on_unimplemented(
     message = "a column of table `{Self}` cannot be set in a statement on table `{T}`",
     label = "this column belongs to `{Self}`, not `{T}`",

@@ -94,12 +94,43 @@ pub trait ShardChooser: Send + Sync + 'static {
     /// The shard of the row whose shard key is `key` (for writes and for
     /// loading by key).
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::shard::{ByKey, ShardChooser};
+    /// use sqlalgebra::value::ValueRef;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// // Users on 3 shards by id modulo 3.
+    /// let chooser = ByKey::new(users::Id, |k: ValueRef<'_>| match k {
+    ///     ValueRef::Int(id) => Ok(id.rem_euclid(3) as usize),
+    ///     _ => Ok(0),
+    /// });
+    /// assert_eq!(chooser.shard_for_key(ValueRef::Int(7)).unwrap(), 1);
+    /// assert_eq!(chooser.shard_for_key(ValueRef::Int(9)).unwrap(), 0);
+    /// ```
+    ///
     /// # Errors
     /// When `key` is no shard key (the wrong type, say).
     fn shard_for_key(&self, key: ValueRef<'_>) -> Result<usize>;
 
     /// The shards a query must run on, from its WHERE clause (all of
     /// them, `0..query.shard_count()`, when it does not fix the key).
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::shard::{ByKey, ShardChooser, WhereClause};
+    /// use sqlalgebra::value::ValueRef;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// let chooser = ByKey::new(users::Id, |k: ValueRef<'_>| match k {
+    ///     ValueRef::Int(id) => Ok(id.rem_euclid(3) as usize),
+    ///     _ => Ok(0),
+    /// });
+    /// let by_key = select(users::Name).filter(users::Id.eq(4));
+    /// let w = WhereClause::new(&sqlalgebra_sqlite::Sqlite, &by_key, 3);
+    /// assert_eq!(chooser.shards_for_query(&w).unwrap(), [1]); // one shard
+    /// let by_name = select(users::Name).filter(users::Name.eq("ann"));
+    /// let w = WhereClause::new(&sqlalgebra_sqlite::Sqlite, &by_name, 3);
+    /// assert_eq!(chooser.shards_for_query(&w).unwrap(), [0, 1, 2]); // every shard
+    /// ```
     ///
     /// # Errors
     /// As [`shard_for_key`](ShardChooser::shard_for_key).

@@ -7,6 +7,11 @@
 //! `INSERT ... VALUES (...), (...)` statements under the backend's bind
 //! limit. What the database assigned is read back:
 //!
+//! - on a dialect that [prefers prepared row
+//!   inserts](crate::render::Dialect::prefers_prepared_row_inserts)
+//!   (SQLite), a group with no server default is inserted instead by one
+//!   prepared one-row INSERT run per object, each generated key read from
+//!   the connection;
 //! - with `RETURNING` where the dialect has it on multi-row INSERTs
 //!   ([`Dialect::supports_insert_returning`]: SQLite, PostgreSQL): the key
 //!   alone, or every column when server defaults are involved. SQL leaves

@@ -145,6 +145,24 @@ impl<C: Connection> Session<'_, C> {
     /// savepoint, or else the whole transaction) is rolled back, as by
     /// [`rollback`](Session::rollback), and the error returned.
     ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// # let engine = sqlalgebra_sqlite::Sqlite::memory()?;
+    /// # let mut conn = engine.connect()?;
+    /// # create_all::<AllTables>(&mut conn)?;
+    /// let mut s = Session::new(&mut conn);
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// s.flush()?; // INSERT ... RETURNING "id"
+    /// assert_eq!(s[ann].id, 1);
+    /// s[ann].status = "active".into();
+    /// s.flush()?; // UPDATE "users" SET "status" = ? WHERE "id" = ?
+    /// let status: String = select(users::Status).from(Users).get(s.connection())?;
+    /// assert_eq!(status, "active"); // visible in the session's transaction
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::DependencyCycle`] when the tables with pending inserts or
     /// deletes reference each other in a cycle; [`Error::StaleData`] when a
