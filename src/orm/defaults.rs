@@ -46,7 +46,8 @@ use crate::error::Result;
 /// [`Session::get`](super::Session::get), [`Session::get_many`](super::Session::get_many)
 /// and the lazy loads ([`Session::related`](super::Session::related),
 /// [`Session::linked`](super::Session::linked), [`Session::parent`](super::Session::parent))
-/// read from the database, and, in turn, to the objects that the query's
+/// read from the database (and those of `AsyncSession`'s same calls: the
+/// defaults run in the logic both sessions share), and, in turn, to the objects that the query's
 /// loaders and those defaults load (a relationship already followed on
 /// the way is not followed again, so cycles end). A query overrides it
 /// per relationship: `selectin_*`, `joined_*`, `raise_*`, `lazy_*`,
