@@ -213,8 +213,9 @@ impl PoolOptions {
     /// Calls `hook` after every statement any connection of the engine
     /// sends (Core and ORM alike), with its SQL, binds, rows changed or
     /// read, elapsed time and error: instrumentation for a whole engine
-    /// (per connection: [`Hooked`](crate::hooks::Hooked)). The async
-    /// engine does not call these hooks yet.
+    /// (per connection: [`Hooked`](crate::hooks::Hooked)); the async
+    /// engine's connections call them too (not for the rows of a
+    /// `stream`, which are read after the call).
     ///
     /// ```
     /// use std::sync::Arc;

@@ -84,6 +84,109 @@ impl StatementHooks {
     }
 }
 
+/// A statement of an async connection being observed: its span is not
+/// entered (a future moves between threads), the future running the
+/// statement is [instrumented](Detached::span) with it instead.
+#[cfg(feature = "async")]
+pub(crate) struct Detached {
+    hooks: Arc<StatementHooks>,
+    kind: StatementKind,
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+    start: Instant,
+}
+
+#[cfg(feature = "async")]
+impl Detached {
+    /// Calls the before-hooks and starts timing (and the span, not entered).
+    pub(crate) fn start(
+        hooks: Arc<StatementHooks>,
+        kind: StatementKind,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+    ) -> Self {
+        for hook in &hooks.before {
+            hook(&StatementStart { kind, sql, binds });
+        }
+        Detached {
+            hooks,
+            kind,
+            #[cfg(feature = "tracing")]
+            span: tracing::info_span!(
+                target: "sqlalgebra::statement",
+                "statement",
+                sql,
+                binds = ?binds,
+                kind = ?kind,
+                rows = tracing::field::Empty,
+                elapsed_us = tracing::field::Empty,
+                error = tracing::field::Empty,
+            ),
+            start: Instant::now(),
+        }
+    }
+
+    /// The statement's span, to instrument the future that runs it.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn span(&self) -> tracing::Span {
+        self.span.clone()
+    }
+
+    /// Records the outcome in the span and calls the after-hooks.
+    pub(crate) fn finish(
+        self,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+        rows: u64,
+        error: Option<&Error>,
+    ) {
+        report(
+            &self.hooks,
+            self.kind,
+            #[cfg(feature = "tracing")]
+            &self.span,
+            self.start,
+            (sql, binds, rows, error),
+        );
+    }
+}
+
+/// The outcome of a statement: its SQL, binds, rows and error.
+type Outcome<'a> = (&'a str, &'a [ValueRef<'a>], u64, Option<&'a Error>);
+
+/// Records `outcome` in `span` and calls the after-hooks.
+fn report(
+    hooks: &StatementHooks,
+    kind: StatementKind,
+    #[cfg(feature = "tracing")] span: &tracing::Span,
+    start: Instant,
+    (sql, binds, rows, error): Outcome<'_>,
+) {
+    let elapsed = start.elapsed();
+    #[cfg(feature = "tracing")]
+    {
+        span.record("rows", rows);
+        span.record(
+            "elapsed_us",
+            u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+        );
+        if let Some(e) = error {
+            span.record("error", tracing::field::display(e));
+        }
+    }
+    let event = StatementEvent {
+        kind,
+        sql,
+        binds,
+        rows,
+        elapsed,
+        error,
+    };
+    for hook in &hooks.after {
+        hook(&event);
+    }
+}
+
 /// A statement being observed: [`finish`](Observation::finish) it with
 /// its outcome.
 pub(crate) struct Observation<'h> {
@@ -103,28 +206,13 @@ impl Observation<'_> {
         rows: u64,
         error: Option<&Error>,
     ) {
-        let elapsed = self.start.elapsed();
-        #[cfg(feature = "tracing")]
-        {
-            self.span.record("rows", rows);
-            self.span.record(
-                "elapsed_us",
-                u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
-            );
-            if let Some(e) = error {
-                self.span.record("error", tracing::field::display(e));
-            }
-        }
-        let event = StatementEvent {
-            kind: self.kind,
-            sql,
-            binds,
-            rows,
-            elapsed,
-            error,
-        };
-        for hook in &self.hooks.after {
-            hook(&event);
-        }
+        report(
+            self.hooks,
+            self.kind,
+            #[cfg(feature = "tracing")]
+            &self.span,
+            self.start,
+            (sql, binds, rows, error),
+        );
     }
 }

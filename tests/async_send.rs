@@ -15,7 +15,7 @@ use sqlalgebra::Result;
 use sqlalgebra::asyncio::AsyncPooled;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-use sqlalgebra::orm::{AsyncSession, AsyncSessionFactory, Handle};
+use sqlalgebra::orm::{AsyncSession, AsyncSessionFactory, Handle, SessionEvent, Synchronize};
 
 fn assert_send<T: Send>(_: &T) {}
 
@@ -103,6 +103,19 @@ async fn session_calls<B: AsyncBackend>(engine: &AsyncEngine<B>) -> Result<()> {
     let commit = s.commit();
     assert_send(&commit);
     commit.await?;
+    // Bulk statements through the session (synchronize_session), with a
+    // listener registered.
+    s.listen(SessionEvent::AfterFlush, |_| Ok(()));
+    let bulk = update(Items)
+        .set(items::Qty.set(2))
+        .filter(items::Id.eq(7_000));
+    let execute = s.execute::<ItemObject>(&bulk);
+    assert_send(&execute);
+    assert_eq!(execute.await?, 1);
+    let execute_with = s.execute_with::<ItemObject>(&bulk, Synchronize::Fetch);
+    assert_send(&execute_with);
+    execute_with.await?;
+    assert_eq!(s[h].qty, 2);
     s.delete(h);
     let rollback = s.rollback();
     assert_send(&rollback);

@@ -14,11 +14,13 @@
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use super::AsyncConnection;
 use super::transaction::settle;
 use crate::engine::PoolOptions;
 use crate::error::{Error, Result};
+use crate::observe::StatementHooks;
 
 /// How an async backend opens connections: implemented by each dialect
 /// crate (`sqlalgebra_postgres::AsyncPgManager`, ...).
@@ -66,8 +68,11 @@ impl<B: AsyncBackend> bb8::ManageConnection for PoolManager<B> {
 }
 
 /// A pool of async connections to one database, with SQLAlchemy's options
-/// ([`PoolOptions`]: size, overflow, timeout, recycle, pre-ping, echo):
-/// the `create_async_engine` of the tour.
+/// ([`PoolOptions`]: size, overflow, timeout, recycle, pre-ping, echo,
+/// and the statement hooks [`on_statement`](PoolOptions::on_statement) /
+/// [`before_statement`](PoolOptions::before_statement), called around
+/// every statement of its connections, Core and ORM, with the `tracing`
+/// span per statement): the `create_async_engine` of the tour.
 ///
 /// ```
 /// use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
@@ -82,6 +87,7 @@ impl<B: AsyncBackend> bb8::ManageConnection for PoolManager<B> {
 pub struct AsyncEngine<B: AsyncBackend> {
     pool: bb8::Pool<PoolManager<B>>,
     echo: bool,
+    hooks: Option<Arc<StatementHooks>>,
 }
 
 impl<B: AsyncBackend> Clone for AsyncEngine<B> {
@@ -89,6 +95,7 @@ impl<B: AsyncBackend> Clone for AsyncEngine<B> {
         AsyncEngine {
             pool: self.pool.clone(),
             echo: self.echo,
+            hooks: self.hooks.clone(),
         }
     }
 }
@@ -121,9 +128,14 @@ impl<B: AsyncBackend> AsyncEngine<B> {
             .test_on_check_out(options.pre_ping)
             .build(PoolManager { backend })
             .await?;
+        let hooks = &options.hooks;
+        let has_hooks = !hooks.before.is_empty() || !hooks.after.is_empty();
         Ok(AsyncEngine {
             pool,
             echo: options.echo,
+            // Without hooks of its own, the connections still report to
+            // a `tracing` subscriber.
+            hooks: (has_hooks || cfg!(feature = "tracing")).then(|| Arc::new(hooks.clone())),
         })
     }
 
@@ -139,7 +151,9 @@ impl<B: AsyncBackend> AsyncEngine<B> {
                 Error::PoolTimeout("no connection became free in time".into())
             }
         })?;
-        conn.state().echo = self.echo;
+        let state = conn.state();
+        state.echo = self.echo;
+        state.hooks.clone_from(&self.hooks);
         Ok(AsyncPooled { conn })
     }
 

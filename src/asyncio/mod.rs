@@ -23,6 +23,7 @@
 //! pooled by [`AsyncEngine`] (bb8).
 
 mod engine;
+pub(crate) mod observed;
 mod run;
 pub(crate) mod state;
 pub(crate) mod transaction;

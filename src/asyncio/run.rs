@@ -10,6 +10,7 @@
 use std::future::Future;
 use std::marker::PhantomData;
 
+use super::observed;
 use super::transaction::settle;
 use super::{AsyncConnection, RawRows, Sql};
 use crate::error::{Error, Result};
@@ -70,7 +71,7 @@ where
     settle(conn).await?;
     echo(conn, &p);
     let mut rows = Vec::new();
-    conn.query_sql(p.sql(), p.key.binds(), |row| {
+    observed::query(conn, p.sql(), p.key.binds(), |row| {
         if rows.capacity() == 0 {
             rows = Vec::with_capacity(row.result_len().unwrap_or(4));
         }
@@ -96,7 +97,7 @@ where
     echo(conn, &p);
     let mut found = None;
     let mut extra = false;
-    conn.query_sql(p.sql(), p.key.binds(), |row| {
+    observed::query(conn, p.sql(), p.key.binds(), |row| {
         if found.is_some() {
             extra = true;
             return Ok(false);
@@ -352,7 +353,7 @@ async fn execute_plan<C: AsyncConnection>(conn: &mut C, plan: Result<Plan<'_>>) 
     match plan {
         Plan::One(p) => {
             echo(conn, &p);
-            conn.execute_sql(p.sql(), p.key.binds()).await
+            observed::execute(conn, p.sql(), p.key.binds()).await
         }
         Plan::Chunks(parts) => {
             let mut tx = conn.begin().await?;
@@ -361,7 +362,7 @@ async fn execute_plan<C: AsyncConnection>(conn: &mut C, plan: Result<Plan<'_>>) 
                 if tx.state().echo {
                     log::info!(target: "sqlalgebra::echo", "{} {:?}", r.sql, r.binds);
                 }
-                total += tx.execute_sql(Sql::Text(&r.sql), &r.binds).await?;
+                total += observed::execute(&mut *tx, Sql::Text(&r.sql), &r.binds).await?;
             }
             tx.commit().await?;
             Ok(total)

@@ -35,6 +35,8 @@ pub struct ConnState {
     busy: bool,
     broken: bool,
     pub(crate) echo: bool,
+    /// The statement hooks of the connection's engine.
+    pub(crate) hooks: Option<Arc<crate::observe::StatementHooks>>,
 }
 
 impl Default for ConnState {
@@ -56,6 +58,7 @@ impl ConnState {
             busy: false,
             broken: false,
             echo: false,
+            hooks: None,
         }
     }
 

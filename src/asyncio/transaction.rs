@@ -1,5 +1,6 @@
 //! Async transactions and savepoints, safe to drop at any `.await`.
 
+use super::observed;
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -213,34 +214,34 @@ fn savepoint_name(out: &mut String, depth: u32) {
 pub(crate) async fn begin<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     if depth == 0 {
         let sql = c.dialect().begin_transaction();
-        c.batch_execute(sql).await
+        observed::batch(c, sql).await
     } else {
         let mut sql = String::from("SAVEPOINT ");
         savepoint_name(&mut sql, depth);
-        c.batch_execute(&sql).await
+        observed::batch(c, &sql).await
     }
 }
 
 pub(crate) async fn commit<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     if depth == 0 {
-        c.batch_execute("COMMIT").await
+        observed::batch(c, "COMMIT").await
     } else {
         let mut sql = String::from("RELEASE SAVEPOINT ");
         savepoint_name(&mut sql, depth);
-        c.batch_execute(&sql).await
+        observed::batch(c, &sql).await
     }
 }
 
 pub(crate) async fn rollback<C: AsyncConnection>(c: &mut C, depth: u32) -> Result<()> {
     let result = if depth == 0 {
-        c.batch_execute("ROLLBACK").await
+        observed::batch(c, "ROLLBACK").await
     } else {
         let mut to = String::from("ROLLBACK TO SAVEPOINT ");
         savepoint_name(&mut to, depth);
         let mut release = String::from("RELEASE SAVEPOINT ");
         savepoint_name(&mut release, depth);
-        match c.batch_execute(&to).await {
-            Ok(()) => c.batch_execute(&release).await,
+        match observed::batch(c, &to).await {
+            Ok(()) => observed::batch(c, &release).await,
             Err(e) => Err(e),
         }
     };

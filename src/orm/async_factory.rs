@@ -3,7 +3,7 @@
 //! connections of an [`AsyncEngine`].
 
 use super::async_session::AsyncSession;
-use super::session::{Config, DEFAULT_BATCH_SIZE};
+use super::factory::Factory;
 use crate::asyncio::{AsyncBackend, AsyncEngine, AsyncPooled, BoxFuture};
 use crate::error::{Error, Result};
 
@@ -22,114 +22,24 @@ use crate::error::{Error, Result};
 ///     session.commit().await
 /// }
 /// ```
-pub struct AsyncSessionFactory<B: AsyncBackend> {
-    engine: AsyncEngine<B>,
-    config: Config,
-}
+pub type AsyncSessionFactory<B> = Factory<AsyncEngine<B>>;
 
-impl<B: AsyncBackend> Clone for AsyncSessionFactory<B> {
-    fn clone(&self) -> Self {
-        AsyncSessionFactory {
-            engine: self.engine.clone(),
-            config: self.config,
-        }
-    }
-}
-
-impl<B: AsyncBackend> std::fmt::Debug for AsyncSessionFactory<B> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AsyncSessionFactory")
-            .field("engine", &self.engine)
-            .field("expire_on_commit", &self.config.expire_on_commit)
-            .field("autoflush", &self.config.autoflush)
-            .field("batch_size", &self.config.batch_size)
-            .finish()
-    }
-}
-
-impl<B: AsyncBackend> AsyncSessionFactory<B> {
+impl<B: AsyncBackend> Factory<AsyncEngine<B>> {
     /// A factory over `engine`, with the defaults of
-    /// [`AsyncSession::new`]: expire-on-commit and autoflush on.
+    /// [`AsyncSession::new`]: expire-on-commit and autoflush on. Its
+    /// settings ([`expire_on_commit`](Factory::expire_on_commit),
+    /// [`autoflush`](Factory::autoflush), [`batch_size`](Factory::batch_size))
+    /// are the sync factory's.
     ///
     /// ```
     /// # use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
     /// # use sqlalgebra::orm::AsyncSessionFactory;
     /// fn factory<B: AsyncBackend>(engine: AsyncEngine<B>) -> AsyncSessionFactory<B> {
-    ///     AsyncSessionFactory::new(engine)
+    ///     AsyncSessionFactory::new(engine).expire_on_commit(false)
     /// }
     /// ```
     pub fn new(engine: AsyncEngine<B>) -> Self {
-        AsyncSessionFactory {
-            engine,
-            config: Config {
-                expire_on_commit: true,
-                autoflush: true,
-                batch_size: DEFAULT_BATCH_SIZE,
-            },
-        }
-    }
-
-    /// Whether the sessions expire their objects at commit (see
-    /// [`Session::set_expire_on_commit`](super::Session::set_expire_on_commit)).
-    /// Async code usually turns it off, as the tour does: an expired
-    /// object is reloaded by an awaited call only.
-    ///
-    /// ```
-    /// # use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-    /// # use sqlalgebra::orm::AsyncSessionFactory;
-    /// # fn f<B: AsyncBackend>(engine: AsyncEngine<B>) -> AsyncSessionFactory<B> {
-    /// AsyncSessionFactory::new(engine).expire_on_commit(false)
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn expire_on_commit(mut self, on: bool) -> Self {
-        self.config.expire_on_commit = on;
-        self
-    }
-
-    /// Whether the sessions flush before their queries (see
-    /// [`Session::set_autoflush`](super::Session::set_autoflush)).
-    ///
-    /// ```
-    /// # use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-    /// # use sqlalgebra::orm::AsyncSessionFactory;
-    /// # fn f<B: AsyncBackend>(engine: AsyncEngine<B>) -> AsyncSessionFactory<B> {
-    /// AsyncSessionFactory::new(engine).autoflush(false)
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn autoflush(mut self, on: bool) -> Self {
-        self.config.autoflush = on;
-        self
-    }
-
-    /// The sessions' batch size (see
-    /// [`Session::set_batch_size`](super::Session::set_batch_size)).
-    ///
-    /// ```
-    /// # use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-    /// # use sqlalgebra::orm::AsyncSessionFactory;
-    /// # fn f<B: AsyncBackend>(engine: AsyncEngine<B>) -> AsyncSessionFactory<B> {
-    /// AsyncSessionFactory::new(engine).batch_size(1_000)
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn batch_size(mut self, n: usize) -> Self {
-        self.config.batch_size = n.max(1);
-        self
-    }
-
-    /// The engine.
-    ///
-    /// ```
-    /// # use sqlalgebra::asyncio::AsyncBackend;
-    /// # use sqlalgebra::orm::AsyncSessionFactory;
-    /// # fn f<B: AsyncBackend>(factory: &AsyncSessionFactory<B>) -> (u32, u32) {
-    /// factory.engine().state()
-    /// # }
-    /// ```
-    pub fn engine(&self) -> &AsyncEngine<B> {
-        &self.engine
+        Self::over(engine)
     }
 
     /// A session over a connection of the pool, which goes back to the

@@ -7,12 +7,14 @@ use std::ops::{DerefMut, Index, IndexMut};
 
 use super::arena::Arena;
 use super::bridge::Bridge;
+use super::events::{Listeners, SessionEvent, SessionView};
 use super::handle::Handle;
 use super::identity::{IdentityMap, TxState};
 use super::loading::Relations;
 use super::model::Model;
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::{Config, DEFAULT_BATCH_SIZE, ObjectState, stale};
+use super::session::{Config, ObjectState, stale};
+use super::synchronize::{BulkWrite, Synchronize};
 use super::transaction::Savepoint;
 use super::unit::Unit;
 use crate::asyncio::AsyncConnection;
@@ -84,6 +86,7 @@ where
     tx: TxState,
     statements: u64,
     config: Config,
+    listeners: Listeners<'static, Bridge<H>>,
     /// Set while a call that runs SQL is under way: still set at the next
     /// call when the last one's future was dropped half-way.
     busy: bool,
@@ -123,14 +126,7 @@ where
     /// A session over `conn` (an `AsyncPooled` connection, or a `Box` of
     /// an async connection), with expire-on-commit and autoflush on.
     pub fn new(conn: H) -> Self {
-        Self::with_config(
-            conn,
-            Config {
-                expire_on_commit: true,
-                autoflush: true,
-                batch_size: DEFAULT_BATCH_SIZE,
-            },
-        )
+        Self::with_config(conn, Config::default())
     }
 
     pub(crate) fn with_config(conn: H, config: Config) -> Self {
@@ -141,6 +137,7 @@ where
             tx: TxState::new(),
             statements: 0,
             config,
+            listeners: Listeners::new(),
             busy: false,
         }
     }
@@ -153,6 +150,7 @@ where
             tx: &mut self.tx,
             statements: &mut self.statements,
             config: self.config,
+            listeners: &mut self.listeners,
         }
     }
 
@@ -166,6 +164,32 @@ where
         }
         self.busy = true;
         Ok(())
+    }
+
+    /// Calls `listener` at every `event` from now on, as
+    /// [`Session::listen`](super::Session::listen) does: the same events,
+    /// fired by the same code in the same order. A listener is sync: it
+    /// sees the session's objects ([`SessionView`]), not its I/O.
+    ///
+    /// ```
+    /// # use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
+    /// # use sqlalgebra::orm::{AsyncSession, SessionEvent};
+    /// # use sqlalgebra::orm::doc_models::User;
+    /// async fn demo<B: AsyncBackend>(engine: &AsyncEngine<B>) -> sqlalgebra::Result<()> {
+    ///     let mut s = AsyncSession::new(engine.connect().await?);
+    ///     s.listen(SessionEvent::BeforeFlush, |s| {
+    ///         println!("flushing {} users", s.count::<User>());
+    ///         Ok(())
+    ///     });
+    ///     s.commit().await
+    /// }
+    /// ```
+    pub fn listen(
+        &mut self,
+        event: SessionEvent,
+        listener: impl FnMut(&mut SessionView<'_, Bridge<H>>) -> Result<()> + Send + 'static,
+    ) {
+        self.listeners.push(event, Box::new(listener));
     }
 
     /// See [`Session::set_expire_on_commit`](super::Session::set_expire_on_commit).
@@ -341,6 +365,48 @@ where
         run!(self, |u| u.load(statement))
     }
 
+    /// Runs a bulk `UPDATE` or `DELETE` of `M`'s table and brings the
+    /// objects of `M` the session holds up to date (SQLAlchemy's
+    /// `synchronize_session`), as [`Session::execute`](super::Session::execute)
+    /// does; the number of rows changed.
+    ///
+    /// ```
+    /// # use sqlalgebra::asyncio::prelude::*;
+    /// # use sqlalgebra::asyncio::AsyncConnection;
+    /// # use sqlalgebra::orm::{AsyncSession, ObjectState, doc_models::*};
+    /// async fn ban<C: AsyncConnection + 'static>(s: &mut AsyncSession<Box<C>>) -> sqlalgebra::Result<()> {
+    ///     let h = s.get::<User>(1).await?.expect("user 1");
+    ///     s.execute::<User>(&update(Users).set(users::Status.set("banned")).filter(users::Id.eq(1)))
+    ///         .await?;
+    ///     assert_eq!(s[h].status, "banned"); // evaluated in Rust: no extra statement
+    ///     s.execute::<User>(&delete_from(Users).filter(users::Status.eq("banned"))).await?;
+    ///     assert_eq!(s.state(h), ObjectState::Deleted);
+    ///     Ok(())
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Session::execute_with`](super::Session::execute_with).
+    pub async fn execute<M: Model>(
+        &mut self,
+        statement: &(impl BulkWrite<M::Table> + Sync),
+    ) -> Result<u64> {
+        self.execute_with::<M>(statement, Synchronize::Auto).await
+    }
+
+    /// [`execute`](AsyncSession::execute), synchronizing the session as
+    /// `sync` says (see [`Session::execute_with`](super::Session::execute_with)).
+    ///
+    /// # Errors
+    /// As [`Session::execute_with`](super::Session::execute_with).
+    pub async fn execute_with<M: Model>(
+        &mut self,
+        statement: &(impl BulkWrite<M::Table> + Sync),
+        sync: Synchronize,
+    ) -> Result<u64> {
+        run!(self, |u| u.execute_with::<M, _>(statement, sync))
+    }
+
     /// Writes every pending change (see [`Session::flush`](super::Session::flush)).
     ///
     /// ```
@@ -430,7 +496,7 @@ where
     /// # Errors
     /// When the database fails to roll back; the session is reset anyway.
     pub async fn rollback(&mut self) -> Result<()> {
-        run!(self, |u| u.rollback())
+        run!(self, |u| u.rollback_and_fire())
     }
 
     /// Ends the session: rolls back what it did not commit, so that its

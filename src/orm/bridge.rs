@@ -9,6 +9,7 @@
 use std::future::Future;
 use std::ops::DerefMut;
 
+use crate::asyncio::observed;
 use crate::asyncio::state::AbandonGuard;
 use crate::asyncio::transaction::{after_failed_commit, begin, commit, rollback, settle};
 use crate::asyncio::{AsyncConnection, Sql};
@@ -21,8 +22,10 @@ use crate::value::ValueRef;
 /// under the session's logic; it keeps one guard per transaction level it
 /// opened, so that a session dropped with a transaction open has it rolled
 /// back before the connection's next statement (and the pool discards
-/// the connection rather than hand it out dirty).
-pub(crate) struct Bridge<H> {
+/// the connection rather than hand it out dirty). Public only in name
+/// (its module is private): an async session's
+/// [`SessionView`](super::SessionView) is over it.
+pub struct Bridge<H> {
     pub(crate) conn: H,
     levels: Vec<AbandonGuard>,
     depth: u32,
@@ -131,7 +134,7 @@ where
         sql: &str,
         binds: &[ValueRef<'_>],
     ) -> impl Future<Output = Result<u64>> + Send {
-        self.conn.execute_sql(Sql::Text(sql), binds)
+        observed::execute(&mut *self.conn, Sql::Text(sql), binds)
     }
 
     fn orm_query<F>(
@@ -143,7 +146,7 @@ where
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool> + Send,
     {
-        self.conn.query_sql(Sql::Text(sql), binds, each)
+        observed::query(&mut *self.conn, Sql::Text(sql), binds, each)
     }
 
     async fn orm_execute_cached_many<F>(
@@ -157,7 +160,7 @@ where
         F: FnMut(usize, u64) -> Result<()> + Send,
     {
         for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
-            let n = self.conn.execute_sql(Sql::Cached(id), run).await?;
+            let n = observed::execute(&mut *self.conn, Sql::Cached(id), run).await?;
             each(i, n)?;
         }
         Ok(())
@@ -174,7 +177,7 @@ where
         F: FnMut(usize, Option<i64>) -> Result<()> + Send,
     {
         for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
-            self.conn.execute_sql(Sql::Cached(id), run).await?;
+            observed::execute(&mut *self.conn, Sql::Cached(id), run).await?;
             let assigned = self.conn.last_insert_id().await?;
             each(i, assigned)?;
         }

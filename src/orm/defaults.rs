@@ -5,13 +5,16 @@
 //! chooses otherwise, and the `noload` strategy.
 
 use std::any::TypeId;
+use std::future::ready;
 
+use super::drive::{Step, block_on};
 use super::loading::{ChildStore, Coll, Collections, LinkStore};
 use super::model::Model;
 use super::query::ModelQuery;
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::Session;
-use super::strategy;
+use super::strategy::mark_raise;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::Result;
 
@@ -43,7 +46,8 @@ use crate::error::Result;
 /// [`Session::get`](super::Session::get), [`Session::get_many`](super::Session::get_many)
 /// and the lazy loads ([`Session::related`](super::Session::related),
 /// [`Session::linked`](super::Session::linked), [`Session::parent`](super::Session::parent))
-/// read from the database, and, in turn, to the objects that the query's
+/// read from the database (and those of `AsyncSession`'s same calls: the
+/// defaults run in the logic both sessions share), and, in turn, to the objects that the query's
 /// loaders and those defaults load (a relationship already followed on
 /// the way is not followed again, so cycles end). A query overrides it
 /// per relationship: `selectin_*`, `joined_*`, `raise_*`, `lazy_*`,
@@ -61,11 +65,12 @@ pub enum Loading {
     NoLoad,
 }
 
-/// A strategy function of `strategy.rs`, for any session lifetime.
-pub(crate) type LoadFn<C> = for<'c> fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
+/// A default strategy, run by the session's logic.
+type LoadFn<C> = for<'u, 'x> fn(&'u mut Unit<'x, C>, &'u [u32], bool) -> Step<'u, Result<Vec<u32>>>;
 
 /// Runs the defaults of the target model on what a default loaded.
-type ThenFn<C> = for<'c> fn(&mut Session<'c, C>, &[u32], &mut Vec<TypeId>) -> Result<()>;
+type ThenFn<C> =
+    for<'u, 'x> fn(&'u mut Unit<'x, C>, &'u [u32], &'u mut Vec<TypeId>) -> Step<'u, Result<()>>;
 
 /// One relationship's default strategy.
 pub(crate) struct DefaultLoad<C: Connection> {
@@ -102,12 +107,9 @@ where
 {
     let (load, then): (LoadFn<C>, Option<ThenFn<C>>) = match P::LOADING {
         Loading::Lazy => return None,
-        Loading::Selectin => (
-            strategy::selectin_children::<P, Ch, C>,
-            Some(run_defaults::<Ch, C>),
-        ),
-        Loading::Raise => (strategy::raise_children::<P, Ch, C>, None),
-        Loading::NoLoad => (noload_children::<P, Ch, C>, None),
+        Loading::Selectin => (selectin_children::<P, Ch, C>, Some(then_defaults::<Ch, C>)),
+        Loading::Raise => (raise_children::<P, Ch, C>, None),
+        Loading::NoLoad => (noload_children_of::<P, Ch, C>, None),
     };
     Some(DefaultLoad {
         rel: children_rel::<P, Ch>(),
@@ -126,12 +128,9 @@ where
 {
     let (load, then): (LoadFn<C>, Option<ThenFn<C>>) = match L::LOADING {
         Loading::Lazy => return None,
-        Loading::Selectin => (
-            strategy::selectin_linked::<L, R, C>,
-            Some(run_defaults::<R, C>),
-        ),
-        Loading::Raise => (strategy::raise_linked::<L, R, C>, None),
-        Loading::NoLoad => (noload_linked::<L, R, C>, None),
+        Loading::Selectin => (selectin_linked::<L, R, C>, Some(then_defaults::<R, C>)),
+        Loading::Raise => (raise_linked::<L, R, C>, None),
+        Loading::NoLoad => (noload_linked_of::<L, R, C>, None),
     };
     Some(DefaultLoad {
         rel: linked_rel::<L, R>(),
@@ -140,31 +139,111 @@ where
     })
 }
 
-/// Applies `M`'s default strategies to the objects in `slots`, except for
-/// the relationships in `skip` (chosen by the query, or followed already
-/// on the way here).
+/// Applies `M`'s default strategies to the objects in `slots` (see
+/// [`Unit::run_defaults`]): the sync session's call, for the query
+/// builder's loaders.
 pub(crate) fn run_defaults<M: Model, C: Connection>(
     s: &mut Session<'_, C>,
     slots: &[u32],
     skip: &mut Vec<TypeId>,
 ) -> Result<()> {
-    if slots.is_empty() {
-        return Ok(());
-    }
-    s.rels.register::<M>();
-    let defaults = s.rels.defaults_of::<M>();
-    for d in defaults {
-        if skip.contains(&d.rel) {
-            continue;
+    block_on(s.unit().run_defaults::<M>(slots, skip))
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// Applies `M`'s default strategies to the objects in `slots`, except
+    /// for the relationships in `skip` (chosen by the query, or followed
+    /// already on the way here).
+    pub(crate) async fn run_defaults<M: Model>(
+        &mut self,
+        slots: &[u32],
+        skip: &mut Vec<TypeId>,
+    ) -> Result<()> {
+        if slots.is_empty() {
+            return Ok(());
         }
-        let related = (d.load)(s, slots, d.then.is_some())?;
-        if let Some(then) = d.then {
-            skip.push(d.rel);
-            then(s, &related, skip)?;
-            skip.pop();
+        self.rels.register::<M>();
+        let defaults = self.rels.defaults_of::<M>();
+        for d in defaults {
+            if skip.contains(&d.rel) {
+                continue;
+            }
+            let related = (d.load)(self, slots, d.then.is_some()).await?;
+            if let Some(then) = d.then {
+                skip.push(d.rel);
+                then(self, &related, skip).await?;
+                skip.pop();
+            }
         }
+        Ok(())
     }
-    Ok(())
+}
+
+/// The defaults of `M` on what a default loaded (boxed: defaults nest).
+fn then_defaults<'u, M: Model, C: Connection>(
+    u: &'u mut Unit<'_, C>,
+    slots: &'u [u32],
+    skip: &'u mut Vec<TypeId>,
+) -> Step<'u, Result<()>> {
+    Box::pin(u.run_defaults::<M>(slots, skip))
+}
+
+/// *selectin* of `P`'s children.
+fn selectin_children<'u, P, Ch, C>(
+    u: &'u mut Unit<'_, C>,
+    parents: &'u [u32],
+    related: bool,
+) -> Step<'u, Result<Vec<u32>>>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    Box::pin(u.selectin_children::<P, Ch>(parents, related))
+}
+
+/// *selectin* of `L`'s many-to-many targets.
+fn selectin_linked<'u, L, R, C>(
+    u: &'u mut Unit<'_, C>,
+    sources: &'u [u32],
+    related: bool,
+) -> Step<'u, Result<Vec<u32>>>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    Box::pin(u.selectin_linked::<L, R>(sources, related))
+}
+
+/// *raise* of `P`'s children.
+fn raise_children<'u, P, Ch, C>(
+    u: &'u mut Unit<'_, C>,
+    parents: &'u [u32],
+    related: bool,
+) -> Step<'u, Result<Vec<u32>>>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let colls = &mut u.rels.children::<P, Ch>().colls;
+    Box::pin(ready(Ok(mark_raise(colls, parents, related))))
+}
+
+/// *raise* of `L`'s many-to-many targets.
+fn raise_linked<'u, L, R, C>(
+    u: &'u mut Unit<'_, C>,
+    sources: &'u [u32],
+    related: bool,
+) -> Step<'u, Result<Vec<u32>>>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let colls = &mut u.rels.links::<L, R>().colls;
+    Box::pin(ready(Ok(mark_raise(colls, sources, related))))
 }
 
 /// Marks each unloaded collection of `parents` loaded and empty.
@@ -201,6 +280,36 @@ where
     C: Connection,
 {
     Ok(mark_empty(&mut s.rels.links::<L, R>().colls, sources))
+}
+
+/// [`noload_children`] as a default strategy.
+fn noload_children_of<'u, P, Ch, C>(
+    u: &'u mut Unit<'_, C>,
+    parents: &'u [u32],
+    _related: bool,
+) -> Step<'u, Result<Vec<u32>>>
+where
+    P: HasMany<Ch>,
+    Ch: BelongsTo<P>,
+    C: Connection,
+{
+    let colls = &mut u.rels.children::<P, Ch>().colls;
+    Box::pin(ready(Ok(mark_empty(colls, parents))))
+}
+
+/// [`noload_linked`] as a default strategy.
+fn noload_linked_of<'u, L, R, C>(
+    u: &'u mut Unit<'_, C>,
+    sources: &'u [u32],
+    _related: bool,
+) -> Step<'u, Result<Vec<u32>>>
+where
+    L: ManyToMany<R>,
+    R: Model,
+    C: Connection,
+{
+    let colls = &mut u.rels.links::<L, R>().colls;
+    Box::pin(ready(Ok(mark_empty(colls, sources))))
 }
 
 impl<'s, 'c, C, M, Q> ModelQuery<'s, 'c, C, M, Q>

@@ -1,7 +1,7 @@
 //! [`SessionFactory`]: the tour's `sessionmaker`: session settings decided
 //! once, sessions handed out over pooled connections.
 
-use super::session::{Config, DEFAULT_BATCH_SIZE, Session};
+use super::session::{Config, Session};
 use crate::engine::{Backend, Engine, Pooled};
 use crate::error::{Error, Result};
 
@@ -27,23 +27,38 @@ use crate::error::{Error, Result};
 /// # let _ = (n, s);
 /// # Ok(()) }
 /// ```
-pub struct SessionFactory<B: Backend> {
-    engine: Engine<B>,
-    config: Config,
+pub type SessionFactory<B> = Factory<Engine<B>>;
+
+/// A session factory over an engine `E`: the settings decided once
+/// (expire-on-commit, autoflush, batch size), shared by the sync
+/// [`SessionFactory`] (`E` = [`Engine`]) and the async
+/// `AsyncSessionFactory` (`E` = `AsyncEngine`), which add how sessions
+/// are handed out.
+///
+/// ```
+/// use sqlalgebra::orm::SessionFactory;
+/// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) {
+/// let sessions = SessionFactory::new(engine).expire_on_commit(false).batch_size(500);
+/// assert!(format!("{sessions:?}").contains("expire_on_commit: false"));
+/// # }
+/// ```
+pub struct Factory<E> {
+    pub(crate) engine: E,
+    pub(crate) config: Config,
 }
 
-impl<B: Backend> Clone for SessionFactory<B> {
+impl<E: Clone> Clone for Factory<E> {
     fn clone(&self) -> Self {
-        SessionFactory {
+        Factory {
             engine: self.engine.clone(),
             config: self.config,
         }
     }
 }
 
-impl<B: Backend> std::fmt::Debug for SessionFactory<B> {
+impl<E: std::fmt::Debug> std::fmt::Debug for Factory<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionFactory")
+        f.debug_struct("Factory")
             .field("engine", &self.engine)
             .field("expire_on_commit", &self.config.expire_on_commit)
             .field("autoflush", &self.config.autoflush)
@@ -52,29 +67,20 @@ impl<B: Backend> std::fmt::Debug for SessionFactory<B> {
     }
 }
 
-impl<B: Backend> SessionFactory<B> {
-    /// A factory over `engine` with [`Session::new`]'s defaults
-    /// (expire-on-commit and autoflush on).
-    ///
-    /// ```
-    /// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) {
-    /// let sessions = sqlalgebra::orm::SessionFactory::new(engine);
-    /// # let _ = sessions;
-    /// # }
-    /// ```
-    pub fn new(engine: Engine<B>) -> Self {
-        SessionFactory {
+impl<E> Factory<E> {
+    /// A factory over `engine` with the sessions' defaults (expire-on-commit
+    /// and autoflush on).
+    pub(crate) fn over(engine: E) -> Self {
+        Factory {
             engine,
-            config: Config {
-                expire_on_commit: true,
-                autoflush: true,
-                batch_size: DEFAULT_BATCH_SIZE,
-            },
+            config: Config::default(),
         }
     }
 
     /// Whether the sessions expire every object on commit
-    /// ([`Session::set_expire_on_commit`]).
+    /// ([`Session::set_expire_on_commit`]). Async code usually turns it
+    /// off, as the tour does: an expired object is reloaded by an awaited
+    /// call only.
     ///
     /// ```
     /// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) {
@@ -127,8 +133,23 @@ impl<B: Backend> SessionFactory<B> {
     /// assert!(idle <= open);
     /// # }
     /// ```
-    pub fn engine(&self) -> &Engine<B> {
+    pub fn engine(&self) -> &E {
         &self.engine
+    }
+}
+
+impl<B: Backend> Factory<Engine<B>> {
+    /// A factory over `engine` with [`Session::new`]'s defaults
+    /// (expire-on-commit and autoflush on).
+    ///
+    /// ```
+    /// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) {
+    /// let sessions = sqlalgebra::orm::SessionFactory::new(engine);
+    /// # let _ = sessions;
+    /// # }
+    /// ```
+    pub fn new(engine: Engine<B>) -> Self {
+        Self::over(engine)
     }
 
     /// A connection from the engine, for [`session`](Self::session).

@@ -64,8 +64,8 @@ pub use async_factory::AsyncSessionFactory;
 #[cfg(feature = "async")]
 pub use async_session::AsyncSession;
 pub use defaults::Loading;
-pub use events::SessionEvent;
-pub use factory::SessionFactory;
+pub use events::{SessionEvent, SessionView};
+pub use factory::{Factory, SessionFactory};
 pub use handle::Handle;
 pub use inherit::{Discriminator, Kind, Polymorphic, PolymorphicQuery, Subtypes};
 pub use loaders::Loaders;

@@ -2,7 +2,7 @@
 //! attaching and detaching children, linking many-to-many.
 
 use super::arena::State;
-use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::defaults::{children_rel, linked_rel};
 use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::IdentityMap;
@@ -49,16 +49,7 @@ impl<C: Connection> Session<'_, C> {
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        let loaded = matches!(
-            self.rels.children::<P, Ch>().colls.get(parent.index()),
-            Coll::Loaded(_)
-        );
-        let handles = block_on(self.unit().related(parent))?;
-        if !loaded {
-            let children: Vec<u32> = handles.iter().map(|h| h.index()).collect();
-            run_defaults::<Ch, C>(self, &children, &mut vec![children_rel::<P, Ch>()])?;
-        }
-        Ok(handles)
+        block_on(self.unit().related(parent))
     }
 
     /// The child of `parent` in a one-to-one relationship, loaded on demand
@@ -151,16 +142,7 @@ impl<C: Connection> Session<'_, C> {
         L: ManyToMany<R>,
         R: Model,
     {
-        let loaded = matches!(
-            self.rels.links::<L, R>().colls.get(source.index()),
-            Coll::Loaded(_)
-        );
-        let handles = block_on(self.unit().linked(source))?;
-        if !loaded {
-            let targets: Vec<u32> = handles.iter().map(|h| h.index()).collect();
-            run_defaults::<R, C>(self, &targets, &mut vec![linked_rel::<L, R>()])?;
-        }
-        Ok(handles)
+        block_on(self.unit().linked(source))
     }
 
     /// Makes `child` a child of `parent` (cascade save-update): its foreign
@@ -412,6 +394,10 @@ impl<C: Connection> Unit<'_, C> {
             .children::<P, Ch>()
             .colls
             .set(p, Coll::Loaded(children));
+        // The declared default strategies of what was read.
+        let slots: Vec<u32> = handles.iter().map(|h| h.index()).collect();
+        self.run_defaults::<Ch>(&slots, &mut vec![children_rel::<P, Ch>()])
+            .await?;
         Ok(handles)
     }
 
@@ -444,6 +430,9 @@ impl<C: Connection> Unit<'_, C> {
             .links::<L, R>()
             .colls
             .set(l, Coll::Loaded(targets));
+        let slots: Vec<u32> = handles.iter().map(|h| h.index()).collect();
+        self.run_defaults::<R>(&slots, &mut vec![linked_rel::<L, R>()])
+            .await?;
         Ok(handles)
     }
 }

@@ -3,7 +3,6 @@
 use std::ops::{Index, IndexMut};
 
 use super::arena::{Arena, State};
-use super::defaults::run_defaults;
 use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::{IdentityMap, TxState};
@@ -58,6 +57,17 @@ pub(crate) struct Config {
     pub(crate) expire_on_commit: bool,
     pub(crate) autoflush: bool,
     pub(crate) batch_size: usize,
+}
+
+impl Default for Config {
+    /// Expire-on-commit and autoflush on, [`DEFAULT_BATCH_SIZE`].
+    fn default() -> Self {
+        Config {
+            expire_on_commit: true,
+            autoflush: true,
+            batch_size: DEFAULT_BATCH_SIZE,
+        }
+    }
 }
 
 /// A unit of work over one connection: an identity map of the objects it
@@ -149,11 +159,7 @@ impl<'c, C: Connection> Session<'c, C> {
             rels: Relations::new(),
             tx: TxState::new(),
             statements: 0,
-            config: Config {
-                expire_on_commit: true,
-                autoflush: true,
-                batch_size: DEFAULT_BATCH_SIZE,
-            },
+            config: Config::default(),
             listeners: super::events::Listeners::new(),
         }
     }
@@ -759,11 +765,7 @@ impl<'c, C: Connection> Session<'c, C> {
         if let Some(hit) = in_map::<M, C>(&self.map, &key) {
             return Ok(hit);
         }
-        let found = block_on(self.unit().get(key))?;
-        if let Some(h) = found {
-            run_defaults::<M, C>(self, &[h.index()], &mut Vec::new())?;
-        }
-        Ok(found)
+        block_on(self.unit().get(key))
     }
 
     /// The objects with the given keys, loading the ones not in the map in
@@ -790,10 +792,7 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When a query fails.
     pub fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        let found = block_on(self.unit().get_many(keys))?;
-        let slots: Vec<u32> = found.iter().map(|h| h.index()).collect();
-        run_defaults::<M, C>(self, &slots, &mut Vec::new())?;
-        Ok(found)
+        block_on(self.unit().get_many(keys))
     }
 
     /// Reloads the object from the database, discarding its unflushed
@@ -896,6 +895,7 @@ impl<'c, C: Connection> Session<'c, C> {
             tx: &mut self.tx,
             statements: &mut self.statements,
             config: self.config,
+            listeners: &mut self.listeners,
         }
     }
 }

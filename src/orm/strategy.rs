@@ -5,7 +5,7 @@
 use super::arena::FastMap;
 use super::drive::block_on;
 use super::identity::{Db, IdentityMap, key_names, load_keys};
-use super::loading::{Coll, Collections, Relations};
+use super::loading::{Coll, Collections};
 use super::model::{Cells, ForeignKeyTo, Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::{Session, split};
@@ -269,13 +269,7 @@ where
     R: Model,
     C: Connection,
 {
-    selectin_into(
-        s,
-        sources,
-        related,
-        |r| &mut r.links::<L, R>().colls,
-        |map, db, need, batch| block_on(fetch_linked::<L, R, C>(map, db, need, batch)),
-    )
+    block_on(s.unit().selectin_linked::<L, R>(sources, related))
 }
 
 /// Raise loading of many-to-many targets. Returns the targets already
@@ -297,42 +291,9 @@ where
     ))
 }
 
-/// Selectin loading into the collections `colls` picks from a session's
-/// relations: `fetch` loads those of `owners` not loaded yet (one `IN`
-/// query per batch) and gives each owner's list. Returns the collected
-/// members of `owners` when `related` (for nested loaders).
-fn selectin_into<C, G, F>(
-    s: &mut Session<'_, C>,
-    owners: &[u32],
-    related: bool,
-    colls: fn(&mut Relations<C>) -> &mut Collections,
-    fetch: F,
-) -> Result<Vec<u32>>
-where
-    C: Connection,
-    G: IntoIterator<Item = (u32, Vec<u32>)>,
-    F: FnOnce(&mut IdentityMap<C>, &mut Db<'_, C>, &[u32], usize) -> Result<G>,
-{
-    let need = colls(&mut s.rels).unloaded(owners);
-    if !need.is_empty() {
-        let batch = s.config.batch_size;
-        let (map, mut db) = split!(s);
-        let fetched = fetch(map, &mut db, &need, batch)?;
-        let store = colls(&mut s.rels);
-        for (owner, members) in fetched {
-            store.set(owner, Coll::Loaded(members));
-        }
-    }
-    Ok(if related {
-        colls(&mut s.rels).loaded_of(owners)
-    } else {
-        Vec::new()
-    })
-}
-
 /// Raise loading: the collections of `owners` not loaded yet refuse lazy
 /// loads. Returns the members already loaded when `related`.
-fn mark_raise(colls: &mut Collections, owners: &[u32], related: bool) -> Vec<u32> {
+pub(crate) fn mark_raise(colls: &mut Collections, owners: &[u32], related: bool) -> Vec<u32> {
     for &owner in owners {
         if matches!(colls.get(owner), Coll::Unloaded) {
             colls.set(owner, Coll::Raise);
@@ -368,6 +329,34 @@ impl<C: Connection> Unit<'_, C> {
         }
         Ok(if related {
             self.rels.children::<P, Ch>().colls.loaded_of(parents)
+        } else {
+            Vec::new()
+        })
+    }
+
+    /// Selectin loading of `L`'s many-to-many targets (see
+    /// [`selectin_linked`]).
+    pub(crate) async fn selectin_linked<L, R>(
+        &mut self,
+        sources: &[u32],
+        related: bool,
+    ) -> Result<Vec<u32>>
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        let need = self.rels.links::<L, R>().colls.unloaded(sources);
+        if !need.is_empty() {
+            let batch = self.config.batch_size;
+            let (map, mut db) = self.split();
+            let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch).await?;
+            let store = &mut self.rels.links::<L, R>().colls;
+            for (owner, members) in fetched {
+                store.set(owner, Coll::Loaded(members));
+            }
+        }
+        Ok(if related {
+            self.rels.links::<L, R>().colls.loaded_of(sources)
         } else {
             Vec::new()
         })

@@ -17,15 +17,16 @@
 
 use super::arena::{Arena, State};
 use super::drive::block_on;
-use super::identity::{Db, key_names};
+use super::identity::{Db, IdentityMap, key_names};
 use super::journal::Snapshot;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow, push_cells};
-use super::session::{Session, split};
+use super::session::Session;
 use super::sql;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{Error, Result};
 use crate::query::{Assignments, Delete, MaybeClause, Update, in_write_scope};
-use crate::render::{EvalRow, Render, SqlWriter, Statement, WriteKind, selects};
+use crate::render::{Dialect, EvalRow, Render, Rendered, SqlWriter, Statement, WriteKind, selects};
 use crate::schema::{ColumnList, Table};
 use crate::value::{FromRow, Row, Value, ValueRef};
 
@@ -283,74 +284,170 @@ fn changes_of<M: Model>(arena: &Arena<M>, rows: &[M], delete: bool) -> Changes {
         .collect()
 }
 
+/// How [`Unit::execute_with`] runs a bulk statement, decided before
+/// anything is sent.
+enum Plan<'s> {
+    /// The statement, with nothing to synchronize.
+    Plain(Rendered<'s>),
+    /// The statement, then these changes.
+    Evaluated(Rendered<'s>, Changes),
+    /// The statement with `RETURNING` of every column.
+    Returning(Rendered<'s>),
+    /// A `SELECT` of the matching rows, then the statement.
+    SelectFirst(Box<Rendered<'s>>, Rendered<'s>),
+}
+
+/// Decides how to run `statement` and synchronize the objects of `arena`;
+/// returns the plan and the model's columns that the statement sets.
+fn plan<'s, M: Model, S: BulkWrite<M::Table>>(
+    arena: &Arena<M>,
+    statement: &'s S,
+    cols: &'s M::Columns,
+    sync: Synchronize,
+    d: &'static dyn Dialect,
+) -> Result<(Plan<'s>, WriteKind, Vec<bool>)> {
+    let parts = statement.bulk_parts();
+    let names = <M::Columns as ColumnList>::NAMES;
+    let mut set = vec![false; names.len()];
+    for (column, _) in parts.set.iter().flatten() {
+        if sync != Synchronize::None && key_names::<M>().contains(column) {
+            return Err(Error::InvalidStatement(format!(
+                "a bulk UPDATE of the key column `{column}` of `{}` cannot be synchronized with the session: run it with `Synchronize::None` and expunge the objects",
+                M::Table::NAME
+            )));
+        }
+        if let Some(j) = names.iter().position(|n| n == column) {
+            set[j] = true;
+        }
+    }
+    let binary_text = d.binary_text_comparison();
+    let evaluated = match sync {
+        Synchronize::None => return Ok((Plan::Plain(statement.to_sql(d)?), parts.kind, set)),
+        Synchronize::Fetch => None,
+        Synchronize::Auto => evaluate(arena, &parts, binary_text),
+        Synchronize::Evaluate => Some(evaluate(arena, &parts, binary_text).ok_or_else(|| {
+            Error::InvalidStatement(format!(
+                "the bulk {} of `{}` cannot be evaluated in Rust on the session's objects (a function, a subquery, text compared on a case-insensitive collation, or a column the model does not load): use `Synchronize::Fetch`",
+                if parts.kind == WriteKind::Delete { "DELETE" } else { "UPDATE" },
+                M::Table::NAME
+            ))
+        })?),
+    };
+    let plan = match evaluated {
+        Some(changes) => Plan::Evaluated(statement.to_sql(d)?, changes),
+        None if d.supports_returning(parts.kind) => {
+            let mut w = SqlWriter::new(d);
+            statement.render(&mut w);
+            w.push_sql(" RETURNING ");
+            for (j, n) in names.iter().enumerate() {
+                if j > 0 {
+                    w.push_sql(", ");
+                }
+                w.push_ident(n);
+            }
+            Plan::Returning(w.finish()?)
+        }
+        None => {
+            // Which rows match, before the statement changes them.
+            let mut w = SqlWriter::new(d);
+            in_write_scope::<M::Table, ()>(&mut w, &(), |w| {
+                w.push_sql("SELECT ");
+                cols.render(w);
+                w.push_sql(" FROM ");
+                w.push_ident(M::Table::NAME);
+                parts.filter.write_clause(w, " WHERE ");
+            });
+            Plan::SelectFirst(Box::new(w.finish()?), statement.to_sql(d)?)
+        }
+    };
+    Ok((plan, parts.kind, set))
+}
+
 /// Runs `r`, reading every row as an `M`.
-fn rows_of<M: Model, C: Connection>(
-    db: &mut Db<'_, C>,
-    r: &crate::render::Rendered<'_>,
-) -> Result<Vec<M>> {
+async fn rows_of<M: Model, C: Connection>(db: &mut Db<'_, C>, r: &Rendered<'_>) -> Result<Vec<M>> {
     let mut rows = Vec::new();
-    block_on(db.query(r, |row| {
+    db.query(r, |row| {
         rows.push(M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(
             row, 0,
         )?));
         Ok(true)
-    }))?;
+    })
+    .await?;
     Ok(rows)
 }
 
-/// Runs the statement and asks the database what it changed.
-fn fetch<M: Model, C: Connection, S: BulkWrite<M::Table>>(
-    arena: &Arena<M>,
+/// Runs a fetching plan and asks the database what the statement changed
+/// in the objects of `M` that `map` holds.
+async fn fetch<M: Model, C: Connection>(
+    map: &mut IdentityMap<C>,
     db: &mut Db<'_, C>,
-    statement: &S,
-    parts: &BulkParts<'_>,
+    plan: Plan<'_>,
+    delete: bool,
     batch: usize,
 ) -> Result<(u64, Changes)> {
-    let d = db.dialect();
-    let delete = parts.kind == WriteKind::Delete;
-    let names = <M::Columns as ColumnList>::NAMES;
-    if d.supports_returning(parts.kind) {
-        let mut w = SqlWriter::new(d);
-        statement.render(&mut w);
-        w.push_sql(" RETURNING ");
-        for (j, n) in names.iter().enumerate() {
-            if j > 0 {
-                w.push_sql(", ");
-            }
-            w.push_ident(n);
+    let (matched, statement) = match plan {
+        Plan::Plain(r) => return Ok((db.execute(&r).await?, Vec::new())),
+        Plan::Evaluated(r, changes) => return Ok((db.execute(&r).await?, changes)),
+        Plan::Returning(r) => {
+            let rows = rows_of::<M, C>(db, &r).await?;
+            let changes = changes_of(map.arena_mut::<M>(), &rows, delete);
+            return Ok((rows.len() as u64, changes));
         }
-        let rows = rows_of::<M, C>(db, &w.finish()?)?;
-        return Ok((rows.len() as u64, changes_of(arena, &rows, delete)));
-    }
-    // Which rows match, before the statement changes them.
-    let cols = M::Columns::columns();
-    let mut w = SqlWriter::new(d);
-    in_write_scope::<M::Table, ()>(&mut w, &(), |w| {
-        w.push_sql("SELECT ");
-        cols.render(w);
-        w.push_sql(" FROM ");
-        w.push_ident(M::Table::NAME);
-        parts.filter.write_clause(w, " WHERE ");
-    });
-    let matched = rows_of::<M, C>(db, &w.finish()?)?;
-    let n = block_on(db.execute(&statement.to_sql(d)?))?;
-    let held = changes_of(arena, &matched, delete);
+        Plan::SelectFirst(matched, statement) => (matched, statement),
+    };
+    let matched = rows_of::<M, C>(db, &matched).await?;
+    let n = db.execute(&statement).await?;
+    let held = changes_of(map.arena_mut::<M>(), &matched, delete);
     if delete || held.is_empty() {
         return Ok((n, held));
     }
     // The new values of the objects the session holds.
+    let arena = map.arena_mut::<M>();
     let keys: Vec<M::Key> = held.iter().filter_map(|(i, _)| arena.db_key(*i)).collect();
     let key_cols = key_names::<M>();
+    let cols = M::Columns::columns();
     let mut fresh = Vec::with_capacity(keys.len());
     for part in keys.chunks((batch / key_cols.len().max(1)).max(1)) {
         let mut cells = Cells::new();
         for k in part {
             k.key_cells(&mut cells);
         }
-        let r = sql::select_by_keys(d, &cols, M::Table::NAME, key_cols, &cells, part.len())?;
-        fresh.extend(rows_of::<M, C>(db, &r)?);
+        let r = sql::select_by_keys(
+            db.dialect(),
+            &cols,
+            M::Table::NAME,
+            key_cols,
+            &cells,
+            part.len(),
+        )?;
+        fresh.extend(rows_of::<M, C>(db, &r).await?);
     }
-    Ok((n, changes_of(arena, &fresh, false)))
+    Ok((n, changes_of(map.arena_mut::<M>(), &fresh, false)))
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// See [`Session::execute_with`].
+    pub(crate) async fn execute_with<M, S>(
+        &mut self,
+        statement: &S,
+        sync: Synchronize,
+    ) -> Result<u64>
+    where
+        M: Model,
+        S: BulkWrite<M::Table>,
+    {
+        self.autoflush().await?;
+        let level = self.tx.current();
+        let batch = self.config.batch_size;
+        let cols = M::Columns::columns();
+        let (map, mut db) = self.split();
+        let (plan, kind, set) =
+            plan::<M, S>(map.arena_mut::<M>(), statement, &cols, sync, db.dialect())?;
+        let (n, changes) =
+            fetch::<M, C>(map, &mut db, plan, kind == WriteKind::Delete, batch).await?;
+        apply(map.arena_mut::<M>(), changes, &set, level)?;
+        Ok(n)
+    }
 }
 
 impl<C: Connection> Session<'_, C> {
@@ -412,46 +509,6 @@ impl<C: Connection> Session<'_, C> {
         statement: &impl BulkWrite<M::Table>,
         sync: Synchronize,
     ) -> Result<u64> {
-        self.autoflush()?;
-        let parts = statement.bulk_parts();
-        let names = <M::Columns as ColumnList>::NAMES;
-        let mut set = vec![false; names.len()];
-        for (column, _) in parts.set.iter().flatten() {
-            if sync != Synchronize::None && key_names::<M>().contains(column) {
-                return Err(Error::InvalidStatement(format!(
-                    "a bulk UPDATE of the key column `{column}` of `{}` cannot be synchronized with the session: run it with `Synchronize::None` and expunge the objects",
-                    M::Table::NAME
-                )));
-            }
-            if let Some(j) = names.iter().position(|n| n == column) {
-                set[j] = true;
-            }
-        }
-        let level = self.tx.current();
-        let batch = self.config.batch_size;
-        let (map, mut db) = split!(self);
-        let binary_text = db.dialect().binary_text_comparison();
-        let arena = map.arena_mut::<M>();
-        let evaluated = match sync {
-            Synchronize::None => return block_on(db.execute(&statement.to_sql(db.dialect())?)),
-            Synchronize::Fetch => None,
-            Synchronize::Auto => evaluate(arena, &parts, binary_text),
-            Synchronize::Evaluate => Some(evaluate(arena, &parts, binary_text).ok_or_else(|| {
-                Error::InvalidStatement(format!(
-                    "the bulk {} of `{}` cannot be evaluated in Rust on the session's objects (a function, a subquery, text compared on a case-insensitive collation, or a column the model does not load): use `Synchronize::Fetch`",
-                    if parts.kind == WriteKind::Delete { "DELETE" } else { "UPDATE" },
-                    M::Table::NAME
-                ))
-            })?),
-        };
-        let (n, changes) = match evaluated {
-            Some(changes) => (
-                block_on(db.execute(&statement.to_sql(db.dialect())?))?,
-                changes,
-            ),
-            None => fetch::<M, C, _>(arena, &mut db, statement, &parts, batch)?,
-        };
-        apply(arena, changes, &set, level)?;
-        Ok(n)
+        block_on(self.unit().execute_with::<M, _>(statement, sync))
     }
 }

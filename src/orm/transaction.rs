@@ -60,13 +60,7 @@ impl<C: Connection> Session<'_, C> {
     /// When the flush or the COMMIT fails; the session is then rolled back
     /// (a failed flush rolls back only an open savepoint).
     pub fn commit(&mut self) -> Result<()> {
-        // [events] Listeners of `SessionEvent::BeforeCommit`; the flush
-        // fires its own.
-        self.fire(SessionEvent::BeforeCommit)?;
-        self.flush()?;
-        block_on(self.unit().commit())?;
-        // [events] Listeners of `SessionEvent::AfterCommit`.
-        self.fire(SessionEvent::AfterCommit)
+        block_on(self.unit().commit())
     }
 
     /// Rolls back the session's transaction and its savepoints, and puts
@@ -100,9 +94,7 @@ impl<C: Connection> Session<'_, C> {
     /// # Errors
     /// When the database fails to roll back; the session is reset anyway.
     pub fn rollback(&mut self) -> Result<()> {
-        let result = block_on(self.unit().rollback());
-        // [events] Listeners of `SessionEvent::AfterRollback`.
-        result.and(self.fire(SessionEvent::AfterRollback))
+        block_on(self.unit().rollback_and_fire())
     }
 
     /// Flushes, then opens a savepoint (`SAVEPOINT`) inside the session's
@@ -312,8 +304,11 @@ impl<C: Connection> Drop for Session<'_, C> {
 }
 
 impl<C: Connection> Unit<'_, C> {
-    /// See [`Session::commit`].
+    /// See [`Session::commit`]: the listeners of
+    /// [`SessionEvent::BeforeCommit`], the flush (with its own events),
+    /// the COMMIT, then the listeners of [`SessionEvent::AfterCommit`].
     pub(crate) async fn commit(&mut self) -> Result<()> {
+        self.fire(SessionEvent::BeforeCommit)?;
         self.flush().await?;
         while self.tx.levels.len() > 1 {
             if let Err(e) = self.conn.orm_transaction(TxOp::Commit).await {
@@ -343,10 +338,18 @@ impl<C: Connection> Unit<'_, C> {
         }
         let id = self.tx.new_id();
         self.tx.levels = vec![id];
-        Ok(())
+        self.fire(SessionEvent::AfterCommit)
     }
 
-    /// See [`Session::rollback`].
+    /// See [`Session::rollback`]: [`rollback`](Unit::rollback), then the
+    /// listeners of [`SessionEvent::AfterRollback`].
+    pub(crate) async fn rollback_and_fire(&mut self) -> Result<()> {
+        let result = self.rollback().await;
+        result.and(self.fire(SessionEvent::AfterRollback))
+    }
+
+    /// Rolls back the transaction and its savepoints and resets the
+    /// objects, firing no event (what a failed commit or flush does).
     pub(crate) async fn rollback(&mut self) -> Result<()> {
         let mut result = Ok(());
         if self.tx.open {

@@ -5,6 +5,7 @@
 //! transaction's bookkeeping in [`transaction`](super::transaction).
 
 use super::arena::State;
+use super::events::Fire;
 use super::handle::Handle;
 use super::identity::{Db, IdentityMap, TxState, fetch_by_key, load_keys};
 use super::loading::Relations;
@@ -25,6 +26,8 @@ pub(crate) struct Unit<'a, C: Connection> {
     pub(crate) tx: &'a mut TxState,
     pub(crate) statements: &'a mut u64,
     pub(crate) config: Config,
+    /// The session's listeners ([`SessionEvent`](super::SessionEvent)s).
+    pub(crate) listeners: &'a mut dyn Fire<C>,
 }
 
 impl<C: Connection> Unit<'_, C> {
@@ -61,11 +64,17 @@ impl<C: Connection> Unit<'_, C> {
         let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
         let arena = map.arena_mut::<M>();
         let found = db.load_into::<M, SqlRow<M>>(arena, &r).await?;
-        Ok(found.first().and_then(|&i| {
+        let found = found.first().and_then(|&i| {
             let slot = arena.slot_mut(i as usize)?;
             slot.expired = false;
             (slot.state != State::Deleted).then_some(Handle::from_index(i))
-        }))
+        });
+        if let Some(h) = found {
+            // The declared default strategies of what was read.
+            self.run_defaults::<M>(&[h.index()], &mut Vec::new())
+                .await?;
+        }
+        Ok(found)
     }
 
     /// See [`Session::get_many`](super::Session::get_many).
@@ -92,7 +101,7 @@ impl<C: Connection> Unit<'_, C> {
         let Some(arena) = self.map.arena::<M>() else {
             return Ok(Vec::new());
         };
-        Ok(keys
+        let found: Vec<u32> = keys
             .iter()
             .filter_map(|k| arena.lookup(k))
             .filter(|&i| {
@@ -100,8 +109,9 @@ impl<C: Connection> Unit<'_, C> {
                     .slot(i as usize)
                     .is_some_and(|s| s.state != State::Deleted)
             })
-            .map(Handle::from_index)
-            .collect())
+            .collect();
+        self.run_defaults::<M>(&found, &mut Vec::new()).await?;
+        Ok(found.into_iter().map(Handle::from_index).collect())
     }
 
     /// See [`Session::refresh`](super::Session::refresh).

@@ -169,32 +169,32 @@ impl<C: Connection> Session<'_, C> {
     /// versioned row was changed by another transaction; or the database's
     /// error.
     pub fn flush(&mut self) -> Result<()> {
-        let has_work = self.map.arenas.iter().any(|a| a.has_work()) || self.rels.has_work();
-        if !has_work {
-            return Ok(());
-        }
-        // [events] Listeners of `SessionEvent::BeforeFlush` / `AfterFlush`
-        // (the sync session's; an async session has none).
-        self.fire(SessionEvent::BeforeFlush)?;
-        block_on(self.unit().flush())?;
-        self.fire(SessionEvent::AfterFlush)
+        block_on(self.unit().flush())
     }
 }
 
 impl<C: Connection> Unit<'_, C> {
-    /// See [`Session::flush`].
+    /// See [`Session::flush`]: with something to write, the listeners of
+    /// [`SessionEvent::BeforeFlush`], the writes, then those of
+    /// [`SessionEvent::AfterFlush`] (for every flush: explicit, autoflush,
+    /// and the flushes of commit and savepoints).
     pub(crate) async fn flush(&mut self) -> Result<()> {
-        let has_work = self.map.arenas.iter().any(|a| a.has_work()) || self.rels.has_work();
-        if !has_work {
+        if !self.has_work() {
             return Ok(());
         }
+        self.fire(SessionEvent::BeforeFlush)?;
         match self.flush_all().await {
-            Ok(()) => Ok(()),
+            Ok(()) => self.fire(SessionEvent::AfterFlush),
             Err(e) => {
                 self.rollback_innermost().await;
                 Err(e)
             }
         }
+    }
+
+    /// Whether a flush has anything to write.
+    fn has_work(&self) -> bool {
+        self.map.arenas.iter().any(|a| a.has_work()) || self.rels.has_work()
     }
 
     async fn flush_all(&mut self) -> Result<()> {

@@ -1,0 +1,99 @@
+//! Statements of an async connection under its engine's statement hooks
+//! ([`PoolOptions::on_statement`](crate::PoolOptions::on_statement) and
+//! [`before_statement`](crate::PoolOptions::before_statement)) and, with
+//! the `tracing` feature, in a span per statement: what the async `load`,
+//! `execute`, the transactions and the async session's statements run
+//! through. A connection outside an engine (or of an engine without
+//! hooks) runs them directly.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use super::{AsyncConnection, Sql};
+use crate::error::Result;
+use crate::hooks::StatementKind;
+use crate::observe::{Detached, StatementHooks};
+use crate::value::ValueRef;
+
+/// The hooks of `conn`'s engine, when any would see a statement.
+fn hooks_of<C: AsyncConnection + ?Sized>(conn: &mut C) -> Option<Arc<StatementHooks>> {
+    conn.state().hooks.clone().filter(|h| h.active())
+}
+
+/// The text of `sql`, for the hooks.
+fn text_of<C: AsyncConnection + ?Sized>(conn: &mut C, sql: Sql<'_>) -> String {
+    match sql {
+        Sql::Text(t) => t.to_owned(),
+        Sql::Cached(id) => conn
+            .sql_cache()
+            .and_then(|c| c.sql(id).map(str::to_owned))
+            .unwrap_or_default(),
+    }
+}
+
+/// Runs `run` under `seen`'s span.
+async fn in_span<T>(seen: &Detached, run: impl Future<Output = T> + Send) -> T {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::Instrument::instrument(run, seen.span()).await
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = seen;
+        run.await
+    }
+}
+
+/// [`AsyncConnection::execute_sql`], observed.
+pub(crate) async fn execute<C: AsyncConnection>(
+    conn: &mut C,
+    sql: Sql<'_>,
+    binds: &[ValueRef<'_>],
+) -> Result<u64> {
+    let Some(hooks) = hooks_of(conn) else {
+        return conn.execute_sql(sql, binds).await;
+    };
+    let text = text_of(conn, sql);
+    let seen = Detached::start(hooks, StatementKind::Execute, &text, binds);
+    let r = in_span(&seen, conn.execute_sql(sql, binds)).await;
+    seen.finish(&text, binds, *r.as_ref().unwrap_or(&0), r.as_ref().err());
+    r
+}
+
+/// [`AsyncConnection::query_sql`], observed (the rows are those `each`
+/// was called with).
+pub(crate) async fn query<C, F>(
+    conn: &mut C,
+    sql: Sql<'_>,
+    binds: &[ValueRef<'_>],
+    mut each: F,
+) -> Result<()>
+where
+    C: AsyncConnection,
+    F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
+{
+    let Some(hooks) = hooks_of(conn) else {
+        return conn.query_sql(sql, binds, each).await;
+    };
+    let text = text_of(conn, sql);
+    let seen = Detached::start(hooks, StatementKind::Query, &text, binds);
+    let mut rows = 0u64;
+    let run = conn.query_sql(sql, binds, |row| {
+        rows += 1;
+        each(row)
+    });
+    let r = in_span(&seen, run).await;
+    seen.finish(&text, binds, rows, r.as_ref().err());
+    r
+}
+
+/// [`AsyncConnection::batch_execute`] (transaction control), observed.
+pub(crate) async fn batch<C: AsyncConnection>(conn: &mut C, sql: &str) -> Result<()> {
+    let Some(hooks) = hooks_of(conn) else {
+        return conn.batch_execute(sql).await;
+    };
+    let seen = Detached::start(hooks, StatementKind::Batch, sql, &[]);
+    let r = in_span(&seen, conn.batch_execute(sql)).await;
+    seen.finish(sql, &[], 0, r.as_ref().err());
+    r
+}
