@@ -15,7 +15,7 @@ use crate::types::{ArrayParam, Kind, Param, ValueParam, params_of};
 /// except that text goes in text format, since the type the server infers
 /// for it (a `date`, a `json`) is not known beforehand.
 #[derive(Debug)]
-enum Unnamed<'a> {
+pub(crate) enum Unnamed<'a> {
     Value(ValueParam<'a>),
     Array(ArrayParam<'a>),
     /// An array of text or NULLs: an array literal in text format, typed
@@ -58,7 +58,7 @@ impl ToSql for Unnamed<'_> {
 /// The parameters of `binds` with the types they are sent as: a value's
 /// own type (text and NULL left to the server), an array's (an array of
 /// text or NULLs left to the server too).
-fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
+pub(crate) fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
     params_of(binds)
         .map(|p| match p {
             Param::Value(v) => (Unnamed::Value(ValueParam(v)), value_type(&v)),
