@@ -167,6 +167,17 @@ fn sharding<B: Backend>(
         all
     );
     assert_eq!(engine.shards_for(&select(Id))?, all);
+    // Read from the nodes, whatever their SQL: `v = key`, and `key IN ()`
+    // (written `(key IS NULL AND 1 = 0)`), which keeps no row: no shard.
+    assert_eq!(
+        engine.shards_for(&select(Id).filter(bind::<BigInt, _>(7i64).eq(Id)))?,
+        [7 % n]
+    );
+    assert!(
+        engine
+            .shards_for(&select(Id).filter(Id.in_(Vec::<i64>::new())))?
+            .is_empty()
+    );
     // Contradictory keys: no shard at all, and no row.
     assert!(
         engine
