@@ -137,6 +137,10 @@ pub async fn postgres(name: &str, options: &PoolOptions) -> Option<Db<AsyncPgMan
     // `statements=unnamed`.
     if let Some(url) = common::postgres_proxy_url(name) {
         let m = |_| AsyncPgManager::from_url(&url).expect("proxy URL");
+        assert!(
+            m(()).runs_unnamed(),
+            "{url} does not ask for unnamed statements"
+        );
         return Some(with_table(m(()), m(()), options).await);
     }
     let schema = common::postgres_schema(name);
