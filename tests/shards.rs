@@ -7,7 +7,7 @@
 mod common;
 
 use common::{mysql_url, mysql_url_with_database, postgres_url, require_servers, skipped};
-use sqlalgebra::orm::Model;
+use sqlalgebra::orm::{Model, Session};
 use sqlalgebra::prelude::*;
 use sqlalgebra::shard::{ByKey, ShardedEngine, ShardedSession};
 use sqlalgebra::value::ValueRef;
@@ -84,7 +84,15 @@ fn row(id: i64) -> Order {
 }
 
 fn by_id(n: usize) -> ByKey<Id, impl Fn(ValueRef<'_>) -> Result<usize> + Send + Sync + 'static> {
-    ByKey::new(Id, move |key: ValueRef<'_>| match key {
+    by_key(Id, n)
+}
+
+/// Rows on shard `key % n`, by the column `key`.
+fn by_key<C: sqlalgebra::render::Render + Send + Sync + 'static>(
+    key: C,
+    n: usize,
+) -> ByKey<C, impl Fn(ValueRef<'_>) -> Result<usize> + Send + Sync + 'static> {
+    ByKey::new(key, move |key: ValueRef<'_>| match key {
         ValueRef::Int(id) => Ok(id.rem_euclid(n as i64) as usize),
         other => Err(Error::InvalidStatement(format!(
             "not a shard key: {other:?}"
@@ -110,12 +118,18 @@ fn insert(conn: &mut impl Connection, o: &Order) -> Result<u64> {
         .execute(conn)
 }
 
-/// The whole test on `shards` and on `single` (all rows in one database).
-fn sharding<B: Backend>(shards: Vec<Engine<B>>, single: Engine<B>) -> Result<()> {
+/// The whole test on `shards` and on `single` (all rows in one database);
+/// `words` are the column types of the text-order test.
+fn sharding<B: Backend>(
+    shards: Vec<Engine<B>>,
+    single: Engine<B>,
+    words: WordColumn,
+) -> Result<()> {
     let n = shards.len();
     for e in shards.iter().chain([&single]) {
         create(e)?;
     }
+    text_order(&shards, &single, &words)?;
     let engine = ShardedEngine::new(shards, by_id(n));
     let mut one = single.connect()?;
     for id in 1..=ROWS {
@@ -153,6 +167,17 @@ fn sharding<B: Backend>(shards: Vec<Engine<B>>, single: Engine<B>) -> Result<()>
         all
     );
     assert_eq!(engine.shards_for(&select(Id))?, all);
+    // Read from the nodes, whatever their SQL: `v = key`, and `key IN ()`
+    // (written `(key IS NULL AND 1 = 0)`), which keeps no row: no shard.
+    assert_eq!(
+        engine.shards_for(&select(Id).filter(bind::<BigInt, _>(7i64).eq(Id)))?,
+        [7 % n]
+    );
+    assert!(
+        engine
+            .shards_for(&select(Id).filter(Id.in_(Vec::<i64>::new())))?
+            .is_empty()
+    );
     // Contradictory keys: no shard at all, and no row.
     assert!(
         engine
@@ -257,7 +282,172 @@ fn sharding<B: Backend>(shards: Vec<Engine<B>>, single: Engine<B>) -> Result<()>
         .unwrap_err();
     assert!(unsupported(e).starts_with("DISTINCT"));
 
+    orm_merged(&engine, &mut one)?;
     orm(&engine, n)
+}
+
+/// `ShardedSession::load` across shards: the objects one database's
+/// session loads, in its order, one statement per shard, and the objects
+/// the session already holds.
+fn orm_merged<B: Backend>(engine: &ShardedEngine<B>, one: &mut impl Connection) -> Result<()> {
+    let n = engine.shard_count();
+    let mut conns = engine.connect_all()?;
+    let mut s = ShardedSession::new(&mut conns);
+    // Held before the load, edited in memory (the session flushes it
+    // before loading: the merge sees the new amount).
+    let held = s.get::<Order>(8)?.expect("row 8");
+    s[held].amount = Some(50);
+    let mut single = Session::new(one);
+    let h1 = single.get::<Order>(8)?.expect("row 8");
+    single[h1].amount = Some(50);
+    for q in [
+        select((Id, Customer, Amount))
+            .order_by((Amount.desc(), Id))
+            .limit(7)
+            .offset(5),
+        select((Id, Customer, Amount))
+            .order_by((Amount.desc(), Id))
+            .limit(4)
+            .offset(0),
+    ] {
+        let before = s.statement_counts();
+        let merged = s.load::<Order, _>(&q)?;
+        let after = s.statement_counts();
+        let per_shard: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+        // A SELECT on every shard (and the flush of row 8's the first time).
+        assert!(per_shard.iter().all(|&k| k >= 1), "{per_shard:?}");
+        let expected: Vec<Order> = single
+            .load::<Order, _>(&q)?
+            .into_iter()
+            .map(|h| single[h].clone())
+            .collect();
+        let got: Vec<Order> = merged.iter().map(|h| s[*h].clone()).collect();
+        assert_eq!(got, expected);
+        for h in &merged {
+            assert_eq!(h.shard, s[*h].id as usize % n);
+        }
+    }
+    // Row 8 (amount 50, the largest) leads, as the same object; one
+    // statement per shard, nothing left to flush.
+    let before = s.statement_counts();
+    let top = s.load::<Order, _>(
+        &select((Id, Customer, Amount))
+            .order_by(Amount.desc().nulls_last())
+            .limit(1),
+    )?;
+    assert_eq!(top, [held]);
+    let after = s.statement_counts();
+    assert!(
+        after.iter().zip(&before).all(|(a, b)| a - b == 1),
+        "{before:?} {after:?}"
+    );
+    // Back as it was, for what follows.
+    s[held].amount = row(8).amount;
+    s.commit()?;
+    single[h1].amount = row(8).amount;
+    single.commit()?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Words;
+impl Table for Words {
+    const NAME: &'static str = "shards_words";
+    type Columns = (WordId, Word);
+    type PrimaryKey = WordId;
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct WordId;
+impl Column for WordId {
+    type Table = Words;
+    type SqlType = BigInt;
+    const NAME: &'static str = "id";
+}
+#[derive(Clone, Copy, Debug, Default)]
+struct Word;
+impl Column for Word {
+    type Table = Words;
+    type SqlType = Varchar<40>;
+    const NAME: &'static str = "word";
+}
+
+/// The type of `shards_words.word` on a backend: in a collation that
+/// sorts by code point, and in one that does not.
+struct WordColumn {
+    binary: &'static str,
+    other: &'static str,
+}
+
+/// Case and accents, in an order that is neither by code point nor by
+/// any collation's.
+const WORDS: [&str; 14] = [
+    "zebra", "Apple", "éclair", "apple", "Zebra", "eclair", "Äpfel", "b", "B", "ß", "ss", "a b",
+    "ab", "A",
+];
+
+fn words_table<B: Backend>(shards: &[Engine<B>], single: &Engine<B>, ty: &str) -> Result<()> {
+    let n = shards.len();
+    for e in shards.iter().chain([single]) {
+        let mut c = e.connect()?;
+        c.batch_execute("DROP TABLE IF EXISTS shards_words")?;
+        c.batch_execute(&format!(
+            "CREATE TABLE shards_words (id BIGINT PRIMARY KEY, word {ty})"
+        ))?;
+    }
+    for (i, w) in WORDS.iter().enumerate() {
+        let id = i as i64 + 1;
+        for e in [&shards[id as usize % n], single] {
+            insert_into(Words)
+                .values((WordId.set(id), Word.set(*w)))
+                .execute(&mut e.connect()?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Merged text comes in the order of one database when the shards sort
+/// it by code point, and is refused (`Unsupported`) when they do not.
+fn text_order<B: Backend>(shards: &[Engine<B>], single: &Engine<B>, ty: &WordColumn) -> Result<()> {
+    let n = shards.len();
+    let engine = ShardedEngine::new(shards.to_vec(), by_key(WordId, n));
+    let mut one = single.connect()?;
+    words_table(shards, single, ty.binary)?;
+    let ascending = select((Word, WordId)).order_by((Word, WordId)).limit(100);
+    let descending = select((Word, WordId))
+        .order_by((Word.desc(), WordId))
+        .limit(9)
+        .offset(2);
+    let all: Vec<(String, i64)> = engine.load(&ascending)?;
+    assert_eq!(all, ascending.load::<(String, i64), _>(&mut one)?);
+    let merged: Vec<(String, i64)> = engine.load(&descending)?;
+    assert_eq!(merged, descending.load::<(String, i64), _>(&mut one)?);
+    let all: Vec<String> = all.into_iter().map(|(w, _)| w).collect();
+    let mut by_code_point: Vec<String> = WORDS.iter().map(|w| (*w).to_owned()).collect();
+    by_code_point.sort();
+    assert_eq!(all, by_code_point);
+
+    // Another collation: one database orders the words otherwise than by
+    // code point, so the merge refuses to.
+    words_table(shards, single, ty.other)?;
+    let theirs: Vec<String> = select(Word).order_by((Word, WordId)).load(&mut one)?;
+    assert_ne!(theirs, by_code_point);
+    let refused = |r: Result<Vec<(String, i64)>>| match r {
+        Err(Error::Unsupported { feature, .. }) => {
+            assert!(feature.starts_with("ORDER BY text"), "{feature}")
+        }
+        other => panic!("expected Error::Unsupported, got {other:?}"),
+    };
+    refused(engine.load(&ascending));
+    refused(engine.load(&descending));
+    // Not sorting by the text: merged as before.
+    let q = select((WordId, Word)).order_by(WordId.desc()).limit(5);
+    let merged: Vec<(i64, String)> = engine.load(&q)?;
+    assert_eq!(merged, q.load::<(i64, String), _>(&mut one)?);
+    // On one shard: the statement as written.
+    let q = select((Word, WordId)).filter(WordId.eq(3)).order_by(Word);
+    let on_one: Vec<(String, i64)> = engine.load(&q)?;
+    assert_eq!(on_one, [("éclair".to_owned(), 3)]);
+    Ok(())
 }
 
 /// The ORM: get by key from one shard, objects keyed by (shard, key).
@@ -326,6 +516,10 @@ fn sqlite_two_shards() -> Result<()> {
     sharding(
         vec![Sqlite::memory()?, Sqlite::memory()?],
         Sqlite::memory()?,
+        WordColumn {
+            binary: "TEXT NOT NULL",
+            other: "TEXT COLLATE NOCASE NOT NULL",
+        },
     )
 }
 
@@ -352,6 +546,10 @@ fn postgres_database(db: &str) -> Option<String> {
         // Another process may create it at the same moment.
         let _ = admin.batch_execute(&format!("CREATE DATABASE {db}"));
     }
+    // Behind a proxy pooling by transaction when one is given.
+    if let Ok(proxy) = std::env::var("SQLALGEBRA_PG_PROXY_URL") {
+        return Some(common::proxy_url_for(&proxy, db));
+    }
     let (base, _) = url
         .rsplit_once('/')
         .expect("a database in SQLALGEBRA_PG_URL");
@@ -374,7 +572,14 @@ fn postgres_three_shards() -> Result<()> {
     let Some(single) = common::postgres("shards_single") else {
         return Ok(());
     };
-    sharding(shards, single)
+    sharding(
+        shards,
+        single,
+        WordColumn {
+            binary: "VARCHAR(40) NOT NULL",
+            other: "VARCHAR(40) COLLATE \"en-x-icu\" NOT NULL",
+        },
+    )
 }
 
 #[test]
@@ -390,13 +595,22 @@ fn mysql_two_shards() -> Result<()> {
     };
     let mut shards = Vec::new();
     for db in ["shard_a", "shard_b"] {
+        // NO PAD: a binary collation that sorts by code point.
+        admin.batch_execute(&format!("CREATE DATABASE IF NOT EXISTS {db}"))?;
         admin.batch_execute(&format!(
-            "CREATE DATABASE IF NOT EXISTS {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            "ALTER DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
         ))?;
         shards.push(Mysql::connect(&mysql_url_with_database(&url, db))?);
     }
     let Some(single) = common::mysql("shards_single") else {
         return Ok(());
     };
-    sharding(shards, single)
+    sharding(
+        shards,
+        single,
+        WordColumn {
+            binary: "VARCHAR(40) COLLATE utf8mb4_nopad_bin NOT NULL",
+            other: "VARCHAR(40) COLLATE utf8mb4_unicode_ci NOT NULL",
+        },
+    )
 }

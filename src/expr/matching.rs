@@ -269,6 +269,13 @@ impl<E: Expression, V: Render> Render for InList<E, V> {
     fn precedence(&self) -> u8 {
         precedence::COMPARISON
     }
+    fn restricts<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render, &[ValueRef<'a>])) {
+        let values: Option<Vec<ValueRef<'a>>> =
+            self.values.iter().map(Render::bound_value).collect();
+        if let Some(values) = values {
+            each(&self.expr, &values);
+        }
+    }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static IN: NodeTag = NodeTag::new("IN");

@@ -198,6 +198,16 @@ macro_rules! binary_render {
                 let (l, r) = (self.left.evaluate(row)?, self.right.evaluate(row)?);
                 crate::render::binary(BinOp::$name, l, r, row)
             }
+            fn restricts<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render, &[ValueRef<'a>])) {
+                if matches!(BinOp::$name, BinOp::Eq) {
+                    if let Some(v) = self.right.bound_value() {
+                        each(&self.left, &[v]);
+                    }
+                    if let Some(v) = self.left.bound_value() {
+                        each(&self.right, &[v]);
+                    }
+                }
+            }
             #[inline]
             fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
                 static TAG: NodeTag = NodeTag::new(stringify!($name));

@@ -31,6 +31,9 @@ impl<E: Render> Render for Asc<E> {
         w.push_order_key(&self.expr);
         w.push_sql(" ASC");
     }
+    fn sort_term(&self) -> Option<(&dyn Render, bool, Option<bool>)> {
+        Some((&self.expr, false, None))
+    }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static ASC: NodeTag = NodeTag::new("ASC");
@@ -54,6 +57,9 @@ impl<E: Render> Render for Desc<E> {
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_order_key(&self.expr);
         w.push_sql(" DESC");
+    }
+    fn sort_term(&self) -> Option<(&dyn Render, bool, Option<bool>)> {
+        Some((&self.expr, true, None))
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
@@ -202,6 +208,9 @@ impl<E: Render> Render for NullsOrder<E> {
     }
     fn render_order_key<'a>(&'a self, w: &mut SqlWriter<'a>) {
         w.push_sort_key(|w| self.write(w, true));
+    }
+    fn sort_term(&self) -> Option<(&dyn Render, bool, Option<bool>)> {
+        Some((&self.expr, self.descending, Some(self.nulls_first)))
     }
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.expr.collect_tables(out);

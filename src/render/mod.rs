@@ -376,6 +376,25 @@ pub trait Render {
         None
     }
 
+    /// For a comparison that keeps only rows where an expression equals
+    /// one of some bound values (`expr = v`, `v = expr`, `expr IN (v, ..)`):
+    /// calls `each` with the expression and the values, whatever casts
+    /// rendering adds around them. A sharded engine reads which shards a
+    /// WHERE clause allows from it. The default: none.
+    #[doc(hidden)]
+    fn restricts<'a>(&'a self, each: &mut dyn FnMut(&'a dyn Render, &[ValueRef<'a>])) {
+        let _ = each;
+    }
+
+    /// For an ORDER BY term: the expression it sorts by, whether it sorts
+    /// descending, and where it puts NULLs when it says (`Some(true)`:
+    /// first). `None`, the default: the node is an expression sorted
+    /// ascending.
+    #[doc(hidden)]
+    fn sort_term(&self) -> Option<(&dyn Render, bool, Option<bool>)> {
+        None
+    }
+
     /// Evaluates this node in Rust on `row`, as the database would: the
     /// value of a column, a bind, a comparison, AND/OR/NOT, IS NULL, IN,
     /// integer arithmetic. `None`, the default, when it cannot be

@@ -56,6 +56,7 @@
 //! # Ok(()) }
 //! ```
 
+mod collation;
 mod merge;
 mod plan;
 mod session;
@@ -71,7 +72,22 @@ use crate::error::{Error, Result};
 use crate::render::Render;
 use crate::value::{Encode, FromRow, ValueRef};
 use merge::ShardRow;
-use plan::{plan, shard_statement};
+use plan::{Held, Merge, plan, shard_statement};
+
+/// How a query on `shards` (more than one, or none) merges; `None` when
+/// it runs on no shard and cannot be merged (it has no rows then).
+fn fan_out_plan(
+    parts: &crate::query::SelectParts<'_>,
+    dialect: &dyn crate::render::Dialect,
+    shards: &[usize],
+) -> Result<Option<Merge>> {
+    match plan(parts, dialect) {
+        Ok(merge) => Ok(Some(merge)),
+        // No shard holds a row: nothing to merge.
+        Err(_) if shards.is_empty() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 /// Picks shards: the application's rule of which rows live where.
 ///
@@ -395,8 +411,8 @@ impl<B: Backend> ShardedEngine<B> {
         let shards = self.route(query, dialect)?;
         let parts = query.fan_out_parts().0;
         if let [shard] = shards[..] {
-            let mut limit = None;
-            let r = shard_statement(parts, None, &mut limit, dialect)?;
+            let mut held = Held::default();
+            let r = shard_statement(parts, None, &mut held, dialect)?;
             let mut conn = if shard == 0 {
                 first
             } else {
@@ -409,14 +425,11 @@ impl<B: Backend> ShardedEngine<B> {
             })?;
             return Ok(rows);
         }
-        let merge = match plan(&parts, dialect) {
-            Ok(merge) => merge,
-            // No shard holds a row: nothing to merge.
-            Err(_) if shards.is_empty() => return Ok(Vec::new()),
-            Err(e) => return Err(e),
+        let Some(merge) = fan_out_plan(&parts, dialect, &shards)? else {
+            return Ok(Vec::new());
         };
-        let mut limit = None;
-        let r = shard_statement(parts, Some(&merge), &mut limit, dialect)?;
+        let mut held = Held::default();
+        let r = shard_statement(parts, Some(&merge), &mut held, dialect)?;
         drop(first);
         let mut results = Vec::with_capacity(shards.len());
         for shard in shards {
@@ -424,7 +437,7 @@ impl<B: Backend> ShardedEngine<B> {
             let mut rows = Vec::new();
             let mut names = None;
             conn.query_sql(&r.sql, &r.binds, |row| {
-                rows.push(ShardRow::copy(&*row, &mut names)?);
+                rows.push(ShardRow::copy(&*row, shard, &mut names)?);
                 Ok(true)
             })?;
             results.push(rows);

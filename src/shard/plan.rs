@@ -3,10 +3,11 @@
 //! rows merge ([`Merge`]). Everything here is decided before anything is
 //! sent.
 
+use super::collation::Probed;
 use crate::error::{Error, Result};
 use crate::query::{FromClause, MaybeClause, Selection};
 use crate::query::{Modifiers, Query, Select, SelectParts, render_select};
-use crate::render::{Dialect, Render, Rendered, SqlWriter, for_each_leaf, precedence};
+use crate::render::{Dialect, Render, Rendered, SqlKey, SqlWriter, for_each_leaf, precedence};
 use crate::value::ValueRef;
 
 /// The parts of a SELECT a sharded engine looks at; opaque.
@@ -146,11 +147,10 @@ impl<'a> WhereClause<'a> {
     /// assert_eq!(w.key_values(&A), Some(vec![ValueRef::Int(1)]));
     /// ```
     pub fn key_values(&self, column: &dyn Render) -> Option<Vec<ValueRef<'a>>> {
-        let column = SqlWriter::new(self.dialect).render_part(column).0;
-        self.restrict(self.filter?, &column)
+        self.restrict(self.filter?, column)
     }
 
-    fn restrict(&self, node: &'a dyn Render, column: &str) -> Option<Vec<ValueRef<'a>>> {
+    fn restrict(&self, node: &'a dyn Render, column: &dyn Render) -> Option<Vec<ValueRef<'a>>> {
         let op = node.precedence();
         if op == precedence::AND || op == precedence::OR {
             let mut parts = Vec::new();
@@ -165,39 +165,38 @@ impl<'a> WhereClause<'a> {
                 };
             }
         }
-        let (sql, binds) = SqlWriter::new(self.dialect).render_part(node);
-        let is_placeholder = |s: &str| {
-            let mut chars = s.chars();
-            matches!(chars.next(), Some('?' | '$')) && chars.all(|c| c.is_ascii_digit())
-        };
-        let plain = |v: &ValueRef<'_>| !matches!(v, ValueRef::Array(_) | ValueRef::Null);
-        // `column = ?` or `? = column`
-        let eq = sql
-            .strip_prefix(column)
-            .and_then(|r| r.strip_prefix(" = "))
-            .or_else(|| sql.strip_suffix(column)?.strip_suffix(" = "));
-        if let Some(p) = eq
-            && is_placeholder(p)
-            && binds.len() == 1
-            && plain(&binds[0])
-        {
-            return Some(binds.to_vec());
+        // `column = v`, `v = column`, `column IN (..)`: by the nodes, not
+        // their text (a cast rendering adds changes nothing). A NULL keeps
+        // no row; an array value is not a key.
+        let mut found = None;
+        node.restricts(&mut |expr, values| {
+            if found.is_none() && same(expr, column, self.dialect) {
+                found = Some(values.to_vec());
+            }
+        });
+        let values = found?;
+        if values.iter().any(|v| matches!(v, ValueRef::Array(_))) {
+            return None;
         }
-        // `column = ANY($1)`: one array parameter, then its elements.
-        if eq == Some("ANY($1)") && matches!(binds.first(), Some(ValueRef::Array(_))) {
-            let values: Vec<_> = binds[1..].to_vec();
-            return values.iter().all(plain).then_some(values);
-        }
-        // `column IN (?, ?)`
-        let list = sql
-            .strip_prefix(column)
-            .and_then(|r| r.strip_prefix(" IN ("))
-            .and_then(|r| r.strip_suffix(')'))?;
-        (list.split(", ").all(is_placeholder)
-            && list.split(", ").count() == binds.len()
-            && binds.iter().all(plain))
-        .then(|| binds.to_vec())
+        Some(
+            values
+                .into_iter()
+                .filter(|v| !matches!(v, ValueRef::Null))
+                .collect(),
+        )
     }
+}
+
+/// Whether `a` and `b` are the same expression: the same description of
+/// their SQL and the same bound values ([`SqlKey`]), or, for nodes that
+/// describe nothing, the same SQL and values rendered.
+pub(crate) fn same(a: &dyn Render, b: &dyn Render, dialect: &dyn Dialect) -> bool {
+    let (mut ka, mut kb) = (SqlKey::for_dialect(dialect), SqlKey::for_dialect(dialect));
+    if a.sql_key(&mut ka) && b.sql_key(&mut kb) && ka.words() == kb.words() {
+        return ka.binds() == kb.binds();
+    }
+    let w = SqlWriter::new(dialect);
+    w.render_part(a) == w.render_part(b)
 }
 
 /// An aggregate a fan-out merges.
@@ -221,9 +220,11 @@ pub(crate) struct SortKey {
 #[derive(Debug)]
 pub(crate) enum Merge {
     /// Rows, sorted by `order` (in shard order without one), then OFFSET
-    /// and LIMIT.
+    /// and LIMIT. Each shard also selects the collation probes of the
+    /// SELECT-list items `probed` (see [`collation`](super::collation)).
     Rows {
         order: Vec<SortKey>,
+        probed: Vec<usize>,
         limit: Option<i64>,
         offset: i64,
     },
@@ -278,13 +279,14 @@ pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Mer
         };
     }
     let nulls_high = dialect.name() == "postgresql";
+    let mut nodes = Vec::new();
+    for_each_leaf(parts.selection, &mut |item| nodes.push(item));
     let mut order = Vec::new();
     let mut missing = false;
     if let Some(terms) = parts.order.clause_expr() {
         for_each_leaf(terms, &mut |term| {
-            let (sql, binds) = w.render_part(term);
-            let (expr, descending, nulls) = sort_direction(&sql);
-            match items.iter().position(|(s, b)| s == expr && *b == binds) {
+            let (expr, descending, nulls) = term.sort_term().unwrap_or((term, false, None));
+            match nodes.iter().position(|item| same(*item, expr, dialect)) {
                 Some(column) => order.push(SortKey {
                     column,
                     descending,
@@ -299,30 +301,63 @@ pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Mer
             "ORDER BY a term that is not in the SELECT list, across shards (select it too)",
         ));
     }
+    // A bound value sorts nothing: no probe.
+    let mut probed: Vec<usize> = order
+        .iter()
+        .map(|k| k.column)
+        .filter(|&c| items[c].1.is_empty())
+        .collect();
+    probed.dedup();
     Ok(Merge::Rows {
         order,
+        probed,
         limit,
         offset,
     })
 }
 
+/// What a shard's statement borrows beyond the query: its LIMIT and its
+/// SELECT list with the collation probes.
+#[derive(Default)]
+pub(crate) struct Held<'a> {
+    limit: Option<i64>,
+    probed: Option<Probed<'a>>,
+}
+
 /// The statement each shard runs: the whole one for a single shard; for
 /// a fan-out, rows up to OFFSET + LIMIT from each (the merge skips and
-/// cuts), and aggregates without either.
+/// cuts) with the collation probes of the sort terms, and aggregates
+/// without either.
 pub(crate) fn shard_statement<'a>(
     parts: SelectParts<'a>,
     merge: Option<&Merge>,
-    limit: &'a mut Option<i64>,
+    held: &'a mut Held<'a>,
     dialect: &'a dyn Dialect,
 ) -> Result<Rendered<'a>> {
     let parts = match merge {
         None => parts,
         Some(Merge::Rows {
-            limit: l, offset, ..
+            limit: l,
+            offset,
+            probed,
+            ..
         }) => {
-            *limit = l.map(|l| l.saturating_add(*offset));
+            held.limit = l.map(|l| l.saturating_add(*offset));
+            if !probed.is_empty() {
+                let mut items = Vec::new();
+                for_each_leaf(parts.selection, &mut |item| items.push(item));
+                held.probed = Some(Probed {
+                    selection: parts.selection,
+                    terms: probed.iter().map(|&c| items[c]).collect(),
+                });
+            }
+            let held: &'a Held<'a> = held;
             SelectParts {
-                limit: limit.as_ref(),
+                selection: match &held.probed {
+                    Some(p) => p,
+                    None => parts.selection,
+                },
+                limit: held.limit.as_ref(),
                 offset: None,
                 ..parts
             }
@@ -336,24 +371,6 @@ pub(crate) fn shard_statement<'a>(
     let mut w = SqlWriter::new(dialect);
     render_select(&mut w, parts);
     w.finish()
-}
-
-/// `expr [ASC|DESC] [NULLS FIRST|LAST]` split: the expression's text,
-/// whether descending, and where NULLs go when said.
-fn sort_direction(sql: &str) -> (&str, bool, Option<bool>) {
-    let (rest, nulls) = match (
-        sql.strip_suffix(" NULLS FIRST"),
-        sql.strip_suffix(" NULLS LAST"),
-    ) {
-        (Some(r), _) => (r, Some(true)),
-        (_, Some(r)) => (r, Some(false)),
-        _ => (sql, None),
-    };
-    match (rest.strip_suffix(" ASC"), rest.strip_suffix(" DESC")) {
-        (Some(r), _) => (r, false, nulls),
-        (_, Some(r)) => (r, true, nulls),
-        _ => (rest, false, nulls),
-    }
 }
 
 /// The aggregate an item of the SELECT list is, `None` for one that
@@ -430,15 +447,5 @@ mod tests {
         assert!(aggregate_of(r#"SUM("t"."a") + 1"#).is_err());
         assert!(aggregate_of(r#"COUNT(DISTINCT "t"."a")"#).is_err());
         assert!(aggregate_of(r#"COUNT(*) OVER (PARTITION BY "t"."a")"#).is_err());
-    }
-
-    #[test]
-    fn sort_directions_are_split() {
-        assert_eq!(sort_direction("a DESC"), ("a", true, None));
-        assert_eq!(
-            sort_direction("a ASC NULLS FIRST"),
-            ("a", false, Some(true))
-        );
-        assert_eq!(sort_direction("a"), ("a", false, None));
     }
 }

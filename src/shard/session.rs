@@ -5,6 +5,8 @@
 use std::ops::{Index, IndexMut};
 use std::sync::Arc;
 
+use super::merge::{self, ShardRow};
+use super::plan::{Held, Merge, shard_statement};
 use super::{ShardChooser, ShardQuery, ShardedEngine, WhereClause};
 use crate::conn::Connection;
 use crate::engine::{Backend, Pooled};
@@ -241,10 +243,17 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
     }
 
     /// The objects `query` returns, from the shards its WHERE clause
-    /// allows, in shard order (each shard's in the query's order).
+    /// allows: on one shard, the statement as written; on several, merged
+    /// as [`ShardedEngine::load`] merges rows (ORDER BY, then OFFSET and
+    /// LIMIT), so the objects come in the order one database holding every
+    /// row would give. Each shard's session is flushed first (when it
+    /// autoflushes), and a row whose object its shard's session holds
+    /// gives that object, as [`Session::load`] does.
     ///
     /// # Errors
-    /// When the chooser or a query fails.
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for what cannot be
+    /// merged (see the [module](super) documentation; aggregates load no
+    /// objects); otherwise when the chooser or a query fails.
     ///
     /// ```
     /// # use sqlalgebra::prelude::*;
@@ -272,19 +281,57 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
             query,
             self.sessions.len(),
         ))?;
-        let mut out = Vec::new();
-        for shard in shards {
-            let session = self.sessions.get_mut(shard).ok_or_else(|| {
-                crate::Error::InvalidStatement(format!("the shard chooser picked shard {shard}"))
-            })?;
-            out.extend(
-                session
-                    .load::<M, Q>(query)?
-                    .into_iter()
-                    .map(|handle| ShardHandle { shard, handle }),
-            );
+        if let Some(&bad) = shards.iter().find(|&&s| s >= self.sessions.len()) {
+            return Err(crate::Error::InvalidStatement(format!(
+                "the shard chooser picked shard {bad} of {}",
+                self.sessions.len()
+            )));
         }
-        Ok(out)
+        if let [shard] = shards[..] {
+            return Ok(self.sessions[shard]
+                .load::<M, Q>(query)?
+                .into_iter()
+                .map(|handle| ShardHandle { shard, handle })
+                .collect());
+        }
+        let parts = query.fan_out_parts().0;
+        let Some(merge) = super::fan_out_plan(&parts, dialect, &shards)? else {
+            return Ok(Vec::new());
+        };
+        if matches!(merge, Merge::Aggregates { .. }) {
+            return Err(crate::Error::Unsupported {
+                dialect: "sharded engine",
+                feature: "loading objects from aggregates",
+            });
+        }
+        let mut held = Held::default();
+        let r = shard_statement(parts, Some(&merge), &mut held, dialect)?;
+        let mut results = Vec::with_capacity(shards.len());
+        for shard in shards {
+            let session = &mut self.sessions[shard];
+            session.autoflush()?;
+            let mut unit = session.unit();
+            let (_, mut db) = unit.split();
+            let mut rows = Vec::new();
+            let mut names = None;
+            db.query_sync(&r, |row| {
+                rows.push(ShardRow::copy(&*row, shard, &mut names)?);
+                Ok(true)
+            })?;
+            results.push(rows);
+        }
+        merge::merge(results, &merge)?
+            .iter_mut()
+            .map(|row| {
+                let object = M::from_row(<M::Row as FromRow<Q::SqlType>>::from_row(row, 0)?);
+                let session = &mut self.sessions[row.shard];
+                let slot = session.unit().map.arena_mut::<M>().load(object);
+                Ok(ShardHandle {
+                    shard: row.shard,
+                    handle: Handle::from_index(slot),
+                })
+            })
+            .collect()
     }
 
     /// Marks the object deleted; deleted from its shard at the next flush.

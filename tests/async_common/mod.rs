@@ -132,6 +132,17 @@ pub fn mysql_ready(name: &str) -> bool {
 }
 
 pub async fn postgres(name: &str, options: &PoolOptions) -> Option<Db<AsyncPgManager>> {
+    // Behind a proxy pooling by transaction: the test's own database
+    // (made by `postgres_ready`), reached through the proxy with its URL's
+    // `statements=unnamed`.
+    if let Some(url) = common::postgres_proxy_url(name) {
+        let m = |_| AsyncPgManager::from_url(&url).expect("proxy URL");
+        assert!(
+            m(()).runs_unnamed(),
+            "{url} does not ask for unnamed statements"
+        );
+        return Some(with_table(m(()), m(()), options).await);
+    }
     let schema = common::postgres_schema(name);
     let m = |_| {
         let mut m = AsyncPgManager::from_url(&common::postgres_url()).expect("PostgreSQL URL");

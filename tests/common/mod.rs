@@ -232,10 +232,24 @@ fn through_proxy(
             )
         });
     }
+    let url = proxy_url_for(proxy, database);
+    Postgres::connect_with(&url, options).expect("PostgreSQL engine through the proxy")
+}
+
+/// The URL of database `database` through the proxy of `proxy` (a URL
+/// naming any database), with the proxy URL's parameters.
+pub fn proxy_url_for(proxy: &str, database: &str) -> String {
     let (base, params) = proxy.split_once('?').unwrap_or((proxy, ""));
     let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-    let url = format!("{server}/{database}?{params}");
-    Postgres::connect_with(&url, options).expect("PostgreSQL engine through the proxy")
+    format!("{server}/{database}?{params}")
+}
+
+/// Where the async tests of `name` connect when `SQLALGEBRA_PG_PROXY_URL`
+/// is set: the database [`postgres`] created for `name`, through the
+/// proxy. `None` without a proxy.
+pub fn postgres_proxy_url(name: &str) -> Option<String> {
+    let proxy = std::env::var("SQLALGEBRA_PG_PROXY_URL").ok()?;
+    Some(proxy_url_for(&proxy, &postgres_schema(name)))
 }
 
 /// Makes one `#[test]` per backend for each generic test function named.

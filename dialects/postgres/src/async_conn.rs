@@ -20,6 +20,8 @@ use crate::conn::{
 };
 use crate::types::{ArrayParam, Kind, Param, ValueParam, params_of};
 
+mod unnamed;
+
 /// Rows fetched per round trip by a stream (`FETCH n`).
 pub const STREAM_FETCH: usize = 256;
 
@@ -51,6 +53,9 @@ struct Driver {
     in_transaction: bool,
     /// Names the cursors of streams, unique on the connection.
     cursors: u64,
+    /// Whether statements run unnamed (see
+    /// [`AsyncPgConnection::set_unnamed_statements`]).
+    unnamed: bool,
 }
 
 impl std::fmt::Debug for AsyncPgConnection {
@@ -103,6 +108,7 @@ impl AsyncPgConnection {
                 kinds: Vec::new(),
                 in_transaction: false,
                 cursors: 0,
+                unnamed: false,
             },
             sql_cache: SqlCache::default(),
             state: ConnState::new(),
@@ -112,6 +118,38 @@ impl AsyncPgConnection {
     /// The tokio-postgres client underneath.
     pub fn raw(&self) -> &Client {
         &self.driver.client
+    }
+
+    /// Runs every statement unnamed (`Parse`/`Bind`/`Execute` of the
+    /// unnamed statement in one round trip) instead of preparing it once
+    /// and keeping it: for a proxy pooling by transaction (pgbouncer),
+    /// where a statement prepared on one server connection is not there
+    /// on the next. As [`PgConnection::set_unnamed_statements`](crate::PgConnection::set_unnamed_statements);
+    /// [`AsyncPgManager`] sets it from a URL's `statements=unnamed`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> sqlalgebra::Result<()> {
+    /// let mut c = sqlalgebra_postgres::AsyncPgConnection::connect("postgres://postgres@127.0.0.1:6432/test").await?;
+    /// c.set_unnamed_statements(true);
+    /// assert!(c.unnamed_statements());
+    /// # Ok(()) }
+    /// ```
+    pub fn set_unnamed_statements(&mut self, on: bool) {
+        self.driver.unnamed = on;
+        self.driver.statements.clear();
+    }
+
+    /// Whether statements run unnamed; see
+    /// [`set_unnamed_statements`](AsyncPgConnection::set_unnamed_statements).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> sqlalgebra::Result<()> {
+    /// let c = sqlalgebra_postgres::AsyncPgConnection::connect("postgres://postgres@127.0.0.1/test").await?;
+    /// assert!(!c.unnamed_statements());
+    /// # Ok(()) }
+    /// ```
+    pub fn unnamed_statements(&self) -> bool {
+        self.driver.unnamed
     }
 
     /// The text of `sql`, shared.
@@ -269,6 +307,9 @@ impl Driver {
     }
 
     async fn execute(&mut self, sql: &str, binds: &[ValueRef<'_>], depth: u32) -> Result<u64> {
+        if self.unnamed {
+            return self.execute_unnamed(sql, binds).await;
+        }
         let mut retried = false;
         loop {
             let statement = self.statement(sql, binds, depth).await?;
@@ -291,6 +332,9 @@ impl Driver {
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool> + Send,
     {
+        if self.unnamed {
+            return self.query_unnamed(sql, binds, each).await;
+        }
         let mut retried = false;
         let rows = loop {
             let statement = self.statement(sql, binds, depth).await?;
@@ -435,14 +479,18 @@ impl AsyncConnection for AsyncPgConnection {
         if guarded {
             self.batch_execute("SAVEPOINT sqlalgebra_lastval").await?;
         }
-        let outcome = self.driver.client.query_one(SQL, &[]).await;
-        match outcome.and_then(|row| row.try_get::<_, i64>(0)) {
+        let outcome = self.driver.rows_of(SQL).await;
+        let id = outcome.and_then(|rows| match rows.first() {
+            Some(row) => row.try_get::<_, i64>(0).map(Some),
+            None => Ok(None),
+        });
+        match id {
             Ok(id) => {
                 if guarded {
                     self.batch_execute("RELEASE SAVEPOINT sqlalgebra_lastval")
                         .await?;
                 }
-                Ok(Some(id))
+                Ok(id)
             }
             Err(e)
                 if e.code()
@@ -526,12 +574,7 @@ impl AsyncPgRows<'_> {
     /// The next batch of rows; closes the cursor after the last.
     async fn refill(&mut self) -> Result<()> {
         let busy = self.conn.state.busy();
-        let fetched = self
-            .conn
-            .driver
-            .client
-            .query(self.fetch.as_str(), &[])
-            .await;
+        let fetched = self.conn.driver.rows_of(&self.fetch).await;
         let rows = match fetched {
             Ok(rows) => rows,
             Err(e) => {
@@ -596,6 +639,7 @@ impl RawRows for AsyncPgRows<'_> {
 #[derive(Debug, Clone)]
 pub struct AsyncPgManager {
     config: Config,
+    unnamed: bool,
 }
 
 impl AsyncPgManager {
@@ -606,21 +650,65 @@ impl AsyncPgManager {
     /// # drop(m);
     /// ```
     pub fn new(config: Config) -> Self {
-        AsyncPgManager { config }
+        AsyncPgManager {
+            config,
+            unnamed: false,
+        }
     }
 
-    /// A manager for a URL or a `key=value` connection string.
+    /// A manager for a URL or a `key=value` connection string; the URL
+    /// parameter `statements=unnamed` makes its connections run
+    /// statements unnamed (see [`unnamed_statements`](Self::unnamed_statements)).
     ///
     /// ```
-    /// assert!(sqlalgebra_postgres::AsyncPgManager::from_url("postgres://u@h/d").is_ok());
+    /// use sqlalgebra_postgres::AsyncPgManager;
+    /// assert!(AsyncPgManager::from_url("postgres://u@h/d").is_ok());
+    /// let proxied = AsyncPgManager::from_url("postgres://u@h:6432/d?statements=unnamed").unwrap();
+    /// assert!(proxied.runs_unnamed());
+    /// assert!(AsyncPgManager::from_url("postgres://u@h/d?statements=sometimes").is_err());
     /// ```
     ///
     /// # Errors
     /// [`Error::Connection`] when `url` does not parse.
     pub fn from_url(url: &str) -> Result<Self> {
+        let (url, statements) = crate::routed::take_param(url, "statements");
+        let unnamed = match statements.as_deref() {
+            None | Some("prepared") => false,
+            Some("unnamed") => true,
+            Some(other) => {
+                return Err(Error::Connection(
+                    format!("statements={other}: expected `prepared` or `unnamed`").into(),
+                ));
+            }
+        };
         url.parse::<Config>()
-            .map(AsyncPgManager::new)
+            .map(|c| AsyncPgManager::new(c).unnamed_statements(unnamed))
             .map_err(connection_error)
+    }
+
+    /// Makes the connections run every statement unnamed, with no
+    /// prepared-statement cache (see
+    /// [`AsyncPgConnection::set_unnamed_statements`]): for a proxy pooling
+    /// by transaction, such as pgbouncer.
+    ///
+    /// ```
+    /// let m = sqlalgebra_postgres::AsyncPgManager::from_url("postgres://u@h/d").unwrap();
+    /// assert!(m.unnamed_statements(true).runs_unnamed());
+    /// ```
+    #[must_use]
+    pub fn unnamed_statements(mut self, on: bool) -> Self {
+        self.unnamed = on;
+        self
+    }
+
+    /// Whether the connections run statements unnamed.
+    ///
+    /// ```
+    /// let m = sqlalgebra_postgres::AsyncPgManager::from_url("postgres://u@h/d").unwrap();
+    /// assert!(!m.runs_unnamed());
+    /// ```
+    pub fn runs_unnamed(&self) -> bool {
+        self.unnamed
     }
 
     /// The settings connections are opened with.
@@ -638,6 +726,12 @@ impl AsyncBackend for AsyncPgManager {
     type Connection = AsyncPgConnection;
 
     fn connect(&self) -> impl Future<Output = Result<AsyncPgConnection>> + Send {
-        AsyncPgConnection::connect_config(&self.config)
+        let unnamed = self.unnamed;
+        let connected = AsyncPgConnection::connect_config(&self.config);
+        async move {
+            let mut conn = connected.await?;
+            conn.set_unnamed_statements(unnamed);
+            Ok(conn)
+        }
     }
 }

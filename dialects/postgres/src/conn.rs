@@ -19,7 +19,7 @@ use crate::types::{
     ArrayParam, Kind, Param, RawCell, ValueParam, decode_as, explain, params_of, temporal_text,
 };
 
-mod unnamed;
+pub(crate) mod unnamed;
 
 /// How many prepared statements each connection keeps.
 pub const STATEMENT_CACHE: usize = 256;

@@ -15,11 +15,13 @@ use crate::types::{ArrayParam, Kind, Param, ValueParam, params_of};
 /// except that text goes in text format, since the type the server infers
 /// for it (a `date`, a `json`) is not known beforehand.
 #[derive(Debug)]
-enum Unnamed<'a> {
+pub(crate) enum Unnamed<'a> {
     Value(ValueParam<'a>),
     Array(ArrayParam<'a>),
-    /// An array of text or NULLs: an array literal in text format, typed
-    /// by the server (`int_column = ANY($1)` with `{NULL}` is an `int4[]`).
+    /// An array of text, integers or NULLs: an array literal in text
+    /// format, typed by the server (`int_column = ANY($1)` with `{NULL}`
+    /// is an `int4[]`; `int4_array_column @> $1` with `{1,2}` too, where
+    /// an `int8[]` would find no operator).
     TextArray(&'a [ValueRef<'a>]),
 }
 
@@ -57,8 +59,8 @@ impl ToSql for Unnamed<'_> {
 
 /// The parameters of `binds` with the types they are sent as: a value's
 /// own type (text and NULL left to the server), an array's (an array of
-/// text or NULLs left to the server too).
-fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
+/// text, integers or NULLs left to the server too).
+pub(crate) fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
     params_of(binds)
         .map(|p| match p {
             Param::Value(v) => (Unnamed::Value(ValueParam(v)), value_type(&v)),
@@ -69,6 +71,9 @@ fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
                     .find(|e| !matches!(e, ValueRef::Null))
                     .unwrap_or(ValueRef::Null);
                 match array_type(&value_type(&first)) {
+                    _ if matches!(first, ValueRef::Int(_)) => {
+                        (Unnamed::TextArray(elements), Type::UNKNOWN)
+                    }
                     Type::UNKNOWN => (Unnamed::TextArray(elements), Type::UNKNOWN),
                     ty => (Unnamed::Array(ArrayParam(elements)), ty),
                 }
@@ -77,7 +82,8 @@ fn parameters<'a>(binds: &'a [ValueRef<'a>]) -> Vec<(Unnamed<'a>, Type)> {
         .collect()
 }
 
-/// Writes `elements` (text and NULLs) as an array literal: `{"a",NULL}`.
+/// Writes `elements` (text or integers, and NULLs) as an array literal:
+/// `{"a",NULL}`, `{1,-2}`.
 fn text_array(
     elements: &[ValueRef<'_>],
     out: &mut bytes::BytesMut,
@@ -89,6 +95,7 @@ fn text_array(
         }
         match e {
             ValueRef::Null => out.extend_from_slice(b"NULL"),
+            ValueRef::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
             ValueRef::Text(s) => {
                 out.extend_from_slice(b"\"");
                 for b in s.bytes() {
