@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 
 /// `async19_service_stock`: units left per item.
 #[derive(Clone, Copy, Debug, Default)]
@@ -123,7 +123,7 @@ async fn buy<C: AsyncConnection>(c: &mut C, order: i64, item: i64, qty: i64) -> 
                     .execute(c)
                     .await?;
                 if taken == 0 {
-                    return Err(Error::Transaction("out of stock".into()));
+                    return Err(Error::from(ErrorKind::Transaction("out of stock".into())));
                 }
                 insert_into(Orders)
                     .values((
@@ -139,7 +139,7 @@ async fn buy<C: AsyncConnection>(c: &mut C, order: i64, item: i64, qty: i64) -> 
         .await;
     match outcome {
         Ok(()) => Ok(true),
-        Err(Error::Transaction(m)) if m == "out of stock" => Ok(false),
+        Err(e) if matches!(e.kind(), ErrorKind::Transaction(m) if m == "out of stock") => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -224,7 +224,9 @@ async fn serve<B: AsyncBackend>(backend: B, setup: &[&str]) -> Result<()> {
         .collect();
     let mut total = Tally::default();
     for t in tasks {
-        let tally = t.await.map_err(|e| Error::Transaction(e.to_string()))??;
+        let tally = t
+            .await
+            .map_err(|e| ErrorKind::Transaction(e.to_string()))??;
         total.bought += tally.bought;
         total.refused += tally.refused;
         total.looked += tally.looked;

@@ -11,7 +11,7 @@ use sqlalgebra::orm::Model;
 use sqlalgebra::prelude::*;
 use sqlalgebra::shard::{ByKey, ShardedEngine, ShardedSession};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Backend, Error, Result};
+use sqlalgebra::{Backend, Error, ErrorKind, Result};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -86,9 +86,7 @@ fn row(id: i64) -> Order {
 fn by_id(n: usize) -> ByKey<Id, impl Fn(ValueRef<'_>) -> Result<usize> + Send + Sync + 'static> {
     ByKey::new(Id, move |key: ValueRef<'_>| match key {
         ValueRef::Int(id) => Ok(id.rem_euclid(n as i64) as usize),
-        other => Err(Error::InvalidStatement(format!(
-            "not a shard key: {other:?}"
-        ))),
+        other => Err(ErrorKind::InvalidStatement(format!("not a shard key: {other:?}")).into()),
     })
 }
 
@@ -236,9 +234,9 @@ fn sharding<B: Backend>(shards: Vec<Engine<B>>, single: Engine<B>) -> Result<()>
     assert_eq!(engine.get::<Aggs, _>(&q)?, q.get::<Aggs, _>(&mut one)?);
 
     // What cannot be merged: a typed error, before anything is sent.
-    let unsupported = |e: Error| match e {
-        Error::Unsupported { feature, .. } => feature,
-        other => panic!("expected Error::Unsupported, got {other:?}"),
+    let unsupported = |e: Error| match e.into_kind() {
+        ErrorKind::Unsupported { feature, .. } => feature,
+        other => panic!("expected ErrorKind::Unsupported, got {other:?}"),
     };
     let e = engine
         .load::<Option<f64>, _>(&select(avg(Amount)))

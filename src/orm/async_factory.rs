@@ -5,7 +5,7 @@
 use super::async_session::AsyncSession;
 use super::session::{Config, DEFAULT_BATCH_SIZE};
 use crate::asyncio::{AsyncBackend, AsyncEngine, AsyncPooled, BoxFuture};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 
 /// Hands out [`AsyncSession`]s over connections of an [`AsyncEngine`]'s
 /// pool, each with the settings given once here (the tour's
@@ -146,7 +146,7 @@ impl<B: AsyncBackend> AsyncSessionFactory<B> {
     /// ```
     ///
     /// # Errors
-    /// When no connection can be had ([`Error::PoolTimeout`], or the
+    /// When no connection can be had ([`ErrorKind::PoolTimeout`], or the
     /// connection's error).
     pub async fn session(&self) -> Result<AsyncSession<AsyncPooled<B>>> {
         let conn = self.engine.connect().await?;
@@ -179,8 +179,8 @@ impl<B: AsyncBackend> AsyncSessionFactory<B> {
                 Ok(v)
             }
             Err(e) => match s.rollback().await {
-                Ok(()) | Err(Error::Connection(_)) => Err(e),
-                Err(failed) => Err(failed),
+                Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => Err(failed),
+                _ => Err(e),
             },
         }
     }

@@ -196,10 +196,11 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
         if shard < self.sessions.len() {
             Ok(shard)
         } else {
-            Err(crate::Error::InvalidStatement(format!(
+            Err(crate::ErrorKind::InvalidStatement(format!(
                 "the shard chooser picked shard {shard} of {}",
                 self.sessions.len()
-            )))
+            ))
+            .into())
         }
     }
 
@@ -275,7 +276,9 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
         let mut out = Vec::new();
         for shard in shards {
             let session = self.sessions.get_mut(shard).ok_or_else(|| {
-                crate::Error::InvalidStatement(format!("the shard chooser picked shard {shard}"))
+                crate::ErrorKind::InvalidStatement(format!(
+                    "the shard chooser picked shard {shard}"
+                ))
             })?;
             out.extend(
                 session
