@@ -43,7 +43,7 @@ impl ConnectFailureKind {
 /// up) are still waited for.
 ///
 /// ```
-/// use sqlalgebra::{ConnectFailure, ConnectFailureKind, Error};
+/// use sqlalgebra::{ConnectFailure, ConnectFailureKind, ErrorKind};
 /// let e = ConnectFailure::error(ConnectFailureKind::UnknownDatabase, "database \"nope\" does not exist");
 /// assert!(matches!(e.kind(), ErrorKind::Connection(_)));
 /// assert_eq!(e.connect_failure().map(|f| f.kind()), Some(ConnectFailureKind::UnknownDatabase));

@@ -351,7 +351,7 @@ impl DecodeError {
     /// Turns this into an [`Error`] that names the column.
     ///
     /// ```
-    /// use sqlalgebra::{Error, value::DecodeError};
+    /// use sqlalgebra::{ErrorKind, value::DecodeError};
     /// let e = DecodeError::Null.with_column("name");
     /// assert!(matches!(e.kind(), ErrorKind::UnexpectedNull { column } if column == "name"));
     /// ```

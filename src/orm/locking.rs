@@ -107,7 +107,7 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
     /// # use sqlalgebra::prelude::*;
     /// # fn demo<C: Connection, M: Model>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
     /// match s.query::<M>().for_update().nowait().all() {
-    ///     Err(sqlalgebra::ErrorKind::Conflict { .. }) => { /* someone holds a row: try later */ }
+    ///     Err(e) if matches!(e.kind(), sqlalgebra::ErrorKind::Conflict { .. }) => { /* someone holds a row: try later */ }
     ///     other => { other?; }
     /// }
     /// # Ok(()) }

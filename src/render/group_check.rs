@@ -27,7 +27,7 @@ use crate::error::{Error, ErrorKind};
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
-/// use sqlalgebra::Error;
+/// use sqlalgebra::{Error, ErrorKind};
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
 /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
