@@ -7,7 +7,7 @@
 //! Multi-primary clusters (MariaDB Galera) abort a transaction at `COMMIT`
 //! when another node committed a conflicting one first ("WSREP detected
 //! deadlock/conflict", `ER_LOCK_DEADLOCK`): that is an
-//! [`ErrorKind::Conflict`], which [`Error::is_retryable`] says may succeed when
+//! [`ErrorKind::Conflict`], which [`Error::is_retryable`](crate::Error::is_retryable) says may succeed when
 //! the whole transaction runs again, as serialization failures and
 //! deadlocks of one server do.
 //!
@@ -192,7 +192,7 @@ where
 
 impl<B: Backend> Engine<B> {
     /// Runs `f` in a transaction on a connection of this pool and, when it
-    /// fails with a retryable error ([`Error::is_retryable`]: a conflict, a
+    /// fails with a retryable error ([`Error::is_retryable`](crate::Error::is_retryable): a conflict, a
     /// pool timeout, a connection lost before `COMMIT`), runs it again on
     /// a fresh connection after a backoff, up to the policy's attempts.
     ///
