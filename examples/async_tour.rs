@@ -178,7 +178,9 @@ async fn create_user<B: AsyncBackend>(factory: &Factory<B>, name: &str) -> Resul
     });
     session.commit().await?;
     session.refresh(user).await?;
-    session.try_take(user).ok_or(sqlalgebra::Error::NotFound)
+    session
+        .try_take(user)
+        .ok_or_else(|| sqlalgebra::ErrorKind::NotFound.into())
 }
 
 /// `get_user_with_addresses`: the user, and their addresses loaded eagerly

@@ -129,15 +129,16 @@ fn tour(conn: &mut impl Connection) -> sqlalgebra::Result<()> {
     // statement is refused before it is sent, and the same rows come from
     // the LEFT JOIN plus the RIGHT JOIN's rows without an author.
     let full = q.full_join(Books, on);
-    let mut rows: Vec<(Option<String>, Option<String>)> = match full.load(conn) {
-        Ok(rows) => rows,
-        Err(sqlalgebra::Error::Unsupported { feature, .. }) => {
-            println!("{feature} refused on {}: emulated", conn.dialect().name());
-            let unmatched = q.right_join(Books, on).filter(authors::Id.is_null());
-            q.left_join(Books, on).union_all(unmatched).load(conn)?
-        }
-        Err(e) => return Err(e),
-    };
+    let mut rows: Vec<(Option<String>, Option<String>)> =
+        match full.load(conn).map_err(sqlalgebra::Error::into_kind) {
+            Ok(rows) => rows,
+            Err(sqlalgebra::ErrorKind::Unsupported { feature, .. }) => {
+                println!("{feature} refused on {}: emulated", conn.dialect().name());
+                let unmatched = q.right_join(Books, on).filter(authors::Id.is_null());
+                q.left_join(Books, on).union_all(unmatched).load(conn)?
+            }
+            Err(e) => return Err(e.into()),
+        };
     rows.sort();
     println!("FULL JOIN:  {rows:?}");
 

@@ -18,7 +18,7 @@ fn main() -> sqlalgebra::Result<()> {
     let url = std::env::var("SQLALGEBRA_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let mut config: postgres::Config = url.parse().map_err(|e| {
-        sqlalgebra::Error::Connection(Box::new(sqlalgebra_postgres::PgError::from(e)))
+        sqlalgebra::ErrorKind::Connection(Box::new(sqlalgebra_postgres::PgError::from(e)))
     })?;
     config.options("-c search_path=sqlalgebra_quickstart");
     let engine = Postgres::connect_config(config, &PoolOptions::default().size(2))?;

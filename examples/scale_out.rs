@@ -185,9 +185,10 @@ fn shards() -> sqlalgebra::Result<()> {
     }
     let by_id = ByKey::new(Id, |key: ValueRef<'_>| match key {
         ValueRef::Int(id) => Ok(id.rem_euclid(3) as usize),
-        other => Err(sqlalgebra::Error::InvalidStatement(format!(
+        other => Err(sqlalgebra::ErrorKind::InvalidStatement(format!(
             "not an order id: {other:?}"
-        ))),
+        ))
+        .into()),
     });
     let engine = ShardedEngine::new(engines, by_id);
 

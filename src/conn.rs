@@ -4,7 +4,7 @@
 use std::future::{Future, ready};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::error::{CommitInDoubt, Error, Result};
+use crate::error::{CommitInDoubt, Error, ErrorKind, Result};
 use crate::isolation::IsolationLevel;
 use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::{Row, ValueRef};
@@ -183,7 +183,7 @@ pub trait Connection: Send {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] when the cache holds no text under `id`;
+    /// [`ErrorKind::InvalidStatement`] when the cache holds no text under `id`;
     /// otherwise as [`execute_sql`](Connection::execute_sql).
     fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
         let sql = cached_sql(self.sql_cache(), id)?;
@@ -209,7 +209,7 @@ pub trait Connection: Send {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] when the cache holds no text under `id`;
+    /// [`ErrorKind::InvalidStatement`] when the cache holds no text under `id`;
     /// otherwise as [`query_sql`](Connection::query_sql).
     fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], each: F) -> Result<()>
     where
@@ -315,20 +315,22 @@ pub trait Connection: Send {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Unsupported`] when the dialect lacks the level (SQLite has
+    /// [`ErrorKind::Unsupported`] when the dialect lacks the level (SQLite has
     /// only SERIALIZABLE and AUTOCOMMIT) or the connection keeps no level;
-    /// [`Error::Transaction`] inside a transaction; the database's error.
+    /// [`ErrorKind::Transaction`] inside a transaction; the database's error.
     fn set_isolation_level(&mut self, level: Option<IsolationLevel>) -> Result<()> {
         if *self.transaction_depth() != 0 {
-            return Err(Error::Transaction(
+            return Err(ErrorKind::Transaction(
                 "the isolation level cannot change inside a transaction".into(),
-            ));
+            )
+            .into());
         }
         if self.isolation_setting().is_none() {
-            return Err(Error::Unsupported {
+            return Err(ErrorKind::Unsupported {
                 dialect: self.dialect().name(),
                 feature: "isolation levels on this connection",
-            });
+            }
+            .into());
         }
         let session = level.filter(|l| *l != IsolationLevel::Autocommit);
         if let Some(sql) = self.dialect().set_session_isolation(session)? {
@@ -356,8 +358,8 @@ pub trait Connection: Send {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Unsupported`] when the dialect lacks `level`;
-    /// [`Error::Transaction`] inside another transaction (a level is set
+    /// [`ErrorKind::Unsupported`] when the dialect lacks `level`;
+    /// [`ErrorKind::Transaction`] inside another transaction (a level is set
     /// on the outermost one only), for [`IsolationLevel::Autocommit`]
     /// (a connection setting: see
     /// [`set_isolation_level`](Connection::set_isolation_level)), and on
@@ -524,7 +526,7 @@ pub trait Connection: Send {
     /// returned as it is: the rollback, which then fails too, does not
     /// replace it, and [`Error::is_retryable`] says the transaction may be
     /// run again. A connection lost during `COMMIT` is an
-    /// [`Error::Connection`] whose source is a
+    /// [`ErrorKind::Connection`] whose source is a
     /// [`CommitInDoubt`] (not retryable: it may have
     /// been committed).
     ///
@@ -580,10 +582,10 @@ where
             Err(e) => Err(after_failed_commit(c, depth, e).into()),
         },
         Ok(Err(e)) => match rollback(c, depth) {
+            Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => Err(failed.into()),
             // On a lost connection the rollback fails too, and the
             // server rolls back by itself: `e` says what happened.
-            Ok(()) | Err(Error::Connection(_)) => Err(e),
-            Err(failed) => Err(failed.into()),
+            _ => Err(e),
         },
         Err(panic) => {
             let _ = rollback(c, depth);
@@ -639,16 +641,14 @@ pub fn begin_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 /// ```
 ///
 /// # Errors
-/// [`Error::Transaction`] when no transaction is open; the database's error
+/// [`ErrorKind::Transaction`] when no transaction is open; the database's error
 /// when it refuses to commit. A connection lost during `COMMIT` is an
-/// [`Error::Connection`] whose source is a
+/// [`ErrorKind::Connection`] whose source is a
 /// [`CommitInDoubt`].
 pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     let depth = *conn.transaction_depth();
     let Some(level) = depth.checked_sub(1) else {
-        return Err(Error::Transaction(
-            "commit without an open transaction".into(),
-        ));
+        return Err(ErrorKind::Transaction("commit without an open transaction".into()).into());
     };
     *conn.transaction_depth() = level;
     commit(conn, level).map_err(|e| after_failed_commit(conn, level, e))
@@ -676,15 +676,13 @@ pub fn commit_transaction<C: Connection>(conn: &mut C) -> Result<()> {
 /// ```
 ///
 /// # Errors
-/// [`Error::Transaction`] when no transaction is open or the rollback
-/// fails, except on a lost connection: that stays an [`Error::Connection`]
+/// [`ErrorKind::Transaction`] when no transaction is open or the rollback
+/// fails, except on a lost connection: that stays an [`ErrorKind::Connection`]
 /// (the server rolls back by itself). The level is closed either way.
 pub fn rollback_transaction<C: Connection>(conn: &mut C) -> Result<()> {
     let depth = *conn.transaction_depth();
     let Some(level) = depth.checked_sub(1) else {
-        return Err(Error::Transaction(
-            "rollback without an open transaction".into(),
-        ));
+        return Err(ErrorKind::Transaction("rollback without an open transaction".into()).into());
     };
     *conn.transaction_depth() = level;
     rollback(conn, level)
@@ -704,10 +702,11 @@ fn cached_sql(cache: Option<&mut SqlCache>, id: SqlId) -> Result<std::sync::Arc<
 ///
 /// ```
 /// let e = sqlalgebra::conn::unknown_sql_error();
-/// assert!(matches!(e, sqlalgebra::Error::InvalidStatement(_)));
+/// assert!(matches!(e.kind(), sqlalgebra::ErrorKind::InvalidStatement(_)));
 /// ```
 pub fn unknown_sql_error() -> Error {
-    Error::InvalidStatement("the connection's SQL cache holds no text under this id".into())
+    ErrorKind::InvalidStatement("the connection's SQL cache holds no text under this id".into())
+        .into()
 }
 
 fn savepoint_name(out: &mut String, depth: u32) {
@@ -732,7 +731,7 @@ fn begin<C: Connection>(c: &mut C, depth: u32, level: Option<IsolationLevel>) ->
             None
         };
         if let Some(why) = refused {
-            return Err(Error::Transaction(why.into()));
+            return Err(ErrorKind::Transaction(why.into()).into());
         }
         let (first, begin) = c.dialect().begin_isolated(level)?;
         if let Some(first) = first {
@@ -777,9 +776,9 @@ fn rollback<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
         c.batch_execute(&to)
             .and_then(|()| c.batch_execute(&release))
     };
-    result.map_err(|e| match e {
-        Error::Connection(_) => e,
-        e => Error::Transaction(format!("rollback failed: {e}")),
+    result.map_err(|e| match e.kind() {
+        ErrorKind::Connection(_) => e,
+        _ => ErrorKind::Transaction(format!("rollback failed: {e}")).into(),
     })
 }
 
@@ -790,7 +789,7 @@ fn rollback<C: Connection>(c: &mut C, depth: u32) -> Result<()> {
 /// attached.
 fn after_failed_commit<C: Connection>(c: &mut C, depth: u32, e: Error) -> Error {
     let rolled_back = rollback(c, depth);
-    if depth == 0 && matches!(e, Error::Connection(_)) {
+    if depth == 0 && matches!(e.kind(), ErrorKind::Connection(_)) {
         CommitInDoubt::wrap(e, rolled_back.err())
     } else {
         e

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, Error, ErrorKind};
 
 /// Why a server refused a connection for good (see [`ConnectFailure`]).
 ///
@@ -35,7 +35,7 @@ impl ConnectFailureKind {
     }
 }
 
-/// The source of an [`Error::Connection`] for a connection that cannot
+/// The source of an [`ErrorKind::Connection`] for a connection that cannot
 /// succeed by waiting: [`Engine::build`](crate::Engine::build) and
 /// [`Engine::connect`](crate::Engine::connect) return it at once instead
 /// of after the pool's timeout, and [`Error::is_retryable`] says no.
@@ -43,9 +43,9 @@ impl ConnectFailureKind {
 /// up) are still waited for.
 ///
 /// ```
-/// use sqlalgebra::{ConnectFailure, ConnectFailureKind, Error};
+/// use sqlalgebra::{ConnectFailure, ConnectFailureKind, ErrorKind};
 /// let e = ConnectFailure::error(ConnectFailureKind::UnknownDatabase, "database \"nope\" does not exist");
-/// assert!(matches!(e, Error::Connection(_)));
+/// assert!(matches!(e.kind(), ErrorKind::Connection(_)));
 /// assert_eq!(e.connect_failure().map(|f| f.kind()), Some(ConnectFailureKind::UnknownDatabase));
 /// assert!(!e.is_retryable());
 /// ```
@@ -56,7 +56,7 @@ pub struct ConnectFailure {
 }
 
 impl ConnectFailure {
-    /// An [`Error::Connection`] of this kind, over the driver's error.
+    /// An [`ErrorKind::Connection`] of this kind, over the driver's error.
     ///
     /// ```
     /// use sqlalgebra::{ConnectFailure, ConnectFailureKind};
@@ -64,10 +64,11 @@ impl ConnectFailure {
     /// assert!(e.to_string().contains("connection refused"));
     /// ```
     pub fn error(kind: ConnectFailureKind, source: impl Into<BoxError>) -> Error {
-        Error::Connection(Box::new(ConnectFailure {
+        ErrorKind::Connection(Box::new(ConnectFailure {
             kind,
             source: source.into(),
         }))
+        .into()
     }
 
     /// Why the connection was refused.
@@ -99,11 +100,11 @@ impl Error {
     /// one.
     ///
     /// ```
-    /// assert!(sqlalgebra::Error::Connection("reset".into()).connect_failure().is_none());
+    /// assert!(sqlalgebra::Error::from(sqlalgebra::ErrorKind::Connection("reset".into())).connect_failure().is_none());
     /// ```
     pub fn connect_failure(&self) -> Option<&ConnectFailure> {
-        match self {
-            Error::Connection(source) => source.downcast_ref(),
+        match self.kind() {
+            ErrorKind::Connection(source) => source.downcast_ref(),
             _ => None,
         }
     }

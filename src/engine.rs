@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::conn::Connection;
 use crate::connect_failure::LastFailure;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::hooks::{StatementEvent, StatementKind, StatementStart};
 use crate::isolation::IsolationLevel;
 use crate::observe::StatementHooks;
@@ -345,7 +345,7 @@ impl<B: Backend> std::fmt::Debug for Engine<B> {
 impl<B: Backend> Engine<B> {
     /// A pool over `manager` with `options`; opens the first connections
     /// now, so a bad address fails here: at once when the server refuses
-    /// for good (an [`Error::Connection`] whose
+    /// for good (an [`ErrorKind::Connection`] whose
     /// [`connect_failure`](Error::connect_failure) says why: wrong
     /// password, unknown database, connection refused), else after the
     /// pool's timeout.
@@ -377,7 +377,7 @@ impl<B: Backend> Engine<B> {
         let failure = LastFailure::default();
         let pool = Self::builder(options, &failure)
             .build(manager)
-            .map_err(|e| Error::Connection(e.to_string().into()))?;
+            .map_err(|e| ErrorKind::Connection(e.to_string().into()))?;
         let engine = Engine {
             pool,
             echo: options.echo,
@@ -433,8 +433,8 @@ impl<B: Backend> Engine<B> {
     /// at once rather than after the timeout.
     ///
     /// # Errors
-    /// [`Error::PoolTimeout`] when none becomes free within the timeout;
-    /// an [`Error::Connection`] with a
+    /// [`ErrorKind::PoolTimeout`] when none becomes free within the timeout;
+    /// an [`ErrorKind::Connection`] with a
     /// [`ConnectFailure`](crate::ConnectFailure) as above; the error of
     /// restoring the engine's isolation level.
     ///
@@ -491,7 +491,7 @@ impl<B: Backend> Engine<B> {
                         message = text;
                     }
                     if start.elapsed() >= timeout {
-                        return Err(Error::PoolTimeout(message));
+                        return Err(ErrorKind::PoolTimeout(message).into());
                     }
                 }
             }

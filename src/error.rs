@@ -12,16 +12,35 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// database, or turning its rows into Rust values.
 ///
 /// Nothing in sqlalgebra panics on bad input or bad data; it returns one of
-/// these instead.
+/// these instead. It is one pointer wide (its [`ErrorKind`] is boxed), so
+/// a `Result` of a decoded value stays small; match on
+/// [`kind`](Error::kind), build one from an [`ErrorKind`] with `into()`.
 ///
 /// ```
-/// use sqlalgebra::Error;
-/// let e = Error::UnexpectedNull { column: "fullname".into() };
+/// use sqlalgebra::{Error, ErrorKind};
+/// let e: Error = ErrorKind::UnexpectedNull { column: "fullname".into() }.into();
+/// assert!(matches!(e.kind(), ErrorKind::UnexpectedNull { column } if column == "fullname"));
 /// assert_eq!(e.to_string(), "column `fullname` is NULL but the Rust type is not an Option");
+/// assert_eq!(size_of::<Error>(), size_of::<usize>());
+/// ```
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+/// What went wrong: the payload of an [`Error`], read with
+/// [`Error::kind`] (or taken with [`Error::into_kind`]).
+///
+/// ```
+/// use sqlalgebra::{Error, ErrorKind};
+/// let e = Error::from(ErrorKind::NotFound);
+/// match e.kind() {
+///     ErrorKind::NotFound => {}
+///     other => panic!("{other}"),
+/// }
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorKind {
     /// A NULL arrived for a Rust type that cannot hold it (not an `Option`).
     UnexpectedNull {
         /// The name of the result column.
@@ -92,8 +111,8 @@ pub enum Error {
     /// Found before anything is sent.
     ///
     /// ```
-    /// # use sqlalgebra::Error;
-    /// let e = Error::Ungrouped { table: "users".into(), column: "name".into(), clause: "SELECT" };
+    /// # use sqlalgebra::{Error, ErrorKind};
+    /// let e: Error = ErrorKind::Ungrouped { table: "users".into(), column: "name".into(), clause: "SELECT" }.into();
     /// assert!(e.to_string().contains(r#""users"."name""#));
     /// ```
     Ungrouped {
@@ -113,10 +132,11 @@ pub enum Error {
     /// neither in its FROM and joins nor in an enclosing query's.
     ///
     /// ```
-    /// let e = sqlalgebra::Error::TableNotInStatement {
+    /// let e: sqlalgebra::Error = sqlalgebra::ErrorKind::TableNotInStatement {
     ///     table: "posts".into(),
     ///     column: "user_id".into(),
-    /// };
+    /// }
+    /// .into();
     /// assert!(e.to_string().starts_with("column `posts`.`user_id`"));
     /// ```
     TableNotInStatement {
@@ -129,8 +149,8 @@ pub enum Error {
     /// bound to an `Integer` column, say). Found before anything is sent.
     ///
     /// ```
-    /// use sqlalgebra::{Error, types::SqlKind};
-    /// let e = Error::ValueOutOfRange { value: 1 << 40, sql_type: SqlKind::Integer };
+    /// use sqlalgebra::{Error, ErrorKind, types::SqlKind};
+    /// let e: Error = ErrorKind::ValueOutOfRange { value: 1 << 40, sql_type: SqlKind::Integer }.into();
     /// assert_eq!(e.to_string(), "value 1099511627776 is out of range for SQL type Integer");
     /// ```
     ValueOutOfRange {
@@ -146,9 +166,10 @@ pub enum Error {
     /// connected to it. Ask for it with `.cross_join(table)`.
     ///
     /// ```
-    /// let e = sqlalgebra::Error::CartesianProduct {
+    /// let e: sqlalgebra::Error = sqlalgebra::ErrorKind::CartesianProduct {
     ///     tables: vec!["users".into(), "posts".into()],
-    /// };
+    /// }
+    /// .into();
     /// assert!(e.to_string().contains("`users`, `posts`"));
     /// ```
     CartesianProduct {
@@ -184,17 +205,53 @@ pub enum Error {
     },
 }
 
-/// The source of an [`Error::Connection`] for a connection lost while
+impl Error {
+    /// What went wrong, to match on.
+    ///
+    /// ```
+    /// use sqlalgebra::{Error, ErrorKind};
+    /// let e: Error = ErrorKind::MissingBind { name: "id".into() }.into();
+    /// assert!(matches!(e.kind(), ErrorKind::MissingBind { name } if name == "id"));
+    /// ```
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// What went wrong, taken out of the error (to move its fields).
+    ///
+    /// ```
+    /// use sqlalgebra::{Error, ErrorKind};
+    /// let e: Error = ErrorKind::DependencyCycle(vec!["a".into(), "b".into()]).into();
+    /// let ErrorKind::DependencyCycle(tables) = e.into_kind() else { unreachable!() };
+    /// assert_eq!(tables, ["a", "b"]);
+    /// ```
+    pub fn into_kind(self) -> ErrorKind {
+        *self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    /// Boxes the kind. Out of line and cold: building an error is never
+    /// the path a row takes when it decodes.
+    #[cold]
+    #[inline(never)]
+    fn from(kind: ErrorKind) -> Self {
+        Error {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+/// The source of an [`ErrorKind::Connection`] for a connection lost while
 /// `COMMIT` was in flight: the transaction may or may not have been
 /// committed, so [`Error::is_retryable`] says no. It wraps the driver's
 /// error (its [`source`](std::error::Error::source)) and keeps the error
 /// of the rollback that was tried after it, if that failed too.
 ///
 /// ```
-/// use sqlalgebra::CommitInDoubt;
-/// use sqlalgebra::Error;
-/// let e = CommitInDoubt::wrap(Error::Connection("reset by peer".into()), None);
-/// assert!(matches!(e, Error::Connection(_)));
+/// use sqlalgebra::{CommitInDoubt, ErrorKind};
+/// let e = CommitInDoubt::wrap(ErrorKind::Connection("reset by peer".into()).into(), None);
+/// assert!(matches!(e.kind(), ErrorKind::Connection(_)));
 /// assert!(!e.is_retryable());
 /// assert!(e.commit_in_doubt().unwrap().rollback_error().is_none());
 /// assert!(e.to_string().contains("reset by peer"));
@@ -202,7 +259,7 @@ pub enum Error {
 #[derive(Debug)]
 pub struct CommitInDoubt {
     source: BoxError,
-    rollback: Option<Box<Error>>,
+    rollback: Option<Error>,
 }
 
 impl CommitInDoubt {
@@ -211,20 +268,16 @@ impl CommitInDoubt {
     /// unchanged.
     ///
     /// ```
-    /// use sqlalgebra::CommitInDoubt;
-    /// use sqlalgebra::Error;
-    /// let e = CommitInDoubt::wrap(Error::NotFound, None);
-    /// assert!(matches!(e, Error::NotFound));
+    /// use sqlalgebra::{CommitInDoubt, ErrorKind};
+    /// let e = CommitInDoubt::wrap(ErrorKind::NotFound.into(), None);
+    /// assert!(matches!(e.kind(), ErrorKind::NotFound));
     /// ```
     pub fn wrap(error: Error, rollback: Option<Error>) -> Error {
-        match error {
-            Error::Connection(source) if !source.is::<CommitInDoubt>() => {
-                Error::Connection(Box::new(CommitInDoubt {
-                    source,
-                    rollback: rollback.map(Box::new),
-                }))
+        match error.into_kind() {
+            ErrorKind::Connection(source) if !source.is::<CommitInDoubt>() => {
+                ErrorKind::Connection(Box::new(CommitInDoubt { source, rollback })).into()
             }
-            other => other,
+            other => other.into(),
         }
     }
 
@@ -232,17 +285,16 @@ impl CommitInDoubt {
     /// failed too (on a lost connection it does).
     ///
     /// ```
-    /// use sqlalgebra::CommitInDoubt;
-    /// use sqlalgebra::Error;
+    /// use sqlalgebra::{CommitInDoubt, ErrorKind};
     /// let e = CommitInDoubt::wrap(
-    ///     Error::Connection("reset".into()),
-    ///     Some(Error::Connection("closed".into())),
+    ///     ErrorKind::Connection("reset".into()).into(),
+    ///     Some(ErrorKind::Connection("closed".into()).into()),
     /// );
     /// let doubt = e.commit_in_doubt().unwrap();
-    /// assert!(matches!(doubt.rollback_error(), Some(Error::Connection(_))));
+    /// assert!(matches!(doubt.rollback_error().map(|e| e.kind()), Some(ErrorKind::Connection(_))));
     /// ```
     pub fn rollback_error(&self) -> Option<&Error> {
-        self.rollback.as_deref()
+        self.rollback.as_ref()
     }
 }
 
@@ -266,7 +318,7 @@ impl std::error::Error for CommitInDoubt {
     }
 }
 
-/// The kind of a violated constraint in [`Error::Constraint`].
+/// The kind of a violated constraint in [`ErrorKind::Constraint`].
 ///
 /// ```
 /// use sqlalgebra::ConstraintKind;
@@ -293,16 +345,17 @@ impl Error {
     /// assert!(e.to_string().contains("SELECT 1"));
     /// ```
     pub fn query(sql: &str, source: impl Into<BoxError>) -> Self {
-        Error::Query {
+        ErrorKind::Query {
             sql: sql.to_owned(),
             source: source.into(),
         }
+        .into()
     }
 
     /// Whether running the whole transaction again may succeed: true for
-    /// [`Error::Conflict`] (serialization failures, deadlocks), for a pool
-    /// timeout, and for a lost connection ([`Error::Connection`]): the
-    /// server rolls back what its session had not committed, so the
+    /// [`ErrorKind::Conflict`] (serialization failures, deadlocks), for a
+    /// pool timeout, and for a lost connection ([`ErrorKind::Connection`]):
+    /// the server rolls back what its session had not committed, so the
     /// transaction can run again on a new connection.
     ///
     /// Not for a connection the server refused for good (its source is a
@@ -317,15 +370,15 @@ impl Error {
     /// is harmless.
     ///
     /// ```
-    /// use sqlalgebra::Error;
-    /// assert!(Error::PoolTimeout("busy".into()).is_retryable());
-    /// assert!(Error::Connection("reset by peer".into()).is_retryable());
-    /// assert!(!Error::NotFound.is_retryable());
+    /// use sqlalgebra::{Error, ErrorKind};
+    /// assert!(Error::from(ErrorKind::PoolTimeout("busy".into())).is_retryable());
+    /// assert!(Error::from(ErrorKind::Connection("reset by peer".into())).is_retryable());
+    /// assert!(!Error::from(ErrorKind::NotFound).is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Conflict { .. } | Error::PoolTimeout(_) => true,
-            Error::Connection(source) => {
+        match self.kind() {
+            ErrorKind::Conflict { .. } | ErrorKind::PoolTimeout(_) => true,
+            ErrorKind::Connection(source) => {
                 !source.is::<CommitInDoubt>() && !source.is::<crate::ConnectFailure>()
             }
             _ => false,
@@ -336,12 +389,13 @@ impl Error {
     /// if this is one.
     ///
     /// ```
-    /// use sqlalgebra::Error;
-    /// assert!(Error::Connection("reset by peer".into()).commit_in_doubt().is_none());
+    /// use sqlalgebra::{Error, ErrorKind};
+    /// let e = Error::from(ErrorKind::Connection("reset by peer".into()));
+    /// assert!(e.commit_in_doubt().is_none());
     /// ```
     pub fn commit_in_doubt(&self) -> Option<&CommitInDoubt> {
-        match self {
-            Error::Connection(source) => source.downcast_ref(),
+        match self.kind() {
+            ErrorKind::Connection(source) => source.downcast_ref(),
             _ => None,
         }
     }
@@ -353,29 +407,41 @@ impl Error {
     /// assert_eq!(e.sql(), Some("SELECT 1"));
     /// ```
     pub fn sql(&self) -> Option<&str> {
-        match self {
-            Error::Query { sql, .. }
-            | Error::Constraint { sql, .. }
-            | Error::Conflict { sql, .. } => Some(sql),
+        match self.kind() {
+            ErrorKind::Query { sql, .. }
+            | ErrorKind::Constraint { sql, .. }
+            | ErrorKind::Conflict { sql, .. } => Some(sql),
             _ => None,
         }
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.kind(), f)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.kind(), f)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::UnexpectedNull { column } => {
+            ErrorKind::UnexpectedNull { column } => {
                 write!(
                     f,
                     "column `{column}` is NULL but the Rust type is not an Option"
                 )
             }
-            Error::Decode { column, message } => {
+            ErrorKind::Decode { column, message } => {
                 write!(f, "cannot decode column `{column}`: {message}")
             }
-            Error::Query { sql, source } => write!(f, "{source} (in `{sql}`)"),
-            Error::Constraint {
+            ErrorKind::Query { sql, source } => write!(f, "{source} (in `{sql}`)"),
+            ErrorKind::Constraint {
                 kind,
                 constraint,
                 sql,
@@ -387,23 +453,23 @@ impl fmt::Display for Error {
                 }
                 write!(f, " violated: {source} (in `{sql}`)")
             }
-            Error::Conflict { sql, source } => {
+            ErrorKind::Conflict { sql, source } => {
                 write!(
                     f,
                     "conflict with a concurrent transaction, retry it: {source} (in `{sql}`)"
                 )
             }
-            Error::NotFound => f.write_str("expected exactly one row, found none"),
-            Error::TooManyRows => f.write_str("expected exactly one row, found more"),
-            Error::MissingBind { name } => write!(f, "no value bound to `:{name}`"),
-            Error::UnusedBind { name } => {
+            ErrorKind::NotFound => f.write_str("expected exactly one row, found none"),
+            ErrorKind::TooManyRows => f.write_str("expected exactly one row, found more"),
+            ErrorKind::MissingBind { name } => write!(f, "no value bound to `:{name}`"),
+            ErrorKind::UnusedBind { name } => {
                 write!(f, "a value is bound to `:{name}` but the SQL never uses it")
             }
-            Error::Unsupported { dialect, feature } => {
+            ErrorKind::Unsupported { dialect, feature } => {
                 write!(f, "{dialect} does not support {feature}")
             }
-            Error::InvalidStatement(m) => write!(f, "invalid statement: {m}"),
-            Error::Ungrouped {
+            ErrorKind::InvalidStatement(m) => write!(f, "invalid statement: {m}"),
+            ErrorKind::Ungrouped {
                 table,
                 column,
                 clause,
@@ -412,13 +478,13 @@ impl fmt::Display for Error {
                 "column \"{table}\".\"{column}\" in {clause} is neither grouped nor \
                  aggregated: add it to GROUP BY, or aggregate it (MIN, MAX, ...)"
             ),
-            Error::TableNotInStatement { table, column } => write!(
+            ErrorKind::TableNotInStatement { table, column } => write!(
                 f,
                 "column `{table}`.`{column}` belongs to table `{table}`, which the statement \
                  does not name: add it to the SELECT's joins, or with `update(..).from({table})` \
                  or `delete_from(..).using({table})`"
             ),
-            Error::CartesianProduct { tables } => write!(
+            ErrorKind::CartesianProduct { tables } => write!(
                 f,
                 "the SELECT's FROM tables {} are not connected by a join or a condition (a \
                  cartesian product): join them, add a condition that uses both, or ask for it \
@@ -429,22 +495,24 @@ impl fmt::Display for Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Error::ValueOutOfRange { value, sql_type } => {
+            ErrorKind::ValueOutOfRange { value, sql_type } => {
                 write!(f, "value {value} is out of range for SQL type {sql_type:?}")
             }
-            Error::PoolTimeout(m) => write!(f, "timed out waiting for a pooled connection: {m}"),
-            Error::Connection(e) => write!(f, "connection error: {e}"),
-            Error::Transaction(m) => write!(f, "transaction error: {m}"),
-            Error::DependencyCycle(tables) => {
+            ErrorKind::PoolTimeout(m) => {
+                write!(f, "timed out waiting for a pooled connection: {m}")
+            }
+            ErrorKind::Connection(e) => write!(f, "connection error: {e}"),
+            ErrorKind::Transaction(m) => write!(f, "transaction error: {m}"),
+            ErrorKind::DependencyCycle(tables) => {
                 write!(f, "foreign keys form a cycle among tables {tables:?}")
             }
-            Error::NotLoaded { relation } => {
+            ErrorKind::NotLoaded { relation } => {
                 write!(
                     f,
                     "relationship `{relation}` is not loaded and may not load on demand"
                 )
             }
-            Error::StaleData { table, message } => {
+            ErrorKind::StaleData { table, message } => {
                 write!(f, "stale data in `{table}`: {message}")
             }
         }
@@ -453,12 +521,49 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Query { source, .. }
-            | Error::Constraint { source, .. }
-            | Error::Conflict { source, .. }
-            | Error::Connection(source) => Some(&**source),
+        match self.kind() {
+            ErrorKind::Query { source, .. }
+            | ErrorKind::Constraint { source, .. }
+            | ErrorKind::Conflict { source, .. }
+            | ErrorKind::Connection(source) => Some(&**source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_pointer() {
+        assert!(size_of::<Error>() <= 16, "{}", size_of::<Error>());
+        assert!(size_of::<Result<(), Error>>() <= 16);
+        assert_eq!(size_of::<Error>(), size_of::<usize>());
+        // A decoded cell's result is its value plus at most a word.
+        assert!(size_of::<Result<Option<String>>>() <= size_of::<String>() + 8);
+        assert!(size_of::<Result<i64>>() <= 16);
+    }
+
+    #[test]
+    fn the_kind_survives_the_box() {
+        let e: Error = ErrorKind::Unsupported {
+            dialect: "sqlite",
+            feature: "FULL JOIN",
+        }
+        .into();
+        assert!(matches!(
+            e.kind(),
+            ErrorKind::Unsupported {
+                dialect: "sqlite",
+                feature: "FULL JOIN"
+            }
+        ));
+        assert_eq!(e.to_string(), "sqlite does not support FULL JOIN");
+        assert_eq!(format!("{e:?}"), format!("{:?}", e.kind()));
+        let wrapped = CommitInDoubt::wrap(ErrorKind::Connection("reset".into()).into(), None);
+        assert!(wrapped.commit_in_doubt().is_some());
+        assert!(std::error::Error::source(&wrapped).is_some());
+        assert!(matches!(e.into_kind(), ErrorKind::Unsupported { .. }));
     }
 }

@@ -15,9 +15,9 @@
 ///
 /// | level | PostgreSQL | MySQL / MariaDB | SQLite |
 /// |---|---|---|---|
-/// | [`ReadUncommitted`](IsolationLevel::ReadUncommitted) | accepted, behaves as READ COMMITTED | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
-/// | [`ReadCommitted`](IsolationLevel::ReadCommitted) | yes (the server's default) | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
-/// | [`RepeatableRead`](IsolationLevel::RepeatableRead) | yes (snapshot) | yes (InnoDB's default) | [`Error::Unsupported`](crate::Error::Unsupported) |
+/// | [`ReadUncommitted`](IsolationLevel::ReadUncommitted) | accepted, behaves as READ COMMITTED | yes | [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) |
+/// | [`ReadCommitted`](IsolationLevel::ReadCommitted) | yes (the server's default) | yes | [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) |
+/// | [`RepeatableRead`](IsolationLevel::RepeatableRead) | yes (snapshot) | yes (InnoDB's default) | [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) |
 /// | [`Serializable`](IsolationLevel::Serializable) | yes | yes | `BEGIN IMMEDIATE` (the default: SQLite transactions are serializable, and this one takes the write lock when it starts) |
 /// | [`Autocommit`](IsolationLevel::Autocommit) | no `BEGIN`: each statement commits | same | same |
 ///
@@ -43,7 +43,7 @@ pub enum IsolationLevel {
     RepeatableRead,
     /// `SERIALIZABLE`: the transactions behave as if run one after the
     /// other; the loser of a conflict gets
-    /// [`Error::Conflict`](crate::Error::Conflict) (retry it).
+    /// [`ErrorKind::Conflict`](crate::ErrorKind::Conflict) (retry it).
     Serializable,
     /// No transactions: each statement commits on its own.
     Autocommit,
@@ -67,7 +67,7 @@ impl IsolationLevel {
         }
     }
 
-    /// The feature named by [`Error::Unsupported`](crate::Error::Unsupported)
+    /// The feature named by [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported)
     /// when a dialect lacks this level.
     ///
     /// ```

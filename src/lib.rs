@@ -155,7 +155,7 @@ pub mod value;
 pub use conn::Connection;
 pub use connect_failure::{ConnectFailure, ConnectFailureKind};
 pub use engine::{Backend, Engine, PoolOptions, Pooled};
-pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, Result};
+pub use error::{BoxError, CommitInDoubt, ConstraintKind, Error, ErrorKind, Result};
 pub use isolation::IsolationLevel;
 pub use schema::{Column, Table};
 

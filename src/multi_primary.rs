@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use crate::conn::Connection;
 use crate::engine::{Backend, Engine, Pooled};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::query::{RunQuery, text};
 use crate::retry::{RetryPolicy, XorShift};
 use crate::types::BigInt;
@@ -248,7 +248,7 @@ impl<B: Backend> MultiPrimaryEngine<B> {
     ///
     /// # Errors
     /// The last node's error when none is up (or all are skipped:
-    /// [`Error::PoolTimeout`]).
+    /// [`ErrorKind::PoolTimeout`]).
     ///
     /// ```
     /// # fn demo<B: sqlalgebra::Backend>(e: sqlalgebra::multi_primary::MultiPrimaryEngine<B>) -> sqlalgebra::Result<()> {
@@ -278,7 +278,7 @@ impl<B: Backend> MultiPrimaryEngine<B> {
             }
         }
         Err(last.unwrap_or_else(|| {
-            Error::PoolTimeout(format!("all {n} nodes are skipped as down or not ready"))
+            ErrorKind::PoolTimeout(format!("all {n} nodes are skipped as down or not ready")).into()
         }))
     }
 
@@ -287,9 +287,10 @@ impl<B: Backend> MultiPrimaryEngine<B> {
         if let Some(sql) = &self.shared.options.ready_check {
             let ready: i64 = text(sql.as_str()).returns::<BigInt>().get(&mut conn)?;
             if ready != 1 {
-                return Err(Error::Connection(
+                return Err(ErrorKind::Connection(
                     format!("node {i} is not ready ({sql} gave {ready})").into(),
-                ));
+                )
+                .into());
             }
         }
         Ok(conn)
@@ -342,7 +343,10 @@ impl<B: Backend> MultiPrimaryEngine<B> {
         loop {
             let outcome = self.connect_node().and_then(|(node, mut conn)| {
                 let outcome = conn.transaction(&mut f);
-                if let Err(Error::Connection(_)) = outcome {
+                if matches!(
+                    outcome.as_ref().map_err(Error::kind),
+                    Err(ErrorKind::Connection(_))
+                ) {
                     self.mark_down(node);
                 }
                 outcome

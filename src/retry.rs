@@ -7,7 +7,7 @@
 //! Multi-primary clusters (MariaDB Galera) abort a transaction at `COMMIT`
 //! when another node committed a conflicting one first ("WSREP detected
 //! deadlock/conflict", `ER_LOCK_DEADLOCK`): that is an
-//! [`Error::Conflict`], which [`Error::is_retryable`] says may succeed when
+//! [`ErrorKind::Conflict`], which [`Error::is_retryable`](crate::Error::is_retryable) says may succeed when
 //! the whole transaction runs again, as serialization failures and
 //! deadlocks of one server do.
 //!
@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use crate::conn::Connection;
 use crate::engine::{Backend, Engine, Pooled};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::orm::Session;
 
 /// How often and how patiently a transaction is run again.
@@ -146,7 +146,7 @@ impl XorShift {
 }
 
 /// Runs `f` in a transaction on `conn` (see [`Connection::transaction`])
-/// and, when it fails with an [`Error::Conflict`], runs it again after a
+/// and, when it fails with an [`ErrorKind::Conflict`], runs it again after a
 /// backoff, up to the policy's attempts; returns the first success or the
 /// last error. Other errors, a lost connection included (it cannot run
 /// again on the same connection: see [`Engine::transaction_with_retry`]),
@@ -162,9 +162,9 @@ impl XorShift {
 /// let mut runs = 0;
 /// let r: sqlalgebra::Result<()> = transaction_with_retry(&mut conn, &RetryPolicy::default().attempts(3), |_| {
 ///     runs += 1;
-///     Err(sqlalgebra::Error::Conflict { sql: "COMMIT".into(), source: "conflict".into() })
+///     Err(sqlalgebra::ErrorKind::Conflict { sql: "COMMIT".into(), source: "conflict".into() }.into())
 /// });
-/// assert!(matches!(r, Err(sqlalgebra::Error::Conflict { .. })));
+/// assert!(matches!(r.as_ref().map_err(sqlalgebra::Error::kind), Err(sqlalgebra::ErrorKind::Conflict { .. })));
 /// assert_eq!(runs, 3);
 /// # Ok(()) }
 /// ```
@@ -180,7 +180,7 @@ where
     let mut n = 1;
     loop {
         match conn.transaction(&mut f) {
-            Err(e @ Error::Conflict { .. }) if n < policy.attempts => {
+            Err(e) if matches!(e.kind(), ErrorKind::Conflict { .. }) && n < policy.attempts => {
                 log::debug!(target: "sqlalgebra::retry", "attempt {n} conflicted: {e}");
                 policy.wait(n, &mut rng);
                 n += 1;
@@ -192,7 +192,7 @@ where
 
 impl<B: Backend> Engine<B> {
     /// Runs `f` in a transaction on a connection of this pool and, when it
-    /// fails with a retryable error ([`Error::is_retryable`]: a conflict, a
+    /// fails with a retryable error ([`Error::is_retryable`](crate::Error::is_retryable): a conflict, a
     /// pool timeout, a connection lost before `COMMIT`), runs it again on
     /// a fresh connection after a backoff, up to the policy's attempts.
     ///
@@ -234,7 +234,7 @@ impl<B: Backend> Engine<B> {
 
 impl<C: Connection> Session<'_, C> {
     /// [`transaction`](Session::transaction) run again after a backoff
-    /// while it fails with an [`Error::Conflict`], up to the policy's
+    /// while it fails with an [`ErrorKind::Conflict`], up to the policy's
     /// attempts. Each failed attempt is rolled back, so `f` starts again
     /// from what the database holds.
     ///
@@ -264,7 +264,7 @@ impl<C: Connection> Session<'_, C> {
         let mut n = 1;
         loop {
             match self.transaction(&mut f) {
-                Err(e @ Error::Conflict { .. }) if n < policy.attempts => {
+                Err(e) if matches!(e.kind(), ErrorKind::Conflict { .. }) && n < policy.attempts => {
                     log::debug!(target: "sqlalgebra::retry", "attempt {n} conflicted: {e}");
                     policy.wait(n, &mut rng);
                     n += 1;

@@ -17,7 +17,7 @@
 //!   loses its replica connection before any row arrived runs again on
 //!   the next replica or the primary.
 //! - A primary that is down makes the statement fail with
-//!   [`Error::PoolTimeout`] after the primary's pool timeout, never a hang.
+//!   [`ErrorKind::PoolTimeout`] after the primary's pool timeout, never a hang.
 //!
 //! ```
 //! use sqlalgebra::prelude::*;
@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use crate::conn::Connection;
 use crate::engine::{Backend, Engine, Pooled};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::render::{Dialect, SqlCache};
 use crate::value::ValueRef;
 
@@ -438,7 +438,7 @@ impl<B: Backend> RoutedConnection<B> {
     /// that must run there whatever they look like (`SELECT nextval(..)`).
     ///
     /// # Errors
-    /// [`Error::PoolTimeout`] when the primary cannot be reached within
+    /// [`ErrorKind::PoolTimeout`] when the primary cannot be reached within
     /// its pool's timeout.
     ///
     /// ```
@@ -509,15 +509,15 @@ impl<B: Backend> RoutedConnection<B> {
             let (at, conn) = self.conn_for(target)?;
             let mut delivered = false;
             let outcome = op(conn, &mut delivered);
-            match (&outcome, at) {
-                (Err(Error::Connection(_)), Target::Replica(i))
+            match (outcome.as_ref().map_err(Error::kind), at) {
+                (Err(ErrorKind::Connection(_)), Target::Replica(i))
                     if !delivered && self.pinned.is_none() && self.depth == 0 =>
                 {
                     // The replica went away: skip it, read elsewhere.
                     self.engine.mark_down(i);
                     self.replica = None;
                 }
-                (Err(Error::Connection(_)), Target::Primary) => {
+                (Err(ErrorKind::Connection(_)), Target::Primary) => {
                     self.primary = None;
                     return outcome;
                 }

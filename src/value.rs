@@ -13,7 +13,7 @@ pub(crate) mod text;
 pub use owned::Value;
 pub use text::TextForm;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::types::*;
 
 /// A borrowed SQL value: what a bind parameter is, and what a result cell is
@@ -71,7 +71,7 @@ pub enum ValueRef<'a> {
     /// statement for every list length, and a hashed lookup on the
     /// server), and its binds are `Array(n)` followed by the `n` values.
     /// The other dialects never render one, and their backends refuse it
-    /// with [`Error::Unsupported`].
+    /// with [`ErrorKind::Unsupported`].
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -269,7 +269,7 @@ pub trait FromSqlValue: Sized {
     /// ```
     ///
     /// # Errors
-    /// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+    /// [`ErrorKind::UnexpectedNull`] or [`ErrorKind::Decode`] naming the column.
     #[inline]
     fn from_row_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Self> {
         let cell = Self::from_nullable_cell(row, idx)?;
@@ -302,7 +302,7 @@ pub trait FromSqlValue: Sized {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Decode`] naming the column.
+    /// [`ErrorKind::Decode`] naming the column.
     #[inline]
     fn from_nullable_cell<R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<Option<Self>> {
         decode_in_place(row, idx)
@@ -330,7 +330,7 @@ pub trait FromSqlValue: Sized {
 /// ```
 ///
 /// # Errors
-/// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+/// [`ErrorKind::UnexpectedNull`] or [`ErrorKind::Decode`] naming the column.
 #[inline]
 pub fn decode_in_place<T: FromSqlValue, R: Row + ?Sized>(row: &R, idx: usize) -> Result<T> {
     T::from_value(row.value(idx)?).map_err(|e| e.with_column(row.column_name(idx)))
@@ -365,19 +365,21 @@ impl DecodeError {
     /// Turns this into an [`Error`] that names the column.
     ///
     /// ```
-    /// use sqlalgebra::{Error, value::DecodeError};
+    /// use sqlalgebra::{ErrorKind, value::DecodeError};
     /// let e = DecodeError::Null.with_column("name");
-    /// assert!(matches!(e, Error::UnexpectedNull { column } if column == "name"));
+    /// assert!(matches!(e.kind(), ErrorKind::UnexpectedNull { column } if column == "name"));
     /// ```
     pub fn with_column(self, column: &str) -> Error {
         match self {
-            DecodeError::Null => Error::UnexpectedNull {
+            DecodeError::Null => ErrorKind::UnexpectedNull {
                 column: column.to_owned(),
-            },
-            DecodeError::Mismatch(message) => Error::Decode {
+            }
+            .into(),
+            DecodeError::Mismatch(message) => ErrorKind::Decode {
                 column: column.to_owned(),
                 message,
-            },
+            }
+            .into(),
         }
     }
 }
@@ -763,7 +765,7 @@ pub trait Row {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Decode`] naming the column.
+    /// [`ErrorKind::Decode`] naming the column.
     #[inline]
     fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
         decode_in_place(self, idx)
@@ -790,7 +792,7 @@ pub trait Row {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Decode`] naming the column.
+    /// [`ErrorKind::Decode`] naming the column.
     #[inline]
     fn get_f64(&self, idx: usize) -> Result<Option<f64>> {
         decode_in_place(self, idx)
@@ -820,7 +822,7 @@ pub trait Row {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Decode`] naming the column.
+    /// [`ErrorKind::Decode`] naming the column.
     #[inline]
     fn take_string(&mut self, idx: usize) -> Result<Option<String>> {
         decode_in_place(self, idx)
@@ -828,7 +830,7 @@ pub trait Row {
 
     /// Gives each element of the array cell at `idx` to `each`, in order;
     /// `Ok(false)` when the cell is NULL. Only PostgreSQL has arrays; by
-    /// default any other cell is an [`Error::Decode`].
+    /// default any other cell is an [`ErrorKind::Decode`].
     ///
     /// ```
     /// use sqlalgebra::value::{Row, ValueRef};
@@ -870,7 +872,7 @@ pub trait Row {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Decode`] naming the column.
+    /// [`ErrorKind::Decode`] naming the column.
     #[inline]
     fn take_bytes(&mut self, idx: usize) -> Result<Option<Vec<u8>>> {
         decode_in_place(self, idx)
@@ -896,11 +898,11 @@ pub trait Row {
 /// assert_eq!(decode_cell::<i32, _>(&mut row, 0).unwrap(), 5);
 /// assert_eq!(decode_cell::<Option<i64>, _>(&mut row, 1).unwrap(), None);
 /// let e = decode_cell::<i64, _>(&mut row, 1).unwrap_err();
-/// assert_eq!(e.to_string(), sqlalgebra::Error::UnexpectedNull { column: "n".into() }.to_string());
+/// assert_eq!(e.to_string(), sqlalgebra::ErrorKind::UnexpectedNull { column: "n".into() }.to_string());
 /// ```
 ///
 /// # Errors
-/// [`Error::UnexpectedNull`] or [`Error::Decode`] naming the column.
+/// [`ErrorKind::UnexpectedNull`] or [`ErrorKind::Decode`] naming the column.
 #[inline]
 pub fn decode_cell<T: FromSqlValue, R: Row + ?Sized>(row: &mut R, idx: usize) -> Result<T> {
     T::from_row_cell(row, idx)

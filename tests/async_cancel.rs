@@ -12,7 +12,7 @@ use async_common::{Db, Items, committed, insert, item, items, on_all_async_backe
 use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::orm::AsyncSessionFactory;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 
 /// Rounds: each one a transaction of five statements (three inserts, an
 /// update, a savepoint with one more insert), cut off after a time that
@@ -170,10 +170,16 @@ async fn dropped_sessions_leave_no_trace<B: AsyncBackend>(db: &Db<B>) -> Result<
             continue;
         }
         assert!(matches!(
-            s.get::<async_common::ItemObject>(1).await,
-            Err(Error::Transaction(_))
+            s.get::<async_common::ItemObject>(1)
+                .await
+                .as_ref()
+                .map_err(Error::kind),
+            Err(ErrorKind::Transaction(_))
         ));
-        assert!(matches!(s.commit().await, Err(Error::Transaction(_))));
+        assert!(matches!(
+            s.commit().await.as_ref().map_err(Error::kind),
+            Err(ErrorKind::Transaction(_))
+        ));
         dropped_midway = true;
         break;
     }

@@ -7,7 +7,7 @@ mod async_common;
 use async_common::{Db, Item, Items, committed, insert, items, on_all_async_backends, owned};
 use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{ErrorKind, Result};
 
 async fn crud<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
     let mut c = db.engine.connect().await?;
@@ -32,13 +32,13 @@ async fn crud<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
         .await?;
     assert_eq!(none, None);
     let err = select(items::Id).get::<i64, _>(&mut *c).await.unwrap_err();
-    assert!(matches!(err, Error::TooManyRows), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::TooManyRows), "{err:?}");
     let err = select(items::Id)
         .filter(items::Id.eq(99))
         .get::<i64, _>(&mut *c)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::NotFound), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::NotFound), "{err:?}");
 
     let n = update(Items)
         .set(items::Qty.set(items::Qty.add(1)))
@@ -81,7 +81,7 @@ async fn text_statements<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
         .load::<i64, _>(&mut *c)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Query { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Query { .. }), "{err:?}");
     let n: i64 = select(count_star()).from(Items).get(&mut *c).await?;
     assert_eq!(n, 1);
     Ok(())

@@ -16,7 +16,7 @@ use sqlalgebra::asyncio::prelude::*;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
 use sqlalgebra::orm::{AsyncSessionFactory, ObjectState};
 use sqlalgebra::schema::create_table;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 
 /// Creates the ORM schema's tables; a factory over the engine under test.
 async fn schema<B: AsyncBackend>(db: &Db<B>) -> Result<AsyncSessionFactory<B>> {
@@ -234,8 +234,8 @@ async fn a_version_conflict_is_stale_data<B: AsyncBackend>(db: &Db<B>) -> Result
         .execute(&mut *c)
         .await?;
     s[h].title = "mine".into();
-    match s.commit().await {
-        Err(Error::StaleData { table, .. }) => assert_eq!(table, "orm_articles"),
+    match s.commit().await.map_err(sqlalgebra::Error::into_kind) {
+        Err(ErrorKind::StaleData { table, .. }) => assert_eq!(table, "orm_articles"),
         other => panic!("expected StaleData, got {other:?}"),
     }
     let title: String = select(articles::Title)
@@ -289,11 +289,14 @@ async fn a_failed_flush_rolls_back_the_whole_unit<B: AsyncBackend>(db: &Db<B>) -
             Box::pin(async move {
                 s.add(Author::new("never"));
                 s.flush().await?;
-                Err(Error::NotFound)
+                Err(ErrorKind::NotFound.into())
             })
         })
         .await;
-    assert!(matches!(failed, Err(Error::NotFound)));
+    assert!(matches!(
+        failed.as_ref().map_err(Error::kind),
+        Err(ErrorKind::NotFound)
+    ));
     let names: Vec<String> = authors_of(&db.checker)
         .await?
         .into_iter()

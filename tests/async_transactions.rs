@@ -7,7 +7,7 @@ mod async_common;
 use async_common::{Db, committed, insert, on_all_async_backends, owned};
 use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 
 async fn commits_on_ok_and_rolls_back_on_err<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
     let mut c = db.engine.connect().await?;
@@ -32,13 +32,13 @@ async fn commits_on_ok_and_rolls_back_on_err<B: AsyncBackend>(db: &Db<B>) -> Res
                     .get(c)
                     .await?;
                 assert_eq!(n, 3);
-                Err::<(), _>(Error::Transaction("refused".into()))
+                Err::<(), _>(Error::from(ErrorKind::Transaction("refused".into())))
             })
         })
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Transaction(ref m) if m == "refused"),
+        matches!(err.kind(), ErrorKind::Transaction(m) if m == "refused"),
         "{err:?}"
     );
     // ...and gone after the rollback.
@@ -58,7 +58,7 @@ async fn nests_with_savepoints<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
                 .transaction(|c| {
                     Box::pin(async move {
                         insert(c, &[(2, 1, "inner", 1)]).await?;
-                        Err::<(), _>(Error::Transaction("inner fails".into()))
+                        Err::<(), _>(Error::from(ErrorKind::Transaction("inner fails".into())))
                     })
                 })
                 .await;

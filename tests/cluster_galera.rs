@@ -1,6 +1,6 @@
 //! Multi-primary writes on a real 3-node MariaDB Galera cluster
 //! (scripts/cluster-up.sh: 3340, 3341, 3342): certification conflicts are
-//! `Error::Conflict`, and `transaction_with_retry` runs them again.
+//! `ErrorKind::Conflict`, and `transaction_with_retry` runs them again.
 
 mod cluster_common;
 
@@ -11,7 +11,7 @@ use std::time::Duration;
 use cluster_common::{GALERA, available};
 use sqlalgebra::prelude::*;
 use sqlalgebra::retry::{RetryPolicy, transaction_with_retry};
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{ErrorKind, Result};
 use sqlalgebra_mysql::Mysql;
 
 /// An engine per node, if the cluster runs and all three are synced.
@@ -99,7 +99,7 @@ fn a_certification_conflict_is_a_retryable_conflict_and_is_retried() -> Result<(
     text(&update).bind("d", 1i64).execute(&mut first)?;
     second.transaction(|c| text(&update).bind("d", 10i64).execute(c))?;
     let err = first.batch_execute("COMMIT").unwrap_err();
-    assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Conflict { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert!(
         err.to_string().contains("Deadlock") || err.to_string().contains("WSREP"),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use cluster_common::{PG_BOUNCER, available, pg_up};
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{ErrorKind, Result};
 use sqlalgebra_postgres::{PgManager, Postgres};
 
 fn bouncer(pool: u32) -> Option<Engine<Postgres>> {
@@ -49,7 +49,7 @@ fn statements_and_transactions_run_through_transaction_pooling() -> Result<()> {
     // A rolled-back transaction leaves nothing; a committed one stays.
     let failed: Result<()> = conn.transaction(|tx| {
         text("DELETE FROM bouncer_items WHERE id <= 10").execute(tx)?;
-        Err(Error::InvalidStatement("changed my mind".into()))
+        Err(ErrorKind::InvalidStatement("changed my mind".into()).into())
     });
     assert!(failed.is_err());
     let deleted =

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use cluster_common::{PG_PRIMARY, PG_STANDBY, available, pg_up, standby};
 use sqlalgebra::prelude::*;
 use sqlalgebra::routing::{RoutedConnection, RoutedEngine, RoutingOptions, Target};
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 use sqlalgebra_postgres::Postgres;
 
 static STANDBY: Mutex<()> = Mutex::new(());
@@ -278,9 +278,9 @@ fn a_primary_that_is_down_is_a_typed_error_within_the_timeout() -> Result<()> {
         .execute(&mut conn)
         .unwrap_err();
     // Nothing listens on the primary's port: refused for good, reported at
-    // once (a primary that hangs would give `Error::PoolTimeout`).
+    // once (a primary that hangs would give `ErrorKind::PoolTimeout`).
     assert!(
-        matches!(err, Error::Connection(_)) && err.connect_failure().is_some(),
+        matches!(err.kind(), ErrorKind::Connection(_)) && err.connect_failure().is_some(),
         "{err:?}"
     );
     // Not a hang: the timeout, plus generous slack for a loaded machine.

@@ -9,7 +9,7 @@ use common::schema::*;
 use common::{expect_err, on_all_backends, setup};
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::Predicate;
-use sqlalgebra::{Backend, ConstraintKind, Engine, Error, Result};
+use sqlalgebra::{Backend, ConstraintKind, Engine, Error, ErrorKind, Result};
 
 // ---------------------------------------------------------------- schema
 
@@ -29,7 +29,7 @@ fn create_all_and_drop_all_follow_foreign_keys<B: Backend>(engine: &Engine<B>) -
     drop_all::<(Users, Posts)>(&mut conn)?;
     for result in [count_rows(&mut conn, Users), count_rows(&mut conn, Posts)] {
         let err = expect_err(result);
-        assert!(matches!(err, Error::Query { .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Query { .. }), "{err:?}");
     }
     // Dropping what is not there is harmless too.
     drop_all::<(Users, Posts)>(&mut conn)?;
@@ -107,7 +107,10 @@ fn inserting_no_rows_is_an_error_not_a_statement<B: Backend>(engine: &Engine<B>)
         .map(|n| users::Name.set(n))
         .collect();
     let err = expect_err(insert_into(Users).values(none).execute(&mut conn));
-    assert!(matches!(err, Error::InvalidStatement(_)), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidStatement(_)),
+        "{err:?}"
+    );
     assert_eq!(count_rows(&mut conn, Users)?, 0);
     Ok(())
 }
@@ -119,8 +122,9 @@ fn load_get_and_first<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let empty: Vec<String> = q.load(&mut conn)?;
     assert!(empty.is_empty());
     assert!(matches!(
-        q.get::<String, _>(&mut conn),
-        Err(Error::NotFound)
+        q.get::<String, _>(&mut conn)
+            .map_err(sqlalgebra::Error::into_kind),
+        Err(ErrorKind::NotFound)
     ));
     assert_eq!(q.first::<String, _>(&mut conn)?, None);
 
@@ -130,8 +134,9 @@ fn load_get_and_first<B: Backend>(engine: &Engine<B>) -> Result<()> {
 
     add_user(&mut conn, "alice", None)?;
     assert!(matches!(
-        q.get::<String, _>(&mut conn),
-        Err(Error::TooManyRows)
+        q.get::<String, _>(&mut conn)
+            .map_err(sqlalgebra::Error::into_kind),
+        Err(ErrorKind::TooManyRows)
     ));
     assert_eq!(q.first::<String, _>(&mut conn)?.as_deref(), Some("alice"));
     assert_eq!(q.load::<String, _>(&mut conn)?, ["alice", "bob"]);
@@ -752,11 +757,20 @@ fn array_parameters_bind_only_where_the_dialect_renders_them<B: Backend>(
         assert_eq!(found, [true, false]);
     } else {
         let err = expect_err(conn.query_sql("SELECT 3 IN (?)", &binds, |_| Ok(true)));
-        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+        assert!(
+            matches!(err.kind(), ErrorKind::Unsupported { .. }),
+            "{err:?}"
+        );
         let err = expect_err(conn.query_sql("SELECT ?, ?, ?", &binds, |_| Ok(true)));
-        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+        assert!(
+            matches!(err.kind(), ErrorKind::Unsupported { .. }),
+            "{err:?}"
+        );
         let err = expect_err(conn.execute_sql("SELECT ?, ?, ?", &binds));
-        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+        assert!(
+            matches!(err.kind(), ErrorKind::Unsupported { .. }),
+            "{err:?}"
+        );
     }
     Ok(())
 }
@@ -941,7 +955,7 @@ fn hostile_names_in_keyed_columns<B: Backend>(engine: &Engine<B>) -> Result<()> 
 #[track_caller]
 fn assert_violates(err: &Error, kind: ConstraintKind) {
     assert!(
-        matches!(err, Error::Constraint { kind: k, .. } if *k == kind),
+        matches!(err.kind(), ErrorKind::Constraint { kind: k, .. } if *k == kind),
         "expected a {kind:?} violation, got {err:?}"
     );
 }
@@ -1093,8 +1107,8 @@ fn integer_extremes_round_trip<B: Backend>(engine: &Engine<B>) -> Result<()> {
             .returns::<Integer>()
             .get::<i32, _>(&mut conn),
     );
-    match err {
-        Error::Decode { column, .. } => assert_eq!(column, "big_v"),
+    match err.into_kind() {
+        ErrorKind::Decode { column, .. } => assert_eq!(column, "big_v"),
         other => panic!("expected a decode error, got {other:?}"),
     }
     Ok(())
@@ -1310,7 +1324,7 @@ fn text_queries_with_named_binds<B: Backend>(engine: &Engine<B>) -> Result<()> {
             .get::<i64, _>(&mut conn),
     );
     assert!(
-        matches!(&err, Error::MissingBind { name } if name == "b"),
+        matches!(err.kind(), ErrorKind::MissingBind { name } if name == "b"),
         "{err:?}"
     );
     let err = expect_err(
@@ -1320,7 +1334,7 @@ fn text_queries_with_named_binds<B: Backend>(engine: &Engine<B>) -> Result<()> {
             .execute(&mut conn),
     );
     assert!(
-        matches!(&err, Error::UnusedBind { name } if name == "oops"),
+        matches!(err.kind(), ErrorKind::UnusedBind { name } if name == "oops"),
         "{err:?}"
     );
     assert_eq!(count_rows(&mut conn, Users)?, 3);
@@ -1410,11 +1424,14 @@ fn transaction_rolls_back_on_err<B: Backend>(engine: &Engine<B>) -> Result<()> {
     });
     assert!(
         matches!(
-            outcome,
-            Err(AppError::Db(Error::Constraint {
-                kind: ConstraintKind::Unique,
-                ..
-            }))
+            &outcome,
+            Err(AppError::Db(e)) if matches!(
+                e.kind(),
+                ErrorKind::Constraint {
+                    kind: ConstraintKind::Unique,
+                    ..
+                }
+            )
         ),
         "{outcome:?}"
     );
@@ -1457,7 +1474,7 @@ fn nested_transactions_are_savepoints<B: Backend>(engine: &Engine<B>) -> Result<
         let inner: Result<()> = tx.transaction(|tx| {
             assert_eq!(*tx.transaction_depth(), 2);
             add_user(tx, "inner_err", None)?;
-            Err(Error::InvalidStatement("changed my mind".into()))
+            Err(ErrorKind::InvalidStatement("changed my mind".into()).into())
         });
         assert!(inner.is_err());
         assert_eq!(*tx.transaction_depth(), 1);
@@ -1472,8 +1489,8 @@ fn nested_transactions_are_savepoints<B: Backend>(engine: &Engine<B>) -> Result<
         });
         assert!(
             matches!(
-                inner,
-                Err(Error::Constraint {
+                inner.as_ref().map_err(Error::kind),
+                Err(ErrorKind::Constraint {
                     kind: ConstraintKind::Unique,
                     ..
                 })
@@ -1488,9 +1505,12 @@ fn nested_transactions_are_savepoints<B: Backend>(engine: &Engine<B>) -> Result<
             let deepest: Result<()> = tx.transaction(|tx| {
                 assert_eq!(*tx.transaction_depth(), 3);
                 add_user(tx, "deepest", None)?;
-                Err(Error::NotFound)
+                Err(ErrorKind::NotFound.into())
             });
-            assert!(matches!(deepest, Err(Error::NotFound)));
+            assert!(matches!(
+                deepest.as_ref().map_err(Error::kind),
+                Err(ErrorKind::NotFound)
+            ));
             Ok(())
         })?;
         add_user(tx, "outer2", None)?;
@@ -1503,9 +1523,12 @@ fn nested_transactions_are_savepoints<B: Backend>(engine: &Engine<B>) -> Result<
     // An outer Err undoes the inner work it had kept.
     let outer: Result<()> = conn.transaction(|tx| {
         tx.transaction(|tx| add_user(tx, "doomed", None).map(drop))?;
-        Err(Error::NotFound)
+        Err(ErrorKind::NotFound.into())
     });
-    assert!(matches!(outer, Err(Error::NotFound)));
+    assert!(matches!(
+        outer.as_ref().map_err(Error::kind),
+        Err(ErrorKind::NotFound)
+    ));
     assert_eq!(user_names(&mut conn)?, ["inner_ok", "outer1", "outer2"]);
     Ok(())
 }
@@ -1524,7 +1547,10 @@ fn a_failed_statement_leaves_nothing_half_written<B: Backend>(engine: &Engine<B>
             ])
             .execute(&mut conn),
     );
-    assert!(matches!(err, Error::Constraint { .. }), "{err:?}");
+    assert!(
+        matches!(err.kind(), ErrorKind::Constraint { .. }),
+        "{err:?}"
+    );
     assert_eq!(user_names(&mut conn)?, ["taken"]);
 
     // A transaction whose last statement fails leaves none of its work.
@@ -1539,8 +1565,8 @@ fn a_failed_statement_leaves_nothing_half_written<B: Backend>(engine: &Engine<B>
     });
     assert!(
         matches!(
-            outcome,
-            Err(Error::Constraint {
+            outcome.as_ref().map_err(Error::kind),
+            Err(ErrorKind::Constraint {
                 kind: ConstraintKind::Check,
                 ..
             })
@@ -1571,8 +1597,8 @@ fn null_into_a_non_option_names_the_column<B: Backend>(engine: &Engine<B>) -> Re
             .left_join(Posts, posts::UserId.eq(users::Id))
             .load::<(String, String), _>(&mut conn),
     );
-    match err {
-        Error::UnexpectedNull { column } => assert_eq!(column, "title"),
+    match err.into_kind() {
+        ErrorKind::UnexpectedNull { column } => assert_eq!(column, "title"),
         other => panic!("expected UnexpectedNull, got {other:?}"),
     }
     // bob has no full name.
@@ -1582,8 +1608,8 @@ fn null_into_a_non_option_names_the_column<B: Backend>(engine: &Engine<B>) -> Re
             .returns::<Text>()
             .get::<String, _>(&mut conn),
     );
-    match err {
-        Error::UnexpectedNull { column } => assert_eq!(column, "fullname"),
+    match err.into_kind() {
+        ErrorKind::UnexpectedNull { column } => assert_eq!(column, "fullname"),
         other => panic!("expected UnexpectedNull, got {other:?}"),
     }
     // An aggregate over no rows is NULL as well.
@@ -1593,7 +1619,7 @@ fn null_into_a_non_option_names_the_column<B: Backend>(engine: &Engine<B>) -> Re
             .get::<i32, _>(&mut conn),
     );
     assert!(
-        matches!(&err, Error::UnexpectedNull { column } if column == "best"),
+        matches!(err.kind(), ErrorKind::UnexpectedNull { column } if column == "best"),
         "{err:?}"
     );
     Ok(())
@@ -1602,7 +1628,7 @@ fn null_into_a_non_option_names_the_column<B: Backend>(engine: &Engine<B>) -> Re
 fn a_failing_statement_carries_its_sql<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = setup(engine)?;
     let err = expect_err(text("SELECT nope FROM no_such_table").execute(&mut conn));
-    assert!(matches!(err, Error::Query { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Query { .. }), "{err:?}");
     assert_eq!(err.sql(), Some("SELECT nope FROM no_such_table"));
     assert!(err.to_string().contains("no_such_table"), "{err}");
 
@@ -1622,8 +1648,8 @@ fn constraint_violations_are_classified<B: Backend>(engine: &Engine<B>) -> Resul
     let alice = add_user(&mut conn, "alice", None)?;
 
     let err = expect_err(add_user(&mut conn, "alice", Some("again")));
-    match &err {
-        Error::Constraint {
+    match err.kind() {
+        ErrorKind::Constraint {
             kind: ConstraintKind::Unique,
             sql,
             ..

@@ -480,7 +480,10 @@ fn func_escape_hatch<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let bad = select(func::<Text, _>("upper); DROP TABLE staff; --", (Name,)))
         .load::<String, _>(&mut conn);
     assert!(
-        matches!(bad, Err(sqlalgebra::Error::InvalidStatement(_))),
+        matches!(
+            bad.as_ref().map_err(sqlalgebra::Error::kind),
+            Err(sqlalgebra::ErrorKind::InvalidStatement(_))
+        ),
         "{bad:?}"
     );
     let n: i64 = select(count_star()).from(Staff).get(&mut conn)?;

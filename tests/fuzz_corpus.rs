@@ -191,7 +191,7 @@ fn regressions_found_by_fuzzing() {
         .sql;
     assert!(sql.contains(r#"FROM "users" WHERE"#), "{sql}");
     // With an explicit FROM of the other table, `users` is out of scope:
-    // refused (`Error::TableNotInStatement`) rather than cross joined.
+    // refused (`ErrorKind::TableNotInStatement`) rather than cross joined.
     q.from = Some(TableId::Orders);
     assert!(check_everywhere(&conn, &Case::Select(Box::new(q)), "IN list scope").is_none());
 

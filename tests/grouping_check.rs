@@ -1,6 +1,6 @@
 //! GROUP BY validity (issue 17, item 3): a grouped SELECT that refers to a
 //! column outside aggregates and groups is refused with
-//! `Error::Ungrouped` on every dialect, before anything is sent; what each
+//! `ErrorKind::Ungrouped` on every dialect, before anything is sent; what each
 //! group has one value for stays allowed.
 
 mod common;
@@ -10,7 +10,7 @@ use common::on_all_backends;
 use grouping_common::{People, people, people_table};
 use sqlalgebra::prelude::*;
 use sqlalgebra::render::Dialect;
-use sqlalgebra::{Backend, Engine, Error, Result};
+use sqlalgebra::{Backend, Engine, ErrorKind, Result};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -22,8 +22,8 @@ const DIALECTS: [&dyn Dialect; 3] = [&Sqlite, &Postgres, &Mysql];
 #[track_caller]
 fn refused<S: Statement>(stmt: &S, table: &str, column: &str, clause: &str) {
     for dialect in DIALECTS {
-        match stmt.to_sql(dialect) {
-            Err(Error::Ungrouped {
+        match stmt.to_sql(dialect).map_err(sqlalgebra::Error::into_kind) {
+            Err(ErrorKind::Ungrouped {
                 table: t,
                 column: c,
                 clause: k,
@@ -207,12 +207,12 @@ fn an_ungrouped_select_is_refused_before_it_is_sent<B: Backend>(engine: &Engine<
     for _ in 0..2 {
         let e = common::expect_err(wrong.load::<(String, String, i64), _>(&mut conn));
         assert!(
-            matches!(&e, Error::Ungrouped { column, clause: "SELECT", .. } if column == "name"),
+            matches!(e.kind(), ErrorKind::Ungrouped { column, clause: "SELECT", .. } if column == "name"),
             "{e:?}"
         );
     }
     let e = common::expect_err(select((Name, count_star())).load::<(String, i64), _>(&mut conn));
-    assert!(matches!(e, Error::Ungrouped { .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::Ungrouped { .. }), "{e:?}");
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 //! case-insensitive collation (SQLite `NOCASE`, MariaDB
 //! `utf8mb4_unicode_ci` and `latin1`, a nondeterministic ICU collation on
 //! PostgreSQL). PostgreSQL text cannot hold a NUL: its corpus leaves those
-//! rows out, and a needle with a NUL is a typed `Error::Unsupported`.
+//! rows out, and a needle with a NUL is a typed `ErrorKind::Unsupported`.
 
 mod common;
 
@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use common::collation::mysql_default_collation;
 use common::on_all_backends;
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Backend, Error, Result};
+use sqlalgebra::{Backend, ErrorKind, Result};
 
 /// A table `$name (id BIGINT PRIMARY KEY, s TEXT NULL)` and the
 /// [`Corpus`] operations on it.
@@ -412,8 +412,8 @@ fn check_pairs<T: Corpus, C: Connection>(
             let err = common::expect_err(T::answers(conn, needle, ids, !huge));
             assert!(
                 matches!(
-                    err,
-                    Error::Unsupported {
+                    err.kind(),
+                    ErrorKind::Unsupported {
                         dialect: "postgresql",
                         ..
                     }

@@ -9,7 +9,7 @@ use sqlalgebra::prelude::*;
 use sqlalgebra::query::DynamicBackend;
 use sqlalgebra::render::{Dialect, WriteKind};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Connection, Error, Result};
+use sqlalgebra::{Connection, ErrorKind, Result};
 use sqlalgebra_mysql::{MariaDb, Mysql, for_server_version};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -60,8 +60,8 @@ const MARIADB: MariaDb = MariaDb::new(10, 11);
 const OLD_MARIADB: MariaDb = MariaDb::new(10, 4);
 
 fn refused(r: Result<sqlalgebra::render::Rendered<'_>>, dialect: &str, feature: &str) {
-    match r {
-        Err(Error::Unsupported {
+    match r.map_err(sqlalgebra::Error::into_kind) {
+        Err(ErrorKind::Unsupported {
             dialect: d,
             feature: f,
         }) => {
@@ -215,7 +215,7 @@ fn mariadb_runs_insert_and_delete_returning() -> Result<()> {
             .returning(items::Id)
             .load::<i64, _>(&mut c)
             .unwrap_err();
-        assert!(matches!(err, Error::Unsupported { .. }), "{err}");
+        assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
         assert!(contents(&mut c)?.is_empty());
         return Ok(());
     }
@@ -322,7 +322,7 @@ fn mariadb_refuses_update_returning_before_sending() -> Result<()> {
     let mut c = dynamic.0;
     let dialect = c.dialect().name();
     assert!(
-        matches!(err, Error::Unsupported { feature: "UPDATE ... RETURNING", dialect: d } if d == dialect),
+        matches!(err.kind(), ErrorKind::Unsupported { feature: "UPDATE ... RETURNING", dialect: d } if *d == dialect),
         "{err}"
     );
     assert_eq!(contents(&mut c)?, before, "nothing was sent");

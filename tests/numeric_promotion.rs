@@ -15,7 +15,7 @@ mod common;
 
 use common::{expect_err, on_all_backends};
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Backend, Engine, Error, Result};
+use sqlalgebra::{Backend, Engine, Error, ErrorKind, Result};
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Items;
@@ -272,7 +272,7 @@ fn integer_binds_take_i64<B: Backend>(engine: &Engine<B>) -> Result<()> {
 }
 
 fn is_out_of_range(e: &Error, expected: i64) -> bool {
-    matches!(e, Error::ValueOutOfRange { value, .. } if *value == expected)
+    matches!(e.kind(), ErrorKind::ValueOutOfRange { value, .. } if *value == expected)
 }
 
 fn out_of_range_binds_are_refused<B: Backend>(engine: &Engine<B>) -> Result<()> {

@@ -18,7 +18,7 @@ use sqlalgebra::orm::{DEFAULT_BATCH_SIZE, ObjectState};
 use sqlalgebra::prelude::*;
 use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, ErrorKind, Result};
 
 /// A connection that logs the text of every statement it runs (once per
 /// run: an "executemany" of `n` runs logs `n` entries).
@@ -377,7 +377,7 @@ fn batched_versioned_updates_detect_stale_rows<B: Backend>(engine: &Engine<B>) -
         s[*h].title.push('?');
     }
     let err = s.commit().unwrap_err();
-    assert!(matches!(err, Error::StaleData { .. }), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::StaleData { .. }), "{err}");
     // Nothing of the failed flush is in the table, and the session is
     // back where it was.
     let titles: Vec<String> = select(articles::Title)
@@ -481,7 +481,7 @@ fn batched_versioned_deletes_detect_stale_rows<B: Backend>(engine: &Engine<B>) -
         s.delete(*h);
     }
     let err = s.commit().unwrap_err();
-    assert!(matches!(err, Error::StaleData { .. }), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::StaleData { .. }), "{err}");
     let n: i64 = select(count_star()).from(Articles).get(s.connection())?;
     assert_eq!(n, 10, "no row deleted");
     // Without the stale row, the others go.
@@ -521,8 +521,8 @@ fn a_failing_batch_changes_nothing<B: Backend>(engine: &Engine<B>) -> Result<()>
     let err = s.flush().unwrap_err();
     assert!(
         matches!(
-            err,
-            Error::Constraint {
+            err.kind(),
+            ErrorKind::Constraint {
                 kind: sqlalgebra::ConstraintKind::Unique,
                 ..
             }

@@ -17,7 +17,7 @@ use sqlalgebra::engine::Backend;
 use sqlalgebra::hooks::{Hooked, StatementKind};
 use sqlalgebra::orm::SessionEvent;
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, Error, ErrorKind, Result};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Tasks;
@@ -216,10 +216,13 @@ fn session_listeners_run_around_flush_and_commit<B: Backend>(engine: &Engine<B>)
     assert_eq!(take(), [format!("AfterRollback after {n} statements")]);
     // An error from a listener ends the operation before it starts.
     s.listen(SessionEvent::BeforeCommit, |_| {
-        Err(Error::InvalidStatement("no commits today".into()))
+        Err(ErrorKind::InvalidStatement("no commits today".into()).into())
     });
     s.add(task("never"));
-    assert!(matches!(s.commit(), Err(Error::InvalidStatement(_))));
+    assert!(matches!(
+        s.commit().as_ref().map_err(Error::kind),
+        Err(ErrorKind::InvalidStatement(_))
+    ));
     s.rollback()?;
     drop(s);
     assert_eq!(titles(&mut conn)?, ["x", "audit"]);

@@ -15,7 +15,7 @@ use sqlalgebra::hooks::{Hooked, assert_statements, count_statements};
 use sqlalgebra::orm::{HasOne, ManyToMany};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::ForeignKey;
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, ErrorKind, Result};
 
 /// Declares a column on a unit struct (tests only; users write the impl).
 macro_rules! column {
@@ -475,14 +475,20 @@ fn joined_refusals<B: Backend>(engine: &Engine<B>) -> Result<()> {
             .joined_parent::<Customer>()
             .all()
             .unwrap_err();
-        assert!(matches!(err, Error::InvalidStatement(_)), "{err:?}");
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidStatement(_)),
+            "{err:?}"
+        );
         let err = s
             .query::<Order>()
             .join_related(Order::to_parent::<Customer>())
             .joined_children::<Item>()
             .all_with::<Customer>()
             .unwrap_err();
-        assert!(matches!(err, Error::InvalidStatement(_)), "{err:?}");
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidStatement(_)),
+            "{err:?}"
+        );
         Ok(())
     })?;
     Ok(())

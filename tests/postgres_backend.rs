@@ -10,7 +10,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use sqlalgebra::prelude::*;
-use sqlalgebra::{ConstraintKind, Error, PoolOptions};
+use sqlalgebra::{ConstraintKind, Error, ErrorKind, PoolOptions};
 use sqlalgebra_postgres::{Postgres, STATEMENT_CACHE};
 
 /// Declares a column of a test table.
@@ -145,7 +145,7 @@ fn integers_round_trip_at_their_limits() {
         .bind("s", 40_000i64)
         .execute(&mut conn)
         .unwrap_err();
-    assert!(matches!(err, Error::Query { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Query { .. }), "{err:?}");
     assert!(err.to_string().contains("out of range"), "{err}");
     // ... and one that fits is accepted.
     text("INSERT INTO ints (small, int, big) VALUES (:s, :i, 0)")
@@ -161,7 +161,7 @@ fn integers_round_trip_at_their_limits() {
         .get::<i32, _>(&mut conn)
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { column, .. } if column == "big"),
+        matches!(err.kind(), ErrorKind::Decode { column, .. } if column == "big"),
         "{err:?}"
     );
 }
@@ -325,7 +325,7 @@ fn text_blob_and_bool_round_trip() {
         ))
         .execute(&mut conn)
         .unwrap_err();
-    assert!(matches!(err, Error::Query { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Query { .. }), "{err:?}");
     // Too long for VARCHAR(20).
     let err = insert_into(Texts)
         .values((
@@ -410,7 +410,7 @@ fn nullable_columns_round_trip_some_and_none() {
         .get::<i64, _>(&mut conn)
         .unwrap_err();
     assert!(
-        matches!(&err, Error::UnexpectedNull { column } if column == "big"),
+        matches!(err.kind(), ErrorKind::UnexpectedNull { column } if column == "big"),
         "{err:?}"
     );
 }
@@ -450,7 +450,7 @@ fn aggregates_and_numeric_decode() {
     let err = select(sum(IBig))
         .get::<Option<i64>, _>(&mut conn)
         .unwrap_err();
-    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Decode { .. }), "{err:?}");
 
     // Numeric literals decode to the nearest f64, or exactly to an i64.
     let exact: Vec<(&str, i64)> = vec![
@@ -517,8 +517,8 @@ fn aggregates_and_numeric_decode() {
         .returns::<Text>()
         .get::<String, _>(&mut conn)
         .unwrap_err();
-    match &err {
-        Error::Decode { column, message } => {
+    match err.kind() {
+        ErrorKind::Decode { column, message } => {
             assert_eq!(column, "at");
             assert!(message.contains("interval"), "{message}");
         }
@@ -851,9 +851,9 @@ fn rows_fetched_whole_or_streamed_agree() {
         assert_eq!(seen, 3);
         // A callback error is returned as it is.
         let err = conn
-            .query_sql(SQL, &[], |_| Err(Error::NotFound))
+            .query_sql(SQL, &[], |_| Err(ErrorKind::NotFound.into()))
             .unwrap_err();
-        assert!(matches!(err, Error::NotFound), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::NotFound), "{err:?}");
         // A failure past the first rows (division by zero at row 10 000).
         let err = conn
             .query_sql(
@@ -887,8 +887,8 @@ fn constraint_violations_are_classified() {
         .unwrap();
     let ann = conn.last_insert_id().unwrap().unwrap();
 
-    let constraint = |e: Error| match e {
-        Error::Constraint {
+    let constraint = |e: Error| match e.into_kind() {
+        ErrorKind::Constraint {
             kind, constraint, ..
         } => (kind, constraint),
         other => panic!("not a constraint error: {other:?}"),
@@ -932,7 +932,7 @@ fn constraint_violations_are_classified() {
     // A syntax error is a plain query error, not retryable.
     let e = conn.batch_execute("SELEC 1").unwrap_err();
     assert!(
-        matches!(e, Error::Query { .. }) && !e.is_retryable(),
+        matches!(e.kind(), ErrorKind::Query { .. }) && !e.is_retryable(),
         "{e:?}"
     );
 
@@ -1021,7 +1021,7 @@ fn serializable_conflict_is_retryable() {
         transfer(tb, 1, 2, 5)
     });
     let err = outcome.unwrap_err();
-    assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Conflict { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert!(err.to_string().contains("could not serialize"), "{err}");
 
@@ -1171,7 +1171,7 @@ fn dead_connection_without_pre_ping_is_discarded_after_its_error() {
         .returns::<BigInt>()
         .get::<i64, _>(&mut victim)
         .unwrap_err();
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Connection(_)), "{err:?}");
     drop(victim);
     // The broken connection was not put back: the next one works.
     let mut fresh = engine.connect().unwrap();
@@ -1219,7 +1219,7 @@ fn pool_exhaustion_times_out() {
     let Err(err) = engine.connect() else {
         panic!("a third connection from a pool of two");
     };
-    assert!(matches!(err, Error::PoolTimeout(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::PoolTimeout(_)), "{err:?}");
     assert!(err.is_retryable());
     assert!(started.elapsed() < Duration::from_secs(10));
     drop(b);
@@ -1256,7 +1256,7 @@ fn url_forms_are_accepted() {
         assert_eq!(n, 2, "{u}");
     }
     let err = Postgres::connect_with("postgres://a@b:notaport/db", &options).unwrap_err();
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Connection(_)), "{err:?}");
 }
 
 /// `value` (SQL text) loads into a `String` exactly as the server writes it

@@ -9,7 +9,7 @@ use common::schema::{Users, users};
 use common::{on_all_backends, setup};
 use sqlalgebra::engine::Backend;
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, ErrorKind, Result};
 
 fn reads_every_row_in_order<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = setup(engine)?;
@@ -40,12 +40,12 @@ fn reads_every_row_in_order<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .for_each(&mut *conn, |_: i64| {
             calls += 1;
             if calls == 10 {
-                return Err(Error::Transaction("stop".into()));
+                return Err(ErrorKind::Transaction("stop".into()).into());
             }
             Ok(())
         })
         .unwrap_err();
-    assert!(matches!(err, Error::Transaction(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Transaction(_)), "{err:?}");
     assert_eq!(calls, 10);
     let n: i64 = select(count_star()).from(Users).get(&mut *conn)?;
     assert_eq!(n, 2000);

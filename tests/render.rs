@@ -4,7 +4,7 @@
 //! Each test reads like a table: one statement, then the SQL expected from
 //! SQLite, PostgreSQL and MySQL, then the binds (the same in every dialect).
 
-use sqlalgebra::Error;
+use sqlalgebra::ErrorKind;
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::Predicate;
 use sqlalgebra::render::{Dialect, SqlKey};
@@ -1397,8 +1397,8 @@ fn text_backslashes_escape_in_mysql_and_escape_strings() {
             (sql, &[V::Int(1)][..])
         );
     }
-    match q.to_sql(&Mysql) {
-        Err(Error::UnusedBind { name }) => assert_eq!(name, "b"),
+    match q.to_sql(&Mysql).map_err(sqlalgebra::Error::into_kind) {
+        Err(ErrorKind::UnusedBind { name }) => assert_eq!(name, "b"),
         other => panic!("expected UnusedBind on MySQL, got {other:?}"),
     }
     // An escape string keeps `\'` inside in every dialect.
@@ -1420,8 +1420,11 @@ fn text_without_binds_is_unchanged() {
 fn text_missing_bind_is_an_error() {
     let e = render_error(&text("SELECT :a, :b").bind("a", 1i64));
     assert_eq!(e, r#"MissingBind { name: "b" }"#);
-    match text("SELECT :zz").to_sql(&Postgres) {
-        Err(Error::MissingBind { name }) => assert_eq!(name, "zz"),
+    match text("SELECT :zz")
+        .to_sql(&Postgres)
+        .map_err(sqlalgebra::Error::into_kind)
+    {
+        Err(ErrorKind::MissingBind { name }) => assert_eq!(name, "zz"),
         other => panic!("expected MissingBind, got {other:?}"),
     }
 }
@@ -1430,8 +1433,12 @@ fn text_missing_bind_is_an_error() {
 fn text_unused_bind_is_an_error() {
     let e = render_error(&text("SELECT :a").bind("a", 1i64).bind("nope", 2i64));
     assert_eq!(e, r#"UnusedBind { name: "nope" }"#);
-    match text("SELECT ':a'").bind("a", 1i64).to_sql(&Sqlite) {
-        Err(Error::UnusedBind { name }) => assert_eq!(name, "a"),
+    match text("SELECT ':a'")
+        .bind("a", 1i64)
+        .to_sql(&Sqlite)
+        .map_err(sqlalgebra::Error::into_kind)
+    {
+        Err(ErrorKind::UnusedBind { name }) => assert_eq!(name, "a"),
         other => panic!("expected UnusedBind, got {other:?}"),
     }
 }
@@ -1603,8 +1610,11 @@ fn create_table_quotes_hostile_identifiers() {
 #[test]
 fn autoincrement_in_a_composite_key_is_an_error() {
     for d in DIALECTS {
-        match create_table::<BadKey>().statements(d) {
-            Err(Error::InvalidStatement(m)) => assert!(m.contains("bad_key.a"), "{m}"),
+        match create_table::<BadKey>()
+            .statements(d)
+            .map_err(sqlalgebra::Error::into_kind)
+        {
+            Err(ErrorKind::InvalidStatement(m)) => assert!(m.contains("bad_key.a"), "{m}"),
             other => panic!("{}: expected InvalidStatement, got {other:?}", d.name()),
         }
     }

@@ -1,7 +1,7 @@
 //! Exact SQL and binds of the scalar functions, CASE, CAST, dates, window
 //! functions and NULLS FIRST/LAST, in all three dialects.
 
-use sqlalgebra::Error;
+use sqlalgebra::ErrorKind;
 use sqlalgebra::expr::{DatePart, extract};
 use sqlalgebra::prelude::*;
 use sqlalgebra::render::{Dialect, Statement};
@@ -98,8 +98,8 @@ fn check_each<S: Statement, const N: usize>(
 #[track_caller]
 fn check_invalid<S: Statement>(q: &S, needle: &str) {
     for dialect in [&Sqlite as &dyn Dialect, &Postgres, &Mysql] {
-        match q.to_sql(dialect) {
-            Err(Error::InvalidStatement(msg)) => assert!(msg.contains(needle), "{msg}"),
+        match q.to_sql(dialect).map_err(sqlalgebra::Error::into_kind) {
+            Err(ErrorKind::InvalidStatement(msg)) => assert!(msg.contains(needle), "{msg}"),
             other => panic!("{dialect:?}: expected InvalidStatement, got {other:?}"),
         }
     }

@@ -5,7 +5,7 @@
 //! needle, and a key walk that collects the same binds (tests/
 //! literal_matching.rs runs them). `like` keeps no ESCAPE clause.
 
-use sqlalgebra::Error;
+use sqlalgebra::ErrorKind;
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::Predicate;
 use sqlalgebra::render::{Dialect, Render, SqlKey};
@@ -237,8 +237,8 @@ fn a_nul_needle_is_refused_on_postgres_only() {
                 .map(|_| ()),
         ];
         for r in stmts {
-            match r {
-                Err(Error::Unsupported { dialect, feature }) => {
+            match r.map_err(sqlalgebra::Error::into_kind) {
+                Err(ErrorKind::Unsupported { dialect, feature }) => {
                     assert_eq!(dialect, "postgresql");
                     assert_eq!(
                         feature,

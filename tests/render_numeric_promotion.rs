@@ -2,7 +2,7 @@
 //! MySQL side by side (issue 17, items 6 to 8; issue 22, item 1): the
 //! casts and operators each dialect needs, and nothing where none does.
 
-use sqlalgebra::Error;
+use sqlalgebra::ErrorKind;
 use sqlalgebra::prelude::*;
 use sqlalgebra::render::{Dialect, SqlKey};
 use sqlalgebra::schema::create_table;
@@ -245,8 +245,8 @@ fn out_of_range_binds_are_typed_errors() {
     ];
     for (case, value) in &cases {
         for d in DIALECTS {
-            match case(d) {
-                Err(Error::ValueOutOfRange { value: v, sql_type }) => {
+            match case(d).map_err(sqlalgebra::Error::into_kind) {
+                Err(ErrorKind::ValueOutOfRange { value: v, sql_type }) => {
                     assert_eq!(v, *value, "{}", d.name());
                     assert!(
                         matches!(sql_type, SqlKind::Integer | SqlKind::SmallInt),

@@ -12,7 +12,7 @@
 use sqlalgebra::prelude::*;
 use sqlalgebra::render::{Dialect, Statement};
 use sqlalgebra::schema::{CompositeForeignKey, create_table};
-use sqlalgebra::{ConstraintKind, Error};
+use sqlalgebra::{ConstraintKind, ErrorKind};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -132,7 +132,7 @@ fn composite_foreign_key_of_unequal_sides_is_refused() {
     for d in DIALECTS {
         let err = create_table::<Lopsided>().statements(d).unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidStatement(m) if m.contains("1 column(s) to 2 column(s) of `stock`")),
+            matches!(err.kind(), ErrorKind::InvalidStatement(m) if m.contains("1 column(s) to 2 column(s) of `stock`")),
             "{err}"
         );
     }
@@ -157,8 +157,8 @@ fn composite_foreign_key_orders_tables_and_is_enforced_on_sqlite() -> sqlalgebra
         .unwrap_err();
     assert!(
         matches!(
-            err,
-            Error::Constraint {
+            err.kind(),
+            ErrorKind::Constraint {
                 kind: ConstraintKind::ForeignKey,
                 ..
             }

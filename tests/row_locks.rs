@@ -12,7 +12,7 @@ use locking_common::{Account, Accounts, Balance, Id, Logged, accounts, balances}
 use sqlalgebra::conn::{begin_transaction, rollback_transaction};
 use sqlalgebra::prelude::*;
 use sqlalgebra::query::RowLock;
-use sqlalgebra::{Backend, Engine, Error, Result};
+use sqlalgebra::{Backend, Engine, ErrorKind, Result};
 use sqlalgebra_mysql::{MariaDb, Mysql};
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -24,8 +24,8 @@ fn sql(q: &impl Statement, d: &dyn sqlalgebra::render::Dialect) -> String {
 }
 
 fn unsupported(q: &impl Statement, d: &dyn sqlalgebra::render::Dialect) -> &'static str {
-    match q.to_sql(d) {
-        Err(Error::Unsupported { feature, .. }) => feature,
+    match q.to_sql(d).map_err(sqlalgebra::Error::into_kind) {
+        Err(ErrorKind::Unsupported { feature, .. }) => feature,
         other => panic!("expected Unsupported, got {other:?}"),
     }
 }
@@ -132,8 +132,8 @@ fn nowait_and_skip_locked<B: Backend>(engine: &Engine<B>) -> Result<()> {
         let e = expect_err(select(Id).for_update().load::<i64, _>(&mut a));
         assert!(
             matches!(
-                e,
-                Error::Unsupported {
+                e.kind(),
+                ErrorKind::Unsupported {
                     feature: "SELECT ... FOR UPDATE",
                     ..
                 }
@@ -155,7 +155,7 @@ fn nowait_and_skip_locked<B: Backend>(engine: &Engine<B>) -> Result<()> {
             .nowait()
             .load::<i64, _>(&mut b),
     );
-    assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::Conflict { .. }), "{e:?}");
     assert!(e.is_retryable());
     rollback_transaction(&mut b)?;
 
@@ -198,8 +198,8 @@ fn share_locks_share<B: Backend>(engine: &Engine<B>) -> Result<()> {
         let e = expect_err(select(Id).for_share().load::<i64, _>(&mut a));
         assert!(
             matches!(
-                e,
-                Error::Unsupported {
+                e.kind(),
+                ErrorKind::Unsupported {
                     feature: "SELECT ... FOR SHARE",
                     ..
                 }
@@ -228,7 +228,7 @@ fn share_locks_share<B: Backend>(engine: &Engine<B>) -> Result<()> {
             .nowait()
             .load::<i64, _>(&mut b),
     );
-    assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::Conflict { .. }), "{e:?}");
     rollback_transaction(&mut b)?;
     rollback_transaction(&mut a)?;
     assert_eq!(balances(&mut a)?, [(1, 100), (2, 100)]);
@@ -245,9 +245,9 @@ fn orm_locking_reads<B: Backend>(engine: &Engine<B>) -> Result<()> {
     if !locks_rows(a.dialect()) {
         let mut s = Session::new(&mut logged);
         let e = expect_err(s.get_for_update::<Account>(1));
-        assert!(matches!(e, Error::Unsupported { .. }), "{e:?}");
+        assert!(matches!(e.kind(), ErrorKind::Unsupported { .. }), "{e:?}");
         let e = expect_err(s.query::<Account>().for_update().all());
-        assert!(matches!(e, Error::Unsupported { .. }), "{e:?}");
+        assert!(matches!(e.kind(), ErrorKind::Unsupported { .. }), "{e:?}");
         return Ok(());
     }
     {
@@ -282,7 +282,7 @@ fn orm_locking_reads<B: Backend>(engine: &Engine<B>) -> Result<()> {
     {
         let mut s = Session::new(&mut logged);
         let e = expect_err(s.get_with_lock::<Account>(2, RowLock::update().nowait()));
-        assert!(matches!(e, Error::Conflict { .. }), "{e:?}");
+        assert!(matches!(e.kind(), ErrorKind::Conflict { .. }), "{e:?}");
         s.rollback()?;
         let free = s
             .query::<Account>()

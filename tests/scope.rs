@@ -1,5 +1,5 @@
 //! Table scope at run time (issue 17, items 1 and 2): SELECTs whose FROM is
-//! inferred and whose tables nothing connects are `Error::CartesianProduct`
+//! inferred and whose tables nothing connects are `ErrorKind::CartesianProduct`
 //! before anything is sent; `.cross_join(..)` asks for one and returns
 //! every pair of rows; a SELECT with an explicit FROM is strict about the
 //! columns the types cannot check (aliases). The compile-time half is in
@@ -15,7 +15,7 @@ use sqlalgebra::prelude::*;
 use sqlalgebra::query::alias;
 use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Backend, Engine, Error, Result};
+use sqlalgebra::{Backend, Engine, Error, ErrorKind, Result};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -32,8 +32,8 @@ fn err3<S: Statement>(s: &S) -> [Error; 3] {
 }
 
 fn cartesian(e: &Error) -> Vec<String> {
-    match e {
-        Error::CartesianProduct { tables } => tables.clone(),
+    match e.kind() {
+        ErrorKind::CartesianProduct { tables } => tables.clone(),
         other => panic!("expected CartesianProduct, got {other:?}"),
     }
 }
@@ -138,7 +138,7 @@ fn explicit_from_is_strict_for_alias_columns() {
         .filter(a.col(users::Id).gt(1));
     for e in err3(&q) {
         assert!(
-            matches!(&e, Error::TableNotInStatement { table, column } if table == "a" && column == "id"),
+            matches!(e.kind(), ErrorKind::TableNotInStatement { table, column } if table == "a" && column == "id"),
             "{e:?}"
         );
     }
@@ -147,7 +147,7 @@ fn explicit_from_is_strict_for_alias_columns() {
     let q = select((posts::Title, users::Name)).from(Posts);
     for e in err3(&q) {
         assert!(
-            matches!(&e, Error::TableNotInStatement { table, column } if table == "users" && column == "name"),
+            matches!(e.kind(), ErrorKind::TableNotInStatement { table, column } if table == "users" && column == "name"),
             "{e:?}"
         );
     }

@@ -12,7 +12,7 @@ use orm_schema::*;
 use sqlalgebra::engine::Backend;
 use sqlalgebra::orm::SessionFactory;
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, Error, ErrorKind, Result};
 
 fn names<C: Connection>(conn: &mut C) -> Result<Vec<String>> {
     select(authors::Name)
@@ -37,10 +37,10 @@ fn factory_sessions<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .run(|s| {
             s.add(Author::new("bob"));
             s.flush()?;
-            Err::<(), _>(Error::Transaction("refused".into()))
+            Err::<(), _>(Error::from(ErrorKind::Transaction("refused".into())))
         })
         .unwrap_err();
-    assert!(matches!(err, Error::Transaction(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Transaction(_)), "{err:?}");
     assert_eq!(names(&mut *engine.connect()?)?, ["alice"]);
 
     // expire_on_commit(false): a committed object is trusted, no SQL.

@@ -11,7 +11,7 @@ use sqlalgebra::orm::{Model, Session};
 use sqlalgebra::prelude::*;
 use sqlalgebra::shard::{ByKey, ShardedEngine, ShardedSession};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Backend, Error, Result};
+use sqlalgebra::{Backend, Error, ErrorKind, Result};
 use sqlalgebra_mysql::Mysql;
 use sqlalgebra_postgres::Postgres;
 use sqlalgebra_sqlite::Sqlite;
@@ -94,9 +94,7 @@ fn by_key<C: sqlalgebra::render::Render + Send + Sync + 'static>(
 ) -> ByKey<C, impl Fn(ValueRef<'_>) -> Result<usize> + Send + Sync + 'static> {
     ByKey::new(key, move |key: ValueRef<'_>| match key {
         ValueRef::Int(id) => Ok(id.rem_euclid(n as i64) as usize),
-        other => Err(Error::InvalidStatement(format!(
-            "not a shard key: {other:?}"
-        ))),
+        other => Err(ErrorKind::InvalidStatement(format!("not a shard key: {other:?}")).into()),
     })
 }
 
@@ -261,9 +259,9 @@ fn sharding<B: Backend>(
     assert_eq!(engine.get::<Aggs, _>(&q)?, q.get::<Aggs, _>(&mut one)?);
 
     // What cannot be merged: a typed error, before anything is sent.
-    let unsupported = |e: Error| match e {
-        Error::Unsupported { feature, .. } => feature,
-        other => panic!("expected Error::Unsupported, got {other:?}"),
+    let unsupported = |e: Error| match e.into_kind() {
+        ErrorKind::Unsupported { feature, .. } => feature,
+        other => panic!("expected ErrorKind::Unsupported, got {other:?}"),
     };
     let e = engine
         .load::<Option<f64>, _>(&select(avg(Amount)))
@@ -431,11 +429,11 @@ fn text_order<B: Backend>(shards: &[Engine<B>], single: &Engine<B>, ty: &WordCol
     words_table(shards, single, ty.other)?;
     let theirs: Vec<String> = select(Word).order_by((Word, WordId)).load(&mut one)?;
     assert_ne!(theirs, by_code_point);
-    let refused = |r: Result<Vec<(String, i64)>>| match r {
-        Err(Error::Unsupported { feature, .. }) => {
+    let refused = |r: Result<Vec<(String, i64)>>| match r.map_err(Error::into_kind) {
+        Err(ErrorKind::Unsupported { feature, .. }) => {
             assert!(feature.starts_with("ORDER BY text"), "{feature}")
         }
-        other => panic!("expected Error::Unsupported, got {other:?}"),
+        other => panic!("expected ErrorKind::Unsupported, got {other:?}"),
     };
     refused(engine.load(&ascending));
     refused(engine.load(&descending));

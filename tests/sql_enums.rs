@@ -12,7 +12,7 @@ use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{CreateTable, TableDef};
 use sqlalgebra::types::SqlType;
 use sqlalgebra::value::{Encode, ValueRef};
-use sqlalgebra::{Backend, Engine, Error, Result};
+use sqlalgebra::{Backend, Engine, Error, ErrorKind, Result};
 
 /// Labels a careless DDL writer would break.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -225,8 +225,8 @@ fn unknown_labels<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .execute(&mut conn)?;
     let loaded: Result<Vec<Mood>> = select(MoodCol).load(&mut conn);
     let err = expect_err(loaded);
-    match err {
-        Error::Decode { column, message } => {
+    match err.into_kind() {
+        ErrorKind::Decode { column, message } => {
             assert_eq!(column, "mood");
             assert!(message.contains("\"gloomy\" is not a label"), "{message}");
         }
@@ -459,7 +459,7 @@ fn unlisted_variant_is_refused() {
     assert!(ok.to_sql(&sqlalgebra_sqlite::Sqlite).is_ok());
     let q = select(EnumValue::<_, Enum<Partial>>::new(Partial::Forgotten));
     assert!(matches!(
-        q.to_sql(&sqlalgebra_sqlite::Sqlite),
-        Err(Error::InvalidStatement(m)) if m.contains("`partial`")
+        q.to_sql(&sqlalgebra_sqlite::Sqlite).as_ref().map_err(Error::kind),
+        Err(ErrorKind::InvalidStatement(m)) if m.contains("`partial`")
     ));
 }

@@ -225,8 +225,8 @@ fn distinct_on_is_postgres_only() {
     );
     for d in [&Sqlite as &dyn Dialect, &Mysql] {
         assert!(matches!(
-            q.to_sql(d),
-            Err(sqlalgebra::Error::Unsupported {
+            q.to_sql(d).as_ref().map_err(sqlalgebra::Error::kind),
+            Err(sqlalgebra::ErrorKind::Unsupported {
                 feature: "DISTINCT ON",
                 ..
             })

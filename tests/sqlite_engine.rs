@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::schema::*;
 use common::{expect_err, setup};
 use sqlalgebra::prelude::*;
-use sqlalgebra::{ConstraintKind, Engine, Error, Result};
+use sqlalgebra::{ConstraintKind, Engine, Error, ErrorKind, Result};
 use sqlalgebra_sqlite::Sqlite;
 
 /// A directory under the system temp dir, removed on drop.
@@ -145,8 +145,8 @@ fn a_file_database_is_in_wal_mode_and_persists() -> Result<()> {
 fn opening_a_file_in_a_missing_directory_is_a_connection_error() {
     let dir = TempDir::new("missing");
     let path = dir.path().join("no").join("such").join("dir.db");
-    match Sqlite::open(&path) {
-        Err(Error::Connection(_)) => {}
+    match Sqlite::open(&path).map_err(sqlalgebra::Error::into_kind) {
+        Err(ErrorKind::Connection(_)) => {}
         Err(other) => panic!("expected a connection error, got {other:?}"),
         Ok(_) => panic!("opened a database in a directory that does not exist"),
     }
@@ -254,14 +254,14 @@ fn a_lock_wait_that_gives_up_is_a_retryable_conflict() -> Result<()> {
     holder.transaction(|tx| -> Result<()> {
         add_user(tx, "holder", None)?;
         let err = expect_err(add_user(&mut waiter, "waiter", None));
-        assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Conflict { .. }), "{err:?}");
         assert!(err.is_retryable());
         assert!(
             err.sql().is_some_and(|s| s.starts_with("INSERT")),
             "{err:?}"
         );
         let err = expect_err(waiter.transaction(|w| add_user(w, "waiter", None)));
-        assert!(matches!(err, Error::Conflict { .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Conflict { .. }), "{err:?}");
         Ok(())
     })?;
     // Once the lock is free, the retry succeeds.
@@ -281,7 +281,7 @@ fn an_exhausted_pool_times_out_with_pool_timeout() -> Result<()> {
     let engine = Sqlite::memory_with(&options)?;
     let mut held = engine.connect()?;
     let err = connect_err(&engine);
-    assert!(matches!(err, Error::PoolTimeout(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::PoolTimeout(_)), "{err:?}");
     assert!(err.is_retryable());
 
     // The held connection is unaffected, and once it is back the pool
@@ -392,7 +392,7 @@ fn a_nan_bind_is_an_error_not_a_null() -> Result<()> {
         }
         .insert(&mut conn),
     );
-    assert!(matches!(err, Error::Query { .. }), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Query { .. }), "{err:?}");
     assert!(err.to_string().contains("NaN"), "{err}");
     let err = expect_err(
         NullKind {
@@ -445,8 +445,8 @@ fn constraint_errors_name_the_constraint() -> Result<()> {
     let engine = Sqlite::memory()?;
     let mut conn = setup(&engine)?;
     add_user(&mut conn, "alice", None)?;
-    match expect_err(add_user(&mut conn, "alice", None)) {
-        Error::Constraint {
+    match expect_err(add_user(&mut conn, "alice", None)).into_kind() {
+        ErrorKind::Constraint {
             kind: ConstraintKind::Unique,
             constraint,
             ..
@@ -480,7 +480,9 @@ fn engines_from_urls() {
     assert!(file.exists(), "{url} names the file {}", file.display());
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(matches!(
-        Sqlite::connect("mysql://root@localhost/test", &options),
-        Err(sqlalgebra::Error::Connection(_))
+        Sqlite::connect("mysql://root@localhost/test", &options)
+            .as_ref()
+            .map_err(sqlalgebra::Error::kind),
+        Err(sqlalgebra::ErrorKind::Connection(_))
     ));
 }

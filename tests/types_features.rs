@@ -19,7 +19,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Backend, Engine, Error, Result};
+use sqlalgebra::{Backend, Engine, ErrorKind, Result};
 
 macro_rules! col {
     ($table:ident, $name:ident, $st:ty, $sql:literal) => {
@@ -617,7 +617,7 @@ fn decimal_round_trips<B: Backend>(engine: &Engine<B>) -> Result<()> {
         .execute(&mut conn)?;
     let err = common::expect_err(select(Amount).filter(Id.eq(5)).get::<Decimal, _>(&mut conn));
     assert!(
-        matches!(&err, Error::Decode { message, .. } if message.contains("does not fit")),
+        matches!(err.kind(), ErrorKind::Decode { message, .. } if message.contains("does not fit")),
         "{err}"
     );
     let digits: String = select(Amount).filter(Id.eq(5)).get(&mut conn)?;

@@ -136,10 +136,11 @@ pub fn with_connection<T>(
         let engine = sqlalgebra_mysql::Mysql::connect_with(&format!("mysql://{rest}"), &options)?;
         f(&mut engine.connect()?)
     } else if url.contains("://") && !url.starts_with("sqlite:") {
-        Err(sqlalgebra::Error::Connection(
+        Err(sqlalgebra::ErrorKind::Connection(
             format!("unknown database URL `{url}`: expected sqlite:, postgres:// or mysql://")
                 .into(),
-        ))
+        )
+        .into())
     } else {
         let url = if url.starts_with("sqlite:") {
             url.to_owned()

@@ -163,9 +163,7 @@ pub(crate) fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
     // A transaction that fails changes nothing.
     let failed: sqlalgebra::Result<()> = conn.transaction(|tx| {
         delete_from(Users).execute(tx)?;
-        Err(sqlalgebra::Error::InvalidStatement(
-            "changed my mind".into(),
-        ))
+        Err(sqlalgebra::ErrorKind::InvalidStatement("changed my mind".into()).into())
     });
     println!("transaction rolled back: {}", failed.is_err());
 
@@ -180,9 +178,9 @@ pub(crate) fn run<C: Connection>(conn: &mut C) -> sqlalgebra::Result<()> {
     let dup = insert_into(Users)
         .values(users::Name.set("bob"))
         .execute(conn);
-    if let Err(sqlalgebra::Error::Constraint {
+    if let Err(sqlalgebra::ErrorKind::Constraint {
         kind, constraint, ..
-    }) = &dup
+    }) = dup.as_ref().map_err(sqlalgebra::Error::kind)
     {
         println!("refused: {kind:?} constraint {constraint:?}");
     }

@@ -8,9 +8,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sqlalgebra::Pooled;
 use sqlalgebra::schema::create_all;
 use sqlalgebra_fuzz::{MYSQL, Orders, POSTGRES, SQLITE, Target, Users, check_case, decode};
-use sqlalgebra::Pooled;
 use sqlalgebra_sqlite::Sqlite;
 
 thread_local! {

@@ -835,19 +835,19 @@ const TEXT_COLUMNS: &[&str] = &[
 pub enum Expect {
     /// It renders.
     Ok,
-    /// `Error::MissingBind`.
+    /// `ErrorKind::MissingBind`.
     MissingBind,
-    /// `Error::UnusedBind`.
+    /// `ErrorKind::UnusedBind`.
     UnusedBind,
-    /// `Error::InvalidStatement`.
+    /// `ErrorKind::InvalidStatement`.
     InvalidStatement,
 }
 
 impl Expect {
     fn matches(self, e: &sqlalgebra::Error) -> bool {
-        use sqlalgebra::Error as E;
+        use sqlalgebra::ErrorKind as E;
         matches!(
-            (self, e),
+            (self, e.kind()),
             (Expect::MissingBind, E::MissingBind { .. })
                 | (Expect::UnusedBind, E::UnusedBind { .. })
                 | (Expect::InvalidStatement, E::InvalidStatement(_))
@@ -971,7 +971,7 @@ impl Builder {
 
     /// The text a `starts_with` / `contains` argument stands for, without
     /// NUL characters: PostgreSQL refuses a needle with one
-    /// (`Error::Unsupported`), an outcome that depends on the value, which
+    /// (`ErrorKind::Unsupported`), an outcome that depends on the value, which
     /// the blanking invariant rules out. tests/literal_matching.rs covers
     /// NUL needles on every backend.
     fn pattern_text(&self, v: &TextVal) -> String {
@@ -2097,12 +2097,13 @@ pub fn check_case(case: &Case, targets: &[Target<'_>]) -> Result<Vec<Option<Chec
     Ok(out)
 }
 
-/// An error about table scope: `Error::CartesianProduct` or
-/// `Error::TableNotInStatement`.
+/// An error about table scope: `ErrorKind::CartesianProduct` or
+/// `ErrorKind::TableNotInStatement`.
 fn scope_refusal(e: &sqlalgebra::Error) -> bool {
     matches!(
-        e,
-        sqlalgebra::Error::CartesianProduct { .. } | sqlalgebra::Error::TableNotInStatement { .. }
+        e.kind(),
+        sqlalgebra::ErrorKind::CartesianProduct { .. }
+            | sqlalgebra::ErrorKind::TableNotInStatement { .. }
     )
 }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use super::AsyncConnection;
 use super::transaction::settle;
 use crate::engine::PoolOptions;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::observe::StatementHooks;
 
 /// How an async backend opens connections: implemented by each dialect
@@ -143,12 +143,12 @@ impl<B: AsyncBackend> AsyncEngine<B> {
     /// discarded, when a dropped future left it dirty).
     ///
     /// # Errors
-    /// [`Error::PoolTimeout`] when none becomes free within the timeout.
+    /// [`ErrorKind::PoolTimeout`](crate::ErrorKind::PoolTimeout) when none becomes free within the timeout.
     pub async fn connect(&self) -> Result<AsyncPooled<B>> {
         let mut conn = self.pool.get_owned().await.map_err(|e| match e {
             bb8::RunError::User(e) => e,
             bb8::RunError::TimedOut => {
-                Error::PoolTimeout("no connection became free in time".into())
+                ErrorKind::PoolTimeout("no connection became free in time".into()).into()
             }
         })?;
         let state = conn.state();

@@ -76,7 +76,7 @@ impl Sql<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] for an id `cache` does not know.
+    /// [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) for an id `cache` does not know.
     pub fn text<'c>(&'c self, cache: &'c mut SqlCache) -> Result<&'c str> {
         match self {
             Sql::Text(t) => Ok(t),

@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use super::observed;
 use super::transaction::settle;
 use super::{AsyncConnection, RawRows, Sql};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::query::Query;
 use crate::query::run::{SqlText, chunking, describe, prepare, prepare_described};
 use crate::render::{RowChunks, SqlKey, SqlWriter, Statement};
@@ -107,8 +107,8 @@ where
     })
     .await?;
     match (found, extra, exactly) {
-        (Some(_), true, _) => Err(Error::TooManyRows),
-        (None, _, true) => Err(Error::NotFound),
+        (Some(_), true, _) => Err(ErrorKind::TooManyRows.into()),
+        (None, _, true) => Err(ErrorKind::NotFound.into()),
         (found, _, _) => Ok(found),
     }
 }
@@ -161,7 +161,7 @@ pub trait AsyncRunQuery: Query + Sized {
     /// Exactly one row.
     ///
     /// # Errors
-    /// [`Error::NotFound`] for no row, [`Error::TooManyRows`] for more than
+    /// [`ErrorKind::NotFound`] for no row, [`ErrorKind::TooManyRows`] for more than
     /// one; otherwise as [`load`](AsyncRunQuery::load).
     fn get<T, C>(&self, conn: &mut C) -> impl Future<Output = Result<T>> + Send
     where
@@ -170,7 +170,7 @@ pub trait AsyncRunQuery: Query + Sized {
     {
         let p = prepared(self, conn);
         let one = one_row(conn, p, true);
-        async move { one.await?.ok_or(Error::NotFound) }
+        async move { one.await?.ok_or_else(|| ErrorKind::NotFound.into()) }
     }
 
     /// The first row, if any.

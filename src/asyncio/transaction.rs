@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use super::state::AbandonGuard;
 use super::{AsyncConnection, BoxFuture};
-use crate::error::{CommitInDoubt, Error, Result};
+use crate::error::{CommitInDoubt, Error, ErrorKind, Result};
 
 /// An open transaction (or savepoint) on an [`AsyncConnection`], from
 /// [`AsyncConnection::begin`]. Statements run on it through `&mut *tx`.
@@ -70,7 +70,7 @@ impl<'c, C: AsyncConnection> AsyncTransaction<'c, C> {
     ///
     /// # Errors
     /// When the database refuses to commit; a connection lost during
-    /// `COMMIT` is an [`Error::Connection`] whose source is a
+    /// `COMMIT` is an [`ErrorKind::Connection`] whose source is a
     /// [`CommitInDoubt`].
     pub async fn commit(mut self) -> Result<()> {
         settle(self.conn).await?;
@@ -93,8 +93,8 @@ impl<'c, C: AsyncConnection> AsyncTransaction<'c, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Transaction`] when the rollback fails, except on a lost
-    /// connection: that stays an [`Error::Connection`].
+    /// [`ErrorKind::Transaction`] when the rollback fails, except on a lost
+    /// connection: that stays an [`ErrorKind::Connection`].
     pub async fn rollback(mut self) -> Result<()> {
         settle(self.conn).await?;
         let result = rollback(self.conn, self.level).await;
@@ -143,10 +143,12 @@ where
             // A savepoint the closure dropped is rolled back first.
             let settled = settle(conn).await;
             match settled.and(rollback(conn, level).await) {
+                Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => {
+                    Err(failed.into())
+                }
                 // On a lost connection the rollback fails too, and the
                 // server rolls back by itself: `e` says what happened.
-                Ok(()) | Err(Error::Connection(_)) => Err(e),
-                Err(failed) => Err(failed.into()),
+                _ => Err(e),
             }
         }
         Err(panic) => {
@@ -245,9 +247,9 @@ pub(crate) async fn rollback<C: AsyncConnection>(c: &mut C, depth: u32) -> Resul
             Err(e) => Err(e),
         }
     };
-    result.map_err(|e| match e {
-        Error::Connection(_) => e,
-        e => Error::Transaction(format!("rollback failed: {e}")),
+    result.map_err(|e| match e.kind() {
+        ErrorKind::Connection(_) => e,
+        _ => ErrorKind::Transaction(format!("rollback failed: {e}")).into(),
     })
 }
 
@@ -259,7 +261,7 @@ pub(crate) async fn after_failed_commit<C: AsyncConnection>(
     e: Error,
 ) -> Error {
     let rolled_back = rollback(c, depth).await;
-    if depth == 0 && matches!(e, Error::Connection(_)) {
+    if depth == 0 && matches!(e.kind(), ErrorKind::Connection(_)) {
         CommitInDoubt::wrap(e, rolled_back.err())
     } else {
         e

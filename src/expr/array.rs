@@ -1,6 +1,6 @@
 //! PostgreSQL array operators on [`Array`] expressions: `@>`, `<@`, `&&`,
 //! `= ANY(..)`, 1-based subscripts and `cardinality`. SQLite and MySQL
-//! have no arrays: [`Error::Unsupported`](crate::Error::Unsupported) before
+//! have no arrays: [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) before
 //! anything is sent.
 
 use super::{Expression, IntoExpr};
@@ -195,7 +195,7 @@ where
 }
 
 /// PostgreSQL's array operators on an [`Array`] expression; each is
-/// [`Error::Unsupported`](crate::Error::Unsupported) on SQLite and MySQL.
+/// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) on SQLite and MySQL.
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
@@ -206,8 +206,8 @@ where
 /// let pg = q.to_sql(&sqlalgebra_postgres::Postgres).unwrap();
 /// assert_eq!(pg.sql, "SELECT ($1 && $2), ($3 = ANY($4)), ($5 <@ $6)");
 /// assert!(matches!(
-///     q.to_sql(&sqlalgebra_mysql::Mysql),
-///     Err(sqlalgebra::Error::Unsupported { .. })
+///     q.to_sql(&sqlalgebra_mysql::Mysql).as_ref().map_err(sqlalgebra::Error::kind),
+///     Err(sqlalgebra::ErrorKind::Unsupported { .. })
 /// ));
 /// ```
 pub trait ArrayExpressionMethods: Expression + Sized

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use super::{Bind, Expression, IntoExpr};
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::*;
 
@@ -501,10 +501,13 @@ fn is_function_name(name: &str) -> bool {
 impl<ST, Args: Render> Render for Func<ST, Args> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if !is_function_name(&self.name) {
-            w.fail(Error::InvalidStatement(format!(
-                "`{}` is not a SQL function name: it must match [A-Za-z_][A-Za-z0-9_.]*",
-                self.name
-            )));
+            w.fail(
+                ErrorKind::InvalidStatement(format!(
+                    "`{}` is not a SQL function name: it must match [A-Za-z_][A-Za-z0-9_.]*",
+                    self.name
+                ))
+                .into(),
+            );
             return;
         }
         w.push_sql(&self.name);
@@ -542,7 +545,7 @@ impl<ST: SqlType, Args: Render> Expression for Func<ST, Args> {
 /// bound, never spliced. `name` is written as it is (so `"sqrt"` and
 /// `"pg_catalog.sqrt"` work), and must match `[A-Za-z_][A-Za-z0-9_.]*`;
 /// any other name makes rendering fail with
-/// [`Error::InvalidStatement`](crate::Error::InvalidStatement). `ST` is
+/// [`ErrorKind::InvalidStatement`]. `ST` is
 /// trusted: say `Nullable<..>` when the function can return NULL.
 ///
 /// | `func::<BigInt, _>("max", (t.a, 10))` | |
@@ -562,7 +565,7 @@ impl<ST: SqlType, Args: Render> Expression for Func<ST, Args> {
 /// assert_eq!(q.to_sql(&Sqlite).unwrap().sql, r#"SELECT max("t"."a", ?) FROM "t""#);
 ///
 /// let bad = select(func::<BigInt, _>("max(1); --", (A,)));
-/// assert!(matches!(bad.to_sql(&Sqlite), Err(sqlalgebra::Error::InvalidStatement(_))));
+/// assert!(matches!(bad.to_sql(&Sqlite).as_ref().map_err(sqlalgebra::Error::kind), Err(sqlalgebra::ErrorKind::InvalidStatement(_))));
 /// ```
 pub fn func<ST: SqlType, Args: FuncArgs>(
     name: impl Into<Cow<'static, str>>,

@@ -349,7 +349,7 @@ where
     }
     /// Whether the value contains `json` (PostgreSQL `@>`, MySQL
     /// `JSON_CONTAINS`): every member of an object in it, every element of
-    /// an array. SQLite has no such test: [`Error::Unsupported`](crate::Error::Unsupported).
+    /// an array. SQLite has no such test: [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
     fn contains_json(self, json: impl Into<String>) -> JsonTest<Self> {
         JsonTest {
             expr: self,

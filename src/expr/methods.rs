@@ -257,7 +257,7 @@ pub trait TextExpressionMethods: Expression + Sized {
     ///
     /// # Errors
     /// On PostgreSQL, whose text cannot hold a NUL, a `text` with one makes
-    /// the statement fail with [`Error::Unsupported`](crate::Error::Unsupported)
+    /// the statement fail with [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported)
     /// before it is sent.
     ///
     /// ```
@@ -338,8 +338,8 @@ pub trait TextExpressionMethods: Expression + Sized {
     /// let q = select(count_star()).filter(S.contains("\0"));
     /// assert!(q.to_sql(&sqlalgebra_sqlite::Sqlite).is_ok());
     /// assert!(matches!(
-    ///     q.to_sql(&sqlalgebra_postgres::Postgres),
-    ///     Err(sqlalgebra::Error::Unsupported { .. })
+    ///     q.to_sql(&sqlalgebra_postgres::Postgres).as_ref().map_err(sqlalgebra::Error::kind),
+    ///     Err(sqlalgebra::ErrorKind::Unsupported { .. })
     /// ));
     /// ```
     fn contains(self, text: &str) -> LiteralMatch<Self>

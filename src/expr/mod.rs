@@ -232,15 +232,18 @@ fn out_of_range<ST: SqlType>(value: ValueRef<'_>) -> Option<i64> {
     }
 }
 
-/// Pushes `value` as a bind, or records [`Error::ValueOutOfRange`](crate::Error::ValueOutOfRange)
+/// Pushes `value` as a bind, or records [`ErrorKind::ValueOutOfRange`](crate::ErrorKind::ValueOutOfRange)
 /// when it does not fit `ST`.
 #[inline(always)]
 fn push_checked<'a, ST: SqlType>(w: &mut SqlWriter<'a>, value: ValueRef<'a>) {
     if let Some(value) = out_of_range::<ST>(value) {
-        w.fail(crate::Error::ValueOutOfRange {
-            value,
-            sql_type: ST::KIND,
-        });
+        w.fail(
+            crate::ErrorKind::ValueOutOfRange {
+                value,
+                sql_type: ST::KIND,
+            }
+            .into(),
+        );
     }
     w.push_bind(value);
 }
@@ -249,7 +252,7 @@ fn push_checked<'a, ST: SqlType>(w: &mut SqlWriter<'a>, value: ValueRef<'a>) {
 /// ([`Dialect::numeric_bind_cast`](crate::render::Dialect::numeric_bind_cast)),
 /// except as the value of an assignment. An integer that does not fit
 /// the `Integer` or `SmallInt` it is bound as (an `i64` bound to an
-/// `Integer` column) is [`Error::ValueOutOfRange`](crate::Error::ValueOutOfRange),
+/// `Integer` column) is [`ErrorKind::ValueOutOfRange`](crate::ErrorKind::ValueOutOfRange),
 /// before anything is sent.
 #[diagnostic::do_not_recommend]
 impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {

@@ -7,7 +7,7 @@
 //! expressions either way, and become window aggregates with `over`.
 
 use super::{Avg, Count, CountStar, Expression, Func, Max, Min, OrderBy, Sum};
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::query::{Clause, MaybeClause};
 use crate::render::{GroupCheck, Render, SqlWriter, TableSet};
 use crate::types::{BigInt, IntoNullable, SqlType};
@@ -97,7 +97,7 @@ pub struct Over<F, W> {
 impl<F: WindowFunction, P: MaybeClause, O: MaybeClause> Render for Over<F, Window<P, O>> {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if let Some(why) = self.func.window_error() {
-            w.fail(Error::InvalidStatement(why.into()));
+            w.fail(ErrorKind::InvalidStatement(why.into()).into());
         }
         self.func.render(w);
         w.push_sql(" OVER (");
@@ -194,10 +194,13 @@ impl Frame {
             && self.end != FrameBound::UnboundedPreceding
             && self.start.position() <= self.end.position();
         if !valid {
-            w.fail(Error::InvalidStatement(format!(
-                "window frame from {:?} to {:?} ends before it starts",
-                self.start, self.end
-            )));
+            w.fail(
+                ErrorKind::InvalidStatement(format!(
+                    "window frame from {:?} to {:?} ends before it starts",
+                    self.start, self.end
+                ))
+                .into(),
+            );
         }
         w.push_sql(match self.units {
             FrameUnits::Rows => "ROWS BETWEEN ",
@@ -472,9 +475,7 @@ pub struct Ntile {
 impl Render for Ntile {
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
         if self.buckets == 0 {
-            w.fail(Error::InvalidStatement(
-                "NTILE needs at least one bucket".into(),
-            ));
+            w.fail(ErrorKind::InvalidStatement("NTILE needs at least one bucket".into()).into());
         }
         w.push_sql("NTILE(");
         write_count(w, self.buckets, "NTILE bucket count");
@@ -512,9 +513,12 @@ pub fn ntile(buckets: u64) -> Ntile {
 fn write_count(w: &mut SqlWriter<'_>, n: u64, what: &str) {
     match i64::try_from(n) {
         Ok(n) => w.push_int(n),
-        Err(_) => w.fail(Error::InvalidStatement(format!(
-            "{what} {n} is larger than any database accepts (2^63 - 1)"
-        ))),
+        Err(_) => w.fail(
+            ErrorKind::InvalidStatement(format!(
+                "{what} {n} is larger than any database accepts (2^63 - 1)"
+            ))
+            .into(),
+        ),
     }
 }
 

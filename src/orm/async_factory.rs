@@ -5,7 +5,7 @@
 use super::async_session::AsyncSession;
 use super::factory::Factory;
 use crate::asyncio::{AsyncBackend, AsyncEngine, AsyncPooled, BoxFuture};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 
 /// Hands out [`AsyncSession`]s over connections of an [`AsyncEngine`]'s
 /// pool, each with the settings given once here (the tour's
@@ -56,7 +56,7 @@ impl<B: AsyncBackend> Factory<AsyncEngine<B>> {
     /// ```
     ///
     /// # Errors
-    /// When no connection can be had ([`Error::PoolTimeout`], or the
+    /// When no connection can be had ([`ErrorKind::PoolTimeout`], or the
     /// connection's error).
     pub async fn session(&self) -> Result<AsyncSession<AsyncPooled<B>>> {
         let conn = self.engine.connect().await?;
@@ -89,8 +89,8 @@ impl<B: AsyncBackend> Factory<AsyncEngine<B>> {
                 Ok(v)
             }
             Err(e) => match s.rollback().await {
-                Ok(()) | Err(Error::Connection(_)) => Err(e),
-                Err(failed) => Err(failed),
+                Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => Err(failed),
+                _ => Err(e),
             },
         }
     }

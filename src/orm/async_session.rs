@@ -18,7 +18,7 @@ use super::synchronize::{BulkWrite, Synchronize};
 use super::transaction::Savepoint;
 use super::unit::Unit;
 use crate::asyncio::AsyncConnection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::query::Query;
 use crate::value::FromRow;
 
@@ -158,9 +158,9 @@ where
     /// session busy.
     fn enter(&mut self) -> Result<()> {
         if self.busy {
-            return Err(Error::Transaction(
+            return Err(ErrorKind::Transaction(
                 "a call of this async session was dropped half-way; drop the session (its transaction is then rolled back) and use a new one".into(),
-            ));
+            ).into());
         }
         self.busy = true;
         Ok(())
@@ -323,7 +323,7 @@ where
     /// changes.
     ///
     /// # Errors
-    /// [`Error::NotFound`] when its row is gone; otherwise when the query
+    /// [`ErrorKind::NotFound`] when its row is gone; otherwise when the query
     /// fails.
     pub async fn refresh<M: Model>(&mut self, h: Handle<M>) -> Result<()> {
         run!(self, |u| u.refresh(h))
@@ -612,7 +612,7 @@ where
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotLoaded`] under the raise strategy; otherwise when the
+    /// [`ErrorKind::NotLoaded`] under the raise strategy; otherwise when the
     /// query fails.
     pub async fn related<P, Ch>(&mut self, parent: Handle<P>) -> Result<Vec<Handle<Ch>>>
     where

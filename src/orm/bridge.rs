@@ -14,7 +14,7 @@ use crate::asyncio::state::AbandonGuard;
 use crate::asyncio::transaction::{after_failed_commit, begin, commit, rollback, settle};
 use crate::asyncio::{AsyncConnection, Sql};
 use crate::conn::{Connection, TxOp};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::ValueRef;
 
@@ -59,9 +59,10 @@ where
             }
             TxOp::Commit | TxOp::Rollback => {
                 let Some(level) = conn.state().depth.checked_sub(1) else {
-                    return Err(Error::Transaction(
+                    return Err(ErrorKind::Transaction(
                         "no transaction is open on the connection".into(),
-                    ));
+                    )
+                    .into());
                 };
                 let result = if op == TxOp::Commit {
                     match commit(conn, level).await {
@@ -82,7 +83,8 @@ where
 }
 
 fn sync_use() -> Error {
-    Error::InvalidStatement("an async session's connection was used synchronously".into())
+    ErrorKind::InvalidStatement("an async session's connection was used synchronously".into())
+        .into()
 }
 
 impl<H> Connection for Bridge<H>

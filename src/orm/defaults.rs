@@ -59,7 +59,7 @@ pub enum Loading {
     Lazy,
     /// Loaded up front with one `IN (...)` query per batch of parents.
     Selectin,
-    /// Never loaded on demand: asking is [`Error::NotLoaded`](crate::Error::NotLoaded).
+    /// Never loaded on demand: asking is [`ErrorKind::NotLoaded`](crate::ErrorKind::NotLoaded).
     Raise,
     /// Not loaded: the collection reads as empty (SQLAlchemy's `noload`).
     NoLoad,

@@ -3,7 +3,7 @@
 
 use super::session::{Config, Session};
 use crate::engine::{Backend, Engine, Pooled};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 
 /// Makes [`Session`]s with settings decided once (expire-on-commit,
 /// autoflush, batch size), over connections from an [`Engine`]: what
@@ -155,7 +155,7 @@ impl<B: Backend> Factory<Engine<B>> {
     /// A connection from the engine, for [`session`](Self::session).
     ///
     /// # Errors
-    /// [`Error::PoolTimeout`] when none becomes free in time.
+    /// [`ErrorKind::PoolTimeout`] when none becomes free in time.
     ///
     /// ```
     /// # fn demo<B: sqlalgebra::Backend>(engine: sqlalgebra::Engine<B>) -> sqlalgebra::Result<()> {
@@ -213,8 +213,10 @@ impl<B: Backend> Factory<Engine<B>> {
             Err(e) => {
                 let rolled_back = s.rollback();
                 match rolled_back {
-                    Ok(()) | Err(Error::Connection(_)) => Err(e),
-                    Err(failed) => Err(failed),
+                    Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => {
+                        Err(failed)
+                    }
+                    _ => Err(e),
                 }
             }
         }

@@ -26,7 +26,7 @@ use super::model::Model;
 use super::query::{Parts, write_from_table, write_limit};
 use super::session::{Session, split};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::expr::OrderBy;
 use crate::query::{AndPredicate, Clause, MaybeClause, Predicate};
 use crate::render::SqlWriter;
@@ -215,10 +215,11 @@ impl<P: Polymorphic, C: Connection> Subtypes<P, C> {
                 identity: "",
                 columns: &[],
                 load: Box::new(|_: &mut IdentityMap<C>, _: &mut dyn Row, _: usize| {
-                    Err(Error::InvalidStatement(format!(
+                    Err(ErrorKind::InvalidStatement(format!(
                         "`{}` declares no `Model::DISCRIMINATOR`",
                         std::any::type_name::<S>()
-                    )))
+                    ))
+                    .into())
                 }),
             });
             return self;
@@ -229,7 +230,7 @@ impl<P: Polymorphic, C: Connection> Subtypes<P, C> {
             columns: <S::Columns as ColumnList>::NAMES,
             load: Box::new(
                 move |map: &mut IdentityMap<C>, row: &mut dyn Row, at: usize| {
-                    let slot = decode::<S, C>(map, row, at)?.ok_or(Error::NotFound)?;
+                    let slot = decode::<S, C>(map, row, at)?.ok_or(ErrorKind::NotFound)?;
                     Ok(variant(Handle::from_index(slot)))
                 },
             ),
@@ -379,7 +380,7 @@ where
     /// Every row, as its subtype, in row order.
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] when a subtype declares no
+    /// [`ErrorKind::InvalidStatement`] when a subtype declares no
     /// discriminator, or a row's discriminator names no subtype; otherwise
     /// when the query (or the autoflush before it) fails.
     pub fn all(self) -> Result<Vec<P>> {
@@ -393,10 +394,11 @@ where
         P::subtypes(&mut subtypes);
         let table = P::Table::NAME;
         let Some(column) = subtypes.column else {
-            return Err(Error::InvalidStatement(format!(
+            return Err(ErrorKind::InvalidStatement(format!(
                 "`{}` lists no subtype with a discriminator",
                 std::any::type_name::<P>()
-            )));
+            ))
+            .into());
         };
         s.autoflush()?;
         let (map, mut db) = split!(s);
@@ -426,11 +428,11 @@ where
                 _ => None,
             };
             let Some(i) = found else {
-                return Err(Error::InvalidStatement(format!(
+                return Err(ErrorKind::InvalidStatement(format!(
                     "a row of `{table}` has the discriminator {:?}, which no subtype of `{}` declares",
                     row.value(0)?,
                     std::any::type_name::<P>()
-                )));
+                )).into());
             };
             out.push((subtypes.list[i].load)(map, &mut *row, offsets[i])?);
             Ok(true)
@@ -449,14 +451,14 @@ where
     /// Exactly one row.
     ///
     /// # Errors
-    /// [`Error::NotFound`] for none, [`Error::TooManyRows`] for more;
+    /// [`ErrorKind::NotFound`] for none, [`ErrorKind::TooManyRows`] for more;
     /// otherwise as [`all`](PolymorphicQuery::all).
     pub fn one(self) -> Result<P> {
         let mut all = self.limit(2).all()?;
         match all.len() {
             1 => Ok(all.remove(0)),
-            0 => Err(Error::NotFound),
-            _ => Err(Error::TooManyRows),
+            0 => Err(ErrorKind::NotFound.into()),
+            _ => Err(ErrorKind::TooManyRows.into()),
         }
     }
 }

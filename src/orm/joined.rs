@@ -27,7 +27,7 @@ use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany};
 use super::session::{Session, split};
 use super::strategy;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::query::MaybeClause;
 use crate::render::{Render, SqlWriter};
 use crate::schema::{Column, ColumnList, Table};
@@ -447,11 +447,14 @@ where
     let (map, mut db) = split!(s);
     let mut w = SqlWriter::new(db.dialect());
     if parts.lock.is_some() {
-        w.fail(Error::InvalidStatement(
-            "a locking query cannot load relationships with a JOIN: lock the objects in a \
+        w.fail(
+            ErrorKind::InvalidStatement(
+                "a locking query cannot load relationships with a JOIN: lock the objects in a \
              query of their own, or load the relationships with selectin"
-                .into(),
-        ));
+                    .into(),
+            )
+            .into(),
+        );
     }
     w.push_sql("SELECT ");
     root_cols.render(&mut w);

@@ -227,7 +227,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     }
 
     /// Makes asking for the children `Ch`, when not loaded, an
-    /// [`Error::NotLoaded`](crate::Error::NotLoaded) instead of a lazy query (*raise*).
+    /// [`ErrorKind::NotLoaded`](crate::ErrorKind::NotLoaded) instead of a lazy query (*raise*).
     ///
     /// ```
     /// use sqlalgebra::prelude::*;

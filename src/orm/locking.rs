@@ -101,13 +101,13 @@ impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J,
 
     /// Adds `NOWAIT` (to `FOR UPDATE` if no lock was asked for): a row
     /// locked by another transaction fails the query at once with
-    /// [`Error::Conflict`](crate::Error::Conflict).
+    /// [`ErrorKind::Conflict`](crate::ErrorKind::Conflict).
     ///
     /// ```
     /// # use sqlalgebra::prelude::*;
     /// # fn demo<C: Connection, M: Model>(s: &mut Session<'_, C>) -> sqlalgebra::Result<()> {
     /// match s.query::<M>().for_update().nowait().all() {
-    ///     Err(sqlalgebra::Error::Conflict { .. }) => { /* someone holds a row: try later */ }
+    ///     Err(e) if matches!(e.kind(), sqlalgebra::ErrorKind::Conflict { .. }) => { /* someone holds a row: try later */ }
     ///     other => { other?; }
     /// }
     /// # Ok(()) }
@@ -186,7 +186,7 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Unsupported`](crate::Error::Unsupported) on SQLite (whose
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) on SQLite (whose
     /// `BEGIN IMMEDIATE` transactions already hold the write lock: use
     /// [`get`](Session::get)); when the query or the autoflush fails.
     pub fn get_for_update<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {

@@ -158,7 +158,7 @@ pub trait Model: Clone + Send + 'static {
     /// The session increments it on every UPDATE and makes the UPDATE (and
     /// the DELETE) match only the version it loaded; when another
     /// transaction got there first, `flush` fails with
-    /// [`Error::StaleData`](crate::Error::StaleData).
+    /// [`ErrorKind::StaleData`](crate::ErrorKind::StaleData).
     ///
     /// ```
     /// # use sqlalgebra::prelude::*;

@@ -13,7 +13,7 @@ use super::session::Session;
 use super::strategy::{fetch_children, fetch_linked};
 use super::unit::Unit;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 
 impl<C: Connection> Session<'_, C> {
     /// The children of `parent` (one-to-many), loaded on demand: from the
@@ -42,7 +42,7 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotLoaded`] when the collection was loaded with the raise
+    /// [`ErrorKind::NotLoaded`] when the collection was loaded with the raise
     /// strategy; otherwise when the query fails.
     pub fn related<P, Ch>(&mut self, parent: Handle<P>) -> Result<Vec<Handle<Ch>>>
     where
@@ -135,7 +135,7 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotLoaded`] under the raise strategy; otherwise when the
+    /// [`ErrorKind::NotLoaded`] under the raise strategy; otherwise when the
     /// query fails.
     pub fn linked<L, R>(&mut self, source: Handle<L>) -> Result<Vec<Handle<R>>>
     where
@@ -270,7 +270,7 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] when the relationship is not
+    /// [`ErrorKind::InvalidStatement`] when the relationship is not
     /// delete-orphan and the foreign key cannot be NULL.
     pub fn detach<P, Ch>(&mut self, parent: Handle<P>, child: Handle<Ch>) -> Result<()>
     where
@@ -283,11 +283,12 @@ impl<C: Connection> Session<'_, C> {
         } else {
             let cleared = self.try_edit(child).is_some_and(|o| o.clear_parent_key());
             if !cleared && alive::<Ch, C>(&self.map, c) {
-                return Err(Error::InvalidStatement(format!(
+                return Err(ErrorKind::InvalidStatement(format!(
                     "cannot detach a child of `{}`: its foreign key is NOT NULL; \
                      declare `Cascade::ALL_DELETE_ORPHAN` or delete the child",
                     relation_name::<P, Ch>()
-                )));
+                ))
+                .into());
             }
         }
         let store = self.rels.children::<P, Ch>();
@@ -373,9 +374,10 @@ impl<C: Connection> Unit<'_, C> {
         match self.rels.children::<P, Ch>().colls.get(p) {
             Coll::Loaded(children) => return Ok(alive_handles::<Ch, C>(self.map, children)),
             Coll::Raise => {
-                return Err(Error::NotLoaded {
+                return Err(ErrorKind::NotLoaded {
                     relation: relation_name::<P, Ch>(),
-                });
+                }
+                .into());
             }
             Coll::Unloaded => {}
         }
@@ -411,9 +413,10 @@ impl<C: Connection> Unit<'_, C> {
         match self.rels.links::<L, R>().colls.get(l) {
             Coll::Loaded(targets) => return Ok(alive_handles::<R, C>(self.map, targets)),
             Coll::Raise => {
-                return Err(Error::NotLoaded {
+                return Err(ErrorKind::NotLoaded {
                     relation: relation_name::<L, R>(),
-                });
+                }
+                .into());
             }
             Coll::Unloaded => {}
         }

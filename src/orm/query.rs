@@ -14,7 +14,7 @@ use super::model::{Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
 use super::session::{Session, split};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::expr::OrderBy;
 use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate, RowLock};
 use crate::render::{Render, SqlWriter, TableRef, TableSet};
@@ -97,7 +97,7 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// | lazy | [`Session::related`] later, per parent | 1 per parent |
 /// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
 /// | joined | [`joined_parent`](ModelQuery::joined_parent), [`joined_children`](ModelQuery::joined_children), [`joined_child`](ModelQuery::joined_child), [`joined_linked`](ModelQuery::joined_linked) | the same one, with LEFT JOINs |
-/// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`Error::NotLoaded`] |
+/// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`ErrorKind::NotLoaded`](crate::ErrorKind::NotLoaded) |
 /// | noload | [`noload_children`](ModelQuery::noload_children), [`noload_linked`](ModelQuery::noload_linked) | none; the collections read as empty |
 ///
 /// A relationship may declare its default strategy
@@ -458,7 +458,7 @@ where
     }
 
     /// Makes asking for the children `Ch` of the objects returned, when not
-    /// loaded, an [`Error::NotLoaded`] instead of a lazy query (*raise*).
+    /// loaded, an [`ErrorKind::NotLoaded`](crate::ErrorKind::NotLoaded) instead of a lazy query (*raise*).
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -765,13 +765,13 @@ where
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotFound`] for none, [`Error::TooManyRows`] for more;
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) for none, [`ErrorKind::TooManyRows`](crate::ErrorKind::TooManyRows) for more;
     /// otherwise as [`all`](ModelQuery::all).
     pub fn one(self) -> Result<Handle<M>> {
         match self.limit(2).all()?.as_slice() {
             [one] => Ok(*one),
-            [] => Err(Error::NotFound),
-            _ => Err(Error::TooManyRows),
+            [] => Err(ErrorKind::NotFound.into()),
+            _ => Err(ErrorKind::TooManyRows.into()),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use super::identity::key_names;
 use super::model::Model;
 use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany};
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::expr::Expression;
 use crate::query::{Predicate, SourceColumn, alias};
 use crate::render::{
@@ -554,11 +554,11 @@ impl<P: Render> Render for RelatedExists<P> {
             .iter()
             .any(|s| s.table.exposed_name() == self.source.exposed_name())
         {
-            w.fail(Error::InvalidStatement(format!(
+            w.fail(ErrorKind::InvalidStatement(format!(
                 "the relationship from `{}` leads back to its own table: give its target an alias \
                  (`.alias(\"...\")`) to compare it with EXISTS",
                 self.source.name
-            )));
+            )).into());
         }
         // Scope: a SELECT with a FROM of its own, and the source table of
         // the enclosing statement stays outer (correlated).

@@ -6,7 +6,7 @@ use super::model::Model;
 use super::query::{JoinList, ModelQuery, Parts};
 use super::related::{Related, Step, table_key};
 use crate::conn::Connection;
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::query::{FromClause, JoinKind, MaybeClause, Select};
 use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table};
 
@@ -45,11 +45,11 @@ impl Steps {
             .iter()
             .any(|s| s.table.exposed_name() == self.source.exposed_name())
         {
-            w.fail(Error::InvalidStatement(format!(
+            w.fail(ErrorKind::InvalidStatement(format!(
                 "the relationship from `{}` joins its own table again: give its target an alias \
                  (`.alias(\"...\")`)",
                 self.source.name
-            )));
+            )).into());
         }
         for s in self.list() {
             w.push_sql(self.kind.sql());
@@ -280,7 +280,7 @@ where
 
 // A relationship join names its tables at run time (aliases included):
 // its columns are checked when the statement is rendered
-// (`Error::TableNotInStatement`), not by the types.
+// (`ErrorKind::TableNotInStatement`), not by the types.
 impl<S, F, W, M> crate::query::StatementScope<()>
     for crate::query::Select<S, JoinRelated<F>, W, M>
 {

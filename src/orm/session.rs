@@ -816,7 +816,7 @@ impl<'c, C: Connection> Session<'c, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotFound`](crate::Error::NotFound) when its row is gone (or it was never flushed);
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when its row is gone (or it was never flushed);
     /// otherwise when the query fails.
     pub fn refresh<M: Model>(&mut self, h: Handle<M>) -> Result<()> {
         block_on(self.unit().refresh(h))

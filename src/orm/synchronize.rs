@@ -24,7 +24,7 @@ use super::session::Session;
 use super::sql;
 use super::unit::Unit;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::query::{Assignments, Delete, MaybeClause, Update, in_write_scope};
 use crate::render::{Dialect, EvalRow, Render, Rendered, SqlWriter, Statement, WriteKind, selects};
 use crate::schema::{ColumnList, Table};
@@ -47,7 +47,7 @@ pub enum Synchronize {
     /// session, in Rust, with no extra statement. A statement that cannot
     /// be evaluated (a function, a subquery, a text comparison on MySQL's
     /// case-insensitive collations, a column the model does not load) is
-    /// refused with [`Error::InvalidStatement`] before it is sent.
+    /// refused with [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) before it is sent.
     Evaluate,
     /// Asks the database which rows changed: `RETURNING` where the dialect
     /// has it for the statement (one statement), else a `SELECT` of the
@@ -145,7 +145,7 @@ impl Row for CellRow<'_> {
         self.cells
             .get(idx)
             .copied()
-            .ok_or_else(|| Error::InvalidStatement(format!("no column {idx} in the row")))
+            .ok_or_else(|| ErrorKind::InvalidStatement(format!("no column {idx} in the row")).into())
     }
     fn column_name(&self, idx: usize) -> &str {
         self.names.get(idx).copied().unwrap_or("?")
@@ -311,10 +311,10 @@ fn plan<'s, M: Model, S: BulkWrite<M::Table>>(
     let mut set = vec![false; names.len()];
     for (column, _) in parts.set.iter().flatten() {
         if sync != Synchronize::None && key_names::<M>().contains(column) {
-            return Err(Error::InvalidStatement(format!(
+            return Err(ErrorKind::InvalidStatement(format!(
                 "a bulk UPDATE of the key column `{column}` of `{}` cannot be synchronized with the session: run it with `Synchronize::None` and expunge the objects",
                 M::Table::NAME
-            )));
+            )).into());
         }
         if let Some(j) = names.iter().position(|n| n == column) {
             set[j] = true;
@@ -326,7 +326,7 @@ fn plan<'s, M: Model, S: BulkWrite<M::Table>>(
         Synchronize::Fetch => None,
         Synchronize::Auto => evaluate(arena, &parts, binary_text),
         Synchronize::Evaluate => Some(evaluate(arena, &parts, binary_text).ok_or_else(|| {
-            Error::InvalidStatement(format!(
+            ErrorKind::InvalidStatement(format!(
                 "the bulk {} of `{}` cannot be evaluated in Rust on the session's objects (a function, a subquery, text compared on a case-insensitive collation, or a column the model does not load): use `Synchronize::Fetch`",
                 if parts.kind == WriteKind::Delete { "DELETE" } else { "UPDATE" },
                 M::Table::NAME
@@ -501,7 +501,7 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] before anything is sent when `sync` is
+    /// [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) before anything is sent when `sync` is
     /// `Evaluate` and the statement cannot be evaluated, or when an UPDATE
     /// to synchronize assigns a primary-key column; the database's error.
     pub fn execute_with<M: Model>(

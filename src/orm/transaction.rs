@@ -7,7 +7,7 @@ use super::events::SessionEvent;
 use super::session::Session;
 use super::unit::Unit;
 use crate::conn::{Connection, TxOp, rollback_transaction};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// An open savepoint of a session, from [`Session::begin_nested`]: end it
 /// with [`Session::release`] or [`Session::rollback_to`].
@@ -149,7 +149,7 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Transaction`] when the savepoint is no longer open (say, a
+    /// [`ErrorKind::Transaction`] when the savepoint is no longer open (say, a
     /// failed flush rolled it back); otherwise when the flush or the
     /// RELEASE fails.
     pub fn release(&mut self, sp: Savepoint) -> Result<()> {
@@ -233,9 +233,11 @@ impl<C: Connection> Session<'_, C> {
                 Ok(v)
             }
             Err(e) => match self.rollback_to(sp) {
+                Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => {
+                    Err(failed.into())
+                }
                 // A lost connection fails the rollback too: keep `e`.
-                Ok(()) | Err(Error::Connection(_)) => Err(e),
-                Err(failed) => Err(failed.into()),
+                _ => Err(e),
             },
         }
     }
@@ -284,9 +286,11 @@ impl<C: Connection> Session<'_, C> {
                 Ok(v)
             }
             Err(e) => match self.rollback() {
+                Err(failed) if !matches!(failed.kind(), ErrorKind::Connection(_)) => {
+                    Err(failed.into())
+                }
                 // A lost connection fails the rollback too: keep `e`.
-                Ok(()) | Err(Error::Connection(_)) => Err(e),
-                Err(failed) => Err(failed.into()),
+                _ => Err(e),
             },
         }
     }
@@ -403,11 +407,11 @@ impl<C: Connection> Unit<'_, C> {
     /// See [`Session::release`].
     pub(crate) async fn release(&mut self, sp: Savepoint) -> Result<()> {
         if self.level_of(sp).is_none() {
-            return Err(Error::Transaction("the savepoint is no longer open".into()));
+            return Err(ErrorKind::Transaction("the savepoint is no longer open".into()).into());
         }
         self.flush().await?;
         let Some(pos) = self.level_of(sp) else {
-            return Err(Error::Transaction("the savepoint is no longer open".into()));
+            return Err(ErrorKind::Transaction("the savepoint is no longer open".into()).into());
         };
         while self.tx.levels.len() > pos {
             let child = self.tx.levels.pop().unwrap_or_default();

@@ -11,7 +11,7 @@ use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};
 use super::session::split;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::query::MaybeClause;
 use crate::render::{Render, SqlWriter, TableRef, TableSet};
 use crate::schema::{ColumnList, Table};
@@ -53,14 +53,14 @@ where
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] when `X`'s table is not joined (under
+    /// [`ErrorKind::InvalidStatement`] when `X`'s table is not joined (under
     /// its own name; see [`all_with_as`](ModelQuery::all_with_as)), before
     /// anything is sent; otherwise as [`all`](ModelQuery::all).
     pub fn all_with<X: Model>(self) -> Result<Vec<(Handle<M>, Handle<X>)>> {
         let pairs = self.load_pairs::<X>(TableRef::new(X::Table::NAME), false)?;
         pairs
             .into_iter()
-            .map(|(m, x)| x.map(|x| (m, x)).ok_or(Error::NotFound))
+            .map(|(m, x)| x.map(|x| (m, x)).ok_or_else(|| ErrorKind::NotFound.into()))
             .collect()
     }
 
@@ -90,7 +90,7 @@ where
         let pairs = self.load_pairs::<X>(t, false)?;
         pairs
             .into_iter()
-            .map(|(m, x)| x.map(|x| (m, x)).ok_or(Error::NotFound))
+            .map(|(m, x)| x.map(|x| (m, x)).ok_or_else(|| ErrorKind::NotFound.into()))
             .collect()
     }
 
@@ -131,15 +131,16 @@ where
             ..
         } = self;
         if !loaders.joined.is_empty() {
-            return Err(Error::InvalidStatement(
+            return Err(ErrorKind::InvalidStatement(
                 "entity tuples cannot load relationships with a JOIN: load them with selectin"
                     .into(),
-            ));
+            )
+            .into());
         }
         let mut joined = TableSet::new();
         parts.joins.joined(&mut joined);
         if !joined.contains(&table) {
-            return Err(Error::InvalidStatement(format!(
+            return Err(ErrorKind::InvalidStatement(format!(
                 "`{}` is not joined in this query{}: join it (e.g. with `join_related`) to load its \
                  objects",
                 table.name,
@@ -147,7 +148,7 @@ where
                     .alias
                     .map(|a| format!(" as `{a}`"))
                     .unwrap_or_default(),
-            )));
+            )).into());
         }
         s.autoflush()?;
         let cols = M::Columns::columns();

@@ -13,7 +13,7 @@ use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::session::Config;
 use super::sql;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::query::Query;
 use crate::value::FromRow;
 
@@ -118,12 +118,12 @@ impl<C: Connection> Unit<'_, C> {
     pub(crate) async fn refresh<M: Model>(&mut self, h: Handle<M>) -> Result<()> {
         let level = self.tx.current();
         let Some(key) = self.map.db_key::<M>(h.index()) else {
-            return Err(Error::NotFound);
+            return Err(ErrorKind::NotFound.into());
         };
         let (map, mut db) = self.split();
         let fresh = fetch_by_key::<M, C>(&mut db, &key)
             .await?
-            .ok_or(Error::NotFound)?;
+            .ok_or(ErrorKind::NotFound)?;
         map.arena_mut::<M>().overwrite(h.index(), fresh, level);
         Ok(())
     }

@@ -367,7 +367,7 @@ impl<'a, ST> BoxedSelect<'a, ST> {
     }
 
     /// Adds `FULL JOIN source ON on` (both sides NULL-extended); MySQL and
-    /// MariaDB refuse it with [`Error::Unsupported`](crate::Error::Unsupported).
+    /// MariaDB refuse it with [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
     ///
     /// ```
     /// use sqlalgebra::prelude::*;

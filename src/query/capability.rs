@@ -2,7 +2,7 @@
 //! names its backend (`Pooled<Mysql>`, `PgConnection`), a feature the
 //! backend lacks on every server version does not compile; elsewhere
 //! ([`Dynamic`], boxed statements, rendering with `to_sql`, the async
-//! path) it stays a typed [`Error::Unsupported`](crate::Error::Unsupported)
+//! path) it stays a typed [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported)
 //! before anything is sent.
 //!
 //! | feature | SQLite | PostgreSQL | MySQL / MariaDB |
@@ -170,7 +170,7 @@ impl<C: Connection, Q: ?Sized + RunsOn<C::Backend>> Runs<Q> for C {}
 /// ([`Backend`](crate::Connection::Backend) = [`Dynamic`]): every feature
 /// compiles and is checked when the statement is rendered, for the
 /// connection's dialect. For code that picks a statement at run time, or
-/// that wants the typed [`Error::Unsupported`](crate::Error::Unsupported)
+/// that wants the typed [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported)
 /// rather than a compile error.
 ///
 /// ```
@@ -188,7 +188,7 @@ impl<C: Connection, Q: ?Sized + RunsOn<C::Backend>> Runs<Q> for C {}
 /// let q = select((A, B)).distinct_on(A);
 /// let mut conn = DynamicBackend(conn);
 /// let e = q.load::<(i64, i64), _>(&mut conn).unwrap_err();
-/// assert!(matches!(e, sqlalgebra::Error::Unsupported { .. }));
+/// assert!(matches!(e.kind(), sqlalgebra::ErrorKind::Unsupported { .. }));
 /// # Ok::<(), sqlalgebra::Error>(())
 /// ```
 #[derive(Debug)]

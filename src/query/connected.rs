@@ -6,10 +6,10 @@ use smallvec::SmallVec;
 
 use super::clause::MaybeClause;
 use super::select::FromClause;
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::render::{Render, SqlWriter, TableSet};
 
-/// Records [`Error::CartesianProduct`] when the FROM elements of a SELECT
+/// Records [`ErrorKind::CartesianProduct`] when the FROM elements of a SELECT
 /// whose FROM is inferred (`from[0]` with the joins, then each other
 /// table) are not all connected: two are connected by a predicate of
 /// WHERE or of an ON (an operand of AND, OR, NOT) that uses columns of
@@ -60,7 +60,7 @@ pub(crate) fn check_connected<'a>(
     if !apart.is_empty() {
         let mut tables = vec![from[0].exposed_name().to_owned()];
         tables.extend(apart);
-        w.fail(Error::CartesianProduct { tables });
+        w.fail(ErrorKind::CartesianProduct { tables }.into());
     }
 }
 

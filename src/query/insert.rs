@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::checked::ValuesArg;
 use super::clause::{Assign, Assignments, Selection};
 use super::run::Query;
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::expr::Expression;
 use crate::render::{
     NodeTag, Render, RowChunks, SqlKey, SqlWriter, Statement, TableRef, UpsertStyle,
@@ -207,7 +207,7 @@ impl<T: Table, V: InsertValues<T>> Insert<T, V> {
     fn write_rows<'a>(&'a self, w: &mut SqlWriter<'a>, rows: Range<usize>) {
         let all = self.values.rows();
         let Some(rows) = all.get(rows).filter(|r| !r.is_empty()) else {
-            w.fail(Error::InvalidStatement("INSERT of no rows".into()));
+            w.fail(ErrorKind::InvalidStatement("INSERT of no rows".into()).into());
             return;
         };
         w.push_sql("INSERT INTO ");
@@ -465,9 +465,12 @@ impl<T: Table, V: InsertValues<T>, L: ColumnList, A: Assignments<T>> Upsert<T, V
                             w.push_sql(" = ");
                             w.push_ident(c);
                         }
-                        None => w.fail(Error::InvalidStatement(
-                            "ON CONFLICT needs at least one column".into(),
-                        )),
+                        None => w.fail(
+                            ErrorKind::InvalidStatement(
+                                "ON CONFLICT needs at least one column".into(),
+                            )
+                            .into(),
+                        ),
                     },
                 }
             }

@@ -47,10 +47,10 @@ impl JoinKind {
         }
     }
 
-    /// Writes the keywords, or records [`Error::Unsupported`] where the
+    /// Writes the keywords, or records [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) where the
     /// dialect lacks the join (FULL JOIN on MySQL/MariaDB).
     ///
-    /// [`Error::Unsupported`]: crate::Error::Unsupported
+    /// [`ErrorKind::Unsupported`]: crate::ErrorKind::Unsupported
     pub(crate) fn write(self, w: &mut SqlWriter<'_>) {
         if self == JoinKind::Full && !w.dialect().supports_full_join() {
             w.unsupported("FULL JOIN");
@@ -322,7 +322,7 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     /// other, so the columns of every table load as `Option`. Needs an
     /// explicit `.from(..)`. SQLite ≥ 3.39 and PostgreSQL; MySQL and
     /// MariaDB have no FULL JOIN and refuse it with
-    /// [`Error::Unsupported`](crate::Error::Unsupported) before anything
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) before anything
     /// is sent: an emulation by UNION would be wrong under GROUP BY,
     /// DISTINCT, ORDER BY or LIMIT of the whole. Write the LEFT JOIN
     /// `union_all` the RIGHT JOIN's unmatched rows yourself, as
@@ -341,8 +341,8 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     /// let q = select((X, Y)).from(A).full_join(B, Y.eq(X));
     /// assert_eq!(q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
     ///     r#"SELECT "a"."x", "b"."y" FROM "a" FULL JOIN "b" ON "b"."y" = "a"."x""#);
-    /// assert!(matches!(q.to_sql(&sqlalgebra_mysql::Mysql),
-    ///     Err(sqlalgebra::Error::Unsupported { feature: "FULL JOIN", .. })));
+    /// assert!(matches!(q.to_sql(&sqlalgebra_mysql::Mysql).as_ref().map_err(sqlalgebra::Error::kind),
+    ///     Err(sqlalgebra::ErrorKind::Unsupported { feature: "FULL JOIN", .. })));
     /// # Ok::<(), sqlalgebra::Error>(())
     /// ```
     pub fn full_join<T: QuerySource, On: Predicate>(
@@ -358,7 +358,7 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
 
     /// `CROSS JOIN table`: every row of the FROM so far with every row of
     /// `table`. A SELECT whose tables are not connected otherwise is
-    /// refused ([`Error::CartesianProduct`](crate::Error::CartesianProduct));
+    /// refused ([`ErrorKind::CartesianProduct`](crate::ErrorKind::CartesianProduct));
     /// this is how to ask for one.
     ///
     /// | | |
@@ -382,7 +382,7 @@ impl<S, F: FromClause, W, M> Select<S, F, W, M> {
     /// assert_eq!(q.to_sql(&Sqlite)?.sql, r#"SELECT "a"."x", "b"."y" FROM "a" CROSS JOIN "b""#);
     /// // Without it, the two tables are a cartesian product nobody asked for:
     /// let e = select((X, Y)).to_sql(&Sqlite).unwrap_err();
-    /// assert!(matches!(e, sqlalgebra::Error::CartesianProduct { .. }));
+    /// assert!(matches!(e.kind(), sqlalgebra::ErrorKind::CartesianProduct { .. }));
     /// # Ok::<(), sqlalgebra::Error>(())
     /// ```
     pub fn cross_join<T: QuerySource>(

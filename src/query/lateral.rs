@@ -12,7 +12,7 @@ use crate::schema::{Column, QuerySource};
 /// `.left_join(..)` or `.cross_join(..)`.
 ///
 /// PostgreSQL and MySQL ≥ 8.0.14; MariaDB and SQLite have no LATERAL and
-/// refuse it with [`Error::Unsupported`](crate::Error::Unsupported)
+/// refuse it with [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported)
 /// before anything is sent.
 ///
 /// | | |
@@ -36,8 +36,8 @@ use crate::schema::{Column, QuerySource};
 /// let q = select((X, next.col(Y))).from(A).cross_join(next);
 /// assert_eq!(q.to_sql(&sqlalgebra_postgres::Postgres)?.sql,
 ///     r#"SELECT "a"."x", "l"."y" FROM "a" CROSS JOIN LATERAL (SELECT "b"."y" FROM "b" WHERE "b"."y" > "a"."x" ORDER BY "b"."y" LIMIT $1) AS "l""#);
-/// assert!(matches!(q.to_sql(&sqlalgebra_mysql::MariaDb::new(10, 11)),
-///     Err(sqlalgebra::Error::Unsupported { feature: "LATERAL", .. })));
+/// assert!(matches!(q.to_sql(&sqlalgebra_mysql::MariaDb::new(10, 11)).as_ref().map_err(sqlalgebra::Error::kind),
+///     Err(sqlalgebra::ErrorKind::Unsupported { feature: "LATERAL", .. })));
 /// # Ok::<(), sqlalgebra::Error>(())
 /// ```
 pub fn lateral<Q>(derived: Derived<Q>) -> Lateral<Q> {

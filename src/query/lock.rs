@@ -29,7 +29,7 @@ pub enum LockWait {
     /// Waits for them (up to the server's lock timeout).
     #[default]
     Wait,
-    /// `NOWAIT`: fails at once with [`Error::Conflict`](crate::Error::Conflict).
+    /// `NOWAIT`: fails at once with [`ErrorKind::Conflict`](crate::ErrorKind::Conflict).
     NoWait,
     /// `SKIP LOCKED`: leaves them out of the result.
     SkipLocked,
@@ -42,7 +42,7 @@ pub enum LockWait {
 ///
 /// | | PostgreSQL | MySQL 8 | MariaDB | SQLite |
 /// |---|---|---|---|---|
-/// | `FOR UPDATE` | yes | yes | yes | [`Error::Unsupported`](crate::Error::Unsupported) |
+/// | `FOR UPDATE` | yes | yes | yes | [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) |
 /// | `FOR SHARE` | yes | yes | `LOCK IN SHARE MODE` | unsupported |
 /// | `OF table` | yes | yes | unsupported | unsupported |
 /// | `NOWAIT` | yes | yes | from 10.3 | unsupported |
@@ -180,7 +180,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     /// `SELECT ... FOR UPDATE`: locks the selected rows until the
     /// transaction ends, so a read-modify-write cannot lose a concurrent
     /// update. Refused on SQLite with
-    /// [`Error::Unsupported`](crate::Error::Unsupported) (its
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) (its
     /// `BEGIN IMMEDIATE` transactions hold the database's write lock
     /// instead).
     ///
@@ -188,7 +188,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     /// |---|---|
     /// | PostgreSQL | `SELECT "a"."n" FROM "a" WHERE "a"."id" = $1 FOR UPDATE` |
     /// | MySQL | ``SELECT `a`.`n` FROM `a` WHERE `a`.`id` = ? FOR UPDATE`` |
-    /// | SQLite | `Error::Unsupported` |
+    /// | SQLite | `ErrorKind::Unsupported` |
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -227,7 +227,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
 
     /// Adds `NOWAIT` to the lock (to `FOR UPDATE` if none was asked for):
     /// a row locked by another transaction fails the statement at once
-    /// with [`Error::Conflict`](crate::Error::Conflict).
+    /// with [`ErrorKind::Conflict`](crate::ErrorKind::Conflict).
     ///
     /// ```
     /// use sqlalgebra::prelude::*;

@@ -15,7 +15,7 @@ use crate::schema::{ColumnList, Table};
 /// SQLite and PostgreSQL have RETURNING on every write; MariaDB from 10.5
 /// on INSERT and DELETE (and on an upsert that updates); MySQL has none.
 /// Where the dialect lacks it ([`Dialect::supports_returning`]), rendering
-/// fails with [`Error::Unsupported`](crate::Error::Unsupported) before
+/// fails with [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) before
 /// anything is sent.
 #[derive(Debug, Clone, Copy)]
 #[must_use = "a statement does nothing until it is run with `load`, `get` or `first`"]

@@ -1,7 +1,7 @@
 //! Running statements on a connection.
 
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::{
     Dialect, RowChunks, SqlCache, SqlId, SqlKey, SqlWriter, Statement, param_count, same_binds,
 };
@@ -110,12 +110,12 @@ pub trait RunQuery: Query + Sized {
     /// let name: String = select(users::Name).filter(users::Id.eq(1)).get(&mut conn)?;
     /// assert_eq!(name, "ann");
     /// let missing = select(users::Name).filter(users::Id.eq(2)).get::<String, _>(&mut conn);
-    /// assert!(matches!(missing, Err(sqlalgebra::Error::NotFound)));
+    /// assert!(matches!(missing.as_ref().map_err(sqlalgebra::Error::kind), Err(sqlalgebra::ErrorKind::NotFound)));
     /// # Ok::<(), sqlalgebra::Error>(())
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotFound`] for no row, [`Error::TooManyRows`] for more than
+    /// [`ErrorKind::NotFound`] for no row, [`ErrorKind::TooManyRows`] for more than
     /// one; otherwise as [`load`](RunQuery::load).
     fn get<T, I>(&self, conn: &mut impl Runs<Self>) -> Result<T>
     where
@@ -136,9 +136,9 @@ pub trait RunQuery: Query + Sized {
             Ok(true)
         })?;
         match (found, extra) {
-            (Some(_), true) => Err(Error::TooManyRows),
+            (Some(_), true) => Err(ErrorKind::TooManyRows.into()),
             (Some(v), false) => Ok(v),
-            (None, _) => Err(Error::NotFound),
+            (None, _) => Err(ErrorKind::NotFound.into()),
         }
     }
 

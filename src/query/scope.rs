@@ -17,7 +17,7 @@
 //!   Columns reached through aliases, derived tables and CTEs
 //!   ([`SourceColumn`](super::SourceColumn)), dynamic columns and boxed
 //!   expressions carry no table in their type: they are checked when the
-//!   statement is rendered ([`Error::TableNotInStatement`](crate::Error)).
+//!   statement is rendered ([`ErrorKind::TableNotInStatement`](crate::Error)).
 //! - A SELECT whose FROM is inferred (no `.from`) accepts every table.
 //! - Subqueries are checked when rendered: they may refer to the tables of
 //!   the enclosing query (correlation), and a table they name in their own

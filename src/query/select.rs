@@ -4,7 +4,7 @@ use super::checked::{OrderArg, SelectArg};
 use super::clause::{AndPredicate, Clause, MaybeClause, Selection};
 use super::lock::RowLock;
 use super::run::Query;
-use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::render::{
     Dependent, GroupCheck, NodeTag, Regions, Render, SqlKey, SqlWriter, Statement, TableRef,
     TableSet, TermClause, for_each_leaf,
@@ -441,7 +441,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
 
     /// `SELECT DISTINCT ON (exprs)`: the first row of each group of equal
     /// `exprs` (in ORDER BY order). PostgreSQL only; other dialects refuse
-    /// it with [`Error::Unsupported`].
+    /// it with [`ErrorKind::Unsupported`].
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -454,7 +454,7 @@ impl<S, F, W, G, H, O, D> Select<S, F, W, Modifiers<G, H, O, D>> {
     ///     "SELECT DISTINCT ON (\"users\".\"status\") \"users\".\"status\", \"users\".\"name\" \
     ///      FROM \"users\" ORDER BY \"users\".\"status\" ASC, \"users\".\"name\" ASC"
     /// );
-    /// assert!(matches!(q.to_sql(&sqlalgebra_sqlite::Sqlite), Err(sqlalgebra::Error::Unsupported { .. })));
+    /// assert!(matches!(q.to_sql(&sqlalgebra_sqlite::Sqlite).as_ref().map_err(sqlalgebra::Error::kind), Err(sqlalgebra::ErrorKind::Unsupported { .. })));
     /// assert!(q.to_sql(&sqlalgebra_mysql::Mysql).is_err());
     /// # Ok::<(), sqlalgebra::Error>(())
     /// ```
@@ -609,7 +609,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     // With an explicit FROM, a table neither there, nor joined, nor in an
     // enclosing query is not added to FROM (a cross join nobody asked
     // for): the writer is strict, and its first column is
-    // `Error::TableNotInStatement`. Typed columns of such tables do not
+    // `ErrorKind::TableNotInStatement`. Typed columns of such tables do not
     // compile (`scope.rs`); this catches aliases, derived tables, CTEs
     // and dynamic tables.
     let strict = base.is_some() && w.set_strict(true);
@@ -668,9 +668,13 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
             w.push_table(*t);
         }
     } else if !joined.is_empty() {
-        w.fail(Error::InvalidStatement(
-            "a JOIN needs a table to join onto: select one of its columns or call `from`".into(),
-        ));
+        w.fail(
+            ErrorKind::InvalidStatement(
+                "a JOIN needs a table to join onto: select one of its columns or call `from`"
+                    .into(),
+            )
+            .into(),
+        );
     }
 
     p.filter.write_clause(w, " WHERE ");
@@ -712,7 +716,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     w.leave_scope(mark);
 }
 
-/// Records [`Error::Ungrouped`] when the SELECT is grouped and refers to
+/// Records [`ErrorKind::Ungrouped`] when the SELECT is grouped and refers to
 /// a column outside aggregates and groups (see `render/group_check.rs`);
 /// returns the columns that depend on a grouped primary key.
 fn check_grouping<'a>(w: &mut SqlWriter<'a>, p: &SelectParts<'a>) -> Dependent<'a> {

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use smallvec::SmallVec;
 
 use super::run::Query;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::{Dialect, Render, Rendered, SqlWriter, Statement};
 use crate::value::{Encode, ValueRef};
 
@@ -100,8 +100,8 @@ impl Value {
 ///
 /// The placeholders are rendered per dialect (`?` or `$n`); `:name` inside
 /// quotes or comments, and PostgreSQL's `::type` casts, are left alone. A
-/// placeholder without a value is [`Error::MissingBind`], a value without a
-/// placeholder [`Error::UnusedBind`].
+/// placeholder without a value is [`ErrorKind::MissingBind`], a value without a
+/// placeholder [`ErrorKind::UnusedBind`].
 ///
 /// To load rows, say their SQL types with [`returns`](TextQuery::returns).
 ///
@@ -259,16 +259,22 @@ impl<ST> Render for TextQuery<ST> {
                         used[k] = true;
                         w.push_bind(self.binds[k].1.as_ref());
                     }
-                    None => w.fail(Error::MissingBind {
-                        name: name.to_owned(),
-                    }),
+                    None => w.fail(
+                        ErrorKind::MissingBind {
+                            name: name.to_owned(),
+                        }
+                        .into(),
+                    ),
                 },
             }
         }
         if let Some(k) = used.iter().position(|u| !u) {
-            w.fail(Error::UnusedBind {
-                name: self.binds[k].0.clone(),
-            });
+            w.fail(
+                ErrorKind::UnusedBind {
+                    name: self.binds[k].0.clone(),
+                }
+                .into(),
+            );
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Their WHERE, SET and RETURNING see the target table and the tables
 //! named with `from` / `using`, and nothing else: a subquery that refers to
 //! the target is correlated to it, and a column of any other table is
-//! refused with [`Error::TableNotInStatement`](crate::Error::TableNotInStatement)
+//! refused with [`ErrorKind::TableNotInStatement`](crate::ErrorKind::TableNotInStatement)
 //! before anything is sent.
 
 use super::checked::AssignArg;
@@ -136,7 +136,7 @@ pub struct UpdateTable<T, F = ()> {
 /// WHERE and SET may refer to the table's columns, and to those of the
 /// tables named with [`from`](UpdateTable::from); a subquery that refers
 /// to them is correlated. A column of any other table is refused with
-/// [`Error::TableNotInStatement`](crate::Error::TableNotInStatement).
+/// [`ErrorKind::TableNotInStatement`](crate::ErrorKind::TableNotInStatement).
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
@@ -343,7 +343,7 @@ impl<T: Table, A: Assignments<T>, W: MaybeClause, F: WriteSources> Statement
 /// WHERE may refer to the table's columns, and to those of the tables
 /// named with [`using`](Delete::using); a subquery that refers to them is
 /// correlated. A column of any other table is refused with
-/// [`Error::TableNotInStatement`](crate::Error::TableNotInStatement).
+/// [`ErrorKind::TableNotInStatement`](crate::ErrorKind::TableNotInStatement).
 ///
 /// ```
 /// use sqlalgebra::prelude::*;

@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 
 use super::{Render, SqlWriter};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::expr::{DatePart, MatchKind};
 use crate::isolation::IsolationLevel;
 use crate::query::{LockStrength, LockWait, RowLock};
@@ -96,7 +96,7 @@ pub enum WriteKind {
 }
 
 impl WriteKind {
-    /// What [`Error::Unsupported`](crate::Error::Unsupported) names when
+    /// What [`ErrorKind::Unsupported`] names when
     /// the dialect lacks RETURNING for this statement.
     ///
     /// ```
@@ -468,15 +468,17 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Unsupported`] when the dialect lacks the level.
+    /// [`ErrorKind::Unsupported`] when the dialect lacks the level.
     fn begin_isolated(
         &self,
         level: IsolationLevel,
     ) -> Result<(Option<&'static str>, &'static str), Error> {
-        let begin = level.start_transaction_sql().ok_or(Error::Unsupported {
-            dialect: self.name(),
-            feature: level.feature(),
-        })?;
+        let begin = level
+            .start_transaction_sql()
+            .ok_or_else(|| ErrorKind::Unsupported {
+                dialect: self.name(),
+                feature: level.feature(),
+            })?;
         Ok((None, begin))
     }
 
@@ -501,7 +503,7 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Unsupported`] when the dialect lacks the level (or, for
+    /// [`ErrorKind::Unsupported`] when the dialect lacks the level (or, for
     /// `None`, a way to restore the default).
     fn set_session_isolation(
         &self,
@@ -509,17 +511,18 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     ) -> Result<Option<&'static str>, Error> {
         match level.and_then(IsolationLevel::set_session_sql) {
             Some(sql) => Ok(Some(sql)),
-            None => Err(Error::Unsupported {
+            None => Err(ErrorKind::Unsupported {
                 dialect: self.name(),
                 feature: level.map_or("restoring the default isolation level", |l| l.feature()),
-            }),
+            }
+            .into()),
         }
     }
 
     /// Writes a SELECT's row-locking clause (`FOR UPDATE`, ...), after its
     /// LIMIT and OFFSET. The default is PostgreSQL's: `FOR UPDATE` / `FOR
     /// SHARE`, `OF table`, `NOWAIT` / `SKIP LOCKED`. A dialect that lacks a
-    /// part records [`Error::Unsupported`] with
+    /// part records [`ErrorKind::Unsupported`] with
     /// [`SqlWriter::unsupported`] instead of dropping it.
     ///
     /// ```
@@ -688,7 +691,7 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// | `Contains` | `STRPOS(CAST(text AS TEXT) COLLATE "C", $1) > 0` |
     ///
     /// PostgreSQL text cannot hold a NUL character, so a needle with one is
-    /// refused with [`Error::Unsupported`](crate::Error::Unsupported)
+    /// refused with [`ErrorKind::Unsupported`]
     /// before anything is sent. SQLite and MySQL compare bytes instead.
     ///
     /// An override must render `text` once and then bind `needle`

@@ -7,7 +7,7 @@
 //! whose whole primary key is grouped (it is then functionally dependent,
 //! as PostgreSQL and MySQL allow). Otherwise SQLite returns the value of an
 //! arbitrary row of each group and the servers refuse the statement; the
-//! library refuses it on every dialect alike, with [`Error::Ungrouped`],
+//! library refuses it on every dialect alike, with [`ErrorKind::Ungrouped`],
 //! before anything is sent.
 //!
 //! Allowed: aggregates (also inside window functions, whose own arguments
@@ -17,7 +17,7 @@
 //! which may name an aggregate).
 
 use super::{Binds, Render, SqlWriter, TableRef, same_binds};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// The walk of [`Render::check_grouping`] over one clause of a SELECT.
 ///
@@ -27,7 +27,7 @@ use crate::error::Error;
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
-/// use sqlalgebra::Error;
+/// use sqlalgebra::{Error, ErrorKind};
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct T;
 /// # impl Table for T { const NAME: &'static str = "t"; type Columns = (A, B); type PrimaryKey = A; }
 /// # #[derive(Clone, Copy, Debug, Default)] pub struct A;
@@ -36,7 +36,7 @@ use crate::error::Error;
 /// # impl Column for B { type Table = T; type SqlType = BigInt; const NAME: &'static str = "b"; }
 /// use sqlalgebra_sqlite::Sqlite;
 /// let wrong = select((B, count_star())).group_by(B.add(1));
-/// assert!(matches!(wrong.to_sql(&Sqlite), Err(Error::Ungrouped { .. })));
+/// assert!(matches!(wrong.to_sql(&Sqlite).as_ref().map_err(Error::kind), Err(ErrorKind::Ungrouped { .. })));
 /// let right = select((B.add(1), count_star())).group_by(B.add(1));
 /// assert!(right.to_sql(&Sqlite).is_ok());
 /// ```
@@ -155,11 +155,14 @@ impl<'w, 'a> GroupCheck<'w, 'a> {
     /// the columns that depend on a grouped primary key.
     pub(crate) fn finish(self, grouped: bool) -> Result<Dependent<'a>, Error> {
         match self.ungrouped {
-            Some((table, column, clause)) if grouped || self.aggregated => Err(Error::Ungrouped {
-                table: table.exposed_name().to_owned(),
-                column: column.to_owned(),
-                clause,
-            }),
+            Some((table, column, clause)) if grouped || self.aggregated => {
+                Err(ErrorKind::Ungrouped {
+                    table: table.exposed_name().to_owned(),
+                    column: column.to_owned(),
+                    clause,
+                }
+                .into())
+            }
             _ => Ok(self.dependent),
         }
     }

@@ -23,7 +23,7 @@ pub(crate) use unify::Regions;
 
 use smallvec::SmallVec;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::value::ValueRef;
 
 /// The bind values of a rendered statement, borrowed from the statement.
@@ -620,7 +620,7 @@ impl<'a> SqlWriter<'a> {
     /// columns are written unqualified (see [`set_unqualified`](Self::set_unqualified)).
     ///
     /// Inside an UPDATE or DELETE, a column of a table that the statement
-    /// does not name records [`Error::TableNotInStatement`].
+    /// does not name records [`ErrorKind::TableNotInStatement`].
     ///
     /// ```
     /// use sqlalgebra::render::SqlWriter;
@@ -631,10 +631,13 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn push_qualified(&mut self, table: &str, column: &str) {
         if self.strict && !self.scope.iter().any(|t| t.exposed_name() == table) {
-            self.fail(Error::TableNotInStatement {
-                table: table.to_owned(),
-                column: column.to_owned(),
-            });
+            self.fail(
+                ErrorKind::TableNotInStatement {
+                    table: table.to_owned(),
+                    column: column.to_owned(),
+                }
+                .into(),
+            );
         }
         if !self.unqualified {
             self.push_ident(table);
@@ -672,7 +675,7 @@ impl<'a> SqlWriter<'a> {
         std::mem::replace(&mut self.unreadable, table)
     }
 
-    /// Records [`Error::Unsupported`] when a SELECT inside reads `table`
+    /// Records [`ErrorKind::Unsupported`] when a SELECT inside reads `table`
     /// although it may not (see [`set_unreadable`](Self::set_unreadable)).
     pub(crate) fn check_readable(&mut self, table: &TableRef<'_>) {
         if self.unreadable == Some(table.name) {
@@ -919,9 +922,9 @@ impl<'a> SqlWriter<'a> {
     /// ```
     /// use sqlalgebra::render::SqlWriter;
     /// let mut w = SqlWriter::new(&sqlalgebra_sqlite::Sqlite);
-    /// w.fail(sqlalgebra::Error::NotFound);
-    /// w.fail(sqlalgebra::Error::TooManyRows);
-    /// assert!(matches!(w.finish(), Err(sqlalgebra::Error::NotFound)));
+    /// w.fail(sqlalgebra::ErrorKind::NotFound.into());
+    /// w.fail(sqlalgebra::ErrorKind::TooManyRows.into());
+    /// assert!(matches!(w.finish().as_ref().map_err(sqlalgebra::Error::kind), Err(sqlalgebra::ErrorKind::NotFound)));
     /// ```
     pub fn fail(&mut self, error: Error) {
         if self.error.is_none() {
@@ -935,11 +938,11 @@ impl<'a> SqlWriter<'a> {
     /// use sqlalgebra::render::SqlWriter;
     /// let mut w = SqlWriter::new(&sqlalgebra_mysql::Mysql);
     /// w.unsupported("FULL OUTER JOIN");
-    /// assert!(matches!(w.finish(), Err(sqlalgebra::Error::Unsupported { feature: "FULL OUTER JOIN", .. })));
+    /// assert!(matches!(w.finish().as_ref().map_err(sqlalgebra::Error::kind), Err(sqlalgebra::ErrorKind::Unsupported { feature: "FULL OUTER JOIN", .. })));
     /// ```
     pub fn unsupported(&mut self, feature: &'static str) {
         let dialect = self.dialect.name();
-        self.fail(Error::Unsupported { dialect, feature });
+        self.fail(ErrorKind::Unsupported { dialect, feature }.into());
     }
 
     /// The SQL written so far.

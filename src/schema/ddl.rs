@@ -4,7 +4,7 @@ use super::Table;
 use super::enum_ddl::{create_type, drop_type, enum_types};
 use super::meta::{ColumnDef, ColumnDefault, ReferentialAction, TableDef};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::Dialect;
 use crate::types::SqlKind;
 
@@ -39,7 +39,7 @@ crate::macros::for_tuples!(tuple_table_list);
 /// (stable: otherwise in the order given).
 ///
 /// # Errors
-/// [`Error::DependencyCycle`] naming the tables that reference each other.
+/// [`ErrorKind::DependencyCycle`] naming the tables that reference each other.
 pub(crate) fn dependency_order(mut defs: Vec<TableDef>) -> Result<Vec<TableDef>> {
     let mut ordered: Vec<TableDef> = Vec::with_capacity(defs.len());
     while !defs.is_empty() {
@@ -51,9 +51,10 @@ pub(crate) fn dependency_order(mut defs: Vec<TableDef>) -> Result<Vec<TableDef>>
         match ready {
             Some(i) => ordered.push(defs.remove(i)),
             None => {
-                return Err(Error::DependencyCycle(
+                return Err(ErrorKind::DependencyCycle(
                     defs.iter().map(|d| d.name.to_owned()).collect(),
-                ));
+                )
+                .into());
             }
         }
     }
@@ -97,7 +98,7 @@ impl CreateTable {
     /// # Errors
     /// When the schema asks for something the dialect cannot do (an
     /// autoincrement column in a composite key, an array column outside
-    /// PostgreSQL: [`Error::Unsupported`]).
+    /// PostgreSQL: [`ErrorKind::Unsupported`]).
     pub fn statements(&self, dialect: &dyn Dialect) -> Result<Vec<String>> {
         let def = &self.def;
         let mut sql = String::with_capacity(256);
@@ -133,13 +134,14 @@ impl CreateTable {
         }
         for fk in def.foreign_keys {
             if fk.columns.len() != fk.references.len() || fk.columns.is_empty() {
-                return Err(Error::InvalidStatement(format!(
+                return Err(ErrorKind::InvalidStatement(format!(
                     "foreign key of `{}` from {} column(s) to {} column(s) of `{}`",
                     def.name,
                     fk.columns.len(),
                     fk.references.len(),
                     fk.table
-                )));
+                ))
+                .into());
             }
             sql.push_str(", FOREIGN KEY (");
             write_ident_list(&mut sql, dialect, fk.columns);
@@ -236,20 +238,22 @@ fn write_column(
     sql.push(' ');
     if col.autoincrement {
         if def.primary_key != [col.name] {
-            return Err(Error::InvalidStatement(format!(
+            return Err(ErrorKind::InvalidStatement(format!(
                 "autoincrement column `{}.{}` must be the whole primary key",
                 def.name, col.name
-            )));
+            ))
+            .into());
         }
         dialect.write_autoincrement_key(sql, col.kind);
         return Ok(true);
     }
     let kind = col.kind;
     if matches!(kind, SqlKind::Array(_)) && !dialect.binds_arrays() {
-        return Err(Error::Unsupported {
+        return Err(ErrorKind::Unsupported {
             dialect: dialect.name(),
             feature: "array columns",
-        });
+        }
+        .into());
     }
     let bounded_key = matches!(kind, SqlKind::Text | SqlKind::Blob)
         && !dialect.can_index_unbounded_text()
@@ -350,7 +354,7 @@ impl DropTable {
 /// first, unless they exist.
 ///
 /// # Errors
-/// [`Error::DependencyCycle`] when foreign keys form a cycle; any error of
+/// [`ErrorKind::DependencyCycle`] when foreign keys form a cycle; any error of
 /// the database, after which nothing was created (SQLite, PostgreSQL).
 pub fn create_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
     let order = dependency_order(L::defs())?;
@@ -370,7 +374,7 @@ pub fn create_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
 /// PostgreSQL then the SQL enums its columns use.
 ///
 /// # Errors
-/// [`Error::DependencyCycle`] when foreign keys form a cycle; any error of
+/// [`ErrorKind::DependencyCycle`] when foreign keys form a cycle; any error of
 /// the database.
 pub fn drop_all<L: TableList>(conn: &mut impl Connection) -> Result<()> {
     let order = dependency_order(L::defs())?;
@@ -443,8 +447,8 @@ mod tests {
     fn a_cycle_is_an_error_naming_the_tables() {
         let err =
             dependency_order(vec![def("a", &["b"]), def("b", &["a"]), def("c", &[])]).unwrap_err();
-        match err {
-            Error::DependencyCycle(t) => assert_eq!(t, ["a", "b"]),
+        match err.into_kind() {
+            ErrorKind::DependencyCycle(t) => assert_eq!(t, ["a", "b"]),
             other => panic!("unexpected {other:?}"),
         }
     }

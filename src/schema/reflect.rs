@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::expr::Expression;
 use crate::query::{RunQuery, Selection, Value, text};
 use crate::render::{Render, SqlWriter, TableRef, TableSet, add_table};
@@ -41,11 +41,11 @@ impl MetaData {
     /// The table named `name`.
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] naming the table when there is none.
+    /// [`ErrorKind::InvalidStatement`] naming the table when there is none.
     pub fn table(&self, name: &str) -> Result<&DynTable> {
-        self.tables
-            .get(name)
-            .ok_or_else(|| Error::InvalidStatement(format!("no table `{name}` was reflected")))
+        self.tables.get(name).ok_or_else(|| {
+            ErrorKind::InvalidStatement(format!("no table `{name}` was reflected")).into()
+        })
     }
 
     /// All tables, by name.
@@ -101,7 +101,7 @@ impl DynTable {
     /// query runs.
     ///
     /// # Errors
-    /// [`Error::InvalidStatement`] naming the column when the table has none.
+    /// [`ErrorKind::InvalidStatement`] naming the column when the table has none.
     pub fn col(&self, name: &str) -> Result<DynColumn<'_>> {
         self.columns
             .iter()
@@ -111,7 +111,8 @@ impl DynTable {
                 name: &c.name,
             })
             .ok_or_else(|| {
-                Error::InvalidStatement(format!("table `{}` has no column `{name}`", self.name))
+                ErrorKind::InvalidStatement(format!("table `{}` has no column `{name}`", self.name))
+                    .into()
             })
     }
 
@@ -246,15 +247,16 @@ fn kind_of(type_name: &str) -> Option<SqlKind> {
 /// database), with its columns, their types, nullability and primary key.
 ///
 /// # Errors
-/// [`Error::Unsupported`] for a dialect that cannot reflect, or the
+/// [`ErrorKind::Unsupported`] for a dialect that cannot reflect, or the
 /// database's error.
 pub fn reflect(conn: &mut impl Connection) -> Result<MetaData> {
     let dialect = conn.dialect();
     let Some(sql) = dialect.reflect_columns_sql() else {
-        return Err(Error::Unsupported {
+        return Err(ErrorKind::Unsupported {
             dialect: dialect.name(),
             feature: "reflection",
-        });
+        }
+        .into());
     };
     let rows: Vec<(String, String, String, i64, i64)> = text(sql)
         .returns::<(Text, Text, Text, BigInt, BigInt)>()

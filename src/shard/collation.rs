@@ -4,7 +4,7 @@
 //! only for a binary collation. So a fan-out with ORDER BY selects, after
 //! the query's own columns, one probe per sort term: the name of the
 //! collation the shard sorts that term's value by ([`Probed`]), or NULL
-//! for a value that is not text. The merge refuses (`Error::Unsupported`)
+//! for a value that is not text. The merge refuses (`ErrorKind::Unsupported`)
 //! rows whose probe names another collation ([`is_binary`]) instead of
 //! returning them in an order one database would not give.
 //!

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::collation::is_binary;
 use super::plan::{Aggregate, Merge, SortKey};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::value::{Row, Value, ValueRef};
 
 /// One row of one shard, its cells copied out of the driver's row.
@@ -53,12 +53,12 @@ impl ShardRow {
                 ValueRef::Null => {}
                 ValueRef::Text(name) if is_binary(name) => {}
                 _ => {
-                    return Err(Error::Unsupported {
+                    return Err(ErrorKind::Unsupported {
                         dialect: "sharded engine",
                         feature: "ORDER BY text across shards in a collation that does not sort by code point \
                                   (the merge would order it otherwise than one database): give the column a \
                                   binary collation, or sort the merged rows yourself",
-                    });
+                    }.into());
                 }
             }
         }
@@ -68,13 +68,13 @@ impl ShardRow {
 
 impl Row for ShardRow {
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
-        self.cells
-            .get(idx)
-            .map(Value::as_ref)
-            .ok_or_else(|| Error::Decode {
+        self.cells.get(idx).map(Value::as_ref).ok_or_else(|| {
+            ErrorKind::Decode {
                 column: format!("#{idx}"),
                 message: format!("the row has {} columns", self.cells.len()),
-            })
+            }
+            .into()
+        })
     }
     fn column_name(&self, idx: usize) -> &str {
         self.names.get(idx).map_or("?", String::as_str)
@@ -229,7 +229,7 @@ fn fold(kind: Aggregate, x: ValueRef<'_>, y: ValueRef<'_>) -> Result<Value> {
 }
 
 fn add(x: ValueRef<'_>, y: ValueRef<'_>) -> Result<Value> {
-    let overflow = || Error::Decode {
+    let overflow = || ErrorKind::Decode {
         column: "SUM".into(),
         message: "the sum over the shards overflows".into(),
     };
@@ -240,10 +240,11 @@ fn add(x: ValueRef<'_>, y: ValueRef<'_>) -> Result<Value> {
         (ValueRef::Float(a), ValueRef::Float(b)) => Value::from_ref(ValueRef::Float(a + b)),
         _ => {
             let (Some(a), Some(b)) = (decimal(x), decimal(y)) else {
-                return Err(Error::Decode {
+                return Err(ErrorKind::Decode {
                     column: "SUM".into(),
                     message: format!("cannot add a {} to a {}", y.kind(), x.kind()),
-                });
+                }
+                .into());
             };
             let (a, b, scale) = align(a, b);
             let mantissa = a.checked_add(b).ok_or_else(overflow)?;

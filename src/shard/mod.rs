@@ -14,7 +14,7 @@
 //!   SELECT list), then OFFSET and LIMIT (each shard returns up to OFFSET
 //!   \+ LIMIT rows); `COUNT`, `SUM`, `MIN` and `MAX` are folded into one
 //!   row. What cannot be merged (AVG, DISTINCT, GROUP BY, HAVING, an
-//!   ORDER BY term not selected) is [`Error::Unsupported`] before anything
+//!   ORDER BY term not selected) is [`ErrorKind::Unsupported`] before anything
 //!   is sent.
 //! - The ORM's identity map is per shard: a [`ShardedSession`] keys its
 //!   objects by (shard, primary key), as SQLAlchemy's identity token does.
@@ -37,7 +37,7 @@
 //! // Rows live on shard `id % 2`.
 //! let by_id = ByKey::new(Id, |key: ValueRef<'_>| match key {
 //!     ValueRef::Int(id) => Ok(id.rem_euclid(2) as usize),
-//!     other => Err(sqlalgebra::Error::InvalidStatement(format!("shard key {other:?}"))),
+//!     other => Err(sqlalgebra::ErrorKind::InvalidStatement(format!("shard key {other:?}")).into()),
 //! });
 //! let engine = ShardedEngine::new(vec![Sqlite::memory()?, Sqlite::memory()?], by_id);
 //! for id in 1..=4i64 {
@@ -68,7 +68,7 @@ pub use session::{ShardConnections, ShardHandle, ShardedSession};
 
 use crate::conn::Connection;
 use crate::engine::{Backend, Engine, Pooled};
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::Render;
 use crate::value::{Encode, FromRow, ValueRef};
 use merge::ShardRow;
@@ -376,10 +376,11 @@ impl<B: Backend> ShardedEngine<B> {
         if shard < self.shards.len() {
             Ok(shard)
         } else {
-            Err(Error::InvalidStatement(format!(
+            Err(ErrorKind::InvalidStatement(format!(
                 "the shard chooser picked shard {shard} of {}",
                 self.shards.len()
-            )))
+            ))
+            .into())
         }
     }
 
@@ -387,7 +388,7 @@ impl<B: Backend> ShardedEngine<B> {
     /// merged (see the [module](self) documentation).
     ///
     /// # Errors
-    /// [`Error::Unsupported`] before anything is sent for a query that
+    /// [`ErrorKind::Unsupported`] before anything is sent for a query that
     /// runs on several shards and cannot be merged; otherwise as
     /// [`RunQuery::load`](crate::query::RunQuery::load).
     ///
@@ -451,7 +452,7 @@ impl<B: Backend> ShardedEngine<B> {
     /// Exactly one row of `query` (after the merge).
     ///
     /// # Errors
-    /// [`Error::NotFound`], [`Error::TooManyRows`]; otherwise as
+    /// [`ErrorKind::NotFound`], [`ErrorKind::TooManyRows`]; otherwise as
     /// [`load`](ShardedEngine::load).
     ///
     /// ```
@@ -472,8 +473,8 @@ impl<B: Backend> ShardedEngine<B> {
         let mut rows = self.load(query)?.into_iter();
         match (rows.next(), rows.next()) {
             (Some(row), None) => Ok(row),
-            (Some(_), Some(_)) => Err(Error::TooManyRows),
-            (None, _) => Err(Error::NotFound),
+            (Some(_), Some(_)) => Err(ErrorKind::TooManyRows.into()),
+            (None, _) => Err(ErrorKind::NotFound.into()),
         }
     }
 

@@ -4,7 +4,7 @@
 //! sent.
 
 use super::collation::Probed;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::query::{FromClause, MaybeClause, Selection};
 use crate::query::{Modifiers, Query, Select, SelectParts, render_select};
 use crate::render::{Dialect, Render, Rendered, SqlKey, SqlWriter, for_each_leaf, precedence};
@@ -238,13 +238,13 @@ pub(crate) enum Merge {
 }
 
 fn unsupported(feature: &'static str) -> Error {
-    Error::Unsupported {
+    ErrorKind::Unsupported {
         dialect: "sharded engine",
         feature,
-    }
+    }.into()
 }
 
-/// How `parts` merge across shards, or `Error::Unsupported` when they
+/// How `parts` merge across shards, or `ErrorKind::Unsupported` when they
 /// cannot.
 pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Merge> {
     if parts.distinct || parts.distinct_on.is_present() {

@@ -198,10 +198,10 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
         if shard < self.sessions.len() {
             Ok(shard)
         } else {
-            Err(crate::Error::InvalidStatement(format!(
+            Err(crate::ErrorKind::InvalidStatement(format!(
                 "the shard chooser picked shard {shard} of {}",
                 self.sessions.len()
-            )))
+            )).into())
         }
     }
 
@@ -251,7 +251,7 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
     /// gives that object, as [`Session::load`] does.
     ///
     /// # Errors
-    /// [`Error::Unsupported`](crate::Error::Unsupported) for what cannot be
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) for what cannot be
     /// merged (see the [module](super) documentation; aggregates load no
     /// objects); otherwise when the chooser or a query fails.
     ///
@@ -282,10 +282,10 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
             self.sessions.len(),
         ))?;
         if let Some(&bad) = shards.iter().find(|&&s| s >= self.sessions.len()) {
-            return Err(crate::Error::InvalidStatement(format!(
+            return Err(crate::ErrorKind::InvalidStatement(format!(
                 "the shard chooser picked shard {bad} of {}",
                 self.sessions.len()
-            )));
+            )).into());
         }
         if let [shard] = shards[..] {
             return Ok(self.sessions[shard]
@@ -299,10 +299,10 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
             return Ok(Vec::new());
         };
         if matches!(merge, Merge::Aggregates { .. }) {
-            return Err(crate::Error::Unsupported {
+            return Err(crate::ErrorKind::Unsupported {
                 dialect: "sharded engine",
                 feature: "loading objects from aggregates",
-            });
+            }.into());
         }
         let mut held = Held::default();
         let r = shard_statement(parts, Some(&merge), &mut held, dialect)?;

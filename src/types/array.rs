@@ -1,6 +1,6 @@
 //! PostgreSQL arrays: the SQL type [`Array<T>`], bound from and loaded into
 //! a `Vec`. The other dialects refuse them with
-//! [`Error::Unsupported`](crate::Error::Unsupported) before anything is
+//! [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) before anything is
 //! sent.
 
 use std::fmt;
@@ -18,7 +18,7 @@ use crate::value::{Decode, DecodeError, Encode, FromSqlValue, Row, ValueRef};
 /// `Vec` of what `T` loads into; `Array<Nullable<T>>` holds NULL elements
 /// (`Vec<Option<..>>`). Operators: [`ArrayExpressionMethods`](crate::expr::ArrayExpressionMethods).
 /// SQLite and MySQL have no arrays: DDL, values and operators of this
-/// type are [`Error::Unsupported`](crate::Error::Unsupported) there.
+/// type are [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) there.
 ///
 /// ```
 /// use sqlalgebra::types::{Array, SqlKind, SqlType, Text};
@@ -73,7 +73,7 @@ impl<T, E: SqlType + TakesValue<T>> TakesValue<Vec<T>> for Array<E> {}
 impl<T, E: SqlType + TakesValue<T>> TakesValue<Vec<T>> for Nullable<Array<E>> {}
 
 /// A `Vec` bound as one array parameter: what `Vec<T>` becomes where an
-/// [`Array`] is expected (and `Option<Vec<T>>` where a nullable one is). [`Error::Unsupported`](crate::Error::Unsupported)
+/// [`Array`] is expected (and `Option<Vec<T>>` where a nullable one is). [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported)
 /// on the dialects without arrays.
 ///
 /// ```

@@ -24,7 +24,7 @@ use crate::value::{Decode, DecodeError, FromSqlValue, ValueRef};
 /// tables ([`create_all`](crate::schema::create_all); [`drop_all`](crate::schema::drop_all)
 /// drops it after them), MySQL and MariaDB an `ENUM(...)` column, SQLite a
 /// `TEXT` column with a `CHECK (... IN (...))`. A label read back that is
-/// not in `LABELS` is [`Error::Decode`](crate::Error::Decode).
+/// not in `LABELS` is [`ErrorKind::Decode`](crate::ErrorKind::Decode).
 ///
 /// ```
 /// use sqlalgebra::prelude::*;
@@ -219,7 +219,7 @@ impl<E: SqlEnum> TakesValue<E> for Nullable<Enum<E>> {}
 /// An enum's value bound as its label: the expression a [`SqlEnum`]'s
 /// [`IntoExpr`](crate::expr::IntoExpr) impl returns (see [`SqlEnum`]). A
 /// variant missing from `VARIANTS` is
-/// [`Error::InvalidStatement`](crate::Error::InvalidStatement) before
+/// [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) before
 /// anything is sent.
 ///
 /// ```
@@ -278,10 +278,13 @@ fn bound<E: SqlEnum>(value: Option<E>) -> Option<ValueRef<'static>> {
 fn render_bound<E: SqlEnum>(value: Option<E>, w: &mut SqlWriter<'_>) {
     match bound(value) {
         Some(v) => w.push_bind(v),
-        None => w.fail(crate::Error::InvalidStatement(format!(
-            "a value of enum `{}` is missing from its `SqlEnum::VARIANTS`",
-            E::NAME
-        ))),
+        None => w.fail(
+            crate::ErrorKind::InvalidStatement(format!(
+                "a value of enum `{}` is missing from its `SqlEnum::VARIANTS`",
+                E::NAME
+            ))
+            .into(),
+        ),
     }
 }
 

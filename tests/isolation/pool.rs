@@ -6,7 +6,7 @@ use super::common;
 use super::locking_common::{Logged, accounts};
 use super::{is_sqlite, on_postgres, session_id, session_level, transaction_level};
 use sqlalgebra::prelude::*;
-use sqlalgebra::{Backend, Engine, Error, IsolationLevel, PoolOptions, Result};
+use sqlalgebra::{Backend, Engine, ErrorKind, IsolationLevel, PoolOptions, Result};
 use sqlalgebra_sqlite::Sqlite;
 
 use IsolationLevel::{Autocommit, ReadCommitted, RepeatableRead, Serializable};
@@ -100,8 +100,8 @@ fn sqlite_engine_refuses_read_committed() {
     let e = Sqlite::memory_with(&one_connection(ReadCommitted)).unwrap_err();
     assert!(
         matches!(
-            e,
-            Error::Unsupported {
+            e.kind(),
+            ErrorKind::Unsupported {
                 dialect: "sqlite",
                 feature: "isolation level READ COMMITTED"
             }

@@ -8,7 +8,7 @@ mod sqlite;
 
 use std::collections::BTreeMap;
 
-use sqlalgebra::{Connection, Error, Result};
+use sqlalgebra::{Connection, ErrorKind, Result};
 
 use crate::{ColumnInfo, ForeignKeyInfo, IndexInfo, Schema, TableInfo};
 
@@ -37,7 +37,7 @@ use crate::{ColumnInfo, ForeignKeyInfo, IndexInfo, Schema, TableInfo};
 /// ```
 ///
 /// # Errors
-/// [`Error::Unsupported`] for a backend it cannot read, or the database's
+/// [`ErrorKind::Unsupported`] for a backend it cannot read, or the database's
 /// error.
 pub fn inspect<C: Connection>(conn: &mut C) -> Result<Schema> {
     let dialect = conn.dialect().name();
@@ -46,10 +46,11 @@ pub fn inspect<C: Connection>(conn: &mut C) -> Result<Schema> {
         "postgresql" => ("postgres", postgres::read(conn)?),
         "mysql" | "mariadb" => ("mysql", mysql::read(conn)?),
         _ => {
-            return Err(Error::Unsupported {
+            return Err(ErrorKind::Unsupported {
                 dialect,
                 feature: "print-schema",
-            });
+            }
+            .into());
         }
     };
     Ok(raw.assemble(name))

@@ -9,7 +9,7 @@ use mysql_async::{BinaryProtocol, Conn, Opts, OptsBuilder, Params, QueryResult};
 use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, BusyGuard, ConnState, RawRows, Sql};
 use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 
 use crate::conn::{
     MysqlRow, is_temporal, params, server_error, temporal_text, transaction_control,
@@ -24,8 +24,8 @@ fn error(sql: &str, e: mysql_async::Error) -> Error {
             let (code, message) = (server.code, server.message.clone());
             server_error(code, &message, sql, Box::new(e))
         }
-        mysql_async::Error::Io(_) => Error::Connection(Box::new(e)),
-        e2 if e2.is_fatal() => Error::Connection(Box::new(e)),
+        mysql_async::Error::Io(_) => ErrorKind::Connection(Box::new(e)).into(),
+        e2 if e2.is_fatal() => ErrorKind::Connection(Box::new(e)).into(),
         _ => Error::query(sql, e),
     }
 }
@@ -65,7 +65,7 @@ impl AsyncMysqlConnection {
     /// `utf8mb4`, `UPDATE` counting matched rows).
     ///
     /// # Errors
-    /// [`Error::Connection`] when the URL is malformed or the server cannot
+    /// [`ErrorKind::Connection`] when the URL is malformed or the server cannot
     /// be reached.
     pub async fn connect(url: &str) -> Result<Self> {
         AsyncMysqlManager::new(url)?.open().await
@@ -75,12 +75,12 @@ impl AsyncMysqlConnection {
     /// its dialect, as [`MysqlConnection::new`](crate::MysqlConnection::new).
     ///
     /// # Errors
-    /// [`Error::Connection`] when the server does not answer.
+    /// [`ErrorKind::Connection`] when the server does not answer.
     pub async fn new(mut conn: Conn) -> Result<Self> {
         let version: Option<String> = conn
             .query_first("SELECT VERSION()")
             .await
-            .map_err(|e| Error::Connection(Box::new(e)))?;
+            .map_err(|e| ErrorKind::Connection(Box::new(e)))?;
         let dialect = version.map_or(&crate::Mysql as &dyn Dialect, |v| {
             crate::for_server_version(&v)
         });
@@ -111,7 +111,10 @@ impl AsyncMysqlConnection {
 
 /// Ends an exchange: a lost connection marks the state broken.
 fn finish<T>(busy: BusyGuard<'_>, result: &Result<T>) {
-    if matches!(result, Err(Error::Connection(_))) {
+    if matches!(
+        result.as_ref().map_err(Error::kind),
+        Err(ErrorKind::Connection(_))
+    ) {
         busy.lost();
     } else {
         busy.done();
@@ -253,9 +256,12 @@ impl AsyncConnection for AsyncMysqlConnection {
     async fn last_insert_id(&mut self) -> Result<Option<i64>> {
         match self.conn.last_insert_id() {
             None | Some(0) => Ok(None),
-            Some(id) => i64::try_from(id).map(Some).map_err(|_| Error::Decode {
-                column: "LAST_INSERT_ID()".into(),
-                message: format!("{id} does not fit in i64"),
+            Some(id) => i64::try_from(id).map(Some).map_err(|_| {
+                ErrorKind::Decode {
+                    column: "LAST_INSERT_ID()".into(),
+                    message: format!("{id} does not fit in i64"),
+                }
+                .into()
             }),
         }
     }
@@ -332,9 +338,9 @@ impl AsyncMysqlManager {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when the URL is malformed.
+    /// [`ErrorKind::Connection`] when the URL is malformed.
     pub fn new(url: &str) -> Result<Self> {
-        let opts = Opts::from_url(url).map_err(|e| Error::Connection(Box::new(e)))?;
+        let opts = Opts::from_url(url).map_err(|e| ErrorKind::Connection(Box::new(e)))?;
         let cache = if url.contains("stmt_cache_size=") {
             opts.stmt_cache_size()
         } else {
@@ -354,7 +360,7 @@ impl AsyncMysqlManager {
     async fn open(&self) -> Result<AsyncMysqlConnection> {
         let conn = Conn::new(self.opts.clone())
             .await
-            .map_err(|e| Error::Connection(Box::new(e)))?;
+            .map_err(|e| ErrorKind::Connection(Box::new(e)))?;
         AsyncMysqlConnection::new(conn).await
     }
 }

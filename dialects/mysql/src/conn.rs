@@ -11,7 +11,7 @@ use mysql::{DriverError, Params, Value};
 use sqlalgebra::conn::unknown_sql_error;
 use sqlalgebra::render::{Dialect, FastHasher, SqlCache, SqlId};
 use sqlalgebra::value::{Row, ValueRef, decode_in_place};
-use sqlalgebra::{Connection, ConstraintKind, Error, Result};
+use sqlalgebra::{Connection, ConstraintKind, Error, ErrorKind, Result};
 
 use crate::Mysql;
 
@@ -115,7 +115,7 @@ impl MysqlConnection {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when the URL is malformed or the server cannot
+    /// [`ErrorKind::Connection`] when the URL is malformed or the server cannot
     /// be reached.
     pub fn open(url: &str) -> Result<Self> {
         crate::MysqlManager::new(url)?.open()
@@ -144,13 +144,19 @@ impl MysqlConnection {
 
     /// Sends a ping to the server.
     pub(crate) fn ping(&mut self) -> Result<()> {
-        let result = self.conn.ping().map_err(|e| Error::Connection(Box::new(e)));
+        let result = self
+            .conn
+            .ping()
+            .map_err(|e| ErrorKind::Connection(Box::new(e)).into());
         self.note(result)
     }
 
     /// Remembers that the connection is gone when `result` says so.
     fn note<T>(&mut self, result: Result<T>) -> Result<T> {
-        if let Err(Error::Connection(_)) = &result {
+        if matches!(
+            result.as_ref().map_err(Error::kind),
+            Err(ErrorKind::Connection(_))
+        ) {
             self.broken = true;
         }
         result
@@ -336,10 +342,11 @@ pub(crate) fn params(sql: &str, binds: &[ValueRef<'_>]) -> Result<Params> {
             ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
             // Only PostgreSQL's rendering writes array parameters.
             ValueRef::Array(_) => {
-                return Err(Error::Unsupported {
+                return Err(ErrorKind::Unsupported {
                     dialect: "mysql",
                     feature: "array bind parameters",
-                });
+                }
+                .into());
             }
             // Decimals, UUIDs, dates and times as the text MySQL parses
             // (a DECIMAL from its digits, exactly; a UUID for a CHAR(36);
@@ -401,15 +408,17 @@ fn constraint_name(kind: ConstraintKind, message: &str) -> Option<String> {
 }
 
 /// Turns a driver error into a sqlalgebra one: constraint violations by
-/// kind, deadlocks and lock timeouts as [`Error::Conflict`], a lost
-/// connection as [`Error::Connection`].
+/// kind, deadlocks and lock timeouts as [`ErrorKind::Conflict`], a lost
+/// connection as [`ErrorKind::Connection`].
 pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
     match &e {
         mysql::Error::MySqlError(server) => {
             let (code, message) = (server.code, server.message.clone());
             server_error(code, &message, sql, Box::new(e))
         }
-        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => Error::Connection(Box::new(e)),
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => {
+            ErrorKind::Connection(Box::new(e)).into()
+        }
         mysql::Error::DriverError(
             DriverError::ConnectTimeout
             | DriverError::CouldNotConnect(_)
@@ -417,7 +426,7 @@ pub(crate) fn error(sql: &str, e: mysql::Error) -> Error {
             | DriverError::UnexpectedPacket
             | DriverError::Timeout
             | DriverError::SetupError,
-        ) => Error::Connection(Box::new(e)),
+        ) => ErrorKind::Connection(Box::new(e)).into(),
         _ => Error::query(sql, e),
     }
 }
@@ -442,35 +451,39 @@ pub(crate) fn server_error(
         _ => None,
     };
     if let Some(kind) = kind {
-        return Error::Constraint {
+        return ErrorKind::Constraint {
             kind,
             constraint: constraint_name(kind, message),
             sql: sql.to_owned(),
             source,
-        };
+        }
+        .into();
     }
     match code {
         // ER_LOCK_WAIT_TIMEOUT, ER_LOCK_DEADLOCK, ER_CHECKREAD
         // (and MySQL 8's ER_LOCK_NOWAIT, 3572)
-        1205 | 1213 | 1020 | 3572 => Error::Conflict {
+        1205 | 1213 | 1020 | 3572 => ErrorKind::Conflict {
             sql: sql.to_owned(),
             source,
-        },
+        }
+        .into(),
         // ER_SERVER_SHUTDOWN, ER_NET_* read/write failures,
         // ER_CONNECTION_KILLED (MariaDB), ER_CLIENT_INTERACTION_TIMEOUT (MySQL)
-        1053 | 1152 | 1158..=1161 | 1927 | 4031 => Error::Connection(source),
-        _ => Error::Query {
+        1053 | 1152 | 1158..=1161 | 1927 | 4031 => ErrorKind::Connection(source).into(),
+        _ => ErrorKind::Query {
             sql: sql.to_owned(),
             source,
-        },
+        }
+        .into(),
     }
 }
 
 fn decode_error(row: &MysqlRow<'_>, idx: usize, message: String) -> Error {
-    Error::Decode {
+    ErrorKind::Decode {
         column: row.column_name(idx).to_owned(),
         message,
     }
+    .into()
 }
 
 /// A DECIMAL as MySQL writes it (`-12.500`): exactly, as a
@@ -706,10 +719,11 @@ impl Row for MysqlRow<'_> {
                     "the cell was already taken out of the row (it loads once)".into(),
                 ));
             }
-            return Err(Error::Decode {
+            return Err(ErrorKind::Decode {
                 column: idx.to_string(),
                 message: format!("no column {idx}: the row has {}", self.row.len()),
-            });
+            }
+            .into());
         };
         Ok(match v {
             Value::NULL => ValueRef::Null,
@@ -945,9 +959,12 @@ impl Connection for MysqlConnection {
     fn last_insert_id(&mut self) -> Result<Option<i64>> {
         match self.conn.last_insert_id() {
             0 => Ok(None),
-            id => i64::try_from(id).map(Some).map_err(|_| Error::Decode {
-                column: "LAST_INSERT_ID()".into(),
-                message: format!("{id} does not fit in i64"),
+            id => i64::try_from(id).map(Some).map_err(|_| {
+                ErrorKind::Decode {
+                    column: "LAST_INSERT_ID()".into(),
+                    message: format!("{id} does not fit in i64"),
+                }
+                .into()
             }),
         }
     }

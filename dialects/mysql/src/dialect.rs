@@ -11,7 +11,7 @@ use sqlalgebra::render::{
 };
 use sqlalgebra::types::SqlKind;
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Error, IsolationLevel};
+use sqlalgebra::{Error, ErrorKind, IsolationLevel};
 
 /// MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders,
 /// `CONCAT()`, `lower() LIKE lower()` for ILIKE, `AUTO_INCREMENT`.
@@ -42,7 +42,7 @@ impl sqlalgebra::query::Capabilities for Mysql {}
 /// MariaDB of a given version: MySQL's SQL ([`Mysql`]), plus `INSERT ...
 /// RETURNING` and `DELETE ... RETURNING` from 10.5 on. MariaDB has no
 /// `UPDATE ... RETURNING`: that, and every RETURNING before 10.5, is
-/// [`Error::Unsupported`](sqlalgebra::Error::Unsupported) at render time.
+/// [`ErrorKind::Unsupported`] at render time.
 ///
 /// Render with it where no connection says which server it is:
 ///
@@ -133,10 +133,11 @@ fn mysql_isolation(
             "SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE"
         }
         (other, _) => {
-            return Err(Error::Unsupported {
+            return Err(ErrorKind::Unsupported {
                 dialect,
                 feature: other.feature(),
-            });
+            }
+            .into());
         }
     })
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use mysql::consts::CapabilityFlags;
 use sqlalgebra::engine::{Backend, PoolOptions};
-use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, Result};
+use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, ErrorKind, Result};
 
 use crate::{Mysql, MysqlConnection};
 
@@ -58,9 +58,9 @@ impl MysqlManager {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when the URL is malformed.
+    /// [`ErrorKind::Connection`](sqlalgebra::ErrorKind::Connection) when the URL is malformed.
     pub fn new(url: &str) -> Result<Self> {
-        let opts = mysql::Opts::from_url(url).map_err(|e| Error::Connection(Box::new(e)))?;
+        let opts = mysql::Opts::from_url(url).map_err(|e| ErrorKind::Connection(Box::new(e)))?;
         let cache = if url.contains("stmt_cache_size=") {
             opts.get_stmt_cache_size()
         } else {
@@ -112,7 +112,7 @@ impl MysqlManager {
     /// Opens one connection, outside any pool.
     ///
     /// # Errors
-    /// [`Error::Connection`] when the server cannot be reached or refuses.
+    /// [`ErrorKind::Connection`](sqlalgebra::ErrorKind::Connection) when the server cannot be reached or refuses.
     pub(crate) fn open(&self) -> Result<MysqlConnection> {
         mysql::Conn::new(self.opts.clone())
             .map(|c| MysqlConnection::with_statement_cache(c, self.statements))
@@ -122,7 +122,7 @@ impl MysqlManager {
 
 /// A driver error opening a connection: a [`ConnectFailure`] when waiting
 /// cannot help (access denied, unknown database, nothing listening), else
-/// a plain [`Error::Connection`].
+/// a plain [`ErrorKind::Connection`](sqlalgebra::ErrorKind::Connection).
 fn connect_error(e: mysql::Error) -> Error {
     use mysql::{DriverError, Error as E};
     let refused = |kind: std::io::ErrorKind| kind == std::io::ErrorKind::ConnectionRefused;
@@ -142,7 +142,7 @@ fn connect_error(e: mysql::Error) -> Error {
     };
     match kind {
         Some(kind) => ConnectFailure::error(kind, e),
-        None => Error::Connection(Box::new(e)),
+        None => ErrorKind::Connection(Box::new(e)).into(),
     }
 }
 
@@ -181,7 +181,7 @@ impl Mysql {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when the URL is malformed or no connection can
+    /// [`ErrorKind::Connection`](sqlalgebra::ErrorKind::Connection) when the URL is malformed or no connection can
     /// be opened within the pool's timeout.
     pub fn connect(url: &str) -> Result<Engine<Mysql>> {
         Self::connect_with(url, &PoolOptions::default())
@@ -199,7 +199,7 @@ impl Mysql {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when the URL is malformed or no connection can
+    /// [`ErrorKind::Connection`](sqlalgebra::ErrorKind::Connection) when the URL is malformed or no connection can
     /// be opened within the pool's timeout.
     pub fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine<Mysql>> {
         Engine::build(MysqlManager::new(url)?, options)

@@ -34,7 +34,7 @@
 //! its dialect: [`Mysql`] for MySQL (no RETURNING), [`MariaDb`] for
 //! MariaDB, which from 10.5 on runs `INSERT ... RETURNING` and `DELETE ...
 //! RETURNING` (never `UPDATE ... RETURNING`: that stays
-//! [`Error::Unsupported`](sqlalgebra::Error::Unsupported), before anything
+//! [`ErrorKind::Unsupported`](sqlalgebra::ErrorKind::Unsupported), before anything
 //! is sent). To render without a connection, pick the value:
 //! `q.to_sql(&Mysql)` or `q.to_sql(&MariaDb::new(10, 11))`.
 //!

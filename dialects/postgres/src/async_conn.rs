@@ -9,7 +9,7 @@ use std::sync::Arc;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, ConnState, RawRows, Sql};
 use sqlalgebra::render::{Dialect, FastHasher, SqlCache};
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Statement};
 
@@ -68,7 +68,7 @@ impl std::fmt::Debug for AsyncPgConnection {
 }
 
 fn connection_error(e: tokio_postgres::Error) -> Error {
-    Error::Connection(Box::new(PgError::from(e)))
+    ErrorKind::Connection(Box::new(PgError::from(e))).into()
 }
 
 impl AsyncPgConnection {
@@ -76,7 +76,7 @@ impl AsyncPgConnection {
     /// is spawned on the current tokio runtime.
     ///
     /// # Errors
-    /// [`Error::Connection`] when the server cannot be reached.
+    /// [`ErrorKind::Connection`] when the server cannot be reached.
     pub async fn connect_config(config: &Config) -> Result<Self> {
         let (client, connection) = config.connect(NoTls).await.map_err(connection_error)?;
         // Ends with an error when the server goes away; the client's next
@@ -91,7 +91,7 @@ impl AsyncPgConnection {
     /// string.
     ///
     /// # Errors
-    /// [`Error::Connection`] when it does not parse or the server cannot
+    /// [`ErrorKind::Connection`] when it does not parse or the server cannot
     /// be reached.
     pub async fn connect(url: &str) -> Result<Self> {
         let config: Config = url.parse().map_err(connection_error)?;
@@ -511,7 +511,10 @@ impl AsyncConnection for AsyncPgConnection {
 
 /// Ends an exchange: a lost connection marks the state broken.
 fn finish<T>(busy: sqlalgebra::asyncio::BusyGuard<'_>, result: &Result<T>) {
-    if matches!(result, Err(Error::Connection(_))) {
+    if matches!(
+        result.as_ref().map_err(Error::kind),
+        Err(ErrorKind::Connection(_))
+    ) {
         busy.lost();
     } else {
         busy.done();
@@ -669,16 +672,16 @@ impl AsyncPgManager {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when `url` does not parse.
+    /// [`ErrorKind::Connection`] when `url` does not parse.
     pub fn from_url(url: &str) -> Result<Self> {
         let (url, statements) = crate::routed::take_param(url, "statements");
         let unnamed = match statements.as_deref() {
             None | Some("prepared") => false,
             Some("unnamed") => true,
             Some(other) => {
-                return Err(Error::Connection(
+                return Err(ErrorKind::Connection(
                     format!("statements={other}: expected `prepared` or `unnamed`").into(),
-                ));
+                ).into());
             }
         };
         url.parse::<Config>()

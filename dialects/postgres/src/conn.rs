@@ -12,7 +12,7 @@ use postgres::{Client, Statement};
 use sqlalgebra::conn::unknown_sql_error;
 use sqlalgebra::render::{Dialect, FastHasher, SqlCache, SqlId};
 use sqlalgebra::value::{FromSqlValue, Row, ValueRef, decode_in_place};
-use sqlalgebra::{Connection, ConstraintKind, Error, Result};
+use sqlalgebra::{Connection, ConstraintKind, Error, ErrorKind, Result};
 
 use crate::Postgres;
 use crate::types::{
@@ -232,7 +232,7 @@ impl Driver {
     /// Classifies `e`, noting a lost connection.
     fn fail(&mut self, sql: &str, e: postgres::Error) -> Error {
         let e = error(sql, e);
-        if matches!(e, Error::Connection(_)) {
+        if matches!(e.kind(), ErrorKind::Connection(_)) {
             self.broken = true;
         }
         e
@@ -716,7 +716,7 @@ impl std::error::Error for PgError {
 /// own variants; the source is a [`PgError`].
 pub(crate) fn error(sql: &str, e: postgres::Error) -> Error {
     if e.is_closed() {
-        return Error::Connection(Box::new(PgError(e)));
+        return ErrorKind::Connection(Box::new(PgError(e))).into();
     }
     let Some(db) = e.as_db_error() else {
         return Error::query(sql, PgError(e));
@@ -739,21 +739,23 @@ pub(crate) fn error(sql: &str, e: postgres::Error) -> Error {
             db.column()
                 .map(|c| format!("{}.{c}", db.table().unwrap_or("?")))
         });
-        return Error::Constraint {
+        return ErrorKind::Constraint {
             kind,
             constraint,
             sql: sql.to_owned(),
             source: Box::new(PgError(e)),
-        };
+        }
+        .into();
     }
     if *code == SqlState::T_R_SERIALIZATION_FAILURE
         || *code == SqlState::T_R_DEADLOCK_DETECTED
         || *code == SqlState::LOCK_NOT_AVAILABLE
     {
-        return Error::Conflict {
+        return ErrorKind::Conflict {
             sql: sql.to_owned(),
             source: Box::new(PgError(e)),
-        };
+        }
+        .into();
     }
     // Class 08 (connection exception) and the server ending this session
     // (57P01..57P03).
@@ -762,7 +764,7 @@ pub(crate) fn error(sql: &str, e: postgres::Error) -> Error {
         || *code == SqlState::CRASH_SHUTDOWN
         || *code == SqlState::CANNOT_CONNECT_NOW
     {
-        return Error::Connection(Box::new(PgError(e)));
+        return ErrorKind::Connection(Box::new(PgError(e))).into();
     }
     Error::query(sql, PgError(e))
 }
@@ -794,7 +796,7 @@ pub(crate) fn fill_temporal(
         if kinds.get(idx) != Some(&Kind::Temporal) {
             continue;
         }
-        let decode_error = |message: String| Error::Decode {
+        let decode_error = |message: String| ErrorKind::Decode {
             column: column.name().to_owned(),
             message,
         };
@@ -846,10 +848,11 @@ impl PgRow<'_> {
             return Ok(ValueRef::Text(text));
         }
         if idx >= self.kinds.len() {
-            return Err(Error::Decode {
+            return Err(ErrorKind::Decode {
                 column: idx.to_string(),
                 message: format!("the row has only {} columns", self.row.len()),
-            });
+            }
+            .into());
         }
         // A NULL temporal cell, or an error.
         self.binary_value(Kind::Unsupported, idx)
@@ -874,10 +877,11 @@ impl PgRow<'_> {
                 )
             }
         };
-        Error::Decode {
+        ErrorKind::Decode {
             column: self.column_name(idx).to_owned(),
             message,
         }
+        .into()
     }
 
     /// The kind and raw bytes (`None` for NULL) of a cell in binary
@@ -1003,7 +1007,7 @@ impl Row for PgRow<'_> {
             return Ok(false);
         };
         let ty = self.row.columns()[idx].type_();
-        crate::array::for_each_element(ty, raw, each).map_err(|message| Error::Decode {
+        crate::array::for_each_element(ty, raw, each).map_err(|message| ErrorKind::Decode {
             column: self.column_name(idx).to_owned(),
             message,
         })?;

@@ -2,7 +2,7 @@
 
 use sqlalgebra::expr::DatePart;
 use sqlalgebra::render::{Dialect, Render, SqlWriter, push_int};
-use sqlalgebra::{Error, IsolationLevel};
+use sqlalgebra::{Error, ErrorKind, IsolationLevel};
 
 /// PostgreSQL: `"quoted"` identifiers, `$n` placeholders, native ILIKE,
 /// identity columns.
@@ -38,9 +38,12 @@ impl Dialect for Postgres {
     ) -> Result<Option<&'static str>, Error> {
         match level {
             None => Ok(Some("RESET default_transaction_isolation")),
-            Some(level) => level.set_session_sql().map(Some).ok_or(Error::Unsupported {
-                dialect: self.name(),
-                feature: level.feature(),
+            Some(level) => level.set_session_sql().map(Some).ok_or_else(|| {
+                ErrorKind::Unsupported {
+                    dialect: self.name(),
+                    feature: level.feature(),
+                }
+                .into()
             }),
         }
     }

@@ -3,7 +3,7 @@
 use postgres::error::SqlState;
 use postgres::{Config, NoTls};
 use sqlalgebra::engine::{Backend, PoolOptions};
-use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, Result};
+use sqlalgebra::{ConnectFailure, ConnectFailureKind, Engine, Error, ErrorKind, Result};
 
 use crate::{PgConnection, PgError, Postgres};
 
@@ -23,11 +23,11 @@ pub struct PgManager {
 /// A driver error opening or checking a connection: a
 /// [`ConnectFailure`] when waiting cannot help (credentials refused,
 /// unknown database, nothing listening), else a plain
-/// [`Error::Connection`].
+/// [`ErrorKind::Connection`].
 fn connection_error(e: postgres::Error) -> Error {
     match failure_kind(&e) {
         Some(kind) => ConnectFailure::error(kind, PgError::from(e)),
-        None => Error::Connection(Box::new(PgError::from(e))),
+        None => ErrorKind::Connection(Box::new(PgError::from(e))).into(),
     }
 }
 
@@ -105,16 +105,17 @@ impl PgManager {
     /// or `postgresql://...`) or a `key=value` connection string.
     ///
     /// # Errors
-    /// [`Error::Connection`] when `url` does not parse.
+    /// [`ErrorKind::Connection`] when `url` does not parse.
     pub fn from_url(url: &str) -> Result<Self> {
         let (url, statements) = crate::routed::take_param(url, "statements");
         let unnamed = match statements.as_deref() {
             None | Some("prepared") => false,
             Some("unnamed") => true,
             Some(other) => {
-                return Err(Error::Connection(
+                return Err(ErrorKind::Connection(
                     format!("statements={other}: expected `prepared` or `unnamed`").into(),
-                ));
+                )
+                .into());
             }
         };
         url.parse::<Config>()

@@ -4,7 +4,7 @@
 use postgres::NoTls;
 use sqlalgebra::engine::PoolOptions;
 use sqlalgebra::routing::{RoutedEngine, RoutingOptions};
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, ErrorKind, Result};
 
 use crate::{PgError, PgManager, Postgres};
 
@@ -62,13 +62,14 @@ fn role_of(attrs: Option<&str>) -> Result<Option<Role>> {
         None | Some("any") => Ok(None),
         Some("read-write" | "primary") => Ok(Some(Role::Primary)),
         Some("read-only" | "standby" | "prefer-standby") => Ok(Some(Role::Replica)),
-        Some(other) => Err(Error::Connection(
+        Some(other) => Err(ErrorKind::Connection(
             format!(
                 "target_session_attrs={other}: expected read-write, primary, read-only, \
                  standby, prefer-standby or any"
             )
             .into(),
-        )),
+        )
+        .into()),
     }
 }
 
@@ -78,7 +79,7 @@ fn probe(url: &str, options: &PoolOptions) -> Result<Role> {
     let mut config = manager.config().clone();
     config.connect_timeout(options.checkout_timeout());
     let mut client = config.connect(NoTls).map_err(|e| {
-        Error::Connection(
+        ErrorKind::Connection(
             format!(
                 "cannot tell whether {url} is a primary or a standby (give \
                  target_session_attrs): {}",
@@ -89,7 +90,7 @@ fn probe(url: &str, options: &PoolOptions) -> Result<Role> {
     })?;
     let row = client
         .query_one("SELECT pg_is_in_recovery()", &[])
-        .map_err(|e| Error::Connection(Box::new(PgError::from(e))))?;
+        .map_err(|e| ErrorKind::Connection(Box::new(PgError::from(e))))?;
     Ok(if row.get::<_, bool>(0) {
         Role::Replica
     } else {
@@ -107,7 +108,7 @@ impl Postgres {
     /// (`pg_is_in_recovery()`) now. Exactly one primary must result.
     ///
     /// No connection is opened for the pools now: a server that is down
-    /// fails statements later (the primary with [`Error::PoolTimeout`]
+    /// fails statements later (the primary with [`ErrorKind::PoolTimeout`]
     /// after `primary`'s timeout; a replica is skipped after `replicas`'
     /// timeout, so keep that one short).
     ///
@@ -127,7 +128,7 @@ impl Postgres {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] when a URL does not parse, a host without a
+    /// [`ErrorKind::Connection`] when a URL does not parse, a host without a
     /// role cannot be asked, or not exactly one primary results.
     pub fn connect_routed(
         urls: &[&str],
@@ -152,13 +153,14 @@ impl Postgres {
             }
         }
         let [primary_url] = primaries.as_slice() else {
-            return Err(Error::Connection(
+            return Err(ErrorKind::Connection(
                 format!(
                     "a routed engine needs exactly one primary, found {}: {primaries:?}",
                     primaries.len()
                 )
                 .into(),
-            ));
+            )
+            .into());
         };
         let replica_engines = standbys
             .iter()

@@ -10,7 +10,7 @@ use rusqlite::types::ValueRef as SqliteValue;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, ConnState, RawRows, Sql};
 use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::{Row, Value, ValueRef, decode_in_place};
-use sqlalgebra::{Error, Result};
+use sqlalgebra::{Error, ErrorKind, Result};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Sqlite;
@@ -175,7 +175,7 @@ impl std::fmt::Debug for AsyncSqliteConnection {
 }
 
 fn gone() -> Error {
-    Error::Connection("the SQLite connection's thread has stopped".into())
+    ErrorKind::Connection("the SQLite connection's thread has stopped".into()).into()
 }
 
 impl AsyncSqliteConnection {
@@ -194,7 +194,7 @@ impl AsyncSqliteConnection {
         std::thread::Builder::new()
             .name("sqlalgebra-sqlite".into())
             .spawn(move || serve(conn, receiver))
-            .map_err(|e| Error::Connection(Box::new(e)))?;
+            .map_err(|e| ErrorKind::Connection(Box::new(e)))?;
         Ok(AsyncSqliteConnection {
             commands,
             sql_cache: SqlCache::default(),
@@ -212,8 +212,8 @@ impl AsyncSqliteConnection {
     /// # Errors
     /// When SQLite cannot open it.
     pub fn open_in_memory() -> Result<Self> {
-        let conn =
-            rusqlite::Connection::open_in_memory().map_err(|e| Error::Connection(Box::new(e)))?;
+        let conn = rusqlite::Connection::open_in_memory()
+            .map_err(|e| ErrorKind::Connection(Box::new(e)))?;
         Self::new(conn)
     }
 
@@ -266,10 +266,11 @@ impl Row for AsyncSqliteRow<'_> {
             Some(Cell::Text(t)) => ValueRef::Text(t),
             Some(Cell::Blob(b)) => ValueRef::Blob(b),
             None => {
-                return Err(Error::Decode {
+                return Err(ErrorKind::Decode {
                     column: idx.to_string(),
                     message: format!("the row has {} columns", self.cells.len()),
-                });
+                }
+                .into());
             }
         })
     }

@@ -5,7 +5,7 @@ use rusqlite::{ErrorCode, ToSql, ffi};
 use sqlalgebra::conn::unknown_sql_error;
 use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::{Row, ValueRef, decode_in_place};
-use sqlalgebra::{Connection, ConstraintKind, Error, Result};
+use sqlalgebra::{Connection, ConstraintKind, Error, ErrorKind, Result};
 
 use crate::{Held, Sqlite};
 
@@ -131,10 +131,11 @@ pub(crate) fn error(sql: &str, e: rusqlite::Error) -> Error {
             code.code,
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked
         ) {
-            return Error::Conflict {
+            return ErrorKind::Conflict {
                 sql: sql.to_owned(),
                 source: Box::new(e),
-            };
+            }
+            .into();
         }
         if code.code == ErrorCode::ConstraintViolation {
             let kind = match code.extended_code {
@@ -152,12 +153,13 @@ pub(crate) fn error(sql: &str, e: rusqlite::Error) -> Error {
                     .as_deref()
                     .and_then(|m| m.split_once("failed: "))
                     .map(|(_, name)| name.to_owned());
-                return Error::Constraint {
+                return ErrorKind::Constraint {
                     kind,
                     constraint,
                     sql: sql.to_owned(),
                     source: Box::new(e),
-                };
+                }
+                .into();
             }
         }
     }
@@ -180,7 +182,7 @@ impl SqliteRow<'_> {
 impl Row for SqliteRow<'_> {
     #[inline]
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
-        let v = self.row.get_ref(idx).map_err(|e| Error::Decode {
+        let v = self.row.get_ref(idx).map_err(|e| ErrorKind::Decode {
             column: idx.to_string(),
             message: e.to_string(),
         })?;
@@ -254,10 +256,11 @@ impl Row for SqliteRow<'_> {
 /// The error for an array parameter ([`ValueRef::Array`]), which only
 /// PostgreSQL's rendering writes.
 fn no_arrays() -> Error {
-    Error::Unsupported {
+    ErrorKind::Unsupported {
         dialect: "sqlite",
         feature: "array bind parameters",
     }
+    .into()
 }
 
 #[inline]

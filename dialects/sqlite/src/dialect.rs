@@ -5,7 +5,7 @@ use sqlalgebra::query::{LockStrength, RowLock};
 use sqlalgebra::render::{Dialect, IlikeStyle, MultiTableStyle, Render, SqlWriter, precedence};
 use sqlalgebra::types::SqlKind;
 use sqlalgebra::value::ValueRef;
-use sqlalgebra::{Error, IsolationLevel};
+use sqlalgebra::{Error, ErrorKind, IsolationLevel};
 
 /// SQLite: `"quoted"` identifiers, `?` placeholders, `1`/`0` booleans,
 /// `lower() LIKE lower()` for ILIKE, `INTEGER PRIMARY KEY AUTOINCREMENT`,
@@ -111,10 +111,11 @@ impl Dialect for Sqlite {
     ) -> Result<(Option<&'static str>, &'static str), Error> {
         match level {
             IsolationLevel::Serializable => Ok((None, "BEGIN IMMEDIATE")),
-            other => Err(Error::Unsupported {
+            other => Err(ErrorKind::Unsupported {
                 dialect: self.name(),
                 feature: other.feature(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -126,10 +127,11 @@ impl Dialect for Sqlite {
     ) -> Result<Option<&'static str>, Error> {
         match level {
             None | Some(IsolationLevel::Serializable) => Ok(None),
-            Some(other) => Err(Error::Unsupported {
+            Some(other) => Err(ErrorKind::Unsupported {
                 dialect: self.name(),
                 feature: other.feature(),
-            }),
+            }
+            .into()),
         }
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::OpenFlags;
 use sqlalgebra::engine::{Backend, PoolOptions};
-use sqlalgebra::{Engine, Error, Result};
+use sqlalgebra::{Engine, Error, ErrorKind, Result};
 
 use crate::{Sqlite, SqliteConnection};
 
@@ -41,7 +41,7 @@ impl std::fmt::Debug for SqliteManager {
 }
 
 fn open_error(e: rusqlite::Error) -> Error {
-    Error::Connection(Box::new(e))
+    ErrorKind::Connection(Box::new(e)).into()
 }
 
 impl SqliteManager {
@@ -106,7 +106,7 @@ impl r2d2::ManageConnection for SqliteManager {
     fn is_valid(&self, conn: &mut SqliteConnection) -> Result<()> {
         conn.raw()
             .execute_batch("")
-            .map_err(|e| Error::Connection(Box::new(e)))
+            .map_err(|e| ErrorKind::Connection(Box::new(e)).into())
     }
 
     fn has_broken(&self, conn: &mut SqliteConnection) -> bool {
@@ -159,12 +159,12 @@ impl Sqlite {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Connection`] for a URL that is not `sqlite:`, or when SQLite
+    /// [`ErrorKind::Connection`] for a URL that is not `sqlite:`, or when SQLite
     /// cannot open the database.
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Engine<Sqlite>> {
         let rest = url
             .strip_prefix("sqlite:")
-            .ok_or_else(|| Error::Connection(format!("not a sqlite: URL: {url}").into()))?;
+            .ok_or_else(|| ErrorKind::Connection(format!("not a sqlite: URL: {url}").into()))?;
         let path = rest.strip_prefix("//").unwrap_or(rest);
         match path {
             "" | ":memory:" => Self::memory_with(options),

@@ -10,7 +10,7 @@ use super::super::identity::{Db, key_names};
 use super::super::model::{Cells, KeyFor, Model, push_cells};
 use super::super::sql;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::NodeTag;
 use crate::schema::{ColumnList, Table};
 use crate::value::ValueRef;
@@ -114,13 +114,13 @@ pub(super) async fn flush_deletes<M: Model, C: Connection>(
         };
         if version_column.is_some() && n != part.len() as u64 {
             let keys: Vec<&M::Key> = part.iter().map(|(k, _)| k).collect();
-            return Err(Error::StaleData {
+            return Err(ErrorKind::StaleData {
                 table,
                 message: format!(
                     "the DELETE of the rows with keys {keys:?} at their versions deleted {n} of {}: another transaction changed or deleted them",
                     part.len()
                 ),
-            });
+            }.into());
         }
     }
     for &i in &deleted {

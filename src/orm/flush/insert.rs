@@ -42,7 +42,7 @@ use super::super::identity::{Db, fetch_by_key, key_names};
 use super::super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow, push_cells};
 use super::super::sql::{self, ReadBack};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::schema::{ColumnDef, ColumnList, Table};
 use crate::value::{FromRow, Row, ValueRef};
 
@@ -183,9 +183,10 @@ enum Fetched<M> {
 }
 
 fn missing_id(table: &str) -> Error {
-    Error::InvalidStatement(format!(
+    ErrorKind::InvalidStatement(format!(
         "the database did not report the id it assigned to a new `{table}` row"
     ))
+    .into()
 }
 
 /// INSERTs the objects of `chunk` (one shape) in one statement, then fills
@@ -226,10 +227,11 @@ async fn insert_chunk<M: Model, C: Connection>(
                 ReadBack::Nothing => {
                     let n = db.execute(&r).await?;
                     if n != chunk.len() as u64 {
-                        return Err(Error::InvalidStatement(format!(
+                        return Err(ErrorKind::InvalidStatement(format!(
                             "the INSERT of {} `{table}` rows inserted {n}",
                             chunk.len()
-                        )));
+                        ))
+                        .into());
                     }
                     Fetched::Nothing
                 }
@@ -285,9 +287,10 @@ async fn insert_chunk<M: Model, C: Connection>(
 }
 
 fn count_mismatch(table: &str, sent: usize, got: usize) -> Error {
-    Error::InvalidStatement(format!(
+    ErrorKind::InvalidStatement(format!(
         "the INSERT of {sent} `{table}` rows returned {got} rows"
     ))
+    .into()
 }
 
 /// Gives the `k`-th smallest generated id to the `k`-th object.
@@ -314,9 +317,9 @@ fn assign_ids<M: Model>(
         let mut cells = Cells::new();
         push_cells(&slot.value, &mut cells);
         if cells.get(j).is_none_or(|c| is_unset(*c)) {
-            return Err(Error::InvalidStatement(format!(
+            return Err(ErrorKind::InvalidStatement(format!(
                 "`{table}` has an autoincrement key: implement `Model::set_generated_key` to store the id the database assigned"
-            )));
+            )).into());
         }
     }
     Ok(())
@@ -374,7 +377,7 @@ fn replace_by_key<M: Model>(arena: &mut Arena<M>, chunk: &[u32], rows: Vec<M>) -
             .ok()
             .and_then(|p| rows[p].1.take())
             .ok_or_else(|| {
-                Error::InvalidStatement(format!(
+                ErrorKind::InvalidStatement(format!(
                     "the new `{}` row with key {key:?} was not read back",
                     M::Table::NAME
                 ))

@@ -17,7 +17,7 @@ use super::model::Model;
 use super::session::Session;
 use super::unit::Unit;
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::schema::TableDef;
 
 /// What the session asks of an arena without knowing its model type.
@@ -123,11 +123,12 @@ fn flush_order<C: Connection>(map: &IdentityMap<C>) -> Result<Vec<usize>> {
         match ready {
             Some(p) => ordered.push(rest.remove(p)),
             None => {
-                return Err(Error::DependencyCycle(
+                return Err(ErrorKind::DependencyCycle(
                     rest.iter()
                         .map(|&i| map.arenas[i].def().name.to_owned())
                         .collect(),
-                ));
+                )
+                .into());
             }
         }
     }
@@ -164,8 +165,8 @@ impl<C: Connection> Session<'_, C> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::DependencyCycle`] when the tables with pending inserts or
-    /// deletes reference each other in a cycle; [`Error::StaleData`] when a
+    /// [`ErrorKind::DependencyCycle`] when the tables with pending inserts or
+    /// deletes reference each other in a cycle; [`ErrorKind::StaleData`] when a
     /// versioned row was changed by another transaction; or the database's
     /// error.
     pub fn flush(&mut self) -> Result<()> {

@@ -11,7 +11,7 @@ use super::super::model::{Cells, KeyFor, Model, ModelRow, push_cells};
 use super::super::server_values;
 use super::super::sql::{self, RowMatch};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::{NodeTag, Render, SqlWriter};
 use crate::schema::{ColumnList, Table};
 use crate::value::ValueRef;
@@ -179,9 +179,10 @@ async fn update_group<M: Model, C: Connection>(
         }
     }
     if binds.len() != per_run * g.slots.len() {
-        return Err(Error::InvalidStatement(format!(
+        return Err(ErrorKind::InvalidStatement(format!(
             "the changed `{table}` objects do not all have {per_run} values to write"
-        )));
+        ))
+        .into());
     }
     let render = || {
         let first = &binds[..per_run];
@@ -205,13 +206,13 @@ async fn update_group<M: Model, C: Connection>(
     let words = update_words::<M>(g);
     db.execute_many(&words, render, &binds, per_run, |k, n| {
         if g.version.is_some() && n == 0 {
-            return Err(Error::StaleData {
+            return Err(ErrorKind::StaleData {
                 table,
                 message: format!(
                     "the UPDATE of the row with key {:?} at version {} matched no row: it was changed or deleted by another transaction",
                     keys[k], g.old_versions[k]
                 ),
-            });
+            }.into());
         }
         Ok(())
     })

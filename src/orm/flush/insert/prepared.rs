@@ -15,7 +15,7 @@ use super::super::super::model::{Cells, Model, push_cells};
 use super::super::super::sql;
 use super::{Shape, is_unset, missing_id};
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::render::NodeTag;
 use crate::schema::{ColumnList, Table};
 use crate::value::ValueRef;
@@ -71,9 +71,10 @@ pub(super) async fn insert_prepared<M: Model, C: Connection>(
             }
         }
         if binds.len() != kept * slots.len() {
-            return Err(Error::InvalidStatement(format!(
+            return Err(ErrorKind::InvalidStatement(format!(
                 "the new `{table}` objects do not all have {kept} values to write"
-            )));
+            ))
+            .into());
         }
         let d = db.dialect();
         let render = || {
@@ -109,9 +110,9 @@ pub(super) async fn insert_prepared<M: Model, C: Connection>(
             let mut cells = Cells::new();
             push_cells(&slot.value, &mut cells);
             if cells.get(j).is_none_or(|c| is_unset(*c)) {
-                return Err(Error::InvalidStatement(format!(
+                return Err(ErrorKind::InvalidStatement(format!(
                     "`{table}` has an autoincrement key: implement `Model::set_generated_key` to store the id the database assigned"
-                )));
+                )).into());
             }
         }
     }
