@@ -196,7 +196,10 @@ async fn buy<B: AsyncBackend>(
         counter.fetch_add(1, Ordering::Relaxed);
         Ok(())
     });
-    let h = s.get::<Item>(item).await?.ok_or_else(|| ErrorKind::NotFound)?;
+    let h = s
+        .get::<Item>(item)
+        .await?
+        .ok_or_else(|| ErrorKind::NotFound)?;
     // The database decides (another task may have bought since the get);
     // `Fetch` gives the session the row's new quantity.
     let taken = s
@@ -230,7 +233,10 @@ async fn buy<B: AsyncBackend>(
 /// A look-up: the item and its orders (a relationship load).
 async fn look_up<B: AsyncBackend>(sessions: &Factory<B>, item: i64) -> Result<()> {
     let mut s = sessions.session().await?;
-    let h = s.get::<Item>(item).await?.ok_or_else(|| ErrorKind::NotFound)?;
+    let h = s
+        .get::<Item>(item)
+        .await?
+        .ok_or_else(|| ErrorKind::NotFound)?;
     let orders = s.related::<Item, Order>(h).await?;
     let sold: i64 = orders.iter().map(|&o| s[o].qty).sum();
     // Bought after the item was read, maybe, never more than there was.
@@ -318,7 +324,9 @@ async fn serve<B: AsyncBackend>(backend: B) -> Result<()> {
         .collect();
     let mut total = Tally::default();
     for t in tasks {
-        let tally = t.await.map_err(|e| ErrorKind::Transaction(e.to_string()))??;
+        let tally = t
+            .await
+            .map_err(|e| ErrorKind::Transaction(e.to_string()))??;
         total.bought += tally.bought;
         total.refused += tally.refused;
         total.looked += tally.looked;

@@ -142,10 +142,9 @@ struct CellRow<'r> {
 
 impl Row for CellRow<'_> {
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
-        self.cells
-            .get(idx)
-            .copied()
-            .ok_or_else(|| ErrorKind::InvalidStatement(format!("no column {idx} in the row")).into())
+        self.cells.get(idx).copied().ok_or_else(|| {
+            ErrorKind::InvalidStatement(format!("no column {idx} in the row")).into()
+        })
     }
     fn column_name(&self, idx: usize) -> &str {
         self.names.get(idx).copied().unwrap_or("?")

@@ -241,7 +241,8 @@ fn unsupported(feature: &'static str) -> Error {
     ErrorKind::Unsupported {
         dialect: "sharded engine",
         feature,
-    }.into()
+    }
+    .into()
 }
 
 /// How `parts` merge across shards, or `ErrorKind::Unsupported` when they

@@ -201,7 +201,8 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
             Err(crate::ErrorKind::InvalidStatement(format!(
                 "the shard chooser picked shard {shard} of {}",
                 self.sessions.len()
-            )).into())
+            ))
+            .into())
         }
     }
 
@@ -285,7 +286,8 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
             return Err(crate::ErrorKind::InvalidStatement(format!(
                 "the shard chooser picked shard {bad} of {}",
                 self.sessions.len()
-            )).into());
+            ))
+            .into());
         }
         if let [shard] = shards[..] {
             return Ok(self.sessions[shard]
@@ -302,7 +304,8 @@ impl<'c, B: Backend> ShardedSession<'c, B> {
             return Err(crate::ErrorKind::Unsupported {
                 dialect: "sharded engine",
                 feature: "loading objects from aggregates",
-            }.into());
+            }
+            .into());
         }
         let mut held = Held::default();
         let r = shard_statement(parts, Some(&merge), &mut held, dialect)?;

@@ -681,7 +681,8 @@ impl AsyncPgManager {
             Some(other) => {
                 return Err(ErrorKind::Connection(
                     format!("statements={other}: expected `prepared` or `unnamed`").into(),
-                ).into());
+                )
+                .into());
             }
         };
         url.parse::<Config>()
