@@ -34,7 +34,9 @@ use crate::value::FromRow;
 /// Nothing loads behind your back: relationships load with an awaited
 /// call ([`related`](AsyncSession::related), or
 /// [`selectin_children`](AsyncSession::selectin_children) for many
-/// parents at once), never on field access.
+/// parents at once), never on field access, or up front with a
+/// [`query`](AsyncSession::query)'s selectin and joined strategies and
+/// the defaults the relationships declare.
 ///
 /// End it with [`commit`](AsyncSession::commit),
 /// [`rollback`](AsyncSession::rollback) or [`close`](AsyncSession::close).
@@ -145,7 +147,7 @@ where
         }
     }
 
-    fn unit(&mut self) -> Unit<'_, Bridge<H>> {
+    pub(super) fn unit(&mut self) -> Unit<'_, Bridge<H>> {
         Unit {
             conn: &mut self.conn,
             map: &mut self.map,
@@ -156,9 +158,14 @@ where
         }
     }
 
+    /// Marks the end of a call that [`enter`](AsyncSession::enter)ed.
+    pub(super) fn leave(&mut self) {
+        self.busy = false;
+    }
+
     /// Refuses a call after one was dropped half-way; else marks the
     /// session busy.
-    fn enter(&mut self) -> Result<()> {
+    pub(super) fn enter(&mut self) -> Result<()> {
         if self.busy {
             return Err(Error::Transaction(
                 "a call of this async session was dropped half-way; drop the session (its transaction is then rolled back) and use a new one".into(),
@@ -260,7 +267,7 @@ where
     /// # Errors
     /// When the query (or the autoflush before it) fails.
     pub async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
-        run!(self, |u| u.get(key))
+        run!(self, |u| u.get_loaded(key))
     }
 
     /// The objects with the given keys, loading the missing ones in
@@ -269,7 +276,7 @@ where
     /// # Errors
     /// When a query fails.
     pub async fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        run!(self, |u| u.get_many(keys))
+        run!(self, |u| u.get_many_loaded(keys))
     }
 
     /// Reloads the object from the database, discarding its unflushed
@@ -373,7 +380,7 @@ where
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        run!(self, |u| u.related::<P, Ch>(parent))
+        run!(self, |u| u.related_loaded::<P, Ch>(parent))
     }
 
     /// The objects linked to `source` (many-to-many), loaded on demand.
@@ -385,7 +392,7 @@ where
         L: ManyToMany<R>,
         R: Model,
     {
-        run!(self, |u| u.linked::<L, R>(source))
+        run!(self, |u| u.linked_loaded::<L, R>(source))
     }
 
     /// The parent of `child` (many-to-one): from the identity map without

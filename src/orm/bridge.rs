@@ -21,8 +21,11 @@ use crate::value::ValueRef;
 /// under the session's logic; it keeps one guard per transaction level it
 /// opened, so that a session dropped with a transaction open has it rolled
 /// back before the connection's next statement (and the pool discards
-/// the connection rather than hand it out dirty).
-pub(crate) struct Bridge<H> {
+/// the connection rather than hand it out dirty). Public only as the
+/// connection type of `AsyncSession`'s [`QuerySession`](super::QuerySession)
+/// impl; nothing outside the crate can make one.
+#[doc(hidden)]
+pub struct Bridge<H> {
     pub(crate) conn: H,
     levels: Vec<AbandonGuard>,
     depth: u32,

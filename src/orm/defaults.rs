@@ -5,13 +5,17 @@
 //! chooses otherwise, and the `noload` strategy.
 
 use std::any::TypeId;
+use std::future::ready;
 
-use super::loading::{ChildStore, Coll, Collections, LinkStore};
+use super::drive::Step;
+use super::joined::{JoinedLoad, MakeJoinedFn};
+use super::loaders::{DefaultsFn, LoadFn};
+use super::loading::{ChildStore, Coll, Collections, LinkStore, Relations};
 use super::model::Model;
-use super::query::ModelQuery;
+use super::query::{ModelQuery, QuerySession};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::Session;
 use super::strategy;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::Result;
 
@@ -38,6 +42,14 @@ use crate::error::Result;
 /// // since Rust cannot enumerate a model's relationships.
 /// ```
 ///
+/// `Joined` loads the relationship in the statement that loads its
+/// owners, with a LEFT JOIN: in `session.query::<M>()` and in
+/// [`Session::get`](super::Session::get) / [`Session::get_many`](super::Session::get_many)
+/// (and the same calls of `AsyncSession`), nested when the targets declare
+/// joined relationships too. Where the owners were loaded by another
+/// statement (a selectin or lazy load, a locking query, entity tuples) it
+/// loads with selectin.
+///
 /// The default applies to the objects that `session.query::<M>()` loads
 /// (`all`, `first`, `one`, `all_with`, `joined_*`), to the objects that
 /// [`Session::get`](super::Session::get), [`Session::get_many`](super::Session::get_many)
@@ -59,20 +71,20 @@ pub enum Loading {
     Raise,
     /// Not loaded: the collection reads as empty (SQLAlchemy's `noload`).
     NoLoad,
+    /// Loaded in the same statement as its owners, with a LEFT JOIN
+    /// (SQLAlchemy's `lazy="joined"`); with selectin where the owners
+    /// come from another statement.
+    Joined,
 }
-
-/// A strategy function of `strategy.rs`, for any session lifetime.
-pub(crate) type LoadFn<C> = for<'c> fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
-
-/// Runs the defaults of the target model on what a default loaded.
-type ThenFn<C> = for<'c> fn(&mut Session<'c, C>, &[u32], &mut Vec<TypeId>) -> Result<()>;
 
 /// One relationship's default strategy.
 pub(crate) struct DefaultLoad<C: Connection> {
     /// The relationship (its store's type).
     pub(crate) rel: TypeId,
     load: LoadFn<C>,
-    then: Option<ThenFn<C>>,
+    then: Option<DefaultsFn<C>>,
+    /// For `Joined`: the relationship as a node of the query's joins.
+    pub(crate) joined: Option<MakeJoinedFn<C>>,
 }
 
 impl<C: Connection> Clone for DefaultLoad<C> {
@@ -100,19 +112,23 @@ where
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    let (load, then): (LoadFn<C>, Option<ThenFn<C>>) = match P::LOADING {
+    let selectin: LoadFn<C> = strategy::selectin_children::<P, Ch, C>;
+    let (load, then, joined): (LoadFn<C>, Option<DefaultsFn<C>>, _) = match P::LOADING {
         Loading::Lazy => return None,
-        Loading::Selectin => (
-            strategy::selectin_children::<P, Ch, C>,
-            Some(run_defaults::<Ch, C>),
+        Loading::Selectin => (selectin, Some(defaults_step::<Ch, C>), None),
+        Loading::Joined => (
+            selectin,
+            Some(defaults_step::<Ch, C>),
+            Some(JoinedLoad::children_default::<P, Ch> as MakeJoinedFn<C>),
         ),
-        Loading::Raise => (strategy::raise_children::<P, Ch, C>, None),
-        Loading::NoLoad => (noload_children::<P, Ch, C>, None),
+        Loading::Raise => (strategy::raise_children::<P, Ch, C>, None, None),
+        Loading::NoLoad => (noload_children::<P, Ch, C>, None, None),
     };
     Some(DefaultLoad {
         rel: children_rel::<P, Ch>(),
         load,
         then,
+        joined,
     })
 }
 
@@ -124,47 +140,83 @@ where
     R: Model,
     C: Connection,
 {
-    let (load, then): (LoadFn<C>, Option<ThenFn<C>>) = match L::LOADING {
+    let selectin: LoadFn<C> = strategy::selectin_linked::<L, R, C>;
+    let (load, then, joined): (LoadFn<C>, Option<DefaultsFn<C>>, _) = match L::LOADING {
         Loading::Lazy => return None,
-        Loading::Selectin => (
-            strategy::selectin_linked::<L, R, C>,
-            Some(run_defaults::<R, C>),
+        Loading::Selectin => (selectin, Some(defaults_step::<R, C>), None),
+        Loading::Joined => (
+            selectin,
+            Some(defaults_step::<R, C>),
+            Some(JoinedLoad::linked_default::<L, R> as MakeJoinedFn<C>),
         ),
-        Loading::Raise => (strategy::raise_linked::<L, R, C>, None),
-        Loading::NoLoad => (noload_linked::<L, R, C>, None),
+        Loading::Raise => (strategy::raise_linked::<L, R, C>, None, None),
+        Loading::NoLoad => (noload_linked::<L, R, C>, None, None),
     };
     Some(DefaultLoad {
         rel: linked_rel::<L, R>(),
         load,
         then,
+        joined,
     })
 }
 
 /// Applies `M`'s default strategies to the objects in `slots`, except for
 /// the relationships in `skip` (chosen by the query, or followed already
 /// on the way here).
-pub(crate) fn run_defaults<M: Model, C: Connection>(
-    s: &mut Session<'_, C>,
+pub(crate) async fn run_defaults<M: Model, C: Connection>(
+    u: &mut Unit<'_, C>,
     slots: &[u32],
     skip: &mut Vec<TypeId>,
 ) -> Result<()> {
     if slots.is_empty() {
         return Ok(());
     }
-    s.rels.register::<M>();
-    let defaults = s.rels.defaults_of::<M>();
-    for d in defaults {
+    u.rels.register::<M>();
+    for d in u.rels.defaults_of::<M>() {
         if skip.contains(&d.rel) {
             continue;
         }
-        let related = (d.load)(s, slots, d.then.is_some())?;
+        let related = (d.load)(u, slots, d.then.is_some()).await?;
         if let Some(then) = d.then {
             skip.push(d.rel);
-            then(s, &related, skip)?;
+            then(u, &related, skip).await?;
             skip.pop();
         }
     }
     Ok(())
+}
+
+/// [`run_defaults`] as a boxed step: what loaders and defaults hold (a
+/// model's defaults may lead back to it).
+pub(crate) fn defaults_step<'u, M: Model, C: Connection>(
+    u: &'u mut Unit<'_, C>,
+    slots: &'u [u32],
+    skip: &'u mut Vec<TypeId>,
+) -> Step<'u, Result<()>> {
+    Box::pin(run_defaults::<M, C>(u, slots, skip))
+}
+
+/// The `Joined` defaults of `M`'s relationships not in `skip`, as join
+/// nodes (each with the joined defaults of its targets nested, a
+/// relationship followed on the way not followed again), with their
+/// relationships.
+pub(crate) fn joined_defaults<M: Model, C: Connection>(
+    rels: &mut Relations<C>,
+    skip: &mut Vec<TypeId>,
+) -> Vec<(TypeId, JoinedLoad<C>)> {
+    rels.register::<M>();
+    let mut out = Vec::new();
+    for d in rels.defaults_of::<M>() {
+        let Some(make) = d.joined else { continue };
+        if skip.contains(&d.rel) {
+            continue;
+        }
+        skip.push(d.rel);
+        let node = make(rels, skip);
+        skip.pop();
+        out.push((d.rel, node));
+    }
+    out
 }
 
 /// Marks each unloaded collection of `parents` loaded and empty.
@@ -176,36 +228,38 @@ fn mark_empty(colls: &mut Collections, parents: &[u32]) -> Vec<u32> {
 }
 
 /// *noload* of `P`'s children: collections not loaded yet read as empty.
-fn noload_children<P, Ch, C>(
-    s: &mut Session<'_, C>,
-    parents: &[u32],
+fn noload_children<'u, P, Ch, C>(
+    u: &'u mut Unit<'_, C>,
+    parents: &'u [u32],
     _related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     P: HasMany<Ch>,
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    Ok(mark_empty(&mut s.rels.children::<P, Ch>().colls, parents))
+    let colls = &mut u.rels.children::<P, Ch>().colls;
+    Box::pin(ready(Ok(mark_empty(colls, parents))))
 }
 
 /// *noload* of `L`'s many-to-many targets.
-fn noload_linked<L, R, C>(
-    s: &mut Session<'_, C>,
-    sources: &[u32],
+fn noload_linked<'u, L, R, C>(
+    u: &'u mut Unit<'_, C>,
+    sources: &'u [u32],
     _related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     L: ManyToMany<R>,
     R: Model,
     C: Connection,
 {
-    Ok(mark_empty(&mut s.rels.links::<L, R>().colls, sources))
+    let colls = &mut u.rels.links::<L, R>().colls;
+    Box::pin(ready(Ok(mark_empty(colls, sources))))
 }
 
-impl<'s, 'c, C, M, Q> ModelQuery<'s, 'c, C, M, Q>
+impl<'s, S, M, Q> ModelQuery<'s, S, M, Q>
 where
-    C: Connection,
+    S: QuerySession,
     M: Model,
 {
     /// Leaves the children `Ch` to load on demand
@@ -225,7 +279,7 @@ where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.loaders.overrides.push(children_rel::<M, Ch>());
+        self.loaders.plan.overrides.push(children_rel::<M, Ch>());
         self
     }
 
@@ -249,7 +303,7 @@ where
     {
         self.loaders = self.loaders.push::<Ch>(
             Some(children_rel::<M, Ch>()),
-            noload_children::<M, Ch, C>,
+            noload_children::<M, Ch, S::Conn>,
             |l| l,
         );
         self
@@ -271,7 +325,7 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders.overrides.push(linked_rel::<M, R>());
+        self.loaders.plan.overrides.push(linked_rel::<M, R>());
         self
     }
 
@@ -291,9 +345,11 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders =
-            self.loaders
-                .push::<R>(Some(linked_rel::<M, R>()), noload_linked::<M, R, C>, |l| l);
+        self.loaders = self.loaders.push::<R>(
+            Some(linked_rel::<M, R>()),
+            noload_linked::<M, R, S::Conn>,
+            |l| l,
+        );
         self
     }
 }

@@ -2,7 +2,6 @@
 //! attaching and detaching children, linking many-to-many.
 
 use super::arena::State;
-use super::defaults::{children_rel, linked_rel, run_defaults};
 use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::IdentityMap;
@@ -29,16 +28,7 @@ impl<C: Connection> Session<'_, C> {
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        let loaded = matches!(
-            self.rels.children::<P, Ch>().colls.get(parent.index()),
-            Coll::Loaded(_)
-        );
-        let handles = block_on(self.unit().related(parent))?;
-        if !loaded {
-            let children: Vec<u32> = handles.iter().map(|h| h.index()).collect();
-            run_defaults::<Ch, C>(self, &children, &mut vec![children_rel::<P, Ch>()])?;
-        }
-        Ok(handles)
+        block_on(self.unit().related_loaded(parent))
     }
 
     /// The child of `parent` in a one-to-one relationship, loaded on demand
@@ -81,16 +71,7 @@ impl<C: Connection> Session<'_, C> {
         L: ManyToMany<R>,
         R: Model,
     {
-        let loaded = matches!(
-            self.rels.links::<L, R>().colls.get(source.index()),
-            Coll::Loaded(_)
-        );
-        let handles = block_on(self.unit().linked(source))?;
-        if !loaded {
-            let targets: Vec<u32> = handles.iter().map(|h| h.index()).collect();
-            run_defaults::<R, C>(self, &targets, &mut vec![linked_rel::<L, R>()])?;
-        }
-        Ok(handles)
+        block_on(self.unit().linked_loaded(source))
     }
 
     /// Makes `child` a child of `parent` (cascade save-update): its foreign

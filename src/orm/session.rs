@@ -3,7 +3,6 @@
 use std::ops::{Index, IndexMut};
 
 use super::arena::{Arena, State};
-use super::defaults::run_defaults;
 use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::{IdentityMap, TxState};
@@ -371,11 +370,7 @@ impl<'c, C: Connection> Session<'c, C> {
         if let Some(hit) = in_map::<M, C>(&self.map, &key) {
             return Ok(hit);
         }
-        let found = block_on(self.unit().get(key))?;
-        if let Some(h) = found {
-            run_defaults::<M, C>(self, &[h.index()], &mut Vec::new())?;
-        }
-        Ok(found)
+        block_on(self.unit().get_loaded(key))
     }
 
     /// The objects with the given keys, loading the ones not in the map in
@@ -384,10 +379,7 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When a query fails.
     pub fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        let found = block_on(self.unit().get_many(keys))?;
-        let slots: Vec<u32> = found.iter().map(|h| h.index()).collect();
-        run_defaults::<M, C>(self, &slots, &mut Vec::new())?;
-        Ok(found)
+        block_on(self.unit().get_many_loaded(keys))
     }
 
     /// Reloads the object from the database, discarding its unflushed
@@ -427,7 +419,7 @@ impl<'c, C: Connection> Session<'c, C> {
     ///     .all()?;
     /// # Ok(()) }
     /// ```
-    pub fn query<M: Model>(&mut self) -> ModelQuery<'_, 'c, C, M> {
+    pub fn query<M: Model>(&mut self) -> ModelQuery<'_, Self, M> {
         ModelQuery::new(self)
     }
 
