@@ -445,12 +445,7 @@ async fn row_locks<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
     let mut s = factory.session().await?;
     if s.connection().dialect().name() == "sqlite" {
         // SQLite has no row locks (its write transactions lock the file).
-        let err = s
-            .query::<Author>()
-            .for_update()
-            .all()
-            .await
-            .unwrap_err();
+        let err = s.query::<Author>().for_update().all().await.unwrap_err();
         assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
         return Ok(());
     }

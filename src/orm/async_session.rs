@@ -41,9 +41,10 @@ use crate::value::FromRow;
 /// End it with [`commit`](AsyncSession::commit),
 /// [`rollback`](AsyncSession::rollback) or [`close`](AsyncSession::close).
 /// Dropping the session (or a future of its calls half-way) leaves no
-/// partial write either: the transaction it opened is rolled back before
-/// the connection's next statement, and an engine's pool discards a
-/// connection returned with one open (a new one is then made). A session whose call was dropped
+/// partial write either: a connection of an engine's pool is rolled back
+/// as it goes back to the pool (on a task of the tokio runtime) and
+/// handed out again clean; any other connection rolls the transaction
+/// back before its next statement. A session whose call was dropped
 /// half-way refuses further calls (its state may not match the database's);
 /// drop it and take another.
 ///
@@ -330,9 +331,8 @@ where
 
     /// Ends the session: rolls back what it did not commit, so that its
     /// connection goes back to the pool clean. (A session dropped with a
-    /// transaction open leaves the rollback to the connection's next
-    /// statement, and an engine's pool discards such a connection rather
-    /// than reuse it.)
+    /// transaction open has its pooled connection rolled back on a task
+    /// of the runtime instead.)
     ///
     /// # Errors
     /// When the database fails to roll back.

@@ -26,8 +26,11 @@ use crate::value::ValueRef;
 /// impl; nothing outside the crate can make one.
 #[doc(hidden)]
 pub struct Bridge<H> {
-    pub(crate) conn: H,
+    // Declared (so dropped) before the connection: a session dropped in
+    // a transaction records it before the connection goes back to the
+    // pool, which rolls it back.
     levels: Vec<AbandonGuard>,
+    pub(crate) conn: H,
     depth: u32,
 }
 
