@@ -160,7 +160,7 @@ where
     let windowed = parts.limit.is_some() || parts.offset.is_some();
     let mark = if windowed {
         w.push_sql(" FROM (");
-        write_select::<M, J, W, O>(&mut w, &root_cols, parts);
+        write_select::<M, J, W, O>(&mut w, root_cols, parts);
         w.push_sql(") AS ");
         w.push_ident(root);
         None
