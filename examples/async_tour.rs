@@ -1,8 +1,9 @@
 //! The "Async Support" section of the tour (feature `async`): an engine,
 //! a session factory (`async_sessionmaker(engine, expire_on_commit=False)`),
 //! `get_user`, `create_user` with a commit and a refresh, and a user with
-//! their addresses loaded eagerly the selectin way, each with an
-//! `AsyncSession`: the sync ORM's unit of work, awaited.
+//! their addresses loaded eagerly, the selectin way and the joined way,
+//! each with an `AsyncSession`: the sync ORM's unit of work and its
+//! `session.query::<M>()` builder, awaited.
 //!
 //! ```text
 //! cargo run --example async_tour --features async              # SQLite, in memory
@@ -161,9 +162,11 @@ type Factory<B> = AsyncSessionFactory<B>;
 async fn get_user<B: AsyncBackend>(factory: &Factory<B>, id: i64) -> Result<Option<User>> {
     let mut session = factory.session().await?;
     let found = session
-        .load::<User, _>(&select((users::Id, users::Name)).filter(users::Id.eq(id)))
+        .query::<User>()
+        .filter(users::Id.eq(id))
+        .first()
         .await?;
-    let user = found.first().and_then(|&h| session.try_take(h));
+    let user = found.and_then(|h| session.try_take(h));
     // `async with`: the session ends, its connection goes back clean.
     session.close().await?;
     Ok(user)
@@ -191,11 +194,17 @@ async fn get_user_with_addresses<B: AsyncBackend>(
     id: i64,
 ) -> Result<Option<(User, Vec<String>)>> {
     let mut session = factory.session().await?;
-    let Some(user) = session.get::<User>(id).await? else {
+    let Some(user) = session
+        .query::<User>()
+        .filter(users::Id.eq(id))
+        .selectin_children::<Address>()
+        .first()
+        .await?
+    else {
         return Ok(None);
     };
-    session.selectin_children::<User, Address>(&[user]).await?;
     let loaded = session.statement_count();
+    assert_eq!(loaded, 2, "the user, then the addresses");
     let addresses = session.related::<User, Address>(user).await?;
     assert_eq!(session.statement_count(), loaded, "no lazy load");
     let emails = addresses
@@ -205,6 +214,31 @@ async fn get_user_with_addresses<B: AsyncBackend>(
     let user = session.try_take(user);
     session.close().await?;
     Ok(user.map(|u| (u, emails)))
+}
+
+/// Every user with their addresses in one statement, LEFT JOINed
+/// (`joinedload(User.addresses)`), the rows folded into one object per
+/// user and its collection.
+async fn users_with_addresses<B: AsyncBackend>(
+    factory: &Factory<B>,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let mut session = factory.session().await?;
+    let users = session
+        .query::<User>()
+        .order_by(users::Name.asc())
+        .joined_children::<Address>()
+        .all()
+        .await?;
+    assert_eq!(session.statement_count(), 1, "one statement");
+    let mut out = Vec::new();
+    for user in users {
+        let addresses = session.related::<User, Address>(user).await?; // no SQL
+        let emails = addresses.iter().map(|&a| session[a].email.clone());
+        out.push((session[user].name.clone(), emails.collect()));
+    }
+    assert_eq!(session.statement_count(), 1, "no lazy load");
+    session.close().await?;
+    Ok(out)
 }
 
 async fn tour<B: AsyncBackend>(backend: B) -> Result<()> {
@@ -249,6 +283,12 @@ async fn tour<B: AsyncBackend>(backend: B) -> Result<()> {
         .expect("alice is there");
     println!("{user:?} has {emails:?}");
     assert_eq!(emails, ["alice@work.example", "alice@home.example"]);
+    create_user(&factory, "bob").await?;
+    let everyone = users_with_addresses(&factory).await?;
+    println!("joined: {everyone:?}");
+    assert_eq!(everyone.len(), 2);
+    assert_eq!(everyone[0].1, emails);
+    assert!(everyone[1].1.is_empty());
     Ok(())
 }
 

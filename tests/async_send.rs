@@ -150,6 +150,44 @@ async fn relation_calls<B: AsyncBackend>(
     Ok(())
 }
 
+/// The model queries of an `AsyncSession`, for any backend: the builder's
+/// terminals, with selectin and joined loading and row locks (checked at
+/// compile time; run by tests/async_query.rs).
+async fn query_calls<B: AsyncBackend>(s: &mut AsyncSession<AsyncPooled<B>>) -> Result<()> {
+    use orm_schema::{Author, Bio, Book, Genre, authors};
+    use sqlalgebra::orm::RelatedExt;
+    let all = s
+        .query::<Author>()
+        .filter(authors::Name.like("a%"))
+        .order_by(authors::Name.asc())
+        .limit(10)
+        .selectin_children::<Book>()
+        .all();
+    assert_send(&all);
+    all.await?;
+    let joined = s
+        .query::<Author>()
+        .joined_children_with::<Book>(|b| b.joined_linked::<Genre>())
+        .joined_child::<Bio>()
+        .first();
+    assert_send(&joined);
+    joined.await?;
+    let one = s
+        .query::<Book>()
+        .joined_parent::<Author>()
+        .for_update()
+        .one();
+    assert_send(&one);
+    one.await?;
+    let pairs = s
+        .query::<Author>()
+        .join_related(Author::to_children::<Book>())
+        .all_with::<Book>();
+    assert_send(&pairs);
+    pairs.await?;
+    Ok(())
+}
+
 /// The generic checks hold for each backend, and a whole request can be
 /// spawned on the runtime.
 #[test]
@@ -173,6 +211,9 @@ fn futures_are_send_on_each_backend() {
     let _ = session_calls::<sqlalgebra_postgres::AsyncPgManager>;
     let _ = session_calls::<sqlalgebra_mysql::AsyncMysqlManager>;
     let _ = relation_calls::<sqlalgebra_sqlite::AsyncSqliteManager>;
+    let _ = query_calls::<sqlalgebra_sqlite::AsyncSqliteManager>;
+    let _ = query_calls::<sqlalgebra_postgres::AsyncPgManager>;
+    let _ = query_calls::<sqlalgebra_mysql::AsyncMysqlManager>;
 }
 
 /// A sync `Session` held across an `.await` in a spawned task compiles.

@@ -320,3 +320,113 @@ on_all_async_backends!(
     a_version_conflict_is_stale_data,
     a_failed_flush_rolls_back_the_whole_unit,
 );
+
+/// A session dropped with a transaction open (a handler that returned
+/// early, a cancelled task): its connection is rolled back and goes back
+/// to the pool clean, to be handed out again, with nothing of the
+/// transaction visible. The pool has one connection, so the next
+/// `connect` waits for it.
+async fn a_dropped_session_rolls_back_and_its_connection_is_reused<B: AsyncBackend>(
+    db: &Db<B>,
+) -> Result<()> {
+    let factory = schema(db).await?;
+    let mut c = db.engine.connect().await?;
+    // Marks this connection: a temporary table lives as long as it does.
+    c.batch_execute("CREATE TEMPORARY TABLE async19_marker (x INTEGER)")
+        .await?;
+    let mut s = sqlalgebra::orm::AsyncSession::new(c);
+    s.add(Author::new("never"));
+    s.flush().await?;
+    assert!(s.in_transaction());
+    drop(s);
+    let mut c = db.engine.connect().await?;
+    assert!(c.state().is_clean());
+    let marked: i64 = text("SELECT COUNT(*) FROM async19_marker")
+        .returns::<BigInt>()
+        .get(&mut *c)
+        .await?;
+    assert_eq!(marked, 0, "the same connection, not a new one");
+    let names: Vec<String> = select(authors::Name).load(&mut *c).await?;
+    assert!(names.is_empty(), "{names:?}");
+    drop(c);
+    assert_eq!(authors_of(&db.checker).await?, []);
+
+    // The same for a session of the factory dropped after a savepoint.
+    let mut s = factory.session().await?;
+    s.add(Author::new("outer"));
+    let _sp = s.begin_nested().await?;
+    s.add(Author::new("inner"));
+    s.flush().await?;
+    drop(s);
+    let mut c = db.engine.connect().await?;
+    assert!(c.state().is_clean());
+    let marked: i64 = text("SELECT COUNT(*) FROM async19_marker")
+        .returns::<BigInt>()
+        .get(&mut *c)
+        .await?;
+    assert_eq!(marked, 0);
+    drop(c);
+    assert_eq!(authors_of(&db.checker).await?, []);
+    // And the connection still works for a unit of work.
+    let mut s = factory.session().await?;
+    s.add(Author::new("kept"));
+    s.commit().await?;
+    let names: Vec<String> = authors_of(&db.checker)
+        .await?
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(names, ["kept"]);
+    Ok(())
+}
+
+/// [`a_dropped_session_rolls_back_and_its_connection_is_reused`] on each
+/// backend, with a pool of one connection.
+mod one_connection {
+    use super::*;
+
+    fn single() -> PoolOptions {
+        PoolOptions::default().size(1).overflow(0)
+    }
+
+    const NAME: &str = "dropped_session_reuse";
+
+    #[test]
+    fn sqlite() {
+        async_common::runtime().block_on(async {
+            if let Some(db) = async_common::sqlite(NAME, &single()).await {
+                a_dropped_session_rolls_back_and_its_connection_is_reused(&db)
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+
+    #[test]
+    fn postgres() {
+        if !async_common::postgres_ready(NAME) {
+            return;
+        }
+        async_common::runtime().block_on(async {
+            if let Some(db) = async_common::postgres(NAME, &single()).await {
+                a_dropped_session_rolls_back_and_its_connection_is_reused(&db)
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+
+    #[test]
+    fn mysql() {
+        if !async_common::mysql_ready(NAME) {
+            return;
+        }
+        async_common::runtime().block_on(async {
+            if let Some(db) = async_common::mysql(NAME, &single()).await {
+                a_dropped_session_rolls_back_and_its_connection_is_reused(&db)
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+}

@@ -139,8 +139,9 @@ impl<B: AsyncBackend> AsyncEngine<B> {
         })
     }
 
-    /// A connection from the pool; it goes back when dropped (or is
-    /// discarded, when a dropped future left it dirty).
+    /// A connection from the pool; it goes back when dropped (rolled back
+    /// first when a transaction was left open; discarded when a dropped
+    /// future cut an exchange with the server off half-way).
     ///
     /// # Errors
     /// [`ErrorKind::PoolTimeout`](crate::ErrorKind::PoolTimeout) when none becomes free within the timeout.
@@ -154,7 +155,7 @@ impl<B: AsyncBackend> AsyncEngine<B> {
         let state = conn.state();
         state.echo = self.echo;
         state.hooks.clone_from(&self.hooks);
-        Ok(AsyncPooled { conn })
+        Ok(AsyncPooled { conn: Some(conn) })
     }
 
     /// Open and idle connection counts.
@@ -173,8 +174,38 @@ impl<B: AsyncBackend> AsyncEngine<B> {
 
 /// A connection checked out of an [`AsyncEngine`]; back to the pool on
 /// drop.
+///
+/// Dropped with a transaction open (a session or a transaction future
+/// dropped half-way, a task cancelled), it is rolled back first, on a
+/// task of the current tokio runtime, and then returned to the pool
+/// clean (SQLAlchemy's reset on return). Outside a runtime, or when an
+/// exchange with the server was cut off half-way, the pool discards it
+/// instead.
 pub struct AsyncPooled<B: AsyncBackend> {
-    conn: bb8::PooledConnection<'static, PoolManager<B>>,
+    /// `None` only while it is dropped.
+    conn: Option<bb8::PooledConnection<'static, PoolManager<B>>>,
+}
+
+impl<B: AsyncBackend> Drop for AsyncPooled<B> {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        if !conn.state().needs_rollback() {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        // Whatever was open, nobody can use it any more: all of it goes.
+        conn.state().abandon(0);
+        runtime.spawn(async move {
+            // A failed rollback marks the connection broken (see
+            // `settle`): the pool then discards it.
+            let _ = settle(&mut *conn).await;
+            drop(conn);
+        });
+    }
 }
 
 impl<B: AsyncBackend> std::fmt::Debug for AsyncPooled<B> {
@@ -186,12 +217,18 @@ impl<B: AsyncBackend> std::fmt::Debug for AsyncPooled<B> {
 impl<B: AsyncBackend> Deref for AsyncPooled<B> {
     type Target = B::Connection;
     fn deref(&self) -> &B::Connection {
-        &self.conn
+        match &self.conn {
+            Some(conn) => conn,
+            None => unreachable!("the connection is taken only by `drop`"),
+        }
     }
 }
 
 impl<B: AsyncBackend> DerefMut for AsyncPooled<B> {
     fn deref_mut(&mut self) -> &mut B::Connection {
-        &mut self.conn
+        match &mut self.conn {
+            Some(conn) => conn,
+            None => unreachable!("the connection is taken only by `drop`"),
+        }
     }
 }

@@ -149,6 +149,14 @@ impl ConnState {
         Some(self.abandoned.swap(NONE, Ordering::AcqRel)).filter(|l| *l != NONE)
     }
 
+    /// Whether the connection is sound but left in a transaction (open, or
+    /// abandoned by a dropped future): a rollback makes it clean again.
+    pub(crate) fn needs_rollback(&self) -> bool {
+        !self.busy
+            && !self.broken
+            && (self.depth > 0 || self.abandoned.load(Ordering::Acquire) != NONE)
+    }
+
     /// Forgets an exchange cut off half-way, once the pool had its say.
     pub(crate) fn clear_busy(&mut self) {
         self.busy = false;

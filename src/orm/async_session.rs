@@ -36,14 +36,17 @@ use crate::value::FromRow;
 /// Nothing loads behind your back: relationships load with an awaited
 /// call ([`related`](AsyncSession::related), or
 /// [`selectin_children`](AsyncSession::selectin_children) for many
-/// parents at once), never on field access.
+/// parents at once), never on field access, or up front with a
+/// [`query`](AsyncSession::query)'s selectin and joined strategies and
+/// the defaults the relationships declare.
 ///
 /// End it with [`commit`](AsyncSession::commit),
 /// [`rollback`](AsyncSession::rollback) or [`close`](AsyncSession::close).
 /// Dropping the session (or a future of its calls half-way) leaves no
-/// partial write either: the transaction it opened is rolled back before
-/// the connection's next statement, and an engine's pool discards a
-/// connection returned with one open (a new one is then made). A session whose call was dropped
+/// partial write either: a connection of an engine's pool is rolled back
+/// as it goes back to the pool (on a task of the tokio runtime) and
+/// handed out again clean; any other connection rolls the transaction
+/// back before its next statement. A session whose call was dropped
 /// half-way refuses further calls (its state may not match the database's);
 /// drop it and take another.
 ///
@@ -142,7 +145,7 @@ where
         }
     }
 
-    fn unit(&mut self) -> Unit<'_, Bridge<H>> {
+    pub(super) fn unit(&mut self) -> Unit<'_, Bridge<H>> {
         Unit {
             conn: &mut self.conn,
             map: &mut self.map,
@@ -154,9 +157,14 @@ where
         }
     }
 
+    /// Marks the end of a call that [`enter`](AsyncSession::enter)ed.
+    pub(super) fn leave(&mut self) {
+        self.busy = false;
+    }
+
     /// Refuses a call after one was dropped half-way; else marks the
     /// session busy.
-    fn enter(&mut self) -> Result<()> {
+    pub(super) fn enter(&mut self) -> Result<()> {
         if self.busy {
             return Err(ErrorKind::Transaction(
                 "a call of this async session was dropped half-way; drop the session (its transaction is then rolled back) and use a new one".into(),
@@ -307,7 +315,7 @@ where
     /// # Errors
     /// When the query (or the autoflush before it) fails.
     pub async fn get<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
-        run!(self, |u| u.get(key))
+        run!(self, |u| u.get_loaded(key))
     }
 
     /// The objects with the given keys, loading the missing ones in
@@ -316,7 +324,7 @@ where
     /// # Errors
     /// When a query fails.
     pub async fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        run!(self, |u| u.get_many(keys))
+        run!(self, |u| u.get_many_loaded(keys))
     }
 
     /// Reloads the object from the database, discarding its unflushed
@@ -501,9 +509,8 @@ where
 
     /// Ends the session: rolls back what it did not commit, so that its
     /// connection goes back to the pool clean. (A session dropped with a
-    /// transaction open leaves the rollback to the connection's next
-    /// statement, and an engine's pool discards such a connection rather
-    /// than reuse it.)
+    /// transaction open has its pooled connection rolled back on a task
+    /// of the runtime instead.)
     ///
     /// ```
     /// use sqlalgebra::asyncio::prelude::*;
@@ -619,7 +626,7 @@ where
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        run!(self, |u| u.related::<P, Ch>(parent))
+        run!(self, |u| u.related_loaded::<P, Ch>(parent))
     }
 
     /// The objects linked to `source` (many-to-many), loaded on demand.
@@ -631,7 +638,7 @@ where
         L: ManyToMany<R>,
         R: Model,
     {
-        run!(self, |u| u.linked::<L, R>(source))
+        run!(self, |u| u.linked_loaded::<L, R>(source))
     }
 
     /// The parent of `child` (many-to-one): from the identity map without

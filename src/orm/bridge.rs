@@ -24,10 +24,16 @@ use crate::value::ValueRef;
 /// back before the connection's next statement (and the pool discards
 /// the connection rather than hand it out dirty). Public only in name
 /// (its module is private): an async session's
-/// [`SessionView`](super::SessionView) is over it.
+/// [`SessionView`](super::SessionView) is over it, and it is the
+/// connection type of `AsyncSession`'s [`QuerySession`](super::QuerySession)
+/// impl; nothing outside the crate can make one.
+#[doc(hidden)]
 pub struct Bridge<H> {
-    pub(crate) conn: H,
+    // Declared (so dropped) before the connection: a session dropped in
+    // a transaction records it before the connection goes back to the
+    // pool, which rolls it back.
     levels: Vec<AbandonGuard>,
+    pub(crate) conn: H,
     depth: u32,
 }
 

@@ -7,13 +7,14 @@
 use std::any::TypeId;
 use std::future::ready;
 
-use super::drive::{Step, block_on};
-use super::loading::{ChildStore, Coll, Collections, LinkStore};
+use super::drive::Step;
+use super::joined::{JoinedLoad, MakeJoinedFn};
+use super::loaders::{DefaultsFn, LoadFn};
+use super::loading::{ChildStore, Coll, Collections, LinkStore, Relations};
 use super::model::Model;
-use super::query::ModelQuery;
+use super::query::{ModelQuery, QuerySession};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::Session;
-use super::strategy::mark_raise;
+use super::strategy;
 use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::Result;
@@ -41,15 +42,24 @@ use crate::error::Result;
 /// // since Rust cannot enumerate a model's relationships.
 /// ```
 ///
+/// `Joined` loads the relationship in the statement that loads its
+/// owners, with a LEFT JOIN: in `session.query::<M>()` and in
+/// [`Session::get`](super::Session::get) / [`Session::get_many`](super::Session::get_many)
+/// (and the same calls of `AsyncSession`), nested when the targets declare
+/// joined relationships too. Where the owners were loaded by another
+/// statement (a selectin or lazy load, a locking query, entity tuples) it
+/// loads with selectin.
+///
 /// The default applies to the objects that `session.query::<M>()` loads
 /// (`all`, `first`, `one`, `all_with`, `joined_*`), to the objects that
 /// [`Session::get`](super::Session::get), [`Session::get_many`](super::Session::get_many)
 /// and the lazy loads ([`Session::related`](super::Session::related),
 /// [`Session::linked`](super::Session::linked), [`Session::parent`](super::Session::parent))
 /// read from the database (and those of `AsyncSession`'s same calls: the
-/// defaults run in the logic both sessions share), and, in turn, to the objects that the query's
-/// loaders and those defaults load (a relationship already followed on
-/// the way is not followed again, so cycles end). A query overrides it
+/// defaults run in the logic both sessions share), and, in turn, to the
+/// objects that the query's loaders and those defaults load (a
+/// relationship already followed on the way is not followed again, so
+/// cycles end). A query overrides it
 /// per relationship: `selectin_*`, `joined_*`, `raise_*`, `lazy_*`,
 /// `noload_*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,21 +73,20 @@ pub enum Loading {
     Raise,
     /// Not loaded: the collection reads as empty (SQLAlchemy's `noload`).
     NoLoad,
+    /// Loaded in the same statement as its owners, with a LEFT JOIN
+    /// (SQLAlchemy's `lazy="joined"`); with selectin where the owners
+    /// come from another statement.
+    Joined,
 }
-
-/// A default strategy, run by the session's logic.
-type LoadFn<C> = for<'u, 'x> fn(&'u mut Unit<'x, C>, &'u [u32], bool) -> Step<'u, Result<Vec<u32>>>;
-
-/// Runs the defaults of the target model on what a default loaded.
-type ThenFn<C> =
-    for<'u, 'x> fn(&'u mut Unit<'x, C>, &'u [u32], &'u mut Vec<TypeId>) -> Step<'u, Result<()>>;
 
 /// One relationship's default strategy.
 pub(crate) struct DefaultLoad<C: Connection> {
     /// The relationship (its store's type).
     pub(crate) rel: TypeId,
     load: LoadFn<C>,
-    then: Option<ThenFn<C>>,
+    then: Option<DefaultsFn<C>>,
+    /// For `Joined`: the relationship as a node of the query's joins.
+    pub(crate) joined: Option<MakeJoinedFn<C>>,
 }
 
 impl<C: Connection> Clone for DefaultLoad<C> {
@@ -105,16 +114,23 @@ where
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    let (load, then): (LoadFn<C>, Option<ThenFn<C>>) = match P::LOADING {
+    let selectin: LoadFn<C> = strategy::selectin_children::<P, Ch, C>;
+    let (load, then, joined): (LoadFn<C>, Option<DefaultsFn<C>>, _) = match P::LOADING {
         Loading::Lazy => return None,
-        Loading::Selectin => (selectin_children::<P, Ch, C>, Some(then_defaults::<Ch, C>)),
-        Loading::Raise => (raise_children::<P, Ch, C>, None),
-        Loading::NoLoad => (noload_children_of::<P, Ch, C>, None),
+        Loading::Selectin => (selectin, Some(defaults_step::<Ch, C>), None),
+        Loading::Joined => (
+            selectin,
+            Some(defaults_step::<Ch, C>),
+            Some(JoinedLoad::children_default::<P, Ch> as MakeJoinedFn<C>),
+        ),
+        Loading::Raise => (strategy::raise_children::<P, Ch, C>, None, None),
+        Loading::NoLoad => (noload_children::<P, Ch, C>, None, None),
     };
     Some(DefaultLoad {
         rel: children_rel::<P, Ch>(),
         load,
         then,
+        joined,
     })
 }
 
@@ -126,124 +142,83 @@ where
     R: Model,
     C: Connection,
 {
-    let (load, then): (LoadFn<C>, Option<ThenFn<C>>) = match L::LOADING {
+    let selectin: LoadFn<C> = strategy::selectin_linked::<L, R, C>;
+    let (load, then, joined): (LoadFn<C>, Option<DefaultsFn<C>>, _) = match L::LOADING {
         Loading::Lazy => return None,
-        Loading::Selectin => (selectin_linked::<L, R, C>, Some(then_defaults::<R, C>)),
-        Loading::Raise => (raise_linked::<L, R, C>, None),
-        Loading::NoLoad => (noload_linked_of::<L, R, C>, None),
+        Loading::Selectin => (selectin, Some(defaults_step::<R, C>), None),
+        Loading::Joined => (
+            selectin,
+            Some(defaults_step::<R, C>),
+            Some(JoinedLoad::linked_default::<L, R> as MakeJoinedFn<C>),
+        ),
+        Loading::Raise => (strategy::raise_linked::<L, R, C>, None, None),
+        Loading::NoLoad => (noload_linked::<L, R, C>, None, None),
     };
     Some(DefaultLoad {
         rel: linked_rel::<L, R>(),
         load,
         then,
+        joined,
     })
 }
 
-/// Applies `M`'s default strategies to the objects in `slots` (see
-/// [`Unit::run_defaults`]): the sync session's call, for the query
-/// builder's loaders.
-pub(crate) fn run_defaults<M: Model, C: Connection>(
-    s: &mut Session<'_, C>,
+/// Applies `M`'s default strategies to the objects in `slots`, except for
+/// the relationships in `skip` (chosen by the query, or followed already
+/// on the way here).
+pub(crate) async fn run_defaults<M: Model, C: Connection>(
+    u: &mut Unit<'_, C>,
     slots: &[u32],
     skip: &mut Vec<TypeId>,
 ) -> Result<()> {
-    block_on(s.unit().run_defaults::<M>(slots, skip))
-}
-
-impl<C: Connection> Unit<'_, C> {
-    /// Applies `M`'s default strategies to the objects in `slots`, except
-    /// for the relationships in `skip` (chosen by the query, or followed
-    /// already on the way here).
-    pub(crate) async fn run_defaults<M: Model>(
-        &mut self,
-        slots: &[u32],
-        skip: &mut Vec<TypeId>,
-    ) -> Result<()> {
-        if slots.is_empty() {
-            return Ok(());
-        }
-        self.rels.register::<M>();
-        let defaults = self.rels.defaults_of::<M>();
-        for d in defaults {
-            if skip.contains(&d.rel) {
-                continue;
-            }
-            let related = (d.load)(self, slots, d.then.is_some()).await?;
-            if let Some(then) = d.then {
-                skip.push(d.rel);
-                then(self, &related, skip).await?;
-                skip.pop();
-            }
-        }
-        Ok(())
+    if slots.is_empty() {
+        return Ok(());
     }
+    u.rels.register::<M>();
+    for d in u.rels.defaults_of::<M>() {
+        if skip.contains(&d.rel) {
+            continue;
+        }
+        let related = (d.load)(u, slots, d.then.is_some()).await?;
+        if let Some(then) = d.then {
+            skip.push(d.rel);
+            then(u, &related, skip).await?;
+            skip.pop();
+        }
+    }
+    Ok(())
 }
 
-/// The defaults of `M` on what a default loaded (boxed: defaults nest).
-fn then_defaults<'u, M: Model, C: Connection>(
+/// [`run_defaults`] as a boxed step: what loaders and defaults hold (a
+/// model's defaults may lead back to it).
+pub(crate) fn defaults_step<'u, M: Model, C: Connection>(
     u: &'u mut Unit<'_, C>,
     slots: &'u [u32],
     skip: &'u mut Vec<TypeId>,
 ) -> Step<'u, Result<()>> {
-    Box::pin(u.run_defaults::<M>(slots, skip))
+    Box::pin(run_defaults::<M, C>(u, slots, skip))
 }
 
-/// *selectin* of `P`'s children.
-fn selectin_children<'u, P, Ch, C>(
-    u: &'u mut Unit<'_, C>,
-    parents: &'u [u32],
-    related: bool,
-) -> Step<'u, Result<Vec<u32>>>
-where
-    P: HasMany<Ch>,
-    Ch: BelongsTo<P>,
-    C: Connection,
-{
-    Box::pin(u.selectin_children::<P, Ch>(parents, related))
-}
-
-/// *selectin* of `L`'s many-to-many targets.
-fn selectin_linked<'u, L, R, C>(
-    u: &'u mut Unit<'_, C>,
-    sources: &'u [u32],
-    related: bool,
-) -> Step<'u, Result<Vec<u32>>>
-where
-    L: ManyToMany<R>,
-    R: Model,
-    C: Connection,
-{
-    Box::pin(u.selectin_linked::<L, R>(sources, related))
-}
-
-/// *raise* of `P`'s children.
-fn raise_children<'u, P, Ch, C>(
-    u: &'u mut Unit<'_, C>,
-    parents: &'u [u32],
-    related: bool,
-) -> Step<'u, Result<Vec<u32>>>
-where
-    P: HasMany<Ch>,
-    Ch: BelongsTo<P>,
-    C: Connection,
-{
-    let colls = &mut u.rels.children::<P, Ch>().colls;
-    Box::pin(ready(Ok(mark_raise(colls, parents, related))))
-}
-
-/// *raise* of `L`'s many-to-many targets.
-fn raise_linked<'u, L, R, C>(
-    u: &'u mut Unit<'_, C>,
-    sources: &'u [u32],
-    related: bool,
-) -> Step<'u, Result<Vec<u32>>>
-where
-    L: ManyToMany<R>,
-    R: Model,
-    C: Connection,
-{
-    let colls = &mut u.rels.links::<L, R>().colls;
-    Box::pin(ready(Ok(mark_raise(colls, sources, related))))
+/// The `Joined` defaults of `M`'s relationships not in `skip`, as join
+/// nodes (each with the joined defaults of its targets nested, a
+/// relationship followed on the way not followed again), with their
+/// relationships.
+pub(crate) fn joined_defaults<M: Model, C: Connection>(
+    rels: &mut Relations<C>,
+    skip: &mut Vec<TypeId>,
+) -> Vec<(TypeId, JoinedLoad<C>)> {
+    rels.register::<M>();
+    let mut out = Vec::new();
+    for d in rels.defaults_of::<M>() {
+        let Some(make) = d.joined else { continue };
+        if skip.contains(&d.rel) {
+            continue;
+        }
+        skip.push(d.rel);
+        let node = make(rels, skip);
+        skip.pop();
+        out.push((d.rel, node));
+    }
+    out
 }
 
 /// Marks each unloaded collection of `parents` loaded and empty.
@@ -255,35 +230,7 @@ fn mark_empty(colls: &mut Collections, parents: &[u32]) -> Vec<u32> {
 }
 
 /// *noload* of `P`'s children: collections not loaded yet read as empty.
-fn noload_children<P, Ch, C>(
-    s: &mut Session<'_, C>,
-    parents: &[u32],
-    _related: bool,
-) -> Result<Vec<u32>>
-where
-    P: HasMany<Ch>,
-    Ch: BelongsTo<P>,
-    C: Connection,
-{
-    Ok(mark_empty(&mut s.rels.children::<P, Ch>().colls, parents))
-}
-
-/// *noload* of `L`'s many-to-many targets.
-fn noload_linked<L, R, C>(
-    s: &mut Session<'_, C>,
-    sources: &[u32],
-    _related: bool,
-) -> Result<Vec<u32>>
-where
-    L: ManyToMany<R>,
-    R: Model,
-    C: Connection,
-{
-    Ok(mark_empty(&mut s.rels.links::<L, R>().colls, sources))
-}
-
-/// [`noload_children`] as a default strategy.
-fn noload_children_of<'u, P, Ch, C>(
+fn noload_children<'u, P, Ch, C>(
     u: &'u mut Unit<'_, C>,
     parents: &'u [u32],
     _related: bool,
@@ -297,8 +244,8 @@ where
     Box::pin(ready(Ok(mark_empty(colls, parents))))
 }
 
-/// [`noload_linked`] as a default strategy.
-fn noload_linked_of<'u, L, R, C>(
+/// *noload* of `L`'s many-to-many targets.
+fn noload_linked<'u, L, R, C>(
     u: &'u mut Unit<'_, C>,
     sources: &'u [u32],
     _related: bool,
@@ -312,9 +259,9 @@ where
     Box::pin(ready(Ok(mark_empty(colls, sources))))
 }
 
-impl<'s, 'c, C, M, Q> ModelQuery<'s, 'c, C, M, Q>
+impl<'s, S, M, Q> ModelQuery<'s, S, M, Q>
 where
-    C: Connection,
+    S: QuerySession,
     M: Model,
 {
     /// Leaves the children `Ch` to load on demand
@@ -334,7 +281,7 @@ where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.loaders.overrides.push(children_rel::<M, Ch>());
+        self.loaders.plan.overrides.push(children_rel::<M, Ch>());
         self
     }
 
@@ -358,7 +305,7 @@ where
     {
         self.loaders = self.loaders.push::<Ch>(
             Some(children_rel::<M, Ch>()),
-            noload_children::<M, Ch, C>,
+            noload_children::<M, Ch, S::Conn>,
             |l| l,
         );
         self
@@ -380,7 +327,7 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders.overrides.push(linked_rel::<M, R>());
+        self.loaders.plan.overrides.push(linked_rel::<M, R>());
         self
     }
 
@@ -400,9 +347,11 @@ where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.loaders =
-            self.loaders
-                .push::<R>(Some(linked_rel::<M, R>()), noload_linked::<M, R, C>, |l| l);
+        self.loaders = self.loaders.push::<R>(
+            Some(linked_rel::<M, R>()),
+            noload_linked::<M, R, S::Conn>,
+            |l| l,
+        );
         self
     }
 }

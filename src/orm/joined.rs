@@ -14,22 +14,19 @@
 use std::any::TypeId;
 
 use super::arena::FastMap;
-use super::defaults::{children_rel, linked_rel, run_defaults};
-use super::drive::block_on;
-use super::handle::Handle;
+use super::defaults::{children_rel, defaults_step, joined_defaults, linked_rel};
 use super::identity::{IdentityMap, key_names};
-use super::inherit::{Discriminator, write_where};
-use super::loaders::{DefaultsFn, LoadFn, Loader, Loaders};
-use super::loading::Coll;
-use super::model::{Model, ModelColumns, SqlRow};
-use super::query::{JoinList, ModelQuery, Parts, write_from, write_select};
+use super::inherit::Discriminator;
+use super::loaders::{DefaultsFn, LoadFn, Loader, Loaders, Plan};
+use super::loading::{Coll, Relations};
+use super::model::{Model, SqlRow};
+use super::query::{JoinList, ModelQuery, Parts, QuerySession};
 use super::relation::{BelongsTo, HasMany, HasOne, ManyToMany};
-use super::session::{Session, split};
 use super::strategy;
+use super::unit::Unit;
 use crate::conn::Connection;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::query::MaybeClause;
-use crate::render::{Render, SqlWriter};
 use crate::schema::{Column, ColumnList, Table};
 use crate::value::{FromRow, Row};
 
@@ -39,11 +36,19 @@ type DecodeFn<C> = fn(&mut IdentityMap<C>, &mut dyn Row, usize) -> Result<Option
 
 /// Records what a node loaded (its owners and their targets) in the
 /// session's collections; returns the targets, each once.
-type StoreFn<'c, C> = fn(&mut Session<'c, C>, &Gathered) -> Vec<u32>;
+type StoreFn<C> = for<'a> fn(&mut Unit<'a, C>, &Gathered) -> Vec<u32>;
+
+/// The `Joined` defaults of a model not in the list given, as nodes.
+type ExpandFn<C> = fn(&mut Relations<C>, &mut Vec<TypeId>) -> Vec<(TypeId, JoinedLoad<C>)>;
+
+/// Makes the node of a relationship whose declared default is `Joined`
+/// (its targets' joined defaults nested), cutting the relationships in
+/// the list given (those followed on the way).
+pub(crate) type MakeJoinedFn<C> = fn(&mut Relations<C>, &mut Vec<TypeId>) -> JoinedLoad<C>;
 
 /// How a node's table joins its owner's.
 #[derive(Debug, Clone, Copy)]
-enum Shape {
+pub(super) enum Shape {
     /// Many-to-one: `target.key = owner.fk`.
     Parent { fk: &'static str },
     /// One-to-many, one-to-one: `target.fk = owner.key`.
@@ -58,30 +63,140 @@ enum Shape {
 
 /// One relationship loaded with a JOIN, and what to do with the objects
 /// it loads.
-pub(super) struct JoinedLoad<'c, C: Connection> {
-    table: &'static str,
-    key: &'static [&'static str],
-    columns: &'static [&'static str],
-    shape: Shape,
+pub(crate) struct JoinedLoad<C: Connection> {
+    pub(super) table: &'static str,
+    pub(super) key: &'static [&'static str],
+    pub(super) columns: &'static [&'static str],
+    pub(super) shape: Shape,
     /// The target's discriminator, matched in the ON condition.
-    disc: Option<Discriminator>,
-    decode: DecodeFn<C>,
-    store: StoreFn<'c, C>,
+    pub(super) disc: Option<Discriminator>,
+    pub(super) decode: DecodeFn<C>,
+    pub(super) store: StoreFn<C>,
     /// The same relationship loaded with selectin (when nested under a
     /// selectin loader, which has no statement to join into).
-    selectin: LoadFn<'c, C>,
-    defaults: DefaultsFn<'c, C>,
+    selectin: LoadFn<C>,
+    pub(super) defaults: DefaultsFn<C>,
     /// The relationships of the targets not to apply defaults to.
-    skip: Vec<TypeId>,
+    pub(super) skip: Vec<TypeId>,
     /// Selectin loaders run on the targets.
-    then: Vec<Loader<'c, C>>,
+    pub(super) then: Vec<Loader<C>>,
     /// Joined loads of the targets' relationships.
-    joined: Vec<JoinedLoad<'c, C>>,
+    pub(super) joined: Vec<JoinedLoad<C>>,
+    /// The target model's `Joined` defaults.
+    expand: ExpandFn<C>,
+    /// Whether they are in `joined` already.
+    expanded: bool,
 }
 
-impl<'c, C: Connection> JoinedLoad<'c, C> {
+impl<C: Connection> JoinedLoad<C> {
+    /// A node for the relationship `rel` to `T`, with the loads `nested`
+    /// on its targets.
+    fn new<T: Model>(
+        rel: Option<TypeId>,
+        shape: Shape,
+        store: StoreFn<C>,
+        selectin: LoadFn<C>,
+        nested: Plan<C>,
+    ) -> Self {
+        let mut skip = nested.overrides;
+        skip.extend(rel);
+        JoinedLoad {
+            table: T::Table::NAME,
+            key: key_names::<T>(),
+            columns: <T::Columns as ColumnList>::NAMES,
+            shape,
+            disc: T::DISCRIMINATOR,
+            decode: decode::<T, C>,
+            store,
+            selectin,
+            defaults: defaults_step::<T, C>,
+            skip,
+            then: nested.list,
+            joined: nested.joined,
+            expand: joined_defaults::<T, C>,
+            expanded: false,
+        }
+    }
+
+    fn children<P, Ch>(nested: Plan<C>) -> Self
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        Self::new::<Ch>(
+            Some(children_rel::<P, Ch>()),
+            Shape::Children {
+                fk: <Ch as BelongsTo<P>>::ForeignKey::NAME,
+            },
+            store_children::<P, Ch, C>,
+            strategy::selectin_children::<P, Ch, C>,
+            nested,
+        )
+    }
+
+    fn linked<L, R>(nested: Plan<C>) -> Self
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        Self::new::<R>(
+            Some(linked_rel::<L, R>()),
+            Shape::Linked {
+                link: <L::Link as Table>::NAME,
+                left: <L as ManyToMany<R>>::Left::NAME,
+                right: <L as ManyToMany<R>>::Right::NAME,
+            },
+            store_linked::<L, R, C>,
+            strategy::selectin_linked::<L, R, C>,
+            nested,
+        )
+    }
+
+    /// The node of a one-to-many relationship declared `Joined`: see
+    /// [`MakeJoinedFn`].
+    pub(crate) fn children_default<P, Ch>(rels: &mut Relations<C>, path: &mut Vec<TypeId>) -> Self
+    where
+        P: HasMany<Ch>,
+        Ch: BelongsTo<P>,
+    {
+        Self::children::<P, Ch>(Plan::new()).expand_with(rels, path)
+    }
+
+    /// The node of a many-to-many relationship declared `Joined`.
+    pub(crate) fn linked_default<L, R>(rels: &mut Relations<C>, path: &mut Vec<TypeId>) -> Self
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        Self::linked::<L, R>(Plan::new()).expand_with(rels, path)
+    }
+
+    /// Nests the target model's `Joined` defaults that are neither chosen
+    /// by the node's own loaders nor on `path` (the relationships
+    /// followed to get here), then does the same in the nested nodes.
+    fn expand_with(mut self, rels: &mut Relations<C>, path: &mut Vec<TypeId>) -> Self {
+        let depth = path.len();
+        if !self.expanded {
+            path.extend(self.skip.iter().copied());
+            for (rel, node) in (self.expand)(rels, path) {
+                self.skip.push(rel);
+                self.joined.push(node);
+            }
+            path.truncate(depth);
+            self.expanded = true;
+        }
+        path.extend(self.skip.iter().copied());
+        let nested = std::mem::take(&mut self.joined);
+        self.joined = nested
+            .into_iter()
+            .map(|n| n.expand_with(rels, path))
+            .collect();
+        path.truncate(depth);
+        self
+    }
+
     /// The same relationship, nested loads included, as selectin loaders.
-    pub(super) fn into_selectin(self) -> Loader<'c, C> {
+    pub(super) fn into_selectin(self) -> Loader<C> {
         let mut then = self.then;
         then.extend(self.joined.into_iter().map(JoinedLoad::into_selectin));
         Loader {
@@ -96,7 +211,7 @@ impl<'c, C: Connection> JoinedLoad<'c, C> {
 /// What one node loaded from the rows: its owners (each once, in row
 /// order) and the `(owner, target)` pairs (each once).
 #[derive(Default)]
-pub(super) struct Gathered {
+pub(crate) struct Gathered {
     owners: Vec<u32>,
     seen_owners: FastMap<u32, ()>,
     pairs: Vec<(u32, u32)>,
@@ -104,7 +219,7 @@ pub(super) struct Gathered {
 }
 
 impl Gathered {
-    fn add(&mut self, owner: u32, target: Option<u32>) {
+    pub(super) fn add(&mut self, owner: u32, target: Option<u32>) {
         if self.seen_owners.insert(owner, ()).is_none() {
             self.owners.push(owner);
         }
@@ -158,11 +273,30 @@ pub(super) fn decode<M: Model, C: Connection>(
     Ok(Some(map.arena_mut::<M>().load(M::from_row(values))))
 }
 
-fn store_parents<C: Connection>(_: &mut Session<'_, C>, g: &Gathered) -> Vec<u32> {
+/// Adds `M`'s `Joined` defaults (those `plan` does not override) to the
+/// joins of `plan`, and the targets' defaults to its join nodes.
+pub(super) fn add_joined_defaults<M: Model, C: Connection>(
+    rels: &mut Relations<C>,
+    plan: &mut Plan<C>,
+) {
+    let mut path = plan.overrides.clone();
+    for (rel, node) in joined_defaults::<M, C>(rels, &mut path) {
+        plan.overrides.push(rel);
+        plan.joined.push(node);
+    }
+    let mut path = Vec::new();
+    let nodes = std::mem::take(&mut plan.joined);
+    plan.joined = nodes
+        .into_iter()
+        .map(|n| n.expand_with(rels, &mut path))
+        .collect();
+}
+
+fn store_parents<C: Connection>(_: &mut Unit<'_, C>, g: &Gathered) -> Vec<u32> {
     g.targets()
 }
 
-fn store_children<P, Ch, C>(s: &mut Session<'_, C>, g: &Gathered) -> Vec<u32>
+fn store_children<P, Ch, C>(s: &mut Unit<'_, C>, g: &Gathered) -> Vec<u32>
 where
     P: HasMany<Ch>,
     Ch: BelongsTo<P>,
@@ -181,7 +315,7 @@ where
     g.targets()
 }
 
-fn store_linked<L, R, C>(s: &mut Session<'_, C>, g: &Gathered) -> Vec<u32>
+fn store_linked<L, R, C>(s: &mut Unit<'_, C>, g: &Gathered) -> Vec<u32>
 where
     L: ManyToMany<R>,
     R: Model,
@@ -200,38 +334,15 @@ where
     g.targets()
 }
 
-impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
-    fn push_joined<T: Model>(
-        mut self,
-        rel: Option<TypeId>,
-        shape: Shape,
-        store: StoreFn<'c, C>,
-        selectin: LoadFn<'c, C>,
-        then: impl FnOnce(Loaders<'c, C, T>) -> Loaders<'c, C, T>,
-    ) -> Self {
-        let nested = then(Loaders::new());
-        let mut skip = nested.overrides;
-        skip.extend(rel);
-        self.joined.push(JoinedLoad {
-            table: T::Table::NAME,
-            key: key_names::<T>(),
-            columns: <T::Columns as ColumnList>::NAMES,
-            shape,
-            disc: T::DISCRIMINATOR,
-            decode: decode::<T, C>,
-            store,
-            selectin,
-            defaults: run_defaults::<T, C>,
-            skip,
-            then: nested.list,
-            joined: nested.joined,
-        });
-        self.overrides.extend(rel);
+impl<S: QuerySession, M: Model> Loaders<S, M> {
+    fn push_node(mut self, rel: Option<TypeId>, node: JoinedLoad<S::Conn>) -> Self {
+        self.plan.joined.push(node);
+        self.plan.overrides.extend(rel);
         self
     }
 
     /// Loads the parent `P` of each object in the query's own statement,
-    /// with a LEFT JOIN (*joined*); then [`Session::parent`] answers
+    /// with a LEFT JOIN (*joined*); then [`Session::parent`](super::Session::parent) answers
     /// without SQL. Nested under a selectin loader, it loads with
     /// selectin.
     pub fn joined_parent<P>(self) -> Self
@@ -244,23 +355,21 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// [`joined_parent`](Loaders::joined_parent), then the loaders `then`
     /// adds on the parents.
-    pub fn joined_parent_with<P>(
-        self,
-        then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
-    ) -> Self
+    pub fn joined_parent_with<P>(self, then: impl FnOnce(Loaders<S, P>) -> Loaders<S, P>) -> Self
     where
         M: BelongsTo<P>,
         P: Model,
     {
-        self.push_joined(
+        let node = JoinedLoad::new::<P>(
             None,
             Shape::Parent {
                 fk: <M as BelongsTo<P>>::ForeignKey::NAME,
             },
-            store_parents::<C>,
-            strategy::selectin_parents::<M, P, C>,
-            then,
-        )
+            store_parents::<S::Conn>,
+            strategy::selectin_parents::<M, P, S::Conn>,
+            then(Loaders::new()).plan,
+        );
+        self.push_node(None, node)
     }
 
     /// Loads the children `Ch` in the query's own statement, with a LEFT
@@ -277,25 +386,18 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     /// `then` adds on the children.
     pub fn joined_children_with<Ch>(
         self,
-        then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
+        then: impl FnOnce(Loaders<S, Ch>) -> Loaders<S, Ch>,
     ) -> Self
     where
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.push_joined(
-            Some(children_rel::<M, Ch>()),
-            Shape::Children {
-                fk: <Ch as BelongsTo<M>>::ForeignKey::NAME,
-            },
-            store_children::<M, Ch, C>,
-            strategy::selectin_children::<M, Ch, C>,
-            then,
-        )
+        let node = JoinedLoad::children::<M, Ch>(then(Loaders::new()).plan);
+        self.push_node(Some(children_rel::<M, Ch>()), node)
     }
 
     /// Loads the one-to-one child `Ch` in the query's own statement
-    /// ([`Session::related_one`] then answers without SQL).
+    /// ([`Session::related_one`](super::Session::related_one) then answers without SQL).
     pub fn joined_child<Ch>(self) -> Self
     where
         M: HasOne<Ch>,
@@ -316,252 +418,19 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
 
     /// [`joined_linked`](Loaders::joined_linked), then the loaders `then`
     /// adds on the targets.
-    pub fn joined_linked_with<R>(
-        self,
-        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
-    ) -> Self
+    pub fn joined_linked_with<R>(self, then: impl FnOnce(Loaders<S, R>) -> Loaders<S, R>) -> Self
     where
         M: ManyToMany<R>,
         R: Model,
     {
-        self.push_joined(
-            Some(linked_rel::<M, R>()),
-            Shape::Linked {
-                link: <M::Link as Table>::NAME,
-                left: <M as ManyToMany<R>>::Left::NAME,
-                right: <M as ManyToMany<R>>::Right::NAME,
-            },
-            store_linked::<M, R, C>,
-            strategy::selectin_linked::<M, R, C>,
-            then,
-        )
+        let node = JoinedLoad::linked::<M, R>(then(Loaders::new()).plan);
+        self.push_node(Some(linked_rel::<M, R>()), node)
     }
 }
 
-/// A node of the tree, flattened in pre-order: its owner (`None` for the
-/// query's model), its alias (and its link table's), its first column.
-struct Flat<'n, 'c, C: Connection> {
-    node: &'n JoinedLoad<'c, C>,
-    owner: Option<usize>,
-    alias: String,
-    link_alias: String,
-    at: usize,
-}
-
-fn flatten<'n, 'c, C: Connection>(
-    nodes: &'n [JoinedLoad<'c, C>],
-    owner: Option<usize>,
-    out: &mut Vec<Flat<'n, 'c, C>>,
-    at: &mut usize,
-) {
-    for node in nodes {
-        let n = out.len() + 1;
-        let link_alias = match node.shape {
-            Shape::Linked { link, .. } => format!("{link}_{n}"),
-            _ => String::new(),
-        };
-        out.push(Flat {
-            node,
-            owner,
-            alias: format!("{}_{n}", node.table),
-            link_alias,
-            at: *at,
-        });
-        *at += node.columns.len();
-        let me = out.len() - 1;
-        flatten(&node.joined, Some(me), out, at);
-    }
-}
-
-fn first_name(names: &[&'static str]) -> &'static str {
-    names.first().copied().unwrap_or_default()
-}
-
-/// `LEFT JOIN "t" AS "t_n" ON ...` for one node whose owner is exposed as
-/// `owner` with key `owner_key`.
-fn write_join(
-    w: &mut SqlWriter<'_>,
-    f: &Flat<'_, '_, impl Connection>,
-    owner: &str,
-    owner_key: &str,
-) {
-    let node = f.node;
-    let table = |w: &mut SqlWriter<'_>, name: &str, alias: &str| {
-        w.push_sql(" LEFT JOIN ");
-        w.push_ident(name);
-        w.push_sql(" AS ");
-        w.push_ident(alias);
-        w.push_sql(" ON ");
-    };
-    match node.shape {
-        Shape::Parent { fk } => {
-            table(w, node.table, &f.alias);
-            w.push_qualified(&f.alias, first_name(node.key));
-            w.push_sql(" = ");
-            w.push_qualified(owner, fk);
-        }
-        Shape::Children { fk } => {
-            table(w, node.table, &f.alias);
-            w.push_qualified(&f.alias, fk);
-            w.push_sql(" = ");
-            w.push_qualified(owner, owner_key);
-        }
-        Shape::Linked { link, left, right } => {
-            table(w, link, &f.link_alias);
-            w.push_qualified(&f.link_alias, left);
-            w.push_sql(" = ");
-            w.push_qualified(owner, owner_key);
-            table(w, node.table, &f.alias);
-            w.push_qualified(&f.alias, first_name(node.key));
-            w.push_sql(" = ");
-            w.push_qualified(&f.link_alias, right);
-        }
-    }
-    if let Some(d) = node.disc {
-        w.push_sql(" AND ");
-        d.write(w, &f.alias);
-    }
-}
-
-/// Runs a [`ModelQuery`] whose loaders join relationships into its
-/// statement: see the module docs.
-pub(super) fn all_joined<'c, C, M, J, W, O>(
-    s: &mut Session<'c, C>,
-    parts: &Parts<J, W, O>,
-    mut loaders: Loaders<'c, C, M>,
-) -> Result<Vec<Handle<M>>>
+impl<'s, S, M, J, W, O> ModelQuery<'s, S, M, Parts<J, W, O>>
 where
-    C: Connection,
-    M: Model,
-    J: JoinList,
-    W: MaybeClause,
-    O: MaybeClause,
-{
-    s.autoflush()?;
-    let joined = std::mem::take(&mut loaders.joined);
-    let mut flat = Vec::new();
-    let mut at = <M::Columns as ColumnList>::NAMES.len();
-    flatten(&joined, None, &mut flat, &mut at);
-    let root_cols = M::Columns::columns();
-    let (root, root_key) = (M::Table::NAME, key_names::<M>());
-    let (map, mut db) = split!(s);
-    let mut w = SqlWriter::new(db.dialect());
-    if parts.lock.is_some() {
-        w.fail(
-            ErrorKind::InvalidStatement(
-                "a locking query cannot load relationships with a JOIN: lock the objects in a \
-             query of their own, or load the relationships with selectin"
-                    .into(),
-            )
-            .into(),
-        );
-    }
-    w.push_sql("SELECT ");
-    root_cols.render(&mut w);
-    for f in &flat {
-        for name in f.node.columns {
-            w.push_sql(", ");
-            w.push_qualified(&f.alias, name);
-        }
-    }
-    // With a LIMIT or OFFSET the query's own rows are a derived table, so
-    // that the limit counts objects, not joined rows.
-    let windowed = parts.limit.is_some() || parts.offset.is_some();
-    let mark = if windowed {
-        w.push_sql(" FROM (");
-        write_select::<M, J, W, O>(&mut w, &root_cols, parts);
-        w.push_sql(") AS ");
-        w.push_ident(root);
-        None
-    } else {
-        Some(write_from::<M, J, W, O>(&mut w, parts))
-    };
-    for f in &flat {
-        let (owner, owner_key) = match f.owner {
-            None => (root, first_name(root_key)),
-            Some(o) => (flat[o].alias.as_str(), first_name(flat[o].node.key)),
-        };
-        write_join(&mut w, f, owner, owner_key);
-    }
-    if !windowed {
-        write_where::<M, W>(&mut w, M::Table::NAME, &parts.filter);
-    }
-    w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
-    for (i, name) in root_key.iter().enumerate() {
-        w.push_sql(if i == 0 && !parts.order.is_present() {
-            " ORDER BY "
-        } else {
-            ", "
-        });
-        w.push_qualified(root, name);
-    }
-    if let Some(mark) = mark {
-        w.leave_scope(mark);
-    }
-    let r = w.finish()?;
-
-    let mut order: Vec<u32> = Vec::new();
-    let mut seen: FastMap<u32, ()> = FastMap::default();
-    let mut gathered: Vec<Gathered> = flat.iter().map(|_| Gathered::default()).collect();
-    let mut slots: Vec<Option<u32>> = vec![None; flat.len()];
-    block_on(db.query(&r, |row| {
-        let values = <M::Row as FromRow<SqlRow<M>>>::from_row(row, 0)?;
-        let me = map.arena_mut::<M>().load(M::from_row(values));
-        if seen.insert(me, ()).is_none() {
-            order.push(me);
-        }
-        for (i, f) in flat.iter().enumerate() {
-            let owner = match f.owner {
-                None => Some(me),
-                Some(o) => slots[o],
-            };
-            slots[i] = match owner {
-                Some(owner) => {
-                    let target = (f.node.decode)(map, &mut *row, f.at)?;
-                    gathered[i].add(owner, target);
-                    target
-                }
-                None => None,
-            };
-        }
-        Ok(true)
-    }))?;
-    drop(flat);
-
-    // Collections first (every node), then what runs on their objects.
-    let mut targets = Vec::with_capacity(gathered.len());
-    let nodes = flatten_owned(joined);
-    for (node, g) in nodes.iter().zip(&gathered) {
-        targets.push((node.store)(s, g));
-    }
-    for (node, loaded) in nodes.into_iter().zip(targets) {
-        for nested in node.then {
-            nested.run(s, &loaded)?;
-        }
-        let mut skip = node.skip;
-        (node.defaults)(s, &loaded, &mut skip)?;
-    }
-    let mut skip = loaders.overrides.clone();
-    loaders.run(s, &order)?;
-    run_defaults::<M, C>(s, &order, &mut skip)?;
-    Ok(order.into_iter().map(Handle::from_index).collect())
-}
-
-/// The nodes in pre-order (as [`flatten`] numbers them), owned, without
-/// their nested joined nodes.
-fn flatten_owned<'c, C: Connection>(nodes: Vec<JoinedLoad<'c, C>>) -> Vec<JoinedLoad<'c, C>> {
-    let mut out = Vec::new();
-    for mut node in nodes {
-        let nested = std::mem::take(&mut node.joined);
-        out.push(node);
-        out.extend(flatten_owned(nested));
-    }
-    out
-}
-
-impl<'s, 'c, C, M, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J, W, O>>
-where
-    C: Connection,
+    S: QuerySession,
     M: Model,
     J: JoinList,
     W: MaybeClause,
@@ -623,7 +492,7 @@ where
     /// ```
     pub fn joined_children_with<Ch>(
         mut self,
-        then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
+        then: impl FnOnce(Loaders<S, Ch>) -> Loaders<S, Ch>,
     ) -> Self
     where
         M: HasMany<Ch>,
@@ -634,7 +503,7 @@ where
     }
 
     /// Loads the one-to-one child `Ch` in the same statement
-    /// ([`Session::related_one`] then answers without SQL).
+    /// ([`Session::related_one`](super::Session::related_one) then answers without SQL).
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -657,7 +526,7 @@ where
     }
 
     /// Loads the parent `P` of each object in the same statement, with a
-    /// LEFT JOIN (many-to-one; [`Session::parent`] then answers without
+    /// LEFT JOIN (many-to-one; [`Session::parent`](super::Session::parent) then answers without
     /// SQL).
     ///
     /// ```
@@ -697,7 +566,7 @@ where
     /// ```
     pub fn joined_parent_with<P>(
         mut self,
-        then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
+        then: impl FnOnce(Loaders<S, P>) -> Loaders<S, P>,
     ) -> Self
     where
         M: BelongsTo<P>,
@@ -747,7 +616,7 @@ where
     /// ```
     pub fn joined_linked_with<R>(
         mut self,
-        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
+        then: impl FnOnce(Loaders<S, R>) -> Loaders<S, R>,
     ) -> Self
     where
         M: ManyToMany<R>,

@@ -5,41 +5,79 @@
 use std::any::TypeId;
 use std::marker::PhantomData;
 
-use super::defaults::{children_rel, linked_rel, run_defaults};
+use super::defaults::{children_rel, defaults_step, linked_rel};
+use super::drive::Step;
 use super::joined::JoinedLoad;
 use super::model::Model;
+use super::query::QuerySession;
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::Session;
 use super::strategy;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::Result;
 
 /// A strategy of [`strategy`]: it loads (or marks) a relationship of the
 /// objects in the slots given, and returns the related objects' slots when
-/// asked to (for nested loaders).
-pub(super) type LoadFn<'c, C> = fn(&mut Session<'c, C>, &[u32], bool) -> Result<Vec<u32>>;
+/// asked to (for nested loaders). A boxed step of the shared logic, so
+/// that the sync and async sessions run the same strategies.
+pub(crate) type LoadFn<C> =
+    for<'u, 'a> fn(&'u mut Unit<'a, C>, &'u [u32], bool) -> Step<'u, Result<Vec<u32>>>;
 
 /// The default strategies of a model, run on the objects a loader loaded.
-pub(super) type DefaultsFn<'c, C> = fn(&mut Session<'c, C>, &[u32], &mut Vec<TypeId>) -> Result<()>;
+pub(crate) type DefaultsFn<C> =
+    for<'u, 'a> fn(&'u mut Unit<'a, C>, &'u [u32], &'u mut Vec<TypeId>) -> Step<'u, Result<()>>;
 
 /// A loader run on the objects a query returned, and the loaders to run
 /// then on the objects it loaded; then the default strategies of those
 /// objects' model, except for the relationships in `skip`.
-pub(super) struct Loader<'c, C: Connection> {
-    pub(super) load: LoadFn<'c, C>,
-    pub(super) then: Vec<Loader<'c, C>>,
-    pub(super) defaults: DefaultsFn<'c, C>,
+pub(crate) struct Loader<C: Connection> {
+    pub(super) load: LoadFn<C>,
+    pub(super) then: Vec<Loader<C>>,
+    pub(super) defaults: DefaultsFn<C>,
     pub(super) skip: Vec<TypeId>,
 }
 
-impl<'c, C: Connection> Loader<'c, C> {
-    pub(super) fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
-        let related = (self.load)(s, slots, true)?;
-        for nested in self.then {
-            nested.run(s, &related)?;
+impl<C: Connection> Loader<C> {
+    pub(super) fn run<'u>(self, u: &'u mut Unit<'_, C>, slots: &'u [u32]) -> Step<'u, Result<()>> {
+        Box::pin(async move {
+            let related = (self.load)(u, slots, true).await?;
+            for nested in self.then {
+                nested.run(u, &related).await?;
+            }
+            let mut skip = self.skip;
+            (self.defaults)(u, &related, &mut skip).await
+        })
+    }
+}
+
+/// What a query's loaders hold, whatever the session: the selectin (and
+/// raise, noload) loaders, the relationships joined into the statement,
+/// and the relationships whose default strategy they replace.
+pub(crate) struct Plan<C: Connection> {
+    pub(super) list: Vec<Loader<C>>,
+    /// The relationships loaded in the query's own statement (see
+    /// `joined.rs`); nested under a selectin loader they load with
+    /// selectin.
+    pub(super) joined: Vec<JoinedLoad<C>>,
+    /// The relationships whose default strategy these loaders replace.
+    pub(super) overrides: Vec<TypeId>,
+}
+
+impl<C: Connection> Plan<C> {
+    pub(super) fn new() -> Self {
+        Plan {
+            list: Vec::new(),
+            joined: Vec::new(),
+            overrides: Vec::new(),
         }
-        let mut skip = self.skip;
-        (self.defaults)(s, &related, &mut skip)
+    }
+
+    /// Runs the loaders on the objects in `slots`.
+    pub(super) async fn run(self, u: &mut Unit<'_, C>, slots: &[u32]) -> Result<()> {
+        for loader in self.list {
+            loader.run(u, slots).await?;
+        }
+        Ok(())
     }
 }
 
@@ -84,32 +122,24 @@ impl<'c, C: Connection> Loader<'c, C> {
 /// # Ok(()) }
 /// ```
 #[must_use = "loaders do nothing unless returned to the query"]
-pub struct Loaders<'c, C: Connection, M> {
-    pub(super) list: Vec<Loader<'c, C>>,
-    /// The relationships loaded in the query's own statement (see
-    /// `joined.rs`); nested under a selectin loader they
-    /// load with selectin.
-    pub(super) joined: Vec<JoinedLoad<'c, C>>,
-    /// The relationships whose default strategy these loaders replace.
-    pub(super) overrides: Vec<TypeId>,
+pub struct Loaders<S: QuerySession, M> {
+    pub(super) plan: Plan<S::Conn>,
     _model: PhantomData<fn() -> M>,
 }
 
-impl<C: Connection, M> std::fmt::Debug for Loaders<'_, C, M> {
+impl<S: QuerySession, M> std::fmt::Debug for Loaders<S, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Loaders")
             .field("model", &std::any::type_name::<M>())
-            .field("loaders", &self.list.len())
+            .field("loaders", &self.plan.list.len())
             .finish()
     }
 }
 
-impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
+impl<S: QuerySession, M: Model> Loaders<S, M> {
     pub(super) fn new() -> Self {
         Loaders {
-            list: Vec::new(),
-            joined: Vec::new(),
-            overrides: Vec::new(),
+            plan: Plan::new(),
             _model: PhantomData,
         }
     }
@@ -117,29 +147,22 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     pub(super) fn push<R: Model>(
         mut self,
         rel: Option<TypeId>,
-        load: LoadFn<'c, C>,
-        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
+        load: LoadFn<S::Conn>,
+        then: impl FnOnce(Loaders<S, R>) -> Loaders<S, R>,
     ) -> Self {
-        let nested = then(Loaders::new());
+        let nested = then(Loaders::new()).plan;
         let mut skip = nested.overrides;
         skip.extend(rel);
         let mut nested_list = nested.list;
         nested_list.extend(nested.joined.into_iter().map(JoinedLoad::into_selectin));
-        self.list.push(Loader {
+        self.plan.list.push(Loader {
             load,
             then: nested_list,
-            defaults: run_defaults::<R, C>,
+            defaults: defaults_step::<R, S::Conn>,
             skip,
         });
-        self.overrides.extend(rel);
+        self.plan.overrides.extend(rel);
         self
-    }
-
-    pub(super) fn run(self, s: &mut Session<'c, C>, slots: &[u32]) -> Result<()> {
-        for loader in self.list {
-            loader.run(s, slots)?;
-        }
-        Ok(())
     }
 
     /// Loads the children `Ch` of the objects with one more `IN (...)`
@@ -175,7 +198,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     {
         self.push::<Ch>(
             Some(children_rel::<M, Ch>()),
-            strategy::selectin_children::<M, Ch, C>,
+            strategy::selectin_children::<M, Ch, S::Conn>,
             |l| l,
         )
     }
@@ -213,7 +236,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     /// ```
     pub fn selectin_children_with<Ch>(
         self,
-        then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
+        then: impl FnOnce(Loaders<S, Ch>) -> Loaders<S, Ch>,
     ) -> Self
     where
         M: HasMany<Ch>,
@@ -221,7 +244,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     {
         self.push(
             Some(children_rel::<M, Ch>()),
-            strategy::selectin_children::<M, Ch, C>,
+            strategy::selectin_children::<M, Ch, S::Conn>,
             then,
         )
     }
@@ -257,13 +280,13 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     {
         self.push::<Ch>(
             Some(children_rel::<M, Ch>()),
-            strategy::raise_children::<M, Ch, C>,
+            strategy::raise_children::<M, Ch, S::Conn>,
             |l| l,
         )
     }
 
     /// Loads the parents `P` of the objects that are not in the identity
-    /// map, with one `IN (...)` query per batch; then [`Session::parent`]
+    /// map, with one `IN (...)` query per batch; then [`Session::parent`](super::Session::parent)
     /// answers without SQL.
     ///
     /// ```
@@ -294,7 +317,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: BelongsTo<P>,
         P: Model,
     {
-        self.push::<P>(None, strategy::selectin_parents::<M, P, C>, |l| l)
+        self.push::<P>(None, strategy::selectin_parents::<M, P, S::Conn>, |l| l)
     }
 
     /// [`selectin_parents`](Loaders::selectin_parents), then the loaders
@@ -325,15 +348,12 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     /// assert_eq!(s.statement_count(), 3);
     /// # Ok(()) }
     /// ```
-    pub fn selectin_parents_with<P>(
-        self,
-        then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
-    ) -> Self
+    pub fn selectin_parents_with<P>(self, then: impl FnOnce(Loaders<S, P>) -> Loaders<S, P>) -> Self
     where
         M: BelongsTo<P>,
         P: Model,
     {
-        self.push(None, strategy::selectin_parents::<M, P, C>, then)
+        self.push(None, strategy::selectin_parents::<M, P, S::Conn>, then)
     }
 
     /// Loads the many-to-many targets `R` with one more query per batch
@@ -372,7 +392,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     {
         self.push::<R>(
             Some(linked_rel::<M, R>()),
-            strategy::selectin_linked::<M, R, C>,
+            strategy::selectin_linked::<M, R, S::Conn>,
             |l| l,
         )
     }
@@ -409,17 +429,14 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     /// assert_eq!(s.statement_count(), 3);
     /// # Ok(()) }
     /// ```
-    pub fn selectin_linked_with<R>(
-        self,
-        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
-    ) -> Self
+    pub fn selectin_linked_with<R>(self, then: impl FnOnce(Loaders<S, R>) -> Loaders<S, R>) -> Self
     where
         M: ManyToMany<R>,
         R: Model,
     {
         self.push(
             Some(linked_rel::<M, R>()),
-            strategy::selectin_linked::<M, R, C>,
+            strategy::selectin_linked::<M, R, S::Conn>,
             then,
         )
     }
@@ -443,7 +460,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: HasMany<Ch>,
         Ch: BelongsTo<M>,
     {
-        self.overrides.push(children_rel::<M, Ch>());
+        self.plan.overrides.push(children_rel::<M, Ch>());
         self
     }
 
@@ -466,7 +483,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
         M: ManyToMany<R>,
         R: Model,
     {
-        self.overrides.push(linked_rel::<M, R>());
+        self.plan.overrides.push(linked_rel::<M, R>());
         self
     }
 
@@ -503,7 +520,7 @@ impl<'c, C: Connection, M: Model> Loaders<'c, C, M> {
     {
         self.push::<R>(
             Some(linked_rel::<M, R>()),
-            strategy::raise_linked::<M, R, C>,
+            strategy::raise_linked::<M, R, S::Conn>,
             |l| l,
         )
     }

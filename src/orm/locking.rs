@@ -9,7 +9,7 @@ use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::{Db, key_names};
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
-use super::query::{ModelQuery, Parts};
+use super::query::{ModelQuery, Parts, QuerySession};
 use super::session::{Session, split};
 use super::sql::write_key_match;
 use crate::conn::Connection;
@@ -58,7 +58,7 @@ pub(crate) async fn load_fresh<M: Model, C: Connection>(
 /// [`query::RowLock`](crate::query::RowLock) docs for what each dialect
 /// has). The objects it returns are the rows as locked: an unchanged copy
 /// in the session is overwritten.
-impl<'s, 'c, C: Connection, M: Model, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J, W, O>> {
+impl<'s, S: QuerySession, M: Model, J, W, O> ModelQuery<'s, S, M, Parts<J, W, O>> {
     /// `SELECT ... FOR UPDATE`: the rows stay locked until the session's
     /// transaction ends (commit or rollback).
     ///

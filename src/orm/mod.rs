@@ -25,6 +25,8 @@ mod arena;
 #[cfg(feature = "async")]
 mod async_factory;
 #[cfg(feature = "async")]
+mod async_query;
+#[cfg(feature = "async")]
 mod async_session;
 #[cfg(feature = "async")]
 mod bridge;
@@ -40,6 +42,7 @@ mod handle;
 mod identity;
 mod inherit;
 mod joined;
+mod joined_run;
 mod journal;
 mod loaders;
 mod loading;
@@ -47,6 +50,7 @@ mod locking;
 mod model;
 mod navigate;
 mod query;
+mod query_run;
 mod related;
 mod related_join;
 mod relation;
@@ -71,7 +75,7 @@ pub use inherit::{Discriminator, Kind, Polymorphic, PolymorphicQuery, Subtypes};
 pub use loaders::Loaders;
 pub use loading::Relationships;
 pub use model::{ForeignKeyTo, KeyFor, Model, ModelColumns, ModelRow, Values, Version};
-pub use query::{JoinList, ModelQuery, Parts, QueryJoin};
+pub use query::{JoinList, ModelQuery, Parts, QueryJoin, QuerySession};
 pub use related::{KeyEq, NoCriterion, Related, RelatedExists, RelatedExt, ToMany, ToOne};
 pub use related_join::{JoinRelated, RelatedJoin};
 pub use relation::{BelongsTo, Cascade, HasMany, HasOne, ManyToMany};

@@ -2,7 +2,6 @@
 //! attaching and detaching children, linking many-to-many.
 
 use super::arena::State;
-use super::defaults::{children_rel, linked_rel};
 use super::drive::block_on;
 use super::handle::Handle;
 use super::identity::IdentityMap;
@@ -49,7 +48,7 @@ impl<C: Connection> Session<'_, C> {
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
-        block_on(self.unit().related(parent))
+        block_on(self.unit().related_loaded(parent))
     }
 
     /// The child of `parent` in a one-to-one relationship, loaded on demand
@@ -142,7 +141,7 @@ impl<C: Connection> Session<'_, C> {
         L: ManyToMany<R>,
         R: Model,
     {
-        block_on(self.unit().linked(source))
+        block_on(self.unit().linked_loaded(source))
     }
 
     /// Makes `child` a child of `parent` (cascade save-update): its foreign
@@ -396,10 +395,6 @@ impl<C: Connection> Unit<'_, C> {
             .children::<P, Ch>()
             .colls
             .set(p, Coll::Loaded(children));
-        // The declared default strategies of what was read.
-        let slots: Vec<u32> = handles.iter().map(|h| h.index()).collect();
-        self.run_defaults::<Ch>(&slots, &mut vec![children_rel::<P, Ch>()])
-            .await?;
         Ok(handles)
     }
 
@@ -433,9 +428,6 @@ impl<C: Connection> Unit<'_, C> {
             .links::<L, R>()
             .colls
             .set(l, Coll::Loaded(targets));
-        let slots: Vec<u32> = handles.iter().map(|h| h.index()).collect();
-        self.run_defaults::<R>(&slots, &mut vec![linked_rel::<L, R>()])
-            .await?;
         Ok(handles)
     }
 }

@@ -1,23 +1,19 @@
 //! [`ModelQuery`]: loading objects with the core algebra's filters,
 //! ordering, limits and joins, and choosing how relationships load.
 
-use std::marker::PhantomData;
-
 use super::arena::FastMap;
-use super::defaults::run_defaults;
 use super::drive::block_on;
 use super::handle::Handle;
 use super::inherit::write_where;
 use super::loaders::Loaders;
-use super::locking::load_fresh;
-use super::model::{Model, ModelColumns, SqlRow};
+use super::model::Model;
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::{Session, split};
+use super::session::Session;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
 use crate::expr::OrderBy;
 use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate, RowLock};
-use crate::render::{Render, SqlWriter, TableRef, TableSet};
+use crate::render::{Dialect, Render, Rendered, SqlWriter, TableRef, TableSet};
 use crate::schema::{QuerySource, Table};
 use crate::value::ValueRef;
 
@@ -81,11 +77,40 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
     }
 }
 
+/// The session a [`ModelQuery`] runs in: [`Session`], whose terminals
+/// (`all`, `first`, `one`, `all_with`, ...) return at once, or (feature
+/// `async`) `AsyncSession`, whose same terminals are awaited. The query's
+/// logic is the same code under both (see the `drive` module); only the
+/// terminals differ. Implemented by those two sessions only.
+///
+/// ```
+/// use sqlalgebra::prelude::*;
+/// use sqlalgebra::orm::QuerySession;
+/// fn runs_queries<S: QuerySession>() {}
+/// runs_queries::<Session<'static, sqlalgebra_sqlite::SqliteConnection>>();
+/// ```
+pub trait QuerySession: sealed::Sealed {
+    /// The connection the session's logic runs its statements on.
+    #[doc(hidden)]
+    type Conn: Connection;
+}
+
+pub(super) mod sealed {
+    /// Only the crate's sessions run model queries.
+    pub trait Sealed {}
+}
+
+impl<C: Connection> sealed::Sealed for Session<'_, C> {}
+impl<C: Connection> QuerySession for Session<'_, C> {
+    type Conn = C;
+}
+
 /// A query for objects of model `M` in a session: build it with
-/// [`Session::query`], refine it with the core algebra's `filter`,
+/// [`Session::query`] (or `AsyncSession::query`), refine it with the core algebra's `filter`,
 /// `order_by`, `limit`, `offset`, `join` and `left_join`, choose how
 /// relationships load, and run it with [`all`](ModelQuery::all),
-/// [`first`](ModelQuery::first) or [`one`](ModelQuery::one).
+/// [`first`](ModelQuery::first) or [`one`](ModelQuery::one) (awaited on an
+/// `AsyncSession`: `.all().await`).
 ///
 /// Rows whose key is already in the identity map reuse its slot (and keep
 /// its in-memory state unless it is expired).
@@ -94,7 +119,7 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 ///
 /// | strategy | method | statements |
 /// |---|---|---|
-/// | lazy | [`Session::related`] later, per parent | 1 per parent |
+/// | lazy | [`Session::related`](super::Session::related) later, per parent | 1 per parent |
 /// | selectin | [`selectin_children`](ModelQuery::selectin_children), [`selectin_parents`](ModelQuery::selectin_parents), [`selectin_linked`](ModelQuery::selectin_linked) | 1 more per batch of parents |
 /// | joined | [`joined_parent`](ModelQuery::joined_parent), [`joined_children`](ModelQuery::joined_children), [`joined_child`](ModelQuery::joined_child), [`joined_linked`](ModelQuery::joined_linked) | the same one, with LEFT JOINs |
 /// | raise | [`raise_children`](ModelQuery::raise_children), [`raise_linked`](ModelQuery::raise_linked) | none; asking is [`ErrorKind::NotLoaded`](crate::ErrorKind::NotLoaded) |
@@ -102,7 +127,8 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 ///
 /// A relationship may declare its default strategy
 /// ([`HasMany::LOADING`], [`ManyToMany::LOADING`]; see
-/// [`Loading`](super::Loading)): the query applies it unless it chooses
+/// [`Loading`](super::Loading), `Joined` included: those go in the
+/// query's own statement): the query applies it unless it chooses
 /// one of the above or [`lazy_children`](ModelQuery::lazy_children) /
 /// [`lazy_linked`](ModelQuery::lazy_linked) for that relationship.
 ///
@@ -113,36 +139,34 @@ fn write_table(w: &mut SqlWriter<'_>, t: TableRef<'_>) {
 /// in turn (see [`Loaders`]); joined loads nested in joined loads go in
 /// the same statement.
 #[must_use = "a query does nothing until it is run with `all`, `first` or `one`"]
-pub struct ModelQuery<'s, 'c, C: Connection, M: Model, Q = Parts> {
-    pub(super) session: &'s mut Session<'c, C>,
+pub struct ModelQuery<'s, S: QuerySession, M: Model, Q = Parts> {
+    pub(super) session: &'s mut S,
     pub(super) parts: Q,
-    pub(super) loaders: Loaders<'c, C, M>,
-    _model: PhantomData<fn() -> M>,
+    pub(super) loaders: Loaders<S, M>,
 }
 
-impl<'s, 'c, C: Connection, M: Model> ModelQuery<'s, 'c, C, M> {
-    pub(crate) fn new(session: &'s mut Session<'c, C>) -> Self {
+impl<'s, S: QuerySession, M: Model> ModelQuery<'s, S, M> {
+    pub(crate) fn new(session: &'s mut S) -> Self {
         ModelQuery {
             session,
             parts: Parts::default(),
             loaders: Loaders::new(),
-            _model: PhantomData,
         }
     }
 }
 
-impl<C: Connection, M: Model, Q> std::fmt::Debug for ModelQuery<'_, '_, C, M, Q> {
+impl<S: QuerySession, M: Model, Q> std::fmt::Debug for ModelQuery<'_, S, M, Q> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelQuery")
             .field("model", &std::any::type_name::<M>())
-            .field("loaders", &self.loaders.list.len())
+            .field("loaders", &self.loaders.plan.list.len())
             .finish()
     }
 }
 
-impl<'s, 'c, C, M, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J, W, O>>
+impl<'s, S, M, J, W, O> ModelQuery<'s, S, M, Parts<J, W, O>>
 where
-    C: Connection,
+    S: QuerySession,
     M: Model,
     J: JoinList,
     W: MaybeClause,
@@ -151,12 +175,11 @@ where
     fn with_parts<J2, W2, O2>(
         self,
         f: impl FnOnce(Parts<J, W, O>) -> Parts<J2, W2, O2>,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<J2, W2, O2>> {
+    ) -> ModelQuery<'s, S, M, Parts<J2, W2, O2>> {
         ModelQuery {
             session: self.session,
             parts: f(self.parts),
             loaders: self.loaders,
-            _model: PhantomData,
         }
     }
 
@@ -185,7 +208,7 @@ where
     pub fn filter<P, K>(
         self,
         predicate: P,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<J, <W as AndPredicate<P, K>>::Output, O>>
+    ) -> ModelQuery<'s, S, M, Parts<J, <W as AndPredicate<P, K>>::Output, O>>
     where
         W: AndPredicate<P, K>,
     {
@@ -217,10 +240,7 @@ where
     /// assert_eq!(names, ["cy", "bob", "ann"]);
     /// # Ok(()) }
     /// ```
-    pub fn order_by<O2: OrderBy>(
-        self,
-        order: O2,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<J, W, Clause<O2>>> {
+    pub fn order_by<O2: OrderBy>(self, order: O2) -> ModelQuery<'s, S, M, Parts<J, W, Clause<O2>>> {
         self.with_parts(|p| Parts {
             joins: p.joins,
             filter: p.filter,
@@ -309,7 +329,7 @@ where
         self,
         table: T,
         on: On,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+    ) -> ModelQuery<'s, S, M, Parts<QueryJoin<J, T, On>, W, O>> {
         self.join_kind(table, on, JoinKind::Inner)
     }
 
@@ -343,7 +363,7 @@ where
         self,
         table: T,
         on: On,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+    ) -> ModelQuery<'s, S, M, Parts<QueryJoin<J, T, On>, W, O>> {
         self.join_kind(table, on, JoinKind::Left)
     }
 
@@ -351,7 +371,7 @@ where
     pub(super) fn map_joins<J2>(
         self,
         f: impl FnOnce(J) -> J2,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<J2, W, O>> {
+    ) -> ModelQuery<'s, S, M, Parts<J2, W, O>> {
         self.with_parts(|p| Parts {
             joins: f(p.joins),
             filter: p.filter,
@@ -367,7 +387,7 @@ where
         table: T,
         on: On,
         kind: JoinKind,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<QueryJoin<J, T, On>, W, O>> {
+    ) -> ModelQuery<'s, S, M, Parts<QueryJoin<J, T, On>, W, O>> {
         self.with_parts(|p| Parts {
             joins: QueryJoin {
                 prev: p.joins,
@@ -447,7 +467,7 @@ where
     /// ```
     pub fn selectin_children_with<Ch>(
         mut self,
-        then: impl FnOnce(Loaders<'c, C, Ch>) -> Loaders<'c, C, Ch>,
+        then: impl FnOnce(Loaders<S, Ch>) -> Loaders<S, Ch>,
     ) -> Self
     where
         M: HasMany<Ch>,
@@ -487,7 +507,7 @@ where
 
     /// Loads the parents `P` of the objects returned that are not in the
     /// identity map, with one `IN (...)` query per batch; then
-    /// [`Session::parent`] answers without SQL.
+    /// [`Session::parent`](super::Session::parent) answers without SQL.
     ///
     /// ```
     /// use sqlalgebra::prelude::*;
@@ -547,7 +567,7 @@ where
     /// ```
     pub fn selectin_parents_with<P>(
         mut self,
-        then: impl FnOnce(Loaders<'c, C, P>) -> Loaders<'c, C, P>,
+        then: impl FnOnce(Loaders<S, P>) -> Loaders<S, P>,
     ) -> Self
     where
         M: BelongsTo<P>,
@@ -624,7 +644,7 @@ where
     /// ```
     pub fn selectin_linked_with<R>(
         mut self,
-        then: impl FnOnce(Loaders<'c, C, R>) -> Loaders<'c, C, R>,
+        then: impl FnOnce(Loaders<S, R>) -> Loaders<S, R>,
     ) -> Self
     where
         M: ManyToMany<R>,
@@ -664,7 +684,16 @@ where
         self.loaders = self.loaders.raise_linked::<R>();
         self
     }
+}
 
+impl<'s, 'c, C, M, J, W, O> ModelQuery<'s, Session<'c, C>, M, Parts<J, W, O>>
+where
+    C: Connection,
+    M: Model,
+    J: JoinList,
+    W: MaybeClause,
+    O: MaybeClause,
+{
     /// Every object the query returns, each once, in row order.
     ///
     /// ```
@@ -690,33 +719,12 @@ where
     /// When the query (or the autoflush before it, or a loader) fails.
     pub fn all(self) -> Result<Vec<Handle<M>>> {
         let ModelQuery {
-            session: s,
+            session,
             parts,
             loaders,
-            ..
         } = self;
-        if !loaders.joined.is_empty() {
-            return super::joined::all_joined(s, &parts, loaders);
-        }
-        s.autoflush()?;
-        let cols = M::Columns::columns();
-        let level = s.tx.current();
-        let (map, mut db) = split!(s);
-        let mut w = SqlWriter::new(db.dialect());
-        write_select::<M, J, W, O>(&mut w, &cols, &parts);
-        let r = w.finish()?;
-        let mut slots = if parts.lock.is_some() {
-            block_on(load_fresh::<M, C>(map.arena_mut::<M>(), &mut db, &r, level))?
-        } else {
-            block_on(db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r))?
-        };
-        if J::ANY {
-            dedup(&mut slots);
-        }
-        let mut skip = loaders.overrides.clone();
-        loaders.run(s, &slots)?;
-        run_defaults::<M, C>(s, &slots, &mut skip)?;
-        Ok(slots.into_iter().map(Handle::from_index).collect())
+        let slots = block_on(session.unit().query_all::<M, J, W, O>(&parts, loaders.plan))?;
+        Ok(handles(slots))
     }
 
     /// The first object, if any (`LIMIT 1`).
@@ -768,11 +776,21 @@ where
     /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) for none, [`ErrorKind::TooManyRows`](crate::ErrorKind::TooManyRows) for more;
     /// otherwise as [`all`](ModelQuery::all).
     pub fn one(self) -> Result<Handle<M>> {
-        match self.limit(2).all()?.as_slice() {
-            [one] => Ok(*one),
-            [] => Err(ErrorKind::NotFound.into()),
-            _ => Err(ErrorKind::TooManyRows.into()),
-        }
+        exactly_one(&self.limit(2).all()?)
+    }
+}
+
+/// The handles of slots.
+pub(super) fn handles<M>(slots: Vec<u32>) -> Vec<Handle<M>> {
+    slots.into_iter().map(Handle::from_index).collect()
+}
+
+/// The one handle of a result limited to two rows.
+pub(super) fn exactly_one<M>(found: &[Handle<M>]) -> Result<Handle<M>> {
+    match found {
+        [one] => Ok(*one),
+        [] => Err(ErrorKind::NotFound.into()),
+        _ => Err(ErrorKind::TooManyRows.into()),
     }
 }
 
@@ -835,6 +853,17 @@ pub(super) fn write_from_table<'a, J: JoinList, W: MaybeClause, O: MaybeClause>(
         write_table(w, *t);
     }
     mark
+}
+
+/// The SELECT of a model query without joined loads.
+pub(super) fn select_sql<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
+    d: &'a dyn Dialect,
+    cols: &'a M::Columns,
+    parts: &'a Parts<J, W, O>,
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    write_select::<M, J, W, O>(&mut w, cols, parts);
+    w.finish()
 }
 
 pub(super) fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(

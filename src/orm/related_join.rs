@@ -3,9 +3,8 @@
 //! [`ModelQuery::join_related`].
 
 use super::model::Model;
-use super::query::{JoinList, ModelQuery, Parts};
+use super::query::{JoinList, ModelQuery, Parts, QuerySession};
 use super::related::{Related, Step, table_key};
-use crate::conn::Connection;
 use crate::error::ErrorKind;
 use crate::query::{FromClause, JoinKind, MaybeClause, Select};
 use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet, add_table};
@@ -214,9 +213,9 @@ impl<Prev: JoinList> JoinList for RelatedJoin<Prev> {
     }
 }
 
-impl<'s, 'c, C, M, J, W, O> ModelQuery<'s, 'c, C, M, Parts<J, W, O>>
+impl<'s, S, M, J, W, O> ModelQuery<'s, S, M, Parts<J, W, O>>
 where
-    C: Connection,
+    S: QuerySession,
     M: Model,
     J: JoinList,
     W: MaybeClause,
@@ -245,7 +244,7 @@ where
     pub fn join_related<A, B, K>(
         self,
         rel: Related<A, B, K>,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<RelatedJoin<J>, W, O>> {
+    ) -> ModelQuery<'s, S, M, Parts<RelatedJoin<J>, W, O>> {
         self.map_joins(|prev| RelatedJoin {
             prev,
             steps: Steps::new(rel, JoinKind::Inner),
@@ -270,7 +269,7 @@ where
     pub fn left_join_related<A, B, K>(
         self,
         rel: Related<A, B, K>,
-    ) -> ModelQuery<'s, 'c, C, M, Parts<RelatedJoin<J>, W, O>> {
+    ) -> ModelQuery<'s, S, M, Parts<RelatedJoin<J>, W, O>> {
         self.map_joins(|prev| RelatedJoin {
             prev,
             steps: Steps::new(rel, JoinKind::Left),

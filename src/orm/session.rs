@@ -765,7 +765,7 @@ impl<'c, C: Connection> Session<'c, C> {
         if let Some(hit) = in_map::<M, C>(&self.map, &key) {
             return Ok(hit);
         }
-        block_on(self.unit().get(key))
+        block_on(self.unit().get_loaded(key))
     }
 
     /// The objects with the given keys, loading the ones not in the map in
@@ -792,7 +792,7 @@ impl<'c, C: Connection> Session<'c, C> {
     /// # Errors
     /// When a query fails.
     pub fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
-        block_on(self.unit().get_many(keys))
+        block_on(self.unit().get_many_loaded(keys))
     }
 
     /// Reloads the object from the database, discarding its unflushed
@@ -846,7 +846,7 @@ impl<'c, C: Connection> Session<'c, C> {
     /// assert_eq!(names, ["ann", "al"]);
     /// # Ok(()) }
     /// ```
-    pub fn query<M: Model>(&mut self) -> ModelQuery<'_, 'c, C, M> {
+    pub fn query<M: Model>(&mut self) -> ModelQuery<'_, Self, M> {
         ModelQuery::new(self)
     }
 

@@ -2,13 +2,14 @@
 //! or for every object a query returned (selectin), and marking
 //! collections that refuse lazy loads (raise).
 
+use std::future::ready;
+
 use super::arena::FastMap;
-use super::drive::block_on;
+use super::drive::Step;
 use super::identity::{Db, IdentityMap, key_names, load_keys};
 use super::loading::{Coll, Collections};
 use super::model::{Cells, ForeignKeyTo, Model, ModelColumns, SqlRow};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
-use super::session::{Session, split};
 use super::sql::{self, LinkSelect};
 use super::unit::Unit;
 use crate::conn::Connection;
@@ -170,125 +171,80 @@ where
 /// Selectin loading of `P`'s children: one `IN` query per batch for the
 /// parents whose collection is not loaded yet. Returns the children of
 /// `parents` when `related` (for nested loaders).
-pub(crate) fn selectin_children<P, Ch, C>(
-    s: &mut Session<'_, C>,
-    parents: &[u32],
+pub(crate) fn selectin_children<'u, P, Ch, C>(
+    u: &'u mut Unit<'_, C>,
+    parents: &'u [u32],
     related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     P: HasMany<Ch>,
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    block_on(s.unit().selectin_children::<P, Ch>(parents, related))
+    Box::pin(u.selectin_children::<P, Ch>(parents, related))
 }
 
 /// Raise loading of `P`'s children: unloaded collections refuse lazy
 /// loads. Returns the children already loaded when `related`.
-pub(crate) fn raise_children<P, Ch, C>(
-    s: &mut Session<'_, C>,
-    parents: &[u32],
+pub(crate) fn raise_children<'u, P, Ch, C>(
+    u: &'u mut Unit<'_, C>,
+    parents: &'u [u32],
     related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     P: HasMany<Ch>,
     Ch: BelongsTo<P>,
     C: Connection,
 {
-    Ok(mark_raise(
-        &mut s.rels.children::<P, Ch>().colls,
-        parents,
-        related,
-    ))
+    let colls = &mut u.rels.children::<P, Ch>().colls;
+    Box::pin(ready(Ok(mark_raise(colls, parents, related))))
 }
 
 /// Selectin loading of the parents of `Ch` objects: one `IN` query per
 /// batch for the parents not in the identity map. Returns the parents'
 /// slots when `related`.
-pub(crate) fn selectin_parents<Ch, P, C>(
-    s: &mut Session<'_, C>,
-    children: &[u32],
+pub(crate) fn selectin_parents<'u, Ch, P, C>(
+    u: &'u mut Unit<'_, C>,
+    children: &'u [u32],
     related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     Ch: BelongsTo<P>,
     P: Model,
     C: Connection,
 {
-    let mut seen: FastMap<P::Key, ()> = FastMap::default();
-    let mut keys = Vec::new();
-    if let Some(arena) = s.map.arena::<Ch>() {
-        let parents = s.map.arena::<P>();
-        for &c in children {
-            let Some(key) = arena
-                .slot(c as usize)
-                .and_then(|slot| slot.value.parent_key())
-            else {
-                continue;
-            };
-            let fresh = parents
-                .and_then(|a| a.lookup(&key).and_then(|i| a.slot(i as usize)))
-                .is_some_and(|slot| !slot.expired);
-            if !fresh && seen.insert(key.clone(), ()).is_none() {
-                keys.push(key);
-            }
-        }
-    }
-    if !keys.is_empty() {
-        let batch = s.config.batch_size;
-        let (map, mut db) = split!(s);
-        block_on(load_keys::<P, C>(
-            map.arena_mut::<P>(),
-            &mut db,
-            &keys,
-            batch,
-        ))?;
-    }
-    if !related {
-        return Ok(Vec::new());
-    }
-    let (Some(arena), Some(parents)) = (s.map.arena::<Ch>(), s.map.arena::<P>()) else {
-        return Ok(Vec::new());
-    };
-    Ok(children
-        .iter()
-        .filter_map(|&c| arena.slot(c as usize)?.value.parent_key())
-        .filter_map(|key| parents.lookup(&key))
-        .collect())
+    Box::pin(u.selectin_parents::<Ch, P>(children, related))
 }
 
 /// Selectin loading of many-to-many targets. Returns the targets of
 /// `sources` when `related`.
-pub(crate) fn selectin_linked<L, R, C>(
-    s: &mut Session<'_, C>,
-    sources: &[u32],
+pub(crate) fn selectin_linked<'u, L, R, C>(
+    u: &'u mut Unit<'_, C>,
+    sources: &'u [u32],
     related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     L: ManyToMany<R>,
     R: Model,
     C: Connection,
 {
-    block_on(s.unit().selectin_linked::<L, R>(sources, related))
+    Box::pin(u.selectin_linked::<L, R>(sources, related))
 }
 
 /// Raise loading of many-to-many targets. Returns the targets already
 /// loaded when `related`.
-pub(crate) fn raise_linked<L, R, C>(
-    s: &mut Session<'_, C>,
-    sources: &[u32],
+pub(crate) fn raise_linked<'u, L, R, C>(
+    u: &'u mut Unit<'_, C>,
+    sources: &'u [u32],
     related: bool,
-) -> Result<Vec<u32>>
+) -> Step<'u, Result<Vec<u32>>>
 where
     L: ManyToMany<R>,
     R: Model,
     C: Connection,
 {
-    Ok(mark_raise(
-        &mut s.rels.links::<L, R>().colls,
-        sources,
-        related,
-    ))
+    let colls = &mut u.rels.links::<L, R>().colls;
+    Box::pin(ready(Ok(mark_raise(colls, sources, related))))
 }
 
 /// Raise loading: the collections of `owners` not loaded yet refuse lazy
@@ -307,6 +263,81 @@ pub(crate) fn mark_raise(colls: &mut Collections, owners: &[u32], related: bool)
 }
 
 impl<C: Connection> Unit<'_, C> {
+    /// Selectin loading of the parents of `Ch` objects (see
+    /// [`selectin_parents`]).
+    pub(crate) async fn selectin_parents<Ch, P>(
+        &mut self,
+        children: &[u32],
+        related: bool,
+    ) -> Result<Vec<u32>>
+    where
+        Ch: BelongsTo<P>,
+        P: Model,
+    {
+        let mut seen: FastMap<P::Key, ()> = FastMap::default();
+        let mut keys = Vec::new();
+        if let Some(arena) = self.map.arena::<Ch>() {
+            let parents = self.map.arena::<P>();
+            for &c in children {
+                let Some(key) = arena
+                    .slot(c as usize)
+                    .and_then(|slot| slot.value.parent_key())
+                else {
+                    continue;
+                };
+                let fresh = parents
+                    .and_then(|a| a.lookup(&key).and_then(|i| a.slot(i as usize)))
+                    .is_some_and(|slot| !slot.expired);
+                if !fresh && seen.insert(key.clone(), ()).is_none() {
+                    keys.push(key);
+                }
+            }
+        }
+        if !keys.is_empty() {
+            let batch = self.config.batch_size;
+            let (map, mut db) = self.split();
+            load_keys::<P, C>(map.arena_mut::<P>(), &mut db, &keys, batch).await?;
+        }
+        if !related {
+            return Ok(Vec::new());
+        }
+        let (Some(arena), Some(parents)) = (self.map.arena::<Ch>(), self.map.arena::<P>()) else {
+            return Ok(Vec::new());
+        };
+        Ok(children
+            .iter()
+            .filter_map(|&c| arena.slot(c as usize)?.value.parent_key())
+            .filter_map(|key| parents.lookup(&key))
+            .collect())
+    }
+
+    /// Selectin loading of many-to-many targets (see [`selectin_linked`]).
+    pub(crate) async fn selectin_linked<L, R>(
+        &mut self,
+        sources: &[u32],
+        related: bool,
+    ) -> Result<Vec<u32>>
+    where
+        L: ManyToMany<R>,
+        R: Model,
+    {
+        let need = self.rels.links::<L, R>().colls.unloaded(sources);
+        if !need.is_empty() {
+            let batch = self.config.batch_size;
+            let (map, mut db) = self.split();
+            let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch).await?;
+            let store = &mut self.rels.links::<L, R>().colls;
+            for (owner, members) in fetched {
+                store.set(owner, Coll::Loaded(members));
+            }
+        }
+        Ok(if related {
+            self.rels.links::<L, R>().colls.loaded_of(sources)
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Selectin loading of `P`'s children (see [`selectin_children`]).
     pub(crate) async fn selectin_children<P, Ch>(
         &mut self,
@@ -329,34 +360,6 @@ impl<C: Connection> Unit<'_, C> {
         }
         Ok(if related {
             self.rels.children::<P, Ch>().colls.loaded_of(parents)
-        } else {
-            Vec::new()
-        })
-    }
-
-    /// Selectin loading of `L`'s many-to-many targets (see
-    /// [`selectin_linked`]).
-    pub(crate) async fn selectin_linked<L, R>(
-        &mut self,
-        sources: &[u32],
-        related: bool,
-    ) -> Result<Vec<u32>>
-    where
-        L: ManyToMany<R>,
-        R: Model,
-    {
-        let need = self.rels.links::<L, R>().colls.unloaded(sources);
-        if !need.is_empty() {
-            let batch = self.config.batch_size;
-            let (map, mut db) = self.split();
-            let fetched = fetch_linked::<L, R, C>(map, &mut db, &need, batch).await?;
-            let store = &mut self.rels.links::<L, R>().colls;
-            for (owner, members) in fetched {
-                store.set(owner, Coll::Loaded(members));
-            }
-        }
-        Ok(if related {
-            self.rels.links::<L, R>().colls.loaded_of(sources)
         } else {
             Vec::new()
         })

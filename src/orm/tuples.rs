@@ -7,17 +7,19 @@ use super::defaults::run_defaults;
 use super::drive::block_on;
 use super::handle::Handle;
 use super::inherit::write_where;
+use super::loaders::Plan;
 use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};
-use super::session::split;
+use super::session::Session;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
 use crate::query::MaybeClause;
-use crate::render::{Render, SqlWriter, TableRef, TableSet};
+use crate::render::{Dialect, Render, Rendered, SqlWriter, TableRef, TableSet};
 use crate::schema::{ColumnList, Table};
 use crate::value::{FromRow, Row, ValueRef};
 
-impl<C, M, J, W, O> ModelQuery<'_, '_, C, M, Parts<J, W, O>>
+impl<C, M, J, W, O> ModelQuery<'_, Session<'_, C>, M, Parts<J, W, O>>
 where
     C: Connection,
     M: Model,
@@ -53,15 +55,11 @@ where
     /// ```
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidStatement`] when `X`'s table is not joined (under
+    /// [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) when `X`'s table is not joined (under
     /// its own name; see [`all_with_as`](ModelQuery::all_with_as)), before
     /// anything is sent; otherwise as [`all`](ModelQuery::all).
     pub fn all_with<X: Model>(self) -> Result<Vec<(Handle<M>, Handle<X>)>> {
-        let pairs = self.load_pairs::<X>(TableRef::new(X::Table::NAME), false)?;
-        pairs
-            .into_iter()
-            .map(|(m, x)| x.map(|x| (m, x)).ok_or_else(|| ErrorKind::NotFound.into()))
-            .collect()
+        both(self.load_pairs::<X>(TableRef::new(X::Table::NAME), false)?)
     }
 
     /// [`all_with`](ModelQuery::all_with) for `X`'s table joined under the
@@ -83,15 +81,7 @@ where
     /// # Errors
     /// As [`all_with`](ModelQuery::all_with).
     pub fn all_with_as<X: Model>(self, alias: &'static str) -> Result<Vec<(Handle<M>, Handle<X>)>> {
-        let t = TableRef {
-            name: X::Table::NAME,
-            alias: Some(alias),
-        };
-        let pairs = self.load_pairs::<X>(t, false)?;
-        pairs
-            .into_iter()
-            .map(|(m, x)| x.map(|x| (m, x)).ok_or_else(|| ErrorKind::NotFound.into()))
-            .collect()
+        both(self.load_pairs::<X>(aliased::<X>(alias), false)?)
     }
 
     /// [`all_with`](ModelQuery::all_with) for a LEFT JOIN
@@ -125,12 +115,67 @@ where
         optional: bool,
     ) -> Result<Vec<(Handle<M>, Option<Handle<X>>)>> {
         let ModelQuery {
-            session: s,
+            session,
             parts,
             loaders,
-            ..
         } = self;
-        if !loaders.joined.is_empty() {
+        let pairs = block_on(session.unit().query_pairs::<M, X, J, W, O>(
+            &parts,
+            loaders.plan,
+            table,
+            optional,
+        ))?;
+        Ok(pair_handles(pairs))
+    }
+}
+
+/// `X`'s table under the alias `alias`.
+pub(super) fn aliased<X: Model>(alias: &'static str) -> TableRef<'static> {
+    TableRef {
+        name: X::Table::NAME,
+        alias: Some(alias),
+    }
+}
+
+/// The pairs of slots as handles.
+pub(super) fn pair_handles<M, X>(
+    pairs: Vec<(u32, Option<u32>)>,
+) -> Vec<(Handle<M>, Option<Handle<X>>)> {
+    pairs
+        .into_iter()
+        .map(|(m, x)| (Handle::from_index(m), x.map(Handle::from_index)))
+        .collect()
+}
+
+/// Pairs of an inner join: each has its `X`.
+pub(super) fn both<M, X>(
+    pairs: Vec<(Handle<M>, Option<Handle<X>>)>,
+) -> Result<Vec<(Handle<M>, Handle<X>)>> {
+    pairs
+        .into_iter()
+        .map(|(m, x)| x.map(|x| (m, x)).ok_or_else(|| ErrorKind::NotFound.into()))
+        .collect()
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// Runs an entity-tuple query (see [`ModelQuery::all_with`]): the
+    /// slots of each row's `M` and `X` (`None` for a LEFT JOIN without
+    /// a match).
+    pub(crate) async fn query_pairs<M, X, J, W, O>(
+        &mut self,
+        parts: &Parts<J, W, O>,
+        plan: Plan<C>,
+        table: TableRef<'static>,
+        optional: bool,
+    ) -> Result<Vec<(u32, Option<u32>)>>
+    where
+        M: Model,
+        X: Model,
+        J: JoinList,
+        W: MaybeClause,
+        O: MaybeClause,
+    {
+        if !plan.joined.is_empty() {
             return Err(ErrorKind::InvalidStatement(
                 "entity tuples cannot load relationships with a JOIN: load them with selectin"
                     .into(),
@@ -150,27 +195,15 @@ where
                     .unwrap_or_default(),
             )).into());
         }
-        s.autoflush()?;
+        self.autoflush().await?;
         let cols = M::Columns::columns();
-        let (map, mut db) = split!(s);
-        let mut w = SqlWriter::new(db.dialect());
-        w.push_sql("SELECT ");
-        cols.render(&mut w);
-        for name in <X::Columns as ColumnList>::NAMES {
-            w.push_sql(", ");
-            w.push_qualified(table.exposed_name(), name);
-        }
-        let mark = write_from::<M, J, W, O>(&mut w, &parts);
-        write_where::<M, W>(&mut w, M::Table::NAME, &parts.filter);
-        w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
-        write_limit(&mut w, parts.limit, parts.offset);
-        w.leave_scope(mark);
-        let r = w.finish()?;
+        let (map, mut db) = self.split();
+        let r = pairs_sql::<M, X, J, W, O>(db.dialect(), &cols, parts, table)?;
 
         let width = <M::Row as FromRow<SqlRow<M>>>::WIDTH;
         let x_width = <X::Row as FromRow<SqlRow<X>>>::WIDTH;
         let mut rows: Vec<(M, Option<X>)> = Vec::new();
-        block_on(db.query(&r, |row| {
+        db.query(&r, |row| {
             let m = M::from_row(<M::Row as FromRow<SqlRow<M>>>::from_row(row, 0)?);
             let x = if optional && all_null(row, width, x_width) {
                 None
@@ -181,7 +214,8 @@ where
             };
             rows.push((m, x));
             Ok(true)
-        }))?;
+        })
+        .await?;
         let mut pairs = Vec::with_capacity(rows.len());
         for (m, x) in rows {
             let ms = map.arena_mut::<M>().load(m);
@@ -190,14 +224,41 @@ where
         }
         let mut slots: Vec<u32> = pairs.iter().map(|p| p.0).collect();
         dedup(&mut slots);
-        let mut skip = loaders.overrides.clone();
-        loaders.run(s, &slots)?;
-        run_defaults::<M, C>(s, &slots, &mut skip)?;
-        Ok(pairs
-            .into_iter()
-            .map(|(m, x)| (Handle::from_index(m), x.map(Handle::from_index)))
-            .collect())
+        let mut skip = plan.overrides.clone();
+        plan.run(self, &slots).await?;
+        run_defaults::<M, C>(self, &slots, &mut skip).await?;
+        Ok(pairs)
     }
+}
+
+/// The SELECT of an entity-tuple query: `M`'s columns, then `X`'s from
+/// `table`.
+fn pairs_sql<'a, M, X, J, W, O>(
+    d: &'a dyn Dialect,
+    cols: &'a M::Columns,
+    parts: &'a Parts<J, W, O>,
+    table: TableRef<'static>,
+) -> Result<Rendered<'a>>
+where
+    M: Model,
+    X: Model,
+    J: JoinList,
+    W: MaybeClause,
+    O: MaybeClause,
+{
+    let mut w = SqlWriter::new(d);
+    w.push_sql("SELECT ");
+    cols.render(&mut w);
+    for name in <X::Columns as ColumnList>::NAMES {
+        w.push_sql(", ");
+        w.push_qualified(table.exposed_name(), name);
+    }
+    let mark = write_from::<M, J, W, O>(&mut w, parts);
+    write_where::<M, W>(&mut w, M::Table::NAME, &parts.filter);
+    w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
+    write_limit(&mut w, parts.limit, parts.offset);
+    w.leave_scope(mark);
+    w.finish()
 }
 
 /// Whether the cells `start..start + width` are all NULL (a LEFT JOIN

@@ -69,11 +69,6 @@ impl<C: Connection> Unit<'_, C> {
             slot.expired = false;
             (slot.state != State::Deleted).then_some(Handle::from_index(i))
         });
-        if let Some(h) = found {
-            // The declared default strategies of what was read.
-            self.run_defaults::<M>(&[h.index()], &mut Vec::new())
-                .await?;
-        }
         Ok(found)
     }
 
@@ -110,7 +105,6 @@ impl<C: Connection> Unit<'_, C> {
                     .is_some_and(|s| s.state != State::Deleted)
             })
             .collect();
-        self.run_defaults::<M>(&found, &mut Vec::new()).await?;
         Ok(found.into_iter().map(Handle::from_index).collect())
     }
 
