@@ -209,7 +209,7 @@ impl<C: Connection> Session<'_, C> {
     /// assert_eq!(s[ann].status, "new");
     /// s.nested(|s| {
     ///     s[ann].status = "checked".into();
-    ///     sqlalgebra::Result::Ok(())
+    ///     Ok::<_, sqlalgebra::Error>(())
     /// })?;
     /// s.commit()?;
     /// drop(s);
@@ -256,7 +256,7 @@ impl<C: Connection> Session<'_, C> {
     /// let id = s.transaction(|s| {
     ///     let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
     ///     s.flush()?;
-    ///     sqlalgebra::Result::Ok(s[ann].id)
+    ///     Ok::<_, sqlalgebra::Error>(s[ann].id)
     /// })?; // committed
     /// assert_eq!(id, 1);
     /// let failed: Result<(), sqlalgebra::BoxError> = s.transaction(|s| {
