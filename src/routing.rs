@@ -743,7 +743,7 @@ impl<B: Backend> Connection for RoutedConnection<B> {
     }
 
     /// Runs the statement where its text is cached on the connection it
-    /// goes to (see [`Inner`]), as a plain pooled connection would.
+    /// goes to, as a plain pooled connection would.
     #[inline]
     fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
         let dialect = self.dialect();
