@@ -18,6 +18,12 @@
 //!   the next replica or the primary.
 //! - A primary that is down makes the statement fail with
 //!   [`ErrorKind::PoolTimeout`] after the primary's pool timeout, never a hang.
+//! - A statement whose text the routed connection's SQL cache holds runs
+//!   as on a plain pooled connection: its text is cached on the connection
+//!   it goes to as well (found there by what it was cached under, so
+//!   routed connections sharing a pool share it), and what that connection
+//!   keeps by slot of its cache (SQLite's statements, the servers' prepared
+//!   ones) serves it; whether it reads is decided once per text.
 //!
 //! ```
 //! use sqlalgebra::prelude::*;
@@ -35,15 +41,19 @@
 //! ```
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::conn::Connection;
+use crate::conn::{Connection, unknown_sql_error};
 use crate::engine::{Backend, Engine, Pooled};
 use crate::error::{Error, ErrorKind, Result};
-use crate::render::{Dialect, SqlCache};
+use crate::render::{Dialect, SqlCache, SqlId};
 use crate::value::ValueRef;
+
+mod inner;
+
+use inner::Inner;
 
 /// How a [`RoutedEngine`] routes.
 ///
@@ -135,6 +145,9 @@ pub enum Target {
 
 struct Replica<B: Backend> {
     engine: Engine<B>,
+    /// Whether `down_since` is set: read without a lock (or a clock) for
+    /// every statement.
+    down: AtomicBool,
     /// When it failed last; skipped until `recheck_after` later.
     down_since: Mutex<Option<Instant>>,
 }
@@ -213,6 +226,7 @@ impl<B: Backend> RoutedEngine<B> {
                     .into_iter()
                     .map(|engine| Replica {
                         engine,
+                        down: AtomicBool::new(false),
                         down_since: Mutex::new(None),
                     })
                     .collect(),
@@ -243,6 +257,7 @@ impl<B: Backend> RoutedEngine<B> {
             read_only: false,
             last: None,
             sql_cache: SqlCache::default(),
+            kinds: Kinds::default(),
         }
     }
 
@@ -276,19 +291,32 @@ impl<B: Backend> RoutedEngine<B> {
     /// # }
     /// ```
     pub fn replicas_down(&self) -> Vec<usize> {
-        let now = Instant::now();
         (0..self.shared.replicas.len())
-            .filter(|&i| self.skipped(i, now))
+            .filter(|&i| self.skipped(i))
             .collect()
     }
 
-    fn skipped(&self, i: usize, now: Instant) -> bool {
-        let since = *lock(&self.shared.replicas[i].down_since);
-        since.is_some_and(|t| now.duration_since(t) < self.shared.options.recheck_after)
+    #[inline]
+    fn skipped(&self, i: usize) -> bool {
+        let replica = &self.shared.replicas[i];
+        if !replica.down.load(Ordering::Relaxed) {
+            return false;
+        }
+        let since = *lock(&replica.down_since);
+        since.is_some_and(|t| t.elapsed() < self.shared.options.recheck_after)
     }
 
     fn mark_down(&self, i: usize) {
-        *lock(&self.shared.replicas[i].down_since) = Some(Instant::now());
+        let replica = &self.shared.replicas[i];
+        *lock(&replica.down_since) = Some(Instant::now());
+        replica.down.store(true, Ordering::Relaxed);
+    }
+
+    fn mark_up(&self, i: usize) {
+        let replica = &self.shared.replicas[i];
+        if replica.down.swap(false, Ordering::Relaxed) {
+            *lock(&replica.down_since) = None;
+        }
     }
 
     /// A connection to the next replica that answers, round robin, or
@@ -299,15 +327,14 @@ impl<B: Backend> RoutedEngine<B> {
             return None;
         }
         let start = self.shared.next.fetch_add(1, Ordering::Relaxed);
-        let now = Instant::now();
         for k in 0..n {
             let i = (start + k) % n;
-            if self.skipped(i, now) {
+            if self.skipped(i) {
                 continue;
             }
             match self.shared.replicas[i].engine.connect() {
                 Ok(conn) => {
-                    *lock(&self.shared.replicas[i].down_since) = None;
+                    self.mark_up(i);
                     return Some((i, conn));
                 }
                 Err(e) => {
@@ -341,8 +368,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// ```
 pub struct RoutedConnection<B: Backend> {
     engine: RoutedEngine<B>,
-    primary: Option<Pooled<B>>,
-    replica: Option<(usize, Pooled<B>)>,
+    primary: Option<Inner<B>>,
+    replica: Option<(usize, Inner<B>)>,
     /// Where the open transaction runs.
     pinned: Option<Target>,
     depth: u32,
@@ -350,6 +377,37 @@ pub struct RoutedConnection<B: Backend> {
     read_only: bool,
     last: Option<Target>,
     sql_cache: SqlCache,
+    /// Whether each text of `sql_cache` reads, by slot.
+    kinds: Kinds,
+}
+
+/// Whether each text of a routed connection's SQL cache only reads
+/// ([`is_read`]), by slot: classified once per text, not per statement.
+#[derive(Default)]
+struct Kinds {
+    /// The generation of the cache the slots are of.
+    of: Option<u64>,
+    by_slot: Vec<Option<Kind>>,
+}
+
+impl Kinds {
+    /// The kind of the text `cache` holds under `id`.
+    #[inline]
+    fn of(&mut self, cache: &SqlCache, id: SqlId) -> Result<Kind> {
+        if self.of != Some(id.generation()) {
+            self.by_slot.clear();
+            self.of = Some(id.generation());
+        }
+        if let Some(Some(kind)) = self.by_slot.get(id.slot()) {
+            return Ok(*kind);
+        }
+        let kind = kind_of(cache.sql(id).ok_or_else(unknown_sql_error)?);
+        if self.by_slot.len() <= id.slot() {
+            self.by_slot.resize(id.slot() + 1, None);
+        }
+        self.by_slot[id.slot()] = Some(kind);
+        Ok(kind)
+    }
 }
 
 impl<B: Backend> std::fmt::Debug for RoutedConnection<B> {
@@ -449,10 +507,31 @@ impl<B: Backend> RoutedConnection<B> {
     /// ```
     pub fn primary(&mut self) -> Result<&mut Pooled<B>> {
         if self.primary.is_none() {
-            self.primary = Some(self.engine.shared.primary.connect()?);
+            self.primary = Some(Inner::new(self.engine.shared.primary.connect()?));
         }
         self.last = Some(Target::Primary);
-        Ok(self.primary.as_mut().expect("checked out above"))
+        Ok(&mut self.primary.as_mut().expect("checked out above").conn)
+    }
+
+    /// The replica's connection this connection holds now (the one its
+    /// reads go to), if any, and the replica's index.
+    ///
+    /// ```
+    /// use sqlalgebra::prelude::*;
+    /// use sqlalgebra::routing::{RoutedEngine, RoutingOptions};
+    /// use sqlalgebra_sqlite::Sqlite;
+    /// # fn main() -> sqlalgebra::Result<()> {
+    /// let engine = RoutedEngine::new(Sqlite::memory()?, vec![Sqlite::memory()?], RoutingOptions::default());
+    /// let mut conn = engine.connect();
+    /// assert!(conn.replica().is_none()); // nothing read yet
+    /// let _: i64 = text("SELECT 1").returns::<BigInt>().get(&mut conn)?;
+    /// assert_eq!(conn.replica().map(|(i, _)| i), Some(0));
+    /// # Ok(()) }
+    /// ```
+    pub fn replica(&mut self) -> Option<(usize, &mut Pooled<B>)> {
+        self.replica
+            .as_mut()
+            .map(|(i, inner)| (*i, &mut inner.conn))
     }
 
     /// Where a statement of `kind` goes now.
@@ -473,42 +552,56 @@ impl<B: Backend> RoutedConnection<B> {
         Target::Replica(usize::MAX)
     }
 
-    /// The connection for `target` (`Replica(usize::MAX)`: any replica, or
-    /// the primary when none is up) and where it is.
-    fn conn_for(&mut self, target: Target) -> Result<(Target, &mut Pooled<B>)> {
+    /// Checks out the connection for `target` (`Replica(usize::MAX)`: any
+    /// replica, or the primary when none is up) if needed; where it is.
+    #[inline]
+    fn check_out(&mut self, target: Target) -> Result<Target> {
         if let Target::Replica(want) = target {
-            let keep = self
-                .replica
-                .as_ref()
-                .is_some_and(|(i, _)| want == usize::MAX || *i == want)
-                && !self
-                    .replica
-                    .as_ref()
-                    .is_some_and(|(i, _)| self.engine.skipped(*i, Instant::now()));
+            let keep = self.replica.as_ref().is_some_and(|(i, _)| {
+                (want == usize::MAX || *i == want) && !self.engine.skipped(*i)
+            });
             if !keep {
-                self.replica = self.engine.replica();
+                self.replica = self.engine.replica().map(|(i, conn)| (i, Inner::new(conn)));
             }
             if let Some((i, _)) = self.replica {
                 self.last = Some(Target::Replica(i));
-                let conn = &mut self.replica.as_mut().expect("checked out above").1;
-                return Ok((Target::Replica(i), conn));
+                return Ok(Target::Replica(i));
             }
         }
-        Ok((Target::Primary, self.primary()?))
+        self.primary()?;
+        Ok(Target::Primary)
     }
 
-    /// Runs `op` where `kind` goes; a read whose replica connection is lost
+    /// The connection for `target` (see [`check_out`](Self::check_out))
+    /// and where it is.
+    fn conn_for(&mut self, target: Target) -> Result<(Target, &mut Pooled<B>)> {
+        let at = self.check_out(target)?;
+        let inner = match at {
+            Target::Primary => self.primary.as_mut(),
+            Target::Replica(_) => self.replica.as_mut().map(|(_, r)| r),
+        };
+        Ok((at, &mut inner.expect("checked out above").conn))
+    }
+
+    /// Runs `op` where `kind` goes, with the connection there and this
+    /// connection's SQL cache; a read whose replica connection is lost
     /// before `op` did anything visible runs again elsewhere.
+    #[inline]
     fn run<T>(
         &mut self,
         kind: Kind,
-        mut op: impl FnMut(&mut Pooled<B>, &mut bool) -> Result<T>,
+        mut op: impl FnMut(&mut Inner<B>, &SqlCache, &mut bool) -> Result<T>,
     ) -> Result<T> {
         let target = self.route(kind);
         loop {
-            let (at, conn) = self.conn_for(target)?;
+            let at = self.check_out(target)?;
+            let inner = match at {
+                Target::Primary => self.primary.as_mut(),
+                Target::Replica(_) => self.replica.as_mut().map(|(_, r)| r),
+            };
+            let inner = inner.expect("checked out above");
             let mut delivered = false;
-            let outcome = op(conn, &mut delivered);
+            let outcome = op(inner, &self.sql_cache, &mut delivered);
             match (outcome.as_ref().map_err(Error::kind), at) {
                 (Err(ErrorKind::Connection(_)), Target::Replica(i))
                     if !delivered && self.pinned.is_none() && self.depth == 0 =>
@@ -593,6 +686,11 @@ fn is_end(sql: &str) -> bool {
     s.starts_with("COMMIT") || (s.starts_with("ROLLBACK") && !s.contains(" TO "))
 }
 
+/// The text `cache` holds under `id`.
+fn text_of(cache: &SqlCache, id: SqlId) -> Result<&str> {
+    cache.sql(id).ok_or_else(unknown_sql_error)
+}
+
 fn kind_of(sql: &str) -> Kind {
     if is_read(sql) {
         Kind::Read
@@ -613,8 +711,8 @@ impl<B: Backend> Connection for RoutedConnection<B> {
             return *d;
         }
         let d = match (&self.primary, &self.replica) {
-            (Some(p), _) => p.dialect(),
-            (None, Some((_, r))) => r.dialect(),
+            (Some(p), _) => p.conn.dialect(),
+            (None, Some((_, r))) => r.conn.dialect(),
             // Every connection of a backend has the same dialect: ask one.
             (None, None) => match self.engine.shared.primary.connect() {
                 Ok(c) => c.dialect(),
@@ -629,18 +727,103 @@ impl<B: Backend> Connection for RoutedConnection<B> {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[ValueRef<'_>]) -> Result<u64> {
-        self.run(Kind::Write, |c, _| c.execute_sql(sql, binds))
+        self.run(Kind::Write, |c, _, _| c.conn.execute_sql(sql, binds))
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
     where
         F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
     {
-        self.run(kind_of(sql), |c, delivered| {
-            c.query_sql(sql, binds, |row| {
+        self.run(kind_of(sql), |c, _, delivered| {
+            c.conn.query_sql(sql, binds, |row| {
                 *delivered = true;
                 each(row)
             })
+        })
+    }
+
+    /// Runs the statement where its text is cached on the connection it
+    /// goes to, as a plain pooled connection would.
+    #[inline]
+    fn execute_cached(&mut self, id: SqlId, binds: &[ValueRef<'_>]) -> Result<u64> {
+        let dialect = self.dialect();
+        self.run(Kind::Write, |c, cache, _| {
+            match c.translate(cache, id, dialect) {
+                Some(there) => c.conn.execute_cached(there, binds),
+                None => c.conn.execute_sql(text_of(cache, id)?, binds),
+            }
+        })
+    }
+
+    /// As [`execute_cached`](Connection::execute_cached), routed by the
+    /// text's kind (classified once per text).
+    #[inline]
+    fn query_cached<F>(&mut self, id: SqlId, binds: &[ValueRef<'_>], mut each: F) -> Result<()>
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool>,
+    {
+        let kind = self.kinds.of(&self.sql_cache, id)?;
+        let dialect = self.dialect();
+        self.run(kind, |c, cache, delivered| {
+            let each = |row: &mut Self::Row<'_>| {
+                *delivered = true;
+                each(row)
+            };
+            match c.translate(cache, id, dialect) {
+                Some(there) => c.conn.query_cached(there, binds, each),
+                None => c.conn.query_sql(text_of(cache, id)?, binds, each),
+            }
+        })
+    }
+
+    fn execute_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, u64) -> Result<()>,
+    {
+        let dialect = self.dialect();
+        self.run(Kind::Write, |c, cache, _| {
+            match c.translate(cache, id, dialect) {
+                Some(there) => c.conn.execute_cached_many(there, binds, per_run, &mut each),
+                None => {
+                    let sql = text_of(cache, id)?;
+                    for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
+                        each(i, c.conn.execute_sql(sql, run)?)?;
+                    }
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    fn insert_cached_many<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        per_run: usize,
+        mut each: F,
+    ) -> Result<()>
+    where
+        F: FnMut(usize, Option<i64>) -> Result<()>,
+    {
+        let dialect = self.dialect();
+        self.run(Kind::Write, |c, cache, _| {
+            match c.translate(cache, id, dialect) {
+                Some(there) => c.conn.insert_cached_many(there, binds, per_run, &mut each),
+                None => {
+                    let sql = text_of(cache, id)?;
+                    for (i, run) in binds.chunks(per_run.max(1)).enumerate() {
+                        c.conn.execute_sql(sql, run)?;
+                        each(i, c.conn.last_insert_id()?)?;
+                    }
+                    Ok(())
+                }
+            }
         })
     }
 
@@ -661,7 +844,7 @@ impl<B: Backend> Connection for RoutedConnection<B> {
             let (_, conn) = self.conn_for(target)?;
             conn.batch_execute(sql)
         } else {
-            self.run(Kind::Write, |c, _| c.batch_execute(sql))
+            self.run(Kind::Write, |c, _, _| c.conn.batch_execute(sql))
         };
         if self.depth == 0 && is_end(sql) {
             if self.pinned == Some(Target::Primary) && outcome.is_ok() && sql.contains("COMMIT") {

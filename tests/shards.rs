@@ -280,8 +280,108 @@ fn sharding<B: Backend>(
         .unwrap_err();
     assert!(unsupported(e).starts_with("DISTINCT"));
 
+    aggregates_by_nodes(&engine, &mut one)?;
     orm_merged(&engine, &mut one)?;
     orm(&engine, n)
+}
+
+/// Whether an item of a fan-out's SELECT list is an aggregate, and which,
+/// is read from its nodes: what only looks like one in SQL merges as rows,
+/// real ones (labelled or not, or called by name) merge as aggregates,
+/// and those that cannot merge are a typed error before anything is sent.
+fn aggregates_by_nodes<B: Backend>(
+    engine: &ShardedEngine<B>,
+    one: &mut impl Connection,
+) -> Result<()> {
+    // Labels named like aggregates, on plain columns: rows.
+    let q = select((Id.label("count"), Amount.label("sum")))
+        .order_by(Id)
+        .limit(6);
+    let merged: Vec<(i64, Option<i64>)> = engine.load(&q)?;
+    assert_eq!(merged.len(), 6);
+    assert_eq!(merged, q.load::<(i64, Option<i64>), _>(one)?);
+    // A text value reading like an aggregate call: a row per row.
+    let q = select((Id, literal("SUM(amount)"), literal("count(*)")))
+        .order_by(Id.desc())
+        .limit(4);
+    let merged: Vec<(i64, String, String)> = engine.load(&q)?;
+    assert_eq!(merged.len(), 4);
+    assert_eq!(merged[0], (ROWS, "SUM(amount)".into(), "count(*)".into()));
+    assert_eq!(merged, q.load::<(i64, String, String), _>(one)?);
+    // A scalar subquery's aggregate is its own (per row: the row's own
+    // amount, through an alias), not the fan-out's: rows, whose SQL holds
+    // `MAX(`.
+    let o2 = sqlalgebra::query::alias(Orders, "o2");
+    let own = select(max(o2.col(Amount)))
+        .filter(o2.col(Id).eq(Id))
+        .as_scalar();
+    let q = select((Id, own)).order_by(Id).limit(8).offset(3);
+    assert!(q.to_sql(one.dialect())?.sql.contains("MAX("));
+    let merged: Vec<(i64, Option<i64>)> = engine.load(&q)?;
+    assert_eq!(merged.len(), 8);
+    assert_eq!(merged, q.load::<(i64, Option<i64>), _>(one)?);
+    if one.dialect().name() == "sqlite" {
+        // SQLite's `max(a, b)` of two arguments is a scalar function.
+        let q = select((Id, func::<BigInt, _>("max", (Id, 20i64))))
+            .order_by(Id)
+            .limit(25);
+        let merged: Vec<(i64, i64)> = engine.load(&q)?;
+        assert_eq!(merged.len(), 25);
+        assert_eq!(merged, q.load::<(i64, i64), _>(one)?);
+    }
+
+    // Real aggregates, labelled or called by name, merged.
+    type Aggs = (i64, Option<i64>, Option<i64>, Option<i64>, i64);
+    let q = select((
+        count_star().label("n"),
+        sum(Amount).label("count"),
+        min(Amount).label("lowest"),
+        func::<Nullable<BigInt>, _>("MAX", (Amount,)),
+        func::<BigInt, _>("count", (Amount,)),
+    ))
+    .filter(Amount.gt(3));
+    let merged: Aggs = engine.get(&q)?;
+    assert_eq!(merged, q.get::<Aggs, _>(one)?);
+    assert!(merged.0 > 0 && merged.4 == merged.0);
+
+    // What cannot merge: a typed error, before anything is sent.
+    let unsupported = |e: Error| match e.into_kind() {
+        ErrorKind::Unsupported { feature, .. } => feature,
+        other => panic!("expected ErrorKind::Unsupported, got {other:?}"),
+    };
+    let e = engine
+        .get::<Option<f64>, _>(&select(avg(Amount).label("sum")))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("AVG"));
+    let e = engine
+        .get::<Option<f64>, _>(&select(func::<Nullable<Double>, _>("avg", (Amount,))))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("AVG"));
+    let e = engine
+        .get::<i64, _>(&select(count(Amount).distinct()))
+        .unwrap_err();
+    assert!(unsupported(e).contains("DISTINCT"));
+    let e = engine
+        .get::<i64, _>(&select(coalesce(sum(Amount), 0i64)))
+        .unwrap_err();
+    assert!(unsupported(e).contains("inside an expression"));
+    let e = engine
+        .get::<Option<i64>, _>(&select(func::<Nullable<BigInt>, _>("abs", (sum(Amount),))))
+        .unwrap_err();
+    assert!(unsupported(e).contains("inside an expression"));
+    let e = engine
+        .get::<String, _>(&select(func::<Text, _>("group_concat", (Customer,))))
+        .unwrap_err();
+    assert!(unsupported(e).contains("other than COUNT"));
+    let e = engine
+        .load::<(i64, i64), _>(&select((Id, row_number().over(window().order_by(Id)))))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("a window function"));
+    let e = engine
+        .load::<(i64, Option<i64>), _>(&select((Id, sum(Amount).over(window()))))
+        .unwrap_err();
+    assert!(unsupported(e).starts_with("a window function"));
+    Ok(())
 }
 
 /// `ShardedSession::load` across shards: the objects one database's

@@ -4,7 +4,7 @@
 //! `MAX` are nullable, since over no rows they are NULL.
 
 use super::Expression;
-use crate::render::{GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
+use crate::render::{AggregateFn, GroupCheck, NodeTag, Render, SqlKey, SqlWriter, TableSet};
 use crate::types::{BigInt, IntoNullable, Mixes, NumericLike, Summed};
 
 macro_rules! aggregate {
@@ -47,7 +47,7 @@ macro_rules! aggregate {
             }
             fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
                 // The argument of a window's aggregate is per group.
-                if c.aggregate() {
+                if c.aggregate_call(AggregateFn::$name, self.distinct) {
                     c.operand(&self.expr);
                 }
             }
@@ -123,7 +123,7 @@ impl Render for CountStar {
         w.push_sql("COUNT(*)");
     }
     fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
-        c.aggregate();
+        c.aggregate_call(AggregateFn::Count, false);
     }
     #[inline]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {

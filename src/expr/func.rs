@@ -518,6 +518,9 @@ impl<ST, Args: Render> Render for Func<ST, Args> {
     fn collect_tables<'a>(&'a self, out: &mut TableSet<'a>) {
         self.args.collect_tables(out);
     }
+    fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
+        c.function(&self.name, &self.args);
+    }
     /// Described when the name is a `&'static str` (an owned name may
     /// change from one statement to the next).
     #[inline]

@@ -143,7 +143,7 @@ impl<E: Render, L> Render for Labeled<E, L> {
         self.expr.collect_tables(out);
     }
     fn check_grouping<'a>(&'a self, c: &mut GroupCheck<'_, 'a>) {
-        c.operand(&self.expr);
+        c.labelled(&self.expr);
     }
     fn precedence(&self) -> u8 {
         self.expr.precedence()

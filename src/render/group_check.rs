@@ -53,6 +53,116 @@ pub struct GroupCheck<'w, 'a> {
     ungrouped: Option<(TableRef<'a>, &'a str, &'static str)>,
     /// The columns allowed only as dependent on a grouped primary key.
     dependent: Dependent<'a>,
+    /// Set for the walk of [`GroupCheck::survey`].
+    survey: Option<Survey>,
+}
+
+/// An aggregate function, as its node says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AggregateFn {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    /// Another aggregate: a [`func`](crate::expr::func) call naming one.
+    Other,
+}
+
+/// Aggregates of SQLite, PostgreSQL or MySQL/MariaDB other than COUNT,
+/// SUM, AVG, MIN and MAX, as `func(..)` may name them.
+const OTHER_AGGREGATES: &[&str] = &[
+    "any_value",
+    "array_agg",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "bool_and",
+    "bool_or",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "every",
+    "group_concat",
+    "json_agg",
+    "json_arrayagg",
+    "json_group_array",
+    "json_group_object",
+    "json_object_agg",
+    "json_objectagg",
+    "jsonb_agg",
+    "jsonb_object_agg",
+    "listagg",
+    "median",
+    "mode",
+    "percentile_cont",
+    "percentile_disc",
+    "range_agg",
+    "range_intersect_agg",
+    "regr_avgx",
+    "regr_avgy",
+    "regr_count",
+    "regr_intercept",
+    "regr_r2",
+    "regr_slope",
+    "regr_sxx",
+    "regr_sxy",
+    "regr_syy",
+    "std",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "string_agg",
+    "total",
+    "var_pop",
+    "var_samp",
+    "variance",
+    "xmlagg",
+];
+
+impl AggregateFn {
+    /// The aggregate a function called by `name` with `args` arguments
+    /// is, if any (a schema prefix aside). `min` and `max` of several
+    /// arguments are SQLite's scalar functions.
+    fn named(name: &str, args: usize) -> Option<AggregateFn> {
+        let name = name.rsplit('.').next().unwrap_or(name);
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        Some(match () {
+            _ if is("count") => AggregateFn::Count,
+            _ if is("sum") => AggregateFn::Sum,
+            _ if is("avg") => AggregateFn::Avg,
+            _ if is("min") && args <= 1 => AggregateFn::Min,
+            _ if is("max") && args <= 1 => AggregateFn::Max,
+            _ if OTHER_AGGREGATES.iter().any(|n| is(n)) => AggregateFn::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// What a sharded engine needs to know of an item of a SELECT list,
+/// read from its nodes by [`GroupCheck::survey`]: whether it is an
+/// aggregate (under a label or not), holds one inside an expression, or
+/// holds a window function.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Survey {
+    /// How many operands deep the walk is: the item itself is 1.
+    depth: usize,
+    /// The aggregate the item is, and whether it is of DISTINCT values.
+    pub(crate) aggregate: Option<(AggregateFn, bool)>,
+    /// Whether an aggregate is inside an expression of the item.
+    pub(crate) nested: bool,
+    /// Whether the item holds a window function.
+    pub(crate) window: bool,
+}
+
+impl Survey {
+    fn found(&mut self, function: AggregateFn, distinct: bool) {
+        if self.depth == 1 && self.aggregate.is_none() {
+            self.aggregate = Some((function, distinct));
+        } else {
+            self.nested = true;
+        }
+    }
 }
 
 /// Columns that depend on a grouped primary key, for the dialects whose
@@ -78,7 +188,24 @@ impl<'w, 'a> GroupCheck<'w, 'a> {
             clause: "SELECT",
             ungrouped: None,
             dependent: Dependent::new(),
+            survey: None,
         }
+    }
+
+    /// A walk that records what [`Survey`] says of the expressions given
+    /// to [`operand`](GroupCheck::operand), for a sharded engine: the
+    /// nodes say whether they are aggregates, whatever their SQL looks
+    /// like. It also looks into the arguments of `func(..)` calls.
+    pub(crate) fn survey(writer: &'w SqlWriter<'a>) -> Self {
+        GroupCheck {
+            survey: Some(Survey::default()),
+            ..GroupCheck::new(writer, None)
+        }
+    }
+
+    /// What the walk of [`survey`](GroupCheck::survey) found.
+    pub(crate) fn surveyed(&self) -> Survey {
+        self.survey.unwrap_or_default()
     }
 
     /// Names the clause whose expressions follow, for the error.
@@ -100,7 +227,47 @@ impl<'w, 'a> GroupCheck<'w, 'a> {
                 return;
             }
         }
+        if let Some(s) = &mut self.survey {
+            s.depth += 1;
+        }
         node.check_grouping(self);
+        if let Some(s) = &mut self.survey {
+            s.depth -= 1;
+        }
+    }
+
+    /// Visits the expression of a labelled one: as
+    /// [`operand`](GroupCheck::operand), but a survey sees through the
+    /// label (a labelled aggregate is an aggregate).
+    pub(crate) fn labelled(&mut self, node: &'a dyn Render) {
+        if self.survey.is_some() {
+            self.windowed = false;
+            node.check_grouping(self);
+        } else {
+            self.operand(node);
+        }
+    }
+
+    /// Visits a call of a function by name (`func(name, args)`): allowed
+    /// anywhere in a grouped SELECT (it may name an aggregate, so its
+    /// arguments are not checked); a survey takes it for the aggregate it
+    /// names, if any, and looks into its arguments.
+    pub(crate) fn function(&mut self, name: &str, args: &'a dyn Render) {
+        if self.survey.is_none() {
+            return;
+        }
+        let mut each = Vec::new();
+        if !args.each_term(&mut |a| each.push(a)) {
+            each.push(args);
+        }
+        if let Some(function) = AggregateFn::named(name, each.len())
+            && let Some(s) = &mut self.survey
+        {
+            s.found(function, false);
+        }
+        for a in each {
+            self.operand(a);
+        }
     }
 
     /// Visits a column of `table`, whose primary key has the columns
@@ -143,8 +310,22 @@ impl<'w, 'a> GroupCheck<'w, 'a> {
         false
     }
 
+    /// [`aggregate`](GroupCheck::aggregate), from a node that says which
+    /// aggregate it is (`function`, of DISTINCT values or not), for a
+    /// [`survey`](GroupCheck::survey).
+    pub(crate) fn aggregate_call(&mut self, function: AggregateFn, distinct: bool) -> bool {
+        let windowed = self.aggregate();
+        if !windowed && let Some(s) = &mut self.survey {
+            s.found(function, distinct);
+        }
+        windowed
+    }
+
     /// Visits the function of a window function (`f` of `f OVER (..)`).
     pub fn window_function(&mut self, function: &'a dyn Render) {
+        if let Some(s) = &mut self.survey {
+            s.window = true;
+        }
         self.windowed = true;
         function.check_grouping(self);
         self.windowed = false;

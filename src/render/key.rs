@@ -450,6 +450,14 @@ impl SqlCache {
         self.text(id).map(|t| Arc::clone(&t.sql))
     }
 
+    /// What the cache holds under `id`: the words it was cached under,
+    /// the text and its placeholder count; for a connection that puts the
+    /// text into another connection's cache (a routed one).
+    #[inline]
+    pub(crate) fn entry(&self, id: SqlId) -> Option<(&[usize], &Arc<str>, usize)> {
+        self.text(id).map(|t| (&*t.words, &t.sql, t.params))
+    }
+
     #[inline]
     fn text(&self, id: SqlId) -> Option<&CachedSql> {
         if id.generation == self.generation {

@@ -14,8 +14,8 @@ pub use dialect::{
 };
 pub use evaluate::EvalRow;
 pub(crate) use evaluate::{BinOp, binary, in_list, not, selects};
-pub(crate) use group_check::Dependent;
 pub use group_check::GroupCheck;
+pub(crate) use group_check::{AggregateFn, Dependent};
 pub use key::{FastHasher, NodeTag, SqlCache, SqlId, SqlKey};
 pub(crate) use key::{param_count, same_binds};
 pub(crate) use terms::{SelectTerms, TermClause, for_each_leaf};

@@ -7,7 +7,8 @@ use super::collation::Probed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::query::{FromClause, MaybeClause, Selection};
 use crate::query::{Modifiers, Query, Select, SelectParts, render_select};
-use crate::render::{Dialect, Render, Rendered, SqlKey, SqlWriter, for_each_leaf, precedence};
+use crate::render::{AggregateFn, Dialect, GroupCheck, Render, Rendered, SqlKey, SqlWriter};
+use crate::render::{for_each_leaf, precedence};
 use crate::value::ValueRef;
 
 /// The parts of a SELECT a sharded engine looks at; opaque.
@@ -259,11 +260,11 @@ pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Mer
         ));
     }
     let w = SqlWriter::new(dialect);
-    let mut items = Vec::new();
-    for_each_leaf(parts.selection, &mut |item| items.push(w.render_part(item)));
-    let kinds = items
+    let mut nodes = Vec::new();
+    for_each_leaf(parts.selection, &mut |item| nodes.push(item));
+    let kinds = nodes
         .iter()
-        .map(|(sql, _)| aggregate_of(sql))
+        .map(|item| aggregate_of(*item, &w))
         .collect::<Result<Vec<_>>>()?;
     let offset = parts.offset.copied().unwrap_or(0);
     let limit = parts.limit.copied();
@@ -280,8 +281,6 @@ pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Mer
         };
     }
     let nulls_high = dialect.name() == "postgresql";
-    let mut nodes = Vec::new();
-    for_each_leaf(parts.selection, &mut |item| nodes.push(item));
     let mut order = Vec::new();
     let mut missing = false;
     if let Some(terms) = parts.order.clause_expr() {
@@ -306,7 +305,7 @@ pub(crate) fn plan(parts: &SelectParts<'_>, dialect: &dyn Dialect) -> Result<Mer
     let mut probed: Vec<usize> = order
         .iter()
         .map(|k| k.column)
-        .filter(|&c| items[c].1.is_empty())
+        .filter(|&c| w.render_part(nodes[c]).1.is_empty())
         .collect();
     probed.dedup();
     Ok(Merge::Rows {
@@ -376,77 +375,39 @@ pub(crate) fn shard_statement<'a>(
 
 /// The aggregate an item of the SELECT list is, `None` for one that
 /// holds none; an error for one that cannot be merged (AVG, DISTINCT, an
-/// expression over aggregates, a window).
-fn aggregate_of(sql: &str) -> Result<Option<Aggregate>> {
-    let upper = sql.to_ascii_uppercase();
-    let names = [
-        ("COUNT(", Some(Aggregate::Count)),
-        ("SUM(", Some(Aggregate::Sum)),
-        ("MIN(", Some(Aggregate::Min)),
-        ("MAX(", Some(Aggregate::Max)),
-        ("AVG(", None),
-    ];
-    let word_at = |i: usize| {
-        i == 0 || {
-            let c = upper.as_bytes()[i - 1];
-            !(c.is_ascii_alphanumeric() || c == b'_' || c == b'"' || c == b'`')
-        }
-    };
-    let holds = names
-        .iter()
-        .any(|(name, _)| upper.match_indices(name).any(|(i, _)| word_at(i)));
-    if !holds {
-        return Ok(None);
+/// expression over aggregates, a window function). Read from the item's
+/// nodes ([`GroupCheck::survey`]), not its SQL: a column, label or value
+/// that looks like an aggregate is none, and a subquery's aggregates are
+/// its own. A node of one's own that does not describe itself to the
+/// grouping check is taken for a value per row.
+fn aggregate_of<'a>(item: &'a dyn Render, w: &SqlWriter<'a>) -> Result<Option<Aggregate>> {
+    let mut check = GroupCheck::survey(w);
+    check.operand(item);
+    let found = check.surveyed();
+    if found.window {
+        return Err(unsupported(
+            "a window function across shards (each shard's windows hold only its own rows)",
+        ));
     }
-    for (name, kind) in names {
-        if let Some(args) = upper.strip_prefix(name)
-            && closes_at_end(args)
-            && !args.starts_with("DISTINCT ")
-        {
-            return kind.map(Some).ok_or_else(|| {
-                unsupported("AVG across shards (select SUM and COUNT and divide the merged ones)")
-            });
-        }
+    if found.nested {
+        return Err(unsupported(
+            "an aggregate inside an expression across shards (select the aggregate and compute on the merged value)",
+        ));
     }
-    Err(unsupported(
-        "an aggregate inside an expression, with DISTINCT or over a window, across shards",
-    ))
-}
-
-/// Whether the parenthesis opened before `args` closes at its very end.
-fn closes_at_end(args: &str) -> bool {
-    let mut depth = 1usize;
-    for (i, c) in args.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1 == args.len();
-                }
-            }
-            _ => {}
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aggregates_are_told_apart() {
-        assert_eq!(aggregate_of("COUNT(*)").unwrap(), Some(Aggregate::Count));
-        assert_eq!(
-            aggregate_of(r#"SUM("t"."a")"#).unwrap(),
-            Some(Aggregate::Sum)
-        );
-        assert_eq!(aggregate_of(r#""t"."a""#).unwrap(), None);
-        assert_eq!(aggregate_of(r#""t"."summary(""#).unwrap(), None);
-        assert!(aggregate_of(r#"AVG("t"."a")"#).is_err());
-        assert!(aggregate_of(r#"SUM("t"."a") + 1"#).is_err());
-        assert!(aggregate_of(r#"COUNT(DISTINCT "t"."a")"#).is_err());
-        assert!(aggregate_of(r#"COUNT(*) OVER (PARTITION BY "t"."a")"#).is_err());
+    match found.aggregate {
+        None => Ok(None),
+        Some((_, true)) => Err(unsupported(
+            "an aggregate of DISTINCT values across shards (the same value may be on several shards)",
+        )),
+        Some((AggregateFn::Count, _)) => Ok(Some(Aggregate::Count)),
+        Some((AggregateFn::Sum, _)) => Ok(Some(Aggregate::Sum)),
+        Some((AggregateFn::Min, _)) => Ok(Some(Aggregate::Min)),
+        Some((AggregateFn::Max, _)) => Ok(Some(Aggregate::Max)),
+        Some((AggregateFn::Avg, _)) => Err(unsupported(
+            "AVG across shards (select SUM and COUNT and divide the merged ones)",
+        )),
+        Some((AggregateFn::Other, _)) => Err(unsupported(
+            "an aggregate other than COUNT, SUM, MIN and MAX across shards",
+        )),
     }
 }

@@ -8,9 +8,9 @@ use sqlalgebra::Result;
 use sqlalgebra::value::ValueRef;
 use tokio_postgres::types::{ToSql, Type};
 
-use super::Driver;
+use super::driver::{Driver, each_row};
 use crate::conn::unnamed::{Unnamed, parameters};
-use crate::conn::{PgRow, error, fill_temporal, note_transaction};
+use crate::conn::{PgRow, error, note_transaction};
 use crate::types::Kind;
 
 /// The driver's view of `params`: each value with the type it is sent as.
@@ -42,7 +42,7 @@ impl Driver {
         &mut self,
         sql: &str,
         binds: &[ValueRef<'_>],
-        mut each: F,
+        each: F,
     ) -> Result<()>
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool> + Send,
@@ -59,22 +59,7 @@ impl Driver {
             self.kinds
                 .extend(first.columns().iter().map(|c| Kind::of(c.type_())));
         }
-        let any_temporal = self.kinds.contains(&Kind::Temporal);
-        let mut temporal = Vec::new();
-        for row in &rows {
-            if any_temporal {
-                fill_temporal(row, &self.kinds, &mut temporal)?;
-            }
-            if !each(&mut PgRow::new(
-                row,
-                &self.kinds,
-                &temporal,
-                Some(rows.len()),
-            ))? {
-                break;
-            }
-        }
-        Ok(())
+        each_row(&rows, &self.kinds, each)
     }
 
     /// The rows of `sql`, a statement without parameters of the
