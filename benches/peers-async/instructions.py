@@ -13,6 +13,10 @@ divided by N.
     python3 instructions.py                 # every row
     python3 instructions.py sqlite          # rows whose backend matches
     python3 instructions.py sqlite raw,core # some contestants only
+    python3 instructions.py postgres all trivial:100  # one shape and size
+
+Rows of one backend share its server's tables: run one invocation per
+backend at a time (different backends may run at once).
 
 PROFILE (environment) names the profile binary, by default
 target/release/profile (CARGO_TARGET_DIR's when set).
@@ -86,7 +90,8 @@ def human(n):
 
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] != "all" else None
-    who = sys.argv[2].split(",") if len(sys.argv) > 2 else CONTESTANTS
+    who = sys.argv[2].split(",") if len(sys.argv) > 2 and sys.argv[2] != "all" else CONTESTANTS
+    cell = sys.argv[3] if len(sys.argv) > 3 else None
     if "raw" not in who:
         who = ["raw"] + who
     head = " | ".join(NAMES[w] for w in who)
@@ -95,6 +100,8 @@ def main():
     print("|---" + "|---:" * (2 * len(who) - 1) + "|")
     for label, backend, shape, size, iterations in ROWS:
         if only and only != backend:
+            continue
+        if cell and cell != f"{shape}:{size}":
             continue
         n = {}
         for w in who:

@@ -27,7 +27,10 @@ where
     H::Target: AsyncConnection + Sized,
 {
     async fn trivial(&mut self) -> Vec<User> {
-        select(users::ALL).load(&mut *self.conn).await.expect("trivial")
+        select(users::ALL)
+            .load(&mut *self.conn)
+            .await
+            .expect("trivial")
     }
 
     async fn lookup(&mut self, id: i32) -> Option<User> {

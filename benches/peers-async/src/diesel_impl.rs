@@ -41,7 +41,47 @@ pub type SqliteConn =
     diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
 
 macro_rules! diesel_contestant {
-    ($conn:ty) => {
+    (@insert) => {
+            async fn insert(&mut self, new: &[NewUser]) -> usize {
+                let rows: Vec<NewUserRef<'_>> = new
+                    .iter()
+                    .map(|u| NewUserRef {
+                        name: &u.name,
+                        hair_color: u.hair_color.as_deref(),
+                    })
+                    .collect();
+                diesel::insert_into(users::table)
+                    .values(&rows)
+                    .execute(&mut self.conn)
+                    .await
+                    .unwrap()
+            }
+    };
+    // SQLite: Diesel's multi-row INSERT on SQLite is not a plain query
+    // fragment, so it runs as diesel-async runs what it cannot await: on the
+    // blocking pool (`spawn_blocking`), the rows owned.
+    (@insert spawn_blocking) => {
+            async fn insert(&mut self, new: &[NewUser]) -> usize {
+                let new = new.to_vec();
+                self.conn
+                    .spawn_blocking(move |conn| {
+                        let rows: Vec<NewUserRef<'_>> = new
+                            .iter()
+                            .map(|u| NewUserRef {
+                                name: &u.name,
+                                hair_color: u.hair_color.as_deref(),
+                            })
+                            .collect();
+                        diesel::RunQueryDsl::execute(
+                            diesel::insert_into(users::table).values(&rows),
+                            conn,
+                        )
+                    })
+                    .await
+                    .unwrap()
+            }
+    };
+    ($conn:ty $(, $how:ident)?) => {
         impl Contestant for DieselAsync<$conn> {
             async fn trivial(&mut self) -> Vec<User> {
                 users::table
@@ -61,25 +101,12 @@ macro_rules! diesel_contestant {
                     .unwrap()
             }
 
-            async fn insert(&mut self, new: &[NewUser]) -> usize {
-                let rows: Vec<NewUserRef<'_>> = new
-                    .iter()
-                    .map(|u| NewUserRef {
-                        name: &u.name,
-                        hair_color: u.hair_color.as_deref(),
-                    })
-                    .collect();
-                diesel::insert_into(users::table)
-                    .values(&rows)
-                    .execute(&mut self.conn)
-                    .await
-                    .unwrap()
-            }
+            diesel_contestant!(@insert $($how)?);
         }
     };
 }
 
-diesel_contestant!(SqliteConn);
+diesel_contestant!(SqliteConn, spawn_blocking);
 diesel_contestant!(diesel_async::AsyncPgConnection);
 diesel_contestant!(diesel_async::AsyncMysqlConnection);
 
@@ -97,7 +124,9 @@ impl DieselAsync<diesel_async::AsyncPgConnection> {
     pub async fn postgres(url: &str) -> Self {
         use diesel_async::AsyncConnection;
         DieselAsync {
-            conn: diesel_async::AsyncPgConnection::establish(url).await.unwrap(),
+            conn: diesel_async::AsyncPgConnection::establish(url)
+                .await
+                .unwrap(),
         }
     }
 }

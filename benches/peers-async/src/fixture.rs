@@ -39,8 +39,15 @@ pub async fn users<C: AsyncConnection>(conn: &mut C, db: Db, n: usize) {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let hair = if (start + i) % 2 == 0 { "black" } else { "brown" };
-                (users::Name.set(name.as_str()), users::HairColor.set(Some(hair)))
+                let hair = if (start + i) % 2 == 0 {
+                    "black"
+                } else {
+                    "brown"
+                };
+                (
+                    users::Name.set(name.as_str()),
+                    users::HairColor.set(Some(hair)),
+                )
             })
             .collect();
         insert_into(users::Users)

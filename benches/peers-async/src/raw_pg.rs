@@ -26,9 +26,7 @@ fn user(r: &tokio_postgres::Row) -> User {
 impl RawPostgres {
     /// Connects to `url` (no TLS) and prepares the statements.
     pub async fn connect(url: &str) -> Self {
-        let (client, conn) = tokio_postgres::connect(url, NoTls)
-            .await
-            .expect("connect");
+        let (client, conn) = tokio_postgres::connect(url, NoTls).await.expect("connect");
         tokio::spawn(conn);
         let trivial = client.prepare(DOLLAR_SQL.trivial).await.unwrap();
         let lookup = client.prepare(DOLLAR_SQL.lookup).await.unwrap();

@@ -90,7 +90,9 @@ impl Sqlx<sqlx::SqliteConnection> {
             .unwrap()
             .vfs("memdb");
         Sqlx {
-            conn: sqlx::SqliteConnection::connect_with(&options).await.unwrap(),
+            conn: sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap(),
             sql: &crate::QMARK_SQL,
             numbered: false,
             insert_sql: "",
@@ -125,7 +127,9 @@ impl Sqlx<sqlx::SqliteConnection> {
     pub async fn sqlite_file(path: &std::path::Path) -> Self {
         let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
         Sqlx {
-            conn: sqlx::SqliteConnection::connect_with(&options).await.unwrap(),
+            conn: sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap(),
             sql: &crate::QMARK_SQL,
             numbered: false,
             insert_sql: "",

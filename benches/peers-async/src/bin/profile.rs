@@ -12,8 +12,8 @@
 
 use std::hint::black_box;
 
-use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
 use sqlalgebra::PoolOptions;
+use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
 use sqlalgebra_peers_async::core_impl::Core;
 use sqlalgebra_peers_async::diesel_impl::DieselAsync;
 use sqlalgebra_peers_async::orm_impl::Orm;
@@ -110,8 +110,24 @@ async fn main_async(args: &[String]) {
             let uri = format!("file:/{name}?vfs=memdb");
             match who {
                 "raw" => drive(RawSqlite::open(&uri), shape, size, iterations).await,
-                "core" => drive(Core::new(e.connect().await.unwrap()), shape, size, iterations).await,
-                "orm" => drive(Orm::new(e.connect().await.unwrap()), shape, size, iterations).await,
+                "core" => {
+                    drive(
+                        Core::new(e.connect().await.unwrap()),
+                        shape,
+                        size,
+                        iterations,
+                    )
+                    .await
+                }
+                "orm" => {
+                    drive(
+                        Orm::new(e.connect().await.unwrap()),
+                        shape,
+                        size,
+                        iterations,
+                    )
+                    .await
+                }
                 "sqlx" => drive(Sqlx::sqlite(&name).await, shape, size, iterations).await,
                 "seaorm" => drive(Sea::sqlite(&name).await, shape, size, iterations).await,
                 "diesel" => drive(DieselAsync::sqlite(&uri).await, shape, size, iterations).await,
@@ -124,8 +140,24 @@ async fn main_async(args: &[String]) {
             prepare(&e, db, shape, size).await;
             match who {
                 "raw" => drive(RawPostgres::connect(&url).await, shape, size, iterations).await,
-                "core" => drive(Core::new(e.connect().await.unwrap()), shape, size, iterations).await,
-                "orm" => drive(Orm::new(e.connect().await.unwrap()), shape, size, iterations).await,
+                "core" => {
+                    drive(
+                        Core::new(e.connect().await.unwrap()),
+                        shape,
+                        size,
+                        iterations,
+                    )
+                    .await
+                }
+                "orm" => {
+                    drive(
+                        Orm::new(e.connect().await.unwrap()),
+                        shape,
+                        size,
+                        iterations,
+                    )
+                    .await
+                }
                 "sqlx" => drive(Sqlx::postgres(&url).await, shape, size, iterations).await,
                 "seaorm" => drive(Sea::postgres(&url).await, shape, size, iterations).await,
                 "diesel" => drive(DieselAsync::postgres(&url).await, shape, size, iterations).await,
@@ -138,8 +170,24 @@ async fn main_async(args: &[String]) {
             prepare(&e, db, shape, size).await;
             match who {
                 "raw" => drive(RawMysql::connect(&url).await, shape, size, iterations).await,
-                "core" => drive(Core::new(e.connect().await.unwrap()), shape, size, iterations).await,
-                "orm" => drive(Orm::new(e.connect().await.unwrap()), shape, size, iterations).await,
+                "core" => {
+                    drive(
+                        Core::new(e.connect().await.unwrap()),
+                        shape,
+                        size,
+                        iterations,
+                    )
+                    .await
+                }
+                "orm" => {
+                    drive(
+                        Orm::new(e.connect().await.unwrap()),
+                        shape,
+                        size,
+                        iterations,
+                    )
+                    .await
+                }
                 "sqlx" => drive(Sqlx::mysql(&url).await, shape, size, iterations).await,
                 "seaorm" => drive(Sea::mysql(&url).await, shape, size, iterations).await,
                 "diesel" => drive(DieselAsync::mysql(&url).await, shape, size, iterations).await,

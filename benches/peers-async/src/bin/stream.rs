@@ -76,9 +76,10 @@ async fn main_async(db: Db, who: &str, n: usize) {
             if who == "setup" {
                 let _ = std::fs::remove_file(&path);
             }
-            let manager =
-                sqlalgebra_sqlite::AsyncSqliteManager::new(sqlalgebra_sqlite::Target::File(path.clone()))
-                    .expect("SQLite");
+            let manager = sqlalgebra_sqlite::AsyncSqliteManager::new(
+                sqlalgebra_sqlite::Target::File(path.clone()),
+            )
+            .expect("SQLite");
             match who {
                 "setup" => {
                     let e = engine(manager).await;
