@@ -63,7 +63,9 @@ fn mysql_writes_a_grouped_expression_inside_having_as_its_minimum() {
     // Other values are another expression, not grouped: refused before
     // anything is sent, not aggregated.
     let other = case_when(people::Age.lt(31), "young").otherwise("old");
-    let q = select((e, count_star())).group_by(e).having(other.ne("old"));
+    let q = select((e, count_star()))
+        .group_by(e)
+        .having(other.ne("old"));
     let refused = q.to_sql(&Mysql).expect_err("not grouped");
     assert!(
         matches!(refused.kind(), ErrorKind::Ungrouped { .. }),
@@ -88,7 +90,9 @@ fn mysql_writes_the_null_test_of_a_grouped_expression_as_its_minimum() {
 
 #[test]
 fn mysql_writes_a_lone_bound_group_term_as_no_position() {
-    let q = select(count_star()).from(People).group_by(bind::<BigInt, _>(2_i64));
+    let q = select(count_star())
+        .from(People)
+        .group_by(bind::<BigInt, _>(2_i64));
     assert_eq!(
         sql_of(&q, &Mysql),
         "SELECT COUNT(*) FROM `gb_people` GROUP BY COALESCE(?)"
@@ -115,7 +119,9 @@ fn mysql_casts_a_bound_blob_except_where_it_is_stored() {
     let any = select(bind::<Any, _>(vec![1_u8, 0xff]));
     assert_eq!(sql_of(&any, &Mysql), "SELECT CAST(? AS BINARY)");
     // Stored as it is.
-    let q = update(People).set(people::Name.set("x")).filter(bind::<Blob, _>(vec![1_u8]).is_not_null());
+    let q = update(People)
+        .set(people::Name.set("x"))
+        .filter(bind::<Blob, _>(vec![1_u8]).is_not_null());
     assert!(sql_of(&q, &Mysql).contains("CAST(? AS BINARY) IS NOT NULL"));
 }
 
@@ -193,9 +199,10 @@ fn a_bound_blob_comes_back_as_bytes<B: Backend>(engine: &Engine<B>) -> Result<()
     let mut conn = people_table(engine)?;
     let bytes = vec![1_u8, 0xff, 0, 0x80];
     let alone: Vec<Vec<u8>> = select(bind::<Blob, _>(bytes.clone())).load(&mut conn)?;
-    assert_eq!(alone, [bytes.clone()]);
-    let branch = case_when(people::Age.lt(30), bind::<Blob, _>(bytes.clone()))
-        .otherwise(bind::<Blob, _>(vec![0xfe_u8]));
+    assert_eq!(alone, std::slice::from_ref(&bytes));
+    let branch =
+        case_when(people::Age.lt(30), bind::<Blob, _>(bytes.clone()))
+            .otherwise(bind::<Blob, _>(vec![0xfe_u8]));
     let rows: Vec<(i64, Vec<u8>)> = select((people::Id, branch))
         .order_by(people::Id)
         .load(&mut conn)?;
@@ -208,11 +215,10 @@ fn a_bound_blob_comes_back_as_bytes<B: Backend>(engine: &Engine<B>) -> Result<()
     // loaded as it comes: bytes, not text.
     let dynamic: Vec<Value> = select(bind::<Any, _>(bytes.clone())).load(&mut conn)?;
     assert_eq!(dynamic, [Value::Blob(bytes.clone())]);
-    let branch = case_when(people::Age.lt(30), bind::<Any, _>(bytes.clone()))
-        .otherwise(bind::<Any, _>(vec![0xfe_u8]));
-    let rows: Vec<Value> = select(branch)
-        .order_by(people::Id)
-        .load(&mut conn)?;
+    let branch =
+        case_when(people::Age.lt(30), bind::<Any, _>(bytes.clone()))
+            .otherwise(bind::<Any, _>(vec![0xfe_u8]));
+    let rows: Vec<Value> = select(branch).order_by(people::Id).load(&mut conn)?;
     let want: Vec<Value> = (1..=5)
         .map(|id| Value::Blob(if young(id) { bytes.clone() } else { vec![0xfe] }))
         .collect();

@@ -111,11 +111,7 @@ fn main() -> Result<(), Failure> {
     };
     let options = PoolOptions::default();
     let failures = if args.db.starts_with("sqlite:") {
-        run(
-            &Sqlite::connect(&args.db, &options)?,
-            data.as_ref(),
-            &args,
-        )?
+        run(&Sqlite::connect(&args.db, &options)?, data.as_ref(), &args)?
     } else if args.db.starts_with("postgres") {
         run(
             &Postgres::connect_with(&args.db, &options)?,
