@@ -3,7 +3,7 @@
 //! checks each query's rows.
 //!
 //! ```text
-//! cargo run --release --example tpch -- [SF] [--tbl DIR] [--db URL] [--existing] [--sql]
+//! cargo run --release --example tpch -- [SF] [--tbl DIR] [--db URL] [--existing] [--answers DIR] [--sql]
 //! ```
 //!
 //! - `SF` (default 0.01: 15 000 orders, about 60 000 lines): generate the
@@ -15,6 +15,9 @@
 //!   `postgres://...` or `mysql://...` (default: an in-memory SQLite);
 //! - `--existing`: load nothing, the database already holds the eight
 //!   tables (under the specification's names);
+//! - `--answers DIR`: also compare each query's rows with its answer file
+//!   in `DIR` (`q1.out` as the TPC-H distribution has them, or `q01.csv`:
+//!   a header line, then `|`-separated cells), where there is one;
 //! - `--sql`: print each query's reference SQL and the typed query's SQL.
 //!
 //! Each query's rows are compared with those of its reference SQL; for Q1,
@@ -48,13 +51,14 @@ struct Args {
     tbl: Option<PathBuf>,
     db: String,
     existing: bool,
+    answers: Option<PathBuf>,
     show_sql: bool,
 }
 
 fn args() -> Args {
     let usage = || -> ! {
         eprintln!(
-            "usage: tpch [scale factor >= 0.001] [--tbl DIR] [--db URL] [--existing] [--sql]"
+            "usage: tpch [scale factor >= 0.001] [--tbl DIR] [--db URL] [--existing] [--answers DIR] [--sql]"
         );
         std::process::exit(2)
     };
@@ -63,6 +67,7 @@ fn args() -> Args {
         tbl: None,
         db: "sqlite::memory:".to_owned(),
         existing: false,
+        answers: None,
         show_sql: false,
     };
     let mut it = std::env::args().skip(1);
@@ -71,6 +76,7 @@ fn args() -> Args {
             "--sql" => a.show_sql = true,
             "--existing" => a.existing = true,
             "--tbl" => a.tbl = Some(it.next().unwrap_or_else(|| usage()).into()),
+            "--answers" => a.answers = Some(it.next().unwrap_or_else(|| usage()).into()),
             "--db" => a.db = it.next().unwrap_or_else(|| usage()),
             _ => match arg.parse::<f64>() {
                 Ok(x) if x >= 0.001 && x.is_finite() => a.sf = x,
@@ -105,22 +111,18 @@ fn main() -> Result<(), Failure> {
     };
     let options = PoolOptions::default();
     let failures = if args.db.starts_with("sqlite:") {
-        run(
-            &Sqlite::connect(&args.db, &options)?,
-            data.as_ref(),
-            args.show_sql,
-        )?
+        run(&Sqlite::connect(&args.db, &options)?, data.as_ref(), &args)?
     } else if args.db.starts_with("postgres") {
         run(
             &Postgres::connect_with(&args.db, &options)?,
             data.as_ref(),
-            args.show_sql,
+            &args,
         )?
     } else if args.db.starts_with("mysql:") {
         run(
             &Mysql::connect_with(&args.db, &options)?,
             data.as_ref(),
-            args.show_sql,
+            &args,
         )?
     } else {
         return Err(format!("not a sqlite:, postgres: or mysql: URL: {}", args.db).into());
@@ -137,8 +139,9 @@ fn main() -> Result<(), Failure> {
 fn run<B: Backend>(
     engine: &Engine<B>,
     data: Option<&datagen::Data>,
-    show_sql: bool,
+    args: &Args,
 ) -> Result<usize, Failure> {
+    let show_sql = args.show_sql;
     let mut conn = engine.connect()?;
     if let Some(data) = data {
         let started = Instant::now();
@@ -195,6 +198,16 @@ fn run<B: Backend>(
             checks.push(check(
                 "published",
                 oracle::differs_from_published(&rows, answer),
+            ));
+        }
+        if let Some(answer) = args
+            .answers
+            .as_deref()
+            .and_then(|dir| oracle::answer_file(dir, q.number))
+        {
+            checks.push(check(
+                "answer file",
+                oracle::differs_from_published(&rows, &answer?),
             ));
         }
         failures += checks.iter().filter(|c| c.contains("DIFFERS")).count();

@@ -31,7 +31,8 @@
 //! - rendering never panics, and fails exactly when the model expects it to;
 //! - rendering is deterministic;
 //! - placeholders match binds: `?` count outside quotes and comments equals
-//!   the bind count (SQLite, MySQL), or `$1..$n` each once and in order
+//!   the bind count (SQLite, MySQL), or `$1..$n` first appearing in order
+//!   (a grouped expression may repeat its numbers, `render/unify.rs`)
 //!   (PostgreSQL); no other parameter syntax (`$`, `:name`) survives;
 //! - quotes (single, double, backtick) and block comments are closed, and
 //!   parentheses balance outside them;
@@ -2229,7 +2230,19 @@ pub fn check_sql(
             if s.questions != 0 {
                 return Err(format!("{name}: `?` outside quotes in\n{sql}"));
             }
-            if !s.numbered.iter().copied().eq(1..=binds.len()) {
+            // Each number first appears in order (`$1`, `$2`, ..); a
+            // grouped expression repeated elsewhere may use its first
+            // occurrence's numbers again (`render/unify.rs`).
+            let mut next = 1;
+            let mut in_order = true;
+            for &n in &s.numbered {
+                if n == next {
+                    next += 1;
+                } else if n == 0 || n > next {
+                    in_order = false;
+                }
+            }
+            if !in_order || next - 1 != binds.len() {
                 return Err(format!(
                     "{name}: placeholders {:?} for {} binds in\n{sql}",
                     s.numbered,

@@ -250,6 +250,8 @@ fn push_checked<'a, ST: SqlType>(w: &mut SqlWriter<'a>, value: ValueRef<'a>) {
 
 /// A bound `Numeric` is cast on the dialects that ask for it
 /// ([`Dialect::numeric_bind_cast`](crate::render::Dialect::numeric_bind_cast)),
+/// and so is a bound blob, whatever its SQL type (`Any` too)
+/// ([`Dialect::blob_bind_cast`](crate::render::Dialect::blob_bind_cast)),
 /// except as the value of an assignment. An integer that does not fit
 /// the `Integer` or `SmallInt` it is bound as (an `i64` bound to an
 /// `Integer` column) is [`ErrorKind::ValueOutOfRange`](crate::ErrorKind::ValueOutOfRange),
@@ -258,20 +260,23 @@ fn push_checked<'a, ST: SqlType>(w: &mut SqlWriter<'a>, value: ValueRef<'a>) {
 impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
     #[inline]
     fn render<'a>(&'a self, w: &mut SqlWriter<'a>) {
+        let value = self.value.encode();
         let cast = if ST::KIND.is_decimal() {
             w.dialect().numeric_bind_cast()
+        } else if matches!(value, ValueRef::Blob(_)) {
+            w.dialect().blob_bind_cast()
         } else {
             None
         };
         match cast {
             Some(ty) => {
                 w.push_sql("CAST(");
-                push_checked::<ST>(w, self.value.encode());
+                push_checked::<ST>(w, value);
                 w.push_sql(" AS ");
                 w.push_sql(ty);
                 w.push_sql(")");
             }
-            None => push_checked::<ST>(w, self.value.encode()),
+            None => push_checked::<ST>(w, value),
         }
     }
     #[inline]
@@ -290,14 +295,17 @@ impl<T: Encode, ST: SqlType> Render for Bind<T, ST> {
     #[inline(always)]
     fn sql_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
         static BIND: NodeTag = NodeTag::new("bind");
-        // Its text depends on the dialect: not the same words as a bind.
+        // Their text depends on the dialect: not the same words as a bind.
         static NUMERIC_BIND: NodeTag = NodeTag::new("numeric bind");
+        static BLOB_BIND: NodeTag = NodeTag::new("blob bind");
+        let value = self.value.encode();
         key.tag(if ST::KIND.is_decimal() {
             &NUMERIC_BIND
+        } else if matches!(value, ValueRef::Blob(_)) {
+            &BLOB_BIND
         } else {
             &BIND
         });
-        let value = self.value.encode();
         key.bind(value);
         // Out of range: not cached, so that rendering reports it.
         out_of_range::<ST>(value).is_none()

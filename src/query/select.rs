@@ -693,17 +693,20 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
     w.set_term_clause(TermClause::OrderBy);
     p.order.write_order_clause(w, " ORDER BY ");
     w.end_terms(outer_terms);
-    if let Some(group) = p.group.clause_expr()
-        && w.dialect().repeats_placeholders()
-    {
-        // One grouped expression, one set of placeholders (render/unify.rs).
+    if let Some(group) = p.group.clause_expr() {
         let regions = Regions {
             params_before: selection_params.start,
             selection: selection_text,
             group: group_start..group_end,
             rest: group_end..w.sql().len(),
         };
-        w.unify_grouped(group, &regions);
+        if w.dialect().repeats_placeholders() {
+            // One grouped expression, one set of placeholders (render/unify.rs).
+            w.unify_grouped(group, &regions);
+        } else if w.dialect().aggregates_repeated_group_terms() {
+            // Repeated inside HAVING or ORDER BY: MIN(..) (render/grouped_min.rs).
+            w.aggregate_grouped(group, &regions);
+        }
     }
     write_limit_offset(w, p.limit, p.offset);
     if let Some(lock) = p.lock {

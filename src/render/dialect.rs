@@ -254,6 +254,25 @@ pub trait Dialect: Debug + Send + Sync + 'static {
         None
     }
 
+    /// The type a bound `Blob` value is cast to where it is compared or
+    /// computed with (not where it is stored: see
+    /// [`Render::render_assigned`]), or `None`, the default, to bind it as
+    /// it is.
+    ///
+    /// MySQL answers `BINARY`: MariaDB types a bound value as text in the
+    /// connection's character set, so a blob selected on its own or as a
+    /// CASE branch came back as text, its invalid UTF-8 bytes replaced by
+    /// `?` (`X'01ff'` as `X'013f'`); `CAST(? AS BINARY)` is bytes.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert_eq!(sqlalgebra_mysql::Mysql.blob_bind_cast(), Some("BINARY"));
+    /// assert_eq!(sqlalgebra_postgres::Postgres.blob_bind_cast(), None);
+    /// ```
+    fn blob_bind_cast(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The operator of a division of two integers, which must round toward
     /// zero and give an integer: ` / ` (MySQL: ` DIV `, as its `/` gives a
     /// decimal).
@@ -777,6 +796,21 @@ pub trait Dialect: Debug + Send + Sync + 'static {
     /// assert!(!sqlalgebra_sqlite::Sqlite.having_names_labels());
     /// ```
     fn having_names_labels(&self) -> bool {
+        false
+    }
+
+    /// Whether a GROUP BY term with bound values repeated inside HAVING or
+    /// ORDER BY is written as `MIN(term)` (MySQL, whose HAVING resolves
+    /// columns against the SELECT list only, and which cannot tell that
+    /// two sets of `?` are one expression): the same value within a group.
+    /// `false` by default.
+    ///
+    /// ```
+    /// use sqlalgebra::render::Dialect;
+    /// assert!(sqlalgebra_mysql::Mysql.aggregates_repeated_group_terms());
+    /// assert!(!sqlalgebra_sqlite::Sqlite.aggregates_repeated_group_terms());
+    /// ```
+    fn aggregates_repeated_group_terms(&self) -> bool {
         false
     }
 

@@ -4,6 +4,7 @@
 mod dialect;
 mod evaluate;
 mod group_check;
+mod grouped_min;
 mod key;
 mod terms;
 mod unify;

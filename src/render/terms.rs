@@ -189,9 +189,30 @@ impl<'a> SqlWriter<'a> {
                         self.refer(term, Reference::Position(j));
                     }
                 }
+                None if self.dialect.reads_bound_sort_positions() && self.is_lone_bind(term) => {
+                    // `GROUP BY ?` bound to 2 groups by the second column
+                    // on MariaDB, as `ORDER BY ?` sorts by it.
+                    self.push_sql("COALESCE(");
+                    term.render(self);
+                    self.push_sql(")");
+                }
                 None => term.render(self),
             }
         });
+    }
+
+    /// Whether `node` is written as one placeholder and nothing else (a
+    /// bound value, boxed or not).
+    fn is_lone_bind(&self, node: &'a dyn Render) -> bool {
+        if node.bound_value().is_some() {
+            return true;
+        }
+        let (sql, binds) = self.render_part(node);
+        binds.len() == 1 && {
+            let mut one = String::new();
+            self.dialect.write_placeholder(&mut one, 1);
+            sql == one
+        }
     }
 
     /// The items after item `i` with its text and bind values.

@@ -45,10 +45,10 @@ pub(crate) struct Regions {
 
 /// A placeholder in the text: its bytes and number.
 #[derive(Clone, Copy)]
-struct Token {
-    start: usize,
-    end: usize,
-    n: usize,
+pub(super) struct Token {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) n: usize,
 }
 
 /// The placeholders (`$n`) of `sql` from byte `from`, outside quoted names
@@ -90,7 +90,7 @@ fn tokens(sql: &str, from: usize) -> Vec<Token> {
 /// The byte ranges of the subqueries (`(SELECT ..)`, `(WITH ..)`) in
 /// `sql` from byte `from`: their expressions are their own SELECT's, which
 /// gave them placeholders of their own when it was written.
-fn subqueries(sql: &str, from: usize) -> Vec<Range<usize>> {
+pub(super) fn subqueries(sql: &str, from: usize) -> Vec<Range<usize>> {
     let bytes = sql.as_bytes();
     let mut open: Vec<(usize, bool)> = Vec::new();
     let mut out = Vec::new();
@@ -122,7 +122,7 @@ fn subqueries(sql: &str, from: usize) -> Vec<Range<usize>> {
 /// The precedence of the operator written just before byte `at` (`0` for
 /// the start of a clause, a parenthesis, a comma or a keyword that starts
 /// an expression; `u8::MAX` when unknown).
-fn before(sql: &str, at: usize) -> u8 {
+pub(super) fn before(sql: &str, at: usize) -> u8 {
     use super::precedence::*;
     let head = sql[..at].trim_end();
     let word: String = head
@@ -154,7 +154,7 @@ fn before(sql: &str, at: usize) -> u8 {
 /// The precedence of the operator written just after byte `at` (`0` for
 /// the end of the text, a parenthesis, a comma or a keyword that ends an
 /// expression; `u8::MAX` when unknown).
-fn after(sql: &str, at: usize) -> u8 {
+pub(super) fn after(sql: &str, at: usize) -> u8 {
     use super::precedence::*;
     let tail = sql[at..].trim_start();
     let word: String = tail.chars().take_while(char::is_ascii_alphabetic).collect();
@@ -180,7 +180,7 @@ fn after(sql: &str, at: usize) -> u8 {
 
 /// The bind values of each parameter: `binds` split at parameters (an
 /// array parameter is its marker and its elements).
-fn params<'b, 'a>(binds: &'b [ValueRef<'a>]) -> Vec<&'b [ValueRef<'a>]> {
+pub(super) fn params<'b, 'a>(binds: &'b [ValueRef<'a>]) -> Vec<&'b [ValueRef<'a>]> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < binds.len() {
@@ -197,14 +197,13 @@ fn params<'b, 'a>(binds: &'b [ValueRef<'a>]) -> Vec<&'b [ValueRef<'a>]> {
 
 /// A GROUP BY term as rendered on its own: its text between placeholders,
 /// and the values of each placeholder.
-struct Template<'b, 'a> {
-    pieces: Vec<&'b str>,
+pub(super) struct Template<'b, 'a> {
+    pub(super) pieces: Vec<&'b str>,
     values: Vec<&'b [ValueRef<'a>]>,
 }
 
 impl<'b, 'a> Template<'b, 'a> {
-    fn new(sql: &'b str, binds: &'b [ValueRef<'a>]) -> Option<Self> {
-        let toks = tokens(sql, 0);
+    pub(super) fn new(sql: &'b str, binds: &'b [ValueRef<'a>], toks: &[Token]) -> Option<Self> {
         let values = params(binds);
         if toks.is_empty() || toks.len() != values.len() {
             return None;
@@ -225,7 +224,7 @@ impl<'b, 'a> Template<'b, 'a> {
 
     /// The indexes (into `toks`) of the placeholders of an occurrence that
     /// starts at byte `start` of `sql`, if one does.
-    fn occurs_at<'c>(
+    pub(super) fn occurs_at<'c>(
         &self,
         sql: &str,
         start: usize,
@@ -280,9 +279,14 @@ impl<'a> SqlWriter<'a> {
         let inside = |r: &Range<usize>, s: usize, e: usize| r.start <= s && e <= r.end;
         let mut changed = false;
         for (sql, tbinds, precedence) in &terms {
-            let Some(template) = Template::new(sql, tbinds) else {
+            let Some(template) = Template::new(sql, tbinds, &tokens(sql, 0)) else {
                 continue;
             };
+            if template.pieces.iter().all(|p| p.is_empty()) {
+                // A lone bound value: a constant, grouped whatever its
+                // placeholder (the fuzz target met `MIN($2) .. GROUP BY $2`).
+                continue;
+            }
             // A whole operand where it stands: the operators around it
             // bind less tightly than its own (the renderer parenthesizes by
             // the same table).

@@ -377,6 +377,14 @@ macro_rules! mysql_spelling {
             false
         }
 
+        fn aggregates_repeated_group_terms(&self) -> bool {
+            true
+        }
+
+        fn blob_bind_cast(&self) -> Option<&'static str> {
+            Some("BINARY")
+        }
+
         fn reads_bound_sort_positions(&self) -> bool {
             true
         }

@@ -47,6 +47,7 @@ impl Gen<'_> {
             .filter(|t| !update || *t != target)
             .collect();
         self.multi_write = true;
+        self.multi_update = update;
         (0..1 + self.rng.below(2))
             .map(|_| {
                 let t = *self.rng.pick(&tables);
