@@ -12,6 +12,14 @@ the client's instructions are counted, not the server's.
     python3 instructions.py sqlite     # rows whose backend matches
     python3 instructions.py writes     # the ORM's write shapes (table below)
     python3 instructions.py writes sqlite
+    python3 instructions.py orm        # the ORM's loads (table below)
+    PROFILE_BEFORE=old/profile python3 instructions.py compare [sqlite]
+
+`orm` counts the ORM's loads (`orm_loop`): the trivial query (1, 100 and
+10 000 users loaded into a session and moved out), the lookup by key and
+the associations. `compare` counts those and the write shapes' ORM rows
+with two profile binaries, PROFILE_BEFORE then PROFILE, row by row back
+to back, and prints before, after and the change.
 
 The write shapes count `counted` (the insert, or the changes and the
 commit after the load) for the ORM, raw and Diesel, after one warm-up
@@ -68,7 +76,27 @@ WRITE_ROWS = [
 ]
 
 
-def count(backend, bench, who, size, iterations):
+# (label, backend, benchmark, size, iterations): the ORM's loads.
+ORM_ROWS = [
+    ("SQLite, ORM, trivial, 1 row", "sqlite", "trivial", 1, 2000),
+    ("SQLite, ORM, trivial, 100 rows", "sqlite", "trivial", 100, 200),
+    ("SQLite, ORM, trivial, 10 000 rows", "sqlite", "trivial", 10000, 3),
+    ("SQLite, ORM, lookup by key", "sqlite", "lookup", 100, 2000),
+    ("SQLite, ORM, associations", "sqlite", "associations", 100, 20),
+    ("PostgreSQL, ORM, trivial, 1 row", "postgres", "trivial", 1, 1000),
+    ("PostgreSQL, ORM, trivial, 100 rows", "postgres", "trivial", 100, 200),
+    ("PostgreSQL, ORM, trivial, 10 000 rows", "postgres", "trivial", 10000, 3),
+    ("PostgreSQL, ORM, lookup by key", "postgres", "lookup", 100, 1000),
+    ("PostgreSQL, ORM, associations", "postgres", "associations", 100, 20),
+    ("MySQL, ORM, trivial, 1 row", "mysql", "trivial", 1, 1000),
+    ("MySQL, ORM, trivial, 100 rows", "mysql", "trivial", 100, 200),
+    ("MySQL, ORM, trivial, 10 000 rows", "mysql", "trivial", 10000, 3),
+    ("MySQL, ORM, lookup by key", "mysql", "lookup", 100, 1000),
+    ("MySQL, ORM, associations", "mysql", "associations", 100, 20),
+]
+
+
+def count(backend, bench, who, size, iterations, profile=PROFILE):
     """Instructions per iteration of one contestant."""
     if bench.startswith("write_"):
         loop, runs = "*counted*", iterations
@@ -78,7 +106,7 @@ def count(backend, bench, who, size, iterations):
         [
             "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
             f"--toggle-collect={loop}",
-            PROFILE, backend, bench, who, str(size), str(iterations),
+            profile, backend, bench, who, str(size), str(iterations),
         ],
         capture_output=True, text=True, check=True,
     ).stderr
@@ -106,9 +134,35 @@ def writes(only):
               f"| {n['orm'] / n['raw']:.2f} | {n['orm'] / n['diesel']:.2f} |", flush=True)
 
 
+def orm(only):
+    """The ORM's loads."""
+    print("| | ORM |")
+    print("|---|---:|")
+    for label, backend, bench, size, iterations in ORM_ROWS:
+        if only and only != backend:
+            continue
+        print(f"| {label} | {human(count(backend, bench, 'orm', size, iterations))} |", flush=True)
+
+
+def compare(only):
+    """The ORM's loads and write shapes, PROFILE_BEFORE against PROFILE."""
+    before = os.environ["PROFILE_BEFORE"]
+    print("| | before | after | change |")
+    print("|---|---:|---:|---:|")
+    rows = ORM_ROWS + [(label.replace(", ", ", ORM, ", 1), *rest) for label, *rest in WRITE_ROWS]
+    for label, backend, bench, size, iterations in rows:
+        if only and only != backend:
+            continue
+        b = count(backend, bench, "orm", size, iterations, before)
+        a = count(backend, bench, "orm", size, iterations)
+        print(f"| {label} | {human(b)} | {human(a)} | {(a / b - 1) * 100:+.1f}% |", flush=True)
+
+
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "writes":
-        writes(sys.argv[2] if len(sys.argv) > 2 else None)
+    mode = sys.argv[1] if len(sys.argv) > 1 else None
+    if mode in ("writes", "orm", "compare"):
+        {"writes": writes, "orm": orm, "compare": compare}[mode](
+            sys.argv[2] if len(sys.argv) > 2 else None)
         return
     only = sys.argv[1] if len(sys.argv) > 1 else None
     print("| | sqlalgebra | raw | Diesel | / raw | / Diesel |")

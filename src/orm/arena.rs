@@ -202,6 +202,7 @@ impl<M: Model> Arena<M> {
 
     /// The key the database knows the slot's row by (before an unflushed
     /// change of the key fields).
+    #[inline]
     pub(crate) fn key_of(&self, slot: &Slot<M>) -> M::Key {
         self.snapshot_of(slot).unwrap_or(&slot.value).key()
     }

@@ -21,6 +21,10 @@ pub(crate) type Step<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Runs the session's logic over a sync connection: one poll, since every
 /// future of a sync connection is ready at once.
+///
+/// Always inlined: the caller then builds the future where it is pinned,
+/// instead of building it and moving it (its whole state) here.
+#[inline(always)]
 pub(crate) fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = pin!(f);
     match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {

@@ -269,17 +269,24 @@ impl<C: Connection> IdentityMap<C> {
     pub(crate) fn arena_mut<M: Model>(&mut self) -> &mut Arena<M> {
         let i = match self.position::<M>() {
             Some(i) => i,
-            None => {
-                self.arenas.push(Box::new(Arena::<M>::new()));
-                self.types.push(TypeId::of::<M>());
-                self.arenas.len() - 1
-            }
+            None => self.add_arena::<M>(),
         };
         let any: &mut dyn Any = self.arenas[i].as_any_mut();
         match any.downcast_mut() {
             Some(arena) => arena,
             None => unreachable!("the arena registered for a model type has that type"),
         }
+    }
+
+    /// Registers an empty arena for `M` (once per session and model
+    /// type: kept out of line, so that [`arena_mut`](Self::arena_mut)
+    /// inlines).
+    #[cold]
+    #[inline(never)]
+    fn add_arena<M: Model>(&mut self) -> usize {
+        self.arenas.push(Box::new(Arena::<M>::new()));
+        self.types.push(TypeId::of::<M>());
+        self.arenas.len() - 1
     }
 
     /// The database key of the object in slot `i` when the database has it.

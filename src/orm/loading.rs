@@ -277,15 +277,12 @@ impl<C: Connection> Relations<C> {
         }
     }
 
+    #[inline]
     fn store<S: ErasedRel<C> + Send + 'static>(&mut self, make: impl FnOnce() -> S) -> &mut S {
         let t = TypeId::of::<S>();
         let i = match self.types.iter().position(|&x| x == t) {
             Some(i) => i,
-            None => {
-                self.stores.push(Box::new(make()));
-                self.types.push(t);
-                self.stores.len() - 1
-            }
+            None => self.add_store(make()),
         };
         match self.stores[i].as_any_mut().downcast_mut() {
             Some(s) => s,
@@ -293,6 +290,18 @@ impl<C: Connection> Relations<C> {
         }
     }
 
+    /// Registers a relationship's store (once per session and
+    /// relationship: kept out of line, so that [`store`](Self::store)
+    /// inlines).
+    #[cold]
+    #[inline(never)]
+    fn add_store<S: ErasedRel<C> + Send + 'static>(&mut self, store: S) -> usize {
+        self.stores.push(Box::new(store));
+        self.types.push(TypeId::of::<S>());
+        self.stores.len() - 1
+    }
+
+    #[inline]
     pub(crate) fn children<P, Ch>(&mut self) -> &mut ChildStore<P, Ch>
     where
         P: HasMany<Ch>,
@@ -306,6 +315,7 @@ impl<C: Connection> Relations<C> {
         })
     }
 
+    #[inline]
     pub(crate) fn links<L: ManyToMany<R>, R: Model>(&mut self) -> &mut LinkStore<L, R> {
         self.store(|| LinkStore {
             colls: Collections::default(),

@@ -48,6 +48,11 @@ impl<C: Connection> Session<'_, C> {
         P: HasMany<Ch>,
         Ch: BelongsTo<P>,
     {
+        // A loaded collection answers without building the call's state
+        // machine (the commonest call after a selectin load).
+        if let Coll::Loaded(children) = self.rels.children::<P, Ch>().colls.get(parent.index()) {
+            return Ok(alive_handles::<Ch, C>(&self.map, children));
+        }
         block_on(self.unit().related_loaded(parent))
     }
 
@@ -141,6 +146,10 @@ impl<C: Connection> Session<'_, C> {
         L: ManyToMany<R>,
         R: Model,
     {
+        // As in `related`: a loaded collection answers at once.
+        if let Coll::Loaded(targets) = self.rels.links::<L, R>().colls.get(source.index()) {
+            return Ok(alive_handles::<R, C>(&self.map, targets));
+        }
         block_on(self.unit().linked_loaded(source))
     }
 

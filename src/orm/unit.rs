@@ -43,9 +43,15 @@ impl<C: Connection> Unit<'_, C> {
         )
     }
 
+    /// Flushes before a load when the session autoflushes and has work.
+    ///
+    /// The flush runs boxed: its state is large, and inline it would make
+    /// every load's future (each `get`, `load`, query and lazy load awaits
+    /// this) as large, moved on each call; a flush with work allocates
+    /// anyway.
     pub(crate) async fn autoflush(&mut self) -> Result<()> {
-        if self.config.autoflush {
-            self.flush().await
+        if self.config.autoflush && self.has_work() {
+            Box::pin(self.flush()).await
         } else {
             Ok(())
         }

@@ -80,10 +80,18 @@ pub trait Contestant {
     fn associations(&mut self) -> Associations;
 }
 
-/// What the ORM variant runs: only the associations benchmark.
+/// What the ORM variant runs: the associations benchmark (timed by the
+/// suite), and for `profile` (instruction counts of the ORM's loads) the
+/// trivial query and the lookup by key.
 pub trait Associating {
     /// As [`Contestant::associations`].
     fn associations(&mut self) -> Associations;
+    /// As [`Contestant::trivial`]: every user loaded into a session and
+    /// moved out of it.
+    fn trivial(&mut self) -> Vec<User>;
+    /// As [`Contestant::lookup`]: the user with the key `id`, read into a
+    /// new session by key and moved out of it.
+    fn lookup(&mut self, id: i32) -> Option<User>;
 }
 
 /// The kinds of contestant, in the order they are benchmarked (the ORM

@@ -1,6 +1,7 @@
 //! The sqlalgebra ORM loading the associations: a session, the users with
 //! their posts and the posts' comments by nested selectin loading, moved
-//! out of the session.
+//! out of the session; and (for `profile`'s instruction counts) the
+//! trivial query and the lookup by key through a session.
 
 use sqlalgebra::orm::{BelongsTo, HasMany, Model, Session};
 use sqlalgebra::prelude::*;
@@ -124,5 +125,17 @@ impl<C: Connection> crate::Associating for Orm<C> {
                 (s.take(u), posts)
             })
             .collect()
+    }
+
+    fn trivial(&mut self) -> Vec<User> {
+        let mut s = Session::new(&mut self.conn);
+        let users = s.query::<User>().all().expect("users");
+        s.take_all(users)
+    }
+
+    fn lookup(&mut self, id: i32) -> Option<User> {
+        let mut s = Session::new(&mut self.conn);
+        let user = s.get::<User>(id).expect("a user by key");
+        user.map(|u| s.take(u))
     }
 }

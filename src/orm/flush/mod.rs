@@ -194,7 +194,7 @@ impl<C: Connection> Unit<'_, C> {
     }
 
     /// Whether a flush has anything to write.
-    fn has_work(&self) -> bool {
+    pub(crate) fn has_work(&self) -> bool {
         self.map.arenas.iter().any(|a| a.has_work()) || self.rels.has_work()
     }
 

@@ -5,7 +5,7 @@
 //! Arguments: backend (sqlite, postgres, mysql), benchmark (trivial,
 //! lookup, medium, insert, associations; the write shapes `write_insert`,
 //! `write_update`, `write_delete`), contestant (sqlalgebra, raw, diesel;
-//! `orm` for associations through the ORM; `orm`, `raw`, `diesel` for the
+//! `orm` for associations, trivial and lookup through the ORM; `orm`, `raw`, `diesel` for the
 //! write shapes, whose measured part is `measured`), size, iterations. The data is prepared first; only the loop is wrapped
 //! in `CALLGRIND` markers' worth of work (use `--toggle-collect=*run_loop*`
 //! to count it alone).
@@ -92,10 +92,18 @@ fn write_loop(
     }
 }
 
+/// The ORM's loads (`associations`, `trivial`, `lookup`; count with
+/// `--toggle-collect=*orm_loop*`).
 #[inline(never)]
-fn orm_loop(orm: &mut dyn Associating, iterations: usize) {
+fn orm_loop(orm: &mut dyn Associating, bench: &str, ids: &[i32], iterations: usize) {
+    let mut next = ids.iter().copied().cycle();
     for _ in 0..iterations {
-        drop(black_box(orm.associations()));
+        match bench {
+            "associations" => drop(black_box(orm.associations())),
+            "trivial" => drop(black_box(orm.trivial())),
+            "lookup" => drop(black_box(orm.lookup(black_box(next.next().unwrap_or(0))))),
+            other => panic!("the ORM runs associations, trivial and lookup, not {other}"),
+        }
     }
 }
 
@@ -133,10 +141,14 @@ fn main() {
         _ => arena.fixture.users(size),
     }
     if who == "orm" {
-        assert_eq!(bench, "associations", "the ORM runs the associations only");
-        orm_loop(arena.orm.as_mut(), 1);
+        // The keys looked up, in turn: the table's users.
+        let ids: Vec<i32> = match bench.as_str() {
+            "lookup" => arena.orm.trivial().iter().map(|u| u.id).collect(),
+            _ => Vec::new(),
+        };
+        orm_loop(arena.orm.as_mut(), bench, &ids, 1);
         let start = std::time::Instant::now();
-        orm_loop(arena.orm.as_mut(), iterations);
+        orm_loop(arena.orm.as_mut(), bench, &ids, iterations);
         print_time(who, start, iterations);
         return;
     }
