@@ -15,7 +15,7 @@ mod orm_schema;
 
 use async_common::{Db, on_all_async_backends};
 use orm_schema::joined::{Shelf, Tome};
-use orm_schema::staff::{Employees, Engineer, Manager, Staff, employees};
+use orm_schema::staff::{self, Employees, Engineer, Manager, Staff, employees};
 use orm_schema::*;
 use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
@@ -464,34 +464,16 @@ async fn row_locks<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
 }
 
 /// mia manages eve; ed has no manager. Inserted through a session.
-async fn staff<B: AsyncBackend>(db: &Db<B>) -> Result<AsyncSessionFactory<B>> {
+async fn seeded_staff<B: AsyncBackend>(db: &Db<B>) -> Result<AsyncSessionFactory<B>> {
     let mut c = db.checker.connect().await?;
     for sql in create_table::<Employees>().statements(c.dialect())? {
         c.batch_execute(&sql).await?;
     }
     let factory = AsyncSessionFactory::new(db.engine.clone());
     let mut s = factory.session().await?;
-    let mia = s.add(Manager {
-        id: 0,
-        name: "mia".into(),
-        budget: Some(100),
-    });
+    let mia = s.add(staff::mia());
     s.flush().await?;
-    let mia = Some(s[mia].id);
-    s.add_all([
-        Engineer {
-            id: 0,
-            name: "eve".into(),
-            language: Some("rust".into()),
-            manager_id: mia,
-        },
-        Engineer {
-            id: 0,
-            name: "ed".into(),
-            language: Some("go".into()),
-            manager_id: None,
-        },
-    ]);
+    s.add_all(staff::engineers(Some(s[mia].id)));
     s.commit().await?;
     Ok(factory)
 }
@@ -499,7 +481,7 @@ async fn staff<B: AsyncBackend>(db: &Db<B>) -> Result<AsyncSessionFactory<B>> {
 /// The base of single-table inheritance loads each row as its subtype,
 /// into that subtype's identity map, one statement per query.
 async fn polymorphic_base_loads_subtypes<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
-    let factory = staff(db).await?;
+    let factory = seeded_staff(db).await?;
     let mut s = factory.session().await?;
     let eve = s
         .query::<Engineer>()

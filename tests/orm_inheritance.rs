@@ -12,7 +12,7 @@ mod common;
 mod orm_schema;
 
 use common::on_all_backends;
-use orm_schema::staff::{Employees, Engineer, Manager, Staff, employees};
+use orm_schema::staff::{self, Employees, Engineer, Manager, Staff, employees};
 use sqlalgebra::engine::Backend;
 use sqlalgebra::hooks::{Hooked, assert_statements, count_statements};
 use sqlalgebra::prelude::*;
@@ -43,27 +43,9 @@ fn seed<C: Connection + 'static>(conn: &mut Hooked<C>) -> Result<()> {
     drop_all::<(Employees,)>(conn)?;
     create_all::<(Employees,)>(conn)?;
     let mut s = Session::new(conn);
-    let mia = s.add(Manager {
-        id: 0,
-        name: "mia".into(),
-        budget: Some(100),
-    });
+    let mia = s.add(staff::mia());
     s.flush()?;
-    let mia = Some(s[mia].id);
-    s.add_all([
-        Engineer {
-            id: 0,
-            name: "eve".into(),
-            language: Some("rust".into()),
-            manager_id: mia,
-        },
-        Engineer {
-            id: 0,
-            name: "ed".into(),
-            language: Some("go".into()),
-            manager_id: None,
-        },
-    ]);
+    s.add_all(staff::engineers(Some(s[mia].id)));
     s.commit()
 }
 

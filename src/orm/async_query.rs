@@ -6,7 +6,7 @@
 
 use std::ops::DerefMut;
 
-use super::async_session::AsyncSession;
+use super::async_session::{AsyncSession, run};
 use super::bridge::Bridge;
 use super::handle::Handle;
 use super::model::Model;
@@ -114,10 +114,7 @@ where
     /// dropped half-way refuses it.
     pub async fn all(self) -> Result<Vec<P>> {
         let PolymorphicQuery { session, parts, .. } = self;
-        session.enter()?;
-        let out = session.unit().query_polymorphic::<P, W, O>(&parts).await;
-        session.leave();
-        out
+        run!(session, |u| u.query_polymorphic::<P, W, O>(&parts))
     }
 
     /// The first row, if any (`LIMIT 1`).
@@ -160,12 +157,7 @@ where
             parts,
             loaders,
         } = self;
-        session.enter()?;
-        let out = session
-            .unit()
-            .query_all::<M, J, W, O>(&parts, loaders.plan)
-            .await;
-        session.leave();
+        let out = run!(session, |u| u.query_all::<M, J, W, O>(&parts, loaders.plan));
         Ok(handles(out?))
     }
 
@@ -230,12 +222,9 @@ where
             parts,
             loaders,
         } = self;
-        session.enter()?;
-        let out = session
-            .unit()
-            .query_pairs::<M, X, J, W, O>(&parts, loaders.plan, table, optional)
-            .await;
-        session.leave();
+        let out = run!(session, |u| {
+            u.query_pairs::<M, X, J, W, O>(&parts, loaders.plan, table, optional)
+        });
         Ok(pair_handles(out?))
     }
 }

@@ -110,16 +110,17 @@ where
 }
 
 /// Runs a call of the shared logic: refused after a dropped call, and
-/// marked busy until it completes.
+/// marked busy until it completes (`$s`: the session, or a `&mut` of it).
 macro_rules! run {
     ($s:ident, |$u:ident| $call:expr) => {{
         $s.enter()?;
         let mut $u = $s.unit();
         let out = $call.await;
-        $s.busy = false;
+        $s.leave();
         out
     }};
 }
+pub(super) use run;
 
 impl<H> AsyncSession<H>
 where

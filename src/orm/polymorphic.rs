@@ -12,13 +12,13 @@ use super::handle::Handle;
 use super::identity::IdentityMap;
 use super::joined::decode;
 use super::model::Model;
-use super::query::{Parts, QuerySession, write_from_table, write_limit};
+use super::query::{Parts, QuerySession, write_from_table};
 use super::session::Session;
 use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
 use crate::expr::OrderBy;
-use crate::query::{AndPredicate, Clause, MaybeClause, Predicate};
+use crate::query::{AndPredicate, Clause, MaybeClause, Predicate, write_limit_offset};
 use crate::render::{Dialect, Rendered, SqlWriter};
 use crate::schema::{ColumnList, Table};
 use crate::value::{Row, ValueRef};
@@ -398,7 +398,7 @@ where
     let mark = write_from_table(&mut w, table, parts);
     parts.filter.write_clause(&mut w, " WHERE ");
     w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
-    write_limit(&mut w, parts.limit, parts.offset);
+    write_limit_offset(&mut w, parts.limit, parts.offset);
     w.leave_scope(mark);
     Ok((w.finish()?, offsets))
 }

@@ -169,3 +169,31 @@ impl Polymorphic for Staff {
         s.add(Staff::Manager).add(Staff::Engineer);
     }
 }
+
+/// mia, a manager: the first row of the tests' staff.
+pub fn mia() -> Manager {
+    Manager {
+        id: 0,
+        name: "mia".into(),
+        budget: Some(100),
+    }
+}
+
+/// eve (managed by `manager`) and ed (no manager), engineers: the rows
+/// after mia.
+pub fn engineers(manager: Option<i64>) -> [Engineer; 2] {
+    [
+        Engineer {
+            id: 0,
+            name: "eve".into(),
+            language: Some("rust".into()),
+            manager_id: manager,
+        },
+        Engineer {
+            id: 0,
+            name: "ed".into(),
+            language: Some("go".into()),
+            manager_id: None,
+        },
+    ]
+}

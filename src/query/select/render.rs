@@ -243,7 +243,7 @@ pub(crate) fn render_select<'a>(w: &mut SqlWriter<'a>, p: SelectParts<'a>) {
         };
         w.unify_grouped(group, &regions);
     }
-    write_limit_offset(w, p.limit, p.offset);
+    write_limit_offset(w, p.limit.copied(), p.offset.copied());
     if let Some(lock) = p.lock {
         w.dialect().write_row_lock(w, lock);
     }
@@ -273,16 +273,13 @@ fn check_grouping<'a>(w: &mut SqlWriter<'a>, p: &SelectParts<'a>) -> Dependent<'
     }
 }
 
-/// Writes `LIMIT ? OFFSET ?` with the values bound, in the dialect's form.
-pub(crate) fn write_limit_offset<'a>(
-    w: &mut SqlWriter<'a>,
-    limit: Option<&'a i64>,
-    offset: Option<&'a i64>,
-) {
+/// Writes `LIMIT ? OFFSET ?` with the values bound, in the dialect's form
+/// (the ORM's statements too).
+pub(crate) fn write_limit_offset(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
     match (limit, offset) {
         (Some(l), _) => {
             w.push_sql(" LIMIT ");
-            w.push_bind(ValueRef::Int(*l));
+            w.push_bind(ValueRef::Int(l));
         }
         (None, Some(_)) => {
             if let Some(all) = w.dialect().no_limit() {
@@ -294,6 +291,6 @@ pub(crate) fn write_limit_offset<'a>(
     }
     if let Some(o) = offset {
         w.push_sql(" OFFSET ");
-        w.push_bind(ValueRef::Int(*o));
+        w.push_bind(ValueRef::Int(o));
     }
 }
