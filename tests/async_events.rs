@@ -684,15 +684,14 @@ mod traced {
     /// A Core INSERT and an ORM load each get a span with their outcome.
     #[test]
     fn a_span_per_async_statement_sqlite() {
-        let spans = Spans::default();
-        let seen = spans.0.clone();
-        tracing::subscriber::with_default(spans, || {
+        let recorder = Spans::default();
+        recorder.run(|| {
             local_runtime().block_on(async {
                 let db = async_common::sqlite("ev20_traced", &async_common::options())
                     .await
                     .expect("SQLite");
                 let mut c = db.engine.connect().await.unwrap();
-                seen.lock().unwrap().clear();
+                recorder.restart();
                 async_common::insert(&mut *c, &[(1, 3, "s1", 0), (2, 3, "s2", 0)])
                     .await
                     .unwrap();
@@ -709,7 +708,7 @@ mod traced {
                 s.close().await.unwrap();
             });
         });
-        let spans = seen.lock().unwrap();
+        let spans = recorder.take();
         let insert = spans
             .iter()
             .find(|f| field(f, "sql").is_some_and(|s| s.starts_with("INSERT")))

@@ -362,12 +362,11 @@ mod traced {
     use crate::common::spans::{Spans, field};
 
     fn a_span_per_statement<B: Backend>(engine: &Engine<B>) -> Result<()> {
-        let spans = Spans::default();
-        let seen = spans.0.clone();
-        tracing::subscriber::with_default(spans, || -> Result<()> {
+        let recorder = Spans::default();
+        recorder.run(|| -> Result<()> {
             let mut conn = engine.connect()?;
             fresh(&mut conn)?;
-            seen.lock().unwrap().clear();
+            recorder.restart();
             insert_into(Tasks)
                 .values([tasks::Title.set("s1"), tasks::Title.set("s2")])
                 .execute(&mut conn)?;
@@ -375,7 +374,7 @@ mod traced {
             assert_eq!(n, 2);
             Ok(())
         })?;
-        let spans = seen.lock().unwrap();
+        let spans = recorder.take();
         let insert = spans
             .iter()
             .find(|f| field(f, "sql").is_some_and(|s| s.starts_with("INSERT")))

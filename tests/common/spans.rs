@@ -12,10 +12,32 @@ use tracing::{Event, Metadata, Subscriber, span};
 /// One span's fields: `(name, value)`, in the order they were recorded.
 pub type Fields = Vec<(String, String)>;
 
-/// A subscriber that keeps the fields of every statement span; clone the
-/// inner list before handing the subscriber to `tracing` to read it after.
+/// A subscriber that keeps the fields of every statement span: install it
+/// with [`run`](Spans::run), read them with [`take`](Spans::take).
 #[derive(Default, Clone)]
-pub struct Spans(pub Arc<Mutex<Vec<Fields>>>);
+pub struct Spans(Arc<Mutex<Vec<Fields>>>);
+
+impl Spans {
+    /// Runs `f` with this subscriber as the thread's default.
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        tracing::subscriber::with_default(self.clone(), f)
+    }
+
+    /// Forgets the spans recorded so far, just before the statements under
+    /// test. `tracing` caches per callsite whether any subscriber wants
+    /// it, and a callsite that another test's thread (without a
+    /// subscriber) reached first while this one was being set may have
+    /// kept "never": every callsite is asked again.
+    pub fn restart(&self) {
+        tracing::callsite::rebuild_interest_cache();
+        self.0.lock().unwrap().clear();
+    }
+
+    /// The fields of every span recorded since the last call.
+    pub fn take(&self) -> Vec<Fields> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
 
 struct Collect<'a>(&'a mut Fields);
 impl Visit for Collect<'_> {
