@@ -272,6 +272,7 @@ where
     /// ```
     /// use sqlalgebra::asyncio::prelude::*;
     /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
     /// # use sqlalgebra::orm::doc_models::*;
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> sqlalgebra::Result<()> {
