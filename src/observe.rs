@@ -54,62 +54,13 @@ impl StatementHooks {
         !self.before.is_empty() || !self.after.is_empty() || tracing_on()
     }
 
-    /// Calls the before-hooks and starts timing (and the span).
-    pub(crate) fn start(
-        &self,
-        kind: StatementKind,
-        sql: &str,
-        binds: &[ValueRef<'_>],
-    ) -> Observation<'_> {
+    /// Calls the before-hooks, opens the statement's span (not entered)
+    /// and starts timing: what the sync and the async observations share.
+    fn begin(&self, kind: StatementKind, sql: &str, binds: &[ValueRef<'_>]) -> Begun {
         for hook in &self.before {
             hook(&StatementStart { kind, sql, binds });
         }
-        Observation {
-            hooks: self,
-            kind,
-            #[cfg(feature = "tracing")]
-            span: tracing::info_span!(
-                target: "sqlalgebra::statement",
-                "statement",
-                sql,
-                binds = ?binds,
-                kind = ?kind,
-                rows = tracing::field::Empty,
-                elapsed_us = tracing::field::Empty,
-                error = tracing::field::Empty,
-            )
-            .entered(),
-            start: Instant::now(),
-        }
-    }
-}
-
-/// A statement of an async connection being observed: its span is not
-/// entered (a future moves between threads), the future running the
-/// statement is [instrumented](Detached::span) with it instead.
-#[cfg(feature = "async")]
-pub(crate) struct Detached {
-    hooks: Arc<StatementHooks>,
-    kind: StatementKind,
-    #[cfg(feature = "tracing")]
-    span: tracing::Span,
-    start: Instant,
-}
-
-#[cfg(feature = "async")]
-impl Detached {
-    /// Calls the before-hooks and starts timing (and the span, not entered).
-    pub(crate) fn start(
-        hooks: Arc<StatementHooks>,
-        kind: StatementKind,
-        sql: &str,
-        binds: &[ValueRef<'_>],
-    ) -> Self {
-        for hook in &hooks.before {
-            hook(&StatementStart { kind, sql, binds });
-        }
-        Detached {
-            hooks,
+        Begun {
             kind,
             #[cfg(feature = "tracing")]
             span: tracing::info_span!(
@@ -126,10 +77,59 @@ impl Detached {
         }
     }
 
+    /// Calls the before-hooks and starts timing (and the span, entered).
+    pub(crate) fn start(
+        &self,
+        kind: StatementKind,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+    ) -> Observation<'_> {
+        let begun = self.begin(kind, sql, binds);
+        Observation {
+            hooks: self,
+            kind: begun.kind,
+            #[cfg(feature = "tracing")]
+            span: begun.span.entered(),
+            start: begun.start,
+        }
+    }
+}
+
+/// A statement whose before-hooks ran: its kind, its span (not entered)
+/// and when it started.
+struct Begun {
+    kind: StatementKind,
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+    start: Instant,
+}
+
+/// A statement of an async connection being observed: its span is not
+/// entered (a future moves between threads), the future running the
+/// statement is [instrumented](Detached::span) with it instead.
+#[cfg(feature = "async")]
+pub(crate) struct Detached {
+    hooks: Arc<StatementHooks>,
+    begun: Begun,
+}
+
+#[cfg(feature = "async")]
+impl Detached {
+    /// Calls the before-hooks and starts timing (and the span, not entered).
+    pub(crate) fn start(
+        hooks: Arc<StatementHooks>,
+        kind: StatementKind,
+        sql: &str,
+        binds: &[ValueRef<'_>],
+    ) -> Self {
+        let begun = hooks.begin(kind, sql, binds);
+        Detached { hooks, begun }
+    }
+
     /// The statement's span, to instrument the future that runs it.
     #[cfg(feature = "tracing")]
     pub(crate) fn span(&self) -> tracing::Span {
-        self.span.clone()
+        self.begun.span.clone()
     }
 
     /// Records the outcome in the span and calls the after-hooks.
@@ -142,10 +142,10 @@ impl Detached {
     ) {
         report(
             &self.hooks,
-            self.kind,
+            self.begun.kind,
             #[cfg(feature = "tracing")]
-            &self.span,
-            self.start,
+            &self.begun.span,
+            self.begun.start,
             (sql, binds, rows, error),
         );
     }

@@ -678,74 +678,20 @@ fn sync_factory_options_mysql() -> Result<()> {
 /// connections, with the SQL, binds, rows and elapsed time.
 #[cfg(feature = "tracing")]
 mod traced {
-    use std::sync::{Arc, Mutex};
-
-    use tracing::field::{Field, Visit};
-    use tracing::subscriber::Interest;
-    use tracing::{Event, Metadata, Subscriber, span};
-
     use super::*;
-
-    type Fields = Vec<(String, String)>;
-
-    /// A subscriber that keeps the fields of every statement span.
-    #[derive(Default, Clone)]
-    struct Spans(Arc<Mutex<Vec<Fields>>>);
-
-    struct Collect<'a>(&'a mut Fields);
-    impl Visit for Collect<'_> {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            self.0.push((field.name().to_owned(), format!("{value:?}")));
-        }
-        fn record_str(&mut self, field: &Field, value: &str) {
-            self.0.push((field.name().to_owned(), value.to_owned()));
-        }
-    }
-
-    impl Subscriber for Spans {
-        fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
-            Interest::sometimes()
-        }
-        fn enabled(&self, m: &Metadata<'_>) -> bool {
-            m.target() == "sqlalgebra::statement"
-        }
-        fn new_span(&self, a: &span::Attributes<'_>) -> span::Id {
-            let mut fields = Vec::new();
-            a.record(&mut Collect(&mut fields));
-            let mut all = self.0.lock().unwrap();
-            all.push(fields);
-            span::Id::from_u64(all.len() as u64)
-        }
-        fn record(&self, id: &span::Id, values: &span::Record<'_>) {
-            let mut all = self.0.lock().unwrap();
-            let i = usize::try_from(id.into_u64()).unwrap() - 1;
-            values.record(&mut Collect(&mut all[i]));
-        }
-        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
-        fn event(&self, _: &Event<'_>) {}
-        fn enter(&self, _: &span::Id) {}
-        fn exit(&self, _: &span::Id) {}
-    }
-
-    fn field<'f>(fields: &'f Fields, name: &str) -> Option<&'f str> {
-        fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
+    use crate::common::spans::{Spans, field};
 
     /// A Core INSERT and an ORM load each get a span with their outcome.
     #[test]
     fn a_span_per_async_statement_sqlite() {
-        let spans = Spans::default();
-        let seen = spans.0.clone();
-        tracing::subscriber::with_default(spans, || {
+        let recorder = Spans::default();
+        recorder.run(|| {
             local_runtime().block_on(async {
                 let db = async_common::sqlite("ev20_traced", &async_common::options())
                     .await
                     .expect("SQLite");
                 let mut c = db.engine.connect().await.unwrap();
-                seen.lock().unwrap().clear();
+                recorder.restart();
                 async_common::insert(&mut *c, &[(1, 3, "s1", 0), (2, 3, "s2", 0)])
                     .await
                     .unwrap();
@@ -762,7 +708,7 @@ mod traced {
                 s.close().await.unwrap();
             });
         });
-        let spans = seen.lock().unwrap();
+        let spans = recorder.take();
         let insert = spans
             .iter()
             .find(|f| field(f, "sql").is_some_and(|s| s.starts_with("INSERT")))

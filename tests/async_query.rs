@@ -1,7 +1,8 @@
 //! `AsyncSession::query` on every backend: the `ModelQuery` builder of the
 //! sync session (filters, order, limit/offset, row locks, entity tuples,
 //! selectin, raise and noload loaders, joined eager loading, declared
-//! default strategies, `Joined` included), awaited. The objects returned,
+//! default strategies, `Joined` included), `get_for_update` and the
+//! polymorphic query of single-table inheritance, awaited. The objects returned,
 //! the number of statements each load sends (a joined load is one), and
 //! the identity map the handles share.
 #![cfg(feature = "async")]
@@ -13,88 +14,15 @@ mod async_common;
 mod orm_schema;
 
 use async_common::{Db, on_all_async_backends};
+use orm_schema::joined::{Shelf, Tome};
+use orm_schema::staff::{self, Employees, Engineer, Manager, Staff, employees};
 use orm_schema::*;
 use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
-use sqlalgebra::orm::{
-    AsyncSession, AsyncSessionFactory, BelongsTo, Handle, HasMany, Loading, ManyToMany, Model,
-    RelatedExt, Relationships,
-};
+use sqlalgebra::orm::{AsyncSession, AsyncSessionFactory, Handle, RelatedExt};
+use sqlalgebra::query::RowLock;
 use sqlalgebra::schema::create_table;
-use sqlalgebra::{Connection, Error, ErrorKind, Result};
-
-/// An author whose books load in the same statement (`Joined`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shelf {
-    pub id: i64,
-    pub name: String,
-}
-impl Model for Shelf {
-    type Table = Authors;
-    type Columns = (authors::Id, authors::Name);
-    type Row = (i64, String);
-    type Key = i64;
-    fn from_row((id, name): Self::Row) -> Self {
-        Shelf { id, name }
-    }
-    fn values(&self) -> (&i64, &String) {
-        (&self.id, &self.name)
-    }
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
-        r.has_many::<Tome>();
-    }
-}
-
-/// A book whose genres load in the same statement too (nested `Joined`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tome {
-    pub id: i64,
-    pub author_id: i64,
-    pub title: String,
-}
-impl Model for Tome {
-    type Table = Books;
-    type Columns = (books::Id, books::AuthorId, books::Title);
-    type Row = (i64, i64, String);
-    type Key = i64;
-    fn from_row((id, author_id, title): Self::Row) -> Self {
-        Tome {
-            id,
-            author_id,
-            title,
-        }
-    }
-    fn values(&self) -> (&i64, &i64, &String) {
-        (&self.id, &self.author_id, &self.title)
-    }
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
-        r.many_to_many::<Genre>();
-    }
-}
-impl BelongsTo<Shelf> for Tome {
-    type ForeignKey = books::AuthorId;
-    fn parent_key(&self) -> Option<i64> {
-        Some(self.author_id)
-    }
-    fn set_parent_key(&mut self, key: i64) {
-        self.author_id = key;
-    }
-}
-impl HasMany<Tome> for Shelf {
-    const LOADING: Loading = Loading::Joined;
-}
-impl ManyToMany<Genre> for Tome {
-    type Link = BookGenres;
-    type Left = book_genres::BookId;
-    type Right = book_genres::GenreId;
-    const LOADING: Loading = Loading::Joined;
-}
+use sqlalgebra::{Error, ErrorKind, Result};
 
 /// The ORM schema, seeded: ann (a1: fantasy + history, a2; a bio), bob
 /// (b1: history), cy (nothing). Keys are 1, 2, 3 in that order.
@@ -459,6 +387,12 @@ async fn row_locks<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
             matches!(err.kind(), ErrorKind::Unsupported { .. }),
             "{err:?}"
         );
+        let err = s.get_for_update::<Author>(1).await.unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::Unsupported { .. }),
+            "{err:?}"
+        );
+        assert_eq!(s.statement_count(), 0, "refused before anything is sent");
         return Ok(());
     }
     let bob = s.get::<Author>(2).await?.expect("bob");
@@ -492,6 +426,127 @@ async fn row_locks<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
     assert_eq!(tomes(&mut s, &[shelf]).await?, SHELF[..2]);
     assert_eq!(s.statement_count(), n + 3);
     s.commit().await?;
+
+    // get_for_update: the row as it is now, into the object the session
+    // holds, even though the map had it (no SQL for a plain `get`).
+    let cy = s.get::<Author>(3).await?.expect("cy");
+    update(Authors)
+        .set(authors::Name.set("cyd"))
+        .filter(authors::Id.eq(3))
+        .execute(&mut *c)
+        .await?;
+    let n = s.statement_count();
+    assert_eq!(s.get::<Author>(3).await?, Some(cy));
+    assert_eq!((s[cy].name.as_str(), s.statement_count()), ("cy", n));
+    let locked = s.get_for_update::<Author>(3).await?;
+    assert_eq!(locked, Some(cy), "the same object");
+    assert_eq!(s[cy].name, "cyd", "the row as locked, not the stale copy");
+    assert_eq!(s.statement_count(), n + 1);
+    assert_eq!(s.get_for_update::<Author>(99).await?, None);
+    // The lock holds until the session's transaction ends: another
+    // session asking with NOWAIT is refused, then gets it after COMMIT.
+    let mut other = factory.session().await?;
+    let err = other
+        .get_with_lock::<Author>(3, RowLock::update().nowait())
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Conflict { .. }), "{err:?}");
+    other.rollback().await?;
+    s[cy].name = "cyrus".into();
+    s.commit().await?;
+    let mine = other
+        .get_with_lock::<Author>(3, RowLock::update().nowait())
+        .await?
+        .expect("cy");
+    assert_eq!(other[mine].name, "cyrus");
+    other.commit().await?;
+    Ok(())
+}
+
+/// mia manages eve; ed has no manager. Inserted through a session.
+async fn seeded_staff<B: AsyncBackend>(db: &Db<B>) -> Result<AsyncSessionFactory<B>> {
+    let mut c = db.checker.connect().await?;
+    for sql in create_table::<Employees>().statements(c.dialect())? {
+        c.batch_execute(&sql).await?;
+    }
+    let factory = AsyncSessionFactory::new(db.engine.clone());
+    let mut s = factory.session().await?;
+    let mia = s.add(staff::mia());
+    s.flush().await?;
+    s.add_all(staff::engineers(Some(s[mia].id)));
+    s.commit().await?;
+    Ok(factory)
+}
+
+/// The base of single-table inheritance loads each row as its subtype,
+/// into that subtype's identity map, one statement per query.
+async fn polymorphic_base_loads_subtypes<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
+    let factory = seeded_staff(db).await?;
+    let mut s = factory.session().await?;
+    let eve = s
+        .query::<Engineer>()
+        .filter(employees::Name.eq("eve"))
+        .one()
+        .await?;
+    let all = s
+        .polymorphic::<Staff>()
+        .order_by(employees::Id.asc())
+        .all()
+        .await?;
+    let [
+        Staff::Manager(mia),
+        Staff::Engineer(e2),
+        Staff::Engineer(ed),
+    ] = all[..]
+    else {
+        panic!("{all:?}");
+    };
+    assert_eq!(e2, eve, "the object loaded before");
+    assert_eq!(
+        (s[mia].budget, s[ed].language.as_deref()),
+        (Some(100), Some("go"))
+    );
+    assert_eq!(s.statement_count(), 2);
+    let one = s
+        .polymorphic::<Staff>()
+        .filter(employees::Name.eq("ed"))
+        .one()
+        .await?;
+    assert_eq!(one, Staff::Engineer(ed));
+    let second = s
+        .polymorphic::<Staff>()
+        .order_by(employees::Name.desc())
+        .limit(1)
+        .offset(1)
+        .first()
+        .await?;
+    assert_eq!(second, Some(Staff::Engineer(eve)));
+    let err = s.polymorphic::<Staff>().one().await.unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::TooManyRows), "{err:?}");
+    assert_eq!(s.statement_count(), 5);
+    // Pending changes are flushed first (autoflush), so the query sees them.
+    s[ed].name = "edd".into();
+    let renamed = s
+        .polymorphic::<Staff>()
+        .filter(employees::Name.eq("edd"))
+        .all()
+        .await?;
+    assert_eq!(renamed, [Staff::Engineer(ed)]);
+    s.rollback().await?;
+    // A kind no subtype declares is an error, not a wrong object; the
+    // subtypes' own queries do not see it.
+    let mut c = db.checker.connect().await?;
+    insert_into(Employees)
+        .values((employees::Kind.set("intern"), employees::Name.set("ian")))
+        .execute(&mut *c)
+        .await?;
+    let err = s.polymorphic::<Staff>().all().await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidStatement(_)),
+        "{err:?}"
+    );
+    assert_eq!(s.query::<Engineer>().all().await?.len(), 2);
+    assert_eq!(s.query::<Manager>().all().await?.len(), 1);
     Ok(())
 }
 
@@ -501,4 +556,5 @@ on_all_async_backends!(
     joined_loads_are_one_statement,
     declared_joined_defaults,
     row_locks,
+    polymorphic_base_loads_subtypes,
 );

@@ -151,9 +151,11 @@ async fn relation_calls<B: AsyncBackend>(
 }
 
 /// The model queries of an `AsyncSession`, for any backend: the builder's
-/// terminals, with selectin and joined loading and row locks (checked at
+/// terminals, with selectin and joined loading and row locks,
+/// `get_for_update` and the polymorphic query (checked at
 /// compile time; run by tests/async_query.rs).
 async fn query_calls<B: AsyncBackend>(s: &mut AsyncSession<AsyncPooled<B>>) -> Result<()> {
+    use orm_schema::staff::{Staff, employees};
     use orm_schema::{Author, Bio, Book, Genre, authors};
     use sqlalgebra::orm::RelatedExt;
     let all = s
@@ -185,6 +187,16 @@ async fn query_calls<B: AsyncBackend>(s: &mut AsyncSession<AsyncPooled<B>>) -> R
         .all_with::<Book>();
     assert_send(&pairs);
     pairs.await?;
+    let locked = s.get_for_update::<Author>(1);
+    assert_send(&locked);
+    locked.await?;
+    let staff = s
+        .polymorphic::<Staff>()
+        .filter(employees::Name.eq("ed"))
+        .order_by(employees::Id.asc())
+        .first();
+    assert_send(&staff);
+    staff.await?;
     Ok(())
 }
 

@@ -107,6 +107,11 @@ async fn add_commit_and_get<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
     s.refresh(h).await?;
     assert_eq!(s[h].name, "dee");
     assert_eq!(s.statement_count(), n + 1);
+    // Taken out of the session: the handle refers to nothing any more.
+    assert!(s.contains(h));
+    assert_eq!(s.try_take(h).map(|a| a.name), Some("dee".to_owned()));
+    assert!(!s.contains(h));
+    assert_eq!(s.try_get(h), None);
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod common;
 mod orm_schema;
 
 use common::on_all_backends;
+use orm_schema::joined::{Shelf, Tome};
 use orm_schema::*;
 use sqlalgebra::engine::Backend;
 use sqlalgebra::hooks::{Hooked, assert_statements};
@@ -122,79 +123,6 @@ impl BelongsTo<Writer> for Blurb {
 }
 impl HasMany<Blurb> for Writer {
     const LOADING: Loading = Loading::Raise;
-}
-
-/// An author whose books load in the statement that loads it (`Joined`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rack {
-    pub id: i64,
-    pub name: String,
-}
-impl Model for Rack {
-    type Table = Authors;
-    type Columns = (authors::Id, authors::Name);
-    type Row = (i64, String);
-    type Key = i64;
-    fn from_row((id, name): Self::Row) -> Self {
-        Rack { id, name }
-    }
-    fn values(&self) -> (&i64, &String) {
-        (&self.id, &self.name)
-    }
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
-        r.has_many::<Tome>();
-    }
-}
-
-/// A book whose genres load joined too (nested in its owner's statement).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tome {
-    pub id: i64,
-    pub author_id: i64,
-    pub title: String,
-}
-impl Model for Tome {
-    type Table = Books;
-    type Columns = (books::Id, books::AuthorId, books::Title);
-    type Row = (i64, i64, String);
-    type Key = i64;
-    fn from_row((id, author_id, title): Self::Row) -> Self {
-        Tome {
-            id,
-            author_id,
-            title,
-        }
-    }
-    fn values(&self) -> (&i64, &i64, &String) {
-        (&self.id, &self.author_id, &self.title)
-    }
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn relationships<C: Connection>(r: &mut Relationships<'_, Self, C>) {
-        r.many_to_many::<Genre>();
-    }
-}
-impl BelongsTo<Rack> for Tome {
-    type ForeignKey = books::AuthorId;
-    fn parent_key(&self) -> Option<i64> {
-        Some(self.author_id)
-    }
-    fn set_parent_key(&mut self, key: i64) {
-        self.author_id = key;
-    }
-}
-impl HasMany<Tome> for Rack {
-    const LOADING: Loading = Loading::Joined;
-}
-impl ManyToMany<Genre> for Tome {
-    type Link = BookGenres;
-    type Left = book_genres::BookId;
-    type Right = book_genres::GenreId;
-    const LOADING: Loading = Loading::Joined;
 }
 
 /// alice: A1 (fantasy, gift), A2 (gift), a bio; bob: B1 (history), a
@@ -440,11 +368,14 @@ fn defaults_apply_to_get_and_lazy_loads<B: Backend>(engine: &Engine<B>) -> Resul
     Ok(())
 }
 
-/// Every rack's tomes and their genres, read from loaded collections.
-fn racks<C: Connection>(s: &mut Session<'_, C>, racks: &[Handle<Rack>]) -> Result<Vec<String>> {
+/// Every shelf's tomes and their genres, read from loaded collections.
+fn shelves<C: Connection>(
+    s: &mut Session<'_, C>,
+    shelves: &[Handle<Shelf>],
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for &r in racks {
-        for t in s.related::<Rack, Tome>(r)? {
+    for &r in shelves {
+        for t in s.related::<Shelf, Tome>(r)? {
             let mut genres: Vec<String> = s
                 .linked::<Tome, Genre>(t)?
                 .iter()
@@ -460,30 +391,30 @@ fn racks<C: Connection>(s: &mut Session<'_, C>, racks: &[Handle<Rack>]) -> Resul
 fn joined_defaults_load_in_the_same_statement<B: Backend>(engine: &Engine<B>) -> Result<()> {
     let mut conn = Hooked::new(engine.connect()?);
     seed(&mut conn)?;
-    // query: racks, tomes and the tomes' genres (nested) in one statement,
+    // query: shelves, tomes and the tomes' genres (nested) in one statement,
     // and reading them sends nothing; `one` goes the same way.
     assert_statements(&mut conn, 2, |c| {
         let mut s = Session::new(c);
-        let all = s.query::<Rack>().order_by(authors::Name.asc()).all()?;
+        let all = s.query::<Shelf>().order_by(authors::Name.asc()).all()?;
         assert_eq!((all.len(), s.statement_count()), (3, 1));
-        assert_eq!(racks(&mut s, &all)?, expected_shelf());
+        assert_eq!(shelves(&mut s, &all)?, expected_shelf());
         assert_eq!(s.statement_count(), 1);
-        let bob = s.query::<Rack>().filter(authors::Name.eq("bob")).one()?;
+        let bob = s.query::<Shelf>().filter(authors::Name.eq("bob")).one()?;
         assert_eq!(bob, all[1]);
         s.rollback()
     })?;
     // get and get_many: one statement each.
     assert_statements(&mut conn, 2, |c| {
         let mut s = Session::new(c);
-        let alice = s.get::<Rack>(1)?.expect("alice");
+        let alice = s.get::<Shelf>(1)?.expect("alice");
         assert_eq!(s.statement_count(), 1);
-        assert_eq!(racks(&mut s, &[alice])?, expected_shelf()[..2]);
-        let found = s.get_many::<Rack>(&[1, 2, 3, 4])?;
+        assert_eq!(shelves(&mut s, &[alice])?, expected_shelf()[..2]);
+        let found = s.get_many::<Shelf>(&[1, 2, 3, 4])?;
         assert_eq!(found.len(), 3);
         assert_eq!(found[0], alice);
-        assert_eq!(racks(&mut s, &found)?, expected_shelf());
+        assert_eq!(shelves(&mut s, &found)?, expected_shelf());
         // In the map: no SQL.
-        assert_eq!(s.get::<Rack>(2)?, Some(found[1]));
+        assert_eq!(s.get::<Shelf>(2)?, Some(found[1]));
         s.rollback()
     })?;
     // An explicit joined load of the tomes nests their joined genres.
@@ -492,10 +423,10 @@ fn joined_defaults_load_in_the_same_statement<B: Backend>(engine: &Engine<B>) ->
         let tomes = s
             .query::<Tome>()
             .order_by(books::Id.asc())
-            .joined_parent::<Rack>()
+            .joined_parent::<Shelf>()
             .all()?;
-        let alice = s.parent::<Tome, Rack>(tomes[0])?.expect("alice");
-        assert_eq!(racks(&mut s, &[alice])?, expected_shelf()[..2]);
+        let alice = s.parent::<Tome, Shelf>(tomes[0])?.expect("alice");
+        assert_eq!(shelves(&mut s, &[alice])?, expected_shelf()[..2]);
         s.rollback()
     })?;
     // Overrides: lazy tomes (then a lazy load brings their genres with
@@ -504,29 +435,29 @@ fn joined_defaults_load_in_the_same_statement<B: Backend>(engine: &Engine<B>) ->
     assert_statements(&mut conn, 1 + 2, |c| {
         let mut s = Session::new(c);
         let all = s
-            .query::<Rack>()
+            .query::<Shelf>()
             .order_by(authors::Name.asc())
             .lazy_children::<Tome>()
             .all()?;
         assert_eq!(s.statement_count(), 1);
-        assert_eq!(racks(&mut s, &all[..1])?, expected_shelf()[..2]);
+        assert_eq!(shelves(&mut s, &all[..1])?, expected_shelf()[..2]);
         s.rollback()
     })?;
     assert_statements(&mut conn, 3, |c| {
         let mut s = Session::new(c);
         let all = s
-            .query::<Rack>()
+            .query::<Shelf>()
             .order_by(authors::Name.asc())
             .selectin_children::<Tome>()
             .all()?;
-        assert_eq!(racks(&mut s, &all)?, expected_shelf());
+        assert_eq!(shelves(&mut s, &all)?, expected_shelf());
         s.rollback()
     })?;
     assert_statements(&mut conn, 1, |c| {
         let mut s = Session::new(c);
-        let all = s.query::<Rack>().noload_children::<Tome>().all()?;
+        let all = s.query::<Shelf>().noload_children::<Tome>().all()?;
         for r in all {
-            assert!(s.related::<Rack, Tome>(r)?.is_empty());
+            assert!(s.related::<Shelf, Tome>(r)?.is_empty());
         }
         s.rollback()
     })?;
@@ -534,13 +465,13 @@ fn joined_defaults_load_in_the_same_statement<B: Backend>(engine: &Engine<B>) ->
     assert_statements(&mut conn, 3, |c| {
         let mut s = Session::new(c);
         let pairs = s
-            .query::<Rack>()
-            .join_related(Rack::to_children::<Tome>())
+            .query::<Shelf>()
+            .join_related(Shelf::to_children::<Tome>())
             .order_by(books::Id.asc())
             .all_with::<Tome>()?;
         assert_eq!(pairs.len(), 3);
         let alice = pairs[0].0;
-        assert_eq!(racks(&mut s, &[alice])?, expected_shelf()[..2]);
+        assert_eq!(shelves(&mut s, &[alice])?, expected_shelf()[..2]);
         s.rollback()
     })?;
     Ok(())

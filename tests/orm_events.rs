@@ -358,69 +358,15 @@ on_all_backends!(
 /// connections, with the SQL, binds, rows and elapsed time.
 #[cfg(feature = "tracing")]
 mod traced {
-    use std::sync::{Arc, Mutex};
-
-    use tracing::field::{Field, Visit};
-    use tracing::subscriber::Interest;
-    use tracing::{Event, Metadata, Subscriber, span};
-
     use super::*;
-
-    type Fields = Vec<(String, String)>;
-
-    /// A subscriber that keeps every span's fields.
-    #[derive(Default, Clone)]
-    struct Spans(Arc<Mutex<Vec<Fields>>>);
-
-    struct Collect<'a>(&'a mut Fields);
-    impl Visit for Collect<'_> {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            self.0.push((field.name().to_owned(), format!("{value:?}")));
-        }
-        fn record_str(&mut self, field: &Field, value: &str) {
-            self.0.push((field.name().to_owned(), value.to_owned()));
-        }
-    }
-
-    impl Subscriber for Spans {
-        fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
-            Interest::sometimes()
-        }
-        fn enabled(&self, m: &Metadata<'_>) -> bool {
-            m.target() == "sqlalgebra::statement"
-        }
-        fn new_span(&self, a: &span::Attributes<'_>) -> span::Id {
-            let mut fields = Vec::new();
-            a.record(&mut Collect(&mut fields));
-            let mut all = self.0.lock().unwrap();
-            all.push(fields);
-            span::Id::from_u64(all.len() as u64)
-        }
-        fn record(&self, id: &span::Id, values: &span::Record<'_>) {
-            let mut all = self.0.lock().unwrap();
-            let i = usize::try_from(id.into_u64()).unwrap() - 1;
-            values.record(&mut Collect(&mut all[i]));
-        }
-        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
-        fn event(&self, _: &Event<'_>) {}
-        fn enter(&self, _: &span::Id) {}
-        fn exit(&self, _: &span::Id) {}
-    }
-
-    fn field<'f>(fields: &'f Fields, name: &str) -> Option<&'f str> {
-        fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
+    use crate::common::spans::{Spans, field};
 
     fn a_span_per_statement<B: Backend>(engine: &Engine<B>) -> Result<()> {
-        let spans = Spans::default();
-        let seen = spans.0.clone();
-        tracing::subscriber::with_default(spans, || -> Result<()> {
+        let recorder = Spans::default();
+        recorder.run(|| -> Result<()> {
             let mut conn = engine.connect()?;
             fresh(&mut conn)?;
-            seen.lock().unwrap().clear();
+            recorder.restart();
             insert_into(Tasks)
                 .values([tasks::Title.set("s1"), tasks::Title.set("s2")])
                 .execute(&mut conn)?;
@@ -428,7 +374,7 @@ mod traced {
             assert_eq!(n, 2);
             Ok(())
         })?;
-        let spans = seen.lock().unwrap();
+        let spans = recorder.take();
         let insert = spans
             .iter()
             .find(|f| field(f, "sql").is_some_and(|s| s.starts_with("INSERT")))

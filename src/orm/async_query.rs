@@ -1,15 +1,16 @@
-//! [`ModelQuery`] on an [`AsyncSession`]: the same builder (filters,
-//! order, limit and offset, joins, row locks, loading strategies, joined
-//! loads), with the terminals awaited. They run the code the sync
-//! terminals run (see [`query_run`](super::query_run)); only the drive
-//! differs.
+//! [`ModelQuery`] and [`PolymorphicQuery`] on an [`AsyncSession`]: the
+//! same builders (filters, order, limit and offset, joins, row locks,
+//! loading strategies, joined loads), with the terminals awaited. They
+//! run the code the sync terminals run (see [`query_run`](super::query_run)
+//! and [`polymorphic`](super::polymorphic)); only the drive differs.
 
 use std::ops::DerefMut;
 
-use super::async_session::AsyncSession;
+use super::async_session::{AsyncSession, run};
 use super::bridge::Bridge;
 use super::handle::Handle;
 use super::model::Model;
+use super::polymorphic::{Polymorphic, PolymorphicQuery, the_one};
 use super::query::{JoinList, ModelQuery, Parts, QuerySession, exactly_one, handles, sealed};
 use super::tuples::{aliased, both, pair_handles};
 use crate::asyncio::AsyncConnection;
@@ -69,6 +70,70 @@ where
     pub fn query<M: Model>(&mut self) -> ModelQuery<'_, Self, M> {
         ModelQuery::new(self)
     }
+
+    /// A query for every row of the table `P` maps, each loaded as the
+    /// subtype its discriminator names: the builder of
+    /// [`Session::polymorphic`](super::Session::polymorphic), run with
+    /// `.all().await`, `.first().await` or `.one().await`.
+    ///
+    /// ```
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # use sqlalgebra::asyncio::prelude::*;
+    /// # use sqlalgebra::Connection;
+    /// # use sqlalgebra::orm::{AsyncSession, Handle, Polymorphic, Subtypes};
+    /// # #[derive(Debug, Clone, Copy)] pub enum Someone { User(Handle<User>) }
+    /// # impl Polymorphic for Someone { type Table = Users;
+    /// #     fn subtypes<C: Connection>(s: &mut Subtypes<Self, C>) { s.add(Someone::User); } }
+    /// async fn everyone<C: AsyncConnection + 'static>(s: &mut AsyncSession<Box<C>>) -> sqlalgebra::Result<Vec<Someone>> {
+    ///     // SELECT "users"."status", <each subtype's columns> FROM "users" WHERE ... ORDER BY ...
+    ///     s.polymorphic::<Someone>()
+    ///         .filter(users::Name.like("a%"))
+    ///         .order_by(users::Id.asc())
+    ///         .all()
+    ///         .await
+    /// }
+    /// ```
+    pub fn polymorphic<P: Polymorphic>(&mut self) -> PolymorphicQuery<'_, Self, P> {
+        PolymorphicQuery::new(self)
+    }
+}
+
+impl<H, P, W, O> PolymorphicQuery<'_, AsyncSession<H>, P, Parts<(), W, O>>
+where
+    H: DerefMut + Send + 'static,
+    H::Target: AsyncConnection + Sized,
+    P: Polymorphic,
+    W: MaybeClause,
+    O: MaybeClause,
+{
+    /// Every row, as its subtype, in row order (see
+    /// [`PolymorphicQuery::all`] for the sync session).
+    ///
+    /// # Errors
+    /// As [`PolymorphicQuery::all`]; a session whose earlier call was
+    /// dropped half-way refuses it.
+    pub async fn all(self) -> Result<Vec<P>> {
+        let PolymorphicQuery { session, parts, .. } = self;
+        run!(session, |u| u.query_polymorphic::<P, W, O>(&parts))
+    }
+
+    /// The first row, if any (`LIMIT 1`).
+    ///
+    /// # Errors
+    /// As [`all`](PolymorphicQuery::all).
+    pub async fn first(self) -> Result<Option<P>> {
+        Ok(self.limit(1).all().await?.into_iter().next())
+    }
+
+    /// Exactly one row.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) for none,
+    /// [`ErrorKind::TooManyRows`](crate::ErrorKind::TooManyRows) for more;
+    /// otherwise as [`all`](PolymorphicQuery::all).
+    pub async fn one(self) -> Result<P> {
+        the_one(self.limit(2).all().await?)
+    }
 }
 
 impl<H, M, J, W, O> ModelQuery<'_, AsyncSession<H>, M, Parts<J, W, O>>
@@ -92,12 +157,7 @@ where
             parts,
             loaders,
         } = self;
-        session.enter()?;
-        let out = session
-            .unit()
-            .query_all::<M, J, W, O>(&parts, loaders.plan)
-            .await;
-        session.leave();
+        let out = run!(session, |u| u.query_all::<M, J, W, O>(&parts, loaders.plan));
         Ok(handles(out?))
     }
 
@@ -162,12 +222,9 @@ where
             parts,
             loaders,
         } = self;
-        session.enter()?;
-        let out = session
-            .unit()
-            .query_pairs::<M, X, J, W, O>(&parts, loaders.plan, table, optional)
-            .await;
-        session.leave();
+        let out = run!(session, |u| {
+            u.query_pairs::<M, X, J, W, O>(&parts, loaders.plan, table, optional)
+        });
         Ok(pair_handles(out?))
     }
 }

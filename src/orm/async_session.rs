@@ -19,7 +19,7 @@ use super::transaction::Savepoint;
 use super::unit::Unit;
 use crate::asyncio::AsyncConnection;
 use crate::error::{ErrorKind, Result};
-use crate::query::Query;
+use crate::query::{Query, RowLock};
 use crate::value::FromRow;
 
 /// A unit of work over an async connection: [`Session`](super::Session)'s
@@ -110,16 +110,17 @@ where
 }
 
 /// Runs a call of the shared logic: refused after a dropped call, and
-/// marked busy until it completes.
+/// marked busy until it completes (`$s`: the session, or a `&mut` of it).
 macro_rules! run {
     ($s:ident, |$u:ident| $call:expr) => {{
         $s.enter()?;
         let mut $u = $s.unit();
         let out = $call.await;
-        $s.busy = false;
+        $s.leave();
         out
     }};
 }
+pub(super) use run;
 
 impl<H> AsyncSession<H>
 where
@@ -266,6 +267,27 @@ where
         ObjectState::of(self.map.state::<M>(h.index()))
     }
 
+    /// Whether the handle still refers to an object of the session.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::prelude::*;
+    /// use sqlalgebra::orm::AsyncSession;
+    /// # use sqlalgebra::asyncio::AsyncBackend;
+    /// # use sqlalgebra::orm::doc_models::*;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> sqlalgebra::Result<()> {
+    /// # let conn = sqlalgebra_sqlite::AsyncSqliteManager::memory()?.connect().await?;
+    /// let mut s = AsyncSession::new(Box::new(conn));
+    /// let ann = s.add(User { id: 0, name: "ann".into(), status: "new".into() });
+    /// assert!(s.contains(ann));
+    /// s.try_take(ann);
+    /// assert!(!s.contains(ann));
+    /// # Ok(()) }
+    /// ```
+    pub fn contains<M: Model>(&self, h: Handle<M>) -> bool {
+        self.try_get(h).is_some()
+    }
+
     /// Whether the object is expired: its next load overwrites it.
     pub fn is_expired<M: Model>(&self, h: Handle<M>) -> bool {
         self.map
@@ -325,6 +347,56 @@ where
     /// When a query fails.
     pub async fn get_many<M: Model>(&mut self, keys: &[M::Key]) -> Result<Vec<Handle<M>>> {
         run!(self, |u| u.get_many_loaded(keys))
+    }
+
+    /// The object with primary key `key`, read under
+    /// `SELECT ... FOR UPDATE` whether or not the session holds it: the
+    /// row stays locked until the session's transaction ends, and an
+    /// unchanged copy in the session is replaced by the row as locked (see
+    /// [`Session::get_for_update`](super::Session::get_for_update)).
+    ///
+    /// ```
+    /// # use sqlalgebra::asyncio::AsyncConnection;
+    /// # use sqlalgebra::orm::{AsyncSession, doc_models::*};
+    /// async fn rename<C: AsyncConnection + 'static>(s: &mut AsyncSession<Box<C>>) -> sqlalgebra::Result<()> {
+    ///     if let Some(u) = s.get_for_update::<User>(1).await? {
+    ///         s[u].name = "ann".into(); // nobody else changes the row meanwhile
+    ///     }
+    ///     s.commit().await
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Session::get_for_update`](super::Session::get_for_update):
+    /// [`ErrorKind::Unsupported`] on SQLite; when the query or the
+    /// autoflush fails.
+    pub async fn get_for_update<M: Model>(&mut self, key: M::Key) -> Result<Option<Handle<M>>> {
+        self.get_with_lock(key, RowLock::update()).await
+    }
+
+    /// [`get_for_update`](AsyncSession::get_for_update) with any row lock
+    /// (`FOR SHARE`, `NOWAIT`, ...).
+    ///
+    /// ```
+    /// # use sqlalgebra::asyncio::AsyncConnection;
+    /// # use sqlalgebra::orm::{AsyncSession, doc_models::*};
+    /// use sqlalgebra::query::RowLock;
+    /// async fn try_lock<C: AsyncConnection + 'static>(s: &mut AsyncSession<Box<C>>) -> sqlalgebra::Result<()> {
+    ///     match s.get_with_lock::<User>(1, RowLock::update().nowait()).await {
+    ///         Err(e) if matches!(e.kind(), sqlalgebra::ErrorKind::Conflict { .. }) => s.rollback().await, // held elsewhere
+    ///         other => other.map(drop),
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`get_for_update`](AsyncSession::get_for_update).
+    pub async fn get_with_lock<M: Model>(
+        &mut self,
+        key: M::Key,
+        lock: RowLock,
+    ) -> Result<Option<Handle<M>>> {
+        run!(self, |u| u.get_with_lock(key, lock))
     }
 
     /// Reloads the object from the database, discarding its unflushed

@@ -168,9 +168,8 @@ impl<C: Connection> Db<'_, C> {
         }))
     }
 
-    /// [`query`](Db::query) for the sync session's own paths (polymorphic
-    /// loads of a base model), whose row callbacks hold state that is not
-    /// `Send`.
+    /// [`query`](Db::query) for sync-only paths (a sharded session's
+    /// fan-out), whose row callbacks hold state that is not `Send`.
     pub(crate) fn query_sync<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
     where
         F: FnMut(&mut C::Row<'_>) -> Result<bool>,

@@ -1,5 +1,6 @@
 //! Row locks in the ORM (SQLAlchemy's `with_for_update`): a locking
-//! [`ModelQuery`] and [`Session::get_for_update`]. Objects read under a
+//! [`ModelQuery`] and [`Session::get_for_update`] (its logic on [`Unit`],
+//! shared with `AsyncSession::get_for_update`). Objects read under a
 //! lock replace the identity map's unchanged copies, so a
 //! read-modify-write works on the row as locked, not on what the session
 //! read before.
@@ -10,14 +11,15 @@ use super::handle::Handle;
 use super::identity::{Db, key_names};
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::query::{ModelQuery, Parts, QuerySession};
-use super::session::{Session, split};
+use super::session::Session;
 use super::sql::write_key_match;
+use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::Result;
 use crate::query::RowLock;
-use crate::render::{Rendered, SqlWriter};
+use crate::render::{Dialect, Rendered, SqlWriter};
 use crate::schema::Table;
-use crate::value::FromRow;
+use crate::value::{FromRow, ValueRef};
 
 /// Runs `r` and puts its objects in `arena`, overwriting the unchanged
 /// ones the map already holds (the rows as they are now locked).
@@ -211,32 +213,56 @@ impl<C: Connection> Session<'_, C> {
         key: M::Key,
         lock: RowLock,
     ) -> Result<Option<Handle<M>>> {
-        self.autoflush()?;
+        block_on(self.unit().get_with_lock(key, lock))
+    }
+}
+
+impl<C: Connection> Unit<'_, C> {
+    /// See [`Session::get_with_lock`]: the object with primary key `key`,
+    /// read under `lock` whether or not the map holds it.
+    pub(crate) async fn get_with_lock<M: Model>(
+        &mut self,
+        key: M::Key,
+        lock: RowLock,
+    ) -> Result<Option<Handle<M>>> {
+        self.autoflush().await?;
         let level = self.tx.current();
-        let (map, mut db) = split!(self);
+        let (map, mut db) = self.split();
         let cols = M::Columns::columns();
         let mut cells = Cells::new();
         key.key_cells(&mut cells);
-        let mut w = SqlWriter::new(db.dialect());
-        w.push_sql("SELECT ");
-        crate::render::Render::render(&cols, &mut w);
-        w.push_sql(" FROM ");
-        w.push_ident(M::Table::NAME);
-        w.push_sql(" WHERE ");
-        if let Some(d) = M::DISCRIMINATOR {
-            // One key: no OR to keep apart from the discriminator.
-            d.write(&mut w, M::Table::NAME);
-            w.push_sql(" AND ");
-        }
-        write_key_match(&mut w, M::Table::NAME, key_names::<M>(), &cells, 1);
-        w.dialect().write_row_lock(&mut w, &lock);
-        let r = w.finish()?;
+        let r = locked_by_key_sql::<M>(db.dialect(), &cols, &cells, &lock)?;
         let arena = map.arena_mut::<M>();
-        let found = block_on(load_fresh::<M, C>(arena, &mut db, &r, level))?;
+        let found = load_fresh::<M, C>(arena, &mut db, &r, level).await?;
         Ok(found.first().and_then(|&i| {
             let slot = arena.slot_mut(i as usize)?;
             slot.expired = false;
             (slot.state != State::Deleted).then_some(Handle::from_index(i))
         }))
     }
+}
+
+/// `SELECT <M's columns> FROM <M's table> WHERE <discriminator> AND
+/// <key> = ? <lock>`: the statement of [`Unit::get_with_lock`], rendered
+/// outside its future (the writer is not `Send`).
+fn locked_by_key_sql<'a, M: Model>(
+    d: &'static dyn Dialect,
+    cols: &'a M::Columns,
+    cells: &'a [ValueRef<'a>],
+    lock: &'a RowLock,
+) -> Result<Rendered<'a>> {
+    let mut w = SqlWriter::new(d);
+    w.push_sql("SELECT ");
+    crate::render::Render::render(cols, &mut w);
+    w.push_sql(" FROM ");
+    w.push_ident(M::Table::NAME);
+    w.push_sql(" WHERE ");
+    if let Some(d) = M::DISCRIMINATOR {
+        // One key: no OR to keep apart from the discriminator.
+        d.write(&mut w, M::Table::NAME);
+        w.push_sql(" AND ");
+    }
+    write_key_match(&mut w, M::Table::NAME, key_names::<M>(), cells, 1);
+    w.dialect().write_row_lock(&mut w, lock);
+    w.finish()
 }

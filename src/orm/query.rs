@@ -12,10 +12,11 @@ use super::session::Session;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
 use crate::expr::OrderBy;
-use crate::query::{AndPredicate, Clause, JoinKind, MaybeClause, Predicate, RowLock};
+use crate::query::{
+    AndPredicate, Clause, JoinKind, MaybeClause, Predicate, RowLock, write_limit_offset,
+};
 use crate::render::{Dialect, Render, Rendered, SqlWriter, TableRef, TableSet};
 use crate::schema::{QuerySource, Table};
-use crate::value::ValueRef;
 
 /// The clauses of a [`ModelQuery`]: joins `J`, WHERE `W`, ORDER BY `O`,
 /// and LIMIT / OFFSET.
@@ -799,27 +800,6 @@ pub(super) fn dedup(slots: &mut Vec<u32>) {
     slots.retain(|&s| seen.insert(s, ()).is_none());
 }
 
-/// `LIMIT ? OFFSET ?`, with the values bound.
-pub(super) fn write_limit(w: &mut SqlWriter<'_>, limit: Option<i64>, offset: Option<i64>) {
-    match (limit, offset) {
-        (Some(l), _) => {
-            w.push_sql(" LIMIT ");
-            w.push_bind(ValueRef::Int(l));
-        }
-        (None, Some(_)) => {
-            if let Some(all) = w.dialect().no_limit() {
-                w.push_sql(" LIMIT ");
-                w.push_sql(all);
-            }
-        }
-        (None, None) => {}
-    }
-    if let Some(o) = offset {
-        w.push_sql(" OFFSET ");
-        w.push_bind(ValueRef::Int(o));
-    }
-}
-
 /// `FROM "t" <joins>`, plus any other table the clauses name (as the core
 /// SELECT infers its FROM). These tables become the scope of the
 /// subqueries in the clauses written until the returned mark is left, so
@@ -876,7 +856,7 @@ pub(super) fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeCl
     let mark = write_from::<M, J, W, O>(w, parts);
     write_where::<M, W>(w, M::Table::NAME, &parts.filter);
     w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
-    write_limit(w, parts.limit, parts.offset);
+    write_limit_offset(w, parts.limit, parts.offset);
     if let Some(lock) = &parts.lock {
         w.dialect().write_row_lock(w, lock);
     }

@@ -121,22 +121,6 @@ impl<C: Connection> std::fmt::Debug for Session<'_, C> {
     }
 }
 
-/// Splits a session into its identity map and a [`Db`] over its
-/// connection.
-macro_rules! split {
-    ($s:ident) => {
-        (
-            &mut $s.map,
-            $crate::orm::identity::Db {
-                conn: &mut *$s.conn,
-                tx: &mut $s.tx,
-                statements: &mut $s.statements,
-            },
-        )
-    };
-}
-pub(crate) use split;
-
 impl<'c, C: Connection> Session<'c, C> {
     /// A session over `conn`, with expire-on-commit and autoflush on.
     ///

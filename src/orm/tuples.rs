@@ -9,12 +9,12 @@ use super::handle::Handle;
 use super::inherit::write_where;
 use super::loaders::Plan;
 use super::model::{Model, ModelColumns, SqlRow};
-use super::query::{JoinList, ModelQuery, Parts, dedup, write_from, write_limit};
+use super::query::{JoinList, ModelQuery, Parts, dedup, write_from};
 use super::session::Session;
 use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
-use crate::query::MaybeClause;
+use crate::query::{MaybeClause, write_limit_offset};
 use crate::render::{Dialect, Render, Rendered, SqlWriter, TableRef, TableSet};
 use crate::schema::{ColumnList, Table};
 use crate::value::{FromRow, Row, ValueRef};
@@ -256,7 +256,7 @@ where
     let mark = write_from::<M, J, W, O>(&mut w, parts);
     write_where::<M, W>(&mut w, M::Table::NAME, &parts.filter);
     w.push_sort_key(|w| parts.order.write_clause(w, " ORDER BY "));
-    write_limit(&mut w, parts.limit, parts.offset);
+    write_limit_offset(&mut w, parts.limit, parts.offset);
     w.leave_scope(mark);
     w.finish()
 }

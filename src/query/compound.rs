@@ -148,7 +148,7 @@ impl<L: Render, R: Render, O: MaybeClause> Render for Compound<L, R, O> {
         self.order.write_order_clause(w, " ORDER BY ");
         w.set_strict(strict);
         w.set_unqualified(qualified);
-        write_limit_offset(w, self.limit.as_ref(), self.offset.as_ref());
+        write_limit_offset(w, self.limit, self.offset);
     }
 }
 

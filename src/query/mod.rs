@@ -57,7 +57,7 @@ pub use scope::{
     ScopeChecked, ScopeOf, Scoped, SelectInScope, StatementScope, There,
 };
 pub use select::{From, FromClause, Inferred, Modifiers, Select, select};
-pub(crate) use select::{SelectParts, render_select};
+pub(crate) use select::{SelectParts, render_select, write_limit_offset};
 pub use subquery::{
     Alias, Derived, Exists, InSubquery, ScalarSubquery, SourceColumn, SubqueryMethods, alias,
     exists,

@@ -9,6 +9,9 @@ use sqlalgebra::orm::{ManyToMany, Version};
 use sqlalgebra::prelude::*;
 use sqlalgebra::schema::{ColumnDefault, ForeignKey, Index, ReferentialAction};
 
+pub mod joined;
+pub mod staff;
+
 /// Declares a column on a unit struct (tests only; users write the impl).
 macro_rules! column {
     ($name:ident: $table:ty, $sql:ty, $col:literal $(; $($k:ident: $t:ty = $v:expr),*)?) => {
