@@ -677,9 +677,13 @@ fn sync_factory_options_mysql() -> Result<()> {
 /// With the `tracing` feature: a span per statement of the async engine's
 /// connections, with the SQL, binds, rows and elapsed time.
 #[cfg(feature = "tracing")]
+#[path = "common/spans.rs"]
+mod spans;
+
+#[cfg(feature = "tracing")]
 mod traced {
     use super::*;
-    use crate::common::spans::{Spans, field};
+    use crate::spans::{Spans, field};
 
     /// A Core INSERT and an ORM load each get a span with their outcome.
     #[test]

@@ -357,9 +357,13 @@ on_all_backends!(
 /// With the `tracing` feature: a span per statement of an engine's
 /// connections, with the SQL, binds, rows and elapsed time.
 #[cfg(feature = "tracing")]
+#[path = "common/spans.rs"]
+mod spans;
+
+#[cfg(feature = "tracing")]
 mod traced {
     use super::*;
-    use crate::common::spans::{Spans, field};
+    use crate::spans::{Spans, field};
 
     fn a_span_per_statement<B: Backend>(engine: &Engine<B>) -> Result<()> {
         let recorder = Spans::default();

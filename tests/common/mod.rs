@@ -290,8 +290,6 @@ pub(crate) use on_all_backends;
 
 pub mod collation;
 pub mod schema;
-#[cfg(feature = "tracing")]
-pub mod spans;
 
 /// A connection of `engine` with the shared [`schema`] created.
 pub fn setup<B: sqlalgebra::Backend>(
