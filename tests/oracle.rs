@@ -78,6 +78,11 @@
 //!   items: `SELECT DISTINCT 5 FROM t ORDER BY 1 LIMIT 10 OFFSET 2`
 //!   returns a row); no FULL
 //!   JOIN (MariaDB has none: the library refuses it).
+//! - MariaDB: a CTE statement reads the CTE's table again only through an
+//!   alias (10.11 merges the CTE and then confuses a window's `ORDER BY
+//!   t.c` with its `PARTITION BY w.c` when the body read `t` under that
+//!   name: `count(w.c)` counted every row of a partition as a peer; seed
+//!   202).
 //! - A FULL JOIN's ON is an equality of two keys: PostgreSQL runs FULL
 //!   JOIN only on merge- or hash-joinable conditions.
 //! - `lower`/`upper` only on ASCII columns, which no write sets.
@@ -379,8 +384,9 @@ fn replay<B: Backend>(fresh: Fresh<'_, B>, backend: &str) {
             check_case(&mut fresh(), backend, &schema, &stmt).expect("the case's schema and rows");
         if !agree(&lib, &expected, ordered(&stmt)) {
             failed.push(format!(
-                "{}\n{}",
+                "{}\n  library SQL: {}\n{}",
                 print_stmt(&stmt),
+                oracle::build::lib_sql(&stmt, &mut fresh()),
                 mismatch_text(&lib, &expected)
             ));
         }

@@ -544,11 +544,28 @@ fn with_body<Sh: Shape, Q: Query + 'static, C: Connection>(
     conn: &mut C,
 ) -> Result<Vec<Vec<Value>>> {
     let q = boxed_select::<Sh>(body);
+    let keep = |r: Result<sqlalgebra::render::Rendered<'_>>| {
+        let text = r.map_or_else(
+            |e| format!("(does not render: {e})"),
+            |r| format!("{} -- binds {:?}", r.sql, r.binds),
+        );
+        WITH_SQL.with(|w| *w.borrow_mut() = text);
+    };
     if recursive {
-        load::<Sh, C, _, _>(&q.with_recursive(def), conn)
+        let q = q.with_recursive(def);
+        keep(q.to_sql(conn.dialect()));
+        load::<Sh, C, _, _>(&q, conn)
     } else {
-        load::<Sh, C, _, _>(&q.with(def), conn)
+        let q = q.with(def);
+        keep(q.to_sql(conn.dialect()));
+        load::<Sh, C, _, _>(&q, conn)
     }
+}
+
+thread_local! {
+    /// The library's SQL and binds of the last WITH statement this thread
+    /// ran (for [`lib_sql`]).
+    static WITH_SQL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 fn with_def<Q: Query + 'static, C: Connection>(
@@ -609,8 +626,8 @@ fn run_with<const T: usize, C: Connection>(
     }
 }
 
-/// The library's SQL text of a SELECT (for the mismatch report; writes
-/// show theirs in the error).
+/// The library's SQL text of a SELECT, or of a WITH with its binds (for
+/// the mismatch report; writes show theirs in the error).
 pub fn lib_sql<C: Connection>(s: &Stmt, conn: &mut C) -> String {
     let d = conn.dialect();
     let text = match s {
@@ -619,6 +636,11 @@ pub fn lib_sql<C: Connection>(s: &Stmt, conn: &mut C) -> String {
             2 => boxed_select::<Two>(sel).to_sql(d).map(|r| r.sql),
             _ => boxed_select::<Three>(sel).to_sql(d).map(|r| r.sql),
         },
+        // Run again (a query) to catch its SQL on the way.
+        Stmt::With { .. } => {
+            let _rows = run_query(s, conn);
+            return WITH_SQL.with(|w| w.borrow().clone());
+        }
         _ => return "(a write or set operation: see the error, if any)".into(),
     };
     text.unwrap_or_else(|e| format!("(does not render: {e})"))
