@@ -5,7 +5,8 @@ connection's thread, tokio's blocking pool, sqlx's SQLite worker), for the
 async table of BENCHMARKS.md. The servers' instructions are not counted.
 
 Needs valgrind and the profile binary (`cargo build --profile bench --bin
-profile` here), and the servers for their rows. Each cell runs `profile`
+profile` here; with `--no-default-features` it has only the raw drivers
+and sqlalgebra, and builds in minutes), and the servers for their rows. Each cell runs `profile`
 twice under callgrind: with N iterations and with 0 (the baseline: start,
 connection, data, the checked first run); the cell is the difference
 divided by N.

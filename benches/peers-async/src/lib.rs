@@ -11,6 +11,7 @@
 //! contestant cannot be fast by doing less.
 
 pub mod core_impl;
+#[cfg(feature = "peers")]
 pub mod diesel_impl;
 pub mod fixture;
 pub mod orm_impl;
@@ -18,12 +19,15 @@ pub mod raw_mysql;
 pub mod raw_pg;
 pub mod raw_sqlite;
 pub mod schema;
+#[cfg(feature = "peers")]
 pub mod sea_impl;
 pub mod servers;
+#[cfg(feature = "peers")]
 pub mod sqlx_impl;
 
 /// A row of `users`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, diesel::Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "peers", derive(diesel::Queryable))]
 pub struct User {
     pub id: i32,
     pub name: String,

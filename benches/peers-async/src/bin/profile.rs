@@ -15,12 +15,15 @@ use std::hint::black_box;
 use sqlalgebra::PoolOptions;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncEngine};
 use sqlalgebra_peers_async::core_impl::Core;
+#[cfg(feature = "peers")]
 use sqlalgebra_peers_async::diesel_impl::DieselAsync;
 use sqlalgebra_peers_async::orm_impl::Orm;
 use sqlalgebra_peers_async::raw_mysql::RawMysql;
 use sqlalgebra_peers_async::raw_pg::RawPostgres;
 use sqlalgebra_peers_async::raw_sqlite::RawSqlite;
+#[cfg(feature = "peers")]
 use sqlalgebra_peers_async::sea_impl::Sea;
+#[cfg(feature = "peers")]
 use sqlalgebra_peers_async::sqlx_impl::Sqlx;
 use sqlalgebra_peers_async::{Contestant, Db, User, fixture, new_users, servers};
 
@@ -128,8 +131,11 @@ async fn main_async(args: &[String]) {
                     )
                     .await
                 }
+                #[cfg(feature = "peers")]
                 "sqlx" => drive(Sqlx::sqlite(&name).await, shape, size, iterations).await,
+                #[cfg(feature = "peers")]
                 "seaorm" => drive(Sea::sqlite(&name).await, shape, size, iterations).await,
+                #[cfg(feature = "peers")]
                 "diesel" => drive(DieselAsync::sqlite(&uri).await, shape, size, iterations).await,
                 other => panic!("unknown contestant {other}"),
             }
@@ -158,8 +164,11 @@ async fn main_async(args: &[String]) {
                     )
                     .await
                 }
+                #[cfg(feature = "peers")]
                 "sqlx" => drive(Sqlx::postgres(&url).await, shape, size, iterations).await,
+                #[cfg(feature = "peers")]
                 "seaorm" => drive(Sea::postgres(&url).await, shape, size, iterations).await,
+                #[cfg(feature = "peers")]
                 "diesel" => drive(DieselAsync::postgres(&url).await, shape, size, iterations).await,
                 other => panic!("unknown contestant {other}"),
             }
@@ -188,8 +197,11 @@ async fn main_async(args: &[String]) {
                     )
                     .await
                 }
+                #[cfg(feature = "peers")]
                 "sqlx" => drive(Sqlx::mysql(&url).await, shape, size, iterations).await,
+                #[cfg(feature = "peers")]
                 "seaorm" => drive(Sea::mysql(&url).await, shape, size, iterations).await,
+                #[cfg(feature = "peers")]
                 "diesel" => drive(DieselAsync::mysql(&url).await, shape, size, iterations).await,
                 other => panic!("unknown contestant {other}"),
             }

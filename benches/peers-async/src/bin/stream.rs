@@ -23,6 +23,7 @@ use sqlalgebra_peers_async::raw_mysql::RawMysql;
 use sqlalgebra_peers_async::raw_pg::RawPostgres;
 use sqlalgebra_peers_async::raw_sqlite::RawSqlite;
 use sqlalgebra_peers_async::schema::users;
+#[cfg(feature = "peers")]
 use sqlalgebra_peers_async::sqlx_impl::Sqlx;
 use sqlalgebra_peers_async::{Db, User, fixture, peak_rss_kib, servers};
 
@@ -93,6 +94,7 @@ async fn main_async(db: Db, who: &str, n: usize) {
                     raw.stream(|u| t.add(u)).await;
                     (before, t)
                 }
+                #[cfg(feature = "peers")]
                 "sqlx" => {
                     let mut s = Sqlx::sqlite_file(&path).await;
                     let before = peak_rss_kib();
@@ -123,6 +125,7 @@ async fn main_async(db: Db, who: &str, n: usize) {
                     raw.stream(|u| t.add(u)).await;
                     (before, t)
                 }
+                #[cfg(feature = "peers")]
                 "sqlx" => {
                     let mut s = Sqlx::postgres(&url).await;
                     let before = peak_rss_kib();
@@ -153,6 +156,7 @@ async fn main_async(db: Db, who: &str, n: usize) {
                     raw.stream(|u| t.add(u)).await;
                     (before, t)
                 }
+                #[cfg(feature = "peers")]
                 "sqlx" => {
                     let mut s = Sqlx::mysql(&url).await;
                     let before = peak_rss_kib();
