@@ -13,7 +13,7 @@
 //! `SQLALGEBRA_FUZZ_CORPUS=dir` replays another directory instead (say, the
 //! output of a longer fuzzing run).
 
-#[allow(dead_code, unreachable_pub, missing_docs)]
+#[allow(dead_code, unreachable_pub, missing_docs, unused_imports)]
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz_model;
 
