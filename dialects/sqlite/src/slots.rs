@@ -14,6 +14,8 @@ use rusqlite::{CachedStatement, Connection, Statement};
 use sqlalgebra::Result;
 use sqlalgebra::render::SqlId;
 
+#[cfg(feature = "async")]
+use crate::async_thread::Columns;
 use crate::conn::error;
 use crate::held::Held;
 
@@ -24,6 +26,9 @@ pub(crate) const HELD: usize = 128;
 struct Kept<'c> {
     statement: CachedStatement<'c>,
     used: u64,
+    /// Its column names, as the async connection's thread last read them.
+    #[cfg(feature = "async")]
+    columns: Option<Columns>,
 }
 
 /// The statements of one connection, by slot of its SQL cache.
@@ -52,6 +57,12 @@ impl<'c> Slots<'c> {
         id: SqlId,
         sql: &str,
     ) -> rusqlite::Result<&mut Statement<'c>> {
+        self.kept(conn, id, sql).map(|kept| &mut *kept.statement)
+    }
+
+    /// What is kept for slot `id`, as [`statement`](Slots::statement).
+    #[inline]
+    fn kept(&mut self, conn: &'c Connection, id: SqlId, sql: &str) -> rusqlite::Result<&mut Kept<'c>> {
         if self.generation != Some(id.generation()) {
             // The old generation's slots name other texts: back they go.
             self.slots.clear();
@@ -66,7 +77,7 @@ impl<'c> Slots<'c> {
         match self.slots.get_mut(slot) {
             Some(Some(kept)) => {
                 kept.used = self.clock;
-                Ok(&mut kept.statement)
+                Ok(kept)
             }
             // `keep` filled it.
             _ => Err(rusqlite::Error::InvalidQuery),
@@ -98,6 +109,8 @@ impl<'c> Slots<'c> {
         self.slots[slot] = Some(Kept {
             statement,
             used: self.clock,
+            #[cfg(feature = "async")]
+            columns: None,
         });
         self.len += 1;
         Ok(())
@@ -122,6 +135,24 @@ impl Held {
         self.with_slots(|conn, slots| {
             let statement = slots.statement(conn, id, sql).map_err(|e| error(sql, e))?;
             f(conn, statement)
+        })
+    }
+}
+
+#[cfg(feature = "async")]
+impl Held {
+    /// As [`with_statement`](Held::with_statement), with the column names
+    /// kept with the statement (none before the first call).
+    #[inline]
+    pub(crate) fn with_statement_columns<T>(
+        &mut self,
+        id: SqlId,
+        sql: &str,
+        f: impl FnOnce(&mut Statement<'_>, &mut Option<Columns>) -> Result<T>,
+    ) -> Result<T> {
+        self.with_slots(|conn, slots| {
+            let kept = slots.kept(conn, id, sql).map_err(|e| error(sql, e))?;
+            f(&mut kept.statement, &mut kept.columns)
         })
     }
 }

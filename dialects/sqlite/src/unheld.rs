@@ -41,4 +41,17 @@ impl Held {
         let mut statement = self.0.prepare_cached(sql).map_err(|e| error(sql, e))?;
         f(&self.0, &mut statement)
     }
+
+    /// As [`with_statement`](Held::with_statement); no column names are
+    /// kept.
+    #[cfg(feature = "async")]
+    #[inline]
+    pub(crate) fn with_statement_columns<T>(
+        &mut self,
+        id: SqlId,
+        sql: &str,
+        f: impl FnOnce(&mut Statement<'_>, &mut Option<crate::async_thread::Columns>) -> Result<T>,
+    ) -> Result<T> {
+        self.with_statement(id, sql, |_, statement| f(statement, &mut None))
+    }
 }
