@@ -14,7 +14,7 @@ use sqlalgebra::{Error, ErrorKind, Result};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Sqlite;
-use crate::async_thread::{Batch, Cell, Command, First, Text, serve};
+use crate::async_thread::{Batch, Cell, Command, First, Rest, Text, serve};
 use crate::engine::{SqliteManager, Target, open};
 
 /// One SQLite connection for async code: a thread of its own runs
@@ -204,7 +204,7 @@ pub struct AsyncSqliteRows {
     /// The rows of the whole result, when it came in one batch.
     total: Option<usize>,
     /// The batches after the first.
-    rest: Option<mpsc::Receiver<Batch>>,
+    rest: Option<Rest>,
 }
 
 impl std::fmt::Debug for AsyncSqliteRows {
@@ -254,12 +254,14 @@ impl AsyncSqliteRows {
                 return None;
             }
             // The thread stopped before the last batch.
-            let Some(batch) = self.rest.as_mut()?.recv().await else {
+            let rest = self.rest.as_mut()?;
+            let Some(batch) = rest.batches.recv().await else {
                 self.rest = None;
                 self.batch.last = true;
                 return Some(Err(gone()));
             };
-            self.batch = batch;
+            let done = std::mem::replace(&mut self.batch, batch);
+            rest.spares.give(done.cells);
             self.at = 0;
         }
     }

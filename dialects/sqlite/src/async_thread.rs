@@ -8,9 +8,12 @@
 //! other channel. Only when there are more rows does the answer carry a
 //! bounded channel for the rest, so a streamed query holds O(1) rows. The
 //! query stops as soon as its receiver is gone (a dropped stream or
-//! future), at the next batch.
+//! future), at the next batch. The cells' vectors go back and forth: the
+//! connection hands its last query's to the next, and the batches after
+//! the first return theirs through [`Spares`], so that a query allocates
+//! no batch (large allocations are what cost most in `malloc`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::StatementStatus;
 use rusqlite::types::ValueRef as SqliteValue;
@@ -22,11 +25,14 @@ use tokio::sync::{mpsc, oneshot};
 use crate::Held;
 use crate::conn::{bind_all, error, execute, run};
 
-/// Rows per batch.
-pub(crate) const BATCH: usize = 64;
-/// Batches in flight after the first: with [`BATCH`], at most 192 rows are
-/// buffered, however large the result.
+/// Rows per batch: most results fit in the first.
+const BATCH: usize = 256;
+/// Batches in flight after the first: with [`BATCH`], at most 1 024 rows
+/// are buffered (the first batch, two in the channel, one being filled),
+/// however large the result.
 const IN_FLIGHT: usize = 2;
+/// Emptied batches kept for reuse, at most.
+const SPARES: usize = IN_FLIGHT + 2;
 
 /// One cell, owned: what crosses from the connection's thread.
 #[derive(Debug)]
@@ -60,8 +66,39 @@ pub(crate) struct Batch {
 /// there are more, and the bind list given back for the next command.
 pub(crate) struct First {
     pub(crate) batch: Batch,
-    pub(crate) rest: Option<mpsc::Receiver<Batch>>,
+    pub(crate) rest: Option<Rest>,
     pub(crate) binds: Vec<Value>,
+}
+
+/// The batches after the first, and where their emptied cells go.
+pub(crate) struct Rest {
+    pub(crate) batches: mpsc::Receiver<Batch>,
+    pub(crate) spares: Spares,
+}
+
+/// Emptied batches of a connection, shared by its thread (which fills
+/// them again) and its rows (which empty them).
+#[derive(Clone, Default)]
+pub(crate) struct Spares(Arc<Mutex<Vec<Vec<Cell>>>>);
+
+impl Spares {
+    /// Keeps `cells`, emptied, unless enough are kept.
+    pub(crate) fn give(&self, mut cells: Vec<Cell>) {
+        cells.clear();
+        if let Ok(mut kept) = self.0.lock()
+            && kept.len() < SPARES
+        {
+            kept.push(cells);
+        }
+    }
+
+    /// An empty batch with room for `cells` cells.
+    fn take(&self, cells: usize) -> Vec<Cell> {
+        let spare = self.0.lock().ok().and_then(|mut kept| kept.pop());
+        let mut spare = spare.unwrap_or_default();
+        spare.reserve(cells);
+        spare
+    }
 }
 
 /// A statement's text: the SQL cache's (with its slot), or its own.
@@ -98,6 +135,7 @@ pub(crate) enum Command {
 /// connection (its statements first), rolling back what is open.
 pub(crate) fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedReceiver<Command>) {
     let mut held = Held::new(conn);
+    let spares = Spares::default();
     while let Some(command) = commands.blocking_recv() {
         match command {
             Command::Execute {
@@ -122,8 +160,10 @@ pub(crate) fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedRec
                 let mut answer = Answer {
                     first: Some(reply),
                     rest: None,
+                    spares: &spares,
                     binds,
                     columns: None,
+                    width: 0,
                     cells,
                     rows: 0,
                 };
@@ -159,20 +199,22 @@ pub(crate) fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedRec
 }
 
 /// The thread's side of one query's answer.
-struct Answer {
+struct Answer<'s> {
     /// Until the first batch is sent.
     first: Option<oneshot::Sender<First>>,
     /// After it, when there are more rows.
     rest: Option<mpsc::Sender<Batch>>,
+    spares: &'s Spares,
     binds: Vec<Value>,
-    /// The column names, once there is a row.
+    /// The column names, and how many, once there is a row.
     columns: Option<Arc<[String]>>,
+    width: usize,
     /// The rows of the batch being filled.
     cells: Vec<Cell>,
     rows: usize,
 }
 
-impl Answer {
+impl Answer<'_> {
     /// Runs the prepared query `stmt` (whose text is `sql` and whose column
     /// names are `kept`), batching its rows; `Ok` also when the receiver
     /// went away and the query stopped.
@@ -187,18 +229,17 @@ impl Answer {
         self.binds.clear();
         let mut rows = stmt.raw_query();
         while let Some(row) = rows.next().map_err(|e| error(sql, e))? {
-            let stmt = row.as_ref();
-            let width = stmt.column_count();
             if self.columns.is_none() {
                 // After the first step: a schema change prepares the
                 // statement anew there.
-                self.columns = Some(columns(stmt, kept));
-                self.cells.reserve(width * BATCH);
+                let names = columns(row.as_ref(), kept);
+                self.width = names.len();
+                self.columns = Some(names);
             }
             if self.rows == BATCH && !self.send(false, None) {
                 return Ok(());
             }
-            for i in 0..width {
+            for i in 0..self.width {
                 self.cells
                     .push(cell(row.get_ref(i).unwrap_or(SqliteValue::Null)));
             }
@@ -217,11 +258,10 @@ impl Answer {
 
     /// Sends the rows gathered; `false` when the receiver is gone.
     fn send(&mut self, last: bool, failed: Option<Error>) -> bool {
-        let width = self.cells.len() / self.rows.max(1);
         let cells = if last {
             std::mem::take(&mut self.cells)
         } else {
-            std::mem::replace(&mut self.cells, Vec::with_capacity(width * BATCH))
+            std::mem::replace(&mut self.cells, self.spares.take(self.width * BATCH))
         };
         self.rows = 0;
         let batch = Batch {
@@ -237,9 +277,12 @@ impl Answer {
             let rest = if last {
                 None
             } else {
-                let (sender, receiver) = mpsc::channel(IN_FLIGHT);
+                let (sender, batches) = mpsc::channel(IN_FLIGHT);
                 self.rest = Some(sender);
-                Some(receiver)
+                Some(Rest {
+                    batches,
+                    spares: self.spares.clone(),
+                })
             };
             let binds = std::mem::take(&mut self.binds);
             if first.send(First { batch, rest, binds }).is_ok() {
