@@ -111,6 +111,8 @@ impl AsyncSqliteConnection {
     /// `binds`, owned, in the spare bind list.
     fn binds(&mut self, binds: &[ValueRef<'_>]) -> Vec<Value> {
         let mut owned = std::mem::take(&mut self.spare_binds);
+        // Emptied by the thread, unless the statement failed before.
+        owned.clear();
         owned.extend(binds.iter().map(|v| Value::from_ref(*v)));
         owned
     }

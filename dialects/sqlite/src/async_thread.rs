@@ -144,8 +144,9 @@ pub(crate) fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedRec
                 reply,
             } => {
                 let changed = match &sql {
-                    Text::Cached(id, text) => held
-                        .with_statement(*id, text, |conn, stmt| run(conn, stmt, text, &binds)),
+                    Text::Cached(id, text) => {
+                        held.with_statement(*id, text, |conn, stmt| run(conn, stmt, text, &binds))
+                    }
                     Text::Own(text) => execute(held.conn(), text, &binds),
                 };
                 binds.clear();
@@ -333,7 +334,10 @@ mod tests {
     use super::*;
 
     /// The column names of the first row of `stmt`.
-    fn first_names(stmt: &mut rusqlite::Statement<'_>, kept: &mut Option<Columns>) -> Arc<[String]> {
+    fn first_names(
+        stmt: &mut rusqlite::Statement<'_>,
+        kept: &mut Option<Columns>,
+    ) -> Arc<[String]> {
         let mut rows = stmt.raw_query();
         let row = rows.next().expect("a step").expect("a row");
         columns(row.as_ref(), kept)

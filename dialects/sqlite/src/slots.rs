@@ -62,7 +62,12 @@ impl<'c> Slots<'c> {
 
     /// What is kept for slot `id`, as [`statement`](Slots::statement).
     #[inline]
-    fn kept(&mut self, conn: &'c Connection, id: SqlId, sql: &str) -> rusqlite::Result<&mut Kept<'c>> {
+    fn kept(
+        &mut self,
+        conn: &'c Connection,
+        id: SqlId,
+        sql: &str,
+    ) -> rusqlite::Result<&mut Kept<'c>> {
         if self.generation != Some(id.generation()) {
             // The old generation's slots name other texts: back they go.
             self.slots.clear();

@@ -1,5 +1,5 @@
 //! The async SQLite connection's transport (`src/async_thread.rs`): rows
-//! come from the connection's thread in batches of 64, the first with the
+//! come from the connection's thread in batches of 256, the first with the
 //! answer and the rest over a bounded channel. Results below, at and above
 //! a batch (and two, and three) arrive whole and in order, through `load`,
 //! `first`, `get` and `stream`; a query stopped early, a dropped stream and
@@ -38,8 +38,8 @@ impl Column for B {
     const NAME: &'static str = "b";
 }
 
-/// The sizes around the batch boundaries.
-const SIZES: [i64; 12] = [0, 1, 2, 63, 64, 65, 127, 128, 129, 192, 193, 1000];
+/// The sizes around the batch boundaries (batches of 256 rows).
+const SIZES: [i64; 13] = [0, 1, 2, 255, 256, 257, 511, 512, 513, 767, 768, 769, 3000];
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -95,7 +95,10 @@ fn every_size_arrives_whole_and_in_order() -> Result<()> {
             assert_eq!(first, expected(n).into_iter().next());
             let got = q.get::<(i64, String), _>(&mut c).await;
             match n {
-                0 => assert!(matches!(got.as_ref().map_err(Error::kind), Err(ErrorKind::NotFound))),
+                0 => assert!(matches!(
+                    got.as_ref().map_err(Error::kind),
+                    Err(ErrorKind::NotFound)
+                )),
                 1 => assert_eq!(got?, (1, "r1".to_owned())),
                 _ => assert!(matches!(
                     got.as_ref().map_err(Error::kind),
@@ -113,15 +116,22 @@ fn queries_stopped_early_stop_on_the_thread() -> Result<()> {
         let mut c = AsyncSqliteConnection::open_in_memory()?;
         let q = text(ENDLESS).returns::<(BigInt, Text)>();
         // `first` stops after one row; `get` after the second.
-        assert_eq!(q.first::<(i64, String), _>(&mut c).await?, Some((1, "x".to_owned())));
+        assert_eq!(
+            q.first::<(i64, String), _>(&mut c).await?,
+            Some((1, "x".to_owned()))
+        );
         answers(&mut c).await?;
         assert!(matches!(
-            q.get::<(i64, String), _>(&mut c).await.as_ref().map_err(Error::kind),
+            q.get::<(i64, String), _>(&mut c)
+                .await
+                .as_ref()
+                .map_err(Error::kind),
             Err(ErrorKind::TooManyRows)
         ));
         answers(&mut c).await?;
-        // A stream dropped in the first batch, in the second, in the fifth.
-        for taken in [1, 64, 65, 300] {
+        // A stream dropped in the first batch, at its end, in the second,
+        // in the fifth.
+        for taken in [1, 256, 257, 1100] {
             let mut rows = q.stream::<(i64, String), _>(&mut c).await?;
             for i in 1..=taken {
                 assert_eq!(rows.next().await.transpose()?, Some((i, "x".to_owned())));
@@ -172,11 +182,14 @@ fn failing_at(at: i64) -> String {
 fn an_error_after_some_rows_follows_them() -> Result<()> {
     runtime().block_on(async {
         let mut c = AsyncSqliteConnection::open_in_memory()?;
-        for at in [1, 2, 64, 65, 66, 129, 500] {
+        for at in [1, 2, 256, 257, 258, 513, 900] {
             let q = text(failing_at(at)).returns::<(BigInt, BigInt)>();
             let loaded = q.load::<(i64, i64), _>(&mut c).await;
             assert!(
-                matches!(loaded.as_ref().map_err(Error::kind), Err(ErrorKind::Query { .. })),
+                matches!(
+                    loaded.as_ref().map_err(Error::kind),
+                    Err(ErrorKind::Query { .. })
+                ),
                 "load failing at row {at}"
             );
             let mut rows = q.stream::<(i64, i64), _>(&mut c).await?;
@@ -201,6 +214,11 @@ fn an_error_after_some_rows_follows_them() -> Result<()> {
         assert!(matches!(rows.next().await, Some(Err(_))));
         drop(rows);
         answers(&mut c).await?;
+        // A failed statement's values are not bound to the next one.
+        let failing = text("SELECT x FROM missing WHERE x = :a").bind("a", 1i64);
+        assert!(failing.returns::<BigInt>().load::<i64, _>(&mut c).await.is_err());
+        let n: i64 = text("SELECT :n").bind("n", 5i64).returns::<BigInt>().get(&mut c).await?;
+        assert_eq!(n, 5);
         Ok(())
     })
 }
@@ -209,7 +227,11 @@ fn an_error_after_some_rows_follows_them() -> Result<()> {
 async fn names(c: &mut AsyncSqliteConnection, sql: Sql<'_>) -> Result<Vec<String>> {
     let mut rows = c.stream_sql(sql, &[]).await?;
     let names = rows
-        .next_row(|row| Ok((0..row.len()).map(|i| row.column_name(i).to_owned()).collect()))
+        .next_row(|row| {
+            Ok((0..row.len())
+                .map(|i| row.column_name(i).to_owned())
+                .collect())
+        })
         .await;
     names.unwrap_or_else(|| Ok(Vec::new()))
 }
@@ -237,11 +259,11 @@ fn column_names_are_the_querys() -> Result<()> {
             assert_eq!(loaded, [(None, 1)]);
         }
         // Each batch carries its names, and each row reads them.
-        let q = text(numbered(130)).returns::<(BigInt, Text)>();
+        let q = text(numbered(600)).returns::<(BigInt, Text)>();
         let mut rows = q.stream::<(i64, String), _>(c).await?;
         drop(rows.next().await);
         drop(rows);
-        let mut rows = c.stream_sql(Sql::Text(&numbered(130)), &[]).await?;
+        let mut rows = c.stream_sql(Sql::Text(&numbered(600)), &[]).await?;
         let mut seen = 0;
         while let Some(row) = rows
             .next_row(|row| Ok((row.column_name(0).to_owned(), row.column_name(1).to_owned())))
@@ -250,7 +272,7 @@ fn column_names_are_the_querys() -> Result<()> {
             assert_eq!(row?, ("i".to_owned(), "'r' || i".to_owned()));
             seen += 1;
         }
-        assert_eq!(seen, 130);
+        assert_eq!(seen, 600);
         Ok(())
     })
 }
