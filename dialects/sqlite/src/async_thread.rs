@@ -23,7 +23,7 @@ use sqlalgebra::{Error, Result};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Held;
-use crate::conn::{bind_all, error, execute, run};
+use crate::conn::{bind_all, error, run};
 
 /// Rows per batch: most results fit in the first.
 const BATCH: usize = 256;
@@ -107,6 +107,14 @@ pub(crate) enum Text {
     Own(Arc<str>),
 }
 
+impl Text {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Text::Cached(_, text) | Text::Own(text) => text,
+        }
+    }
+}
+
 pub(crate) enum Command {
     /// Runs a statement; answers the rows changed and the bind list.
     Execute {
@@ -143,12 +151,8 @@ pub(crate) fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedRec
                 mut binds,
                 reply,
             } => {
-                let changed = match &sql {
-                    Text::Cached(id, text) => {
-                        held.with_statement(*id, text, |conn, stmt| run(conn, stmt, text, &binds))
-                    }
-                    Text::Own(text) => execute(held.conn(), text, &binds),
-                };
+                let text = sql.as_str();
+                let changed = held.with_kept(&sql, |conn, stmt, _| run(conn, stmt, text, &binds));
                 binds.clear();
                 let _ = reply.send((changed, binds));
             }
@@ -168,17 +172,8 @@ pub(crate) fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedRec
                     cells,
                     rows: 0,
                 };
-                let outcome = match &sql {
-                    Text::Cached(id, text) => {
-                        held.with_statement_columns(*id, text, |stmt, kept| {
-                            answer.run(stmt, text, kept)
-                        })
-                    }
-                    Text::Own(text) => match held.conn().prepare_cached(text) {
-                        Ok(mut stmt) => answer.run(&mut stmt, text, &mut None),
-                        Err(e) => Err(error(text, e)),
-                    },
-                };
+                let text = sql.as_str();
+                let outcome = held.with_kept(&sql, |_, stmt, kept| answer.run(stmt, text, kept));
                 answer.end(outcome.err());
             }
             Command::Batch { sql, reply } => {

@@ -351,7 +351,11 @@ fn bind_other(
 
 /// Runs `sql`, a statement that returns no rows (or whose rows are not
 /// wanted); the number of rows it changed.
-pub(crate) fn execute<B: Bind>(conn: &rusqlite::Connection, sql: &str, binds: &[B]) -> Result<u64> {
+pub(crate) fn execute(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    binds: &[ValueRef<'_>],
+) -> Result<u64> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(sql, e))?;
     run(conn, &mut stmt, sql, binds)
 }

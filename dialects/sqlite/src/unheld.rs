@@ -42,16 +42,21 @@ impl Held {
         f(&self.0, &mut statement)
     }
 
-    /// As [`with_statement`](Held::with_statement); no column names are
-    /// kept.
+    /// Calls `f` with the connection and `sql`'s statement from rusqlite's
+    /// statement cache; no column names are kept.
     #[cfg(feature = "async")]
     #[inline]
-    pub(crate) fn with_statement_columns<T>(
+    pub(crate) fn with_kept<T>(
         &mut self,
-        id: SqlId,
-        sql: &str,
-        f: impl FnOnce(&mut Statement<'_>, &mut Option<crate::async_thread::Columns>) -> Result<T>,
+        sql: &crate::async_thread::Text,
+        f: impl FnOnce(
+            &Connection,
+            &mut Statement<'_>,
+            &mut Option<crate::async_thread::Columns>,
+        ) -> Result<T>,
     ) -> Result<T> {
-        self.with_statement(id, sql, |_, statement| f(statement, &mut None))
+        let text = sql.as_str();
+        let mut statement = self.0.prepare_cached(text).map_err(|e| error(text, e))?;
+        f(&self.0, &mut statement, &mut None)
     }
 }

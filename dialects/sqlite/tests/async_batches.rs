@@ -216,8 +216,18 @@ fn an_error_after_some_rows_follows_them() -> Result<()> {
         answers(&mut c).await?;
         // A failed statement's values are not bound to the next one.
         let failing = text("SELECT x FROM missing WHERE x = :a").bind("a", 1i64);
-        assert!(failing.returns::<BigInt>().load::<i64, _>(&mut c).await.is_err());
-        let n: i64 = text("SELECT :n").bind("n", 5i64).returns::<BigInt>().get(&mut c).await?;
+        assert!(
+            failing
+                .returns::<BigInt>()
+                .load::<i64, _>(&mut c)
+                .await
+                .is_err()
+        );
+        let n: i64 = text("SELECT :n")
+            .bind("n", 5i64)
+            .returns::<BigInt>()
+            .get(&mut c)
+            .await?;
         assert_eq!(n, 5);
         Ok(())
     })
@@ -257,6 +267,19 @@ fn column_names_are_the_querys() -> Result<()> {
             );
             let loaded = select((B, A)).load::<(Option<String>, i64), _>(c).await?;
             assert_eq!(loaded, [(None, 1)]);
+        }
+        // Kept with the statement kept by its text: read again when SQLite
+        // prepares it anew after a schema change.
+        assert_eq!(names(c, Sql::Text("SELECT * FROM batches_t")).await?, ["a", "b"]);
+        c.batch_execute("ALTER TABLE batches_t RENAME COLUMN b TO c").await?;
+        assert_eq!(names(c, Sql::Text("SELECT * FROM batches_t")).await?, ["a", "c"]);
+        // More texts than are kept (64): the least recently used leave,
+        // and come back with their own names.
+        for _ in 0..2 {
+            for i in 0..100 {
+                let sql = format!("SELECT {i} AS n{i}, 'x' AS r");
+                assert_eq!(names(c, Sql::Text(&sql)).await?, [format!("n{i}"), "r".to_owned()]);
+            }
         }
         // Each batch carries its names, and each row reads them.
         let q = text(numbered(600)).returns::<(BigInt, Text)>();
