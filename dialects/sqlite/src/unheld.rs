@@ -55,8 +55,15 @@ impl Held {
             &mut Option<crate::async_thread::Columns>,
         ) -> Result<T>,
     ) -> Result<T> {
-        let text = sql.as_str();
-        let mut statement = self.0.prepare_cached(text).map_err(|e| error(text, e))?;
-        f(&self.0, &mut statement, &mut None)
+        use crate::async_thread::Text;
+        match sql {
+            Text::Cached(id, text) => {
+                self.with_statement(*id, text, |conn, statement| f(conn, statement, &mut None))
+            }
+            Text::Own(text) => {
+                let mut statement = self.0.prepare_cached(text).map_err(|e| error(text, e))?;
+                f(&self.0, &mut statement, &mut None)
+            }
+        }
     }
 }
