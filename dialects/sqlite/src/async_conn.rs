@@ -1,12 +1,12 @@
 //! The async SQLite connection (feature `async`): rusqlite on a thread of
-//! its own per connection, so a statement never blocks the runtime's
-//! workers. Commands go to the thread over a channel; rows come back in
-//! small batches over a bounded channel, so a streamed query holds O(1)
+//! its own per connection (`src/async_thread.rs`), so a statement never
+//! blocks the runtime's workers. Commands go to the thread over a channel;
+//! a query's rows come back in batches, the first with the answer and the
+//! rest (if any) over a bounded channel, so a streamed query holds O(1)
 //! rows.
 
 use std::sync::Arc;
 
-use rusqlite::types::ValueRef as SqliteValue;
 use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, ConnState, RawRows, Sql};
 use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::{Row, Value, ValueRef, decode_in_place};
@@ -14,139 +14,8 @@ use sqlalgebra::{Error, ErrorKind, Result};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Sqlite;
-use crate::conn::{execute, query};
+use crate::async_thread::{Batch, Cell, Command, First, Rest, Text, serve};
 use crate::engine::{SqliteManager, Target, open};
-
-/// Rows per message from the connection's thread.
-const BATCH: usize = 64;
-/// Messages in flight per query: with [`BATCH`], at most 128 rows are
-/// buffered, however large the result.
-const IN_FLIGHT: usize = 2;
-
-/// One cell, owned: what crosses from the connection's thread.
-#[derive(Debug)]
-enum Cell {
-    Null,
-    Int(i64),
-    Float(f64),
-    Text(String),
-    Blob(Vec<u8>),
-}
-
-/// A batch of rows from the connection's thread, row after row.
-struct Batch {
-    columns: Arc<[String]>,
-    cells: Vec<Cell>,
-}
-
-enum Command {
-    Execute {
-        sql: Arc<str>,
-        binds: Vec<Value>,
-        reply: oneshot::Sender<Result<u64>>,
-    },
-    Query {
-        sql: Arc<str>,
-        binds: Vec<Value>,
-        rows: mpsc::Sender<Result<Batch>>,
-    },
-    Batch {
-        sql: String,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    LastInsertId {
-        reply: oneshot::Sender<i64>,
-    },
-}
-
-/// The connection's thread: runs commands in order until the connection
-/// is dropped (which closes the channel), then closes the database
-/// connection, rolling back what is open.
-fn serve(conn: rusqlite::Connection, mut commands: mpsc::UnboundedReceiver<Command>) {
-    while let Some(command) = commands.blocking_recv() {
-        match command {
-            Command::Execute { sql, binds, reply } => {
-                let binds: Vec<ValueRef<'_>> = binds.iter().map(Value::as_ref).collect();
-                let _ = reply.send(execute(&conn, &sql, &binds));
-            }
-            Command::Query { sql, binds, rows } => run_query(&conn, &sql, &binds, &rows),
-            Command::Batch { sql, reply } => {
-                let result = if conn.is_autocommit() && sql.eq_ignore_ascii_case("ROLLBACK") {
-                    // As the sync connection: a ROLLBACK that finds no
-                    // transaction (SQLite ended it after an error) is fine.
-                    Ok(())
-                } else {
-                    conn.execute_batch(&sql)
-                        .map_err(|e| crate::conn::error(&sql, e))
-                };
-                let _ = reply.send(result);
-            }
-            Command::LastInsertId { reply } => {
-                let _ = reply.send(conn.last_insert_rowid());
-            }
-        }
-    }
-}
-
-/// Runs a query, sending its rows in batches until the receiver is gone.
-fn run_query(
-    conn: &rusqlite::Connection,
-    sql: &str,
-    binds: &[Value],
-    out: &mpsc::Sender<Result<Batch>>,
-) {
-    let binds: Vec<ValueRef<'_>> = binds.iter().map(Value::as_ref).collect();
-    let mut columns: Option<Arc<[String]>> = None;
-    let mut cells = Vec::new();
-    let mut in_batch = 0;
-    let mut gone = false;
-    let outcome = query(conn, sql, &binds, |row| {
-        let width = row.len();
-        let columns = columns
-            .get_or_insert_with(|| (0..width).map(|i| row.column_name(i).to_owned()).collect());
-        for i in 0..width {
-            cells.push(cell(row.raw_value(i)));
-        }
-        in_batch += 1;
-        if in_batch == BATCH {
-            in_batch = 0;
-            let batch = Batch {
-                columns: Arc::clone(columns),
-                cells: std::mem::take(&mut cells),
-            };
-            if out.blocking_send(Ok(batch)).is_err() {
-                gone = true;
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    });
-    if gone {
-        return;
-    }
-    let last = match outcome {
-        Ok(()) if in_batch == 0 => return,
-        Ok(()) => Ok(Batch {
-            columns: columns.unwrap_or_else(|| Arc::from(Vec::new())),
-            cells,
-        }),
-        Err(e) => Err(e),
-    };
-    let _ = out.blocking_send(last);
-}
-
-fn cell(v: SqliteValue<'_>) -> Cell {
-    match v {
-        SqliteValue::Null => Cell::Null,
-        SqliteValue::Integer(i) => Cell::Int(i),
-        SqliteValue::Real(f) => Cell::Float(f),
-        SqliteValue::Text(t) => match std::str::from_utf8(t) {
-            Ok(s) => Cell::Text(s.to_owned()),
-            Err(_) => Cell::Blob(t.to_vec()),
-        },
-        SqliteValue::Blob(b) => Cell::Blob(b.to_vec()),
-    }
-}
 
 /// One SQLite connection for async code: a thread of its own runs
 /// rusqlite; this side keeps the SQL cache.
@@ -164,6 +33,10 @@ pub struct AsyncSqliteConnection {
     commands: mpsc::UnboundedSender<Command>,
     sql_cache: SqlCache,
     state: ConnState,
+    /// A bind list and a batch's cells, empty, for the next command: the
+    /// thread gives them back with its answer.
+    spare_binds: Vec<Value>,
+    spare_cells: Vec<Cell>,
 }
 
 impl std::fmt::Debug for AsyncSqliteConnection {
@@ -199,6 +72,8 @@ impl AsyncSqliteConnection {
             commands,
             sql_cache: SqlCache::default(),
             state: ConnState::new(),
+            spare_binds: Vec::new(),
+            spare_cells: Vec::new(),
         })
     }
 
@@ -222,30 +97,43 @@ impl AsyncSqliteConnection {
     }
 
     /// The text of `sql`, shared with the thread.
-    fn text(&mut self, sql: Sql<'_>) -> Result<Arc<str>> {
+    fn text(&mut self, sql: Sql<'_>) -> Result<Text> {
         match sql {
-            Sql::Text(t) => Ok(Arc::from(t)),
+            Sql::Text(t) => Ok(Text::Own(Arc::from(t))),
             Sql::Cached(id) => self
                 .sql_cache
                 .shared_sql(id)
+                .map(|t| Text::Cached(id, t))
                 .ok_or_else(sqlalgebra::conn::unknown_sql_error),
         }
     }
 
-    /// Starts a query on the thread; its batches of rows.
-    fn start_query(&mut self, sql: Sql<'_>, binds: &[ValueRef<'_>]) -> Result<AsyncSqliteRows> {
+    /// `binds`, owned, in the spare bind list.
+    fn binds(&mut self, binds: &[ValueRef<'_>]) -> Vec<Value> {
+        let mut owned = std::mem::take(&mut self.spare_binds);
+        // Emptied by the thread, unless the statement failed before.
+        owned.clear();
+        owned.extend(binds.iter().map(|v| Value::from_ref(*v)));
+        owned
+    }
+
+    /// Starts a query on the thread; its answer.
+    fn start_query(
+        &mut self,
+        sql: Sql<'_>,
+        binds: &[ValueRef<'_>],
+    ) -> Result<oneshot::Receiver<First>> {
         let sql = self.text(sql)?;
-        let (rows, receiver) = mpsc::channel(IN_FLIGHT);
+        let (reply, answer) = oneshot::channel();
+        let binds = self.binds(binds);
+        let cells = std::mem::take(&mut self.spare_cells);
         self.send(Command::Query {
             sql,
-            binds: Value::list(binds),
-            rows,
+            binds,
+            cells,
+            reply,
         })?;
-        Ok(AsyncSqliteRows {
-            receiver,
-            batch: None,
-            at: 0,
-        })
+        Ok(answer)
     }
 }
 
@@ -254,6 +142,8 @@ impl AsyncSqliteConnection {
 pub struct AsyncSqliteRow<'r> {
     columns: &'r [String],
     cells: &'r mut [Cell],
+    /// The rows of the whole result, when it came in one batch.
+    total: Option<usize>,
 }
 
 impl Row for AsyncSqliteRow<'_> {
@@ -283,6 +173,11 @@ impl Row for AsyncSqliteRow<'_> {
         self.cells.len()
     }
 
+    /// Known when the whole result came in one batch.
+    fn result_len(&self) -> Option<usize> {
+        self.total
+    }
+
     #[inline]
     fn get_i64(&self, idx: usize) -> Result<Option<i64>> {
         match self.cells.get(idx) {
@@ -305,9 +200,13 @@ impl Row for AsyncSqliteRow<'_> {
 
 /// The rows of a query streamed from an [`AsyncSqliteConnection`]'s thread.
 pub struct AsyncSqliteRows {
-    receiver: mpsc::Receiver<Result<Batch>>,
-    batch: Option<Batch>,
+    batch: Batch,
+    /// Where the next row of `batch` starts.
     at: usize,
+    /// The rows of the whole result, when it came in one batch.
+    total: Option<usize>,
+    /// The batches after the first.
+    rest: Option<Rest>,
 }
 
 impl std::fmt::Debug for AsyncSqliteRows {
@@ -317,31 +216,63 @@ impl std::fmt::Debug for AsyncSqliteRows {
 }
 
 impl AsyncSqliteRows {
+    /// The rows of a query whose answer is `first` (its bind list given
+    /// back to `spare_binds`).
+    fn new(first: First, spare_binds: &mut Vec<Value>) -> Self {
+        *spare_binds = first.binds;
+        let width = first.batch.columns.len();
+        let total = match first.rest {
+            None if width > 0 => Some(first.batch.cells.len() / width),
+            _ => None,
+        };
+        AsyncSqliteRows {
+            batch: first.batch,
+            at: 0,
+            total,
+            rest: first.rest,
+        }
+    }
+
     /// Calls `f` with the next row, waiting for the next batch if needed.
     async fn next_with<T>(
         &mut self,
         f: impl FnOnce(&mut AsyncSqliteRow<'_>) -> Result<T>,
     ) -> Option<Result<T>> {
         loop {
-            if let Some(batch) = &mut self.batch {
-                let width = batch.columns.len();
-                if width > 0 && self.at < batch.cells.len() {
-                    let cells = &mut batch.cells[self.at..self.at + width];
-                    self.at += width;
-                    return Some(f(&mut AsyncSqliteRow {
-                        columns: &batch.columns,
-                        cells,
-                    }));
-                }
+            let width = self.batch.columns.len();
+            if width > 0 && self.at < self.batch.cells.len() {
+                let cells = &mut self.batch.cells[self.at..self.at + width];
+                self.at += width;
+                return Some(f(&mut AsyncSqliteRow {
+                    columns: &self.batch.columns,
+                    cells,
+                    total: self.total,
+                }));
             }
-            match self.receiver.recv().await? {
-                Ok(batch) => {
-                    self.batch = Some(batch);
-                    self.at = 0;
-                }
-                Err(e) => return Some(Err(e)),
+            if let Some(e) = self.batch.failed.take() {
+                return Some(Err(e));
             }
+            if self.batch.last {
+                return None;
+            }
+            // The thread stopped before the last batch.
+            let rest = self.rest.as_mut()?;
+            let Some(batch) = rest.batches.recv().await else {
+                self.rest = None;
+                self.batch.last = true;
+                return Some(Err(gone()));
+            };
+            let done = std::mem::replace(&mut self.batch, batch);
+            rest.spares.give(done.cells);
+            self.at = 0;
         }
+    }
+
+    /// The first batch's cells, emptied, for the next query.
+    fn into_cells(self) -> Vec<Cell> {
+        let mut cells = self.batch.cells;
+        cells.clear();
+        cells
     }
 }
 
@@ -376,15 +307,14 @@ impl AsyncConnection for AsyncSqliteConnection {
     async fn execute_sql(&mut self, sql: Sql<'_>, binds: &[ValueRef<'_>]) -> Result<u64> {
         let sql = self.text(sql)?;
         let (reply, answer) = oneshot::channel();
-        self.send(Command::Execute {
-            sql,
-            binds: Value::list(binds),
-            reply,
-        })?;
+        let binds = self.binds(binds);
+        self.send(Command::Execute { sql, binds, reply })?;
         let busy = self.state.busy();
         let result = answer.await.map_err(|_| gone());
         busy.done();
-        result?
+        let (changed, binds) = result?;
+        self.spare_binds = binds;
+        changed
     }
 
     async fn query_sql<F>(
@@ -396,8 +326,16 @@ impl AsyncConnection for AsyncSqliteConnection {
     where
         F: FnMut(&mut AsyncSqliteRow<'_>) -> Result<bool> + Send,
     {
-        let mut rows = self.start_query(sql, binds)?;
+        let answer = self.start_query(sql, binds)?;
         let busy = self.state.busy();
+        let first = match answer.await {
+            Ok(first) => first,
+            Err(_) => {
+                busy.done();
+                return Err(gone());
+            }
+        };
+        let mut rows = AsyncSqliteRows::new(first, &mut self.spare_binds);
         let mut outcome = Ok(());
         while let Some(step) = rows.next_with(&mut each).await {
             match step {
@@ -410,6 +348,7 @@ impl AsyncConnection for AsyncSqliteConnection {
             }
         }
         busy.done();
+        self.spare_cells = rows.into_cells();
         outcome
     }
 
@@ -418,7 +357,9 @@ impl AsyncConnection for AsyncSqliteConnection {
         sql: Sql<'_>,
         binds: &[ValueRef<'_>],
     ) -> Result<AsyncSqliteRows> {
-        self.start_query(sql, binds)
+        let answer = self.start_query(sql, binds)?;
+        let first = answer.await.map_err(|_| gone())?;
+        Ok(AsyncSqliteRows::new(first, &mut self.spare_binds))
     }
 
     async fn batch_execute(&mut self, sql: &str) -> Result<()> {

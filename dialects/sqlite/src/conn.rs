@@ -171,14 +171,6 @@ pub struct SqliteRow<'r> {
     row: &'r rusqlite::Row<'r>,
 }
 
-#[cfg(feature = "async")]
-impl SqliteRow<'_> {
-    /// The cell at `idx` as SQLite holds it (NULL out of range).
-    pub(crate) fn raw_value(&self, idx: usize) -> SqliteValue<'_> {
-        self.row.get_ref(idx).unwrap_or(SqliteValue::Null)
-    }
-}
-
 impl Row for SqliteRow<'_> {
     #[inline]
     fn value(&self, idx: usize) -> Result<ValueRef<'_>> {
@@ -263,13 +255,40 @@ fn no_arrays() -> Error {
     .into()
 }
 
+/// A bind value as a [`ValueRef`]: the borrowed binds of the sync
+/// connection, and the owned ones the async connection sends its thread.
+pub(crate) trait Bind {
+    /// The value, borrowed.
+    fn value_ref(&self) -> ValueRef<'_>;
+}
+
+impl Bind for ValueRef<'_> {
+    #[inline]
+    fn value_ref(&self) -> ValueRef<'_> {
+        *self
+    }
+}
+
+#[cfg(feature = "async")]
+impl Bind for sqlalgebra::value::Value {
+    #[inline]
+    fn value_ref(&self) -> ValueRef<'_> {
+        self.as_ref()
+    }
+}
+
+/// Binds `binds` to `stmt` (whose text is `sql`), each at its place.
 #[inline]
-fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>]) -> Result<()> {
+pub(crate) fn bind_all<B: Bind>(
+    stmt: &mut rusqlite::Statement<'_>,
+    sql: &str,
+    binds: &[B],
+) -> Result<()> {
     if stmt.parameter_count() != binds.len() {
         return Err(count_mismatch(stmt.parameter_count(), sql, binds));
     }
     for (i, v) in binds.iter().enumerate() {
-        let bound = match *v {
+        let bound = match v.value_ref() {
             // The common kinds bound as themselves: no conversion to check.
             ValueRef::Int(n) => stmt.raw_bind_parameter(i + 1, n),
             ValueRef::Text(s) => stmt.raw_bind_parameter(i + 1, s),
@@ -286,8 +305,11 @@ fn bind_all(stmt: &mut rusqlite::Statement<'_>, sql: &str, binds: &[ValueRef<'_>
 /// placeholders.
 #[cold]
 #[inline(never)]
-fn count_mismatch(expected: usize, sql: &str, binds: &[ValueRef<'_>]) -> Error {
-    if binds.iter().any(|b| matches!(b, ValueRef::Array(_))) {
+fn count_mismatch<B: Bind>(expected: usize, sql: &str, binds: &[B]) -> Error {
+    if binds
+        .iter()
+        .any(|b| matches!(b.value_ref(), ValueRef::Array(_)))
+    {
         return no_arrays();
     }
     Error::query(
@@ -341,11 +363,11 @@ pub(crate) fn execute(
 /// Runs the prepared `stmt` (whose text is `sql`) for `binds`, as
 /// [`execute`] does.
 #[inline]
-fn run(
+pub(crate) fn run<B: Bind>(
     conn: &rusqlite::Connection,
     stmt: &mut rusqlite::Statement<'_>,
     sql: &str,
-    binds: &[ValueRef<'_>],
+    binds: &[B],
 ) -> Result<u64> {
     bind_all(stmt, sql, binds)?;
     // A statement that returns rows (say, with RETURNING) is stepped

@@ -15,6 +15,8 @@
 
 #[cfg(feature = "async")]
 mod async_conn;
+#[cfg(feature = "async")]
+mod async_thread;
 mod conn;
 mod dialect;
 mod engine;

@@ -9,21 +9,43 @@
 //! generation), or when more than [`HELD`] are kept (the least recently
 //! used leaves). The connection and its statements live together in a
 //! [`Held`] (`src/held.rs`).
+//!
+//! The async connection's thread also keeps statements by their text
+//! (feature `async`): those whose text the SQL cache does not hold, the
+//! ORM's SELECTs among them, up to [`HELD_TEXTS`], with the column names
+//! of each statement.
 
 use rusqlite::{CachedStatement, Connection, Statement};
 use sqlalgebra::Result;
 use sqlalgebra::render::SqlId;
 
+#[cfg(feature = "async")]
+use std::collections::HashMap;
+#[cfg(feature = "async")]
+use std::collections::hash_map::Entry;
+#[cfg(feature = "async")]
+use std::hash::{BuildHasherDefault, Hasher};
+#[cfg(feature = "async")]
+use std::sync::Arc;
+
+#[cfg(feature = "async")]
+use crate::async_thread::{Columns, Text};
 use crate::conn::error;
 use crate::held::Held;
 
 /// How many statements a connection keeps by slot, at most.
 pub(crate) const HELD: usize = 128;
+/// How many statements a connection keeps by text, at most.
+#[cfg(feature = "async")]
+const HELD_TEXTS: usize = 64;
 
 /// A statement kept for a slot, and when it was last used.
 struct Kept<'c> {
     statement: CachedStatement<'c>,
     used: u64,
+    /// Its column names, as the async connection's thread last read them.
+    #[cfg(feature = "async")]
+    columns: Option<Columns>,
 }
 
 /// The statements of one connection, by slot of its SQL cache.
@@ -35,6 +57,9 @@ pub(crate) struct Slots<'c> {
     /// How many slots hold a statement.
     len: usize,
     clock: u64,
+    /// The statements kept by text.
+    #[cfg(feature = "async")]
+    texts: HashMap<Arc<str>, Kept<'c>, BuildHasherDefault<TextHasher>>,
 }
 
 impl<'c> Slots<'c> {
@@ -52,6 +77,17 @@ impl<'c> Slots<'c> {
         id: SqlId,
         sql: &str,
     ) -> rusqlite::Result<&mut Statement<'c>> {
+        self.kept(conn, id, sql).map(|kept| &mut *kept.statement)
+    }
+
+    /// What is kept for slot `id`, as [`statement`](Slots::statement).
+    #[inline]
+    fn kept(
+        &mut self,
+        conn: &'c Connection,
+        id: SqlId,
+        sql: &str,
+    ) -> rusqlite::Result<&mut Kept<'c>> {
         if self.generation != Some(id.generation()) {
             // The old generation's slots name other texts: back they go.
             self.slots.clear();
@@ -66,7 +102,7 @@ impl<'c> Slots<'c> {
         match self.slots.get_mut(slot) {
             Some(Some(kept)) => {
                 kept.used = self.clock;
-                Ok(&mut kept.statement)
+                Ok(kept)
             }
             // `keep` filled it.
             _ => Err(rusqlite::Error::InvalidQuery),
@@ -98,6 +134,8 @@ impl<'c> Slots<'c> {
         self.slots[slot] = Some(Kept {
             statement,
             used: self.clock,
+            #[cfg(feature = "async")]
+            columns: None,
         });
         self.len += 1;
         Ok(())
@@ -122,6 +160,110 @@ impl Held {
         self.with_slots(|conn, slots| {
             let statement = slots.statement(conn, id, sql).map_err(|e| error(sql, e))?;
             f(conn, statement)
+        })
+    }
+}
+
+#[cfg(feature = "async")]
+impl<'c> Slots<'c> {
+    /// The statement kept for the text `sql`, prepared (through the
+    /// connection's statement cache) if none is kept for it yet; the least
+    /// recently used leaves when [`HELD_TEXTS`] are kept.
+    #[inline]
+    fn kept_by_text(
+        &mut self,
+        conn: &'c Connection,
+        sql: &Arc<str>,
+    ) -> rusqlite::Result<&mut Kept<'c>> {
+        self.clock += 1;
+        let clock = self.clock;
+        if self.texts.len() >= HELD_TEXTS && !self.texts.contains_key(&**sql) {
+            let oldest = self
+                .texts
+                .iter()
+                .min_by_key(|(_, kept)| kept.used)
+                .map(|(text, _)| Arc::clone(text));
+            if let Some(text) = oldest {
+                // Dropped: back into rusqlite's cache.
+                self.texts.remove(&text);
+            }
+        }
+        match self.texts.entry(Arc::clone(sql)) {
+            Entry::Occupied(kept) => {
+                let kept = kept.into_mut();
+                kept.used = clock;
+                Ok(kept)
+            }
+            Entry::Vacant(room) => {
+                let statement = conn.prepare_cached(sql)?;
+                Ok(room.insert(Kept {
+                    statement,
+                    used: clock,
+                    columns: None,
+                }))
+            }
+        }
+    }
+}
+
+/// FxHash's function over statement texts: a few instructions per 8
+/// bytes, where the standard SipHash costs several times that. The texts
+/// are statements the connection ran, and at most [`HELD_TEXTS`] are
+/// kept, so collisions cost little even when they happen.
+#[cfg(feature = "async")]
+#[derive(Default)]
+struct TextHasher(u64);
+
+#[cfg(feature = "async")]
+impl TextHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+#[cfg(feature = "async")]
+impl Hasher for TextHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(feature = "async")]
+impl Held {
+    /// Calls `f` with the connection, the statement kept for `sql` (by
+    /// slot, or by text) and its column names as last read (none before
+    /// the first call), preparing the statement first if none is kept.
+    #[inline]
+    pub(crate) fn with_kept<T>(
+        &mut self,
+        sql: &Text,
+        f: impl FnOnce(&Connection, &mut Statement<'_>, &mut Option<Columns>) -> Result<T>,
+    ) -> Result<T> {
+        self.with_slots(|conn, slots| {
+            let kept = match sql {
+                Text::Cached(id, text) => slots.kept(conn, *id, text),
+                Text::Own(text) => slots.kept_by_text(conn, text),
+            }
+            .map_err(|e| error(sql.as_str(), e))?;
+            f(conn, &mut kept.statement, &mut kept.columns)
         })
     }
 }

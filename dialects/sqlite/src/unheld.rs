@@ -41,4 +41,29 @@ impl Held {
         let mut statement = self.0.prepare_cached(sql).map_err(|e| error(sql, e))?;
         f(&self.0, &mut statement)
     }
+
+    /// Calls `f` with the connection and `sql`'s statement from rusqlite's
+    /// statement cache; no column names are kept.
+    #[cfg(feature = "async")]
+    #[inline]
+    pub(crate) fn with_kept<T>(
+        &mut self,
+        sql: &crate::async_thread::Text,
+        f: impl FnOnce(
+            &Connection,
+            &mut Statement<'_>,
+            &mut Option<crate::async_thread::Columns>,
+        ) -> Result<T>,
+    ) -> Result<T> {
+        use crate::async_thread::Text;
+        match sql {
+            Text::Cached(id, text) => {
+                self.with_statement(*id, text, |conn, statement| f(conn, statement, &mut None))
+            }
+            Text::Own(text) => {
+                let mut statement = self.0.prepare_cached(text).map_err(|e| error(text, e))?;
+                f(&self.0, &mut statement, &mut None)
+            }
+        }
+    }
 }
