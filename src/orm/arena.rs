@@ -427,7 +427,7 @@ impl<M: Model> Arena<M> {
     /// object out of a session then costs no hashing.
     /// [`lookup`](Arena::lookup) and [`load`](Arena::load) see through
     /// them.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn expunge(&mut self, i: u32) -> Option<M> {
         self.journal.forget(i);
         let slot = self.slots.get_mut(i as usize)?.take()?;

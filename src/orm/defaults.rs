@@ -173,7 +173,6 @@ pub(crate) async fn run_defaults<M: Model, C: Connection>(
     if slots.is_empty() {
         return Ok(());
     }
-    u.rels.register::<M>();
     for d in u.rels.defaults_of::<M>() {
         if skip.contains(&d.rel) {
             continue;
@@ -206,7 +205,6 @@ pub(crate) fn joined_defaults<M: Model, C: Connection>(
     rels: &mut Relations<C>,
     skip: &mut Vec<TypeId>,
 ) -> Vec<(TypeId, JoinedLoad<C>)> {
-    rels.register::<M>();
     let mut out = Vec::new();
     for d in rels.defaults_of::<M>() {
         let Some(make) = d.joined else { continue };

@@ -280,7 +280,11 @@ pub(super) fn add_joined_defaults<M: Model, C: Connection>(
     plan: &mut Plan<C>,
 ) {
     let mut path = plan.overrides.clone();
-    for (rel, node) in joined_defaults::<M, C>(rels, &mut path) {
+    let defaults = joined_defaults::<M, C>(rels, &mut path);
+    if defaults.is_empty() && plan.joined.is_empty() {
+        return;
+    }
+    for (rel, node) in defaults {
         plan.overrides.push(rel);
         plan.joined.push(node);
     }

@@ -72,6 +72,12 @@ impl<C: Connection> Plan<C> {
         }
     }
 
+    /// Whether the plan loads nothing (no loaders, no joins): the
+    /// relationships it overrides matter only to declared defaults.
+    pub(super) fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.joined.is_empty()
+    }
+
     /// Runs the loaders on the objects in `slots`.
     pub(super) async fn run(self, u: &mut Unit<'_, C>, slots: &[u32]) -> Result<()> {
         for loader in self.list {

@@ -6,7 +6,7 @@ use std::any::{Any, TypeId};
 use std::future::ready;
 use std::marker::PhantomData;
 
-use super::arena::{FastMap, State};
+use super::arena::State;
 use super::defaults::{DefaultLoad, children_default, linked_default};
 use super::drive::Step;
 use super::identity::{Db, IdentityMap};
@@ -151,10 +151,6 @@ pub(crate) struct Relations<C: Connection> {
     /// The relationship type of each store: a session has few, so a scan
     /// beats hashing.
     types: Vec<TypeId>,
-    /// The models whose [`Model::relationships`] were registered.
-    registered: FastMap<TypeId, ()>,
-    /// The default strategies that are not lazy, by model.
-    defaults: FastMap<TypeId, Vec<DefaultLoad<C>>>,
 }
 
 /// The relationships of model `M` a flush follows: see
@@ -200,6 +196,9 @@ pub(crate) struct Relations<C: Connection> {
 /// ```
 pub struct Relationships<'r, M, C: Connection> {
     rels: &'r mut Relations<C>,
+    /// The default strategies of the relationships listed that are not
+    /// lazy, in the order listed.
+    defaults: Vec<DefaultLoad<C>>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -213,11 +212,7 @@ impl<M: Model, C: Connection> Relationships<'_, M, C> {
     {
         self.rels.children::<M, Ch>();
         if let Some(d) = children_default::<M, Ch, C>() {
-            self.rels
-                .defaults
-                .entry(TypeId::of::<M>())
-                .or_default()
-                .push(d);
+            self.defaults.push(d);
         }
         self
     }
@@ -230,11 +225,7 @@ impl<M: Model, C: Connection> Relationships<'_, M, C> {
     {
         self.rels.links::<M, R>();
         if let Some(d) = linked_default::<M, R, C>() {
-            self.rels
-                .defaults
-                .entry(TypeId::of::<M>())
-                .or_default()
-                .push(d);
+            self.defaults.push(d);
         }
         self
     }
@@ -253,28 +244,40 @@ impl<C: Connection> Relations<C> {
         Relations {
             stores: Vec::new(),
             types: Vec::new(),
-            registered: FastMap::default(),
-            defaults: FastMap::default(),
         }
     }
 
-    /// The default strategies of `M`'s relationships that are not lazy
-    /// (registered with [`register`](Relations::register)).
-    pub(crate) fn defaults_of<M: Model>(&self) -> Vec<DefaultLoad<C>> {
-        self.defaults
-            .get(&TypeId::of::<M>())
-            .cloned()
-            .unwrap_or_default()
+    /// Registers the relationships `M` lists (their stores, which a
+    /// flush's cascades follow) and returns the default strategies among
+    /// them that are not lazy, in the order listed.
+    ///
+    /// Nothing is remembered per model: [`Model::relationships`] runs on
+    /// each call, which costs a scan of the stores per relationship it
+    /// lists (each store is made once) and nothing for a model that lists
+    /// none, less than looking the model up in a map (and inserting it
+    /// into a new session's).
+    #[inline]
+    pub(crate) fn defaults_of<M: Model>(&mut self) -> Vec<DefaultLoad<C>> {
+        let mut r = Relationships {
+            rels: self,
+            defaults: Vec::new(),
+            _model: PhantomData,
+        };
+        M::relationships(&mut r);
+        r.defaults
     }
 
-    /// Registers the relationships `M` lists, once.
+    /// Whether `M` declares a default strategy that is not lazy (see
+    /// [`defaults_of`](Relations::defaults_of)).
+    #[inline]
+    pub(crate) fn declares_defaults<M: Model>(&mut self) -> bool {
+        !self.defaults_of::<M>().is_empty()
+    }
+
+    /// Registers the relationships `M` lists (see
+    /// [`defaults_of`](Relations::defaults_of)).
     pub(crate) fn register<M: Model>(&mut self) {
-        if self.registered.insert(TypeId::of::<M>(), ()).is_none() {
-            M::relationships(&mut Relationships {
-                rels: self,
-                _model: PhantomData,
-            });
-        }
+        self.defaults_of::<M>();
     }
 
     #[inline]

@@ -724,7 +724,13 @@ where
             parts,
             loaders,
         } = self;
-        let slots = block_on(session.unit().query_all::<M, J, W, O>(&parts, loaders.plan))?;
+        let mut u = session.unit();
+        // Nothing to load but the rows: the smaller state machine.
+        let slots = if u.loads_related::<M>(&loaders.plan) {
+            block_on(u.query_all::<M, J, W, O>(&parts, loaders.plan))
+        } else {
+            block_on(u.query_rows::<M, J, W, O>(&parts))
+        }?;
         Ok(handles(slots))
     }
 

@@ -44,6 +44,36 @@ impl<C: Connection> Unit<'_, C> {
         if !plan.joined.is_empty() {
             return self.query_joined::<M, J, W, O>(parts, plan).await;
         }
+        let slots = self.query_rows::<M, J, W, O>(parts).await?;
+        let mut skip = plan.overrides.clone();
+        plan.run(self, &slots).await?;
+        run_defaults::<M, C>(self, &slots, &mut skip).await?;
+        Ok(slots)
+    }
+
+    /// Whether loading `M`'s objects with `plan` does more than read
+    /// them: `plan` has loaders or joins, or `M` declares default
+    /// strategies. When not, [`query_rows`](Unit::query_rows) and
+    /// [`get`](Unit::get) return what [`query_all`](Unit::query_all) and
+    /// [`get_loaded`](Unit::get_loaded) would, with a smaller state
+    /// machine: the sync session's one-object calls run those.
+    pub(crate) fn loads_related<M: Model>(&mut self, plan: &Plan<C>) -> bool {
+        !plan.is_empty() || self.rels.declares_defaults::<M>()
+    }
+
+    /// A model query's own statement (after the autoflush), without its
+    /// loaders and defaults: the slots of its objects, each once, in row
+    /// order.
+    pub(crate) async fn query_rows<M, J, W, O>(
+        &mut self,
+        parts: &Parts<J, W, O>,
+    ) -> Result<Vec<u32>>
+    where
+        M: Model,
+        J: JoinList,
+        W: MaybeClause,
+        O: MaybeClause,
+    {
         self.autoflush().await?;
         let cols = M::Columns::columns();
         let level = self.tx.current();
@@ -58,9 +88,6 @@ impl<C: Connection> Unit<'_, C> {
         if J::ANY {
             dedup(&mut slots);
         }
-        let mut skip = plan.overrides.clone();
-        plan.run(self, &slots).await?;
-        run_defaults::<M, C>(self, &slots, &mut skip).await?;
         Ok(slots)
     }
 

@@ -749,7 +749,14 @@ impl<'c, C: Connection> Session<'c, C> {
         if let Some(hit) = in_map::<M, C>(&self.map, &key) {
             return Ok(hit);
         }
-        block_on(self.unit().get_loaded(key))
+        // Without declared defaults, `get_loaded` is `get`: run the
+        // smaller state machine.
+        let mut u = self.unit();
+        if u.rels.declares_defaults::<M>() {
+            block_on(u.get_loaded(key))
+        } else {
+            block_on(u.get(key))
+        }
     }
 
     /// The objects with the given keys, loading the ones not in the map in
