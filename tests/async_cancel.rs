@@ -72,10 +72,14 @@ async fn dropped_transactions_leave_no_trace<B: AsyncBackend>(db: &Db<B>) -> Res
     for r in 1..ROUNDS {
         let limit = whole * 2 * u32::try_from(r).unwrap_or(0) / u32::try_from(ROUNDS).unwrap_or(1);
         match tokio::time::timeout(limit, round(db, r)).await {
-            Ok(done) => {
-                done?;
-                finished.push(r);
-            }
+            Ok(Ok(())) => finished.push(r),
+            // A cut round's statement may still run on the server after
+            // its connection is gone (nothing tells the server at once):
+            // its UPDATE scans the rows this round's UPDATE scans, and the
+            // server may end the deadlock by failing this round. Rolled
+            // back whole, it must leave nothing (checked below).
+            Ok(Err(e)) if matches!(e.kind(), ErrorKind::Conflict { .. }) => {}
+            Ok(Err(e)) => return Err(e),
             Err(_) => cut += 1,
         }
     }
@@ -202,10 +206,11 @@ async fn dropped_sessions_leave_no_trace<B: AsyncBackend>(db: &Db<B>) -> Result<
     for r in 1..ROUNDS {
         let limit = whole * 2 * u32::try_from(r).unwrap_or(0) / u32::try_from(ROUNDS).unwrap_or(1);
         match tokio::time::timeout(limit, session_round(&factory, base + r)).await {
-            Ok(done) => {
-                done?;
-                finished.push(base + r);
-            }
+            Ok(Ok(())) => finished.push(base + r),
+            // A deadlock with a cut round's statement still running on the
+            // server (see `dropped_transactions_leave_no_trace`).
+            Ok(Err(e)) if matches!(e.kind(), ErrorKind::Conflict { .. }) => {}
+            Ok(Err(e)) => return Err(e),
             Err(_) => cut += 1,
         }
     }
