@@ -5,12 +5,19 @@
 //! two subtypes of one table) each return exactly their rows: a key that
 //! missed a part would hand one query another's text, and so its rows. A
 //! repeated shape is served from the cache (its size does not grow). On
-//! the three backends; debug builds also check every cache hit against a
+//! the three backends, with the sync `Session` and (feature `async`) one
+//! `AsyncSession`; debug builds also check every cache hit against a
 //! fresh rendering.
 
 #![allow(unreachable_pub)] // the shared test modules are `pub` for every test crate
 #![allow(missing_docs)] // test models
 
+#[cfg(feature = "async")]
+mod async_common;
+// `async_common` holds the shared harness too: one copy of it.
+#[cfg(feature = "async")]
+use async_common::common;
+#[cfg(not(feature = "async"))]
 mod common;
 mod orm_schema;
 
@@ -260,3 +267,81 @@ fn subtypes_share_one_cache<B: Backend>(engine: &Engine<B>) -> Result<()> {
 }
 
 on_all_backends!(shapes_share_one_cache, subtypes_share_one_cache);
+
+/// The same on one `AsyncSession` (its connection's cache, reached
+/// through the session's bridge). Its test names differ from the sync
+/// ones: a server test's database is named after its test.
+#[cfg(feature = "async")]
+mod on_async {
+    use super::async_common::{Db, on_all_async_backends};
+    use super::orm_schema::{Author, Authors, authors};
+    use sqlalgebra::Result;
+    use sqlalgebra::asyncio::prelude::*;
+    use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection};
+    use sqlalgebra::orm::{AsyncSession, Handle};
+    use sqlalgebra::schema::create_table;
+
+    fn names<H>(s: &AsyncSession<H>, hs: &[Handle<Author>]) -> Vec<String>
+    where
+        H: std::ops::DerefMut + Send + 'static,
+        H::Target: AsyncConnection + Sized,
+    {
+        hs.iter().map(|&h| s[h].name.clone()).collect()
+    }
+
+    fn cached<H>(s: &mut AsyncSession<H>) -> usize
+    where
+        H: std::ops::DerefMut + Send + 'static,
+        H::Target: AsyncConnection + Sized,
+    {
+        let cache = s.connection().sql_cache();
+        cache.expect("the backends keep a SQL cache").len()
+    }
+
+    async fn one_async_session_one_cache<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
+        let mut c = db.checker.connect().await?;
+        for sql in create_table::<Authors>().statements(c.dialect())? {
+            c.batch_execute(&sql).await?;
+        }
+        drop(c);
+        let mut s = AsyncSession::new(db.engine.connect().await?);
+        s.add_all(["ann", "bob", "cy"].map(Author::new));
+        s.commit().await?;
+        let all = s
+            .query::<Author>()
+            .order_by(authors::Id.asc())
+            .all()
+            .await?;
+        assert_eq!(names(&s, &all), ["ann", "bob", "cy"]);
+        let bob = (s.query::<Author>())
+            .filter(authors::Name.eq("bob"))
+            .all()
+            .await?;
+        assert_eq!(names(&s, &bob), ["bob"]);
+        let before = cached(&mut s);
+        let cy = (s.query::<Author>())
+            .filter(authors::Name.eq("cy"))
+            .all()
+            .await?;
+        assert_eq!(names(&s, &cy), ["cy"]);
+        assert_eq!(cached(&mut s), before);
+        let two = (s.query::<Author>())
+            .order_by(authors::Name.desc())
+            .limit(2)
+            .all()
+            .await?;
+        assert_eq!(names(&s, &two), ["cy", "bob"]);
+        assert_eq!(cached(&mut s), before + 1);
+        let ann = s.get::<Author>(s[all[0]].id).await?;
+        assert_eq!(ann, Some(all[0]));
+        let again = s
+            .query::<Author>()
+            .order_by(authors::Id.asc())
+            .all()
+            .await?;
+        assert_eq!(names(&s, &again), ["ann", "bob", "cy"]);
+        s.rollback().await
+    }
+
+    on_all_async_backends!(one_async_session_one_cache);
+}
