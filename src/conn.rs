@@ -466,6 +466,21 @@ pub trait Connection: Send {
         ready(self.query_sql(sql, binds, each))
     }
 
+    /// The ORM's I/O, as a future: [`query_cached`](Connection::query_cached);
+    /// see [`orm_query`](Connection::orm_query).
+    #[doc(hidden)]
+    fn orm_query_cached<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        each: F,
+    ) -> impl Future<Output = Result<()>> + Send
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool> + Send,
+    {
+        ready(self.query_cached(id, binds, each))
+    }
+
     /// The ORM's I/O, as a future: see [`orm_query`](Connection::orm_query).
     #[doc(hidden)]
     fn orm_execute_cached_many<F>(

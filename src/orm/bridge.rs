@@ -157,6 +157,18 @@ where
         observed::query(&mut *self.conn, Sql::Text(sql), binds, each)
     }
 
+    fn orm_query_cached<F>(
+        &mut self,
+        id: SqlId,
+        binds: &[ValueRef<'_>],
+        each: F,
+    ) -> impl Future<Output = Result<()>> + Send
+    where
+        F: FnMut(&mut Self::Row<'_>) -> Result<bool> + Send,
+    {
+        observed::query(&mut *self.conn, Sql::Cached(id), binds, each)
+    }
+
     async fn orm_execute_cached_many<F>(
         &mut self,
         id: SqlId,

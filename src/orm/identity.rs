@@ -6,12 +6,26 @@ use std::any::{Any, TypeId};
 use super::arena::{Arena, State};
 use super::flush::ErasedArena;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
-use super::sql;
+use super::select_key::{ModelSelect, by_keys};
 use crate::conn::{Connection, TxOp};
 use crate::error::Result;
-use crate::render::{Dialect, Rendered, SqlId};
+use crate::query::run::{SqlText, prepare};
+use crate::render::{Dialect, Rendered, SqlId, SqlKey, Statement};
 use crate::schema::{ColumnList, Table};
 use crate::value::{FromRow, Row, ValueRef};
+
+/// A statement the session runs: rendered, or prepared by
+/// [`Db::prepare`] (its text or its id in the SQL cache, and its binds).
+pub(crate) enum Sql<'r, 'a> {
+    Rendered(&'r Rendered<'a>),
+    Prepared(&'r SqlText, &'r [ValueRef<'a>]),
+}
+
+impl<'r, 'a> From<&'r Rendered<'a>> for Sql<'r, 'a> {
+    fn from(r: &'r Rendered<'a>) -> Self {
+        Sql::Rendered(r)
+    }
+}
 
 /// The transaction levels of a session.
 #[derive(Debug)]
@@ -179,13 +193,38 @@ impl<C: Connection> Db<'_, C> {
         self.conn.query_sql(&r.sql, &r.binds, each)
     }
 
-    pub(crate) async fn query<F>(&mut self, r: &Rendered<'_>, each: F) -> Result<()>
+    pub(crate) async fn query<'r, 'a: 'r, F>(
+        &mut self,
+        r: impl Into<Sql<'r, 'a>>,
+        each: F,
+    ) -> Result<()>
     where
         F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
     {
         self.begin().await?;
         *self.statements += 1;
-        self.conn.orm_query(&r.sql, &r.binds, each).await
+        match r.into() {
+            Sql::Rendered(r) => self.conn.orm_query(&r.sql, &r.binds, each).await,
+            Sql::Prepared(SqlText::Rendered(sql), binds) => {
+                self.conn.orm_query(sql, binds, each).await
+            }
+            Sql::Prepared(SqlText::Cached(id), binds) => {
+                self.conn.orm_query_cached(*id, binds, each).await
+            }
+        }
+    }
+
+    /// The text of `stmt` from the connection's SQL cache when the
+    /// statement describes it ([`Render::sql_key`](crate::render::Render::sql_key)),
+    /// else rendered, as the core's statements run; the binds are left in
+    /// `key`. Debug builds check a cached text against a fresh rendering.
+    pub(crate) fn prepare<'a, S: Statement>(
+        &mut self,
+        stmt: &'a S,
+        key: &mut SqlKey<'a>,
+    ) -> Result<SqlText> {
+        let dialect = self.conn.dialect();
+        prepare(stmt, dialect, self.conn.sql_cache(), key)
     }
 
     /// Runs `r` and puts every row, read as `ST`, in the arena of `M`;
@@ -195,10 +234,10 @@ impl<C: Connection> Db<'_, C> {
     /// and the rows go straight in; where rows stream (SQLite, MySQL) they
     /// are read into a buffer first, so that the arena and its key index
     /// grow once instead of doubling (and rehashing) row by row.
-    pub(crate) async fn load_into<M, ST>(
+    pub(crate) async fn load_into<'r, 'a: 'r, M, ST>(
         &mut self,
         arena: &mut Arena<M>,
-        r: &Rendered<'_>,
+        r: impl Into<Sql<'r, 'a>>,
     ) -> Result<Vec<u32>>
     where
         M: Model,
@@ -319,8 +358,12 @@ pub(crate) async fn load_keys<M: Model, C: Connection>(
         for k in chunk {
             k.key_cells(&mut cells);
         }
-        let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, chunk.len())?;
-        slots.extend(db.load_into::<M, SqlRow<M>>(arena, &r).await?);
+        let parts = by_keys(M::Table::NAME, names, cells, chunk.len());
+        let stmt = ModelSelect::<M, _, _, _>::new(cols, &parts);
+        let mut key = SqlKey::for_dialect(db.dialect());
+        let text = db.prepare(&stmt, &mut key)?;
+        let r = Sql::Prepared(&text, key.binds());
+        slots.extend(db.load_into::<M, SqlRow<M>>(arena, r).await?);
     }
     for &i in &slots {
         if let Some(slot) = arena.slot_mut(i as usize) {
@@ -338,9 +381,12 @@ pub(crate) async fn fetch_by_key<M: Model, C: Connection>(
     let cols = M::Columns::columns();
     let mut cells = Cells::new();
     key.key_cells(&mut cells);
-    let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
+    let parts = by_keys(M::Table::NAME, key_names::<M>(), cells, 1);
+    let stmt = ModelSelect::<M, _, _, _>::new(cols, &parts);
+    let mut sql_key = SqlKey::for_dialect(db.dialect());
+    let text = db.prepare(&stmt, &mut sql_key)?;
     let mut fresh = None;
-    db.query(&r, |row| {
+    db.query(Sql::Prepared(&text, sql_key.binds()), |row| {
         let values = <M::Row as FromRow<_>>::from_row(row, 0)?;
         fresh = Some(M::from_row(values));
         Ok(false)

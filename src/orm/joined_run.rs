@@ -2,9 +2,7 @@
 //! that selects the query's model and every join node's columns, joined
 //! under aliases, read row by row into the identity map and the
 //! collections; as shared `async` code on [`Unit`], so that `Session` and
-//! `AsyncSession` run the same statement. Also the key filter that
-//! loads objects by key with their `Joined` defaults (`get`,
-//! `get_many`).
+//! `AsyncSession` run the same statement.
 
 use super::arena::FastMap;
 use super::defaults::run_defaults;
@@ -12,36 +10,15 @@ use super::identity::key_names;
 use super::inherit::write_where;
 use super::joined::{Gathered, JoinedLoad, Shape};
 use super::loaders::Plan;
-use super::model::{Cells, Model, ModelColumns, SqlRow};
+use super::model::{Model, ModelColumns, SqlRow};
 use super::query::{JoinList, Parts, write_from, write_select};
-use super::sql::write_key_match;
 use super::unit::Unit;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
 use crate::query::MaybeClause;
-use crate::render::{Dialect, Render, Rendered, SqlWriter, TableSet};
+use crate::render::{Dialect, Render, Rendered, SqlWriter};
 use crate::schema::{ColumnList, Table};
 use crate::value::FromRow;
-
-/// `WHERE` the root's key is one of `n` keys (cells in key order): the
-/// filter of a joined load by key.
-pub(super) struct KeyFilter<'k> {
-    pub(super) table: &'static str,
-    pub(super) names: &'static [&'static str],
-    pub(super) cells: Cells<'k>,
-    pub(super) n: usize,
-}
-
-impl MaybeClause for KeyFilter<'_> {
-    fn write_clause<'a>(&'a self, w: &mut SqlWriter<'a>, keyword: &str) {
-        w.push_sql(keyword);
-        write_key_match(w, self.table, self.names, &self.cells, self.n);
-    }
-    fn collect_clause_tables<'a>(&'a self, _: &mut TableSet<'a>) {}
-    fn is_present(&self) -> bool {
-        true
-    }
-}
 
 /// A node of the tree, flattened in pre-order: its owner (`None` for the
 /// query's model), its alias (and its link table's), its first column.

@@ -8,7 +8,7 @@
 use super::arena::{Arena, State};
 use super::drive::block_on;
 use super::handle::Handle;
-use super::identity::{Db, key_names};
+use super::identity::{Db, Sql, key_names};
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
 use super::query::{ModelQuery, Parts, QuerySession};
 use super::session::Session;
@@ -23,10 +23,10 @@ use crate::value::{FromRow, ValueRef};
 
 /// Runs `r` and puts its objects in `arena`, overwriting the unchanged
 /// ones the map already holds (the rows as they are now locked).
-pub(crate) async fn load_fresh<M: Model, C: Connection>(
+pub(crate) async fn load_fresh<'r, 'a: 'r, M: Model, C: Connection>(
     arena: &mut Arena<M>,
     db: &mut Db<'_, C>,
-    r: &Rendered<'_>,
+    r: impl Into<Sql<'r, 'a>>,
     level: u64,
 ) -> Result<Vec<u32>> {
     let mut values = Vec::new();

@@ -55,6 +55,7 @@ mod query_run;
 mod related;
 mod related_join;
 mod relation;
+mod select_key;
 mod server_values;
 mod session;
 mod sql;

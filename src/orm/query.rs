@@ -15,7 +15,7 @@ use crate::expr::OrderBy;
 use crate::query::{
     AndPredicate, Clause, JoinKind, MaybeClause, Predicate, RowLock, write_limit_offset,
 };
-use crate::render::{Dialect, Render, Rendered, SqlWriter, TableRef, TableSet};
+use crate::render::{NodeTag, Render, SqlKey, SqlWriter, TableRef, TableSet};
 use crate::schema::{QuerySource, Table};
 
 /// The clauses of a [`ModelQuery`]: joins `J`, WHERE `W`, ORDER BY `O`,
@@ -38,12 +38,32 @@ pub trait JoinList {
     fn joined<'a>(&'a self, out: &mut TableSet<'a>);
     /// Writes the JOIN clauses.
     fn write_joins<'a>(&'a self, w: &mut SqlWriter<'a>);
+    /// The joins' [`sql_key`](Render::sql_key): what shapes the text of
+    /// [`write_joins`](JoinList::write_joins), and its binds in order.
+    /// `false` (the default): not described, so the query is rendered
+    /// every time.
+    ///
+    /// ```
+    /// use sqlalgebra::orm::JoinList;
+    /// use sqlalgebra::render::SqlKey;
+    /// let mut key = SqlKey::new();
+    /// assert!(().join_key(&mut key)); // no joins: nothing to describe
+    /// assert!(key.words().is_empty());
+    /// ```
+    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 impl JoinList for () {
     const ANY: bool = false;
     fn joined<'a>(&'a self, _: &mut TableSet<'a>) {}
     fn write_joins<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+    #[inline]
+    fn join_key<'a>(&'a self, _: &mut SqlKey<'a>) -> bool {
+        true
+    }
 }
 
 /// One JOIN of a [`ModelQuery`], after the joins `Prev`.
@@ -67,6 +87,16 @@ impl<Prev: JoinList, T: QuerySource, On: Render> JoinList for QueryJoin<Prev, T,
         write_table(w, self.table.table_ref());
         w.push_sql(" ON ");
         self.on.render(w);
+    }
+    #[inline]
+    fn join_key<'a>(&'a self, key: &mut SqlKey<'a>) -> bool {
+        static ORM_JOIN: NodeTag = NodeTag::new("model query JOIN");
+        if !self.prev.join_key(key) {
+            return false;
+        }
+        key.tag(&ORM_JOIN);
+        key.word(self.kind as usize);
+        self.table.source_key(key) && self.on.sql_key(key)
     }
 }
 
@@ -841,17 +871,8 @@ pub(super) fn write_from_table<'a, J: JoinList, W: MaybeClause, O: MaybeClause>(
     mark
 }
 
-/// The SELECT of a model query without joined loads.
-pub(super) fn select_sql<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
-    d: &'a dyn Dialect,
-    cols: &'a M::Columns,
-    parts: &'a Parts<J, W, O>,
-) -> Result<Rendered<'a>> {
-    let mut w = SqlWriter::new(d);
-    write_select::<M, J, W, O>(&mut w, cols, parts);
-    w.finish()
-}
-
+/// The SELECT of a model query without joined loads (see
+/// [`ModelSelect`](super::select_key::ModelSelect)).
 pub(super) fn write_select<'a, M: Model, J: JoinList, W: MaybeClause, O: MaybeClause>(
     w: &mut SqlWriter<'a>,
     cols: &'a M::Columns,

@@ -6,19 +6,21 @@
 use super::arena::State;
 use super::defaults::{children_rel, linked_rel, run_defaults};
 use super::handle::Handle;
-use super::identity::key_names;
+use super::identity::{Sql, key_names};
 use super::joined::add_joined_defaults;
-use super::joined_run::KeyFilter;
+
 use super::loaders::Plan;
 use super::loading::Coll;
 use super::locking::load_fresh;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
-use super::query::{JoinList, Parts, dedup, select_sql};
+use super::query::{JoinList, Parts, dedup};
 use super::relation::{BelongsTo, HasMany, ManyToMany};
+use super::select_key::{KeyFilter, ModelSelect, by_keys};
 use super::unit::{Unit, in_map};
 use crate::conn::Connection;
 use crate::error::Result;
 use crate::query::MaybeClause;
+use crate::render::SqlKey;
 use crate::schema::Table;
 
 impl<C: Connection> Unit<'_, C> {
@@ -78,11 +80,14 @@ impl<C: Connection> Unit<'_, C> {
         let cols = M::Columns::columns();
         let level = self.tx.current();
         let (map, mut db) = self.split();
-        let r = select_sql::<M, J, W, O>(db.dialect(), &cols, parts)?;
+        let stmt = ModelSelect::<M, J, W, O>::new(cols, parts);
+        let mut key = SqlKey::for_dialect(db.dialect());
+        let text = db.prepare(&stmt, &mut key)?;
+        let r = Sql::Prepared(&text, key.binds());
         let mut slots = if parts.lock.is_some() {
-            load_fresh::<M, C>(map.arena_mut::<M>(), &mut db, &r, level).await?
+            load_fresh::<M, C>(map.arena_mut::<M>(), &mut db, r, level).await?
         } else {
-            db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), &r)
+            db.load_into::<M, SqlRow<M>>(map.arena_mut::<M>(), r)
                 .await?
         };
         if J::ANY {
@@ -192,19 +197,7 @@ impl<C: Connection> Unit<'_, C> {
         for k in keys {
             k.key_cells(&mut cells);
         }
-        let parts = Parts {
-            joins: (),
-            filter: KeyFilter {
-                table: M::Table::NAME,
-                names: key_names::<M>(),
-                cells,
-                n: keys.len(),
-            },
-            order: (),
-            limit: None,
-            offset: None,
-            lock: None,
-        };
+        let parts = by_keys(M::Table::NAME, key_names::<M>(), cells, keys.len());
         self.query_joined::<M, (), KeyFilter<'_>, ()>(&parts, plan)
             .await
     }

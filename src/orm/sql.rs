@@ -4,12 +4,10 @@
 //! These are built at run time (an UPDATE names only the changed columns),
 //! always with bound values and dialect-quoted identifiers.
 
-use super::identity::key_names;
 use super::inherit::Discriminator;
-use super::model::{Cells, Model};
+use super::model::Cells;
 use crate::error::Result;
 use crate::render::{Dialect, Render, Rendered, SqlWriter};
-use crate::schema::Table;
 use crate::value::ValueRef;
 
 fn list<'a>(w: &mut SqlWriter<'a>, cells: impl IntoIterator<Item = ValueRef<'a>>) {
@@ -86,20 +84,6 @@ pub(crate) fn select_by_keys<'a, S: Render>(
 ) -> Result<Rendered<'a>> {
     select_of(d, cols, table, None, |w| {
         write_key_match(w, table, key_names, cells, n);
-    })
-}
-
-/// [`select_by_keys`] for the rows of a model, whose discriminator (if
-/// any) they must match too.
-pub(crate) fn select_model_by_keys<'a, M: Model>(
-    d: &'a dyn Dialect,
-    cols: &'a M::Columns,
-    cells: &[ValueRef<'a>],
-    n: usize,
-) -> Result<Rendered<'a>> {
-    let table = M::Table::NAME;
-    select_of(d, cols, table, M::DISCRIMINATOR, |w| {
-        write_key_match(w, table, key_names::<M>(), cells, n);
     })
 }
 

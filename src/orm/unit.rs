@@ -7,14 +7,16 @@
 use super::arena::State;
 use super::events::Fire;
 use super::handle::Handle;
-use super::identity::{Db, IdentityMap, TxState, fetch_by_key, load_keys};
+use super::identity::{Db, IdentityMap, Sql, TxState, fetch_by_key, key_names, load_keys};
 use super::loading::Relations;
 use super::model::{Cells, KeyFor, Model, ModelColumns, SqlRow};
+use super::select_key::{ModelSelect, by_keys};
 use super::session::Config;
-use super::sql;
 use crate::conn::Connection;
 use crate::error::{ErrorKind, Result};
 use crate::query::Query;
+use crate::render::SqlKey;
+use crate::schema::Table;
 use crate::value::FromRow;
 
 /// A session's state, borrowed: what [`Session`](super::Session) and
@@ -67,9 +69,13 @@ impl<C: Connection> Unit<'_, C> {
         let cols = M::Columns::columns();
         let mut cells = Cells::new();
         key.key_cells(&mut cells);
-        let r = sql::select_model_by_keys::<M>(db.dialect(), &cols, &cells, 1)?;
+        let parts = by_keys(M::Table::NAME, key_names::<M>(), cells, 1);
+        let stmt = ModelSelect::<M, _, _, _>::new(cols, &parts);
+        let mut sql_key = SqlKey::for_dialect(db.dialect());
+        let text = db.prepare(&stmt, &mut sql_key)?;
         let arena = map.arena_mut::<M>();
-        let found = db.load_into::<M, SqlRow<M>>(arena, &r).await?;
+        let r = Sql::Prepared(&text, sql_key.binds());
+        let found = db.load_into::<M, SqlRow<M>>(arena, r).await?;
         let found = found.first().and_then(|&i| {
             let slot = arena.slot_mut(i as usize)?;
             slot.expired = false;
