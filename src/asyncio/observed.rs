@@ -45,14 +45,28 @@ async fn in_span<T>(seen: &Detached, run: impl Future<Output = T> + Send) -> T {
 }
 
 /// [`AsyncConnection::execute_sql`], observed.
+///
+/// The observed paths are boxed: their futures (the statement's, in a
+/// span, with the hooks' state) would otherwise be part of every
+/// statement's future, hooks or not, and that future is moved when it is
+/// created and awaited.
 pub(crate) async fn execute<C: AsyncConnection>(
     conn: &mut C,
     sql: Sql<'_>,
     binds: &[ValueRef<'_>],
 ) -> Result<u64> {
-    let Some(hooks) = hooks_of(conn) else {
-        return conn.execute_sql(sql, binds).await;
-    };
+    match hooks_of(conn) {
+        None => conn.execute_sql(sql, binds).await,
+        Some(hooks) => Box::pin(execute_observed(conn, hooks, sql, binds)).await,
+    }
+}
+
+async fn execute_observed<C: AsyncConnection>(
+    conn: &mut C,
+    hooks: Arc<StatementHooks>,
+    sql: Sql<'_>,
+    binds: &[ValueRef<'_>],
+) -> Result<u64> {
     let text = text_of(conn, sql);
     let seen = Detached::start(hooks, StatementKind::Execute, &text, binds);
     let r = in_span(&seen, conn.execute_sql(sql, binds)).await;
@@ -66,15 +80,29 @@ pub(crate) async fn query<C, F>(
     conn: &mut C,
     sql: Sql<'_>,
     binds: &[ValueRef<'_>],
+    each: F,
+) -> Result<()>
+where
+    C: AsyncConnection,
+    F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
+{
+    match hooks_of(conn) {
+        None => conn.query_sql(sql, binds, each).await,
+        Some(hooks) => Box::pin(query_observed(conn, hooks, sql, binds, each)).await,
+    }
+}
+
+async fn query_observed<C, F>(
+    conn: &mut C,
+    hooks: Arc<StatementHooks>,
+    sql: Sql<'_>,
+    binds: &[ValueRef<'_>],
     mut each: F,
 ) -> Result<()>
 where
     C: AsyncConnection,
     F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
 {
-    let Some(hooks) = hooks_of(conn) else {
-        return conn.query_sql(sql, binds, each).await;
-    };
     let text = text_of(conn, sql);
     let seen = Detached::start(hooks, StatementKind::Query, &text, binds);
     let mut rows = 0u64;
@@ -89,9 +117,17 @@ where
 
 /// [`AsyncConnection::batch_execute`] (transaction control), observed.
 pub(crate) async fn batch<C: AsyncConnection>(conn: &mut C, sql: &str) -> Result<()> {
-    let Some(hooks) = hooks_of(conn) else {
-        return conn.batch_execute(sql).await;
-    };
+    match hooks_of(conn) {
+        None => conn.batch_execute(sql).await,
+        Some(hooks) => Box::pin(batch_observed(conn, hooks, sql)).await,
+    }
+}
+
+async fn batch_observed<C: AsyncConnection>(
+    conn: &mut C,
+    hooks: Arc<StatementHooks>,
+    sql: &str,
+) -> Result<()> {
     let seen = Detached::start(hooks, StatementKind::Batch, sql, &[]);
     let r = in_span(&seen, conn.batch_execute(sql)).await;
     seen.finish(sql, &[], 0, r.as_ref().err());

@@ -184,15 +184,24 @@ impl<T> Future for CatchUnwind<'_, T> {
 /// atomic load when nothing was dropped. A rollback that fails marks the
 /// connection broken.
 ///
+/// The rollback is boxed: its future (a statement of its own) would
+/// otherwise be part of every statement's future, which is moved when it
+/// is created and awaited.
+///
 /// # Errors
 /// When the rollback fails.
 pub(crate) async fn settle<C: AsyncConnection>(conn: &mut C) -> Result<()> {
     let state = conn.state();
     state.clear_busy();
-    let Some(level) = state.take_abandoned() else {
-        return Ok(());
-    };
-    let depth = state.depth;
+    match state.take_abandoned() {
+        None => Ok(()),
+        Some(level) => Box::pin(roll_back_abandoned(conn, level)).await,
+    }
+}
+
+/// [`settle`] when a dropped transaction left `level` open.
+async fn roll_back_abandoned<C: AsyncConnection>(conn: &mut C, level: u32) -> Result<()> {
+    let depth = conn.state().depth;
     let result = if level < depth || level == 0 {
         rollback(conn, level).await
     } else {
