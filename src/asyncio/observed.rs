@@ -44,20 +44,24 @@ async fn in_span<T>(seen: &Detached, run: impl Future<Output = T> + Send) -> T {
     }
 }
 
+// The three below look the hooks up when the future is made, and return
+// an `async` block that captures its arguments in place (an `async fn`
+// would move them into locals of its own). The observed paths are boxed:
+// their futures (the statement's, in a span, with the hooks' state) would
+// otherwise be part of every statement's future, hooks or not.
+
 /// [`AsyncConnection::execute_sql`], observed.
-///
-/// The observed paths are boxed: their futures (the statement's, in a
-/// span, with the hooks' state) would otherwise be part of every
-/// statement's future, hooks or not, and that future is moved when it is
-/// created and awaited.
-pub(crate) async fn execute<C: AsyncConnection>(
+pub(crate) fn execute<C: AsyncConnection>(
     conn: &mut C,
     sql: Sql<'_>,
     binds: &[ValueRef<'_>],
-) -> Result<u64> {
-    match hooks_of(conn) {
-        None => conn.execute_sql(sql, binds).await,
-        Some(hooks) => Box::pin(execute_observed(conn, hooks, sql, binds)).await,
+) -> impl Future<Output = Result<u64>> + Send {
+    let hooks = hooks_of(conn);
+    async move {
+        match hooks {
+            None => conn.execute_sql(sql, binds).await,
+            Some(hooks) => Box::pin(execute_observed(conn, hooks, sql, binds)).await,
+        }
     }
 }
 
@@ -76,19 +80,22 @@ async fn execute_observed<C: AsyncConnection>(
 
 /// [`AsyncConnection::query_sql`], observed (the rows are those `each`
 /// was called with).
-pub(crate) async fn query<C, F>(
+pub(crate) fn query<C, F>(
     conn: &mut C,
     sql: Sql<'_>,
     binds: &[ValueRef<'_>],
     each: F,
-) -> Result<()>
+) -> impl Future<Output = Result<()>> + Send
 where
     C: AsyncConnection,
     F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
 {
-    match hooks_of(conn) {
-        None => conn.query_sql(sql, binds, each).await,
-        Some(hooks) => Box::pin(query_observed(conn, hooks, sql, binds, each)).await,
+    let hooks = hooks_of(conn);
+    async move {
+        match hooks {
+            None => conn.query_sql(sql, binds, each).await,
+            Some(hooks) => Box::pin(query_observed(conn, hooks, sql, binds, each)).await,
+        }
     }
 }
 
@@ -116,10 +123,16 @@ where
 }
 
 /// [`AsyncConnection::batch_execute`] (transaction control), observed.
-pub(crate) async fn batch<C: AsyncConnection>(conn: &mut C, sql: &str) -> Result<()> {
-    match hooks_of(conn) {
-        None => conn.batch_execute(sql).await,
-        Some(hooks) => Box::pin(batch_observed(conn, hooks, sql)).await,
+pub(crate) fn batch<C: AsyncConnection>(
+    conn: &mut C,
+    sql: &str,
+) -> impl Future<Output = Result<()>> + Send {
+    let hooks = hooks_of(conn);
+    async move {
+        match hooks {
+            None => conn.batch_execute(sql).await,
+            Some(hooks) => Box::pin(batch_observed(conn, hooks, sql)).await,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 
 use super::observed;
-use super::transaction::settle;
+use super::transaction::{is_settled, settle};
 use super::{AsyncConnection, RawRows, Sql};
 use crate::error::{ErrorKind, Result};
 use crate::query::Query;
@@ -35,19 +35,29 @@ impl Prepared<'_> {
     }
 }
 
+impl Default for Prepared<'_> {
+    #[inline]
+    fn default() -> Self {
+        Prepared {
+            sql: SqlText::Rendered(String::new()),
+            key: SqlKey::new(),
+        }
+    }
+}
+
 /// An empty [`Prepared`] for `conn`, boxed.
 ///
 /// Boxed: a key holds its binds inline (hundreds of bytes), and a future
 /// that held it inline would be copied as a whole (with the space of
 /// every future it awaits) when it is created and when it is awaited; a
-/// future that holds only pointers is built where it is awaited. The key
-/// is filled in the box, not moved into it.
+/// future that holds only pointers is built where it is awaited. The box
+/// is made by `Box::default`, which builds the value in the box, and the
+/// key is filled there, not moved into it.
 #[inline]
 fn empty<'a, C: AsyncConnection>(conn: &mut C) -> Box<Prepared<'a>> {
-    Box::new(Prepared {
-        sql: SqlText::Rendered(String::new()),
-        key: SqlKey::for_dialect(conn.dialect()),
-    })
+    let mut p: Box<Prepared<'a>> = Box::default();
+    p.key.set_dialect(conn.dialect());
+    p
 }
 
 /// Renders `stmt` for `conn` (no I/O).
@@ -84,7 +94,9 @@ where
     C: AsyncConnection,
 {
     let p = p?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     echo(conn, &p);
     let mut rows = Vec::new();
     observed::query(conn, p.sql(), p.key.binds(), |row| {
@@ -110,7 +122,9 @@ where
     C: AsyncConnection,
 {
     let p = p?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     echo(conn, &p);
     let mut found = None;
     let mut extra = false;
@@ -140,7 +154,9 @@ where
     C: AsyncConnection,
 {
     let p = p?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     echo(conn, &p);
     let rows = conn.stream_sql(p.sql(), p.key.binds()).await?;
     Ok(RowStream {
@@ -370,7 +386,9 @@ fn render_chunks<'a>(
 #[inline]
 async fn execute_plan<C: AsyncConnection>(conn: &mut C, plan: Result<Plan<'_>>) -> Result<u64> {
     let plan = plan?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     match plan {
         Plan::One(p) => {
             echo(conn, &p);

@@ -179,6 +179,17 @@ impl<T> Future for CatchUnwind<'_, T> {
     }
 }
 
+/// Whether nothing is left for [`settle`] to roll back: forgets an
+/// exchange cut off half-way, as `settle` does, and tells whether a
+/// dropped transaction waits for its rollback. The statements of `load`,
+/// `execute` and the like check it rather than await `settle` each time.
+#[inline]
+pub(crate) fn is_settled<C: AsyncConnection>(conn: &mut C) -> bool {
+    let state = conn.state();
+    state.clear_busy();
+    !state.has_abandoned()
+}
+
 /// Rolls back what a dropped transaction left open, before anything else
 /// runs on `conn`. Every statement of the async API calls it first: one
 /// atomic load when nothing was dropped. A rollback that fails marks the

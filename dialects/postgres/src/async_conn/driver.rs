@@ -111,21 +111,6 @@ impl Driver {
         self.slots[id.slot()] = Some((letters.into(), statement.clone()));
     }
 
-    /// The prepared statement for `sql` with binds like `binds`: cached, or
-    /// prepared (out of line) and kept.
-    async fn statement(
-        &mut self,
-        sql: &str,
-        id: Option<SqlId>,
-        binds: &[ValueRef<'_>],
-        depth: u32,
-    ) -> Result<Statement> {
-        match self.cached(sql, id, binds) {
-            Some(statement) => Ok(statement),
-            None => Box::pin(self.prepare_and_keep(sql, id, binds, depth)).await,
-        }
-    }
-
     /// Prepares `sql` and keeps it under the key [`cached`](Self::cached)
     /// left (and slot `id`); the cache is emptied when full.
     async fn prepare_and_keep(
@@ -227,7 +212,10 @@ impl Driver {
         }
         let mut retried = false;
         loop {
-            let statement = self.statement(sql, id, binds, depth).await?;
+            let statement = match self.cached(sql, id, binds) {
+                Some(statement) => statement,
+                None => Box::pin(self.prepare_and_keep(sql, id, binds, depth)).await?,
+            };
             let params = Params::new(binds, statement.params().len());
             let done = match params.slices() {
                 Ok(values) => {
@@ -265,7 +253,10 @@ impl Driver {
         }
         let mut retried = false;
         let rows = loop {
-            let statement = self.statement(sql, id, binds, depth).await?;
+            let statement = match self.cached(sql, id, binds) {
+                Some(statement) => statement,
+                None => Box::pin(self.prepare_and_keep(sql, id, binds, depth)).await?,
+            };
             let params = Params::new(binds, statement.params().len());
             let started = match params.slices() {
                 Ok(values) => {

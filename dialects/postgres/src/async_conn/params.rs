@@ -1,4 +1,4 @@
-//! The binds of a statement as tokio-postgres takes them: up to 16 values
+//! The binds of a statement as tokio-postgres takes them: up to 4 values
 //! in place, more (or a list with arrays) in a vector, handed over as
 //! `&dyn ToSql`.
 
@@ -10,8 +10,9 @@ use crate::types::{ArrayParam, Param, ValueParam, params_of};
 
 type BoxError = Box<dyn std::error::Error + Sync + Send>;
 
-/// How many values are kept in place (not in a vector).
-const IN_PLACE: usize = 16;
+/// How many values are kept in place (not in a vector): few, so that
+/// moving them (into the statement's future) is a few register moves.
+const IN_PLACE: usize = 4;
 
 /// One parameter of a bind list with arrays: a value, converted as
 /// [`ValueParam`] converts it, or the elements of an array, as
@@ -49,10 +50,6 @@ impl ToSql for Bind<'_> {
 /// lone array marker then binds as an empty array, see [`ValueParam`]),
 /// else each array marker with the elements that follow it as one (see
 /// [`params_of`]).
-///
-/// Not boxed: it lives in the statement's future, across the driver's
-/// `.await`, where its size costs nothing (that future is built in place).
-#[allow(clippy::large_enum_variant)]
 pub(super) enum Params<'a> {
     /// Up to [`IN_PLACE`] values, the first `.1` of the array.
     InPlace([ValueParam<'a>; IN_PLACE], usize),
@@ -119,6 +116,7 @@ mod tests {
 
         let many: Vec<ValueRef<'_>> = (0..20).map(ValueRef::Int).collect();
         let p = Params::new(&many, 20);
+        assert!(matches!(Params::new(&many[..4], 4), Params::InPlace(_, 4)));
         assert!(matches!(p, Params::Values(_)));
         assert_eq!(shown(&p)[19], "ValueParam(Int(19))");
 
