@@ -9,16 +9,14 @@
 //! path.
 
 use std::collections::HashMap;
-use std::future::poll_fn;
 use std::hash::BuildHasherDefault;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 
-use futures_core::Stream;
 use sqlalgebra::Result;
 use sqlalgebra::render::{FastHasher, SqlId};
 use sqlalgebra::value::ValueRef;
-use tokio_postgres::types::Type;
-use tokio_postgres::{Client, RowStream, Statement};
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::{Client, Row, Statement};
 
 use super::params::{Params, as_dyn};
 use crate::conn::{
@@ -259,14 +257,8 @@ impl Driver {
             };
             let params = Params::new(binds, statement.params().len());
             let started = match params.slices() {
-                Ok(values) => {
-                    let values = values.iter().map(as_dyn);
-                    self.client.query_raw(&statement, values).await
-                }
-                Err(grouped) => {
-                    let grouped = grouped.iter().map(as_dyn);
-                    self.client.query_raw(&statement, grouped).await
-                }
+                Ok(values) => start(&self.client, &statement, values.iter().map(as_dyn)).await,
+                Err(grouped) => start(&self.client, &statement, grouped.iter().map(as_dyn)).await,
             };
             match started {
                 Ok(rows) => {
@@ -291,6 +283,62 @@ impl Driver {
     }
 }
 
+/// The rows of a statement as the driver hands them over: read as they
+/// arrive with the feature `row-stream` (tokio-postgres's `RowStream`,
+/// which needs the `futures-core` crate's `Stream` trait), fetched whole
+/// without it.
+#[cfg(feature = "row-stream")]
+pub(super) type Rows = tokio_postgres::RowStream;
+/// The rows of a statement as the driver hands them over: fetched whole
+/// (the feature `row-stream` reads them as they arrive).
+#[cfg(not(feature = "row-stream"))]
+pub(super) type Rows = std::vec::IntoIter<Row>;
+
+/// Starts `statement` with `params`: its [`Rows`].
+async fn start<'p>(
+    client: &Client,
+    statement: &Statement,
+    params: impl ExactSizeIterator<Item = &'p (dyn ToSql + Sync)>,
+) -> std::result::Result<Rows, tokio_postgres::Error> {
+    #[cfg(feature = "row-stream")]
+    {
+        client.query_raw(statement, params).await
+    }
+    #[cfg(not(feature = "row-stream"))]
+    {
+        let params: Vec<&(dyn ToSql + Sync)> = params.collect();
+        client.query(statement, &params).await.map(Vec::into_iter)
+    }
+}
+
+/// The next of `rows`.
+async fn next(
+    rows: &mut Pin<&mut Rows>,
+) -> Option<std::result::Result<Row, tokio_postgres::Error>> {
+    #[cfg(feature = "row-stream")]
+    {
+        use futures_core::Stream;
+        std::future::poll_fn(|cx| rows.as_mut().poll_next(cx)).await
+    }
+    #[cfg(not(feature = "row-stream"))]
+    {
+        rows.next().map(Ok)
+    }
+}
+
+/// How many rows `rows` has in all, when it is known.
+fn result_len(rows: &Rows) -> Option<usize> {
+    #[cfg(feature = "row-stream")]
+    {
+        let _ = rows;
+        None
+    }
+    #[cfg(not(feature = "row-stream"))]
+    {
+        Some(rows.len())
+    }
+}
+
 /// Reads the rows of `sql` as they arrive and calls `each` with every one
 /// until it returns `Ok(false)` or an error; the rows after that are read
 /// and dropped, so that an error of the statement's own (raised after some
@@ -301,7 +349,7 @@ impl Driver {
 /// `kinds` are the kinds of the columns, or with `known` false filled from
 /// the first row (a statement run unnamed has no description of its own).
 pub(super) async fn each_row<F>(
-    rows: RowStream,
+    rows: Rows,
     kinds: &mut Vec<Kind>,
     known: bool,
     sql: &str,
@@ -310,12 +358,13 @@ pub(super) async fn each_row<F>(
 where
     F: FnMut(&mut PgRow<'_>) -> Result<bool>,
 {
+    let len = result_len(&rows);
     let mut rows = pin!(rows);
     let mut known = known;
     let mut any_temporal = known && kinds.contains(&Kind::Temporal);
     let mut temporal = Vec::new();
     let mut wanted = Ok(true);
-    while let Some(row) = poll_fn(|cx| rows.as_mut().poll_next(cx)).await {
+    while let Some(row) = next(&mut rows).await {
         let row = row.map_err(|e| error(sql, e))?;
         if !matches!(wanted, Ok(true)) {
             continue;
@@ -330,7 +379,7 @@ where
             wanted = Err(e);
             continue;
         }
-        wanted = each(&mut PgRow::new(&row, kinds, &temporal, None));
+        wanted = each(&mut PgRow::new(&row, kinds, &temporal, len));
     }
     wanted.map(drop)
 }

@@ -48,11 +48,15 @@ impl Driver {
     {
         note_transaction(&mut self.in_transaction, sql);
         let params = parameters(binds);
+        #[cfg(feature = "row-stream")]
+        let rows = self.client.query_typed_raw(sql, refs(&params)).await;
+        #[cfg(not(feature = "row-stream"))]
         let rows = self
             .client
-            .query_typed_raw(sql, refs(&params))
+            .query_typed(sql, &refs(&params))
             .await
-            .map_err(|e| error(sql, e))?;
+            .map(Vec::into_iter);
+        let rows = rows.map_err(|e| error(sql, e))?;
         each_row(rows, &mut self.kinds, false, sql, each).await
     }
 
