@@ -5,8 +5,8 @@
 mod async_common;
 
 use async_common::{Db, Item, Items, committed, insert, items, on_all_async_backends, owned};
-use sqlalgebra::asyncio::AsyncBackend;
 use sqlalgebra::asyncio::prelude::*;
+use sqlalgebra::asyncio::{AsyncBackend, Sql};
 use sqlalgebra::{ErrorKind, Result};
 
 async fn crud<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
@@ -184,10 +184,166 @@ async fn splits_long_inserts<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
     Ok(())
 }
 
+/// `load`, `get` and `first` read the rows as they arrive (PostgreSQL
+/// too: its row stream, not the whole result first): no rows, a caller
+/// that stops after the first or fails half-way, a statement that fails
+/// half-way; the connection runs its next statement each time.
+async fn reads_rows_as_they_arrive<B: AsyncBackend>(db: &Db<B>) -> Result<()> {
+    let mut c = db.engine.connect().await?;
+    let q = select(items::Id).order_by(items::Id.asc());
+    assert_eq!(q.load::<i64, _>(&mut *c).await?, Vec::<i64>::new());
+    assert_eq!(q.first::<i64, _>(&mut *c).await?, None);
+
+    let rows: Vec<(i64, i64, String, i64)> =
+        (1..=1000).map(|i| (i, i % 7, format!("n{i}"), i)).collect();
+    let refs: Vec<(i64, i64, &str, i64)> = rows
+        .iter()
+        .map(|(a, b, s, d)| (*a, *b, s.as_str(), *d))
+        .collect();
+    assert_eq!(insert(&mut *c, &refs).await?, 1000);
+    assert_eq!(
+        q.load::<i64, _>(&mut *c).await?,
+        (1..=1000).collect::<Vec<_>>()
+    );
+    assert_eq!(q.first::<i64, _>(&mut *c).await?, Some(1));
+    let err = q.get::<i64, _>(&mut *c).await.unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::TooManyRows), "{err:?}");
+
+    // Row 500 does not fit the caller's type: `load` fails there, `first`
+    // never reads it.
+    let half =
+        text("SELECT CASE WHEN id = 500 THEN NULL ELSE id END FROM async19_items ORDER BY id")
+            .returns::<BigInt>();
+    let err = half.load::<i64, _>(&mut *c).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::UnexpectedNull { .. }),
+        "{err:?}"
+    );
+    assert_eq!(half.first::<i64, _>(&mut *c).await?, Some(1));
+    let n: i64 = select(count_star()).from(Items).get(&mut *c).await?;
+    assert_eq!(n, 1000);
+
+    if c.dialect().name() == "postgres" {
+        // The statement itself fails at the row with id 500, after the
+        // rows before it (in the table's order) were sent: with
+        // `sqlalgebra-postgres`'s feature `row-stream` they reach the
+        // caller one by one, without it the result is fetched whole and
+        // none does; either way the error is reported whether the caller
+        // read on or stopped at the first.
+        let failing = "SELECT 1 / (500 - id) FROM async19_items";
+        let mut seen = 0;
+        let err = c
+            .query_sql(Sql::Text(failing), &[], |_| {
+                seen += 1;
+                Ok(true)
+            })
+            .await
+            .unwrap_err();
+        assert!(seen == 499 || seen == 0, "{seen} rows before the error");
+        assert!(err.to_string().contains("division by zero"), "{err}");
+        let failing = text(failing).returns::<BigInt>();
+        let err = failing.first::<i64, _>(&mut *c).await.unwrap_err();
+        assert!(err.to_string().contains("division by zero"), "{err}");
+        // In a transaction the error aborts it: the caller of `first`
+        // hears of it, and the rollback makes the connection usable.
+        let mut tx = c.begin().await?;
+        let err = failing.load::<i64, _>(&mut *tx).await.unwrap_err();
+        assert!(err.to_string().contains("division by zero"), "{err}");
+        tx.rollback().await?;
+        assert!(c.state().is_clean());
+    }
+
+    // A caller failing half-way in a transaction: the transaction goes on.
+    let mut tx = c.begin().await?;
+    assert!(half.load::<i64, _>(&mut *tx).await.is_err());
+    let n = delete_from(Items)
+        .filter(items::Id.gt(10))
+        .execute(&mut *tx)
+        .await?;
+    assert_eq!(n, 990);
+    tx.commit().await?;
+    let kept: Vec<Item> = (1..=10).map(|i| (i, i % 7, format!("n{i}"), i)).collect();
+    assert_eq!(committed(db).await?, kept);
+    assert!(c.state().is_clean());
+    Ok(())
+}
+
 on_all_async_backends!(
     crud,
     text_statements,
     uses_the_sql_cache,
     streams_rows,
-    splits_long_inserts
+    splits_long_inserts,
+    reads_rows_as_they_arrive
 );
+
+/// MySQL: a connection prepares each text once and keeps the statement,
+/// up to `stmt_cache_size` of them; when that many are kept, they are
+/// closed on the server. Counted by the server (`Com_stmt_prepare`,
+/// `Com_stmt_close` of the session).
+#[test]
+fn mysql_prepares_each_text_once() {
+    const NAME: &str = "prepares_each_text_once";
+    if !async_common::mysql_ready(NAME) {
+        return;
+    }
+    async_common::runtime()
+        .block_on(async {
+            let db = async_common::mysql(NAME, &async_common::options())
+                .await
+                .expect("MySQL");
+            let url = async_common::common::mysql_url_with_database(
+                &async_common::common::mysql_url(),
+                &async_common::common::mysql_database(NAME),
+            );
+            let url = format!("{url}?stmt_cache_size=3");
+            let mut c = sqlalgebra_mysql::AsyncMysqlManager::new(&url)?
+                .connect()
+                .await?;
+            async fn counts<C: AsyncConnection>(c: &mut C) -> Result<(i64, i64)> {
+                let status = |name: &'static str| {
+                    text(
+                    "SELECT CAST(VARIABLE_VALUE AS SIGNED) FROM information_schema.SESSION_STATUS \
+                     WHERE VARIABLE_NAME = :name",
+                )
+                .bind("name", name)
+                .returns::<BigInt>()
+                };
+                let prepared = status("COM_STMT_PREPARE").get(&mut *c).await?;
+                let closed = status("COM_STMT_CLOSE").get(&mut *c).await?;
+                Ok((prepared, closed))
+            }
+            insert(&mut c, &[(1, 1, "a", 1), (2, 2, "b", 2), (3, 3, "c", 3)]).await?;
+            let (p0, c0) = counts(&mut c).await?;
+            for id in 1..=3 {
+                let tag: i64 = select(items::Tag)
+                    .filter(items::Id.eq(id))
+                    .get(&mut c)
+                    .await?;
+                assert_eq!(tag, id);
+            }
+            let (p1, c1) = counts(&mut c).await?;
+            assert_eq!((p1 - p0, c1 - c0), (1, 0), "one text, prepared once");
+            // Kept: the insert, the status query, the lookup: the cache is
+            // full, so the next text closes all three.
+            let names: Vec<String> = select(items::Name)
+                .order_by(items::Id.asc())
+                .load(&mut c)
+                .await?;
+            assert_eq!(names, ["a", "b", "c"]);
+            let n: i64 = select(count_star()).from(Items).get(&mut c).await?;
+            assert_eq!(n, 3);
+            let (p2, c2) = counts(&mut c).await?;
+            assert_eq!(
+                (p2 - p1, c2 - c1),
+                (3, 3),
+                "three closed, then the status query again"
+            );
+            assert_eq!(
+                committed(&db).await?,
+                owned(&[(1, 1, "a", 1), (2, 2, "b", 2), (3, 3, "c", 3)])
+            );
+            Ok::<_, sqlalgebra::Error>(())
+        })
+        .unwrap();
+}

@@ -44,15 +44,33 @@ async fn in_span<T>(seen: &Detached, run: impl Future<Output = T> + Send) -> T {
     }
 }
 
+// The three below look the hooks up when the future is made, and return
+// an `async` block that captures its arguments in place (an `async fn`
+// would move them into locals of its own). The observed paths are boxed:
+// their futures (the statement's, in a span, with the hooks' state) would
+// otherwise be part of every statement's future, hooks or not.
+
 /// [`AsyncConnection::execute_sql`], observed.
-pub(crate) async fn execute<C: AsyncConnection>(
+pub(crate) fn execute<C: AsyncConnection>(
     conn: &mut C,
     sql: Sql<'_>,
     binds: &[ValueRef<'_>],
+) -> impl Future<Output = Result<u64>> + Send {
+    let hooks = hooks_of(conn);
+    async move {
+        match hooks {
+            None => conn.execute_sql(sql, binds).await,
+            Some(hooks) => Box::pin(execute_observed(conn, hooks, sql, binds)).await,
+        }
+    }
+}
+
+async fn execute_observed<C: AsyncConnection>(
+    conn: &mut C,
+    hooks: Arc<StatementHooks>,
+    sql: Sql<'_>,
+    binds: &[ValueRef<'_>],
 ) -> Result<u64> {
-    let Some(hooks) = hooks_of(conn) else {
-        return conn.execute_sql(sql, binds).await;
-    };
     let text = text_of(conn, sql);
     let seen = Detached::start(hooks, StatementKind::Execute, &text, binds);
     let r = in_span(&seen, conn.execute_sql(sql, binds)).await;
@@ -62,8 +80,28 @@ pub(crate) async fn execute<C: AsyncConnection>(
 
 /// [`AsyncConnection::query_sql`], observed (the rows are those `each`
 /// was called with).
-pub(crate) async fn query<C, F>(
+pub(crate) fn query<C, F>(
     conn: &mut C,
+    sql: Sql<'_>,
+    binds: &[ValueRef<'_>],
+    each: F,
+) -> impl Future<Output = Result<()>> + Send
+where
+    C: AsyncConnection,
+    F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
+{
+    let hooks = hooks_of(conn);
+    async move {
+        match hooks {
+            None => conn.query_sql(sql, binds, each).await,
+            Some(hooks) => Box::pin(query_observed(conn, hooks, sql, binds, each)).await,
+        }
+    }
+}
+
+async fn query_observed<C, F>(
+    conn: &mut C,
+    hooks: Arc<StatementHooks>,
     sql: Sql<'_>,
     binds: &[ValueRef<'_>],
     mut each: F,
@@ -72,9 +110,6 @@ where
     C: AsyncConnection,
     F: FnMut(&mut C::Row<'_>) -> Result<bool> + Send,
 {
-    let Some(hooks) = hooks_of(conn) else {
-        return conn.query_sql(sql, binds, each).await;
-    };
     let text = text_of(conn, sql);
     let seen = Detached::start(hooks, StatementKind::Query, &text, binds);
     let mut rows = 0u64;
@@ -88,10 +123,24 @@ where
 }
 
 /// [`AsyncConnection::batch_execute`] (transaction control), observed.
-pub(crate) async fn batch<C: AsyncConnection>(conn: &mut C, sql: &str) -> Result<()> {
-    let Some(hooks) = hooks_of(conn) else {
-        return conn.batch_execute(sql).await;
-    };
+pub(crate) fn batch<C: AsyncConnection>(
+    conn: &mut C,
+    sql: &str,
+) -> impl Future<Output = Result<()>> + Send {
+    let hooks = hooks_of(conn);
+    async move {
+        match hooks {
+            None => conn.batch_execute(sql).await,
+            Some(hooks) => Box::pin(batch_observed(conn, hooks, sql)).await,
+        }
+    }
+}
+
+async fn batch_observed<C: AsyncConnection>(
+    conn: &mut C,
+    hooks: Arc<StatementHooks>,
+    sql: &str,
+) -> Result<()> {
     let seen = Detached::start(hooks, StatementKind::Batch, sql, &[]);
     let r = in_span(&seen, conn.batch_execute(sql)).await;
     seen.finish(sql, &[], 0, r.as_ref().err());

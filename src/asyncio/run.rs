@@ -11,7 +11,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 
 use super::observed;
-use super::transaction::settle;
+use super::transaction::{is_settled, settle};
 use super::{AsyncConnection, RawRows, Sql};
 use crate::error::{ErrorKind, Result};
 use crate::query::Query;
@@ -35,15 +35,40 @@ impl Prepared<'_> {
     }
 }
 
+impl Default for Prepared<'_> {
+    #[inline]
+    fn default() -> Self {
+        Prepared {
+            sql: SqlText::Rendered(String::new()),
+            key: SqlKey::new(),
+        }
+    }
+}
+
+/// An empty [`Prepared`] for `conn`, boxed.
+///
+/// Boxed: a key holds its binds inline (hundreds of bytes), and a future
+/// that held it inline would be copied as a whole (with the space of
+/// every future it awaits) when it is created and when it is awaited; a
+/// future that holds only pointers is built where it is awaited. The box
+/// is made by `Box::default`, which builds the value in the box, and the
+/// key is filled there, not moved into it.
+#[inline]
+fn empty<'a, C: AsyncConnection>(conn: &mut C) -> Box<Prepared<'a>> {
+    let mut p: Box<Prepared<'a>> = Box::default();
+    p.key.set_dialect(conn.dialect());
+    p
+}
+
 /// Renders `stmt` for `conn` (no I/O).
+#[inline]
 fn prepared<'a, S: Statement, C: AsyncConnection>(
     stmt: &'a S,
     conn: &mut C,
-) -> Result<Prepared<'a>> {
-    let dialect = conn.dialect();
-    let mut key = SqlKey::for_dialect(dialect);
-    let sql = prepare(stmt, dialect, conn.sql_cache(), &mut key)?;
-    Ok(Prepared { sql, key })
+) -> Result<Box<Prepared<'a>>> {
+    let mut p = empty(conn);
+    p.sql = prepare(stmt, conn.dialect(), conn.sql_cache(), &mut p.key)?;
+    Ok(p)
 }
 
 /// Logs the statement when the connection's pool echoes.
@@ -62,13 +87,16 @@ fn echo<C: AsyncConnection>(conn: &mut C, p: &Prepared<'_>) {
 }
 
 /// `load`: every row.
-async fn load_rows<T, ST, C>(conn: &mut C, p: Result<Prepared<'_>>) -> Result<Vec<T>>
+#[inline]
+async fn load_rows<T, ST, C>(conn: &mut C, p: Result<Box<Prepared<'_>>>) -> Result<Vec<T>>
 where
     T: FromRow<ST> + Send,
     C: AsyncConnection,
 {
     let p = p?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     echo(conn, &p);
     let mut rows = Vec::new();
     observed::query(conn, p.sql(), p.key.binds(), |row| {
@@ -83,9 +111,10 @@ where
 }
 
 /// `get` (`exactly`) and `first`.
+#[inline]
 async fn one_row<T, ST, C>(
     conn: &mut C,
-    p: Result<Prepared<'_>>,
+    p: Result<Box<Prepared<'_>>>,
     exactly: bool,
 ) -> Result<Option<T>>
 where
@@ -93,7 +122,9 @@ where
     C: AsyncConnection,
 {
     let p = p?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     echo(conn, &p);
     let mut found = None;
     let mut extra = false;
@@ -116,14 +147,16 @@ where
 /// `stream`: the rows as they come.
 async fn open_stream<'c, T, ST, C>(
     conn: &'c mut C,
-    p: Result<Prepared<'_>>,
+    p: Result<Box<Prepared<'_>>>,
 ) -> Result<RowStream<'c, C, T, ST>>
 where
     T: FromRow<ST> + Send,
     C: AsyncConnection,
 {
     let p = p?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     echo(conn, &p);
     let rows = conn.stream_sql(p.sql(), p.key.binds()).await?;
     Ok(RowStream {
@@ -149,6 +182,7 @@ pub trait AsyncRunQuery: Query + Sized {
     ///
     /// # Errors
     /// When the statement fails or a row does not fit `T`.
+    #[inline]
     fn load<T, C>(&self, conn: &mut C) -> impl Future<Output = Result<Vec<T>>> + Send
     where
         T: FromRow<Self::SqlType> + Send,
@@ -163,6 +197,7 @@ pub trait AsyncRunQuery: Query + Sized {
     /// # Errors
     /// [`ErrorKind::NotFound`] for no row, [`ErrorKind::TooManyRows`] for more than
     /// one; otherwise as [`load`](AsyncRunQuery::load).
+    #[inline]
     fn get<T, C>(&self, conn: &mut C) -> impl Future<Output = Result<T>> + Send
     where
         T: FromRow<Self::SqlType> + Send,
@@ -177,6 +212,7 @@ pub trait AsyncRunQuery: Query + Sized {
     ///
     /// # Errors
     /// As [`load`](AsyncRunQuery::load).
+    #[inline]
     fn first<T, C>(&self, conn: &mut C) -> impl Future<Output = Result<Option<T>>> + Send
     where
         T: FromRow<Self::SqlType> + Send,
@@ -297,6 +333,7 @@ pub trait AsyncExecute: Statement + Sized {
     ///
     /// # Errors
     /// When the statement cannot be rendered or the database refuses it.
+    #[inline]
     fn execute<C: AsyncConnection>(
         &self,
         conn: &mut C,
@@ -310,23 +347,21 @@ impl<S: Statement> AsyncExecute for S {}
 
 /// What `execute` runs: one statement, or a long INSERT rendered in chunks
 /// (all before the first `.await`, so the future holds no `dyn RowChunks`).
-/// Unboxed: the common case keeps its key inline, as the sync path does,
-/// rather than allocate per statement.
-#[allow(clippy::large_enum_variant)]
 enum Plan<'a> {
-    One(Prepared<'a>),
+    One(Box<Prepared<'a>>),
     Chunks(Vec<crate::render::Rendered<'a>>),
 }
 
+#[inline]
 fn plan<'a, S: Statement, C: AsyncConnection>(stmt: &'a S, conn: &mut C) -> Result<Plan<'a>> {
     let dialect = conn.dialect();
-    let mut key = SqlKey::for_dialect(dialect);
-    let described = describe(stmt, conn.sql_cache(), &mut key);
-    if let Some((chunks, rows, per_chunk)) = chunking(stmt, dialect, &key, described) {
+    let mut p = empty(conn);
+    let described = describe(stmt, conn.sql_cache(), &mut p.key);
+    if let Some((chunks, rows, per_chunk)) = chunking(stmt, dialect, &p.key, described) {
         return render_chunks(chunks, dialect, rows, per_chunk).map(Plan::Chunks);
     }
-    let sql = prepare_described(stmt, dialect, conn.sql_cache(), &mut key, described)?;
-    Ok(Plan::One(Prepared { sql, key }))
+    p.sql = prepare_described(stmt, dialect, conn.sql_cache(), &mut p.key, described)?;
+    Ok(Plan::One(p))
 }
 
 fn render_chunks<'a>(
@@ -347,9 +382,13 @@ fn render_chunks<'a>(
     Ok(out)
 }
 
+/// `execute`.
+#[inline]
 async fn execute_plan<C: AsyncConnection>(conn: &mut C, plan: Result<Plan<'_>>) -> Result<u64> {
     let plan = plan?;
-    settle(conn).await?;
+    if !is_settled(conn) {
+        settle(conn).await?;
+    }
     match plan {
         Plan::One(p) => {
             echo(conn, &p);

@@ -149,6 +149,12 @@ impl ConnState {
         Some(self.abandoned.swap(NONE, Ordering::AcqRel)).filter(|l| *l != NONE)
     }
 
+    /// Whether a dropped transaction left a level to roll back.
+    #[inline]
+    pub(crate) fn has_abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Acquire) != NONE
+    }
+
     /// Whether the connection is sound but left in a transaction (open, or
     /// abandoned by a dropped future): a rollback makes it clean again.
     pub(crate) fn needs_rollback(&self) -> bool {

@@ -179,20 +179,40 @@ impl<T> Future for CatchUnwind<'_, T> {
     }
 }
 
+/// Whether nothing is left for [`settle`] to roll back: forgets an
+/// exchange cut off half-way, as `settle` does, and tells whether a
+/// dropped transaction waits for its rollback. The statements of `load`,
+/// `execute` and the like check it rather than await `settle` each time.
+#[inline]
+pub(crate) fn is_settled<C: AsyncConnection>(conn: &mut C) -> bool {
+    let state = conn.state();
+    state.clear_busy();
+    !state.has_abandoned()
+}
+
 /// Rolls back what a dropped transaction left open, before anything else
 /// runs on `conn`. Every statement of the async API calls it first: one
 /// atomic load when nothing was dropped. A rollback that fails marks the
 /// connection broken.
+///
+/// The rollback is boxed: its future (a statement of its own) would
+/// otherwise be part of every statement's future, which is moved when it
+/// is created and awaited.
 ///
 /// # Errors
 /// When the rollback fails.
 pub(crate) async fn settle<C: AsyncConnection>(conn: &mut C) -> Result<()> {
     let state = conn.state();
     state.clear_busy();
-    let Some(level) = state.take_abandoned() else {
-        return Ok(());
-    };
-    let depth = state.depth;
+    match state.take_abandoned() {
+        None => Ok(()),
+        Some(level) => Box::pin(roll_back_abandoned(conn, level)).await,
+    }
+}
+
+/// [`settle`] when a dropped transaction left `level` open.
+async fn roll_back_abandoned<C: AsyncConnection>(conn: &mut C, level: u32) -> Result<()> {
+    let depth = conn.state().depth;
     let result = if level < depth || level == 0 {
         rollback(conn, level).await
     } else {

@@ -231,8 +231,8 @@ impl<C: Connection> Db<'_, C> {
     /// returns the slots in row order.
     ///
     /// Where the backend knows the result's length the arena grows once
-    /// and the rows go straight in; where rows stream (SQLite, MySQL) they
-    /// are read into a buffer first, so that the arena and its key index
+    /// and the rows go straight in; where rows stream (SQLite, MySQL, the
+    /// async PostgreSQL connection) they are read into a buffer first, so that the arena and its key index
     /// grow once instead of doubling (and rehashing) row by row.
     pub(crate) async fn load_into<'r, 'a: 'r, M, ST>(
         &mut self,

@@ -115,6 +115,14 @@ impl<'a> SqlKey<'a> {
         self.binds_arrays
     }
 
+    /// Makes an empty key one for `dialect`: [`for_dialect`](Self::for_dialect)
+    /// for a key made in place (the async API's, in a box).
+    #[cfg(feature = "async")]
+    #[inline]
+    pub(crate) fn set_dialect(&mut self, dialect: &dyn Dialect) {
+        self.binds_arrays = dialect.binds_arrays();
+    }
+
     #[inline]
     fn push(&mut self, word: usize) {
         self.words.push(word);

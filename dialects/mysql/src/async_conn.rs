@@ -7,7 +7,7 @@ use std::sync::Arc;
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Conn, Opts, OptsBuilder, Params, QueryResult};
 use sqlalgebra::asyncio::{AsyncBackend, AsyncConnection, BusyGuard, ConnState, RawRows, Sql};
-use sqlalgebra::render::{Dialect, SqlCache};
+use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::ValueRef;
 use sqlalgebra::{Error, ErrorKind, Result};
 
@@ -15,6 +15,10 @@ use crate::conn::{
     MysqlRow, is_temporal, params, server_error, temporal_text, transaction_control,
 };
 use crate::engine::{SQL_MODE, STATEMENT_CACHE};
+
+mod statements;
+
+use statements::Statements;
 
 /// Turns a mysql_async error into a sqlalgebra one, as the sync backend
 /// does for the sync driver's.
@@ -31,8 +35,9 @@ fn error(sql: &str, e: mysql_async::Error) -> Error {
 }
 
 /// One MySQL or MariaDB connection for async code. Statements run as
-/// server-side prepared statements, kept in the driver's cache (128 unless
-/// the URL says `stmt_cache_size=N`).
+/// server-side prepared statements, prepared once and kept by the
+/// connection (128 of them unless the URL says `stmt_cache_size=N`; when
+/// that many are kept, they are closed and the cache starts again).
 ///
 /// ```no_run
 /// use sqlalgebra::asyncio::prelude::*;
@@ -49,12 +54,14 @@ pub struct AsyncMysqlConnection {
     state: ConnState,
     /// `BEGIN` ran through `batch_execute` without `COMMIT`/`ROLLBACK`.
     open_transaction: bool,
+    statements: Statements,
 }
 
 impl std::fmt::Debug for AsyncMysqlConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncMysqlConnection")
             .field("connection_id", &self.conn.id())
+            .field("cached_statements", &self.statements.len())
             .field("state", &self.state)
             .finish()
     }
@@ -73,10 +80,18 @@ impl AsyncMysqlConnection {
 
     /// Wraps an open driver connection; asks the server's version to pick
     /// its dialect, as [`MysqlConnection::new`](crate::MysqlConnection::new).
+    /// The connection keeps as many prepared statements as the driver's
+    /// `stmt_cache_size` says (at least one).
     ///
     /// # Errors
     /// [`ErrorKind::Connection`] when the server does not answer.
-    pub async fn new(mut conn: Conn) -> Result<Self> {
+    pub async fn new(conn: Conn) -> Result<Self> {
+        let capacity = conn.opts().stmt_cache_size();
+        Self::with_statements(conn, capacity).await
+    }
+
+    /// [`new`](Self::new), keeping up to `capacity` prepared statements.
+    async fn with_statements(mut conn: Conn, capacity: usize) -> Result<Self> {
         let version: Option<String> = conn
             .query_first("SELECT VERSION()")
             .await
@@ -90,6 +105,7 @@ impl AsyncMysqlConnection {
             sql_cache: SqlCache::default(),
             state: ConnState::new(),
             open_transaction: false,
+            statements: Statements::new(capacity),
         })
     }
 
@@ -109,6 +125,17 @@ impl AsyncMysqlConnection {
     }
 }
 
+/// The text of `sql` and where the SQL cache holds it, if it does.
+fn text_of<'s>(cache: &'s SqlCache, sql: Sql<'s>) -> Result<(&'s str, Option<SqlId>)> {
+    match sql {
+        Sql::Text(t) => Ok((t, None)),
+        Sql::Cached(id) => cache
+            .sql(id)
+            .map(|t| (t, Some(id)))
+            .ok_or_else(sqlalgebra::conn::unknown_sql_error),
+    }
+}
+
 /// Ends an exchange: a lost connection marks the state broken.
 fn finish<T>(busy: BusyGuard<'_>, result: &Result<T>) {
     if matches!(
@@ -121,40 +148,67 @@ fn finish<T>(busy: BusyGuard<'_>, result: &Result<T>) {
     }
 }
 
-async fn execute(conn: &mut Conn, sql: &str, params: Params) -> Result<u64> {
-    let mut result = conn
-        .exec_iter(sql, params)
+/// Runs `sql` (at `id` in the SQL cache, if there) with `params`: its
+/// kept statement, prepared (out of line: once per text and connection)
+/// when there is none.
+async fn start<'c>(
+    conn: &'c mut Conn,
+    statements: &mut Statements,
+    (sql, id): (&str, Option<SqlId>),
+    params: Params,
+) -> Result<QueryResult<'c, 'static, BinaryProtocol>> {
+    let statement = match statements.get(sql, id) {
+        Some(statement) => statement,
+        None => Box::pin(statements.prepare(conn, sql, id))
+            .await
+            .map_err(|e| error(sql, e))?,
+    };
+    conn.exec_iter(statement, params)
         .await
-        .map_err(|e| error(sql, e))?;
+        .map_err(|e| error(sql, e))
+}
+
+async fn execute(
+    conn: &mut Conn,
+    statements: &mut Statements,
+    sql: (&str, Option<SqlId>),
+    params: Params,
+) -> Result<u64> {
+    let text = sql.0;
+    let mut result = start(conn, statements, sql, params).await?;
     if result.columns_ref().is_empty() {
         let n = result.affected_rows();
-        result.drop_result().await.map_err(|e| error(sql, e))?;
+        result.drop_result().await.map_err(|e| error(text, e))?;
         return Ok(n);
     }
     // Rows (MariaDB's RETURNING): one per changed row, read to the end.
     let mut n = 0;
-    while result.next().await.map_err(|e| error(sql, e))?.is_some() {
+    while result.next().await.map_err(|e| error(text, e))?.is_some() {
         n += 1;
     }
-    result.drop_result().await.map_err(|e| error(sql, e))?;
+    result.drop_result().await.map_err(|e| error(text, e))?;
     Ok(n)
 }
 
-async fn query<F>(conn: &mut Conn, sql: &str, params: Params, mut each: F) -> Result<()>
+async fn query<F>(
+    conn: &mut Conn,
+    statements: &mut Statements,
+    sql: (&str, Option<SqlId>),
+    params: Params,
+    mut each: F,
+) -> Result<()>
 where
     F: FnMut(&mut MysqlRow<'_>) -> Result<bool> + Send,
 {
-    let mut result = conn
-        .exec_iter(sql, params)
-        .await
-        .map_err(|e| error(sql, e))?;
+    let text = sql.0;
+    let mut result = start(conn, statements, sql, params).await?;
     let has_temporal = result.columns_ref().iter().any(is_temporal);
     let mut temporal = Vec::new();
     let mut wanted = true;
     let mut failed = None;
     // Rows after the caller stopped are still read off the wire, so the
     // connection stays usable.
-    while let Some(mut row) = result.next().await.map_err(|e| error(sql, e))? {
+    while let Some(mut row) = result.next().await.map_err(|e| error(text, e))? {
         if wanted {
             if has_temporal {
                 temporal_text(&row, &mut temporal);
@@ -168,7 +222,7 @@ where
             }
         }
     }
-    result.drop_result().await.map_err(|e| error(sql, e))?;
+    result.drop_result().await.map_err(|e| error(text, e))?;
     failed.map_or(Ok(()), Err)
 }
 
@@ -189,10 +243,10 @@ impl AsyncConnection for AsyncMysqlConnection {
     }
 
     async fn execute_sql(&mut self, sql: Sql<'_>, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let text = self.text(sql)?;
-        let params = params(&text, binds)?;
+        let sql = text_of(&self.sql_cache, sql)?;
+        let params = params(sql.0, binds)?;
         let busy = self.state.busy();
-        let result = execute(&mut self.conn, &text, params).await;
+        let result = execute(&mut self.conn, &mut self.statements, sql, params).await;
         finish(busy, &result);
         result
     }
@@ -201,10 +255,10 @@ impl AsyncConnection for AsyncMysqlConnection {
     where
         F: FnMut(&mut MysqlRow<'_>) -> Result<bool> + Send,
     {
-        let text = self.text(sql)?;
-        let params = params(&text, binds)?;
+        let sql = text_of(&self.sql_cache, sql)?;
+        let params = params(sql.0, binds)?;
         let busy = self.state.busy();
-        let result = query(&mut self.conn, &text, params, each).await;
+        let result = query(&mut self.conn, &mut self.statements, sql, params, each).await;
         finish(busy, &result);
         result
     }
@@ -218,16 +272,20 @@ impl AsyncConnection for AsyncMysqlConnection {
         binds: &[ValueRef<'_>],
     ) -> Result<AsyncMysqlRows<'_>> {
         let text = self.text(sql)?;
+        let id = match sql {
+            Sql::Cached(id) => Some(id),
+            Sql::Text(_) => None,
+        };
         let params = params(&text, binds)?;
         let busy = self.state.busy();
-        let started = self.conn.exec_iter(&*text, params).await;
+        let started = start(&mut self.conn, &mut self.statements, (&text, id), params).await;
         let result = match started {
             Ok(result) => {
                 busy.done();
                 result
             }
             Err(e) => {
-                let e = Err(error(&text, e));
+                let e = Err(e);
                 finish(busy, &e);
                 return e;
             }
@@ -326,7 +384,11 @@ impl RawRows for AsyncMysqlRows<'_> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct AsyncMysqlManager {
+    /// The driver's options, with its statement cache off: the
+    /// connections keep their statements themselves.
     opts: Opts,
+    /// How many prepared statements each connection keeps.
+    statements: usize,
 }
 
 impl AsyncMysqlManager {
@@ -351,9 +413,12 @@ impl AsyncMysqlManager {
         let opts = OptsBuilder::from_opts(opts)
             .init(init)
             .client_found_rows(true)
-            .stmt_cache_size(cache)
+            .stmt_cache_size(0)
             .into();
-        Ok(AsyncMysqlManager { opts })
+        Ok(AsyncMysqlManager {
+            opts,
+            statements: cache,
+        })
     }
 
     /// Opens one connection, outside any pool.
@@ -361,7 +426,7 @@ impl AsyncMysqlManager {
         let conn = Conn::new(self.opts.clone())
             .await
             .map_err(|e| ErrorKind::Connection(Box::new(e)))?;
-        AsyncMysqlConnection::new(conn).await
+        AsyncMysqlConnection::with_statements(conn, self.statements).await
     }
 }
 

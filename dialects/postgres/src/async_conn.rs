@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use sqlalgebra::asyncio::{AsyncConnection, ConnState, Sql};
-use sqlalgebra::render::{Dialect, SqlCache};
+use sqlalgebra::render::{Dialect, SqlCache, SqlId};
 use sqlalgebra::value::ValueRef;
 use sqlalgebra::{Error, ErrorKind, Result};
 use tokio_postgres::{Client, Config, NoTls};
@@ -15,6 +15,7 @@ use crate::conn::{PgError, PgRow, error};
 
 mod driver;
 mod manager;
+mod params;
 mod stream;
 mod unnamed;
 
@@ -113,7 +114,7 @@ impl AsyncPgConnection {
     /// ```
     pub fn set_unnamed_statements(&mut self, on: bool) {
         self.driver.unnamed = on;
-        self.driver.statements.clear();
+        self.driver.clear_statements();
     }
 
     /// Whether statements run unnamed; see
@@ -141,6 +142,17 @@ impl AsyncPgConnection {
     }
 }
 
+/// The text of `sql` and where the SQL cache holds it, if it does.
+fn text_of<'s>(cache: &'s SqlCache, sql: Sql<'s>) -> Result<(&'s str, Option<SqlId>)> {
+    match sql {
+        Sql::Text(t) => Ok((t, None)),
+        Sql::Cached(id) => cache
+            .sql(id)
+            .map(|t| (t, Some(id)))
+            .ok_or_else(sqlalgebra::conn::unknown_sql_error),
+    }
+}
+
 impl AsyncConnection for AsyncPgConnection {
     type Row<'r> = PgRow<'r>;
     type Rows<'s> = AsyncPgRows<'s>;
@@ -158,10 +170,10 @@ impl AsyncConnection for AsyncPgConnection {
     }
 
     async fn execute_sql(&mut self, sql: Sql<'_>, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let text = self.text(sql)?;
+        let (text, id) = text_of(&self.sql_cache, sql)?;
         let depth = self.state.depth();
         let busy = self.state.busy();
-        let result = self.driver.execute(&text, binds, depth).await;
+        let result = self.driver.execute(text, id, binds, depth).await;
         finish(busy, &result);
         result
     }
@@ -170,10 +182,10 @@ impl AsyncConnection for AsyncPgConnection {
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool> + Send,
     {
-        let text = self.text(sql)?;
+        let (text, id) = text_of(&self.sql_cache, sql)?;
         let depth = self.state.depth();
         let busy = self.state.busy();
-        let result = self.driver.query(&text, binds, depth, each).await;
+        let result = self.driver.query(text, id, binds, depth, each).await;
         finish(busy, &result);
         result
     }

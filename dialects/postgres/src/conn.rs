@@ -1216,6 +1216,27 @@ pub(crate) fn push_letters(out: &mut Vec<u8>, binds: &[ValueRef<'_>]) {
     }
 }
 
+/// Whether `letters` (from [`push_letters`]) are those of `binds`,
+/// compared in place.
+#[cfg(feature = "async")]
+#[inline]
+pub(crate) fn same_letters(letters: &[u8], binds: &[ValueRef<'_>]) -> bool {
+    // An array marker's letter is no parameter's: a list with arrays
+    // compares parameter by parameter.
+    if letters.len() == binds.len()
+        && binds
+            .iter()
+            .zip(letters)
+            .all(|(b, l)| value_letter(b) == *l)
+    {
+        return true;
+    }
+    binds.iter().any(|b| matches!(b, ValueRef::Array(_)))
+        && params_of(binds)
+            .map(|p| param_letter(&p))
+            .eq(letters.iter().copied())
+}
+
 /// The letter of a scalar bind's [`value_type`].
 fn value_letter(v: &ValueRef<'_>) -> u8 {
     match v {
@@ -1258,5 +1279,33 @@ mod tests {
         assert!(after(true, "RELEASE SAVEPOINT sp"));
         assert!(!after(false, "BEGIN; COMMIT"));
         assert!(!after(false, "SELECT 1"));
+    }
+
+    /// The letters a statement was kept under, compared in place with a
+    /// bind list: the same as building the bind list's letters.
+    #[cfg(feature = "async")]
+    #[test]
+    fn letters_compare_in_place() {
+        use super::{push_letters, same_letters};
+        use sqlalgebra::value::ValueRef;
+        let lists: [&[ValueRef<'_>]; 6] = [
+            &[],
+            &[ValueRef::Int(1), ValueRef::Text("a")],
+            &[ValueRef::Null, ValueRef::Text("a")],
+            &[ValueRef::Int(1), ValueRef::Float(1.5)],
+            &[ValueRef::Array(2), ValueRef::Int(1), ValueRef::Int(2)],
+            &[ValueRef::Array(1), ValueRef::Text("x"), ValueRef::Int(3)],
+        ];
+        for (i, kept) in lists.iter().enumerate() {
+            let mut letters = Vec::new();
+            push_letters(&mut letters, kept);
+            for (j, binds) in lists.iter().enumerate() {
+                assert_eq!(
+                    same_letters(&letters, binds),
+                    i == j,
+                    "{kept:?} vs {binds:?}"
+                );
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ impl AsyncPgConnection {
         if opened.is_ok() {
             opened = self
                 .driver
-                .execute(&declare, binds, depth.max(1))
+                .execute(&declare, None, binds, depth.max(1))
                 .await
                 .map(drop);
             // The DECLARE text is new each time: its statement is not kept.

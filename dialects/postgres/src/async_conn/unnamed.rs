@@ -11,7 +11,6 @@ use tokio_postgres::types::{ToSql, Type};
 use super::driver::{Driver, each_row};
 use crate::conn::unnamed::{Unnamed, parameters};
 use crate::conn::{PgRow, error, note_transaction};
-use crate::types::Kind;
 
 /// The driver's view of `params`: each value with the type it is sent as.
 fn refs<'p>(params: &'p [(Unnamed<'_>, Type)]) -> Vec<(&'p (dyn ToSql + Sync), Type)> {
@@ -36,8 +35,8 @@ impl Driver {
             .map_err(|e| error(sql, e))
     }
 
-    /// Runs `sql` as an unnamed statement (the whole result fetched) and
-    /// calls `each` with every row until it returns `Ok(false)`.
+    /// Runs `sql` as an unnamed statement and calls `each` with its rows
+    /// as they arrive (see [`each_row`]).
     pub(super) async fn query_unnamed<F>(
         &mut self,
         sql: &str,
@@ -49,17 +48,16 @@ impl Driver {
     {
         note_transaction(&mut self.in_transaction, sql);
         let params = parameters(binds);
+        #[cfg(feature = "row-stream")]
+        let rows = self.client.query_typed_raw(sql, refs(&params)).await;
+        #[cfg(not(feature = "row-stream"))]
         let rows = self
             .client
             .query_typed(sql, &refs(&params))
             .await
-            .map_err(|e| error(sql, e))?;
-        if let Some(first) = rows.first() {
-            self.kinds.clear();
-            self.kinds
-                .extend(first.columns().iter().map(|c| Kind::of(c.type_())));
-        }
-        each_row(&rows, &self.kinds, each)
+            .map(Vec::into_iter);
+        let rows = rows.map_err(|e| error(sql, e))?;
+        each_row(rows, &mut self.kinds, false, sql, each).await
     }
 
     /// The rows of `sql`, a statement without parameters of the
