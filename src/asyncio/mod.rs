@@ -78,9 +78,33 @@ impl Sql<'_> {
     /// # Errors
     /// [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) for an id `cache` does not know.
     pub fn text<'c>(&'c self, cache: &'c mut SqlCache) -> Result<&'c str> {
+        self.resolve(cache).map(|(text, _)| text)
+    }
+}
+
+impl<'a> Sql<'a> {
+    /// The text, looked up in `cache` for a cached one, and its id there
+    /// (`None` for a text of its own): what a connection needs to run it
+    /// and to find what it keeps for the cache's texts.
+    ///
+    /// ```
+    /// use sqlalgebra::asyncio::Sql;
+    /// let cache = sqlalgebra::render::SqlCache::default();
+    /// assert_eq!(Sql::Text("SELECT 1").resolve(&cache).unwrap(), ("SELECT 1", None));
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidStatement`](crate::ErrorKind::InvalidStatement) for an id `cache` does not know.
+    pub fn resolve<'c>(self, cache: &'c SqlCache) -> Result<(&'c str, Option<SqlId>)>
+    where
+        'a: 'c,
+    {
         match self {
-            Sql::Text(t) => Ok(t),
-            Sql::Cached(id) => cache.sql(*id).ok_or_else(crate::conn::unknown_sql_error),
+            Sql::Text(t) => Ok((t, None)),
+            Sql::Cached(id) => cache
+                .sql(id)
+                .map(|t| (t, Some(id)))
+                .ok_or_else(crate::conn::unknown_sql_error),
         }
     }
 }

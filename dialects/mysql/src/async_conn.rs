@@ -125,17 +125,6 @@ impl AsyncMysqlConnection {
     }
 }
 
-/// The text of `sql` and where the SQL cache holds it, if it does.
-fn text_of<'s>(cache: &'s SqlCache, sql: Sql<'s>) -> Result<(&'s str, Option<SqlId>)> {
-    match sql {
-        Sql::Text(t) => Ok((t, None)),
-        Sql::Cached(id) => cache
-            .sql(id)
-            .map(|t| (t, Some(id)))
-            .ok_or_else(sqlalgebra::conn::unknown_sql_error),
-    }
-}
-
 /// Ends an exchange: a lost connection marks the state broken.
 fn finish<T>(busy: BusyGuard<'_>, result: &Result<T>) {
     if matches!(
@@ -243,7 +232,7 @@ impl AsyncConnection for AsyncMysqlConnection {
     }
 
     async fn execute_sql(&mut self, sql: Sql<'_>, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let sql = text_of(&self.sql_cache, sql)?;
+        let sql = sql.resolve(&self.sql_cache)?;
         let params = params(sql.0, binds)?;
         let busy = self.state.busy();
         let result = execute(&mut self.conn, &mut self.statements, sql, params).await;
@@ -255,7 +244,7 @@ impl AsyncConnection for AsyncMysqlConnection {
     where
         F: FnMut(&mut MysqlRow<'_>) -> Result<bool> + Send,
     {
-        let sql = text_of(&self.sql_cache, sql)?;
+        let sql = sql.resolve(&self.sql_cache)?;
         let params = params(sql.0, binds)?;
         let busy = self.state.busy();
         let result = query(&mut self.conn, &mut self.statements, sql, params, each).await;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use sqlalgebra::asyncio::{AsyncConnection, ConnState, Sql};
-use sqlalgebra::render::{Dialect, SqlCache, SqlId};
+use sqlalgebra::render::{Dialect, SqlCache};
 use sqlalgebra::value::ValueRef;
 use sqlalgebra::{Error, ErrorKind, Result};
 use tokio_postgres::{Client, Config, NoTls};
@@ -142,17 +142,6 @@ impl AsyncPgConnection {
     }
 }
 
-/// The text of `sql` and where the SQL cache holds it, if it does.
-fn text_of<'s>(cache: &'s SqlCache, sql: Sql<'s>) -> Result<(&'s str, Option<SqlId>)> {
-    match sql {
-        Sql::Text(t) => Ok((t, None)),
-        Sql::Cached(id) => cache
-            .sql(id)
-            .map(|t| (t, Some(id)))
-            .ok_or_else(sqlalgebra::conn::unknown_sql_error),
-    }
-}
-
 impl AsyncConnection for AsyncPgConnection {
     type Row<'r> = PgRow<'r>;
     type Rows<'s> = AsyncPgRows<'s>;
@@ -170,7 +159,7 @@ impl AsyncConnection for AsyncPgConnection {
     }
 
     async fn execute_sql(&mut self, sql: Sql<'_>, binds: &[ValueRef<'_>]) -> Result<u64> {
-        let (text, id) = text_of(&self.sql_cache, sql)?;
+        let (text, id) = sql.resolve(&self.sql_cache)?;
         let depth = self.state.depth();
         let busy = self.state.busy();
         let result = self.driver.execute(text, id, binds, depth).await;
@@ -182,7 +171,7 @@ impl AsyncConnection for AsyncPgConnection {
     where
         F: FnMut(&mut PgRow<'_>) -> Result<bool> + Send,
     {
-        let (text, id) = text_of(&self.sql_cache, sql)?;
+        let (text, id) = sql.resolve(&self.sql_cache)?;
         let depth = self.state.depth();
         let busy = self.state.busy();
         let result = self.driver.query(text, id, binds, depth, each).await;
