@@ -29,6 +29,11 @@ async fn round<B: AsyncBackend>(db: &Db<B>, r: i64) -> Result<()> {
         Box::pin(async move {
             let base = r * 10;
             insert(c, &[(base, r, "a", 0), (base + 1, r, "b", 0)]).await?;
+            // Back to the runtime once, rows written: a connection that
+            // answers before it is polled (SQLite's thread can) would
+            // otherwise let a whole round finish in one poll, and no cut
+            // would ever fall inside the transaction.
+            tokio::task::yield_now().await;
             insert(c, &[(base + 2, r, "c", 0)]).await?;
             update(Items)
                 .set(items::Qty.set(1))
@@ -54,8 +59,9 @@ async fn dropped_transactions_leave_no_trace<B: AsyncBackend>(db: &Db<B>) -> Res
     let whole = started.elapsed();
     let mut finished = vec![ROUNDS, ROUNDS + 1];
     let mut cut = 0;
-    // Round 0 is polled once and dropped at its first await: cut for sure,
-    // whatever the timer's resolution.
+    // Round 0 is polled once and dropped at its first await (at the
+    // latest its `yield_now`, rows written): cut for sure, whatever the
+    // timer's resolution.
     let mut first = Box::pin(round(db, 0));
     let polled = std::future::poll_fn(|cx| {
         std::task::Poll::Ready(std::future::Future::poll(first.as_mut(), cx))
@@ -131,6 +137,8 @@ async fn session_round<B: AsyncBackend>(factory: &AsyncSessionFactory<B>, r: i64
         item(base + 2, r, "c"),
     ]);
     s.flush().await?;
+    // Back to the runtime once, rows flushed (see `round`).
+    tokio::task::yield_now().await;
     for h in hs {
         s[h].qty = 1;
     }
