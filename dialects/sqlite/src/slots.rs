@@ -17,6 +17,8 @@
 
 use rusqlite::{CachedStatement, Connection, Statement};
 use sqlalgebra::Result;
+#[cfg(feature = "async")]
+use sqlalgebra::render::FastHasher;
 use sqlalgebra::render::SqlId;
 
 #[cfg(feature = "async")]
@@ -24,7 +26,7 @@ use std::collections::HashMap;
 #[cfg(feature = "async")]
 use std::collections::hash_map::Entry;
 #[cfg(feature = "async")]
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 #[cfg(feature = "async")]
 use std::sync::Arc;
 
@@ -59,7 +61,7 @@ pub(crate) struct Slots<'c> {
     clock: u64,
     /// The statements kept by text.
     #[cfg(feature = "async")]
-    texts: HashMap<Arc<str>, Kept<'c>, BuildHasherDefault<TextHasher>>,
+    texts: HashMap<Arc<str>, Kept<'c>, BuildHasherDefault<FastHasher>>,
 }
 
 impl<'c> Slots<'c> {
@@ -203,46 +205,6 @@ impl<'c> Slots<'c> {
                 }))
             }
         }
-    }
-}
-
-/// FxHash's function over statement texts: a few instructions per 8
-/// bytes, where the standard SipHash costs several times that. The texts
-/// are statements the connection ran, and at most [`HELD_TEXTS`] are
-/// kept, so collisions cost little even when they happen.
-#[cfg(feature = "async")]
-#[derive(Default)]
-struct TextHasher(u64);
-
-#[cfg(feature = "async")]
-impl TextHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-#[cfg(feature = "async")]
-impl Hasher for TextHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
